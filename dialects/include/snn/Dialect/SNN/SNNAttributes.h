@@ -1,0 +1,34 @@
+//===- SNNAttributes.h - snn attributes -------------------------*- C++ -*-===//
+//
+// Part of snnc.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SNN_DIALECT_SNN_SNNATTRIBUTES_H
+#define SNN_DIALECT_SNN_SNNATTRIBUTES_H
+
+#include "mlir/IR/Attributes.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectImplementation.h"
+
+namespace mlir::snn {
+/// Parses a floating-point (or integer) literal as a double.
+FailureOr<double> parseDouble(AsmParser &parser);
+FailureOr<llvm::APFloat> parseAPFloat(AsmParser &parser);
+/// The shortest decimal form of `value` that reads back to the same double
+/// ("0.1", "-5", "2.5e-05"), for messages.
+std::string formatDouble(double value);
+/// Prints a double so that parseDouble reads back the same bits.
+void printDouble(AsmPrinter &printer, double value);
+
+/// Whether `attr` is a value specification: a FloatAttr, #snn.uniform,
+/// #snn.normal, #snn.file or #snn.from_list.
+bool isValueSpec(Attribute attr);
+/// Whether `attr` is one of the connectivity attributes.
+bool isConnectivity(Attribute attr);
+} // namespace mlir::snn
+
+#define GET_ATTRDEF_CLASSES
+#include "snn/Dialect/SNN/SNNAttributes.h.inc"
+
+#endif // SNN_DIALECT_SNN_SNNATTRIBUTES_H

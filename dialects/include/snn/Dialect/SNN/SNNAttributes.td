@@ -1,0 +1,96 @@
+//===- SNNAttributes.td - snn attributes -------------------*- tablegen -*-===//
+//
+// Part of snnc. Value specifications (how per-neuron and per-synapse values
+// are drawn) and connectivity rules.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SNN_DIALECT_SNN_SNNATTRIBUTES_TD
+#define SNN_DIALECT_SNN_SNNATTRIBUTES_TD
+
+include "snn/Dialect/SNN/SNNDialect.td"
+include "mlir/IR/AttrTypeBase.td"
+
+/// A double (held as an APFloat for hashing) printed so that it reads back
+/// bit for bit.
+class SNN_DoubleParameter<string desc>
+    : AttrOrTypeParameter<"::llvm::APFloat", desc> {
+  let comparator = "$_lhs.bitwiseIsEqual($_rhs)";
+  let parser = [{ ::mlir::snn::parseAPFloat($_parser) }];
+  let printer = [{ ::mlir::snn::printDouble($_printer, $_self.convertToDouble()) }];
+}
+
+class SNN_Attr<string name, string attrMnemonic, list<Trait> traits = []>
+    : AttrDef<SNN_Dialect, name, traits> {
+  let mnemonic = attrMnemonic;
+}
+
+//===----------------------------------------------------------------------===//
+// Value specifications. A constant is a plain FloatAttr.
+//===----------------------------------------------------------------------===//
+
+def SNN_UniformAttr : SNN_Attr<"Uniform", "uniform"> {
+  let summary = "values drawn uniformly from [low, high)";
+  let parameters = (ins SNN_DoubleParameter<"">:$low,
+                        SNN_DoubleParameter<"">:$high);
+  let assemblyFormat = "`<` $low `,` $high `>`";
+  let genVerifyDecl = 1;
+}
+
+def SNN_NormalAttr : SNN_Attr<"Normal", "normal"> {
+  let summary = "normally distributed values";
+  let parameters = (ins SNN_DoubleParameter<"">:$mean,
+                        SNN_DoubleParameter<"">:$std);
+  let assemblyFormat = "`<` $mean `,` $std `>`";
+  let genVerifyDecl = 1;
+}
+
+def SNN_FileAttr : SNN_Attr<"File", "file"> {
+  let summary = "one value per element, read from a data file";
+  let parameters = (ins StringRefParameter<"">:$path,
+                        StringRefParameter<"">:$column);
+  let assemblyFormat = "`<` $path `,` $column `>`";
+}
+
+def SNN_FromListAttr : SNN_Attr<"FromList", "from_list"> {
+  let summary = "a column of the projection's synapse list";
+  let parameters = (ins StringRefParameter<"">:$column);
+  let assemblyFormat = "`<` $column `>`";
+}
+
+//===----------------------------------------------------------------------===//
+// Connectivity rules
+//===----------------------------------------------------------------------===//
+
+def SNN_AllToAllAttr : SNN_Attr<"AllToAll", "all_to_all"> {
+  let summary = "every presynaptic neuron to every postsynaptic neuron";
+  let parameters = (ins "bool":$allow_self);
+  let assemblyFormat = "`<` struct($allow_self) `>`";
+}
+
+def SNN_OneToOneAttr : SNN_Attr<"OneToOne", "one_to_one"> {
+  let summary = "neuron i to neuron i";
+}
+
+def SNN_FixedProbabilityAttr
+    : SNN_Attr<"FixedProbability", "fixed_probability"> {
+  let summary = "each pair connected independently with probability p";
+  let parameters = (ins SNN_DoubleParameter<"">:$p, "bool":$allow_self);
+  let assemblyFormat = "`<` $p `,` struct($allow_self) `>`";
+  let genVerifyDecl = 1;
+}
+
+def SNN_FixedIndegreeAttr : SNN_Attr<"FixedIndegree", "fixed_indegree"> {
+  let summary = "each postsynaptic neuron gets k distinct presynaptic ones";
+  let parameters = (ins "int64_t":$k, "bool":$allow_self);
+  let assemblyFormat = "`<` $k `,` struct($allow_self) `>`";
+  let genVerifyDecl = 1;
+}
+
+def SNN_SynapseListAttr : SNN_Attr<"SynapseList", "synapse_list"> {
+  let summary = "explicit synapses (pre, post[, weight, delay]) from a file";
+  let parameters = (ins StringRefParameter<"">:$path);
+  let assemblyFormat = "`<` $path `>`";
+}
+
+#endif // SNN_DIALECT_SNN_SNNATTRIBUTES_TD

@@ -1,0 +1,23 @@
+//===- SNNOps.h - snn operations --------------------------------*- C++ -*-===//
+//
+// Part of snnc.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SNN_DIALECT_SNN_SNNOPS_H
+#define SNN_DIALECT_SNN_SNNOPS_H
+
+#include "snn/Dialect/SNN/SNNAttributes.h"
+#include "snn/Dialect/SNN/SNNDialect.h"
+
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/OpDefinition.h"
+#include "mlir/IR/OpImplementation.h"
+#include "mlir/IR/SymbolTable.h"
+#include "mlir/Interfaces/ControlFlowInterfaces.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+
+#define GET_OP_CLASSES
+#include "snn/Dialect/SNN/SNNOps.h.inc"
+
+#endif // SNN_DIALECT_SNN_SNNOPS_H

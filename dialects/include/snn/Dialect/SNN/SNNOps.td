@@ -1,0 +1,285 @@
+//===- SNNOps.td - snn operations --------------------------*- tablegen -*-===//
+//
+// Part of snnc.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SNN_DIALECT_SNN_SNNOPS_TD
+#define SNN_DIALECT_SNN_SNNOPS_TD
+
+include "snn/Dialect/SNN/SNNDialect.td"
+include "snn/Dialect/SNN/SNNAttributes.td"
+include "mlir/IR/OpAsmInterface.td"
+include "mlir/IR/SymbolInterfaces.td"
+include "mlir/Interfaces/ControlFlowInterfaces.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+
+//===----------------------------------------------------------------------===//
+// snn.network
+//===----------------------------------------------------------------------===//
+
+def SNN_NetworkOp : SNN_Op<"network", [
+    Symbol, SymbolTable, IsolatedFromAbove, NoTerminator, NoRegionArguments,
+    SingleBlock]> {
+  let summary = "a whole network and its run settings";
+  let description = [{
+    Holds the declarations of one network: neuron models, populations,
+    sources, currents, projections and recordings. The run settings are
+    attributes: `dt` and `duration` in ms, the RNG `seed`, the floating-point
+    `precision` (f32 or f64) of all state, and `record_format` (npy or csv).
+
+    ```mlir
+    snn.network @cuba attributes {dt = 1.000000e-01 : f64,
+        duration = 1.000000e+03 : f64, precision = f64, seed = 42 : i64} {
+      ...
+    }
+    ```
+  }];
+  let arguments = (ins SymbolNameAttr:$sym_name, F64Attr:$dt,
+                       F64Attr:$duration, I64Attr:$seed,
+                       TypeAttrOf<AnyFloat>:$precision,
+                       DefaultValuedStrAttr<StrAttr, "npy">:$record_format,
+                       OptionalAttr<StrAttr>:$source_file);
+  let regions = (region SizedRegion<1>:$body);
+  let assemblyFormat = "$sym_name attr-dict-with-keyword $body";
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// The float type of all state (f32 or f64).
+    ::mlir::FloatType getFloatType() {
+      return ::llvm::cast<::mlir::FloatType>(getPrecision());
+    }
+    /// The number of steps the run takes: round(duration / dt).
+    int64_t getNumSteps();
+  }];
+}
+
+//===----------------------------------------------------------------------===//
+// snn.neuron_model and snn.yield
+//===----------------------------------------------------------------------===//
+
+def SNN_NeuronModelOp : SNN_Op<"neuron_model", [
+    Symbol, IsolatedFromAbove, HasParent<"NetworkOp">,
+    DeclareOpInterfaceMethods<OpAsmOpInterface, ["getAsmBlockArgumentNames"]>]> {
+  let summary = "a neuron model: ODEs, threshold, reset";
+  let description = [{
+    Every region takes the same block arguments, all of the network's float
+    type: the per-neuron `variables`, then the `inputs` (currents summed each
+    step), then the shared `params`. The regions hold `arith`/`math` ops and
+    end in `snn.yield`:
+
+    - `ode` yields dX/dt for every variable (a constant 0 for variables
+      without an equation: they only change in resets);
+    - `update` (what `snn-integrate` makes of `ode`) yields each variable's
+      value one step `dt` later; exactly one of `ode` and `update` is present;
+    - `threshold` yields an `i1`: whether the neuron spikes;
+    - `reset` yields the value of every variable after a spike.
+
+    `refractory` is in ms; `refractory_clamp` lists the variables held
+    constant while a neuron is refractory. `method` integrates what is not
+    linear with constant coefficients: `euler`, `rk2`, `rk4`,
+    `exponential_euler`, or `exact` (which demands that everything is).
+  }];
+  let arguments = (ins SymbolNameAttr:$sym_name,
+                       StrArrayAttr:$variables,
+                       DefaultValuedAttr<StrArrayAttr, "{}">:$inputs,
+                       DefaultValuedAttr<StrArrayAttr, "{}">:$params,
+                       DefaultValuedStrAttr<StrAttr, "euler">:$method,
+                       DefaultValuedAttr<F64Attr, "0.0">:$refractory,
+                       DefaultValuedAttr<StrArrayAttr, "{}">:$refractory_clamp);
+  let regions = (region MaxSizedRegion<1>:$ode, MaxSizedRegion<1>:$update,
+                        SizedRegion<1>:$threshold, SizedRegion<1>:$reset);
+  let assemblyFormat = [{
+    $sym_name attr-dict-with-keyword (`ode` $ode^)? (`update` $update^)?
+    `threshold` $threshold `reset` $reset
+  }];
+  let hasVerifier = 1;
+  let hasRegionVerifier = 1;
+  let extraClassDeclaration = [{
+    unsigned getNumVariables() { return getVariables().size(); }
+    unsigned getNumInputs() { return getInputs().size(); }
+    unsigned getNumParams() { return getParams().size(); }
+    unsigned getNumRegionArgs() {
+      return getNumVariables() + getNumInputs() + getNumParams();
+    }
+    /// Index of a variable by name, or -1.
+    int lookupVariable(::llvm::StringRef name);
+    int lookupInput(::llvm::StringRef name);
+    int lookupParam(::llvm::StringRef name);
+    /// The float type of the enclosing network.
+    ::mlir::FloatType getFloatType();
+    /// Whether the ODEs have been integrated into an update region.
+    bool isIntegrated() { return !getUpdate().empty(); }
+  }];
+}
+
+def SNN_YieldOp : SNN_Op<"yield", [
+    Pure, ReturnLike, Terminator, HasParent<"NeuronModelOp">]> {
+  let summary = "the values a neuron model region produces";
+  let arguments = (ins Variadic<AnyType>:$values);
+  let assemblyFormat = "attr-dict ($values^ `:` type($values))?";
+}
+
+//===----------------------------------------------------------------------===//
+// Populations and sources
+//===----------------------------------------------------------------------===//
+
+def SNN_PopulationOp : SNN_Op<"population", [
+    Symbol, HasParent<"NetworkOp">,
+    DeclareOpInterfaceMethods<SymbolUserOpInterface>]> {
+  let summary = "a group of neurons of one model";
+  let description = [{
+    `params` gives a value (FloatAttr) for every parameter of the model.
+    `init` maps variables to their initial values: a FloatAttr, or a value
+    specification (`#snn.uniform`, `#snn.normal`, `#snn.file`). Variables not
+    listed start at 0.
+
+    ```mlir
+    snn.population @exc of @lif size 3200 attributes {
+      params = {tau_m = 2.000000e+01 : f64},
+      init = {v = #snn.uniform<-6.000000e+01, -5.000000e+01>}}
+    ```
+  }];
+  let arguments = (ins SymbolNameAttr:$sym_name, FlatSymbolRefAttr:$model,
+                       I64Attr:$size,
+                       DefaultValuedAttr<DictionaryAttr, "{}">:$params,
+                       DefaultValuedAttr<DictionaryAttr, "{}">:$init);
+  let assemblyFormat = "$sym_name `of` $model `size` $size attr-dict-with-keyword";
+  let hasVerifier = 1;
+}
+
+def SNN_PoissonSourceOp : SNN_Op<"poisson_source", [
+    Symbol, HasParent<"NetworkOp">]> {
+  let summary = "neurons that spike as independent Poisson processes";
+  let description = [{
+    Each step neuron i spikes when a uniform draw is below `rate[i] * dt`
+    (`rate` in Hz: a FloatAttr or a value specification).
+  }];
+  let arguments = (ins SymbolNameAttr:$sym_name, I64Attr:$size,
+                       AnyAttr:$rate);
+  let assemblyFormat = "$sym_name `size` $size attr-dict-with-keyword";
+  let hasVerifier = 1;
+}
+
+def SNN_SpikeSourceArrayOp : SNN_Op<"spike_source_array", [
+    Symbol, HasParent<"NetworkOp">]> {
+  let summary = "neurons that spike at times read from a file";
+  let description = [{
+    `path` names a table of (neuron, time in ms) rows; each spike is emitted
+    at step round(time / dt).
+  }];
+  let arguments = (ins SymbolNameAttr:$sym_name, I64Attr:$size,
+                       StrAttr:$path);
+  let assemblyFormat = "$sym_name `size` $size `from` $path attr-dict-with-keyword";
+  let hasVerifier = 1;
+}
+
+def SNN_CurrentOp : SNN_Op<"current", [
+    Symbol, HasParent<"NetworkOp">,
+    DeclareOpInterfaceMethods<SymbolUserOpInterface>]> {
+  let summary = "a current added to an input of a population";
+  let description = [{
+    While `start <= t < stop` (ms; `stop < 0` means until the end), adds
+    `amplitude` (a FloatAttr or a value specification) to the `input` of every
+    neuron of `target`. With `kind = "noise"` the amplitude is the mean and
+    `std` the standard deviation of a normal draw made every step.
+  }];
+  let arguments = (ins SymbolNameAttr:$sym_name, FlatSymbolRefAttr:$target,
+                       StrAttr:$input,
+                       DefaultValuedStrAttr<StrAttr, "constant">:$kind,
+                       AnyAttr:$amplitude,
+                       DefaultValuedAttr<F64Attr, "0.0">:$std,
+                       DefaultValuedAttr<F64Attr, "0.0">:$start,
+                       DefaultValuedAttr<F64Attr, "-1.0">:$stop);
+  let assemblyFormat = "$sym_name `into` $target `input` $input attr-dict-with-keyword";
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Projections
+//===----------------------------------------------------------------------===//
+
+def SNN_ProjectionOp : SNN_Op<"projection", [
+    Symbol, HasParent<"NetworkOp">,
+    DeclareOpInterfaceMethods<SymbolUserOpInterface>]> {
+  let summary = "synapses from one population (or source) to another";
+  let description = [{
+    A spike of a presynaptic neuron adds each of its synapses' `weight` to the
+    `target` variable of the postsynaptic neuron, `delay` ms later.
+    `connectivity` is one of the connectivity attributes; `weight` and `delay`
+    are FloatAttrs or value specifications (`#snn.from_list` only with
+    `#snn.synapse_list`).
+
+    ```mlir
+    snn.projection @ee from @exc to @exc target "ge" attributes {
+      connectivity = #snn.fixed_probability<2.000000e-02, allow_self = false>,
+      delay = 0.000000e+00 : f64, weight = 1.620000e+00 : f64}
+    ```
+  }];
+  let arguments = (ins SymbolNameAttr:$sym_name, FlatSymbolRefAttr:$pre,
+                       FlatSymbolRefAttr:$post, StrAttr:$target,
+                       AnyAttr:$connectivity, AnyAttr:$weight,
+                       AnyAttr:$delay);
+  let assemblyFormat = [{
+    $sym_name `from` $pre `to` $post `target` $target attr-dict-with-keyword
+  }];
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Recordings
+//===----------------------------------------------------------------------===//
+
+def SNN_RecordSpikesOp : SNN_Op<"record_spikes", [
+    HasParent<"NetworkOp">, DeclareOpInterfaceMethods<SymbolUserOpInterface>]> {
+  let summary = "record every spike of a population or source";
+  let arguments = (ins FlatSymbolRefAttr:$population);
+  let assemblyFormat = "$population attr-dict";
+}
+
+def SNN_RecordStateOp : SNN_Op<"record_state", [
+    HasParent<"NetworkOp">, DeclareOpInterfaceMethods<SymbolUserOpInterface>]> {
+  let summary = "record a variable of chosen neurons every few steps";
+  let description = [{
+    Records `variable` of the neurons listed in `neurons` (all when empty)
+    before every `every`-th step.
+  }];
+  let arguments = (ins FlatSymbolRefAttr:$population, StrAttr:$variable,
+                       DefaultValuedAttr<DenseI64ArrayAttr, "{}">:$neurons,
+                       DefaultValuedAttr<I64Attr, "1">:$every);
+  let assemblyFormat = "$population $variable attr-dict";
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// snn.linear_update
+//===----------------------------------------------------------------------===//
+
+def SNN_LinearUpdateOp : SNN_Op<"linear_update", [
+    Pure, AttrSizedOperandSegments]> {
+  let summary = "exact step of a linear system with constant coefficients";
+  let description = [{
+    For the system dx/dt = A x + b, with the s x s Jacobian `A` given row by
+    row in `jacobian` and `b` in `affine`, returns x(t + dt) for x(t) =
+    `state`, `b` held constant over the step:
+
+      x(t + dt) = exp(A dt) x + (integral_0^dt exp(A s) ds) b
+
+    `snn-integrate` emits it; once the Jacobian operands are constants (after
+    the parameters of a population are substituted) canonicalization computes
+    both matrices once, at compile time, and replaces the op by the
+    multiply-adds with their non-zero entries.
+
+    ```mlir
+    %v1, %g1 = snn.linear_update (%v, %g) affine (%b0, %b1)
+        jacobian [%a00, %a01, %a10, %a11] dt 1.000000e-01 : f64
+    ```
+  }];
+  let arguments = (ins Variadic<AnyFloat>:$state, Variadic<AnyFloat>:$affine,
+                       Variadic<AnyFloat>:$jacobian, F64Attr:$dt);
+  let results = (outs Variadic<AnyFloat>:$results);
+  let hasCustomAssemblyFormat = 1;
+  let hasVerifier = 1;
+  let hasCanonicalizer = 1;
+}
+
+#endif // SNN_DIALECT_SNN_SNNOPS_TD

@@ -1,0 +1,25 @@
+//===- Passes.h - snn dialect passes ----------------------------*- C++ -*-===//
+//
+// Part of snnc.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SNN_TRANSFORMS_PASSES_H
+#define SNN_TRANSFORMS_PASSES_H
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Pass/Pass.h"
+
+namespace mlir::snn {
+
+#define GEN_PASS_DECL
+#include "snn/Transforms/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "snn/Transforms/Passes.h.inc"
+
+} // namespace mlir::snn
+
+#endif // SNN_TRANSFORMS_PASSES_H

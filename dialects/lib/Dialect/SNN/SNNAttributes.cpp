@@ -1,0 +1,121 @@
+//===- SNNAttributes.cpp - snn attributes ---------------------------------===//
+//
+// Part of snnc.
+//
+//===----------------------------------------------------------------------===//
+
+#include "snn/Dialect/SNN/SNNAttributes.h"
+#include "snn/Dialect/SNN/SNNDialect.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/DialectImplementation.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+using namespace mlir;
+using namespace mlir::snn;
+
+FailureOr<double> mlir::snn::parseDouble(AsmParser &parser) {
+  double value;
+  if (parser.parseFloat(value))
+    return failure();
+  return value;
+}
+
+FailureOr<llvm::APFloat> mlir::snn::parseAPFloat(AsmParser &parser) {
+  FailureOr<double> value = parseDouble(parser);
+  if (failed(value))
+    return failure();
+  return llvm::APFloat(*value);
+}
+
+std::string mlir::snn::formatDouble(double value) {
+  char buffer[64];
+  for (int precision = 1; precision <= 17; ++precision) {
+    std::snprintf(buffer, sizeof buffer, "%.*g", precision, value);
+    if (std::strtod(buffer, nullptr) == value)
+      break;
+  }
+  return buffer;
+}
+
+void mlir::snn::printDouble(AsmPrinter &printer, double value) {
+  // The shortest %g form that reads back to the same bits, always with a '.'
+  // so that it lexes as a float literal.
+  if (!std::isfinite(value)) {
+    char buffer[64];
+    // Not expected in valid specs; print something the parser accepts.
+    std::snprintf(buffer, sizeof buffer, "%s",
+                  value > 0 ? "1.0e+308" : "-1.0e+308");
+    printer << buffer;
+    return;
+  }
+  // MLIR lexes a literal as a float only when it has a '.': 6e+01 -> 6.0e+01.
+  std::string text = formatDouble(value);
+  if (text.find('.') == std::string::npos) {
+    size_t e = text.find('e');
+    text.insert(e == std::string::npos ? text.size() : e, ".0");
+  }
+  printer << text;
+}
+
+bool mlir::snn::isValueSpec(Attribute attr) {
+  return isa<FloatAttr, UniformAttr, NormalAttr, FileAttr, FromListAttr>(attr);
+}
+
+bool mlir::snn::isConnectivity(Attribute attr) {
+  return isa<AllToAllAttr, OneToOneAttr, FixedProbabilityAttr,
+             FixedIndegreeAttr, SynapseListAttr>(attr);
+}
+
+LogicalResult UniformAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                  llvm::APFloat lowValue,
+                                  llvm::APFloat highValue) {
+  double low = lowValue.convertToDouble(), high = highValue.convertToDouble();
+  if (!(low <= high))
+    return emitError() << "uniform range [" << formatDouble(low) << ", " << formatDouble(high)
+                       << ") is empty";
+  return success();
+}
+
+LogicalResult NormalAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                 llvm::APFloat meanValue,
+                                 llvm::APFloat stdValue) {
+  double std = stdValue.convertToDouble();
+  if (!(std >= 0.0))
+    return emitError() << "normal standard deviation " << formatDouble(std)
+                       << " is negative";
+  return success();
+}
+
+LogicalResult
+FixedProbabilityAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                             llvm::APFloat pValue, bool allowSelf) {
+  double p = pValue.convertToDouble();
+  if (!(p >= 0.0 && p <= 1.0))
+    return emitError() << "connection probability " << formatDouble(p)
+                       << " is outside [0, 1]";
+  return success();
+}
+
+LogicalResult
+FixedIndegreeAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                          int64_t k, bool allowSelf) {
+  if (k < 0)
+    return emitError() << "in-degree " << k << " is negative";
+  return success();
+}
+
+#define GET_ATTRDEF_CLASSES
+#include "snn/Dialect/SNN/SNNAttributes.cpp.inc"
+
+void SNNDialect::registerAttributes() {
+  addAttributes<
+#define GET_ATTRDEF_LIST
+#include "snn/Dialect/SNN/SNNAttributes.cpp.inc"
+      >();
+}

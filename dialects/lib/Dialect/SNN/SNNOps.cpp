@@ -1,0 +1,506 @@
+//===- SNNOps.cpp - snn operations ----------------------------------------===//
+//
+// Part of snnc.
+//
+//===----------------------------------------------------------------------===//
+
+#include "snn/Dialect/SNN/SNNOps.h"
+#include "snn/Dialect/SNN/Propagator.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/OpImplementation.h"
+#include "mlir/IR/PatternMatch.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/SmallSet.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace mlir::snn;
+
+//===----------------------------------------------------------------------===//
+// Helpers
+//===----------------------------------------------------------------------===//
+
+static int indexOf(ArrayAttr names, StringRef name) {
+  for (auto [i, attr] : llvm::enumerate(names))
+    if (cast<StringAttr>(attr).getValue() == name)
+      return static_cast<int>(i);
+  return -1;
+}
+
+/// The size of a population or source, or nullopt for anything else.
+static std::optional<int64_t> getSpikingSize(Operation *op) {
+  if (auto pop = dyn_cast_or_null<PopulationOp>(op))
+    return pop.getSizeAttr().getInt();
+  if (auto src = dyn_cast_or_null<PoissonSourceOp>(op))
+    return src.getSizeAttr().getInt();
+  if (auto src = dyn_cast_or_null<SpikeSourceArrayOp>(op))
+    return src.getSizeAttr().getInt();
+  return std::nullopt;
+}
+
+//===----------------------------------------------------------------------===//
+// NetworkOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult NetworkOp::verify() {
+  if (!(getDt().convertToDouble() > 0.0))
+    return emitOpError("time step dt = ")
+           << formatDouble(getDt().convertToDouble()) << " ms must be positive";
+  if (!(getDuration().convertToDouble() >= 0.0))
+    return emitOpError("duration ")
+           << formatDouble(getDuration().convertToDouble()) << " ms must not be negative";
+  if (!getPrecision().isF32() && !getPrecision().isF64())
+    return emitOpError("precision must be f32 or f64, not ")
+           << getPrecision();
+  if (getRecordFormat() != "npy" && getRecordFormat() != "csv")
+    return emitOpError("record format '")
+           << getRecordFormat() << "' is neither 'npy' nor 'csv'";
+  if (getSeedAttr().getInt() < 0)
+    return emitOpError("seed ") << getSeedAttr().getInt() << " must not be negative";
+  return success();
+}
+
+int64_t NetworkOp::getNumSteps() {
+  return std::llround(getDuration().convertToDouble() /
+                      getDt().convertToDouble());
+}
+
+//===----------------------------------------------------------------------===//
+// NeuronModelOp
+//===----------------------------------------------------------------------===//
+
+int NeuronModelOp::lookupVariable(StringRef name) {
+  return indexOf(getVariables(), name);
+}
+int NeuronModelOp::lookupInput(StringRef name) {
+  return indexOf(getInputs(), name);
+}
+int NeuronModelOp::lookupParam(StringRef name) {
+  return indexOf(getParams(), name);
+}
+
+FloatType NeuronModelOp::getFloatType() {
+  return cast<NetworkOp>((*this)->getParentOp()).getFloatType();
+}
+
+void NeuronModelOp::getAsmBlockArgumentNames(Region &region,
+                                             OpAsmSetValueNameFn setNameFn) {
+  if (region.empty())
+    return;
+  SmallVector<StringRef> names;
+  for (ArrayAttr list : {getVariables(), getInputs(), getParams()})
+    for (Attribute attr : list)
+      names.push_back(cast<StringAttr>(attr).getValue());
+  for (auto [arg, name] : llvm::zip(region.getArguments(), names))
+    setNameFn(arg, name);
+}
+
+static const char *const kMethods[] = {"exact", "euler", "rk2", "rk4",
+                                       "exponential_euler"};
+
+LogicalResult NeuronModelOp::verify() {
+  llvm::SmallSet<StringRef, 16> seen;
+  for (ArrayAttr list : {getVariables(), getInputs(), getParams()})
+    for (Attribute attr : list) {
+      StringRef name = cast<StringAttr>(attr).getValue();
+      if (!seen.insert(name).second)
+        return emitOpError("name '") << name << "' is declared twice";
+    }
+  if (getVariables().empty())
+    return emitOpError("needs at least one variable");
+  if (!llvm::is_contained(kMethods, getMethod()))
+    return emitOpError("unknown integration method '") << getMethod() << "'";
+  if (!(getRefractory().convertToDouble() >= 0.0))
+    return emitOpError("refractory period ")
+           << formatDouble(getRefractory().convertToDouble()) << " ms is negative";
+  for (Attribute attr : getRefractoryClamp())
+    if (lookupVariable(cast<StringAttr>(attr).getValue()) < 0)
+      return emitOpError("refractory_clamp names '")
+             << cast<StringAttr>(attr).getValue() << "', not a variable";
+  return success();
+}
+
+LogicalResult NeuronModelOp::verifyRegions() {
+  if (getOde().empty() == getUpdate().empty())
+    return emitOpError("needs exactly one of the 'ode' and 'update' regions");
+  FloatType floatType = getFloatType();
+  unsigned numArgs = getNumRegionArgs();
+
+  auto checkRegion = [&](Region &region, StringRef what,
+                         ArrayRef<Type> yields) -> LogicalResult {
+    if (region.empty())
+      return success();
+    Block &block = region.front();
+    if (block.getNumArguments() != numArgs)
+      return emitOpError("region '")
+             << what << "' takes " << block.getNumArguments()
+             << " arguments, expected " << numArgs
+             << " (variables, inputs, parameters)";
+    for (BlockArgument arg : block.getArguments())
+      if (arg.getType() != floatType)
+        return emitOpError("region '")
+               << what << "' argument #" << arg.getArgNumber() << " has type "
+               << arg.getType() << ", expected the network's " << floatType;
+    auto yield = dyn_cast<YieldOp>(block.getTerminator());
+    if (!yield)
+      return emitOpError("region '") << what << "' must end in snn.yield";
+    if (yield.getValues().getTypes() != TypeRange(yields))
+      return yield.emitOpError("in region '")
+             << what << "' must yield " << yields.size() << " value(s) of type "
+             << (yields.empty() ? Type() : yields.front()) << ", got "
+             << yield.getValues().size();
+    return success();
+  };
+
+  SmallVector<Type> perVariable(getNumVariables(), floatType);
+  Type i1 = IntegerType::get(getContext(), 1);
+  if (failed(checkRegion(getOde(), "ode", perVariable)) ||
+      failed(checkRegion(getUpdate(), "update", perVariable)) ||
+      failed(checkRegion(getThreshold(), "threshold", {i1})) ||
+      failed(checkRegion(getReset(), "reset", perVariable)))
+    return failure();
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// PopulationOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult PopulationOp::verify() {
+  if (getSizeAttr().getInt() <= 0)
+    return emitOpError("size ") << getSizeAttr().getInt() << " must be positive";
+  for (NamedAttribute entry : getParams())
+    if (!isa<FloatAttr>(entry.getValue()))
+      return emitOpError("parameter '")
+             << entry.getName().getValue() << "' must be a float constant";
+  for (NamedAttribute entry : getInit())
+    if (!isValueSpec(entry.getValue()) ||
+        isa<FromListAttr>(entry.getValue()))
+      return emitOpError("initial value of '")
+             << entry.getName().getValue()
+             << "' must be a constant, #snn.uniform, #snn.normal or #snn.file";
+  return success();
+}
+
+LogicalResult
+PopulationOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
+  auto model =
+      symbolTable.lookupNearestSymbolFrom<NeuronModelOp>(*this, getModelAttr());
+  if (!model)
+    return emitOpError("model '")
+           << getModel() << "' is not a neuron model of this network";
+  for (Attribute attr : model.getParams()) {
+    StringRef name = cast<StringAttr>(attr).getValue();
+    if (!getParams().get(name))
+      return emitOpError("gives no value for parameter '")
+             << name << "' of model '" << getModel() << "'";
+  }
+  for (NamedAttribute entry : getParams())
+    if (model.lookupParam(entry.getName().getValue()) < 0)
+      return emitOpError("model '")
+             << getModel() << "' has no parameter '"
+             << entry.getName().getValue() << "'";
+  for (NamedAttribute entry : getInit())
+    if (model.lookupVariable(entry.getName().getValue()) < 0)
+      return emitOpError("model '")
+             << getModel() << "' has no variable '"
+             << entry.getName().getValue() << "' to initialise";
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Sources and currents
+//===----------------------------------------------------------------------===//
+
+LogicalResult PoissonSourceOp::verify() {
+  if (getSizeAttr().getInt() <= 0)
+    return emitOpError("size ") << getSizeAttr().getInt() << " must be positive";
+  if (!isValueSpec(getRate()) || isa<FromListAttr>(getRate()))
+    return emitOpError("rate must be a constant, #snn.uniform, #snn.normal "
+                       "or #snn.file");
+  if (auto rate = dyn_cast<FloatAttr>(getRate()))
+    if (!(rate.getValueAsDouble() >= 0.0))
+      return emitOpError("rate ")
+             << formatDouble(rate.getValueAsDouble()) << " Hz must not be negative";
+  return success();
+}
+
+LogicalResult SpikeSourceArrayOp::verify() {
+  if (getSizeAttr().getInt() <= 0)
+    return emitOpError("size ") << getSizeAttr().getInt() << " must be positive";
+  if (getPath().empty())
+    return emitOpError("needs the path of a spike-time file");
+  return success();
+}
+
+LogicalResult CurrentOp::verify() {
+  if (getKind() != "constant" && getKind() != "noise")
+    return emitOpError("kind '")
+           << getKind() << "' is neither 'constant' nor 'noise'";
+  if (!isValueSpec(getAmplitude()) || isa<FromListAttr>(getAmplitude()))
+    return emitOpError("amplitude must be a constant, #snn.uniform, "
+                       "#snn.normal or #snn.file");
+  if (!(getStd().convertToDouble() >= 0.0))
+    return emitOpError("standard deviation ")
+           << formatDouble(getStd().convertToDouble()) << " must not be negative";
+  if (getKind() == "constant" && getStd().convertToDouble() != 0.0)
+    return emitOpError("a constant current has no standard deviation");
+  if (!(getStart().convertToDouble() >= 0.0))
+    return emitOpError("start time ")
+           << formatDouble(getStart().convertToDouble()) << " ms must not be negative";
+  return success();
+}
+
+LogicalResult CurrentOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
+  auto pop =
+      symbolTable.lookupNearestSymbolFrom<PopulationOp>(*this, getTargetAttr());
+  if (!pop)
+    return emitOpError("target '")
+           << getTarget() << "' is not a neuron population";
+  auto model = symbolTable.lookupNearestSymbolFrom<NeuronModelOp>(
+      pop, pop.getModelAttr());
+  if (model && model.lookupInput(getInput()) < 0)
+    return emitOpError("model '")
+           << pop.getModel() << "' of population '" << getTarget()
+           << "' has no input '" << getInput() << "'";
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// ProjectionOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult ProjectionOp::verify() {
+  if (!isConnectivity(getConnectivity()))
+    return emitOpError("connectivity must be a connectivity attribute, not ")
+           << getConnectivity();
+  bool isList = isa<SynapseListAttr>(getConnectivity());
+  for (auto [what, value] : {std::pair<StringRef, Attribute>{"weight", getWeight()},
+                             {"delay", getDelay()}}) {
+    if (!isValueSpec(value))
+      return emitOpError(what) << " must be a value specification, not "
+                               << value;
+    if (isa<FromListAttr>(value) && !isList)
+      return emitOpError(what)
+             << " comes from a synapse list, but the connectivity is not one";
+  }
+  if (auto delay = dyn_cast<FloatAttr>(getDelay()))
+    if (!(delay.getValueAsDouble() >= 0.0))
+      return emitOpError("delay ")
+             << formatDouble(delay.getValueAsDouble()) << " ms must not be negative";
+  return success();
+}
+
+LogicalResult
+ProjectionOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
+  Operation *pre = symbolTable.lookupNearestSymbolFrom(*this, getPreAttr());
+  std::optional<int64_t> preSize = getSpikingSize(pre);
+  if (!preSize)
+    return emitOpError("presynaptic '")
+           << getPre() << "' is not a population or source";
+  auto post =
+      symbolTable.lookupNearestSymbolFrom<PopulationOp>(*this, getPostAttr());
+  if (!post)
+    return emitOpError("postsynaptic '")
+           << getPost() << "' is not a neuron population";
+  auto model = symbolTable.lookupNearestSymbolFrom<NeuronModelOp>(
+      post, post.getModelAttr());
+  if (model && model.lookupVariable(getTarget()) < 0)
+    return emitOpError("target '")
+           << getTarget() << "' is not a variable of model '"
+           << post.getModel() << "'";
+  if (isa<OneToOneAttr>(getConnectivity()) && *preSize != post.getSizeAttr().getInt())
+    return emitOpError("one_to_one needs equal sizes, but '")
+           << getPre() << "' has " << *preSize << " and '" << getPost()
+           << "' " << post.getSizeAttr().getInt();
+  if (auto indegree = dyn_cast<FixedIndegreeAttr>(getConnectivity())) {
+    int64_t available = *preSize;
+    if (pre == post.getOperation() && !indegree.getAllowSelf())
+      --available;
+    if (indegree.getK() > available)
+      return emitOpError("in-degree ")
+             << indegree.getK() << " exceeds the " << available
+             << " distinct presynaptic neurons available";
+  }
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Recordings
+//===----------------------------------------------------------------------===//
+
+LogicalResult
+RecordSpikesOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
+  Operation *target =
+      symbolTable.lookupNearestSymbolFrom(*this, getPopulationAttr());
+  if (!getSpikingSize(target))
+    return emitOpError("'") << getPopulation()
+                            << "' is not a population or source";
+  return success();
+}
+
+LogicalResult RecordStateOp::verify() {
+  if (getEveryAttr().getInt() < 1)
+    return emitOpError("recording interval ")
+           << getEveryAttr().getInt() << " must be at least one step";
+  for (int64_t n : getNeurons())
+    if (n < 0)
+      return emitOpError("neuron index ") << n << " is negative";
+  return success();
+}
+
+LogicalResult
+RecordStateOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
+  auto pop = symbolTable.lookupNearestSymbolFrom<PopulationOp>(
+      *this, getPopulationAttr());
+  if (!pop)
+    return emitOpError("'") << getPopulation()
+                            << "' is not a neuron population";
+  auto model = symbolTable.lookupNearestSymbolFrom<NeuronModelOp>(
+      pop, pop.getModelAttr());
+  if (model && model.lookupVariable(getVariable()) < 0)
+    return emitOpError("model '")
+           << pop.getModel() << "' has no variable '" << getVariable() << "'";
+  for (int64_t n : getNeurons())
+    if (n >= pop.getSizeAttr().getInt())
+      return emitOpError("neuron index ")
+             << n << " is out of range for '" << getPopulation()
+             << "' of size " << pop.getSizeAttr().getInt();
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// LinearUpdateOp
+//===----------------------------------------------------------------------===//
+
+// snn.linear_update (%x...) affine (%b...) jacobian [%a...] dt <f64> : type
+ParseResult LinearUpdateOp::parse(OpAsmParser &parser, OperationState &result) {
+  SmallVector<OpAsmParser::UnresolvedOperand> state, affine, jacobian;
+  Type type;
+  FailureOr<double> dt;
+  if (parser.parseOperandList(state, OpAsmParser::Delimiter::Paren) ||
+      parser.parseKeyword("affine") ||
+      parser.parseOperandList(affine, OpAsmParser::Delimiter::Paren) ||
+      parser.parseKeyword("jacobian") ||
+      parser.parseOperandList(jacobian, OpAsmParser::Delimiter::Square) ||
+      parser.parseKeyword("dt") || failed(dt = parseDouble(parser)) ||
+      parser.parseOptionalAttrDict(result.attributes) ||
+      parser.parseColonType(type))
+    return failure();
+  if (parser.resolveOperands(state, type, result.operands) ||
+      parser.resolveOperands(affine, type, result.operands) ||
+      parser.resolveOperands(jacobian, type, result.operands))
+    return failure();
+  Builder &b = parser.getBuilder();
+  result.addAttribute(getDtAttrName(result.name), b.getF64FloatAttr(*dt));
+  result.addAttribute(getOperandSegmentSizesAttrName(result.name),
+                      b.getDenseI32ArrayAttr(
+                          {static_cast<int32_t>(state.size()),
+                           static_cast<int32_t>(affine.size()),
+                           static_cast<int32_t>(jacobian.size())}));
+  result.addTypes(SmallVector<Type>(state.size(), type));
+  return success();
+}
+
+void LinearUpdateOp::print(OpAsmPrinter &p) {
+  p << " (" << getState() << ") affine (" << getAffine() << ") jacobian ["
+    << getJacobian() << "] dt ";
+  printDouble(p, getDt().convertToDouble());
+  p.printOptionalAttrDict((*this)->getAttrs(),
+                          {getDtAttrName(), getOperandSegmentSizesAttrName()});
+  p << " : " << getState().front().getType();
+}
+
+LogicalResult LinearUpdateOp::verify() {
+  size_t s = getState().size();
+  if (s == 0)
+    return emitOpError("needs at least one state value");
+  if (getAffine().size() != s)
+    return emitOpError("has ") << s << " state values but "
+                               << getAffine().size() << " affine terms";
+  if (getJacobian().size() != s * s)
+    return emitOpError("needs a ")
+           << s << "x" << s << " Jacobian (" << s * s << " values), got "
+           << getJacobian().size();
+  if (getResults().size() != s)
+    return emitOpError("must return one value per state value");
+  Type type = getState().front().getType();
+  for (Value v : getOperation()->getOperands())
+    if (v.getType() != type)
+      return emitOpError("mixes types ") << type << " and " << v.getType();
+  for (Value v : getResults())
+    if (v.getType() != type)
+      return emitOpError("mixes types ") << type << " and " << v.getType();
+  if (!(getDt().convertToDouble() > 0.0))
+    return emitOpError("time step must be positive");
+  return success();
+}
+
+namespace {
+/// Once the Jacobian is made of constants, computes the propagator matrices
+/// (at compile time, once) and replaces the op by the sums of the products
+/// with their non-zero entries. Terms are added in a fixed order: state terms
+/// by column, then affine terms by column.
+struct ExpandConstantLinearUpdate : OpRewritePattern<LinearUpdateOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(LinearUpdateOp op,
+                                PatternRewriter &rewriter) const override {
+    int s = static_cast<int>(op.getState().size());
+    std::vector<double> a(s * s);
+    for (auto [i, v] : llvm::enumerate(op.getJacobian())) {
+      FloatAttr attr;
+      if (!matchPattern(v, m_Constant(&attr)))
+        return rewriter.notifyMatchFailure(op, "Jacobian is not constant");
+      a[i] = attr.getValueAsDouble();
+    }
+    std::vector<double> p, m;
+    computePropagator(a, s, op.getDt().convertToDouble(), p, m);
+
+    auto type = cast<FloatType>(op.getState().front().getType());
+    Location loc = op.getLoc();
+    auto isZeroConstant = [](Value v) {
+      FloatAttr attr;
+      return matchPattern(v, m_Constant(&attr)) && attr.getValue().isZero();
+    };
+    SmallVector<Value> results;
+    for (int i = 0; i < s; ++i) {
+      Value sum;
+      auto accumulate = [&](double coefficient, Value x) {
+        if (coefficient == 0.0 || isZeroConstant(x))
+          return;
+        Value term = x;
+        if (coefficient != 1.0) {
+          Value c = rewriter.create<arith::ConstantOp>(
+              loc, rewriter.getFloatAttr(type, coefficient));
+          term = rewriter.create<arith::MulFOp>(loc, c, x);
+        }
+        sum = sum ? rewriter.create<arith::AddFOp>(loc, sum, term).getResult()
+                  : term;
+      };
+      for (int j = 0; j < s; ++j)
+        accumulate(p[i * s + j], op.getState()[j]);
+      for (int j = 0; j < s; ++j)
+        accumulate(m[i * s + j], op.getAffine()[j]);
+      if (!sum)
+        sum = rewriter.create<arith::ConstantOp>(loc,
+                                                 rewriter.getFloatAttr(type, 0.0));
+      results.push_back(sum);
+    }
+    rewriter.replaceOp(op, results);
+    return success();
+  }
+};
+} // namespace
+
+void LinearUpdateOp::getCanonicalizationPatterns(RewritePatternSet &results,
+                                                 MLIRContext *context) {
+  results.add<ExpandConstantLinearUpdate>(context);
+}
+
+#define GET_OP_CLASSES
+#include "snn/Dialect/SNN/SNNOps.cpp.inc"

@@ -1,0 +1,304 @@
+//===- Integrate.cpp - snn-integrate: ODEs to per-step updates ------------===//
+//
+// Part of snnc. See the pass description in Passes.td.
+//
+//===----------------------------------------------------------------------===//
+
+#include "snn/Dialect/SNN/SNNOps.h"
+#include "snn/Transforms/Differentiate.h"
+#include "snn/Transforms/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "llvm/ADT/SetVector.h"
+
+namespace mlir::snn {
+#define GEN_PASS_DEF_SNNINTEGRATE
+#include "snn/Transforms/Passes.h.inc"
+} // namespace mlir::snn
+
+using namespace mlir;
+using namespace mlir::snn;
+
+namespace {
+
+/// Integrates one neuron model. Works inside the new update block: the ODE
+/// body is cloned there as often as the method needs it (once per stage, with
+/// the variables mapped to that stage's values).
+class ModelIntegrator {
+public:
+  ModelIntegrator(NeuronModelOp model, double dt)
+      : model(model), dt(dt), type(model.getFloatType()),
+        numVars(model.getNumVariables()),
+        paramBegin(model.getNumVariables() + model.getNumInputs()),
+        numArgs(model.getNumRegionArgs()) {}
+
+  LogicalResult run();
+
+private:
+  /// Clones the ODE body into the update block with the variables replaced by
+  /// `vars` (the other arguments map to the update block's) and returns the
+  /// derivatives.
+  SmallVector<Value> evaluateODE(ArrayRef<Value> vars);
+  /// The equation's location for messages: where the derivative of variable
+  /// `i` is computed.
+  Location equationLoc(unsigned i);
+
+  NeuronModelOp model;
+  double dt;
+  FloatType type;
+  unsigned numVars, paramBegin, numArgs;
+  Block *update = nullptr;
+  SmallVector<Value> odeYield; // derivatives as yielded in the ODE region
+};
+
+SmallVector<Value> ModelIntegrator::evaluateODE(ArrayRef<Value> vars) {
+  Block &ode = model.getOde().front();
+  OpBuilder b = OpBuilder::atBlockEnd(update);
+  IRMapping map;
+  for (unsigned i = 0; i < numArgs; ++i)
+    map.map(ode.getArgument(i),
+            i < numVars ? vars[i] : Value(update->getArgument(i)));
+  for (Operation &op : ode.without_terminator())
+    b.clone(op, map);
+  SmallVector<Value> result;
+  for (Value v : ode.getTerminator()->getOperands())
+    result.push_back(map.lookupOrDefault(v));
+  return result;
+}
+
+Location ModelIntegrator::equationLoc(unsigned i) {
+  Value v = odeYield[i];
+  if (Operation *def = v.getDefiningOp())
+    return def->getLoc();
+  return model.getLoc();
+}
+
+static StringRef nameOf(ArrayAttr names, unsigned i) {
+  return cast<StringAttr>(names[i]).getValue();
+}
+
+LogicalResult ModelIntegrator::run() {
+  Block &ode = model.getOde().front();
+  odeYield.assign(ode.getTerminator()->operand_begin(),
+                  ode.getTerminator()->operand_end());
+
+  // The update block takes the same arguments as the ODE block.
+  Region &updateRegion = model.getUpdate();
+  update = new Block();
+  updateRegion.push_back(update);
+  for (BlockArgument arg : ode.getArguments())
+    update->addArgument(arg.getType(), arg.getLoc());
+
+  SmallVector<Value> current(update->getArguments().take_front(numVars));
+  SmallVector<Value> f = evaluateODE(current);
+
+  OpBuilder b = OpBuilder::atBlockEnd(update);
+  FoldingBuilder fb(b, model.getLoc(), type);
+  BlockDependencies deps(*update);
+
+  // Variables with an equation (a derivative that is not the constant 0).
+  SmallVector<unsigned> odeVars;
+  for (unsigned i = 0; i < numVars; ++i)
+    if (!FoldingBuilder::isConstant(f[i], 0.0))
+      odeVars.push_back(i);
+
+  // Jacobian over the ODE variables; a null entry: not differentiable.
+  DenseMap<std::pair<unsigned, unsigned>, Value> jac;
+  llvm::SetVector<unsigned> linear;
+  for (unsigned i : odeVars) {
+    bool affine = true;
+    for (unsigned j : odeVars) {
+      Differentiator diff(fb, deps, update->getArgument(j));
+      Value a = diff.derivative(f[i]);
+      jac[{i, j}] = a;
+      // Constant coefficients depend on parameters only (not on variables,
+      // per-neuron constants or inputs).
+      if (!a || !deps.dependsOnlyOn(a, paramBegin, numArgs))
+        affine = false;
+    }
+    if (affine)
+      linear.insert(i);
+  }
+  // The linear subsystem must be closed: no variable in it may depend on a
+  // variable outside it.
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (unsigned i : SmallVector<unsigned>(linear.begin(), linear.end()))
+      for (unsigned j : odeVars)
+        if (!linear.contains(j) &&
+            !FoldingBuilder::isConstant(jac[{i, j}], 0.0)) {
+          linear.remove(i);
+          changed = true;
+          break;
+        }
+  }
+  SmallVector<unsigned> nonlinear;
+  for (unsigned i : odeVars)
+    if (!linear.contains(i))
+      nonlinear.push_back(i);
+
+  StringRef method = model.getMethod();
+  if (method == "exact" && !nonlinear.empty()) {
+    unsigned i = nonlinear.front();
+    return emitError(equationLoc(i))
+           << "model '" << model.getSymName()
+           << "' asks for method 'exact', but d" << nameOf(model.getVariables(), i)
+           << "/dt is not linear in the variables with constant coefficients; "
+              "choose euler, rk2, rk4 or exponential_euler";
+  }
+
+  Value dtValue = fb.constant(dt);
+
+  // The exact part: affine terms are the right-hand sides with the linear
+  // subsystem's variables set to 0.
+  SmallVector<Value> linState, linAffine, linJacobian;
+  if (!linear.empty()) {
+    SmallVector<Value> zeroed(current);
+    Value zero = fb.constant(0.0);
+    for (unsigned i : linear)
+      zeroed[i] = zero;
+    SmallVector<Value> fz = evaluateODE(zeroed);
+    b.setInsertionPointToEnd(update);
+    for (unsigned i : linear) {
+      linState.push_back(current[i]);
+      linAffine.push_back(fz[i]);
+      for (unsigned j : linear)
+        linJacobian.push_back(jac[{i, j}]);
+    }
+  }
+  auto exactAt = [&](double h) {
+    SmallVector<Value> result(current);
+    if (linear.empty())
+      return result;
+    auto op = b.create<LinearUpdateOp>(
+        model.getLoc(), SmallVector<Type>(linState.size(), type), linState,
+        linAffine, linJacobian, b.getF64FloatAttr(h));
+    for (auto [k, i] : llvm::enumerate(linear))
+      result[i] = op.getResult(k);
+    return result;
+  };
+
+  SmallVector<Value> next = exactAt(dt);
+
+  // The rest, by the model's method. Stages at t + h use the exact values of
+  // the linear subsystem at t + h.
+  if (!nonlinear.empty()) {
+    auto stage = [&](ArrayRef<Value> base, ArrayRef<Value> k, Value h,
+                     ArrayRef<Value> linearAtH) {
+      SmallVector<Value> x(linearAtH);
+      for (unsigned i : nonlinear)
+        x[i] = fb.add(base[i], fb.mul(h, k[i]));
+      return x;
+    };
+    auto derivatives = [&](ArrayRef<Value> x) {
+      SmallVector<Value> k = evaluateODE(x);
+      b.setInsertionPointToEnd(update);
+      return k;
+    };
+
+    if (method == "euler") {
+      for (unsigned i : nonlinear)
+        next[i] = fb.add(current[i], fb.mul(dtValue, f[i]));
+    } else if (method == "rk2") {
+      Value half = fb.constant(dt / 2);
+      SmallVector<Value> mid = stage(current, f, half, exactAt(dt / 2));
+      SmallVector<Value> k2 = derivatives(mid);
+      for (unsigned i : nonlinear)
+        next[i] = fb.add(current[i], fb.mul(dtValue, k2[i]));
+    } else if (method == "rk4") {
+      Value half = fb.constant(dt / 2);
+      SmallVector<Value> atHalf = exactAt(dt / 2);
+      SmallVector<Value> k1 = f;
+      SmallVector<Value> k2 = derivatives(stage(current, k1, half, atHalf));
+      SmallVector<Value> k3 = derivatives(stage(current, k2, half, atHalf));
+      SmallVector<Value> k4 = derivatives(stage(current, k3, dtValue, next));
+      Value two = fb.constant(2.0), sixth = fb.constant(dt / 6);
+      for (unsigned i : nonlinear) {
+        Value sum = fb.add(fb.add(k1[i], fb.mul(two, k2[i])),
+                           fb.add(fb.mul(two, k3[i]), k4[i]));
+        next[i] = fb.add(current[i], fb.mul(sixth, sum));
+      }
+    } else if (method == "exponential_euler") {
+      // dx/dt = A x + B with A, B independent of x (other variables held at
+      // their values at the start of the step):
+      //   x(t + dt) = -B/A + (x + B/A) exp(A dt),  or x + dt B when A = 0.
+      for (unsigned i : nonlinear) {
+        Value a = jac[{i, i}];
+        if (!a || deps.dependsOn(a, i))
+          return emitError(equationLoc(i))
+                 << "method 'exponential_euler' needs d"
+                 << nameOf(model.getVariables(), i) << "/dt to be linear in "
+                 << nameOf(model.getVariables(), i)
+                 << "; choose euler, rk2 or rk4";
+        SmallVector<Value> zeroed(current);
+        zeroed[i] = fb.constant(0.0);
+        Value bTerm = derivatives(zeroed)[i];
+        if (FoldingBuilder::isConstant(a, 0.0)) {
+          next[i] = fb.add(current[i], fb.mul(dtValue, bTerm));
+          continue;
+        }
+        Value ba = fb.div(bTerm, a);
+        Value decay = fb.exp(fb.mul(a, dtValue));
+        next[i] = fb.add(fb.neg(ba), fb.mul(fb.add(ba, current[i]), decay));
+      }
+    } else {
+      return emitError(model.getLoc())
+             << "unknown integration method '" << method << "'";
+    }
+  }
+
+  b.setInsertionPointToEnd(update);
+  b.create<YieldOp>(model.getLoc(), next);
+
+  // Drop the ODE region and whatever the update block computed but does not
+  // use (derivatives that were only needed to classify the system).
+  Region &odeRegion = model.getOde();
+  odeRegion.dropAllReferences();
+  odeRegion.getBlocks().clear();
+  // Walking backwards frees whole dead chains in one pass (uses follow defs).
+  for (Operation *op = update->getTerminator()->getPrevNode(); op;) {
+    Operation *prev = op->getPrevNode();
+    if (op->use_empty() && isMemoryEffectFree(op))
+      op->erase();
+    op = prev;
+  }
+  return success();
+}
+
+struct SNNIntegratePass
+    : mlir::snn::impl::SNNIntegrateBase<SNNIntegratePass> {
+  void runOnOperation() override {
+    bool failed = false;
+    getOperation().walk([&](NetworkOp network) {
+      double dt = network.getDt().convertToDouble();
+      for (auto model : network.getBody().getOps<NeuronModelOp>()) {
+        if (model.isIntegrated())
+          continue;
+        if (mlir::failed(ModelIntegrator(model, dt).run()))
+          failed = true;
+      }
+    });
+    if (failed)
+      return signalPassFailure();
+
+    // Fold what the construction left (right-hand sides evaluated at 0,
+    // duplicated constants) so that the update regions read cleanly.
+    MLIRContext *ctx = &getContext();
+    RewritePatternSet patterns(ctx);
+    ctx->getLoadedDialect<arith::ArithDialect>()->getCanonicalizationPatterns(
+        patterns);
+    for (RegisteredOperationName op : ctx->getRegisteredOperations())
+      if (op.getDialectNamespace() == "arith" ||
+          op.getDialectNamespace() == "math")
+        op.getCanonicalizationPatterns(patterns, ctx);
+    FrozenRewritePatternSet frozen(std::move(patterns));
+    getOperation().walk([&](NeuronModelOp model) {
+      (void)applyPatternsAndFoldGreedily(model.getUpdate(), frozen);
+    });
+  }
+};
+
+} // namespace

@@ -1,0 +1,878 @@
+//===- Check.cpp - Semantic checks of a model -----------------------------===//
+
+#include "snn/AST/Check.h"
+
+#include "snn/AST/ExprParser.h"
+#include "snn/AST/ExprPrinter.h"
+#include "snn/AST/Units.h"
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+namespace snn::ast {
+
+namespace {
+
+/// "5 ms", "-60 mV", "0.02": a value in base units for messages.
+std::string quantity(double v, const char *unit) {
+  std::string s = formatNumber(v);
+  return *unit ? s + " " + unit : s;
+}
+
+std::string join(const std::vector<std::string> &names) {
+  std::string out;
+  for (size_t i = 0; i < names.size(); ++i)
+    out += (i ? ", '" : "'") + names[i] + "'";
+  return out;
+}
+
+class Checker {
+public:
+  explicit Checker(std::vector<Diagnostic> &diags) : diags(diags) {}
+
+  void error(const Loc &loc, std::string message) {
+    diags.push_back(Diagnostic{loc, std::move(message), Severity::Error});
+    ++errors;
+  }
+
+  unsigned errors = 0;
+
+  void neuronModel(const NeuronModel &m);
+  void model(const Model &m);
+
+private:
+  std::vector<Diagnostic> &diags;
+
+  //===--------------------------------------------------------------------===//
+  // Expressions
+  //===--------------------------------------------------------------------===//
+
+  enum class Type { Number, Condition, Error };
+
+  /// Names visible in the expressions of one neuron model.
+  struct Scope {
+    const NeuronModel *model;
+    std::vector<std::string> all;
+    bool has(const std::string &n) const {
+      return std::find(all.begin(), all.end(), n) != all.end();
+    }
+  };
+
+  static const char *typeName(Type t) {
+    return t == Type::Condition ? "a condition" : "a number";
+  }
+
+  Type expr(const Expr &e, const Scope &scope, const std::string &context);
+  void requireType(const ExprPtr &e, Type want, const Scope &scope,
+                   const std::string &context, const Loc &where,
+                   const std::string &what);
+
+  //===--------------------------------------------------------------------===//
+  // Values
+  //===--------------------------------------------------------------------===//
+
+  void valueSpec(const ValueSpec &v, const std::string &what, bool allowNegative,
+                 bool allowFromList, bool allowFile, const char *unit);
+  void dimAgrees(const std::optional<Dim> &written, const std::optional<Dim> &declared,
+                 const Loc &loc, const std::string &what,
+                 const std::string &declaredWhat);
+  void size(int64_t n, const Loc &loc, const std::string &what);
+};
+
+//===----------------------------------------------------------------------===//
+// Expressions
+//===----------------------------------------------------------------------===//
+
+Checker::Type Checker::expr(const Expr &e, const Scope &scope,
+                            const std::string &context) {
+  switch (e.kind) {
+  case ExprKind::Number:
+    if (!std::isfinite(e.value)) {
+      error(e.loc, "number is not finite " + context);
+      return Type::Error;
+    }
+    return Type::Number;
+  case ExprKind::Variable: {
+    if (scope.has(e.name))
+      return Type::Number;
+    if (e.name == "t" || e.name == "dt") {
+      error(e.loc, "'" + e.name + "' is not available " + context +
+                       ": expressions cannot use time in this version");
+      return Type::Error;
+    }
+    if (functionArity(e.name) >= 0) {
+      error(e.loc, "'" + e.name + "' is a function; call it as " + e.name +
+                       "(...) " + context);
+      return Type::Error;
+    }
+    units::Unit u;
+    if (units::lexUnit(e.name, u) == e.name.size()) {
+      error(e.loc, "unknown name '" + e.name + "' " + context +
+                       " (a unit follows a number directly, as in '5 " +
+                       e.name + "')");
+      return Type::Error;
+    }
+    error(e.loc, "unknown name '" + e.name + "' " + context +
+                     didYouMean(e.name, scope.all));
+    return Type::Error;
+  }
+  case ExprKind::Unary: {
+    if (e.operands.size() != 1 || !e.operands[0]) {
+      error(e.loc, "malformed unary expression " + context);
+      return Type::Error;
+    }
+    Type x = expr(*e.operands[0], scope, context);
+    Type want = e.op == Op::Not ? Type::Condition : Type::Number;
+    if (x != Type::Error && x != want) {
+      error(e.loc, std::string("operand of '") + opSpelling(e.op) + "' is " +
+                       typeName(x) + ", not " + typeName(want) + " " + context);
+      return Type::Error;
+    }
+    return x == Type::Error ? Type::Error : want;
+  }
+  case ExprKind::Binary: {
+    if (e.operands.size() != 2 || !e.operands[0] || !e.operands[1]) {
+      error(e.loc, "malformed binary expression " + context);
+      return Type::Error;
+    }
+    Type l = expr(*e.operands[0], scope, context);
+    Type r = expr(*e.operands[1], scope, context);
+    bool logic = e.op == Op::And || e.op == Op::Or;
+    bool compare = e.op == Op::Lt || e.op == Op::Le || e.op == Op::Gt ||
+                   e.op == Op::Ge || e.op == Op::Eq || e.op == Op::Ne;
+    Type want = logic ? Type::Condition : Type::Number;
+    bool ok = true;
+    for (auto [t, side] : {std::pair{l, "left"}, std::pair{r, "right"}})
+      if (t != Type::Error && t != want && ok) {
+        error(e.loc, std::string(side) + " operand of '" + opSpelling(e.op) +
+                         "' is " + typeName(t) + ", not " + typeName(want) +
+                         " " + context);
+        ok = false;
+      }
+    if (!ok || l == Type::Error || r == Type::Error)
+      return Type::Error;
+    return logic || compare ? Type::Condition : Type::Number;
+  }
+  case ExprKind::Call: {
+    int arity = functionArity(e.name);
+    if (arity < 0) {
+      if (scope.has(e.name))
+        error(e.loc, "'" + e.name + "' is not a function " + context);
+      else {
+        static const std::vector<std::string> functions = {
+            "exp",  "expm1", "log",  "log1p", "log2",  "log10", "sqrt",
+            "cbrt", "abs",   "floor", "ceil", "round", "sin",   "cos",
+            "tan",  "tanh",  "sinh", "cosh",  "asin",  "acos",  "atan",
+            "erf",  "pow",   "atan2", "min",  "max",   "clip",  "ifelse"};
+        error(e.loc, "unknown function '" + e.name + "' " + context +
+                         didYouMean(e.name, functions));
+      }
+      return Type::Error;
+    }
+    if (int(e.operands.size()) != arity) {
+      error(e.loc, "'" + e.name + "' takes " + std::to_string(arity) +
+                       (arity == 1 ? " argument" : " arguments") + ", got " +
+                       std::to_string(e.operands.size()) + " " + context);
+      return Type::Error;
+    }
+    std::vector<Type> args;
+    for (const ExprPtr &a : e.operands)
+      args.push_back(a ? expr(*a, scope, context) : Type::Error);
+    for (Type t : args)
+      if (t == Type::Error)
+        return Type::Error;
+    if (e.name == "ifelse") {
+      if (args[0] != Type::Condition) {
+        error(e.operands[0]->loc, "first argument of 'ifelse' must be a "
+                                  "condition " + context);
+        return Type::Error;
+      }
+      if (args[1] != args[2]) {
+        error(e.loc, "the branches of 'ifelse' must both be numbers or both "
+                     "conditions " + context);
+        return Type::Error;
+      }
+      return args[1];
+    }
+    for (size_t i = 0; i < args.size(); ++i)
+      if (args[i] != Type::Number) {
+        error(e.operands[i]->loc, "argument " + std::to_string(i + 1) +
+                                      " of '" + e.name +
+                                      "' is a condition, not a number " +
+                                      context);
+        return Type::Error;
+      }
+    return Type::Number;
+  }
+  }
+  return Type::Error;
+}
+
+/// Where an expression starts (binary nodes sit at their operator).
+const Loc &startLoc(const Expr &e) {
+  if (e.kind == ExprKind::Binary && !e.operands.empty() && e.operands[0])
+    return startLoc(*e.operands[0]);
+  return e.loc;
+}
+
+void Checker::requireType(const ExprPtr &e, Type want, const Scope &scope,
+                          const std::string &context, const Loc &where,
+                          const std::string &what) {
+  if (!e) {
+    error(where, what + " is missing");
+    return;
+  }
+  Type t = expr(*e, scope, context);
+  if (t != Type::Error && t != want)
+    error(startLoc(*e), what + " must be " + typeName(want) +
+                      (want == Type::Condition ? " such as 'v > v_th'" : "") +
+                      ", got " + typeName(t));
+}
+
+//===----------------------------------------------------------------------===//
+// Neuron models
+//===----------------------------------------------------------------------===//
+
+void Checker::neuronModel(const NeuronModel &m) {
+  const std::string in = " in model '" + m.name + "'";
+  // Declared names: one namespace for parameters, variables and inputs.
+  std::vector<std::pair<std::string, const char *>> declared;
+  auto declare = [&](const std::string &name, const Loc &loc,
+                     const char *kind) {
+    if (!isIdentifier(name)) {
+      error(loc, "'" + name + "' is not a valid " + kind + " name" + in +
+                     " (use letters, digits and '_', not starting with a "
+                     "digit)");
+      return;
+    }
+    if (name == "t" || name == "dt") {
+      error(loc, "'" + name + "' is reserved for time" + in +
+                     " (and time is not available in expressions in this "
+                     "version); choose another name");
+      return;
+    }
+    if (isReservedName(name)) {
+      error(loc, "'" + name + "' is a keyword and cannot name a " + kind + in);
+      return;
+    }
+    if (functionArity(name) >= 0) {
+      error(loc, "'" + name + "' is the name of a function and cannot name a " +
+                     kind + in);
+      return;
+    }
+    for (auto &[n, k] : declared)
+      if (n == name) {
+        error(loc, "'" + name + "' is declared twice" + in + ": as a " + k +
+                       " and as a " + kind);
+        return;
+      }
+    declared.emplace_back(name, kind);
+  };
+  for (const Param &p : m.params) {
+    declare(p.name, p.loc, "parameter");
+    if (!std::isfinite(p.value))
+      error(p.loc, "parameter '" + p.name + "' is not a finite number");
+  }
+  for (const Variable &v : m.variables) {
+    declare(v.name, v.loc, "variable");
+    if (!std::isfinite(v.initial))
+      error(v.loc, "initial value of '" + v.name + "' is not finite");
+  }
+  for (size_t i = 0; i < m.inputs.size(); ++i)
+    declare(m.inputs[i], i < m.inputLocs.size() ? m.inputLocs[i] : m.loc,
+            "input");
+
+  Scope scope{&m, {}};
+  for (auto &[n, k] : declared)
+    scope.all.push_back(n);
+  auto isVariable = [&](const std::string &n) {
+    return std::any_of(m.variables.begin(), m.variables.end(),
+                       [&](const Variable &v) { return v.name == n; });
+  };
+  auto kindOf = [&](const std::string &n) -> const char * {
+    for (auto &[name, k] : declared)
+      if (name == n)
+        return k;
+    return nullptr;
+  };
+  std::vector<std::string> variableNames;
+  for (const Variable &v : m.variables)
+    variableNames.push_back(v.name);
+
+  // Equations.
+  std::vector<std::string> integrated;
+  for (const Equation &eq : m.equations) {
+    const char *kind = kindOf(eq.var);
+    if (!isVariable(eq.var)) {
+      if (kind)
+        error(eq.loc, "'" + eq.var + "' is " +
+                          (std::string(kind) == "input" ? "an " : "a ") +
+                          kind + in +
+                          "; only variables have equations (declare it in "
+                          "\"variables\")");
+      else
+        error(eq.loc, "equation for undeclared variable '" + eq.var + "'" +
+                          in + didYouMean(eq.var, variableNames));
+    } else if (std::find(integrated.begin(), integrated.end(), eq.var) !=
+               integrated.end()) {
+      error(eq.loc, "second equation for '" + eq.var + "'" + in +
+                        " (each variable has at most one)");
+    } else {
+      integrated.push_back(eq.var);
+    }
+    requireType(eq.rhs, Type::Number, scope,
+                "in equation of 'd" + eq.var + "/dt'", eq.loc,
+                "the right-hand side of 'd" + eq.var + "/dt'");
+  }
+
+  // Threshold, reset, refractoriness.
+  if (m.threshold)
+    requireType(m.threshold, Type::Condition, scope, "in threshold",
+                m.threshold->loc, "the threshold");
+  for (const Assignment &a : m.reset) {
+    const char *kind = kindOf(a.var);
+    if (!isVariable(a.var)) {
+      if (kind)
+        error(a.loc, "reset cannot assign to " + std::string(kind) + " '" +
+                         a.var + "'" + in + "; only variables can change");
+      else
+        error(a.loc, "reset assigns to unknown variable '" + a.var + "'" + in +
+                         didYouMean(a.var, variableNames));
+    }
+    requireType(a.rhs, Type::Number, scope, "in reset of '" + a.var + "'",
+                a.loc, "the value assigned to '" + a.var + "'");
+  }
+  if (!m.threshold && !m.reset.empty() && !m.reset.front().loc.file.empty())
+    error(m.reset.front().loc, "model '" + m.name +
+                                   "' has a reset but no threshold");
+  if (!(m.refractory >= 0) || !std::isfinite(m.refractory))
+    error(m.refractoryLoc.line ? m.refractoryLoc : m.loc,
+          "refractory period must be >= 0, got " +
+              quantity(m.refractory, "ms"));
+  if (m.refractory > 0 && !m.threshold)
+    error(m.refractoryLoc.line ? m.refractoryLoc : m.loc,
+          "model '" + m.name + "' has a refractory period but no threshold");
+  for (size_t i = 0; i < m.refractoryClamped.size(); ++i) {
+    const std::string &n = m.refractoryClamped[i];
+    const Loc &loc =
+        i < m.refractoryClampedLocs.size() ? m.refractoryClampedLocs[i] : m.loc;
+    if (!isVariable(n))
+      error(loc, "refractory_clamp names '" + n + "', which is not a variable" +
+                     in + didYouMean(n, variableNames));
+  }
+
+  // Integration method. State = variables with an equation; parameters,
+  // inputs (constant over a step) and variables without an equation are
+  // constants while integrating.
+  if (m.method == Method::Exact) {
+    for (const Equation &eq : m.equations)
+      if (eq.rhs && linearityIn(*eq.rhs, integrated) == Linearity::Nonlinear)
+        error(eq.loc, "method 'exact' needs equations that are linear in the "
+                      "variables with constant coefficients, and 'd" +
+                          eq.var + "/dt' is not" + in +
+                          "; use 'euler', 'rk2', 'rk4' or 'exponential_euler'");
+  } else if (m.method == Method::ExponentialEuler) {
+    for (const Equation &eq : m.equations)
+      if (eq.rhs && linearityIn(*eq.rhs, {eq.var}) == Linearity::Nonlinear)
+        error(eq.loc, "method 'exponential_euler' needs each equation to be "
+                      "linear in its own variable, and 'd" +
+                          eq.var + "/dt' is not linear in '" + eq.var + "'" +
+                          in + "; use 'euler', 'rk2' or 'rk4'");
+  }
+}
+
+} // namespace
+
+Linearity linearityIn(const Expr &e, const std::vector<std::string> &state) {
+  auto lin = [&](const ExprPtr &x) {
+    return x ? linearityIn(*x, state) : Linearity::Constant;
+  };
+  auto maxOf = [](Linearity a, Linearity b) { return a > b ? a : b; };
+  switch (e.kind) {
+  case ExprKind::Number:
+    return Linearity::Constant;
+  case ExprKind::Variable:
+    return std::find(state.begin(), state.end(), e.name) != state.end()
+               ? Linearity::Linear
+               : Linearity::Constant;
+  case ExprKind::Unary:
+    return e.operands.empty() ? Linearity::Constant : lin(e.operands[0]);
+  case ExprKind::Binary: {
+    if (e.operands.size() != 2)
+      return Linearity::Nonlinear;
+    Linearity l = lin(e.operands[0]), r = lin(e.operands[1]);
+    switch (e.op) {
+    case Op::Add:
+    case Op::Sub:
+      return maxOf(l, r);
+    case Op::Mul:
+      if (l == Linearity::Constant)
+        return r;
+      if (r == Linearity::Constant)
+        return l;
+      return Linearity::Nonlinear;
+    case Op::Div:
+      return r == Linearity::Constant ? l : Linearity::Nonlinear;
+    case Op::Pow: {
+      if (l == Linearity::Constant && r == Linearity::Constant)
+        return Linearity::Constant;
+      const Expr &ex = *e.operands[1];
+      if (r == Linearity::Constant && ex.kind == ExprKind::Number &&
+          ex.value == 1)
+        return l;
+      if (r == Linearity::Constant && ex.kind == ExprKind::Number &&
+          ex.value == 0)
+        return Linearity::Constant;
+      return Linearity::Nonlinear;
+    }
+    default: // comparisons and logic are not smooth
+      return maxOf(l, r) == Linearity::Constant ? Linearity::Constant
+                                                : Linearity::Nonlinear;
+    }
+  }
+  case ExprKind::Call: {
+    for (const ExprPtr &a : e.operands)
+      if (lin(a) != Linearity::Constant)
+        return Linearity::Nonlinear;
+    return Linearity::Constant;
+  }
+  }
+  return Linearity::Nonlinear;
+}
+
+namespace {
+
+//===----------------------------------------------------------------------===//
+// Values
+//===----------------------------------------------------------------------===//
+
+void Checker::dimAgrees(const std::optional<Dim> &written,
+                        const std::optional<Dim> &declared, const Loc &loc,
+                        const std::string &what,
+                        const std::string &declaredWhat) {
+  if (written && declared && *written != *declared)
+    error(loc, what + " is " + units::describe(*written) + ", but " +
+                   declaredWhat + " is " + units::describe(*declared));
+}
+
+void Checker::valueSpec(const ValueSpec &v, const std::string &what,
+                        bool allowNegative, bool allowFromList, bool allowFile,
+                        const char *unit) {
+  switch (v.kind) {
+  case ValueSpec::Kind::Constant:
+    if (!std::isfinite(v.a))
+      error(v.loc, what + " is not a finite number");
+    else if (!allowNegative && v.a < 0)
+      error(v.loc, what + " must be >= 0, got " + quantity(v.a, unit));
+    break;
+  case ValueSpec::Kind::Uniform:
+    if (!std::isfinite(v.a) || !std::isfinite(v.b))
+      error(v.loc, "the bounds of " + what + " are not finite");
+    else if (v.a > v.b)
+      error(v.loc, "uniform range of " + what + " is empty: low " +
+                       quantity(v.a, unit) + " > high " + quantity(v.b, unit));
+    else if (!allowNegative && v.a < 0)
+      error(v.loc, what + " must be >= 0, but its uniform range starts at " +
+                       quantity(v.a, unit));
+    break;
+  case ValueSpec::Kind::Normal:
+    if (!std::isfinite(v.a) || !std::isfinite(v.b))
+      error(v.loc, "the mean and standard deviation of " + what +
+                       " must be finite");
+    else if (v.b < 0)
+      error(v.loc, "standard deviation of " + what + " must be >= 0, got " +
+                       quantity(v.b, unit));
+    else if (!allowNegative && v.a < 0)
+      error(v.loc, "the mean of " + what + " must be >= 0, got " +
+                       quantity(v.a, unit));
+    break;
+  case ValueSpec::Kind::File:
+    if (!allowFile)
+      error(v.loc, what + " cannot come from a per-neuron file here; for "
+                          "per-synapse values use connectivity \"list\" and "
+                          "\"from_list\"");
+    else if (v.file.empty())
+      error(v.loc, what + ": empty file name");
+    break;
+  case ValueSpec::Kind::FromList:
+    if (!allowFromList)
+      error(v.loc, "'from_list' is only for the weights and delays of "
+                   "projections with connectivity \"list\"");
+    break;
+  }
+}
+
+void Checker::size(int64_t n, const Loc &loc, const std::string &what) {
+  if (n < 1)
+    error(loc, what + " must be >= 1, got " + std::to_string(n));
+  else if (n > kMaxSize)
+    error(loc, what + " " + std::to_string(n) + " is too large (at most " +
+                   std::to_string(kMaxSize) + ")");
+}
+
+//===----------------------------------------------------------------------===//
+// The network
+//===----------------------------------------------------------------------===//
+
+void Checker::model(const Model &m) {
+  // Simulation.
+  const Simulation &sim = m.simulation;
+  const Loc &dtLoc = sim.dtLoc.line ? sim.dtLoc : sim.loc;
+  const Loc &durLoc = sim.durationLoc.line ? sim.durationLoc : sim.loc;
+  if (!(sim.dt > 0) || !std::isfinite(sim.dt))
+    error(dtLoc, "dt must be > 0, got " + quantity(sim.dt, "ms"));
+  if (!(sim.duration >= 0) || !std::isfinite(sim.duration))
+    error(durLoc, "duration must be >= 0, got " + quantity(sim.duration, "ms"));
+  else if (sim.dt > 0 && std::isfinite(sim.dt) &&
+           std::round(sim.duration / sim.dt) > double(kMaxSize))
+    error(durLoc, "duration / dt gives " +
+                      formatNumber(std::round(sim.duration / sim.dt)) +
+                      " steps; at most " + std::to_string(kMaxSize) +
+                      " are supported");
+
+  // Neuron models.
+  std::vector<std::string> modelNames;
+  for (const NeuronModel &nm : m.models) {
+    if (std::find(modelNames.begin(), modelNames.end(), nm.name) !=
+        modelNames.end())
+      error(nm.loc, "neuron model '" + nm.name + "' is defined twice");
+    modelNames.push_back(nm.name);
+    neuronModel(nm);
+  }
+
+  // Populations and sources share one namespace.
+  std::vector<std::string> groupNames, populationNames;
+  auto declareGroup = [&](const std::string &name, const Loc &loc,
+                          const char *kind) {
+    if (!isIdentifier(name))
+      error(loc, "'" + name + "' is not a valid " + kind +
+                     " name (use letters, digits and '_', not starting with "
+                     "a digit)");
+    else if (std::find(groupNames.begin(), groupNames.end(), name) !=
+             groupNames.end())
+      error(loc, "the name '" + name +
+                     "' is used twice (populations and sources share one "
+                     "namespace)");
+    groupNames.push_back(name);
+  };
+  for (const Population &p : m.populations) {
+    declareGroup(p.name, p.loc, "population");
+    populationNames.push_back(p.name);
+  }
+  for (const Source &s : m.sources)
+    declareGroup(s.name, s.loc, "source");
+  if (m.populations.empty() && m.sources.empty())
+    error(m.loc.file.empty() ? Loc{m.file, 1, 1, ""} : m.loc,
+          "the model defines no populations or sources");
+
+  auto hasVar = [](const NeuronModel &nm, const std::string &n) {
+    return std::any_of(nm.variables.begin(), nm.variables.end(),
+                       [&](const Variable &v) { return v.name == n; });
+  };
+  auto findVar = [](const NeuronModel &nm,
+                    const std::string &n) -> const Variable * {
+    for (const Variable &v : nm.variables)
+      if (v.name == n)
+        return &v;
+    return nullptr;
+  };
+  auto findParam = [](const NeuronModel &nm,
+                      const std::string &n) -> const Param * {
+    for (const Param &p : nm.params)
+      if (p.name == n)
+        return &p;
+    return nullptr;
+  };
+  auto hasInput = [](const NeuronModel &nm, const std::string &n) {
+    return std::find(nm.inputs.begin(), nm.inputs.end(), n) != nm.inputs.end();
+  };
+  auto varNames = [](const NeuronModel &nm) {
+    std::vector<std::string> out;
+    for (const Variable &v : nm.variables)
+      out.push_back(v.name);
+    return out;
+  };
+  auto paramNames = [](const NeuronModel &nm) {
+    std::vector<std::string> out;
+    for (const Param &p : nm.params)
+      out.push_back(p.name);
+    return out;
+  };
+  /// Why `n` is not a variable of `nm` ("" when it is).
+  auto notAVariable = [&](const NeuronModel &nm, const std::string &n) {
+    if (hasVar(nm, n))
+      return std::string();
+    if (findParam(nm, n))
+      return "'" + n + "' is a parameter of model '" + nm.name +
+             "', not a variable";
+    if (hasInput(nm, n))
+      return "'" + n + "' is an input of model '" + nm.name +
+             "', not a variable";
+    return "model '" + nm.name + "' has no variable '" + n + "'" +
+           didYouMean(n, varNames(nm));
+  };
+
+  // Populations.
+  for (const Population &p : m.populations) {
+    const std::string what = "population '" + p.name + "'";
+    size(p.size, p.sizeLoc.line ? p.sizeLoc : p.loc, "size of " + what);
+    const NeuronModel *nm = m.findModel(p.model);
+    if (!nm) {
+      error(p.modelLoc.line ? p.modelLoc : p.loc,
+            "unknown neuron model '" + p.model + "' in " + what +
+                didYouMean(p.model, modelNames));
+      continue;
+    }
+    for (auto &[name, value] : p.params) {
+      auto it = p.paramLocs.find(name);
+      const Loc &loc = it != p.paramLocs.end() ? it->second : p.loc;
+      const Param *param = findParam(*nm, name);
+      if (!param) {
+        if (hasVar(*nm, name))
+          error(loc, "'" + name + "' is a variable of model '" + nm->name +
+                         "', not a parameter; set its initial value in "
+                         "\"initial\"");
+        else
+          error(loc, "model '" + nm->name + "' has no parameter '" + name +
+                         "'" + didYouMean(name, paramNames(*nm)));
+        continue;
+      }
+      if (!std::isfinite(value))
+        error(loc, "parameter '" + name + "' is not a finite number");
+      auto dim = p.paramDims.find(name);
+      if (dim != p.paramDims.end())
+        dimAgrees(dim->second, param->dim, loc, "the value of '" + name + "'",
+                  "parameter '" + name + "' of model '" + nm->name + "'");
+    }
+    for (auto &[name, spec] : p.initial) {
+      std::string why = notAVariable(*nm, name);
+      if (!why.empty()) {
+        if (findParam(*nm, name))
+          why += "; set it in \"parameters\"";
+        auto it = p.initialLocs.find(name);
+        error(it != p.initialLocs.end() ? it->second : spec.loc, why);
+        continue;
+      }
+      valueSpec(spec, "the initial value of '" + name + "'", true, false, true,
+                "");
+      dimAgrees(spec.dim, findVar(*nm, name)->dim, spec.loc,
+                "the initial value of '" + name + "'",
+                "variable '" + name + "' of model '" + nm->name + "'");
+    }
+  }
+
+  // Sources.
+  for (const Source &s : m.sources) {
+    const std::string what = "source '" + s.name + "'";
+    size(s.size, s.sizeLoc.line ? s.sizeLoc : s.loc, "size of " + what);
+    if (s.kind == Source::Kind::Poisson)
+      valueSpec(s.rate, "the rate of " + what, false, false, true, "Hz");
+    else if (s.file.empty())
+      error(s.fileLoc.line ? s.fileLoc : s.loc,
+            what + " needs a spike file");
+  }
+
+  auto groupSuggestion = [&](const std::string &n) {
+    return didYouMean(n, groupNames);
+  };
+
+  // Currents.
+  std::vector<std::string> currentNames;
+  for (const CurrentInput &c : m.currents) {
+    const std::string what = "current '" + c.name + "'";
+    if (std::find(currentNames.begin(), currentNames.end(), c.name) !=
+        currentNames.end())
+      error(c.loc, what + " is defined twice");
+    currentNames.push_back(c.name);
+    const Loc &targetLoc = c.targetLoc.line ? c.targetLoc : c.loc;
+    const Population *p = m.findPopulation(c.target);
+    const NeuronModel *nm = p ? m.findModel(p->model) : nullptr;
+    if (!p) {
+      if (m.findSource(c.target))
+        error(targetLoc, "the target of " + what + " is source '" + c.target +
+                             "'; currents go into neuron populations");
+      else
+        error(targetLoc, "unknown population '" + c.target + "' in " + what +
+                             didYouMean(c.target, populationNames));
+    } else if (nm && !hasInput(*nm, c.variable)) {
+      const Loc &varLoc = c.variableLoc.line ? c.variableLoc : c.loc;
+      if (nm->inputs.empty())
+        error(varLoc, "model '" + nm->name + "' of population '" + p->name +
+                          "' has no inputs, so " + what +
+                          " has nothing to drive");
+      else
+        error(varLoc, "'" + c.variable + "' is not an input of model '" +
+                          nm->name + "' (its inputs: " + join(nm->inputs) +
+                          ")" + didYouMean(c.variable, nm->inputs));
+    }
+    valueSpec(c.amplitude, "the amplitude of " + what, true, false, true, "pA");
+    if (!(c.stddev >= 0) || !std::isfinite(c.stddev))
+      error(c.stddevLoc.line ? c.stddevLoc : c.loc,
+            "standard deviation of " + what + " must be >= 0, got " +
+                quantity(c.stddev, "pA"));
+    if (!(c.start >= 0) || !std::isfinite(c.start))
+      error(c.startLoc.line ? c.startLoc : c.loc,
+            "start of " + what + " must be >= 0, got " +
+                quantity(c.start, "ms"));
+    else if (c.stop >= 0 && c.stop < c.start)
+      error(c.stopLoc.line ? c.stopLoc : c.loc,
+            "stop of " + what + " (" + quantity(c.stop, "ms") +
+                ") is before its start (" + quantity(c.start, "ms") + ")");
+  }
+
+  // Projections.
+  std::vector<std::string> projectionNames;
+  for (const Projection &pr : m.projections) {
+    const std::string what = "projection '" + pr.name + "'";
+    if (std::find(projectionNames.begin(), projectionNames.end(), pr.name) !=
+        projectionNames.end())
+      error(pr.loc, what + " is defined twice");
+    projectionNames.push_back(pr.name);
+    int64_t preSize = m.sizeOf(pr.pre);
+    bool preKnown = m.findPopulation(pr.pre) || m.findSource(pr.pre);
+    if (!preKnown)
+      error(pr.preLoc.line ? pr.preLoc : pr.loc,
+            "unknown population or source '" + pr.pre + "' in " + what +
+                groupSuggestion(pr.pre));
+    const Population *post = m.findPopulation(pr.post);
+    const NeuronModel *nm = post ? m.findModel(post->model) : nullptr;
+    const Loc &postLoc = pr.postLoc.line ? pr.postLoc : pr.loc;
+    if (!post) {
+      if (m.findSource(pr.post))
+        error(postLoc, "the post of " + what + " is source '" + pr.post +
+                           "'; sources cannot receive spikes");
+      else
+        error(postLoc, "unknown population '" + pr.post + "' in " + what +
+                           didYouMean(pr.post, populationNames));
+    }
+    const Variable *target = nullptr;
+    if (nm) {
+      std::string why = notAVariable(*nm, pr.target);
+      if (!why.empty())
+        error(pr.targetLoc.line ? pr.targetLoc : pr.loc,
+              "bad target of " + what + ": " + why +
+                  (hasInput(*nm, pr.target)
+                       ? " (inputs are for currents; projections add to "
+                         "variables)"
+                       : ""));
+      else
+        target = findVar(*nm, pr.target);
+    }
+
+    // Connectivity.
+    const Connectivity &c = pr.connectivity;
+    bool isList = c.kind == Connectivity::Kind::List;
+    switch (c.kind) {
+    case Connectivity::Kind::AllToAll:
+      break;
+    case Connectivity::Kind::OneToOne:
+      if (preSize >= 0 && post && preSize != post->size)
+        error(c.loc, "one_to_one connectivity needs populations of equal "
+                     "size, but '" +
+                         pr.pre + "' has " + std::to_string(preSize) +
+                         " neurons and '" + pr.post + "' has " +
+                         std::to_string(post->size));
+      break;
+    case Connectivity::Kind::FixedProbability:
+      if (!(c.p >= 0 && c.p <= 1))
+        error(c.pLoc.line ? c.pLoc : c.loc,
+              "connection probability must be in [0, 1], got " +
+                  formatNumber(c.p));
+      break;
+    case Connectivity::Kind::FixedIndegree: {
+      const Loc &kLoc = c.indegreeLoc.line ? c.indegreeLoc : c.loc;
+      if (c.indegree < 0)
+        error(kLoc, "indegree k must be >= 0, got " +
+                        std::to_string(c.indegree));
+      else if (preSize >= 0) {
+        bool self = pr.pre == pr.post && !c.allowSelf;
+        int64_t available = self ? preSize - 1 : preSize;
+        if (c.indegree > available)
+          error(kLoc, "indegree k = " + std::to_string(c.indegree) +
+                          " is larger than the " + std::to_string(available) +
+                          " presynaptic neurons available" +
+                          (self ? " (self-connections excluded)" : "") +
+                          " (connections are drawn without replacement)");
+      }
+      break;
+    }
+    case Connectivity::Kind::List:
+      if (c.file.empty())
+        error(c.fileLoc.line ? c.fileLoc : c.loc,
+              what + ": connectivity \"list\" needs a file");
+      break;
+    }
+
+    // Weight and delay.
+    valueSpec(pr.weight, "the weight of " + what, true, isList, false, "");
+    if (target)
+      dimAgrees(pr.weight.dim, target->dim, pr.weight.loc,
+                "the weight of " + what,
+                "its target '" + pr.target + "' of model '" + nm->name + "'");
+    valueSpec(pr.delay, "the delay of " + what, false, isList, false, "ms");
+  }
+
+  // Recording.
+  const Recording &r = m.record;
+  std::vector<std::string> recorded;
+  for (size_t i = 0; i < r.spikes.size(); ++i) {
+    const std::string &n = r.spikes[i];
+    const Loc &loc = i < r.spikeLocs.size() ? r.spikeLocs[i] : Loc{m.file, 0, 0, "/record"};
+    if (!m.findPopulation(n) && !m.findSource(n))
+      error(loc, "cannot record spikes of unknown population '" + n + "'" +
+                     groupSuggestion(n));
+    else if (std::find(recorded.begin(), recorded.end(), n) != recorded.end())
+      error(loc, "spikes of '" + n + "' are recorded twice");
+    recorded.push_back(n);
+  }
+  for (const StateRecording &s : r.state) {
+    const Loc &popLoc = s.populationLoc.line ? s.populationLoc : s.loc;
+    const Population *p = m.findPopulation(s.population);
+    if (!p) {
+      if (m.findSource(s.population))
+        error(popLoc, "'" + s.population +
+                          "' is a source; it has no state to record");
+      else
+        error(popLoc, "cannot record unknown population '" + s.population +
+                          "'" + didYouMean(s.population, populationNames));
+    } else if (const NeuronModel *nm = m.findModel(p->model)) {
+      std::string why = notAVariable(*nm, s.variable);
+      if (!why.empty())
+        error(s.variableLoc.line ? s.variableLoc : s.loc,
+              "cannot record '" + s.variable + "': " + why);
+    }
+    for (size_t i = 0; i < s.neurons.size(); ++i) {
+      const Loc &loc = i < s.neuronLocs.size() ? s.neuronLocs[i] : s.loc;
+      if (s.neurons[i] < 0 || (p && s.neurons[i] >= p->size))
+        error(loc, "neuron index " + std::to_string(s.neurons[i]) +
+                       " is out of range" +
+                       (p ? " [0, " + std::to_string(p->size) + ") of '" +
+                                p->name + "'"
+                          : std::string()));
+    }
+    if (s.every < 1)
+      error(s.everyLoc.line ? s.everyLoc : s.loc,
+            "'every' must be >= 1 (steps), got " + std::to_string(s.every));
+  }
+  if (r.format != "npy" && r.format != "csv")
+    error(Loc{m.loc.file.empty() ? m.file : m.loc.file, 0, 0, "/record"},
+          "record format must be \"npy\" or \"csv\", got \"" +
+                           r.format + "\"");
+}
+
+} // namespace
+
+bool checkNeuronModel(const NeuronModel &model, std::vector<Diagnostic> &diags) {
+  Checker c(diags);
+  c.neuronModel(model);
+  return c.errors == 0;
+}
+
+bool checkModel(const Model &model, std::vector<Diagnostic> &diags) {
+  Checker c(diags);
+  c.model(model);
+  return c.errors == 0;
+}
+
+} // namespace snn::ast

@@ -1,0 +1,44 @@
+//===- Check.h - Semantic checks of a model ----------------------*- C++ -*-===//
+//
+// Part of snnc. Every frontend builds an ast::Model and hands it to
+// checkModel, so that all syntaxes mean the same thing and report the same
+// problems: unknown names (with a suggestion), undefined identifiers and
+// wrong arities in expressions, conditions where numbers are expected (and
+// the reverse), sizes, probabilities, ranges, references between
+// populations, projections, currents and recordings, units that disagree, and
+// whether the integration method suits the equations.
+//
+// Data files are not read here (frontends validate them with the runtime's
+// table reader once the model is known to be consistent).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SNN_AST_CHECK_H
+#define SNN_AST_CHECK_H
+
+#include "snn/AST/Diagnostic.h"
+#include "snn/AST/ModelSpec.h"
+
+#include <vector>
+
+namespace snn::ast {
+
+/// The largest population, source or record size accepted (2^31 - 1).
+inline constexpr int64_t kMaxSize = 2147483647;
+
+/// Checks one neuron model on its own. Appends diagnostics; returns true
+/// when it found no error.
+bool checkNeuronModel(const NeuronModel &model, std::vector<Diagnostic> &diags);
+
+/// Checks a whole model, its neuron models included. Appends diagnostics;
+/// returns true when it found no error.
+bool checkModel(const Model &model, std::vector<Diagnostic> &diags);
+
+enum class Linearity { Constant, Linear, Nonlinear };
+
+/// How `e` depends on the names in `state` (everything else is a constant).
+Linearity linearityIn(const Expr &e, const std::vector<std::string> &state);
+
+} // namespace snn::ast
+
+#endif // SNN_AST_CHECK_H

@@ -1,0 +1,289 @@
+//===- ModelSpec.h - The one AST every frontend produces --------*- C++ -*-===//
+//
+// Part of snnc. A model description (JSON today, the text DSL later) is parsed
+// into this plain structure, checked once (frontends/ast/Check.cpp), and then
+// lowered to the `snn` dialect by MLIRGen. Nothing in here depends on MLIR.
+//
+// Fields named `*Loc` and `dim` only serve diagnostics (the checker points at
+// the offending value, and compares the units values were written with);
+// MLIRGen can ignore them.
+//
+// All quantities are stored as doubles in the coherent base units documented
+// in docs/model-format.md: ms, mV, pA, nS, pF, GOhm, with frequencies in 1/ms
+// inside equations and in Hz for source rates.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SNN_AST_MODELSPEC_H
+#define SNN_AST_MODELSPEC_H
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace snn::ast {
+
+/// Where something came from: the model file, a 1-based line and column, and
+/// the JSON pointer of the value ("/populations/exc/size"). Line 0 means
+/// unknown.
+struct Loc {
+  std::string file;
+  unsigned line = 0;
+  unsigned col = 0;
+  std::string path;
+};
+
+/// A physical dimension as integer exponents of the three base quantities
+/// time (ms), voltage (mV) and current (pA). Every other unit is derived from
+/// them: conductance nS = pA/mV, capacitance pF = pA*ms/mV, resistance
+/// GOhm = mV/pA, frequency 1/ms.
+struct Dim {
+  int time = 0, voltage = 0, current = 0;
+  bool operator==(const Dim &o) const {
+    return time == o.time && voltage == o.voltage && current == o.current;
+  }
+  bool operator!=(const Dim &o) const { return !(*this == o); }
+};
+
+//===----------------------------------------------------------------------===//
+// Expressions
+//===----------------------------------------------------------------------===//
+
+enum class ExprKind { Number, Variable, Unary, Binary, Call };
+
+/// Unary: Neg, Not. Binary: the rest.
+enum class Op {
+  Add, Sub, Mul, Div, Pow,
+  Lt, Le, Gt, Ge, Eq, Ne,
+  And, Or,
+  Neg, Not
+};
+
+struct Expr;
+using ExprPtr = std::shared_ptr<const Expr>;
+
+/// One node of an expression tree. Numbers are already in base units.
+/// Calls name one of the functions listed by `isKnownFunction`.
+struct Expr {
+  ExprKind kind = ExprKind::Number;
+  double value = 0.0;          // Number
+  std::string name;            // Variable or Call (function name)
+  Op op = Op::Add;             // Unary / Binary
+  std::vector<ExprPtr> operands;
+  Loc loc;
+};
+
+/// Functions an expression may call, with their arity: exp expm1 log log1p
+/// log2 log10 sqrt cbrt abs floor ceil round sin cos tan tanh sinh cosh asin
+/// acos atan erf (1 argument); pow atan2 min max (2); clip(x, lo, hi) and
+/// ifelse(cond, a, b) (3). Returns -1 for an unknown name.
+int functionArity(const std::string &name);
+
+//===----------------------------------------------------------------------===//
+// Neuron models
+//===----------------------------------------------------------------------===//
+
+enum class Method { Exact, Euler, RK2, RK4, ExponentialEuler };
+
+/// A parameter shared by all neurons of a population (its value may be
+/// overridden per population).
+struct Param {
+  std::string name;
+  double value = 0.0;
+  Loc loc;
+  std::optional<Dim> dim; // when the value was written with a unit
+};
+
+/// A per-neuron variable. Variables with an equation are integrated; the
+/// others are per-neuron constants that only resets may change.
+struct Variable {
+  std::string name;
+  double initial = 0.0; // default initial value when a population gives none
+  Loc loc;
+  std::optional<Dim> dim; // when the initial value was written with a unit
+};
+
+/// `d<var>/dt = rhs`
+struct Equation {
+  std::string var;
+  ExprPtr rhs;
+  Loc loc;
+};
+
+enum class AssignOp { Set, Add, Sub, Mul, Div };
+
+/// `var = rhs`, `var += rhs`, ... (resets).
+struct Assignment {
+  std::string var;
+  AssignOp op = AssignOp::Set;
+  ExprPtr rhs;
+  Loc loc;
+};
+
+struct NeuronModel {
+  std::string name;
+  Loc loc;
+  std::vector<Param> params;
+  std::vector<Variable> variables;
+  /// Names summed from current inputs each step (0 when none targets them).
+  std::vector<std::string> inputs;
+  std::vector<Loc> inputLocs; // parallel to `inputs`
+  std::vector<Equation> equations; // at most one per variable
+  ExprPtr threshold;               // boolean expression
+  std::vector<Assignment> reset;   // applied in order
+  double refractory = 0.0;         // ms
+  Loc refractoryLoc;
+  /// Variables held constant while refractory (Brian2's "unless refractory").
+  std::vector<std::string> refractoryClamped;
+  std::vector<Loc> refractoryClampedLocs; // parallel to `refractoryClamped`
+  /// Method for the part of the system that is not linear with constant
+  /// coefficients (that part is always integrated exactly).
+  Method method = Method::Euler;
+};
+
+//===----------------------------------------------------------------------===//
+// Values: constants, random draws, data files
+//===----------------------------------------------------------------------===//
+
+/// How a per-neuron or per-synapse value is produced.
+///  - Constant: `a`.
+///  - Uniform: in [a, b).  Normal: mean a, standard deviation b.
+///  - File: per-neuron values from `file` (an NPY 1-d array, or a CSV column
+///    named `column`, or the only column when `column` is empty).
+///  - FromList: the column `column` of the projection's synapse list file.
+struct ValueSpec {
+  enum class Kind { Constant, Uniform, Normal, File, FromList };
+  Kind kind = Kind::Constant;
+  double a = 0.0, b = 0.0;
+  std::string file; // absolute path
+  std::string column;
+  Loc loc; // the value; for File, the file name string
+  /// Constant/Uniform/Normal: the dimension the numbers were written with.
+  std::optional<Dim> dim;
+};
+
+//===----------------------------------------------------------------------===//
+// Network
+//===----------------------------------------------------------------------===//
+
+struct Population {
+  std::string name;
+  std::string model; // name of a NeuronModel in Model::models
+  int64_t size = 0;
+  std::map<std::string, double> params;     // overrides of model defaults
+  std::map<std::string, ValueSpec> initial; // per variable
+  Loc loc;
+  Loc modelLoc, sizeLoc;
+  std::map<std::string, Loc> paramLocs;  // of each override's name
+  std::map<std::string, Loc> initialLocs; // of each initial value's name
+  std::map<std::string, Dim> paramDims;  // overrides written with a unit
+};
+
+/// A population that only emits spikes.
+struct Source {
+  enum class Kind { Poisson, SpikeArray };
+  std::string name;
+  Kind kind = Kind::Poisson;
+  int64_t size = 0;
+  ValueSpec rate;   // Poisson: Hz, per neuron
+  std::string file; // SpikeArray: absolute path of the (neuron, time) table
+  Loc loc;
+  Loc sizeLoc, fileLoc;
+};
+
+/// A current injected into an input of a neuron population.
+struct CurrentInput {
+  enum class Kind { Constant, Noise };
+  std::string name;
+  Kind kind = Kind::Constant;
+  std::string target;   // population
+  std::string variable; // one of the target model's inputs
+  ValueSpec amplitude;  // pA (Noise: the mean)
+  double stddev = 0.0;  // pA, Noise only: redrawn every step
+  double start = 0.0;   // ms
+  double stop = -1.0;   // ms; < 0: until the end
+  Loc loc;
+  Loc targetLoc, variableLoc, stddevLoc, startLoc, stopLoc;
+};
+
+struct Connectivity {
+  enum class Kind { AllToAll, OneToOne, FixedProbability, FixedIndegree, List };
+  Kind kind = Kind::AllToAll;
+  double p = 0.0;        // FixedProbability
+  int64_t indegree = 0;  // FixedIndegree
+  bool allowSelf = true; // all_to_all / fixed_* when pre == post
+  std::string file;      // List: absolute path, columns pre, post[, weight, delay]
+  Loc loc;
+  Loc pLoc, indegreeLoc, fileLoc;
+};
+
+struct Projection {
+  std::string name;
+  std::string pre;    // population or source
+  std::string post;   // population
+  std::string target; // variable of the post model the weight is added to
+  Connectivity connectivity;
+  ValueSpec weight;
+  ValueSpec delay; // ms
+  Loc loc;
+  Loc preLoc, postLoc, targetLoc;
+};
+
+struct StateRecording {
+  std::string population;
+  std::string variable;
+  std::vector<int64_t> neurons; // empty: all
+  int64_t every = 1;            // steps
+  Loc loc;
+  Loc populationLoc, variableLoc, everyLoc;
+  std::vector<Loc> neuronLocs; // parallel to `neurons`
+};
+
+struct Recording {
+  std::vector<std::string> spikes; // populations or sources
+  std::vector<StateRecording> state;
+  std::string format = "npy";      // "npy" or "csv"
+  std::vector<Loc> spikeLocs;      // parallel to `spikes`
+};
+
+enum class Precision { F32, F64 };
+
+struct Simulation {
+  double dt = 0.1;          // ms
+  double duration = 100.0;  // ms
+  uint64_t seed = 1;
+  Precision precision = Precision::F64;
+  Loc loc;
+  Loc dtLoc, durationLoc;
+};
+
+struct Model {
+  std::string name; // from "name", else the file stem
+  std::string file; // absolute path of the model file
+  Loc loc;          // the model as a whole (file as the user named it)
+  Simulation simulation;
+  std::vector<NeuronModel> models; // only those used, built-ins included
+  std::vector<Population> populations;
+  std::vector<Source> sources;
+  std::vector<CurrentInput> currents;
+  std::vector<Projection> projections;
+  Recording record;
+
+  const NeuronModel *findModel(const std::string &name) const;
+  const Population *findPopulation(const std::string &name) const;
+  const Source *findSource(const std::string &name) const;
+  /// The neuron count of a population or source, or -1 for an unknown name.
+  int64_t sizeOf(const std::string &name) const;
+};
+
+/// Spellings used in the model format and in dumps.
+const char *methodName(Method m);         // "exact", "euler", ...
+std::optional<Method> parseMethod(const std::string &name);
+const char *opSpelling(Op op);            // "+", "<=", "and", "not", ...
+
+} // namespace snn::ast
+
+#endif // SNN_AST_MODELSPEC_H

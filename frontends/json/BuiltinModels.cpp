@@ -1,0 +1,22 @@
+//===- BuiltinModels.cpp - Neuron models shipped with snnc ----------------===//
+//
+// The texts themselves are generated into BuiltinModelsData.cpp.
+//
+//===----------------------------------------------------------------------===//
+
+#include "snn/Frontend/BuiltinModels.h"
+
+namespace snn::frontend {
+
+const char *findBuiltinModelSource(const std::string &name) {
+  for (const BuiltinModelSource &m : builtinModelSources())
+    if (name == m.name)
+      return m.json;
+  return nullptr;
+}
+
+std::string builtinModelFile(const std::string &name) {
+  return "<builtin>/" + name + ".json";
+}
+
+} // namespace snn::frontend

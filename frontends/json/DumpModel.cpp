@@ -1,0 +1,256 @@
+//===- DumpModel.cpp - The checked model as normalized JSON ---------------===//
+//
+// `snnc --emit=ast`: the model as the frontend understood it, in the model
+// format itself (so the dump is a valid model file that parses to the same
+// AST): every quantity a bare number in base units (ms, mV, pA, nS, pF, GOhm;
+// source rates in Hz), built-in neuron models written out, equations printed
+// from their trees, data files as absolute paths.
+//
+//===----------------------------------------------------------------------===//
+
+#include "snn/Frontend/JSONFrontend.h"
+
+#include "snn/AST/ExprPrinter.h"
+
+#include <nlohmann/json.hpp>
+
+namespace snn::frontend {
+
+using namespace snn::ast;
+using ojson = nlohmann::ordered_json;
+
+namespace {
+
+ojson valueSpec(const ValueSpec &v, const char *fromListDefault = nullptr) {
+  switch (v.kind) {
+  case ValueSpec::Kind::Constant:
+    return v.a;
+  case ValueSpec::Kind::Uniform:
+    return ojson{{"uniform", {v.a, v.b}}};
+  case ValueSpec::Kind::Normal:
+    return ojson{{"normal", {v.a, v.b}}};
+  case ValueSpec::Kind::File: {
+    ojson j{{"file", v.file}};
+    if (!v.column.empty())
+      j["column"] = v.column;
+    return j;
+  }
+  case ValueSpec::Kind::FromList:
+    if (fromListDefault && v.column == fromListDefault)
+      return "from_list";
+    return ojson{{"from_list", v.column}};
+  }
+  return nullptr;
+}
+
+ojson neuronModel(const NeuronModel &m) {
+  ojson j = ojson::object();
+  ojson params = ojson::object();
+  for (const Param &p : m.params)
+    params[p.name] = p.value;
+  j["parameters"] = params;
+  ojson vars = ojson::object();
+  for (const Variable &v : m.variables)
+    vars[v.name] = v.initial;
+  j["variables"] = vars;
+  j["inputs"] = m.inputs;
+  ojson eqs = ojson::array();
+  for (const Equation &e : m.equations)
+    eqs.push_back(printEquation(e));
+  j["equations"] = eqs;
+  if (m.threshold)
+    j["threshold"] = printExpr(*m.threshold);
+  ojson reset = ojson::array();
+  for (const Assignment &a : m.reset)
+    reset.push_back(printAssignment(a));
+  j["reset"] = reset;
+  j["refractory"] = m.refractory;
+  j["refractory_clamp"] = m.refractoryClamped;
+  j["method"] = methodName(m.method);
+  return j;
+}
+
+const char *connectivityName(Connectivity::Kind k) {
+  switch (k) {
+  case Connectivity::Kind::AllToAll:
+    return "all_to_all";
+  case Connectivity::Kind::OneToOne:
+    return "one_to_one";
+  case Connectivity::Kind::FixedProbability:
+    return "fixed_probability";
+  case Connectivity::Kind::FixedIndegree:
+    return "fixed_indegree";
+  case Connectivity::Kind::List:
+    return "list";
+  }
+  return "all_to_all";
+}
+
+ojson connectivity(const Connectivity &c) {
+  ojson j{{"type", connectivityName(c.kind)}};
+  switch (c.kind) {
+  case Connectivity::Kind::AllToAll:
+    j["allow_self"] = c.allowSelf;
+    break;
+  case Connectivity::Kind::OneToOne:
+    break;
+  case Connectivity::Kind::FixedProbability:
+    j["p"] = c.p;
+    j["allow_self"] = c.allowSelf;
+    break;
+  case Connectivity::Kind::FixedIndegree:
+    j["k"] = c.indegree;
+    j["allow_self"] = c.allowSelf;
+    break;
+  case Connectivity::Kind::List:
+    j["file"] = c.file;
+    break;
+  }
+  return j;
+}
+
+/// One line: {"uniform": [-60, -50]}.
+std::string compact(const ojson &j) {
+  if (j.is_array()) {
+    std::string out = "[";
+    for (size_t i = 0; i < j.size(); ++i)
+      out += (i ? ", " : "") + compact(j[i]);
+    return out + "]";
+  }
+  if (j.is_object()) {
+    std::string out = "{";
+    bool first = true;
+    for (auto it = j.begin(); it != j.end(); ++it) {
+      out += (first ? "" : ", ") + ojson(it.key()).dump() + ": " +
+             compact(it.value());
+      first = false;
+    }
+    return out + "}";
+  }
+  return j.dump();
+}
+
+/// Pretty-prints with two-space indents, keeping short arrays and objects
+/// on one line so that the dump reads like a hand-written model file.
+void write(const ojson &j, int indent, std::string &out) {
+  std::string line = compact(j);
+  bool structured = j.is_array() || j.is_object();
+  if (!structured || j.empty() || line.size() + size_t(indent) <= 72) {
+    out += line;
+    return;
+  }
+  std::string pad(size_t(indent + 2), ' ');
+  out += j.is_array() ? "[\n" : "{\n";
+  bool first = true;
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    if (!first)
+      out += ",\n";
+    first = false;
+    out += pad;
+    if (j.is_object())
+      out += ojson(it.key()).dump() + ": ";
+    write(it.value(), indent + 2, out);
+  }
+  out += "\n" + std::string(size_t(indent), ' ') + (j.is_array() ? "]" : "}");
+}
+
+} // namespace
+
+void dumpModel(const Model &m, std::ostream &os) {
+  ojson j = ojson::object();
+  j["name"] = m.name;
+  j["simulation"] = ojson{
+      {"dt", m.simulation.dt},
+      {"duration", m.simulation.duration},
+      {"seed", m.simulation.seed},
+      {"precision", m.simulation.precision == Precision::F32 ? "f32" : "f64"}};
+
+  ojson models = ojson::object();
+  for (const NeuronModel &nm : m.models)
+    models[nm.name] = neuronModel(nm);
+  j["neuron_models"] = models;
+
+  ojson pops = ojson::object();
+  for (const Population &p : m.populations) {
+    ojson pj{{"model", p.model}, {"size", p.size}};
+    if (!p.params.empty()) {
+      // Overrides in the model's declaration order, for a stable read.
+      ojson params = ojson::object();
+      if (const NeuronModel *nm = m.findModel(p.model))
+        for (const Param &param : nm->params)
+          if (auto it = p.params.find(param.name); it != p.params.end())
+            params[param.name] = it->second;
+      for (auto &[name, value] : p.params)
+        if (!params.contains(name))
+          params[name] = value;
+      pj["parameters"] = params;
+    }
+    if (!p.initial.empty()) {
+      ojson init = ojson::object();
+      if (const NeuronModel *nm = m.findModel(p.model))
+        for (const Variable &v : nm->variables)
+          if (auto it = p.initial.find(v.name); it != p.initial.end())
+            init[v.name] = valueSpec(it->second);
+      for (auto &[name, spec] : p.initial)
+        if (!init.contains(name))
+          init[name] = valueSpec(spec);
+      pj["initial"] = init;
+    }
+    pops[p.name] = pj;
+  }
+  j["populations"] = pops;
+
+  ojson sources = ojson::object();
+  for (const Source &s : m.sources) {
+    if (s.kind == Source::Kind::Poisson)
+      sources[s.name] = ojson{
+          {"type", "poisson"}, {"size", s.size}, {"rate", valueSpec(s.rate)}};
+    else
+      sources[s.name] =
+          ojson{{"type", "spike_array"}, {"size", s.size}, {"file", s.file}};
+  }
+  j["sources"] = sources;
+
+  ojson currents = ojson::object();
+  for (const CurrentInput &c : m.currents) {
+    ojson cj{{"type", c.kind == CurrentInput::Kind::Noise ? "noise"
+                                                          : "constant"},
+             {"target", c.target},
+             {"variable", c.variable},
+             {"amplitude", valueSpec(c.amplitude)}};
+    if (c.kind == CurrentInput::Kind::Noise)
+      cj["std"] = c.stddev;
+    cj["start"] = c.start;
+    if (c.stop >= 0)
+      cj["stop"] = c.stop;
+    currents[c.name] = cj;
+  }
+  j["currents"] = currents;
+
+  ojson projections = ojson::object();
+  for (const Projection &p : m.projections)
+    projections[p.name] = ojson{{"pre", p.pre},
+                                {"post", p.post},
+                                {"target", p.target},
+                                {"connectivity", connectivity(p.connectivity)},
+                                {"weight", valueSpec(p.weight, "weight")},
+                                {"delay", valueSpec(p.delay, "delay")}};
+  j["projections"] = projections;
+
+  ojson state = ojson::array();
+  for (const StateRecording &s : m.record.state) {
+    ojson sj{{"population", s.population}, {"variable", s.variable}};
+    if (!s.neurons.empty())
+      sj["neurons"] = s.neurons;
+    sj["every"] = s.every;
+    state.push_back(sj);
+  }
+  j["record"] = ojson{{"spikes", m.record.spikes},
+                      {"state", state},
+                      {"format", m.record.format}};
+  std::string out;
+  write(j, 0, out);
+  os << out << '\n';
+}
+
+} // namespace snn::frontend

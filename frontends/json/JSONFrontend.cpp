@@ -1,0 +1,1097 @@
+//===- JSONFrontend.cpp - JSON model files to the AST ---------------------===//
+//
+// Two stages. This file turns the JSON value tree (JSONReader.h) into an
+// ast::Model: it knows the format's keys and JSON types, converts quantities
+// with units (checking the dimension a field needs), parses expressions and
+// resolves built-in neuron models. Each problem is reported at the value it
+// concerns, and conversion goes on to find more. When it succeeds the model
+// goes to the shared semantic checker (snn/AST/Check.h), then its data files
+// are read (DataFiles.h).
+//
+//===----------------------------------------------------------------------===//
+
+#include "snn/Frontend/JSONFrontend.h"
+
+#include "DataFiles.h"
+#include "snn/AST/Check.h"
+#include "snn/AST/ExprParser.h"
+#include "snn/AST/Units.h"
+#include "snn/Frontend/BuiltinModels.h"
+#include "snn/Frontend/JSONReader.h"
+
+#include <cerrno>
+#include <climits>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <tuple>
+
+namespace snn::frontend {
+
+using namespace snn::ast;
+using json::Member;
+using json::Value;
+namespace fs = std::filesystem;
+
+void printDiagnostics(const std::vector<Diagnostic> &diags, std::ostream &os) {
+  for (const Diagnostic &d : diags) {
+    os << (d.loc.file.empty() ? std::string("<input>") : d.loc.file);
+    if (d.loc.line) {
+      os << ':' << d.loc.line;
+      if (d.loc.col)
+        os << ':' << d.loc.col;
+    }
+    os << (d.severity == Severity::Warning ? ": warning: " : ": error: ")
+       << d.message;
+    if (!d.loc.path.empty())
+      os << " [at " << d.loc.path << "]";
+    os << '\n';
+  }
+}
+
+namespace {
+
+/// Options of a field that holds a per-neuron or per-synapse value.
+struct SpecOptions {
+  std::optional<Dim> dim; // the dimension the field needs, if fixed
+  int extraExp10 = 0;     // 3 for rates stored in Hz
+  const char *fromListColumn = nullptr; // weight/delay: "from_list" default
+};
+
+class Converter {
+public:
+  Converter(std::string file, std::string dir, std::vector<Diagnostic> &diags)
+      : file(std::move(file)), dir(std::move(dir)), diags(diags) {}
+
+  unsigned errors = 0;
+
+  std::optional<Model> model(const Value &root, const std::string &absFile,
+                             const std::string &stem);
+  void neuronModel(const std::string &name, const Value &v, NeuronModel &out);
+
+private:
+  std::string file; // as shown in diagnostics
+  std::string dir;  // relative data files resolve against it
+  std::vector<Diagnostic> &diags;
+
+  //===--------------------------------------------------------------------===//
+  // Diagnostics
+  //===--------------------------------------------------------------------===//
+
+  Loc loc(const Value &v) const { return Loc{file, v.line, v.col, v.path}; }
+  Loc keyLoc(const Member &m) const {
+    return Loc{file, m.line, m.col, m.value.path};
+  }
+  void error(const Loc &l, std::string message) {
+    diags.push_back(Diagnostic{l, std::move(message), Severity::Error});
+    ++errors;
+  }
+  void error(const Value &v, std::string message) {
+    error(loc(v), std::move(message));
+  }
+  LocMapper mapper(const Value &s, size_t base = 0) const {
+    return [this, &s, base](size_t offset) {
+      return Loc{file, s.line, s.colOfChar(base + offset), s.path};
+    };
+  }
+
+  //===--------------------------------------------------------------------===//
+  // Shapes
+  //===--------------------------------------------------------------------===//
+
+  /// Reports members of `obj` not in `allowed`.
+  void checkKeys(const Value &obj, const std::vector<std::string> &allowed,
+                 const std::string &where) {
+    for (const Member &m : obj.members)
+      if (std::find(allowed.begin(), allowed.end(), m.key) == allowed.end())
+        error(keyLoc(m), "unknown key '" + m.key + "' in " + where +
+                             didYouMean(m.key, allowed));
+  }
+
+  const Value *required(const Value &obj, const char *key,
+                        const std::string &where) {
+    const Value *v = obj.find(key);
+    if (!v)
+      error(obj, "missing required key '" + std::string(key) + "' in " +
+                     where);
+    return v;
+  }
+
+  bool expectObject(const Value &v, const std::string &what) {
+    if (v.isObject())
+      return true;
+    error(v, what + " must be an object, got " + v.kindName());
+    return false;
+  }
+
+  std::optional<std::string> string(const Value &v, const std::string &what) {
+    if (v.isString())
+      return v.text;
+    error(v, what + " must be a string, got " + v.kindName());
+    return std::nullopt;
+  }
+
+  /// A name referring to something else in the model.
+  std::optional<std::string> name(const Value &v, const std::string &what) {
+    auto s = string(v, what);
+    if (s && s->empty()) {
+      error(v, what + " is empty");
+      return std::nullopt;
+    }
+    return s;
+  }
+
+  std::optional<bool> boolean(const Value &v, const std::string &what) {
+    if (v.isBool())
+      return v.boolean;
+    error(v, what + " must be true or false, got " + v.kindName());
+    return std::nullopt;
+  }
+
+  std::optional<int64_t> integer(const Value &v, const std::string &what) {
+    if (!v.isNumber()) {
+      error(v, what + " must be an integer, got " + v.kindName() +
+                   (v.isString() ? " (write numbers without quotes)" : ""));
+      return std::nullopt;
+    }
+    if (v.text.find_first_of(".eE") == std::string::npos) {
+      errno = 0;
+      long long x = std::strtoll(v.text.c_str(), nullptr, 10);
+      if (errno == ERANGE) {
+        error(v, what + " " + v.text + " is too large");
+        return std::nullopt;
+      }
+      return int64_t(x);
+    }
+    double x = v.number;
+    if (x != std::floor(x)) {
+      error(v, what + " must be an integer, got " + v.text);
+      return std::nullopt;
+    }
+    if (std::fabs(x) >= 9.2e18) {
+      error(v, what + " " + v.text + " is too large");
+      return std::nullopt;
+    }
+    return int64_t(x);
+  }
+
+  /// A list of strings; a single string is a list of one.
+  std::vector<std::pair<std::string, const Value *>>
+  stringList(const Value &v, const std::string &what) {
+    std::vector<std::pair<std::string, const Value *>> out;
+    if (v.isString()) {
+      out.emplace_back(v.text, &v);
+      return out;
+    }
+    if (!v.isArray()) {
+      error(v, what + " must be an array of strings, got " + v.kindName());
+      return out;
+    }
+    for (const Value &item : v.items)
+      if (auto s = string(item, "each entry of " + what))
+        out.emplace_back(*s, &item);
+    return out;
+  }
+
+  std::string resolvePath(const std::string &p) const {
+    fs::path path(p);
+    if (path.is_relative())
+      path = fs::path(dir) / path;
+    return path.lexically_normal().string();
+  }
+
+  //===--------------------------------------------------------------------===//
+  // Quantities and values
+  //===--------------------------------------------------------------------===//
+
+  struct Q {
+    double value = 0;
+    std::optional<Dim> dim; // set when written with a unit
+  };
+
+  std::optional<Q> quantity(const Value &v, const std::string &what,
+                            std::optional<Dim> need = std::nullopt,
+                            int extraExp10 = 0) {
+    if (v.isNumber())
+      return Q{v.number, std::nullopt};
+    if (!v.isString()) {
+      error(v, what + " must be a number or a quantity string such as "
+                      "\"20 ms\", got " +
+                   v.kindName());
+      return std::nullopt;
+    }
+    units::Quantity q;
+    std::string message;
+    size_t offset = 0;
+    if (!units::parseQuantity(v.text, q, message, offset, extraExp10)) {
+      error(Loc{file, v.line, v.colOfChar(offset), v.path},
+            "invalid quantity \"" + v.text + "\" for " + what + ": " +
+                message);
+      return std::nullopt;
+    }
+    if (!q.hasUnit)
+      return Q{q.value, std::nullopt};
+    if (need && q.dim != *need) {
+      error(v, what + " must be " + units::describe(*need) + " (in " +
+                   units::baseUnit(*need) + " or with a unit such as " +
+                   example(*need) + "), got " + units::describe(q.dim) +
+                   " (\"" + v.text + "\")");
+      return std::nullopt;
+    }
+    return Q{q.value, q.dim};
+  }
+
+  static std::string example(Dim d) {
+    if (d == units::Time)
+      return "\"1 s\"";
+    if (d == units::Frequency)
+      return "\"10 Hz\"";
+    if (d == units::Current)
+      return "\"0.5 nA\"";
+    if (d == units::Voltage)
+      return "\"-60 mV\"";
+    return "\"1 " + units::baseUnit(d) + "\"";
+  }
+
+  /// Two numbers of one distribution: the same unit (or none) for both.
+  bool pair(const Value &arr, const std::string &what, const char *form,
+            const SpecOptions &opt, ValueSpec &out) {
+    if (!arr.isArray() || arr.items.size() != 2) {
+      error(arr, what + ": " + form + " takes an array of two values");
+      return false;
+    }
+    auto a = quantity(arr.items[0], what, opt.dim, opt.extraExp10);
+    auto b = quantity(arr.items[1], what, opt.dim, opt.extraExp10);
+    if (!a || !b)
+      return false;
+    if (a->dim && b->dim && *a->dim != *b->dim) {
+      error(arr.items[1], what + ": the two values of " + form +
+                              " have different units (" +
+                              units::describe(*a->dim) + " and " +
+                              units::describe(*b->dim) + ")");
+      return false;
+    }
+    out.a = a->value;
+    out.b = b->value;
+    out.dim = a->dim ? a->dim : b->dim;
+    return true;
+  }
+
+  std::optional<ValueSpec> valueSpec(const Value &v, const std::string &what,
+                                     const SpecOptions &opt) {
+    ValueSpec spec;
+    spec.loc = loc(v);
+    if (v.isString() && v.text == "from_list") {
+      spec.kind = ValueSpec::Kind::FromList;
+      spec.column = opt.fromListColumn ? opt.fromListColumn : "";
+      return spec;
+    }
+    if (v.isNumber() || v.isString()) {
+      auto q = quantity(v, what, opt.dim, opt.extraExp10);
+      if (!q)
+        return std::nullopt;
+      spec.kind = ValueSpec::Kind::Constant;
+      spec.a = q->value;
+      spec.dim = q->dim;
+      return spec;
+    }
+    if (!v.isObject()) {
+      error(v, what + " must be a number, a quantity string, or an object "
+                      "such as {\"uniform\": [low, high]}, got " +
+                   v.kindName());
+      return std::nullopt;
+    }
+    static const std::vector<std::string> forms = {"uniform", "normal", "file",
+                                                   "column", "from_list"};
+    checkKeys(v, forms, what);
+    const Value *uniform = v.find("uniform"), *normal = v.find("normal"),
+                *fileV = v.find("file"), *fromList = v.find("from_list");
+    int count = !!uniform + !!normal + !!fileV + !!fromList;
+    if (count != 1) {
+      error(v, what + " needs exactly one of \"uniform\", \"normal\", "
+                      "\"file\" or \"from_list\"");
+      return std::nullopt;
+    }
+    const Value *column = v.find("column");
+    if (column && !fileV) {
+      error(*column, what + ": \"column\" goes with \"file\"");
+      return std::nullopt;
+    }
+    if (uniform) {
+      spec.kind = ValueSpec::Kind::Uniform;
+      if (!pair(*uniform, what, "\"uniform\"", opt, spec))
+        return std::nullopt;
+      return spec;
+    }
+    if (normal) {
+      spec.kind = ValueSpec::Kind::Normal;
+      if (!pair(*normal, what, "\"normal\"", opt, spec))
+        return std::nullopt;
+      return spec;
+    }
+    if (fromList) {
+      spec.kind = ValueSpec::Kind::FromList;
+      auto col = name(*fromList, "the \"from_list\" column of " + what);
+      if (!col)
+        return std::nullopt;
+      spec.column = *col;
+      return spec;
+    }
+    spec.kind = ValueSpec::Kind::File;
+    auto path = name(*fileV, "the file of " + what);
+    if (!path)
+      return std::nullopt;
+    spec.file = resolvePath(*path);
+    spec.loc = loc(*fileV);
+    if (column) {
+      if (column->isNumber()) {
+        auto c = integer(*column, "the column of " + what);
+        if (!c)
+          return std::nullopt;
+        if (*c < 0) {
+          error(*column, "the column of " + what + " must be >= 0");
+          return std::nullopt;
+        }
+        spec.column = std::to_string(*c);
+      } else {
+        auto c = string(*column, "the column of " + what);
+        if (!c)
+          return std::nullopt;
+        spec.column = *c;
+      }
+    }
+    return spec;
+  }
+
+  //===--------------------------------------------------------------------===//
+  // Sections
+  //===--------------------------------------------------------------------===//
+
+  void simulation(const Value &v, Simulation &out);
+  void population(const Member &m, Population &out);
+  void source(const Member &m, Source &out);
+  void current(const Member &m, CurrentInput &out);
+  void projection(const Member &m, Projection &out);
+  void connectivity(const Value &v, const std::string &what, Connectivity &out);
+  void record(const Value &v, Recording &out);
+  void equations(const Value &v, NeuronModel &out);
+  void resets(const Value &v, NeuronModel &out);
+
+  /// Members of a section object ("populations": {...}).
+  const std::vector<Member> *section(const Value &root, const char *key) {
+    const Value *v = root.find(key);
+    if (!v)
+      return nullptr;
+    if (!expectObject(*v, "\"" + std::string(key) + "\""))
+      return nullptr;
+    return &v->members;
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// Neuron models
+//===----------------------------------------------------------------------===//
+
+void Converter::equations(const Value &v, NeuronModel &out) {
+  for (auto &[text, str] : stringList(v, "\"equations\"")) {
+    for (auto &[offset, stmt] : splitStatements(text)) {
+      Equation eq;
+      ExprParseError err;
+      if (!parseEquation(stmt, mapper(*str, offset), eq, err)) {
+        error(mapper(*str, offset)(err.offset), err.message + " in equation");
+        continue;
+      }
+      out.equations.push_back(std::move(eq));
+    }
+  }
+}
+
+void Converter::resets(const Value &v, NeuronModel &out) {
+  for (auto &[text, str] : stringList(v, "\"reset\"")) {
+    for (auto &[offset, stmt] : splitStatements(text)) {
+      Assignment a;
+      ExprParseError err;
+      if (!parseAssignment(stmt, mapper(*str, offset), a, err)) {
+        error(mapper(*str, offset)(err.offset), err.message + " in reset");
+        continue;
+      }
+      out.reset.push_back(std::move(a));
+    }
+  }
+}
+
+void Converter::neuronModel(const std::string &modelName, const Value &v,
+                            NeuronModel &out) {
+  out.name = modelName;
+  const std::string where = "neuron model '" + modelName + "'";
+  if (!expectObject(v, where))
+    return;
+  checkKeys(v,
+            {"description", "parameters", "variables", "inputs", "equations",
+             "threshold", "reset", "refractory", "refractory_clamp", "method"},
+            where);
+  if (const Value *d = v.find("description"))
+    string(*d, "the description of " + where);
+  if (const Value *params = v.find("parameters")) {
+    if (expectObject(*params, "the parameters of " + where))
+      for (const Member &m : params->members)
+        if (auto q = quantity(m.value, "parameter '" + m.key + "'"))
+          out.params.push_back(Param{m.key, q->value, keyLoc(m), q->dim});
+  }
+  if (const Value *vars = required(v, "variables", where)) {
+    if (expectObject(*vars, "the variables of " + where)) {
+      if (vars->members.empty())
+        error(*vars, where + " declares no variables");
+      for (const Member &m : vars->members)
+        if (auto q = quantity(m.value, "the initial value of '" + m.key + "'"))
+          out.variables.push_back(
+              Variable{m.key, q->value, keyLoc(m), q->dim});
+    }
+  }
+  if (const Value *inputs = v.find("inputs"))
+    for (auto &[n, item] : stringList(*inputs, "\"inputs\"")) {
+      out.inputs.push_back(n);
+      out.inputLocs.push_back(loc(*item));
+    }
+  if (const Value *eqs = v.find("equations"))
+    equations(*eqs, out);
+  if (const Value *th = v.find("threshold")) {
+    if (!th->isNull())
+      if (auto text = string(*th, "the threshold")) {
+        ExprParseError err;
+        out.threshold = parseExpression(*text, mapper(*th), err);
+        if (!out.threshold)
+          error(mapper(*th)(err.offset), err.message + " in threshold");
+      }
+  }
+  if (const Value *r = v.find("reset"))
+    resets(*r, out);
+  if (const Value *r = v.find("refractory")) {
+    out.refractoryLoc = loc(*r);
+    if (auto q = quantity(*r, "the refractory period", units::Time))
+      out.refractory = q->value;
+  }
+  if (const Value *c = v.find("refractory_clamp"))
+    for (auto &[n, item] : stringList(*c, "\"refractory_clamp\"")) {
+      out.refractoryClamped.push_back(n);
+      out.refractoryClampedLocs.push_back(loc(*item));
+    }
+  if (const Value *m = v.find("method")) {
+    if (auto s = string(*m, "the method of " + where)) {
+      if (auto method = parseMethod(*s))
+        out.method = *method;
+      else
+        error(*m, "unknown integration method '" + *s +
+                      "' (expected exact, euler, rk2, rk4 or "
+                      "exponential_euler)" +
+                      didYouMean(*s, {"exact", "euler", "rk2", "rk4",
+                                      "exponential_euler"}));
+    }
+  }
+}
+
+//===----------------------------------------------------------------------===//
+// Simulation
+//===----------------------------------------------------------------------===//
+
+void Converter::simulation(const Value &v, Simulation &out) {
+  out.loc = loc(v);
+  if (!expectObject(v, "\"simulation\""))
+    return;
+  checkKeys(v, {"dt", "duration", "seed", "precision"}, "\"simulation\"");
+  if (const Value *dt = required(v, "dt", "\"simulation\"")) {
+    out.dtLoc = loc(*dt);
+    if (auto q = quantity(*dt, "dt", units::Time))
+      out.dt = q->value;
+  }
+  if (const Value *d = required(v, "duration", "\"simulation\"")) {
+    out.durationLoc = loc(*d);
+    if (auto q = quantity(*d, "duration", units::Time))
+      out.duration = q->value;
+  }
+  if (const Value *s = v.find("seed")) {
+    bool digits = s->isNumber() &&
+                  s->text.find_first_not_of("0123456789") == std::string::npos;
+    if (!digits) {
+      error(*s, "seed must be a non-negative integer, got " +
+                    (s->isNumber() ? s->text : std::string(s->kindName())));
+    } else {
+      errno = 0;
+      unsigned long long x = std::strtoull(s->text.c_str(), nullptr, 10);
+      if (errno == ERANGE)
+        error(*s, "seed " + s->text + " is too large (at most 2^64 - 1)");
+      else
+        out.seed = x;
+    }
+  }
+  if (const Value *p = v.find("precision")) {
+    if (auto s = string(*p, "precision")) {
+      if (*s == "f32")
+        out.precision = Precision::F32;
+      else if (*s == "f64")
+        out.precision = Precision::F64;
+      else
+        error(*p, "precision must be \"f32\" or \"f64\", got \"" + *s + "\"");
+    }
+  }
+}
+
+//===----------------------------------------------------------------------===//
+// Populations, sources, currents
+//===----------------------------------------------------------------------===//
+
+void Converter::population(const Member &m, Population &out) {
+  out.name = m.key;
+  out.loc = keyLoc(m);
+  const std::string where = "population '" + m.key + "'";
+  const Value &v = m.value;
+  if (!expectObject(v, where))
+    return;
+  checkKeys(v, {"model", "size", "parameters", "initial"}, where);
+  if (const Value *model = required(v, "model", where)) {
+    out.modelLoc = loc(*model);
+    if (auto s = name(*model, "the model of " + where))
+      out.model = *s;
+  }
+  if (const Value *size = required(v, "size", where)) {
+    out.sizeLoc = loc(*size);
+    if (auto n = integer(*size, "the size of " + where))
+      out.size = *n;
+  }
+  if (const Value *params = v.find("parameters"))
+    if (expectObject(*params, "the parameters of " + where))
+      for (const Member &p : params->members)
+        if (auto q = quantity(p.value, "parameter '" + p.key + "'")) {
+          out.params[p.key] = q->value;
+          out.paramLocs[p.key] = keyLoc(p);
+          if (q->dim)
+            out.paramDims[p.key] = *q->dim;
+        }
+  if (const Value *init = v.find("initial"))
+    if (expectObject(*init, "the initial values of " + where))
+      for (const Member &i : init->members)
+        if (auto spec = valueSpec(i.value, "the initial value of '" + i.key +
+                                               "' in " + where,
+                                  SpecOptions{})) {
+          out.initial[i.key] = *spec;
+          out.initialLocs[i.key] = keyLoc(i);
+        }
+}
+
+void Converter::source(const Member &m, Source &out) {
+  out.name = m.key;
+  out.loc = keyLoc(m);
+  const std::string where = "source '" + m.key + "'";
+  const Value &v = m.value;
+  if (!expectObject(v, where))
+    return;
+  const Value *type = required(v, "type", where);
+  std::optional<std::string> t = type ? string(*type, "the type of " + where)
+                                      : std::nullopt;
+  if (t && *t == "poisson") {
+    out.kind = Source::Kind::Poisson;
+    checkKeys(v, {"type", "size", "rate"}, "poisson " + where);
+    if (const Value *rate = required(v, "rate", "poisson " + where))
+      if (auto spec = valueSpec(*rate, "the rate of " + where,
+                                SpecOptions{units::Frequency, 3, nullptr}))
+        out.rate = *spec;
+  } else if (t && *t == "spike_array") {
+    out.kind = Source::Kind::SpikeArray;
+    checkKeys(v, {"type", "size", "file"}, "spike_array " + where);
+    if (const Value *f = required(v, "file", "spike_array " + where)) {
+      out.fileLoc = loc(*f);
+      if (auto s = name(*f, "the file of " + where))
+        out.file = resolvePath(*s);
+    }
+  } else if (t) {
+    error(*type, "unknown source type '" + *t +
+                     "' (expected \"poisson\" or \"spike_array\")" +
+                     didYouMean(*t, {"poisson", "spike_array"}));
+  }
+  if (const Value *size = required(v, "size", where)) {
+    out.sizeLoc = loc(*size);
+    if (auto n = integer(*size, "the size of " + where))
+      out.size = *n;
+  }
+}
+
+void Converter::current(const Member &m, CurrentInput &out) {
+  out.name = m.key;
+  out.loc = keyLoc(m);
+  const std::string where = "current '" + m.key + "'";
+  const Value &v = m.value;
+  if (!expectObject(v, where))
+    return;
+  const Value *type = required(v, "type", where);
+  std::optional<std::string> t = type ? string(*type, "the type of " + where)
+                                      : std::nullopt;
+  const SpecOptions currentSpec{units::Current, 0, nullptr};
+  if (t && *t == "constant") {
+    out.kind = CurrentInput::Kind::Constant;
+    checkKeys(v, {"type", "target", "variable", "amplitude", "start", "stop"},
+              "constant " + where);
+    if (const Value *a = required(v, "amplitude", "constant " + where))
+      if (auto spec = valueSpec(*a, "the amplitude of " + where, currentSpec))
+        out.amplitude = *spec;
+  } else if (t && *t == "noise") {
+    out.kind = CurrentInput::Kind::Noise;
+    checkKeys(v,
+              {"type", "target", "variable", "amplitude", "std", "start",
+               "stop"},
+              "noise " + where);
+    out.amplitude.loc = loc(v);
+    if (const Value *a = v.find("amplitude"))
+      if (auto spec = valueSpec(*a, "the amplitude of " + where, currentSpec))
+        out.amplitude = *spec;
+    if (const Value *s = required(v, "std", "noise " + where)) {
+      out.stddevLoc = loc(*s);
+      if (auto q = quantity(*s, "the standard deviation of " + where,
+                            units::Current))
+        out.stddev = q->value;
+    }
+  } else if (t) {
+    error(*type, "unknown current type '" + *t +
+                     "' (expected \"constant\" or \"noise\")" +
+                     didYouMean(*t, {"constant", "noise"}));
+  }
+  if (const Value *target = required(v, "target", where)) {
+    out.targetLoc = loc(*target);
+    if (auto s = name(*target, "the target of " + where))
+      out.target = *s;
+  }
+  if (const Value *var = required(v, "variable", where)) {
+    out.variableLoc = loc(*var);
+    if (auto s = name(*var, "the input variable of " + where))
+      out.variable = *s;
+  }
+  if (const Value *s = v.find("start")) {
+    out.startLoc = loc(*s);
+    if (auto q = quantity(*s, "the start of " + where, units::Time))
+      out.start = q->value;
+  }
+  if (const Value *s = v.find("stop")) {
+    out.stopLoc = loc(*s);
+    if (auto q = quantity(*s, "the stop of " + where, units::Time)) {
+      if (q->value < 0)
+        error(*s, "the stop of " + where +
+                      " must be >= 0 (leave it out to run until the end)");
+      else
+        out.stop = q->value;
+    }
+  }
+}
+
+//===----------------------------------------------------------------------===//
+// Projections
+//===----------------------------------------------------------------------===//
+
+void Converter::connectivity(const Value &v, const std::string &owner,
+                             Connectivity &out) {
+  out.loc = loc(v);
+  const std::string what = "the connectivity of " + owner;
+  static const std::vector<std::string> types = {
+      "all_to_all", "one_to_one", "fixed_probability", "fixed_indegree",
+      "list"};
+  const Value *type = &v;
+  if (v.isObject()) {
+    type = required(v, "type", what);
+    if (!type)
+      return;
+  } else if (!v.isString()) {
+    error(v, what + " must be an object such as {\"type\": "
+                    "\"fixed_probability\", \"p\": 0.1} or a type name, got " +
+                 v.kindName());
+    return;
+  }
+  auto t = string(*type, "the type of " + what);
+  if (!t)
+    return;
+  const std::string typed = "the " + *t + " connectivity of " + owner;
+  auto keys = [&](std::vector<std::string> allowed) {
+    if (v.isObject())
+      checkKeys(v, allowed, typed);
+  };
+  auto needObject = [&](const char *key) -> const Value * {
+    if (!v.isObject()) {
+      error(v, "connectivity \"" + *t + "\" needs \"" + key +
+                   "\": write it as an object");
+      return nullptr;
+    }
+    return required(v, key, typed);
+  };
+  auto allowSelf = [&] {
+    if (v.isObject())
+      if (const Value *a = v.find("allow_self"))
+        if (auto b = boolean(*a, "\"allow_self\""))
+          out.allowSelf = *b;
+  };
+  if (*t == "all_to_all") {
+    out.kind = Connectivity::Kind::AllToAll;
+    keys({"type", "allow_self"});
+    allowSelf();
+  } else if (*t == "one_to_one") {
+    out.kind = Connectivity::Kind::OneToOne;
+    keys({"type"});
+  } else if (*t == "fixed_probability") {
+    out.kind = Connectivity::Kind::FixedProbability;
+    keys({"type", "p", "allow_self"});
+    allowSelf();
+    if (const Value *p = needObject("p")) {
+      out.pLoc = loc(*p);
+      if (!p->isNumber())
+        error(*p, "the connection probability \"p\" must be a number, got " +
+                      std::string(p->kindName()));
+      else
+        out.p = p->number;
+    }
+  } else if (*t == "fixed_indegree") {
+    out.kind = Connectivity::Kind::FixedIndegree;
+    keys({"type", "k", "allow_self"});
+    allowSelf();
+    if (const Value *k = needObject("k")) {
+      out.indegreeLoc = loc(*k);
+      if (auto n = integer(*k, "the indegree \"k\""))
+        out.indegree = *n;
+    }
+  } else if (*t == "list") {
+    out.kind = Connectivity::Kind::List;
+    keys({"type", "file"});
+    if (const Value *f = needObject("file")) {
+      out.fileLoc = loc(*f);
+      if (auto s = name(*f, "the synapse list file"))
+        out.file = resolvePath(*s);
+    }
+  } else {
+    error(*type, "unknown connectivity type '" + *t + "'" +
+                     didYouMean(*t, types) +
+                     " (expected all_to_all, one_to_one, fixed_probability, "
+                     "fixed_indegree or list)");
+  }
+}
+
+void Converter::projection(const Member &m, Projection &out) {
+  out.name = m.key;
+  out.loc = keyLoc(m);
+  const std::string where = "projection '" + m.key + "'";
+  const Value &v = m.value;
+  if (!expectObject(v, where))
+    return;
+  checkKeys(v, {"pre", "post", "target", "connectivity", "weight", "delay"},
+            where);
+  if (const Value *p = required(v, "pre", where)) {
+    out.preLoc = loc(*p);
+    if (auto s = name(*p, "the pre of " + where))
+      out.pre = *s;
+  }
+  if (const Value *p = required(v, "post", where)) {
+    out.postLoc = loc(*p);
+    if (auto s = name(*p, "the post of " + where))
+      out.post = *s;
+  }
+  if (const Value *t = required(v, "target", where)) {
+    out.targetLoc = loc(*t);
+    if (auto s = name(*t, "the target of " + where))
+      out.target = *s;
+  }
+  if (const Value *c = required(v, "connectivity", where))
+    connectivity(*c, where, out.connectivity);
+  if (const Value *w = required(v, "weight", where))
+    if (auto spec = valueSpec(*w, "the weight of " + where,
+                              SpecOptions{std::nullopt, 0, "weight"}))
+      out.weight = *spec;
+  out.delay.loc = loc(v);
+  if (const Value *d = v.find("delay"))
+    if (auto spec = valueSpec(*d, "the delay of " + where,
+                              SpecOptions{units::Time, 0, "delay"}))
+      out.delay = *spec;
+}
+
+//===----------------------------------------------------------------------===//
+// Recording
+//===----------------------------------------------------------------------===//
+
+void Converter::record(const Value &v, Recording &out) {
+  if (!expectObject(v, "\"record\""))
+    return;
+  checkKeys(v, {"spikes", "state", "format"}, "\"record\"");
+  if (const Value *s = v.find("spikes"))
+    for (auto &[n, item] : stringList(*s, "\"spikes\"")) {
+      out.spikes.push_back(n);
+      out.spikeLocs.push_back(loc(*item));
+    }
+  if (const Value *st = v.find("state")) {
+    if (!st->isArray()) {
+      error(*st, "\"state\" must be an array of objects such as "
+                 "{\"population\": \"exc\", \"variable\": \"v\"}, got " +
+                     std::string(st->kindName()));
+    } else {
+      for (const Value &item : st->items) {
+        const std::string where = "state recording";
+        if (!expectObject(item, "each entry of \"state\""))
+          continue;
+        StateRecording r;
+        r.loc = loc(item);
+        checkKeys(item, {"population", "variable", "neurons", "every"}, where);
+        if (const Value *p = required(item, "population", where)) {
+          r.populationLoc = loc(*p);
+          if (auto s = name(*p, "the population of a " + where))
+            r.population = *s;
+        }
+        if (const Value *p = required(item, "variable", where)) {
+          r.variableLoc = loc(*p);
+          if (auto s = name(*p, "the variable of a " + where))
+            r.variable = *s;
+        }
+        if (const Value *n = item.find("neurons")) {
+          if (!n->isArray())
+            error(*n, "\"neurons\" must be an array of neuron indices, got " +
+                          std::string(n->kindName()) +
+                          " (leave it out to record all neurons)");
+          else
+            for (const Value &i : n->items)
+              if (auto x = integer(i, "a neuron index")) {
+                r.neurons.push_back(*x);
+                r.neuronLocs.push_back(loc(i));
+              }
+        }
+        if (const Value *e = item.find("every")) {
+          r.everyLoc = loc(*e);
+          if (auto x = integer(*e, "\"every\""))
+            r.every = *x;
+        }
+        out.state.push_back(std::move(r));
+      }
+    }
+  }
+  if (const Value *f = v.find("format"))
+    if (auto s = string(*f, "the record format")) {
+      if (*s == "npy" || *s == "csv")
+        out.format = *s;
+      else
+        error(*f, "record format must be \"npy\" or \"csv\", got \"" + *s +
+                      "\"");
+    }
+}
+
+//===----------------------------------------------------------------------===//
+// The model
+//===----------------------------------------------------------------------===//
+
+std::optional<Model> Converter::model(const Value &root,
+                                      const std::string &absFile,
+                                      const std::string &stem) {
+  Model m;
+  m.file = absFile;
+  m.loc = loc(root);
+  if (!root.isObject()) {
+    error(root, std::string("a model file must hold a JSON object, got ") +
+                    root.kindName());
+    return std::nullopt;
+  }
+  static const std::vector<std::string> topKeys = {
+      "name",    "description", "simulation",  "neuron_models", "populations",
+      "sources", "currents",    "projections", "record"};
+  checkKeys(root, topKeys, "the model");
+
+  m.name = stem;
+  if (const Value *n = root.find("name"))
+    if (auto s = name(*n, "the model name"))
+      m.name = *s;
+  if (const Value *d = root.find("description"))
+    string(*d, "the description");
+
+  if (const Value *sim = required(root, "simulation", "the model"))
+    simulation(*sim, m.simulation);
+  else
+    m.simulation.loc = loc(root);
+
+  // User neuron models, by name, in declaration order.
+  std::vector<NeuronModel> userModels;
+  if (auto *ms = section(root, "neuron_models"))
+    for (const Member &mm : *ms) {
+      NeuronModel nm;
+      nm.loc = keyLoc(mm);
+      neuronModel(mm.key, mm.value, nm);
+      userModels.push_back(std::move(nm));
+    }
+
+  if (auto *ps = section(root, "populations"))
+    for (const Member &pm : *ps) {
+      Population p;
+      population(pm, p);
+      m.populations.push_back(std::move(p));
+    }
+  if (auto *ss = section(root, "sources"))
+    for (const Member &sm : *ss) {
+      Source s;
+      source(sm, s);
+      m.sources.push_back(std::move(s));
+    }
+  if (auto *cs = section(root, "currents"))
+    for (const Member &cm : *cs) {
+      CurrentInput c;
+      current(cm, c);
+      m.currents.push_back(std::move(c));
+    }
+  if (auto *prs = section(root, "projections"))
+    for (const Member &pm : *prs) {
+      Projection p;
+      projection(pm, p);
+      m.projections.push_back(std::move(p));
+    }
+  if (const Value *r = root.find("record"))
+    record(*r, m.record);
+
+  // Resolve the neuron models populations use, in order of first use: the
+  // user's first, then the built-ins.
+  std::vector<std::string> known;
+  for (const NeuronModel &nm : userModels)
+    known.push_back(nm.name);
+  for (const BuiltinModelSource &b : builtinModelSources())
+    known.push_back(b.name);
+  std::vector<std::string> used;
+  for (const Population &p : m.populations) {
+    if (p.model.empty() || m.findModel(p.model))
+      continue;
+    auto user = std::find_if(userModels.begin(), userModels.end(),
+                             [&](const NeuronModel &nm) {
+                               return nm.name == p.model;
+                             });
+    if (user != userModels.end()) {
+      m.models.push_back(*user);
+      continue;
+    }
+    if (const char *text = findBuiltinModelSource(p.model)) {
+      json::Value tree;
+      json::ParseError perr;
+      std::string bfile = builtinModelFile(p.model);
+      if (!json::parse(text, tree, perr)) {
+        error(Loc{bfile, perr.line, perr.col, ""}, perr.message);
+        continue;
+      }
+      Converter builtin(bfile, dir, diags);
+      NeuronModel nm;
+      nm.loc = Loc{bfile, 1, 1, ""};
+      builtin.neuronModel(p.model, tree, nm);
+      errors += builtin.errors;
+      m.models.push_back(std::move(nm));
+      continue;
+    }
+    error(p.modelLoc.line ? p.modelLoc : p.loc,
+          "unknown neuron model '" + p.model + "' in population '" + p.name +
+              "'" + didYouMean(p.model, known));
+  }
+  if (errors)
+    return std::nullopt;
+
+  // Unused user models are still checked, so that mistakes in them show.
+  for (const NeuronModel &nm : userModels)
+    if (!m.findModel(nm.name) && !checkNeuronModel(nm, diags))
+      ++errors;
+  if (!checkModel(m, diags) || errors)
+    return std::nullopt;
+  return m;
+}
+
+std::string absolutePath(const std::string &path) {
+  std::error_code ec;
+  fs::path p = fs::absolute(fs::path(path), ec);
+  if (ec)
+    p = fs::path(path);
+  return p.lexically_normal().string();
+}
+
+} // namespace
+
+namespace {
+
+/// Diagnostics in file order (the model file first, then built-ins), so that
+/// they read top to bottom whatever stage found them.
+void sortDiagnostics(std::vector<Diagnostic> &diags, size_t from,
+                     const std::string &file) {
+  std::stable_sort(diags.begin() + long(from), diags.end(),
+                   [&](const Diagnostic &a, const Diagnostic &b) {
+                     auto key = [&](const Diagnostic &d) {
+                       return std::make_tuple(d.loc.file != file, d.loc.file,
+                                              d.loc.line, d.loc.col);
+                     };
+                     return key(a) < key(b);
+                   });
+}
+
+std::optional<Model> parseModelTextImpl(const std::string &text,
+                                        const std::string &path,
+                                        std::vector<Diagnostic> &diags) {
+  try {
+    json::Value root;
+    json::ParseError err;
+    if (!json::parse(text, root, err)) {
+      diags.push_back(Diagnostic{Loc{path, err.line, err.col, ""},
+                                 err.message, Severity::Error});
+      return std::nullopt;
+    }
+    std::string abs = absolutePath(path);
+    fs::path absPath(abs);
+    Converter c(path, absPath.parent_path().string(), diags);
+    std::optional<Model> m =
+        c.model(root, abs, absPath.stem().string());
+    if (!m)
+      return std::nullopt;
+    if (!validateDataFiles(*m, diags))
+      return std::nullopt;
+    return m;
+  } catch (const std::bad_alloc &) {
+    diags.push_back(Diagnostic{Loc{path, 0, 0, ""},
+                               "out of memory while reading the model",
+                               Severity::Error});
+  } catch (const std::exception &e) {
+    diags.push_back(Diagnostic{Loc{path, 0, 0, ""},
+                               std::string("internal error: ") + e.what(),
+                               Severity::Error});
+  }
+  return std::nullopt;
+}
+
+} // namespace
+
+std::optional<Model> parseModelText(const std::string &text,
+                                    const std::string &path,
+                                    std::vector<Diagnostic> &diags) {
+  size_t first = diags.size();
+  std::optional<Model> m = parseModelTextImpl(text, path, diags);
+  sortDiagnostics(diags, first, path);
+  return m;
+}
+
+std::optional<Model> parseModelFile(const std::string &path,
+                                    std::vector<Diagnostic> &diags) {
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) {
+    diags.push_back(Diagnostic{Loc{path, 0, 0, ""},
+                               "is a directory, not a model file",
+                               Severity::Error});
+    return std::nullopt;
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    diags.push_back(Diagnostic{Loc{path, 0, 0, ""},
+                               std::string("cannot open model file: ") +
+                                   std::strerror(errno),
+                               Severity::Error});
+    return std::nullopt;
+  }
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  if (in.bad()) {
+    diags.push_back(Diagnostic{Loc{path, 0, 0, ""},
+                               "cannot read model file", Severity::Error});
+    return std::nullopt;
+  }
+  return parseModelText(ss.str(), path, diags);
+}
+
+} // namespace snn::frontend

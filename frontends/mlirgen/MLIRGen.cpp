@@ -1,0 +1,451 @@
+//===- MLIRGen.cpp - The AST to the snn dialect ---------------------------===//
+//
+// Part of snnc.
+//
+//===----------------------------------------------------------------------===//
+
+#include "snn/MLIRGen/MLIRGen.h"
+#include "snn/Dialect/SNN/SNNOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/Verifier.h"
+#include "llvm/ADT/StringMap.h"
+
+using namespace mlir;
+namespace ast = ::snn::ast;
+
+namespace {
+
+class Generator {
+public:
+  Generator(MLIRContext &context, const ast::Model &model)
+      : ctx(context), model(model), b(&context) {
+    floatType = model.simulation.precision == ast::Precision::F32
+                    ? FloatType(b.getF32Type())
+                    : FloatType(b.getF64Type());
+  }
+
+  OwningOpRef<ModuleOp> run();
+
+private:
+  Location loc(const ast::Loc &l) {
+    std::string file = l.file.empty() ? model.file : l.file;
+    return FileLineColLoc::get(&ctx, file, l.line, l.col);
+  }
+  ArrayAttr names(const std::vector<std::string> &list) {
+    SmallVector<Attribute> attrs;
+    for (const std::string &n : list)
+      attrs.push_back(b.getStringAttr(n));
+    return b.getArrayAttr(attrs);
+  }
+  Attribute valueSpec(const ast::ValueSpec &spec);
+  Attribute connectivity(const ast::Connectivity &c);
+
+  /// Expressions: `scope` maps names to the region's block arguments.
+  Value expr(const ast::Expr &e, const llvm::StringMap<Value> &scope);
+  Value number(double v, Location l) {
+    return b.create<arith::ConstantOp>(l, b.getFloatAttr(floatType, v));
+  }
+  bool expectFloat(Value v, const ast::Expr &e);
+  bool expectBool(Value v, const ast::Expr &e);
+
+  void genNeuronModel(const ast::NeuronModel &m);
+  /// A block for one region of `op` with the model's arguments; fills
+  /// `scope`.
+  Block *regionBlock(Region &region, const ast::NeuronModel &m,
+                     llvm::StringMap<Value> &scope);
+
+  MLIRContext &ctx;
+  const ast::Model &model;
+  OpBuilder b;
+  FloatType floatType;
+  bool failed = false;
+};
+
+Attribute Generator::valueSpec(const ast::ValueSpec &spec) {
+  switch (spec.kind) {
+  case ast::ValueSpec::Kind::Constant:
+    return b.getF64FloatAttr(spec.a);
+  case ast::ValueSpec::Kind::Uniform:
+    return mlir::snn::UniformAttr::get(&ctx, llvm::APFloat(spec.a),
+                                       llvm::APFloat(spec.b));
+  case ast::ValueSpec::Kind::Normal:
+    return mlir::snn::NormalAttr::get(&ctx, llvm::APFloat(spec.a),
+                                      llvm::APFloat(spec.b));
+  case ast::ValueSpec::Kind::File:
+    return mlir::snn::FileAttr::get(&ctx, spec.file, spec.column);
+  case ast::ValueSpec::Kind::FromList:
+    return mlir::snn::FromListAttr::get(&ctx, spec.column);
+  }
+  return {};
+}
+
+Attribute Generator::connectivity(const ast::Connectivity &c) {
+  using Kind = ast::Connectivity::Kind;
+  switch (c.kind) {
+  case Kind::AllToAll:
+    return mlir::snn::AllToAllAttr::get(&ctx, c.allowSelf);
+  case Kind::OneToOne:
+    return mlir::snn::OneToOneAttr::get(&ctx);
+  case Kind::FixedProbability:
+    return mlir::snn::FixedProbabilityAttr::get(&ctx, llvm::APFloat(c.p),
+                                                c.allowSelf);
+  case Kind::FixedIndegree:
+    return mlir::snn::FixedIndegreeAttr::get(&ctx, c.indegree, c.allowSelf);
+  case Kind::List:
+    return mlir::snn::SynapseListAttr::get(&ctx, c.file);
+  }
+  return {};
+}
+
+bool Generator::expectFloat(Value v, const ast::Expr &e) {
+  if (v && isa<FloatType>(v.getType()))
+    return true;
+  if (v)
+    emitError(loc(e.loc)) << "expected a number here, found a condition";
+  failed = true;
+  return false;
+}
+
+bool Generator::expectBool(Value v, const ast::Expr &e) {
+  if (v && v.getType().isInteger(1))
+    return true;
+  if (v)
+    emitError(loc(e.loc)) << "expected a condition here, found a number";
+  failed = true;
+  return false;
+}
+
+Value Generator::expr(const ast::Expr &e, const llvm::StringMap<Value> &scope) {
+  Location l = loc(e.loc);
+  switch (e.kind) {
+  case ast::ExprKind::Number:
+    return number(e.value, l);
+  case ast::ExprKind::Variable: {
+    Value v = scope.lookup(e.name);
+    if (!v) {
+      emitError(l) << "unknown name '" << e.name << "'";
+      failed = true;
+    }
+    return v;
+  }
+  case ast::ExprKind::Unary: {
+    Value x = expr(*e.operands[0], scope);
+    if (e.op == ast::Op::Not) {
+      if (!expectBool(x, *e.operands[0]))
+        return {};
+      Value t = b.create<arith::ConstantOp>(l, b.getBoolAttr(true));
+      return b.create<arith::XOrIOp>(l, x, t);
+    }
+    if (!expectFloat(x, *e.operands[0]))
+      return {};
+    return b.create<arith::NegFOp>(l, x);
+  }
+  case ast::ExprKind::Binary: {
+    Value x = expr(*e.operands[0], scope);
+    Value y = expr(*e.operands[1], scope);
+    if (!x || !y)
+      return {};
+    if (e.op == ast::Op::And || e.op == ast::Op::Or) {
+      if (!expectBool(x, *e.operands[0]) || !expectBool(y, *e.operands[1]))
+        return {};
+      if (e.op == ast::Op::And)
+        return b.create<arith::AndIOp>(l, x, y);
+      return b.create<arith::OrIOp>(l, x, y);
+    }
+    if (!expectFloat(x, *e.operands[0]) || !expectFloat(y, *e.operands[1]))
+      return {};
+    auto compare = [&](arith::CmpFPredicate p) -> Value {
+      return b.create<arith::CmpFOp>(l, p, x, y);
+    };
+    switch (e.op) {
+    case ast::Op::Add:
+      return b.create<arith::AddFOp>(l, x, y);
+    case ast::Op::Sub:
+      return b.create<arith::SubFOp>(l, x, y);
+    case ast::Op::Mul:
+      return b.create<arith::MulFOp>(l, x, y);
+    case ast::Op::Div:
+      return b.create<arith::DivFOp>(l, x, y);
+    case ast::Op::Pow:
+      return b.create<math::PowFOp>(l, x, y);
+    case ast::Op::Lt:
+      return compare(arith::CmpFPredicate::OLT);
+    case ast::Op::Le:
+      return compare(arith::CmpFPredicate::OLE);
+    case ast::Op::Gt:
+      return compare(arith::CmpFPredicate::OGT);
+    case ast::Op::Ge:
+      return compare(arith::CmpFPredicate::OGE);
+    case ast::Op::Eq:
+      return compare(arith::CmpFPredicate::OEQ);
+    case ast::Op::Ne:
+      return compare(arith::CmpFPredicate::UNE);
+    default:
+      break;
+    }
+    emitError(l) << "unsupported operator";
+    failed = true;
+    return {};
+  }
+  case ast::ExprKind::Call: {
+    const std::string &f = e.name;
+    SmallVector<Value> args;
+    for (const ast::ExprPtr &operand : e.operands)
+      args.push_back(expr(*operand, scope));
+    if (llvm::any_of(args, [](Value v) { return !v; }))
+      return {};
+    if (f == "ifelse") {
+      if (!expectBool(args[0], *e.operands[0]) ||
+          !expectFloat(args[1], *e.operands[1]) ||
+          !expectFloat(args[2], *e.operands[2]))
+        return {};
+      return b.create<arith::SelectOp>(l, args[0], args[1], args[2]);
+    }
+    for (auto [arg, operand] : llvm::zip(args, e.operands))
+      if (!expectFloat(arg, *operand))
+        return {};
+    auto unary = [&]() -> Value {
+      Value x = args[0];
+      if (f == "exp") return b.create<math::ExpOp>(l, x);
+      if (f == "expm1") return b.create<math::ExpM1Op>(l, x);
+      if (f == "log") return b.create<math::LogOp>(l, x);
+      if (f == "log1p") return b.create<math::Log1pOp>(l, x);
+      if (f == "log2") return b.create<math::Log2Op>(l, x);
+      if (f == "log10") return b.create<math::Log10Op>(l, x);
+      if (f == "sqrt") return b.create<math::SqrtOp>(l, x);
+      if (f == "cbrt") return b.create<math::CbrtOp>(l, x);
+      if (f == "abs") return b.create<math::AbsFOp>(l, x);
+      if (f == "floor") return b.create<math::FloorOp>(l, x);
+      if (f == "ceil") return b.create<math::CeilOp>(l, x);
+      if (f == "round") return b.create<math::RoundOp>(l, x);
+      if (f == "sin") return b.create<math::SinOp>(l, x);
+      if (f == "cos") return b.create<math::CosOp>(l, x);
+      if (f == "tan") return b.create<math::TanOp>(l, x);
+      if (f == "tanh") return b.create<math::TanhOp>(l, x);
+      if (f == "sinh") return b.create<math::SinhOp>(l, x);
+      if (f == "cosh") return b.create<math::CoshOp>(l, x);
+      if (f == "asin") return b.create<math::AsinOp>(l, x);
+      if (f == "acos") return b.create<math::AcosOp>(l, x);
+      if (f == "atan") return b.create<math::AtanOp>(l, x);
+      if (f == "erf") return b.create<math::ErfOp>(l, x);
+      return {};
+    };
+    Value result;
+    if (args.size() == 1) {
+      result = unary();
+    } else if (args.size() == 2) {
+      if (f == "pow")
+        result = b.create<math::PowFOp>(l, args[0], args[1]);
+      else if (f == "atan2")
+        result = b.create<math::Atan2Op>(l, args[0], args[1]);
+      else if (f == "min")
+        result = b.create<arith::MinimumFOp>(l, args[0], args[1]);
+      else if (f == "max")
+        result = b.create<arith::MaximumFOp>(l, args[0], args[1]);
+    } else if (args.size() == 3 && f == "clip") {
+      result = b.create<arith::MinimumFOp>(
+          l, b.create<arith::MaximumFOp>(l, args[0], args[1]), args[2]);
+    }
+    if (!result) {
+      emitError(l) << "unknown function '" << f << "' with " << args.size()
+                   << " argument(s)";
+      failed = true;
+    }
+    return result;
+  }
+  }
+  return {};
+}
+
+Block *Generator::regionBlock(Region &region, const ast::NeuronModel &m,
+                              llvm::StringMap<Value> &scope) {
+  Block *block = new Block();
+  region.push_back(block);
+  Location l = loc(m.loc);
+  auto add = [&](const std::string &name) {
+    scope[name] = block->addArgument(floatType, l);
+  };
+  for (const ast::Variable &v : m.variables)
+    add(v.name);
+  for (const std::string &input : m.inputs)
+    add(input);
+  for (const ast::Param &p : m.params)
+    add(p.name);
+  b.setInsertionPointToStart(block);
+  return block;
+}
+
+void Generator::genNeuronModel(const ast::NeuronModel &m) {
+  Location l = loc(m.loc);
+  std::vector<std::string> vars, params;
+  for (const ast::Variable &v : m.variables)
+    vars.push_back(v.name);
+  for (const ast::Param &p : m.params)
+    params.push_back(p.name);
+  auto op = b.create<mlir::snn::NeuronModelOp>(
+      l, b.getStringAttr(m.name), names(vars), names(m.inputs), names(params),
+      b.getStringAttr(ast::methodName(m.method)), b.getF64FloatAttr(m.refractory),
+      names(m.refractoryClamped));
+  OpBuilder::InsertionGuard guard(b);
+
+  // ode: dX/dt for every variable, 0 where there is no equation.
+  {
+    llvm::StringMap<Value> scope;
+    regionBlock(op.getOde(), m, scope);
+    SmallVector<Value> derivatives;
+    for (const ast::Variable &v : m.variables) {
+      const ast::Equation *eq = nullptr;
+      for (const ast::Equation &e : m.equations)
+        if (e.var == v.name)
+          eq = &e;
+      Value d = eq ? expr(*eq->rhs, scope) : number(0.0, loc(v.loc));
+      if (eq && !expectFloat(d, *eq->rhs))
+        d = {};
+      derivatives.push_back(d ? d : number(0.0, l));
+    }
+    b.create<mlir::snn::YieldOp>(l, derivatives);
+  }
+  // threshold
+  {
+    llvm::StringMap<Value> scope;
+    regionBlock(op.getThreshold(), m, scope);
+    Value cond;
+    if (m.threshold) {
+      cond = expr(*m.threshold, scope);
+      if (!expectBool(cond, *m.threshold))
+        cond = {};
+    }
+    if (!cond) // no threshold: the model never spikes
+      cond = b.create<arith::ConstantOp>(l, b.getBoolAttr(false));
+    b.create<mlir::snn::YieldOp>(l, cond);
+  }
+  // reset: the statements in order.
+  {
+    llvm::StringMap<Value> scope;
+    regionBlock(op.getReset(), m, scope);
+    llvm::StringMap<Value> current = scope;
+    for (const ast::Assignment &a : m.reset) {
+      Value rhs = expr(*a.rhs, current);
+      if (!expectFloat(rhs, *a.rhs))
+        continue;
+      Value old = current.lookup(a.var);
+      Location al = loc(a.loc);
+      switch (a.op) {
+      case ast::AssignOp::Set:
+        break;
+      case ast::AssignOp::Add:
+        rhs = b.create<arith::AddFOp>(al, old, rhs);
+        break;
+      case ast::AssignOp::Sub:
+        rhs = b.create<arith::SubFOp>(al, old, rhs);
+        break;
+      case ast::AssignOp::Mul:
+        rhs = b.create<arith::MulFOp>(al, old, rhs);
+        break;
+      case ast::AssignOp::Div:
+        rhs = b.create<arith::DivFOp>(al, old, rhs);
+        break;
+      }
+      current[a.var] = rhs;
+    }
+    SmallVector<Value> values;
+    for (const ast::Variable &v : m.variables)
+      values.push_back(current.lookup(v.name));
+    b.create<mlir::snn::YieldOp>(l, values);
+  }
+}
+
+OwningOpRef<ModuleOp> Generator::run() {
+  Location fileLoc = FileLineColLoc::get(&ctx, model.file, 1, 1);
+  OwningOpRef<ModuleOp> module = ModuleOp::create(fileLoc);
+  b.setInsertionPointToEnd(module->getBody());
+  const ast::Simulation &sim = model.simulation;
+  auto network = b.create<mlir::snn::NetworkOp>(
+      loc(sim.loc), b.getStringAttr(model.name), b.getF64FloatAttr(sim.dt),
+      b.getF64FloatAttr(sim.duration),
+      b.getI64IntegerAttr(static_cast<int64_t>(sim.seed)),
+      TypeAttr::get(floatType), b.getStringAttr(model.record.format),
+      b.getStringAttr(model.file));
+  network.getBody().push_back(new Block());
+  b.setInsertionPointToEnd(&network.getBody().front());
+
+  for (const ast::NeuronModel &m : model.models)
+    genNeuronModel(m);
+
+  for (const ast::Population &p : model.populations) {
+    const ast::NeuronModel *m = model.findModel(p.model);
+    if (!m) {
+      emitError(loc(p.loc)) << "unknown neuron model '" << p.model << "'";
+      failed = true;
+      continue;
+    }
+    SmallVector<NamedAttribute> params, init;
+    for (const ast::Param &param : m->params) {
+      auto it = p.params.find(param.name);
+      double value = it != p.params.end() ? it->second : param.value;
+      params.push_back(b.getNamedAttr(param.name, b.getF64FloatAttr(value)));
+    }
+    for (const ast::Variable &v : m->variables) {
+      auto it = p.initial.find(v.name);
+      Attribute spec = it != p.initial.end() ? valueSpec(it->second)
+                                             : b.getF64FloatAttr(v.initial);
+      init.push_back(b.getNamedAttr(v.name, spec));
+    }
+    b.create<mlir::snn::PopulationOp>(
+        loc(p.loc), b.getStringAttr(p.name),
+        FlatSymbolRefAttr::get(&ctx, p.model), b.getI64IntegerAttr(p.size),
+        b.getDictionaryAttr(params), b.getDictionaryAttr(init));
+  }
+
+  for (const ast::Source &s : model.sources) {
+    if (s.kind == ast::Source::Kind::Poisson)
+      b.create<mlir::snn::PoissonSourceOp>(loc(s.loc), b.getStringAttr(s.name),
+                                           b.getI64IntegerAttr(s.size),
+                                           valueSpec(s.rate));
+    else
+      b.create<mlir::snn::SpikeSourceArrayOp>(
+          loc(s.loc), b.getStringAttr(s.name), b.getI64IntegerAttr(s.size),
+          b.getStringAttr(s.file));
+  }
+
+  for (const ast::CurrentInput &c : model.currents)
+    b.create<mlir::snn::CurrentOp>(
+        loc(c.loc), b.getStringAttr(c.name),
+        FlatSymbolRefAttr::get(&ctx, c.target), b.getStringAttr(c.variable),
+        b.getStringAttr(c.kind == ast::CurrentInput::Kind::Noise ? "noise"
+                                                                 : "constant"),
+        valueSpec(c.amplitude), b.getF64FloatAttr(c.stddev),
+        b.getF64FloatAttr(c.start), b.getF64FloatAttr(c.stop));
+
+  for (const ast::Projection &p : model.projections)
+    b.create<mlir::snn::ProjectionOp>(
+        loc(p.loc), b.getStringAttr(p.name), FlatSymbolRefAttr::get(&ctx, p.pre),
+        FlatSymbolRefAttr::get(&ctx, p.post), b.getStringAttr(p.target),
+        connectivity(p.connectivity), valueSpec(p.weight), valueSpec(p.delay));
+
+  for (const std::string &name : model.record.spikes)
+    b.create<mlir::snn::RecordSpikesOp>(fileLoc,
+                                        FlatSymbolRefAttr::get(&ctx, name));
+  for (const ast::StateRecording &r : model.record.state)
+    b.create<mlir::snn::RecordStateOp>(
+        loc(r.loc), FlatSymbolRefAttr::get(&ctx, r.population),
+        b.getStringAttr(r.variable), b.getDenseI64ArrayAttr(r.neurons),
+        b.getI64IntegerAttr(r.every));
+
+  if (failed || mlir::failed(verify(*module)))
+    return nullptr;
+  return module;
+}
+
+} // namespace
+
+namespace snn {
+OwningOpRef<ModuleOp> mlirGen(MLIRContext &context, const ast::Model &model) {
+  context.loadDialect<mlir::snn::SNNDialect, arith::ArithDialect,
+                      math::MathDialect>();
+  return Generator(context, model).run();
+}
+} // namespace snn

@@ -1,0 +1,92 @@
+//===- arena.h - The simulation arena ----------------------------*- C++
+//-*-===//
+//
+// One 64-byte aligned byte array holding every buffer. It starts with a table
+// of 2 * B little-endian int64: table[2k] = byte offset of buffer k,
+// table[2k + 1] = its element count. Every buffer starts on a 64-byte
+// boundary. Generated code receives it as a rank-1 i8 memref (MemRefI8).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SNNRT_ARENA_H
+#define SNNRT_ARENA_H
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace snnrt {
+
+/// MLIR's C-interface descriptor of a rank-1 memref<?xi8>
+/// (struct snn_memref_i8 in docs/runtime-abi.md).
+struct MemRefI8 {
+  int8_t *allocated;
+  int8_t *aligned;
+  int64_t offset;
+  int64_t size;
+  int64_t stride;
+};
+
+/// The generated step function: _mlir_ciface_snn_step.
+using StepFn = void (*)(MemRefI8 *arena, int64_t step, int64_t seed);
+
+inline constexpr size_t kArenaAlignment = 64;
+
+/// Placement of one buffer.
+struct ArenaSlot {
+  uint64_t offset = 0; ///< bytes from the start of the arena
+  uint64_t count = 0;  ///< elements
+  uint64_t bytes = 0;  ///< count * element size
+};
+
+/// Computes the layout of buffers with the given element counts and sizes:
+/// the table first, then each buffer at the next 64-byte boundary. Returns
+/// the total size (a multiple of 64, at least 64). False on overflow.
+bool layoutArena(const std::vector<uint64_t> &counts,
+                 const std::vector<uint64_t> &elementSizes,
+                 std::vector<ArenaSlot> &slots, uint64_t &totalBytes);
+
+class Arena {
+public:
+  Arena() = default;
+  ~Arena();
+  Arena(Arena &&other) noexcept;
+  Arena &operator=(Arena &&other) noexcept;
+  Arena(const Arena &) = delete;
+  Arena &operator=(const Arena &) = delete;
+
+  /// Lays out, allocates and zero-fills the arena and writes the table.
+  bool allocate(const std::vector<uint64_t> &counts,
+                const std::vector<uint64_t> &elementSizes, std::string &error);
+
+  uint8_t *data() { return base_; }
+  const uint8_t *data() const { return base_; }
+  uint64_t sizeBytes() const { return size_; }
+  size_t numBuffers() const { return slots_.size(); }
+  const ArenaSlot &slot(size_t k) const { return slots_[k]; }
+
+  /// Pointer to buffer k viewed as T.
+  template <typename T> T *buffer(size_t k) {
+    return reinterpret_cast<T *>(base_ + slots_[k].offset);
+  }
+  template <typename T> const T *buffer(size_t k) const {
+    return reinterpret_cast<const T *>(base_ + slots_[k].offset);
+  }
+
+  /// The memref descriptor passed to the step function.
+  MemRefI8 memref() {
+    return {reinterpret_cast<int8_t *>(base_),
+            reinterpret_cast<int8_t *>(base_), 0, int64_t(size_), 1};
+  }
+
+private:
+  void release();
+  uint8_t *base_ = nullptr;
+  uint64_t size_ = 0;
+  std::vector<ArenaSlot> slots_;
+};
+
+} // namespace snnrt
+
+#endif // SNNRT_ARENA_H

@@ -1,0 +1,160 @@
+//===- descriptor.h - The network descriptor (docs/runtime-abi.md) -*- C++ -*-//
+//
+// The descriptor is JSON text exported by generated code (`snn_descriptor`).
+// parseDescriptor() turns it into these structs and validates it: every
+// reference (buffer ids, population/projection/ring names) is resolved and
+// checked, and errors name the JSON path ("populations[1].variables[0].init:
+// ...").
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SNNRT_DESCRIPTOR_H
+#define SNNRT_DESCRIPTOR_H
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace snnrt {
+
+enum class ScalarType { F32, F64, I32, I64 };
+
+/// "f32", "f64", "i32", "i64".
+const char *scalarTypeName(ScalarType t);
+/// Size in bytes of one element.
+size_t scalarTypeSize(ScalarType t);
+
+/// A buffer's element count: a number, or resolved by the runtime.
+struct BufferCount {
+  enum class Kind { Fixed, Synapses, Ring, SpikeArray };
+  Kind kind = Kind::Fixed;
+  int64_t value = 0; ///< Kind::Fixed
+  std::string ref;   ///< projection / ring / population name
+  int refIndex = -1; ///< index of `ref` in its array
+};
+
+struct BufferDesc {
+  int id = 0;
+  std::string name;
+  ScalarType type = ScalarType::F64;
+  BufferCount count;
+};
+
+/// A value specification (constant, uniform, normal, file, from_list).
+struct ValueSpec {
+  enum class Kind { Constant, Uniform, Normal, File, FromList };
+  Kind kind = Kind::Constant;
+  double value = 0;         ///< constant
+  double low = 0, high = 0; ///< uniform [low, high)
+  double mean = 0, std = 0; ///< normal
+  std::string file;         ///< file (resolved to an absolute-ish path)
+  std::string column;       ///< file / from_list
+  bool isConstant() const { return kind == Kind::Constant; }
+};
+
+struct VariableDesc {
+  std::string name;
+  int buffer = -1;
+  bool hasInit = false;
+  ValueSpec init;
+};
+
+enum class PopulationKind { Neuron, Poisson, SpikeArray };
+
+struct PopulationDesc {
+  std::string name;
+  PopulationKind kind = PopulationKind::Neuron;
+  int64_t size = 0;
+  int spikeCount = -1; ///< buffer: i32[1]
+  int spikes = -1;     ///< buffer: i32[size]
+  // neuron
+  std::vector<VariableDesc> variables;
+  int refractory = -1; ///< buffer: i32[size], optional
+  // poisson
+  ValueSpec rate;
+  int rateBuffer = -1;
+  // spike_array
+  std::string file;
+  int times = -1, ids = -1, cursor = -1;
+};
+
+struct CurrentDesc {
+  std::string name;
+  std::string kind; ///< "constant" or "noise"
+  std::string population;
+  int populationIndex = -1;
+  std::string variable;
+  ValueSpec amplitude;
+  int amplitudeBuffer = -1;
+  double std = 0, start = 0, stop = -1;
+};
+
+struct ConnectivityDesc {
+  enum class Kind { AllToAll, OneToOne, FixedProbability, FixedIndegree, List };
+  Kind kind = Kind::AllToAll;
+  double p = 0;
+  int64_t indegree = 0;
+  bool allowSelf = true;
+  std::string file;
+};
+
+struct ProjectionDesc {
+  std::string name, pre, post, target;
+  int preIndex = -1, postIndex = -1;
+  ConnectivityDesc connectivity;
+  ValueSpec weight, delay;
+  int rowPtr = -1, col = -1, weightBuffer = -1, delayBuffer = -1;
+  std::string ring;
+  int ringIndex = -1;
+};
+
+struct RingDesc {
+  std::string name, population, variable;
+  int populationIndex = -1;
+  int buffer = -1;
+  std::vector<std::string> projections;
+  std::vector<int> projectionIndices;
+};
+
+struct StateRecordDesc {
+  std::string population, variable;
+  int populationIndex = -1;
+  int buffer = -1;
+  std::vector<int64_t> neurons; ///< all neurons when omitted or empty
+  int64_t every = 1;
+};
+
+struct RecordDesc {
+  std::string format = "npy"; ///< "npy" or "csv"
+  std::vector<std::string> spikes;
+  std::vector<int> spikePopulations;
+  std::vector<StateRecordDesc> state;
+};
+
+struct Descriptor {
+  std::string model, sourceFile;
+  double dt = 0;
+  int64_t steps = 0;
+  uint64_t seed = 0;
+  ScalarType precision = ScalarType::F64;
+  std::vector<BufferDesc> buffers;
+  std::vector<PopulationDesc> populations;
+  std::vector<CurrentDesc> currents;
+  std::vector<ProjectionDesc> projections;
+  std::vector<RingDesc> rings;
+  RecordDesc record;
+
+  int findPopulation(const std::string &name) const;
+  int findProjection(const std::string &name) const;
+  int findRing(const std::string &name) const;
+};
+
+/// Parses and validates descriptor JSON. Relative data-file paths are
+/// resolved against the directory of "source_file" (when given). On failure
+/// returns false and sets `error` ("descriptor: <json path>: <problem>").
+bool parseDescriptor(const std::string &json, Descriptor &out,
+                     std::string &error);
+
+} // namespace snnrt
+
+#endif // SNNRT_DESCRIPTOR_H

@@ -1,0 +1,90 @@
+//===- io.h - Reading and writing CSV / NPY tables ---------------*- C++
+//-*-===//
+//
+// Used by the runtime (data files, outputs) and by the compiler's frontend
+// (to validate data files at compile time). Self-contained: depends on no
+// other runtime header. Errors are returned, never thrown.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SNNRT_IO_H
+#define SNNRT_IO_H
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace snnrt {
+
+/// A column-major table of numbers.
+struct Table {
+  /// Column names: the CSV header, or "" (1-d NPY), or "0", "1", ... (2-d
+  /// NPY). A CSV without a header gets "0", "1", ... as well.
+  std::vector<std::string> columns;
+  /// data[c][r]: value of column c in row r.
+  std::vector<std::vector<double>> data;
+  /// CSV only: the 1-based line of each row in the file (for messages);
+  /// empty for NPY.
+  std::vector<size_t> lines;
+  /// True when the CSV file had a header row.
+  bool hasHeader = false;
+
+  size_t rows() const { return data.empty() ? 0 : data[0].size(); }
+  /// Index of the first column named `name`, or -1.
+  int findColumn(const std::string &name) const;
+  /// "path:LINE" for CSV rows, "path: row R" (0-based) otherwise.
+  std::string rowLocation(const std::string &path, size_t row) const;
+};
+
+/// Reads a CSV file (comma separated; an optional header row, recognised by
+/// not being all numbers; lines starting with '#' and blank lines ignored) or,
+/// when the path ends in ".npy", an NPY file (little-endian <f8 <f4 <i4 <i8
+/// <u4 <u8 |u1 |b1, 1-d -> one column "", 2-d -> columns "0", "1", ...).
+/// On failure returns false and sets `error` (which names the path and, for
+/// CSV, the line: "file.csv:12: expected 3 values, found 2").
+bool readTable(const std::string &path, Table &out, std::string &error);
+
+/// Parses CSV text (`name` is used in messages in place of a path).
+bool parseCsv(const std::string &text, const std::string &name, Table &out,
+              std::string &error);
+
+/// Parses NPY bytes (`name` is used in messages in place of a path).
+bool parseNpy(const std::string &bytes, const std::string &name, Table &out,
+              std::string &error);
+
+/// Element types the NPY writer knows.
+enum class NpyType { F64, F32, I32, I64 };
+
+/// Serialises a C-order array of `shape` to NPY (format 1.0) bytes.
+std::string encodeNpy(NpyType type, const void *data,
+                      const std::vector<size_t> &shape);
+
+/// Writes an NPY file atomically (temporary file + rename).
+bool writeNpy(const std::string &path, const std::vector<double> &values,
+              const std::vector<size_t> &shape, std::string &error);
+bool writeNpy(const std::string &path, const std::vector<int32_t> &values,
+              const std::vector<size_t> &shape, std::string &error);
+
+/// Formats a double in its shortest round-trip decimal form ("0.1", "3",
+/// "1e-07").
+std::string formatNumber(double value);
+
+/// Serialises columns (columns[c][r]) with a header line to CSV text. All
+/// columns must have the same length.
+std::string encodeCsv(const std::vector<std::string> &header,
+                      const std::vector<std::vector<double>> &columns);
+
+/// Writes a CSV file atomically (temporary file + rename).
+bool writeCsv(const std::string &path, const std::vector<std::string> &header,
+              const std::vector<std::vector<double>> &columns,
+              std::string &error);
+
+/// Writes `contents` to `path` atomically: a temporary file in the same
+/// directory is written, flushed and renamed over `path`.
+bool writeFileAtomic(const std::string &path, const std::string &contents,
+                     std::string &error);
+
+} // namespace snnrt
+
+#endif // SNNRT_IO_H

@@ -1,0 +1,68 @@
+//===- network.h - Building an initialised arena from a descriptor -*- C++ -*-//
+//
+// buildNetwork() loads data files, builds connectivity, resolves derived
+// buffer counts, lays out and allocates the arena, and initialises every
+// buffer the runtime owns (state variables, rates, amplitudes, spike arrays,
+// CSR, weights, delays). Generated code then only reads/writes the arena.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SNNRT_NETWORK_H
+#define SNNRT_NETWORK_H
+
+#include "snnrt/arena.h"
+#include "snnrt/descriptor.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace snnrt {
+
+struct Network {
+  Descriptor desc;
+  uint64_t seed = 0;
+  Arena arena;
+  /// Resolved element count of each buffer.
+  std::vector<int64_t> counts;
+  /// Per projection: number of synapses and largest delay in steps.
+  std::vector<int64_t> synapses;
+  std::vector<int64_t> maxDelaySteps;
+  /// Per ring: number of slots (1 + max delay steps of its projections).
+  std::vector<int64_t> ringSlots;
+  /// Per population: number of spikes in its spike_array file (0 otherwise).
+  std::vector<int64_t> spikeArrayCounts;
+
+  int64_t totalSynapses() const;
+};
+
+/// Builds the network of `desc` for `seed` (which keys every random draw).
+/// On failure returns false and sets `error`.
+bool buildNetwork(const Descriptor &desc, uint64_t seed, Network &net,
+                  std::string &error);
+
+/// Computes `n` values of a (non-from_list) value specification as f64:
+/// value i uses the Philox draw at (seed, purpose, entity, c0 = i, c1, 0).
+/// File values must have exactly n rows. `what` prefixes error messages.
+bool computeValues(const ValueSpec &spec, int64_t n, uint64_t seed,
+                   uint32_t purpose, uint32_t entity, uint32_t c1,
+                   const std::string &what, std::vector<double> &out,
+                   std::string &error);
+
+/// Spikes of a spike_array source, sorted by (step, neuron), duplicates
+/// removed.
+struct SpikeArray {
+  std::vector<int32_t> steps;
+  std::vector<int32_t> ids;
+};
+
+/// Loads a spike_array file (columns neuron, time in ms; by header name,
+/// neuron|i|index|indices|id|ids and time|t|t_ms|time_ms|times, else the
+/// first two columns) and converts times to steps with round(t / dt), half
+/// away from zero. Negative times and out-of-range neurons are errors.
+bool loadSpikeArray(const std::string &path, int64_t size, double dt,
+                    SpikeArray &out, std::string &error);
+
+} // namespace snnrt
+
+#endif // SNNRT_NETWORK_H

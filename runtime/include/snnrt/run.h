@@ -1,0 +1,119 @@
+//===- run.h - Running a compiled network ------------------------*- C++
+//-*-===//
+//
+// runSimulation() is the whole runtime: parse the descriptor, build and
+// initialise the arena, call the step function once per step while recording
+// spikes and state, and write the outputs. runMain() wraps it in the
+// simulator's command line. Neither throws nor exits.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SNNRT_RUN_H
+#define SNNRT_RUN_H
+
+#include "snnrt/arena.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace snnrt {
+
+struct Network;
+
+struct RunOptions {
+  /// Number of steps; overrides the descriptor's (and durationMs).
+  std::optional<int64_t> steps;
+  /// Biological time in ms; steps = round(durationMs / dt).
+  std::optional<double> durationMs;
+  /// Overrides the descriptor's seed.
+  std::optional<uint64_t> seed;
+  /// Output directory (created if missing).
+  std::string outDir = "snn-out";
+  /// Write the output files (spikes, state, summary.json).
+  bool writeOutput = true;
+  /// Show the progress bar on stderr for long runs.
+  bool progress = true;
+};
+
+struct PopulationResult {
+  std::string name, kind;
+  int64_t size = 0;
+  int64_t spikes = 0;
+  double rateHz = 0; ///< spikes / (size * biological seconds)
+};
+
+struct ProjectionResult {
+  std::string name, pre, post;
+  int64_t synapses = 0;
+};
+
+struct SpikeRecord {
+  std::string population;
+  std::vector<double> timesMs;
+  std::vector<int32_t> neurons;
+};
+
+struct StateRecord {
+  std::string population, variable;
+  std::vector<int64_t> neurons;
+  std::vector<double> timesMs;
+  std::vector<double> values; ///< samples x neurons, row-major
+  size_t samples() const { return timesMs.size(); }
+};
+
+struct RunResult {
+  std::string model, precision;
+  double dt = 0;
+  int64_t steps = 0;
+  uint64_t seed = 0;
+  std::vector<PopulationResult> populations;
+  std::vector<ProjectionResult> projections;
+  int64_t totalSynapses = 0;
+  std::vector<SpikeRecord> spikes;
+  std::vector<StateRecord> states;
+  double buildSeconds = 0, simulationSeconds = 0;
+  double realTimeFactor = 0;      ///< simulation wall time / biological time
+  std::string outDir;             ///< empty when no output was written
+  std::vector<std::string> files; ///< output files written
+
+  double biologicalMs() const { return double(steps) * dt; }
+};
+
+/// Parses `descriptorJson`, builds the network, runs it with `step` and
+/// (unless options.writeOutput is false) writes the outputs. On failure
+/// returns false with `error` set; no output file is left half-written.
+bool runSimulation(const std::string &descriptorJson, StepFn step,
+                   const RunOptions &options, RunResult &result,
+                   std::string &error);
+
+/// Runs an already built network for `steps` steps (recording as its
+/// descriptor says), filling everything in `result` except build time and
+/// outputs. The arena keeps the final state.
+bool simulateNetwork(Network &net, StepFn step, int64_t steps,
+                     const RunOptions &options, RunResult &result,
+                     std::string &error);
+
+/// Writes spikes, state and summary.json to `dir` in `format` ("npy" or
+/// "csv"), recording the written paths in result.files/outDir.
+bool writeOutputs(RunResult &result, const std::string &format,
+                  const std::string &dir, std::string &error);
+
+/// The summary.json text.
+std::string summaryJson(const RunResult &result);
+
+/// The human-readable run summary printed by the simulator.
+std::string formatSummary(const RunResult &result);
+
+/// Time of step n in ms: n * dt rounded to 15 significant digits, which
+/// removes binary rounding noise (15 * 0.1 gives 1.5, not 1.5000000000000002).
+double stepTimeMs(int64_t step, double dt);
+
+/// The simulator's main(): parses the command line, runs, prints the
+/// summary. Returns the exit code (0 ok, 1 error, 2 bad arguments).
+int runMain(int argc, char **argv, const char *descriptorJson, StepFn step);
+
+} // namespace snnrt
+
+#endif // SNNRT_RUN_H

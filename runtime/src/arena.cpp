@@ -1,0 +1,109 @@
+//===- arena.cpp - Arena layout and allocation
+//-----------------------------===//
+
+#include "snnrt/arena.h"
+
+#include <cstdlib>
+#include <cstring>
+#include <new>
+
+namespace snnrt {
+
+namespace {
+
+bool alignUp(uint64_t v, uint64_t &out) {
+  uint64_t a = kArenaAlignment;
+  if (v > UINT64_MAX - (a - 1))
+    return false;
+  out = (v + a - 1) / a * a;
+  return true;
+}
+
+} // namespace
+
+bool layoutArena(const std::vector<uint64_t> &counts,
+                 const std::vector<uint64_t> &elementSizes,
+                 std::vector<ArenaSlot> &slots, uint64_t &totalBytes) {
+  if (counts.size() != elementSizes.size())
+    return false;
+  size_t b = counts.size();
+  slots.assign(b, ArenaSlot());
+  uint64_t at = uint64_t(2) * b * sizeof(int64_t);
+  for (size_t k = 0; k < b; ++k) {
+    if (!alignUp(at, at))
+      return false;
+    uint64_t bytes = counts[k] * elementSizes[k];
+    if (elementSizes[k] && bytes / elementSizes[k] != counts[k])
+      return false;
+    slots[k] = {at, counts[k], bytes};
+    if (at > UINT64_MAX - bytes)
+      return false;
+    at += bytes;
+  }
+  if (!alignUp(at, at))
+    return false;
+  totalBytes = at == 0 ? kArenaAlignment : at;
+  // The table itself stores int64 values.
+  return totalBytes <= uint64_t(INT64_MAX);
+}
+
+Arena::~Arena() { release(); }
+
+Arena::Arena(Arena &&o) noexcept
+    : base_(o.base_), size_(o.size_), slots_(std::move(o.slots_)) {
+  o.base_ = nullptr;
+  o.size_ = 0;
+}
+
+Arena &Arena::operator=(Arena &&o) noexcept {
+  if (this != &o) {
+    release();
+    base_ = o.base_;
+    size_ = o.size_;
+    slots_ = std::move(o.slots_);
+    o.base_ = nullptr;
+    o.size_ = 0;
+  }
+  return *this;
+}
+
+void Arena::release() {
+  std::free(base_);
+  base_ = nullptr;
+  size_ = 0;
+  slots_.clear();
+}
+
+bool Arena::allocate(const std::vector<uint64_t> &counts,
+                     const std::vector<uint64_t> &elementSizes,
+                     std::string &error) {
+  release();
+  std::vector<ArenaSlot> slots;
+  uint64_t total = 0;
+  if (!layoutArena(counts, elementSizes, slots, total)) {
+    error = "arena: buffer sizes overflow";
+    return false;
+  }
+  if (total > uint64_t(SIZE_MAX)) {
+    error = "arena: too large for this machine";
+    return false;
+  }
+  void *p = std::aligned_alloc(kArenaAlignment, size_t(total));
+  if (!p) {
+    error = "arena: cannot allocate " + std::to_string(total) + " bytes (" +
+            std::to_string(total >> 20) + " MiB)";
+    return false;
+  }
+  std::memset(p, 0, size_t(total));
+  base_ = static_cast<uint8_t *>(p);
+  size_ = total;
+  slots_ = std::move(slots);
+  int64_t *table = reinterpret_cast<int64_t *>(base_);
+  for (size_t k = 0; k < slots_.size(); ++k) {
+    table[2 * k] = int64_t(slots_[k].offset);
+    table[2 * k + 1] = int64_t(slots_[k].count);
+  }
+  return true;
+}
+
+} // namespace snnrt

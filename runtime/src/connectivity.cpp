@@ -1,0 +1,276 @@
+//===- connectivity.cpp - CSR builders
+//-------------------------------------===//
+
+#include "snnrt/connectivity.h"
+#include "snnrt/philox.h"
+
+#include "parallel.h"
+
+#include <algorithm>
+#include <climits>
+#include <cmath>
+
+namespace snnrt {
+
+Csr buildAllToAll(int64_t npre, int64_t npost, bool excludeSelf) {
+  Csr c;
+  c.rowPtr.resize(npre + 1);
+  c.rowPtr[0] = 0;
+  for (int64_t i = 0; i < npre; ++i) {
+    int64_t rowLen = npost - (excludeSelf && i < npost ? 1 : 0);
+    c.rowPtr[i + 1] = c.rowPtr[i] + rowLen;
+  }
+  c.col.resize(c.rowPtr[npre]);
+  detail::parallelFor(npre, 64, [&](int64_t b, int64_t e) {
+    for (int64_t i = b; i < e; ++i) {
+      int64_t k = c.rowPtr[i];
+      for (int64_t j = 0; j < npost; ++j)
+        if (!(excludeSelf && j == i))
+          c.col[k++] = int32_t(j);
+    }
+  });
+  return c;
+}
+
+Csr buildOneToOne(int64_t n) {
+  Csr c;
+  c.rowPtr.resize(n + 1);
+  c.col.resize(n);
+  for (int64_t i = 0; i <= n; ++i)
+    c.rowPtr[i] = i;
+  for (int64_t i = 0; i < n; ++i)
+    c.col[i] = int32_t(i);
+  return c;
+}
+
+Csr buildFixedProbability(int64_t npre, int64_t npost, double p,
+                          bool excludeSelf, uint64_t seed,
+                          uint32_t projection) {
+  Csr c;
+  c.rowPtr.assign(npre + 1, 0);
+  if (npre == 0)
+    return c;
+  if (p >= 1.0)
+    return buildAllToAll(npre, npost, excludeSelf);
+  if (p <= 0.0)
+    return c;
+  const double logq = std::log1p(-p);
+  // Rows are independent (counter-based draws), so chunks of rows are built
+  // in parallel and concatenated; the result does not depend on threading.
+  int64_t threads = std::min<int64_t>(detail::workerThreads(),
+                                      std::max<int64_t>(1, npre / 16));
+  int64_t chunk = (npre + threads - 1) / threads;
+  std::vector<std::vector<int32_t>> parts((npre + chunk - 1) / chunk);
+  std::vector<int64_t> rowLen(npre, 0);
+  detail::parallelFor(int64_t(parts.size()), 1, [&](int64_t pb, int64_t pe) {
+    for (int64_t part = pb; part < pe; ++part) {
+      std::vector<int32_t> &out = parts[part];
+      int64_t rb = part * chunk, re = std::min(npre, rb + chunk);
+      out.reserve(size_t(double(re - rb) * double(npost) * p * 1.05) + 16);
+      for (int64_t i = rb; i < re; ++i) {
+        bool skipSelf = excludeSelf && i < npost;
+        int64_t m = npost - (skipSelf ? 1 : 0); // number of candidates
+        int64_t pos = -1;                       // last chosen candidate
+        uint64_t draw = 0;
+        size_t before = out.size();
+        while (true) {
+          double u =
+              uniform01(seed, RngPurpose::Connectivity, projection, uint32_t(i),
+                        uint32_t(draw), uint32_t(draw >> 32));
+          ++draw;
+          double skip = std::floor(std::log1p(-u) / logq);
+          if (!(skip < double(m - pos - 1)))
+            break;
+          pos += int64_t(skip) + 1;
+          int64_t j = skipSelf && pos >= i ? pos + 1 : pos;
+          out.push_back(int32_t(j));
+        }
+        rowLen[i] = int64_t(out.size() - before);
+      }
+    }
+  });
+  for (int64_t i = 0; i < npre; ++i)
+    c.rowPtr[i + 1] = c.rowPtr[i] + rowLen[i];
+  c.col.resize(c.rowPtr[npre]);
+  size_t at = 0;
+  for (auto &part : parts) {
+    std::copy(part.begin(), part.end(), c.col.begin() + at);
+    at += part.size();
+    std::vector<int32_t>().swap(part);
+  }
+  return c;
+}
+
+bool buildFixedIndegree(int64_t npre, int64_t npost, int64_t indegree,
+                        bool excludeSelf, uint64_t seed, uint32_t projection,
+                        Csr &out, std::string &error) {
+  out = Csr();
+  out.rowPtr.assign(npre + 1, 0);
+  if (indegree < 0) {
+    error = "negative in-degree";
+    return false;
+  }
+  if (npost == 0 || indegree == 0)
+    return true;
+  for (int64_t j = 0; j < npost; ++j) {
+    int64_t candidates = npre - (excludeSelf && j < npre ? 1 : 0);
+    if (indegree > candidates) {
+      error = "in-degree " + std::to_string(indegree) + " exceeds the " +
+              std::to_string(candidates) + " possible presynaptic neurons";
+      return false;
+    }
+  }
+  const int64_t k = indegree;
+  std::vector<int32_t> chosen(size_t(npost * k));
+  detail::parallelFor(npost, 16, [&](int64_t b, int64_t e) {
+    std::vector<uint8_t> mark(npre, 0);
+    for (int64_t j = b; j < e; ++j) {
+      bool skipSelf = excludeSelf && j < npre;
+      int64_t n = npre - (skipSelf ? 1 : 0);
+      int32_t *row = &chosen[size_t(j * k)];
+      uint64_t draw = 0;
+      // Floyd: for m in [n - k, n): t = uniform int in [0, m]; take t unless
+      // already taken, then take m.
+      for (int64_t m = n - k, r = 0; m < n; ++m, ++r) {
+        double u = uniform01(seed, RngPurpose::Connectivity, projection,
+                             uint32_t(j), uint32_t(draw), uint32_t(draw >> 32));
+        ++draw;
+        int64_t t = int64_t(u * double(m + 1));
+        if (t > m)
+          t = m;
+        int64_t pick = mark[t] ? m : t;
+        mark[pick] = 1;
+        row[r] = int32_t(pick);
+      }
+      for (int64_t r = 0; r < k; ++r) {
+        mark[row[r]] = 0;
+        if (skipSelf && row[r] >= j)
+          row[r] += 1; // candidate index -> neuron index
+      }
+    }
+  });
+  // Transpose to CSR by pre; iterating posts in order keeps rows ascending.
+  for (int64_t j = 0; j < npost; ++j)
+    for (int64_t r = 0; r < k; ++r)
+      ++out.rowPtr[chosen[size_t(j * k + r)] + 1];
+  for (int64_t i = 0; i < npre; ++i)
+    out.rowPtr[i + 1] += out.rowPtr[i];
+  out.col.resize(size_t(npost * k));
+  std::vector<int64_t> fill(out.rowPtr.begin(), out.rowPtr.end() - 1);
+  for (int64_t j = 0; j < npost; ++j)
+    for (int64_t r = 0; r < k; ++r)
+      out.col[fill[chosen[size_t(j * k + r)]]++] = int32_t(j);
+  return true;
+}
+
+bool findListColumns(const Table &table, const std::string &path,
+                     ListColumns &cols, std::string &error) {
+  cols = ListColumns();
+  if (table.hasHeader && table.findColumn("pre") >= 0 &&
+      table.findColumn("post") >= 0) {
+    cols.pre = table.findColumn("pre");
+    cols.post = table.findColumn("post");
+    cols.weight = table.findColumn("weight");
+    cols.delay = table.findColumn("delay");
+    return true;
+  }
+  if (table.hasHeader &&
+      (table.findColumn("pre") >= 0 || table.findColumn("post") >= 0)) {
+    error = path + ": a synapse list needs both a \"pre\" and a \"post\" "
+                   "column";
+    return false;
+  }
+  size_t n = table.columns.size();
+  if (n < 2) {
+    error = path +
+            ": a synapse list needs at least 2 columns (pre, post), "
+            "found " +
+            std::to_string(n);
+    return false;
+  }
+  cols.pre = 0;
+  cols.post = 1;
+  cols.weight = n > 2 ? 2 : -1;
+  cols.delay = n > 3 ? 3 : -1;
+  return true;
+}
+
+int findListValueColumn(const Table &table, const ListColumns &cols,
+                        const std::string &column) {
+  int c = table.findColumn(column);
+  if (c >= 0)
+    return c;
+  if (column == "weight")
+    return cols.weight;
+  if (column == "delay")
+    return cols.delay;
+  return -1;
+}
+
+namespace {
+
+bool indexValue(double v, int64_t limit, int64_t &out) {
+  if (!(v >= 0) || v != std::floor(v) || v >= double(limit))
+    return false;
+  out = int64_t(v);
+  return true;
+}
+
+} // namespace
+
+bool buildFromList(const Table &table, const std::string &path, int64_t npre,
+                   int64_t npost, Csr &out, std::string &error) {
+  out = Csr();
+  ListColumns cols;
+  if (!findListColumns(table, path, cols, error))
+    return false;
+  size_t n = table.rows();
+  std::vector<int32_t> pre(n), post(n);
+  for (size_t r = 0; r < n; ++r) {
+    int64_t a, b;
+    double va = table.data[cols.pre][r], vb = table.data[cols.post][r];
+    if (!indexValue(va, npre, a)) {
+      error = table.rowLocation(path, r) + ": pre index " + formatNumber(va) +
+              (va == std::floor(va)
+                   ? " is out of range [0, " + std::to_string(npre) + ")"
+                   : " is not an integer");
+      return false;
+    }
+    if (!indexValue(vb, npost, b)) {
+      error = table.rowLocation(path, r) + ": post index " + formatNumber(vb) +
+              (vb == std::floor(vb)
+                   ? " is out of range [0, " + std::to_string(npost) + ")"
+                   : " is not an integer");
+      return false;
+    }
+    pre[r] = int32_t(a);
+    post[r] = int32_t(b);
+  }
+  // Counting sort by pre (stable).
+  out.rowPtr.assign(npre + 1, 0);
+  for (size_t r = 0; r < n; ++r)
+    ++out.rowPtr[pre[r] + 1];
+  for (int64_t i = 0; i < npre; ++i)
+    out.rowPtr[i + 1] += out.rowPtr[i];
+  out.col.resize(n);
+  out.source.resize(n);
+  std::vector<int64_t> fill(out.rowPtr.begin(), out.rowPtr.end() - 1);
+  for (size_t r = 0; r < n; ++r) {
+    int64_t at = fill[pre[r]]++;
+    out.col[at] = post[r];
+    out.source[at] = int64_t(r);
+  }
+  return true;
+}
+
+bool delayToSteps(double delayMs, double dt, int32_t &steps) {
+  if (!std::isfinite(delayMs) || delayMs < 0 || !(dt > 0))
+    return false;
+  double s = std::round(delayMs / dt); // half away from zero
+  if (s > double(INT32_MAX))
+    return false;
+  steps = int32_t(s);
+  return true;
+}
+
+} // namespace snnrt

@@ -1,0 +1,782 @@
+//===- descriptor.cpp - Parsing and validating the descriptor -------------===//
+
+#include "snnrt/descriptor.h"
+
+#include <cmath>
+#include <filesystem>
+#include <set>
+#include <stdexcept>
+
+#include <nlohmann/json.hpp>
+
+namespace snnrt {
+
+using json = nlohmann::json;
+
+const char *scalarTypeName(ScalarType t) {
+  switch (t) {
+  case ScalarType::F32:
+    return "f32";
+  case ScalarType::F64:
+    return "f64";
+  case ScalarType::I32:
+    return "i32";
+  case ScalarType::I64:
+    return "i64";
+  }
+  return "?";
+}
+
+size_t scalarTypeSize(ScalarType t) {
+  return t == ScalarType::F32 || t == ScalarType::I32 ? 4 : 8;
+}
+
+int Descriptor::findPopulation(const std::string &name) const {
+  for (size_t i = 0; i < populations.size(); ++i)
+    if (populations[i].name == name)
+      return int(i);
+  return -1;
+}
+
+int Descriptor::findProjection(const std::string &name) const {
+  for (size_t i = 0; i < projections.size(); ++i)
+    if (projections[i].name == name)
+      return int(i);
+  return -1;
+}
+
+int Descriptor::findRing(const std::string &name) const {
+  for (size_t i = 0; i < rings.size(); ++i)
+    if (rings[i].name == name)
+      return int(i);
+  return -1;
+}
+
+namespace {
+
+struct DescError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+[[noreturn]] void fail(const std::string &path, const std::string &msg) {
+  throw DescError(path.empty() ? msg : path + ": " + msg);
+}
+
+std::string sub(const std::string &path, const std::string &key) {
+  return path.empty() ? key : path + "." + key;
+}
+
+std::string idx(const std::string &path, size_t i) {
+  return path + "[" + std::to_string(i) + "]";
+}
+
+class Parser {
+public:
+  explicit Parser(Descriptor &d) : d(d) {}
+
+  void parse(const json &root);
+
+private:
+  Descriptor &d;
+  std::string baseDir;
+
+  const json &req(const json &obj, const std::string &path,
+                  const std::string &key) {
+    auto it = obj.find(key);
+    if (it == obj.end())
+      fail(path, "missing \"" + key + "\"");
+    return *it;
+  }
+  const json *opt(const json &obj, const std::string &key) {
+    auto it = obj.find(key);
+    return it == obj.end() || it->is_null() ? nullptr : &*it;
+  }
+  void object(const json &j, const std::string &path) {
+    if (!j.is_object())
+      fail(path, "expected an object");
+  }
+  void array(const json &j, const std::string &path) {
+    if (!j.is_array())
+      fail(path, "expected an array");
+  }
+  std::string str(const json &j, const std::string &path) {
+    if (!j.is_string())
+      fail(path, "expected a string");
+    return j.get<std::string>();
+  }
+  double num(const json &j, const std::string &path) {
+    if (!j.is_number())
+      fail(path, "expected a number");
+    double v = j.get<double>();
+    if (!std::isfinite(v))
+      fail(path, "expected a finite number");
+    return v;
+  }
+  int64_t integer(const json &j, const std::string &path) {
+    if (j.is_number_unsigned()) {
+      uint64_t v = j.get<uint64_t>();
+      if (v > uint64_t(INT64_MAX))
+        fail(path, "integer too large");
+      return int64_t(v);
+    }
+    if (j.is_number_integer())
+      return j.get<int64_t>();
+    if (j.is_number_float()) {
+      double v = j.get<double>();
+      if (std::isfinite(v) && v == std::floor(v) && std::fabs(v) < 9.0e15)
+        return int64_t(v);
+    }
+    fail(path, "expected an integer");
+  }
+  bool boolean(const json &j, const std::string &path) {
+    if (!j.is_boolean())
+      fail(path, "expected true or false");
+    return j.get<bool>();
+  }
+  std::string reqStr(const json &o, const std::string &p,
+                     const std::string &k) {
+    return str(req(o, p, k), sub(p, k));
+  }
+  double reqNum(const json &o, const std::string &p, const std::string &k) {
+    return num(req(o, p, k), sub(p, k));
+  }
+  int64_t reqInt(const json &o, const std::string &p, const std::string &k) {
+    return integer(req(o, p, k), sub(p, k));
+  }
+  int bufferRef(const json &o, const std::string &p, const std::string &k,
+                bool required) {
+    const json *j = required ? &req(o, p, k) : opt(o, k);
+    if (!j)
+      return -1;
+    int64_t id = integer(*j, sub(p, k));
+    if (id < 0 || id >= int64_t(d.buffers.size()))
+      fail(sub(p, k), "no buffer " + std::to_string(id) + " (there are " +
+                          std::to_string(d.buffers.size()) + ")");
+    return int(id);
+  }
+
+  std::string resolvePath(const std::string &file) {
+    namespace fs = std::filesystem;
+    if (file.empty() || fs::path(file).is_absolute() || baseDir.empty())
+      return file;
+    return (fs::path(baseDir) / file).string();
+  }
+
+  ValueSpec valueSpec(const json &j, const std::string &path);
+  void buffers(const json &j, const std::string &path);
+  void populations(const json &j, const std::string &path);
+  void currents(const json &j, const std::string &path);
+  void projections(const json &j, const std::string &path);
+  void rings(const json &j, const std::string &path);
+  void record(const json &j, const std::string &path);
+  void resolveCounts();
+
+  /// Checks that buffer `id` (referenced from `path`) has one of `types`
+  /// and, when `count >= 0`, that fixed count.
+  void checkBuffer(const std::string &path, int id,
+                   std::initializer_list<ScalarType> types, int64_t count) {
+    const BufferDesc &b = d.buffers[id];
+    bool typeOk = false;
+    std::string expected;
+    for (ScalarType t : types) {
+      typeOk |= t == b.type;
+      expected +=
+          (expected.empty() ? "" : " or ") + std::string(scalarTypeName(t));
+    }
+    if (!typeOk)
+      fail(path, "buffer " + std::to_string(id) + " (" + b.name +
+                     ") has type " + scalarTypeName(b.type) + ", expected " +
+                     expected);
+    if (count >= 0 &&
+        (b.count.kind != BufferCount::Kind::Fixed || b.count.value != count))
+      fail(path, "buffer " + std::to_string(id) + " (" + b.name +
+                     ") has count " +
+                     (b.count.kind == BufferCount::Kind::Fixed
+                          ? std::to_string(b.count.value)
+                          : "\"" + b.count.ref + "\"") +
+                     ", expected " + std::to_string(count));
+  }
+  void checkDerived(const std::string &path, int id, BufferCount::Kind kind,
+                    const std::string &ref) {
+    const BufferDesc &b = d.buffers[id];
+    if (b.count.kind == BufferCount::Kind::Fixed)
+      return; // checked against the real count once it is known
+    if (b.count.kind != kind || b.count.ref != ref)
+      fail(path, "buffer " + std::to_string(id) + " (" + b.name +
+                     ") has a count derived from \"" + b.count.ref +
+                     "\", expected one derived from \"" + ref + "\"");
+  }
+};
+
+ValueSpec Parser::valueSpec(const json &j, const std::string &path) {
+  ValueSpec v;
+  if (j.is_number()) { // shorthand for a constant
+    v.value = num(j, path);
+    return v;
+  }
+  object(j, path);
+  std::string kind = reqStr(j, path, "kind");
+  if (kind == "constant") {
+    v.kind = ValueSpec::Kind::Constant;
+    v.value = reqNum(j, path, "value");
+  } else if (kind == "uniform") {
+    v.kind = ValueSpec::Kind::Uniform;
+    v.low = reqNum(j, path, "low");
+    v.high = reqNum(j, path, "high");
+    if (v.high < v.low)
+      fail(path, "uniform: high (" + std::to_string(v.high) +
+                     ") is below low (" + std::to_string(v.low) + ")");
+  } else if (kind == "normal") {
+    v.kind = ValueSpec::Kind::Normal;
+    v.mean = reqNum(j, path, "mean");
+    v.std = reqNum(j, path, "std");
+    if (v.std < 0)
+      fail(sub(path, "std"), "must not be negative");
+  } else if (kind == "file") {
+    v.kind = ValueSpec::Kind::File;
+    v.file = resolvePath(reqStr(j, path, "file"));
+    if (v.file.empty())
+      fail(sub(path, "file"), "empty file name");
+    if (const json *c = opt(j, "column"))
+      v.column = str(*c, sub(path, "column"));
+  } else if (kind == "from_list") {
+    v.kind = ValueSpec::Kind::FromList;
+    v.column = reqStr(j, path, "column");
+  } else {
+    fail(sub(path, "kind"), "unknown value kind \"" + kind +
+                                "\" (expected constant, uniform, normal, "
+                                "file or from_list)");
+  }
+  return v;
+}
+
+void Parser::buffers(const json &j, const std::string &path) {
+  array(j, path);
+  for (size_t i = 0; i < j.size(); ++i) {
+    std::string p = idx(path, i);
+    const json &b = j[i];
+    object(b, p);
+    BufferDesc bd;
+    bd.id = int(i);
+    if (const json *id = opt(b, "id")) {
+      int64_t v = integer(*id, sub(p, "id"));
+      if (v != int64_t(i))
+        fail(sub(p, "id"), "buffer ids must equal their position (expected " +
+                               std::to_string(i) + ", found " +
+                               std::to_string(v) + ")");
+    }
+    if (const json *n = opt(b, "name"))
+      bd.name = str(*n, sub(p, "name"));
+    std::string t = reqStr(b, p, "type");
+    if (t == "f32")
+      bd.type = ScalarType::F32;
+    else if (t == "f64")
+      bd.type = ScalarType::F64;
+    else if (t == "i32")
+      bd.type = ScalarType::I32;
+    else if (t == "i64")
+      bd.type = ScalarType::I64;
+    else
+      fail(sub(p, "type"), "unknown type \"" + t +
+                               "\" (expected f32, f64, "
+                               "i32 or i64)");
+    const json &c = req(b, p, "count");
+    std::string cp = sub(p, "count");
+    if (c.is_number()) {
+      bd.count.value = integer(c, cp);
+      if (bd.count.value < 0)
+        fail(cp, "negative count");
+    } else if (c.is_object()) {
+      if (c.size() != 1)
+        fail(cp, "expected one of {\"synapses\": ...}, {\"ring\": ...}, "
+                 "{\"spike_array\": ...}");
+      auto it = c.begin();
+      if (it.key() == "synapses")
+        bd.count.kind = BufferCount::Kind::Synapses;
+      else if (it.key() == "ring")
+        bd.count.kind = BufferCount::Kind::Ring;
+      else if (it.key() == "spike_array")
+        bd.count.kind = BufferCount::Kind::SpikeArray;
+      else
+        fail(cp, "unknown count kind \"" + it.key() +
+                     "\" (expected synapses, ring or spike_array)");
+      bd.count.ref = str(it.value(), sub(cp, it.key()));
+    } else {
+      fail(cp, "expected an integer or an object");
+    }
+    d.buffers.push_back(bd);
+  }
+}
+
+void Parser::populations(const json &j, const std::string &path) {
+  array(j, path);
+  std::set<std::string> names;
+  for (size_t i = 0; i < j.size(); ++i) {
+    std::string p = idx(path, i);
+    const json &o = j[i];
+    object(o, p);
+    PopulationDesc pd;
+    pd.name = reqStr(o, p, "name");
+    if (pd.name.empty())
+      fail(sub(p, "name"), "empty name");
+    if (!names.insert(pd.name).second)
+      fail(sub(p, "name"), "duplicate population \"" + pd.name + "\"");
+    std::string kind = reqStr(o, p, "kind");
+    if (kind == "neuron")
+      pd.kind = PopulationKind::Neuron;
+    else if (kind == "poisson")
+      pd.kind = PopulationKind::Poisson;
+    else if (kind == "spike_array")
+      pd.kind = PopulationKind::SpikeArray;
+    else
+      fail(sub(p, "kind"), "unknown population kind \"" + kind +
+                               "\" (expected neuron, poisson or spike_array)");
+    pd.size = reqInt(o, p, "size");
+    if (pd.size < 0 || pd.size > INT32_MAX)
+      fail(sub(p, "size"), "size out of range");
+    pd.spikeCount = bufferRef(o, p, "spike_count", true);
+    checkBuffer(sub(p, "spike_count"), pd.spikeCount, {ScalarType::I32}, 1);
+    pd.spikes = bufferRef(o, p, "spikes", true);
+    checkBuffer(sub(p, "spikes"), pd.spikes, {ScalarType::I32}, pd.size);
+    if (pd.kind == PopulationKind::Neuron) {
+      if (const json *vs = opt(o, "variables")) {
+        std::string vp = sub(p, "variables");
+        array(*vs, vp);
+        for (size_t k = 0; k < vs->size(); ++k) {
+          std::string q = idx(vp, k);
+          const json &v = (*vs)[k];
+          object(v, q);
+          VariableDesc vd;
+          vd.name = reqStr(v, q, "name");
+          vd.buffer = bufferRef(v, q, "buffer", true);
+          checkBuffer(sub(q, "buffer"), vd.buffer,
+                      {ScalarType::F32, ScalarType::F64, ScalarType::I32,
+                       ScalarType::I64},
+                      pd.size);
+          if (const json *init = opt(v, "init")) {
+            vd.hasInit = true;
+            vd.init = valueSpec(*init, sub(q, "init"));
+            if (vd.init.kind == ValueSpec::Kind::FromList)
+              fail(sub(q, "init"), "from_list is only valid for synapses");
+          }
+          pd.variables.push_back(vd);
+        }
+      }
+      pd.refractory = bufferRef(o, p, "refractory", false);
+      if (pd.refractory >= 0)
+        checkBuffer(sub(p, "refractory"), pd.refractory, {ScalarType::I32},
+                    pd.size);
+    } else if (pd.kind == PopulationKind::Poisson) {
+      pd.rate = valueSpec(req(o, p, "rate"), sub(p, "rate"));
+      if (pd.rate.kind == ValueSpec::Kind::FromList)
+        fail(sub(p, "rate"), "from_list is only valid for synapses");
+      pd.rateBuffer = bufferRef(o, p, "rate_buffer", false);
+      if (pd.rateBuffer >= 0)
+        checkBuffer(sub(p, "rate_buffer"), pd.rateBuffer,
+                    {ScalarType::F32, ScalarType::F64}, pd.size);
+      else if (!pd.rate.isConstant())
+        fail(p, "a non-constant rate needs \"rate_buffer\"");
+      else if (pd.rate.value < 0)
+        fail(sub(p, "rate"), "negative rate");
+    } else {
+      pd.file = resolvePath(reqStr(o, p, "file"));
+      pd.times = bufferRef(o, p, "times", true);
+      checkBuffer(sub(p, "times"), pd.times, {ScalarType::I32}, -1);
+      checkDerived(sub(p, "times"), pd.times, BufferCount::Kind::SpikeArray,
+                   pd.name);
+      pd.ids = bufferRef(o, p, "ids", true);
+      checkBuffer(sub(p, "ids"), pd.ids, {ScalarType::I32}, -1);
+      checkDerived(sub(p, "ids"), pd.ids, BufferCount::Kind::SpikeArray,
+                   pd.name);
+      pd.cursor = bufferRef(o, p, "cursor", true);
+      checkBuffer(sub(p, "cursor"), pd.cursor, {ScalarType::I64}, 1);
+    }
+    d.populations.push_back(pd);
+  }
+}
+
+void Parser::currents(const json &j, const std::string &path) {
+  array(j, path);
+  for (size_t i = 0; i < j.size(); ++i) {
+    std::string p = idx(path, i);
+    const json &o = j[i];
+    object(o, p);
+    CurrentDesc c;
+    c.name = reqStr(o, p, "name");
+    c.kind = reqStr(o, p, "kind");
+    if (c.kind != "constant" && c.kind != "noise")
+      fail(sub(p, "kind"), "unknown current kind \"" + c.kind +
+                               "\" (expected constant or noise)");
+    c.population = reqStr(o, p, "population");
+    c.populationIndex = d.findPopulation(c.population);
+    if (c.populationIndex < 0)
+      fail(sub(p, "population"), "no population \"" + c.population + "\"");
+    if (const json *v = opt(o, "variable"))
+      c.variable = str(*v, sub(p, "variable"));
+    if (const json *a = opt(o, "amplitude")) {
+      c.amplitude = valueSpec(*a, sub(p, "amplitude"));
+      if (c.amplitude.kind == ValueSpec::Kind::FromList)
+        fail(sub(p, "amplitude"), "from_list is only valid for synapses");
+    }
+    c.amplitudeBuffer = bufferRef(o, p, "amplitude_buffer", false);
+    int64_t size = d.populations[c.populationIndex].size;
+    if (c.amplitudeBuffer >= 0)
+      checkBuffer(sub(p, "amplitude_buffer"), c.amplitudeBuffer,
+                  {ScalarType::F32, ScalarType::F64}, size);
+    else if (!c.amplitude.isConstant())
+      fail(p, "a non-constant amplitude needs \"amplitude_buffer\"");
+    if (const json *v = opt(o, "std"))
+      c.std = num(*v, sub(p, "std"));
+    if (const json *v = opt(o, "start"))
+      c.start = num(*v, sub(p, "start"));
+    if (const json *v = opt(o, "stop"))
+      c.stop = num(*v, sub(p, "stop"));
+    d.currents.push_back(c);
+  }
+}
+
+void Parser::projections(const json &j, const std::string &path) {
+  array(j, path);
+  std::set<std::string> names;
+  for (size_t i = 0; i < j.size(); ++i) {
+    std::string p = idx(path, i);
+    const json &o = j[i];
+    object(o, p);
+    ProjectionDesc pr;
+    pr.name = reqStr(o, p, "name");
+    if (!names.insert(pr.name).second)
+      fail(sub(p, "name"), "duplicate projection \"" + pr.name + "\"");
+    pr.pre = reqStr(o, p, "pre");
+    pr.post = reqStr(o, p, "post");
+    pr.preIndex = d.findPopulation(pr.pre);
+    if (pr.preIndex < 0)
+      fail(sub(p, "pre"), "no population \"" + pr.pre + "\"");
+    pr.postIndex = d.findPopulation(pr.post);
+    if (pr.postIndex < 0)
+      fail(sub(p, "post"), "no population \"" + pr.post + "\"");
+    if (d.populations[pr.postIndex].kind != PopulationKind::Neuron)
+      fail(sub(p, "post"), "\"" + pr.post +
+                               "\" is a source, not a neuron "
+                               "population");
+    if (const json *t = opt(o, "target"))
+      pr.target = str(*t, sub(p, "target"));
+    int64_t npre = d.populations[pr.preIndex].size;
+    int64_t npost = d.populations[pr.postIndex].size;
+
+    std::string cp = sub(p, "connectivity");
+    const json &c = req(o, p, "connectivity");
+    object(c, cp);
+    std::string kind = reqStr(c, cp, "kind");
+    ConnectivityDesc &cd = pr.connectivity;
+    if (const json *a = opt(c, "allow_self"))
+      cd.allowSelf = boolean(*a, sub(cp, "allow_self"));
+    if (kind == "all_to_all") {
+      cd.kind = ConnectivityDesc::Kind::AllToAll;
+    } else if (kind == "one_to_one") {
+      cd.kind = ConnectivityDesc::Kind::OneToOne;
+      if (npre != npost)
+        fail(cp, "one_to_one needs populations of equal size (\"" + pr.pre +
+                     "\" has " + std::to_string(npre) + ", \"" + pr.post +
+                     "\" has " + std::to_string(npost) + ")");
+    } else if (kind == "fixed_probability") {
+      cd.kind = ConnectivityDesc::Kind::FixedProbability;
+      cd.p = reqNum(c, cp, "p");
+      if (!(cd.p >= 0 && cd.p <= 1))
+        fail(sub(cp, "p"), "probability must be in [0, 1]");
+    } else if (kind == "fixed_indegree") {
+      cd.kind = ConnectivityDesc::Kind::FixedIndegree;
+      cd.indegree = reqInt(c, cp, "indegree");
+      int64_t candidates =
+          npre - (!cd.allowSelf && pr.preIndex == pr.postIndex ? 1 : 0);
+      if (cd.indegree < 0)
+        fail(sub(cp, "indegree"), "negative in-degree");
+      if (npost > 0 && cd.indegree > candidates)
+        fail(sub(cp, "indegree"),
+             "in-degree " + std::to_string(cd.indegree) + " exceeds the " +
+                 std::to_string(candidates) + " possible presynaptic neurons");
+    } else if (kind == "list") {
+      cd.kind = ConnectivityDesc::Kind::List;
+      cd.file = resolvePath(reqStr(c, cp, "file"));
+    } else {
+      fail(sub(cp, "kind"),
+           "unknown connectivity \"" + kind +
+               "\" (expected all_to_all, one_to_one, fixed_probability, "
+               "fixed_indegree or list)");
+    }
+
+    pr.weight = valueSpec(req(o, p, "weight"), sub(p, "weight"));
+    if (const json *dl = opt(o, "delay"))
+      pr.delay = valueSpec(*dl, sub(p, "delay"));
+    for (const ValueSpec *v : {&pr.weight, &pr.delay})
+      if (v->kind == ValueSpec::Kind::FromList &&
+          cd.kind != ConnectivityDesc::Kind::List)
+        fail(sub(p, v == &pr.weight ? "weight" : "delay"),
+             "from_list needs \"list\" connectivity");
+    if (pr.delay.isConstant() && pr.delay.value < 0)
+      fail(sub(p, "delay"), "negative delay");
+
+    pr.rowPtr = bufferRef(o, p, "row_ptr", true);
+    checkBuffer(sub(p, "row_ptr"), pr.rowPtr, {ScalarType::I64}, npre + 1);
+    pr.col = bufferRef(o, p, "col", true);
+    checkBuffer(sub(p, "col"), pr.col, {ScalarType::I32}, -1);
+    checkDerived(sub(p, "col"), pr.col, BufferCount::Kind::Synapses, pr.name);
+    pr.weightBuffer = bufferRef(o, p, "weight_buffer", false);
+    if (pr.weightBuffer >= 0) {
+      checkBuffer(sub(p, "weight_buffer"), pr.weightBuffer,
+                  {ScalarType::F32, ScalarType::F64}, -1);
+      checkDerived(sub(p, "weight_buffer"), pr.weightBuffer,
+                   BufferCount::Kind::Synapses, pr.name);
+    } else if (!pr.weight.isConstant()) {
+      fail(p, "a non-constant weight needs \"weight_buffer\"");
+    }
+    pr.delayBuffer = bufferRef(o, p, "delay_buffer", false);
+    if (pr.delayBuffer >= 0) {
+      checkBuffer(sub(p, "delay_buffer"), pr.delayBuffer, {ScalarType::I32},
+                  -1);
+      checkDerived(sub(p, "delay_buffer"), pr.delayBuffer,
+                   BufferCount::Kind::Synapses, pr.name);
+    } else if (!pr.delay.isConstant()) {
+      fail(p, "a non-constant delay needs \"delay_buffer\"");
+    }
+    if (const json *r = opt(o, "ring"))
+      pr.ring = str(*r, sub(p, "ring"));
+    d.projections.push_back(pr);
+  }
+}
+
+void Parser::rings(const json &j, const std::string &path) {
+  array(j, path);
+  std::set<std::string> names;
+  for (size_t i = 0; i < j.size(); ++i) {
+    std::string p = idx(path, i);
+    const json &o = j[i];
+    object(o, p);
+    RingDesc r;
+    r.name = reqStr(o, p, "name");
+    if (!names.insert(r.name).second)
+      fail(sub(p, "name"), "duplicate ring \"" + r.name + "\"");
+    r.population = reqStr(o, p, "population");
+    r.populationIndex = d.findPopulation(r.population);
+    if (r.populationIndex < 0)
+      fail(sub(p, "population"), "no population \"" + r.population + "\"");
+    if (const json *v = opt(o, "variable"))
+      r.variable = str(*v, sub(p, "variable"));
+    r.buffer = bufferRef(o, p, "buffer", true);
+    checkBuffer(sub(p, "buffer"), r.buffer, {ScalarType::F32, ScalarType::F64},
+                -1);
+    checkDerived(sub(p, "buffer"), r.buffer, BufferCount::Kind::Ring, r.name);
+    std::string pp = sub(p, "projections");
+    const json &ps = req(o, p, "projections");
+    array(ps, pp);
+    for (size_t k = 0; k < ps.size(); ++k) {
+      std::string name = str(ps[k], idx(pp, k));
+      int pi = d.findProjection(name);
+      if (pi < 0)
+        fail(idx(pp, k), "no projection \"" + name + "\"");
+      ProjectionDesc &pr = d.projections[pi];
+      if (pr.postIndex != r.populationIndex)
+        fail(idx(pp, k), "projection \"" + name + "\" targets \"" + pr.post +
+                             "\", not \"" + r.population + "\"");
+      if (pr.ringIndex >= 0)
+        fail(idx(pp, k), "projection \"" + name + "\" is already in ring \"" +
+                             d.rings[pr.ringIndex].name + "\"");
+      if (!pr.ring.empty() && pr.ring != r.name)
+        fail(idx(pp, k),
+             "projection \"" + name + "\" names ring \"" + pr.ring + "\"");
+      pr.ringIndex = int(d.rings.size());
+      pr.ring = r.name;
+      r.projections.push_back(name);
+      r.projectionIndices.push_back(pi);
+    }
+    d.rings.push_back(r);
+  }
+  for (size_t i = 0; i < d.projections.size(); ++i) {
+    const ProjectionDesc &pr = d.projections[i];
+    if (!pr.ring.empty() && pr.ringIndex < 0)
+      fail(idx("projections", i) + ".ring",
+           d.findRing(pr.ring) < 0
+               ? "no ring \"" + pr.ring + "\""
+               : "ring \"" + pr.ring + "\" does not list this projection");
+  }
+}
+
+void Parser::record(const json &j, const std::string &path) {
+  object(j, path);
+  RecordDesc &r = d.record;
+  if (const json *f = opt(j, "format")) {
+    r.format = str(*f, sub(path, "format"));
+    if (r.format != "npy" && r.format != "csv")
+      fail(sub(path, "format"),
+           "unknown format \"" + r.format + "\" (expected npy or csv)");
+  }
+  if (const json *s = opt(j, "spikes")) {
+    std::string sp = sub(path, "spikes");
+    array(*s, sp);
+    for (size_t i = 0; i < s->size(); ++i) {
+      std::string name = str((*s)[i], idx(sp, i));
+      int pi = d.findPopulation(name);
+      if (pi < 0)
+        fail(idx(sp, i), "no population \"" + name + "\"");
+      r.spikes.push_back(name);
+      r.spikePopulations.push_back(pi);
+    }
+  }
+  if (const json *s = opt(j, "state")) {
+    std::string sp = sub(path, "state");
+    array(*s, sp);
+    for (size_t i = 0; i < s->size(); ++i) {
+      std::string p = idx(sp, i);
+      const json &o = (*s)[i];
+      object(o, p);
+      StateRecordDesc sr;
+      sr.population = reqStr(o, p, "population");
+      sr.populationIndex = d.findPopulation(sr.population);
+      if (sr.populationIndex < 0)
+        fail(sub(p, "population"), "no population \"" + sr.population + "\"");
+      const PopulationDesc &pd = d.populations[sr.populationIndex];
+      sr.variable = reqStr(o, p, "variable");
+      if (const json *b = opt(o, "buffer")) {
+        (void)b;
+        sr.buffer = bufferRef(o, p, "buffer", true);
+      } else {
+        for (const VariableDesc &v : pd.variables)
+          if (v.name == sr.variable)
+            sr.buffer = v.buffer;
+        if (sr.buffer < 0)
+          fail(p, "population \"" + sr.population + "\" has no variable \"" +
+                      sr.variable + "\"");
+      }
+      checkBuffer(
+          sub(p, "buffer"), sr.buffer,
+          {ScalarType::F32, ScalarType::F64, ScalarType::I32, ScalarType::I64},
+          pd.size);
+      // Omitted, empty (the snn dialect's "all"), "all" or true: every neuron.
+      const json *ns = opt(o, "neurons");
+      if (!ns || (ns->is_array() && ns->empty()) ||
+          (ns->is_string() && ns->get<std::string>() == "all") ||
+          (ns->is_boolean() && ns->get<bool>())) {
+        for (int64_t k = 0; k < pd.size; ++k)
+          sr.neurons.push_back(k);
+      } else {
+        std::string np = sub(p, "neurons");
+        array(*ns, np);
+        for (size_t k = 0; k < ns->size(); ++k) {
+          int64_t n = integer((*ns)[k], idx(np, k));
+          if (n < 0 || n >= pd.size)
+            fail(idx(np, k), "neuron " + std::to_string(n) +
+                                 " out of range [0, " +
+                                 std::to_string(pd.size) + ")");
+          sr.neurons.push_back(n);
+        }
+      }
+      if (const json *e = opt(o, "every")) {
+        sr.every = integer(*e, sub(p, "every"));
+        if (sr.every < 1)
+          fail(sub(p, "every"), "must be at least 1");
+      }
+      r.state.push_back(sr);
+    }
+  }
+}
+
+void Parser::resolveCounts() {
+  for (BufferDesc &b : d.buffers) {
+    std::string p = "buffers[" + std::to_string(b.id) + "].count";
+    switch (b.count.kind) {
+    case BufferCount::Kind::Fixed:
+      break;
+    case BufferCount::Kind::Synapses:
+      b.count.refIndex = d.findProjection(b.count.ref);
+      if (b.count.refIndex < 0)
+        fail(p, "no projection \"" + b.count.ref + "\"");
+      break;
+    case BufferCount::Kind::Ring:
+      b.count.refIndex = d.findRing(b.count.ref);
+      if (b.count.refIndex < 0)
+        fail(p, "no ring \"" + b.count.ref + "\"");
+      break;
+    case BufferCount::Kind::SpikeArray:
+      b.count.refIndex = d.findPopulation(b.count.ref);
+      if (b.count.refIndex < 0 ||
+          d.populations[b.count.refIndex].kind != PopulationKind::SpikeArray)
+        fail(p, "no spike_array population \"" + b.count.ref + "\"");
+      break;
+    }
+  }
+}
+
+void Parser::parse(const json &root) {
+  object(root, "(root)");
+  if (const json *f = opt(root, "format"))
+    if (str(*f, "format") != "snn-descriptor")
+      fail("format", "expected \"snn-descriptor\"");
+  if (const json *v = opt(root, "version"))
+    if (integer(*v, "version") != 1)
+      fail("version", "unsupported descriptor version " +
+                          std::to_string(integer(*v, "version")) +
+                          " (this runtime reads version 1)");
+  if (const json *m = opt(root, "model"))
+    d.model = str(*m, "model");
+  if (const json *s = opt(root, "source_file")) {
+    d.sourceFile = str(*s, "source_file");
+    std::filesystem::path sp(d.sourceFile);
+    if (sp.is_absolute())
+      baseDir = sp.parent_path().string();
+  }
+  d.dt = reqNum(root, "", "dt");
+  if (!(d.dt > 0))
+    fail("dt", "must be positive");
+  d.steps = reqInt(root, "", "steps");
+  if (d.steps < 0)
+    fail("steps", "must not be negative");
+  if (const json *s = opt(root, "seed")) {
+    if (s->is_number_unsigned())
+      d.seed = s->get<uint64_t>();
+    else
+      d.seed = uint64_t(integer(*s, "seed"));
+  }
+  if (const json *p = opt(root, "precision")) {
+    std::string prec = str(*p, "precision");
+    if (prec == "f64")
+      d.precision = ScalarType::F64;
+    else if (prec == "f32")
+      d.precision = ScalarType::F32;
+    else
+      fail("precision", "expected \"f32\" or \"f64\"");
+  }
+  buffers(req(root, "", "buffers"), "buffers");
+  if (const json *p = opt(root, "populations"))
+    populations(*p, "populations");
+  if (const json *c = opt(root, "currents"))
+    currents(*c, "currents");
+  if (const json *p = opt(root, "projections"))
+    projections(*p, "projections");
+  if (const json *r = opt(root, "rings"))
+    rings(*r, "rings");
+  else
+    rings(json::array(), "rings");
+  if (const json *r = opt(root, "record"))
+    record(*r, "record");
+  resolveCounts();
+}
+
+} // namespace
+
+bool parseDescriptor(const std::string &text, Descriptor &out,
+                     std::string &error) {
+  out = Descriptor();
+  try {
+    json root = json::parse(text);
+    Parser(out).parse(root);
+    return true;
+  } catch (const json::parse_error &e) {
+    error = std::string("descriptor: invalid JSON: ") + e.what();
+  } catch (const DescError &e) {
+    error = std::string("descriptor: ") + e.what();
+  } catch (const std::exception &e) {
+    error = std::string("descriptor: ") + e.what();
+  }
+  return false;
+}
+
+} // namespace snnrt

@@ -1,0 +1,571 @@
+//===- network.cpp - Building and initialising the arena
+//-------------------===//
+
+#include "snnrt/network.h"
+#include "snnrt/connectivity.h"
+#include "snnrt/io.h"
+#include "snnrt/philox.h"
+
+#include "parallel.h"
+
+#include <algorithm>
+#include <climits>
+#include <cmath>
+#include <map>
+#include <stdexcept>
+
+namespace snnrt {
+
+int64_t Network::totalSynapses() const {
+  int64_t t = 0;
+  for (int64_t s : synapses)
+    t += s;
+  return t;
+}
+
+namespace {
+
+struct BuildError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+[[noreturn]] void fail(const std::string &msg) { throw BuildError(msg); }
+
+std::string popPath(size_t i) {
+  return "populations[" + std::to_string(i) + "]";
+}
+std::string projPath(size_t i) {
+  return "projections[" + std::to_string(i) + "]";
+}
+
+void store(ScalarType t, uint8_t *base, int64_t i, double v) {
+  switch (t) {
+  case ScalarType::F64:
+    reinterpret_cast<double *>(base)[i] = v;
+    break;
+  case ScalarType::F32:
+    reinterpret_cast<float *>(base)[i] = float(v);
+    break;
+  case ScalarType::I32:
+    reinterpret_cast<int32_t *>(base)[i] = int32_t(std::llround(v));
+    break;
+  case ScalarType::I64:
+    reinterpret_cast<int64_t *>(base)[i] = int64_t(std::llround(v));
+    break;
+  }
+}
+
+/// Picks the column of `table` named `column`: "" with a one-column table
+/// means that column; a number selects by position.
+bool selectColumn(const Table &table, const std::string &path,
+                  const std::string &column, int &c, std::string &error) {
+  c = table.findColumn(column);
+  if (c >= 0)
+    return true;
+  if (column.empty() && table.columns.size() == 1) {
+    c = 0;
+    return true;
+  }
+  if (!column.empty() &&
+      column.find_first_not_of("0123456789") == std::string::npos &&
+      column.size() < 9 && std::stoi(column) < int(table.columns.size())) {
+    c = std::stoi(column);
+    return true;
+  }
+  std::string names;
+  for (const auto &n : table.columns)
+    names += (names.empty() ? "\"" : ", \"") + n + "\"";
+  error = path + ": no column \"" + column + "\" (columns: " + names + ")";
+  return false;
+}
+
+/// Tables are loaded once per path.
+class TableCache {
+public:
+  const Table &get(const std::string &path) {
+    auto it = tables.find(path);
+    if (it != tables.end())
+      return it->second;
+    Table t;
+    std::string error;
+    if (!readTable(path, t, error))
+      fail(error);
+    return tables.emplace(path, std::move(t)).first->second;
+  }
+
+private:
+  std::map<std::string, Table> tables;
+};
+
+/// Per-synapse values of a value spec, evaluated lazily (thread-safe).
+struct SynapseValues {
+  ValueSpec::Kind kind = ValueSpec::Kind::Constant;
+  double a = 0, b = 0; // constant: a; uniform: a + (b - a) u; normal: a + b z
+  const std::vector<double> *column = nullptr;  // file / from_list
+  const std::vector<int64_t> *source = nullptr; // synapse -> table row
+  uint64_t seed = 0;
+  RngPurpose purpose = RngPurpose::Weight;
+  uint32_t entity = 0;
+
+  double operator()(int64_t s) const {
+    switch (kind) {
+    case ValueSpec::Kind::Constant:
+      return a;
+    case ValueSpec::Kind::Uniform:
+      return a + (b - a) * uniform01(seed, purpose, entity, uint32_t(s),
+                                     uint32_t(uint64_t(s) >> 32), 0);
+    case ValueSpec::Kind::Normal:
+      return a + b * standardNormal(seed, purpose, entity, uint32_t(s),
+                                    uint32_t(uint64_t(s) >> 32), 0);
+    case ValueSpec::Kind::File:
+    case ValueSpec::Kind::FromList:
+      return (*column)[source && !source->empty() ? (*source)[s] : s];
+    }
+    return 0;
+  }
+};
+
+class Builder {
+public:
+  Builder(const Descriptor &d, uint64_t seed, Network &net)
+      : d(d), seed(seed), net(net) {}
+
+  void build();
+
+private:
+  const Descriptor &d;
+  uint64_t seed;
+  Network &net;
+  TableCache tables;
+  std::vector<SpikeArray> spikeArrays;
+  std::vector<Csr> csr;
+  std::vector<ListColumns> listColumns;
+  std::vector<std::vector<int32_t>> delaySteps; // per projection with buffer
+
+  SynapseValues synapseValues(size_t e, const ValueSpec &spec,
+                              RngPurpose purpose, const std::string &what);
+  void buildProjection(size_t e);
+  void fillValues(int buffer, const ValueSpec &spec, int64_t n,
+                  uint32_t purpose, uint32_t entity, uint32_t c1,
+                  const std::string &what);
+  void checkFixedCount(int buffer, int64_t expected, const std::string &what);
+};
+
+SynapseValues Builder::synapseValues(size_t e, const ValueSpec &spec,
+                                     RngPurpose purpose,
+                                     const std::string &what) {
+  const ProjectionDesc &pr = d.projections[e];
+  SynapseValues v;
+  v.kind = spec.kind;
+  v.seed = seed;
+  v.purpose = purpose;
+  v.entity = uint32_t(e);
+  int64_t n = csr[e].synapses();
+  bool isList = pr.connectivity.kind == ConnectivityDesc::Kind::List;
+  switch (spec.kind) {
+  case ValueSpec::Kind::Constant:
+    v.a = spec.value;
+    break;
+  case ValueSpec::Kind::Uniform:
+    v.a = spec.low;
+    v.b = spec.high;
+    break;
+  case ValueSpec::Kind::Normal:
+    v.a = spec.mean;
+    v.b = spec.std;
+    break;
+  case ValueSpec::Kind::File: {
+    const Table &t = tables.get(spec.file);
+    int c;
+    std::string error;
+    if (!selectColumn(t, spec.file, spec.column, c, error))
+      fail(what + ": " + error);
+    if (int64_t(t.rows()) != n)
+      fail(what + ": " + spec.file + " has " + std::to_string(t.rows()) +
+           " rows, expected one per synapse (" + std::to_string(n) + ")");
+    v.column = &t.data[c];
+    if (isList)
+      v.source = &csr[e].source; // file rows follow the list's rows
+    break;
+  }
+  case ValueSpec::Kind::FromList: {
+    const Table &t = tables.get(pr.connectivity.file);
+    int c = findListValueColumn(t, listColumns[e], spec.column);
+    if (c < 0)
+      fail(what + ": " + pr.connectivity.file + " has no column \"" +
+           spec.column + "\"");
+    v.column = &t.data[c];
+    v.source = &csr[e].source;
+    break;
+  }
+  }
+  return v;
+}
+
+void Builder::buildProjection(size_t e) {
+  const ProjectionDesc &pr = d.projections[e];
+  const std::string path = projPath(e);
+  const ConnectivityDesc &cd = pr.connectivity;
+  int64_t npre = d.populations[pr.preIndex].size;
+  int64_t npost = d.populations[pr.postIndex].size;
+  bool excludeSelf = !cd.allowSelf && pr.preIndex == pr.postIndex;
+  Csr &c = csr[e];
+  std::string error;
+  switch (cd.kind) {
+  case ConnectivityDesc::Kind::AllToAll:
+    c = buildAllToAll(npre, npost, excludeSelf);
+    break;
+  case ConnectivityDesc::Kind::OneToOne:
+    c = buildOneToOne(npre);
+    break;
+  case ConnectivityDesc::Kind::FixedProbability:
+    c = buildFixedProbability(npre, npost, cd.p, excludeSelf, seed,
+                              uint32_t(e));
+    break;
+  case ConnectivityDesc::Kind::FixedIndegree:
+    if (!buildFixedIndegree(npre, npost, cd.indegree, excludeSelf, seed,
+                            uint32_t(e), c, error))
+      fail(path + ".connectivity: " + error);
+    break;
+  case ConnectivityDesc::Kind::List: {
+    const Table &t = tables.get(cd.file);
+    if (!findListColumns(t, cd.file, listColumns[e], error) ||
+        !buildFromList(t, cd.file, npre, npost, c, error))
+      fail(path + " (\"" + pr.name + "\"): " + error);
+    break;
+  }
+  }
+  net.synapses[e] = c.synapses();
+
+  // Delays: in steps, needed now for the ring sizes.
+  const std::string what = path + ".delay";
+  if (pr.delayBuffer < 0) {
+    int32_t s = 0;
+    if (!delayToSteps(pr.delay.value, d.dt, s))
+      fail(what + ": invalid delay " + formatNumber(pr.delay.value) + " ms");
+    net.maxDelaySteps[e] = s;
+    return;
+  }
+  SynapseValues values = synapseValues(e, pr.delay, RngPurpose::Delay, what);
+  std::vector<int32_t> &steps = delaySteps[e];
+  steps.resize(size_t(c.synapses()));
+  double dt = d.dt;
+  detail::parallelFor(c.synapses(), 4096, [&](int64_t b, int64_t end) {
+    for (int64_t s = b; s < end; ++s) {
+      int32_t v;
+      steps[s] = delayToSteps(values(s), dt, v) ? v : -1;
+    }
+  });
+  int64_t maxSteps = 0;
+  for (int64_t s = 0; s < c.synapses(); ++s) {
+    if (steps[s] < 0) {
+      double ms = values(s);
+      std::string where = "synapse " + std::to_string(s);
+      if (!c.source.empty()) {
+        const Table &t = tables.get(cd.file);
+        where = t.rowLocation(cd.file, size_t(c.source[s]));
+      }
+      fail(what + ": " + where + ": " +
+           (ms < 0 ? "negative delay " : "invalid delay ") + formatNumber(ms) +
+           " ms");
+    }
+    maxSteps = std::max<int64_t>(maxSteps, steps[s]);
+  }
+  net.maxDelaySteps[e] = maxSteps;
+}
+
+void Builder::fillValues(int buffer, const ValueSpec &spec, int64_t n,
+                         uint32_t purpose, uint32_t entity, uint32_t c1,
+                         const std::string &what) {
+  std::vector<double> values;
+  std::string error;
+  if (!computeValues(spec, n, seed, purpose, entity, c1, what, values, error))
+    fail(error);
+  ScalarType t = d.buffers[buffer].type;
+  uint8_t *base = net.arena.buffer<uint8_t>(buffer);
+  for (int64_t i = 0; i < n; ++i)
+    store(t, base, i, values[i]);
+}
+
+void Builder::checkFixedCount(int buffer, int64_t expected,
+                              const std::string &what) {
+  const BufferDesc &b = d.buffers[buffer];
+  if (b.count.kind == BufferCount::Kind::Fixed && b.count.value != expected)
+    fail("buffers[" + std::to_string(buffer) + "] (" + b.name + "): count " +
+         std::to_string(b.count.value) + " does not match " + what + " (" +
+         std::to_string(expected) + ")");
+}
+
+void Builder::build() {
+  size_t npops = d.populations.size(), nprojs = d.projections.size();
+  net.synapses.assign(nprojs, 0);
+  net.maxDelaySteps.assign(nprojs, 0);
+  net.ringSlots.assign(d.rings.size(), 1);
+  net.spikeArrayCounts.assign(npops, 0);
+
+  // 1. Spike-array sources.
+  spikeArrays.resize(npops);
+  for (size_t i = 0; i < npops; ++i) {
+    const PopulationDesc &p = d.populations[i];
+    if (p.kind != PopulationKind::SpikeArray)
+      continue;
+    std::string error;
+    if (!loadSpikeArray(p.file, p.size, d.dt, spikeArrays[i], error))
+      fail(popPath(i) + " (\"" + p.name + "\"): " + error);
+    net.spikeArrayCounts[i] = int64_t(spikeArrays[i].ids.size());
+    checkFixedCount(p.times, net.spikeArrayCounts[i],
+                    "the spikes in " + p.file);
+    checkFixedCount(p.ids, net.spikeArrayCounts[i], "the spikes in " + p.file);
+  }
+
+  // 2. Connectivity and delays.
+  csr.resize(nprojs);
+  listColumns.resize(nprojs);
+  delaySteps.resize(nprojs);
+  for (size_t e = 0; e < nprojs; ++e) {
+    buildProjection(e);
+    const ProjectionDesc &pr = d.projections[e];
+    std::string what = "the synapses of \"" + pr.name + "\"";
+    checkFixedCount(pr.col, net.synapses[e], what);
+    if (pr.weightBuffer >= 0)
+      checkFixedCount(pr.weightBuffer, net.synapses[e], what);
+    if (pr.delayBuffer >= 0)
+      checkFixedCount(pr.delayBuffer, net.synapses[e], what);
+  }
+
+  // 3. Rings.
+  for (size_t r = 0; r < d.rings.size(); ++r) {
+    const RingDesc &ring = d.rings[r];
+    int64_t slots = 1;
+    for (int e : ring.projectionIndices)
+      slots = std::max<int64_t>(slots, 1 + net.maxDelaySteps[e]);
+    const BufferDesc &b = d.buffers[ring.buffer];
+    int64_t size = d.populations[ring.populationIndex].size;
+    if (b.count.kind == BufferCount::Kind::Fixed) {
+      int64_t given = size > 0 ? b.count.value / size : 0;
+      if (size > 0 && (b.count.value % size != 0 || given < slots))
+        fail("rings[" + std::to_string(r) + "] (\"" + ring.name +
+             "\"): buffer count " + std::to_string(b.count.value) +
+             " is not a multiple of " + std::to_string(size) +
+             " with at least " + std::to_string(slots) + " slots");
+      slots = std::max<int64_t>(given, 1);
+    }
+    net.ringSlots[r] = slots;
+  }
+
+  // 4. Counts and layout.
+  net.counts.resize(d.buffers.size());
+  std::vector<uint64_t> counts(d.buffers.size()), sizes(d.buffers.size());
+  for (size_t k = 0; k < d.buffers.size(); ++k) {
+    const BufferCount &c = d.buffers[k].count;
+    int64_t n = 0;
+    switch (c.kind) {
+    case BufferCount::Kind::Fixed:
+      n = c.value;
+      break;
+    case BufferCount::Kind::Synapses:
+      n = net.synapses[c.refIndex];
+      break;
+    case BufferCount::Kind::Ring:
+      n = net.ringSlots[c.refIndex] *
+          d.populations[d.rings[c.refIndex].populationIndex].size;
+      break;
+    case BufferCount::Kind::SpikeArray:
+      n = net.spikeArrayCounts[c.refIndex];
+      break;
+    }
+    net.counts[k] = n;
+    counts[k] = uint64_t(n);
+    sizes[k] = scalarTypeSize(d.buffers[k].type);
+  }
+  std::string error;
+  if (!net.arena.allocate(counts, sizes, error))
+    fail(error);
+
+  // 5. Populations.
+  for (size_t i = 0; i < npops; ++i) {
+    const PopulationDesc &p = d.populations[i];
+    std::string path = popPath(i);
+    if (p.kind == PopulationKind::Neuron) {
+      for (size_t j = 0; j < p.variables.size(); ++j) {
+        const VariableDesc &v = p.variables[j];
+        if (v.hasInit)
+          fillValues(v.buffer, v.init, p.size,
+                     uint32_t(RngPurpose::InitialValue), uint32_t(i),
+                     uint32_t(j),
+                     path + ".variables[" + std::to_string(j) + "].init");
+      }
+    } else if (p.kind == PopulationKind::Poisson) {
+      if (p.rateBuffer >= 0)
+        fillValues(p.rateBuffer, p.rate, p.size,
+                   uint32_t(RngPurpose::SourceValue), uint32_t(i), 0,
+                   path + ".rate");
+    } else {
+      const SpikeArray &sa = spikeArrays[i];
+      std::copy(sa.steps.begin(), sa.steps.end(),
+                net.arena.buffer<int32_t>(p.times));
+      std::copy(sa.ids.begin(), sa.ids.end(), net.arena.buffer<int32_t>(p.ids));
+    }
+  }
+
+  // 6. Currents.
+  for (size_t c = 0; c < d.currents.size(); ++c) {
+    const CurrentDesc &cur = d.currents[c];
+    if (cur.amplitudeBuffer >= 0)
+      fillValues(cur.amplitudeBuffer, cur.amplitude,
+                 d.populations[cur.populationIndex].size,
+                 uint32_t(RngPurpose::CurrentAmplitude), uint32_t(c), 0,
+                 "currents[" + std::to_string(c) + "].amplitude");
+  }
+
+  // 7. Projections: CSR, weights, delays.
+  for (size_t e = 0; e < nprojs; ++e) {
+    const ProjectionDesc &pr = d.projections[e];
+    Csr &c = csr[e];
+    std::copy(c.rowPtr.begin(), c.rowPtr.end(),
+              net.arena.buffer<int64_t>(pr.rowPtr));
+    std::copy(c.col.begin(), c.col.end(), net.arena.buffer<int32_t>(pr.col));
+    if (pr.weightBuffer >= 0) {
+      SynapseValues w = synapseValues(e, pr.weight, RngPurpose::Weight,
+                                      projPath(e) + ".weight");
+      ScalarType t = d.buffers[pr.weightBuffer].type;
+      uint8_t *base = net.arena.buffer<uint8_t>(pr.weightBuffer);
+      detail::parallelFor(c.synapses(), 4096, [&](int64_t b, int64_t end) {
+        for (int64_t s = b; s < end; ++s)
+          store(t, base, s, w(s));
+      });
+    }
+    if (pr.delayBuffer >= 0)
+      std::copy(delaySteps[e].begin(), delaySteps[e].end(),
+                net.arena.buffer<int32_t>(pr.delayBuffer));
+    std::vector<int32_t>().swap(c.col);
+    std::vector<int32_t>().swap(delaySteps[e]);
+  }
+}
+
+} // namespace
+
+bool computeValues(const ValueSpec &spec, int64_t n, uint64_t seed,
+                   uint32_t purpose, uint32_t entity, uint32_t c1,
+                   const std::string &what, std::vector<double> &out,
+                   std::string &error) {
+  out.assign(size_t(n), 0.0);
+  RngPurpose pu = RngPurpose(purpose);
+  switch (spec.kind) {
+  case ValueSpec::Kind::Constant:
+    std::fill(out.begin(), out.end(), spec.value);
+    return true;
+  case ValueSpec::Kind::Uniform:
+    for (int64_t i = 0; i < n; ++i)
+      out[i] = spec.low + (spec.high - spec.low) *
+                              uniform01(seed, pu, entity, uint32_t(i), c1, 0);
+    return true;
+  case ValueSpec::Kind::Normal:
+    for (int64_t i = 0; i < n; ++i)
+      out[i] = spec.mean +
+               spec.std * standardNormal(seed, pu, entity, uint32_t(i), c1, 0);
+    return true;
+  case ValueSpec::Kind::File: {
+    Table t;
+    int c;
+    if (!readTable(spec.file, t, error) ||
+        !selectColumn(t, spec.file, spec.column, c, error)) {
+      error = what + ": " + error;
+      return false;
+    }
+    if (int64_t(t.rows()) != n) {
+      error = what + ": " + spec.file + " has " + std::to_string(t.rows()) +
+              " rows, expected " + std::to_string(n) + " (one per neuron)";
+      return false;
+    }
+    out = t.data[c];
+    return true;
+  }
+  case ValueSpec::Kind::FromList:
+    error = what + ": from_list is only valid for synapses";
+    return false;
+  }
+  return false;
+}
+
+bool loadSpikeArray(const std::string &path, int64_t size, double dt,
+                    SpikeArray &out, std::string &error) {
+  out = SpikeArray();
+  Table t;
+  if (!readTable(path, t, error))
+    return false;
+  int ci = -1, ct = -1;
+  if (t.hasHeader) {
+    for (const char *n : {"neuron", "i", "index", "indices", "id", "ids"})
+      if (ci < 0)
+        ci = t.findColumn(n);
+    for (const char *n : {"time", "t", "t_ms", "time_ms", "times"})
+      if (ct < 0)
+        ct = t.findColumn(n);
+  }
+  if (ci < 0 || ct < 0) {
+    if (t.columns.size() < 2) {
+      error = path +
+              ": a spike array needs 2 columns (neuron, time in ms), "
+              "found " +
+              std::to_string(t.columns.size());
+      return false;
+    }
+    ci = 0;
+    ct = 1;
+  }
+  size_t n = t.rows();
+  std::vector<std::pair<int64_t, int32_t>> spikes(n);
+  for (size_t r = 0; r < n; ++r) {
+    double id = t.data[ci][r], time = t.data[ct][r];
+    if (!(id >= 0 && id < double(size) && id == std::floor(id))) {
+      error = t.rowLocation(path, r) + ": neuron " + formatNumber(id) +
+              (id == std::floor(id)
+                   ? " is out of range [0, " + std::to_string(size) + ")"
+                   : " is not an integer");
+      return false;
+    }
+    if (!std::isfinite(time) || time < 0) {
+      error = t.rowLocation(path, r) + ": invalid spike time " +
+              formatNumber(time) + " ms";
+      return false;
+    }
+    double step = std::round(time / dt);
+    if (step > double(INT32_MAX)) {
+      error = t.rowLocation(path, r) + ": spike time " + formatNumber(time) +
+              " ms is too far in the future";
+      return false;
+    }
+    spikes[r] = {int64_t(step), int32_t(id)};
+  }
+  std::sort(spikes.begin(), spikes.end());
+  spikes.erase(std::unique(spikes.begin(), spikes.end()), spikes.end());
+  out.steps.reserve(spikes.size());
+  out.ids.reserve(spikes.size());
+  for (auto &s : spikes) {
+    out.steps.push_back(int32_t(s.first));
+    out.ids.push_back(s.second);
+  }
+  return true;
+}
+
+bool buildNetwork(const Descriptor &desc, uint64_t seed, Network &net,
+                  std::string &error) {
+  net = Network();
+  net.desc = desc;
+  net.seed = seed;
+  try {
+    Builder(net.desc, seed, net).build();
+    return true;
+  } catch (const BuildError &e) {
+    error = e.what();
+  } catch (const std::bad_alloc &) {
+    error = "out of memory while building the network";
+  } catch (const std::exception &e) {
+    error = e.what();
+  }
+  net.arena = Arena();
+  return false;
+}
+
+} // namespace snnrt

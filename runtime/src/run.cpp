@@ -1,0 +1,446 @@
+//===- run.cpp - The run loop, recording and outputs
+//-----------------------===//
+
+#include "snnrt/run.h"
+#include "snnrt/descriptor.h"
+#include "snnrt/io.h"
+#include "snnrt/network.h"
+#include "snnrt/progress.h"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <map>
+#include <set>
+
+#include <nlohmann/json.hpp>
+#include <unistd.h>
+
+namespace snnrt {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double secondsSince(Clock::time_point t0) {
+  return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+const char *populationKindName(PopulationKind k) {
+  switch (k) {
+  case PopulationKind::Neuron:
+    return "neuron";
+  case PopulationKind::Poisson:
+    return "poisson";
+  case PopulationKind::SpikeArray:
+    return "spike_array";
+  }
+  return "?";
+}
+
+double load(ScalarType t, const uint8_t *base, int64_t i) {
+  switch (t) {
+  case ScalarType::F64:
+    return reinterpret_cast<const double *>(base)[i];
+  case ScalarType::F32:
+    return reinterpret_cast<const float *>(base)[i];
+  case ScalarType::I32:
+    return reinterpret_cast<const int32_t *>(base)[i];
+  case ScalarType::I64:
+    return double(reinterpret_cast<const int64_t *>(base)[i]);
+  }
+  return 0;
+}
+
+/// A file-name-safe version of a population/variable name.
+std::string safeName(const std::string &s) {
+  std::string out;
+  for (char c : s)
+    out += (std::isalnum((unsigned char)c) || c == '_' || c == '-' || c == '.')
+               ? c
+               : '_';
+  return out.empty() ? "_" : out;
+}
+
+} // namespace
+
+double stepTimeMs(int64_t step, double dt) {
+  // Round to 15 significant digits: removes the binary noise of n * dt
+  // (15 * 0.1 = 1.5000000000000002) while keeping any real precision.
+  double t = double(step) * dt;
+  if (!std::isfinite(t) || t == 0)
+    return t;
+  char buf[64];
+  auto w =
+      std::to_chars(buf, buf + sizeof buf, t, std::chars_format::general, 15);
+  double cleaned = t;
+  std::from_chars(buf, w.ptr, cleaned);
+  return cleaned;
+}
+
+namespace {
+
+bool simulateImpl(Network &net, StepFn step, int64_t steps,
+                  const RunOptions &options, RunResult &result,
+                  std::string &error) {
+  const Descriptor &d = net.desc;
+  result.model = d.model;
+  result.precision = scalarTypeName(d.precision);
+  result.dt = d.dt;
+  result.steps = steps;
+  result.seed = net.seed;
+  result.populations.clear();
+  for (const PopulationDesc &p : d.populations)
+    result.populations.push_back(
+        {p.name, populationKindName(p.kind), p.size, 0, 0.0});
+  result.projections.clear();
+  for (size_t e = 0; e < d.projections.size(); ++e)
+    result.projections.push_back({d.projections[e].name, d.projections[e].pre,
+                                  d.projections[e].post, net.synapses[e]});
+  result.totalSynapses = net.totalSynapses();
+
+  if (!step) {
+    error = "no step function";
+    return false;
+  }
+
+  // Recording set-up.
+  size_t npops = d.populations.size();
+  std::vector<int> spikeRecord(npops, -1);
+  result.spikes.clear();
+  for (int p : d.record.spikePopulations) {
+    if (spikeRecord[p] >= 0)
+      continue;
+    spikeRecord[p] = int(result.spikes.size());
+    result.spikes.push_back({d.populations[p].name, {}, {}});
+  }
+  result.states.clear();
+  for (const StateRecordDesc &s : d.record.state) {
+    StateRecord r;
+    r.population = s.population;
+    r.variable = s.variable;
+    r.neurons = s.neurons;
+    int64_t samples = steps > 0 ? (steps + s.every - 1) / s.every : 0;
+    r.timesMs.reserve(size_t(samples));
+    r.values.reserve(size_t(samples) * s.neurons.size());
+    result.states.push_back(std::move(r));
+  }
+  std::vector<const int32_t *> countPtr(npops), idsPtr(npops);
+  for (size_t p = 0; p < npops; ++p) {
+    countPtr[p] = net.arena.buffer<int32_t>(d.populations[p].spikeCount);
+    idsPtr[p] = net.arena.buffer<int32_t>(d.populations[p].spikes);
+  }
+  std::vector<int64_t> totals(npops, 0);
+
+  bool terminal = ::isatty(::fileno(stderr)) != 0;
+  ProgressReporter progress(options.progress ? stderr : nullptr, terminal,
+                            steps);
+  MemRefI8 mem = net.arena.memref();
+  const int64_t seedArg = int64_t(net.seed);
+  auto t0 = Clock::now();
+  for (int64_t n = 0; n < steps; ++n) {
+    for (size_t k = 0; k < d.record.state.size(); ++k) {
+      const StateRecordDesc &s = d.record.state[k];
+      if (n % s.every != 0)
+        continue;
+      StateRecord &r = result.states[k];
+      r.timesMs.push_back(stepTimeMs(n, d.dt));
+      const uint8_t *base = net.arena.buffer<uint8_t>(s.buffer);
+      ScalarType t = d.buffers[s.buffer].type;
+      for (int64_t i : s.neurons)
+        r.values.push_back(load(t, base, i));
+    }
+
+    MemRefI8 arg = mem;
+    step(&arg, n, seedArg);
+
+    double tStep = -1; // computed when a recorded population spiked
+    for (size_t p = 0; p < npops; ++p) {
+      int32_t c = *countPtr[p];
+      int64_t size = d.populations[p].size;
+      if (c < 0 || c > size) {
+        error = "step " + std::to_string(n) + ": population \"" +
+                d.populations[p].name + "\" reports " + std::to_string(c) +
+                " spikes (size " + std::to_string(size) + ")";
+        progress.finish(secondsSince(t0));
+        return false;
+      }
+      totals[p] += c;
+      if (spikeRecord[p] >= 0 && c > 0) {
+        SpikeRecord &r = result.spikes[spikeRecord[p]];
+        if (tStep < 0)
+          tStep = stepTimeMs(n, d.dt);
+        const double t = tStep;
+        const int32_t *ids = idsPtr[p];
+        for (int32_t i = 0; i < c; ++i) {
+          if (ids[i] < 0 || ids[i] >= size) {
+            error = "step " + std::to_string(n) + ": population \"" +
+                    d.populations[p].name + "\" reports spike of neuron " +
+                    std::to_string(ids[i]) + " (size " + std::to_string(size) +
+                    ")";
+            progress.finish(secondsSince(t0));
+            return false;
+          }
+          r.timesMs.push_back(t);
+          r.neurons.push_back(ids[i]);
+        }
+      }
+    }
+    if (options.progress)
+      progress.update(n + 1, secondsSince(t0));
+  }
+  result.simulationSeconds = secondsSince(t0);
+  progress.finish(result.simulationSeconds);
+
+  double bioSeconds = double(steps) * d.dt / 1000.0;
+  for (size_t p = 0; p < npops; ++p) {
+    result.populations[p].spikes = totals[p];
+    int64_t size = result.populations[p].size;
+    result.populations[p].rateHz =
+        size > 0 && bioSeconds > 0
+            ? double(totals[p]) / (double(size) * bioSeconds)
+            : 0.0;
+  }
+  result.realTimeFactor =
+      bioSeconds > 0 ? result.simulationSeconds / bioSeconds : 0.0;
+  return true;
+}
+
+bool writeOutputsImpl(RunResult &r, const std::string &format,
+                      const std::string &dir, std::string &error);
+
+} // namespace
+
+bool simulateNetwork(Network &net, StepFn step, int64_t steps,
+                     const RunOptions &options, RunResult &result,
+                     std::string &error) {
+  try {
+    return simulateImpl(net, step, steps, options, result, error);
+  } catch (const std::bad_alloc &) {
+    error = "out of memory while recording";
+  } catch (const std::exception &e) {
+    error = e.what();
+  }
+  return false;
+}
+
+bool writeOutputs(RunResult &r, const std::string &format,
+                  const std::string &dir, std::string &error) {
+  try {
+    return writeOutputsImpl(r, format, dir, error);
+  } catch (const std::bad_alloc &) {
+    error = "out of memory while writing outputs";
+  } catch (const std::exception &e) {
+    error = dir + ": " + e.what();
+  }
+  return false;
+}
+
+std::string summaryJson(const RunResult &r) {
+  nlohmann::ordered_json j;
+  j["model"] = r.model;
+  j["dt"] = r.dt;
+  j["steps"] = r.steps;
+  j["duration_ms"] = stepTimeMs(r.steps, r.dt);
+  j["seed"] = r.seed;
+  j["precision"] = r.precision;
+  nlohmann::ordered_json pops = nlohmann::ordered_json::object();
+  for (const PopulationResult &p : r.populations)
+    pops[p.name] = {{"kind", p.kind},
+                    {"size", p.size},
+                    {"spikes", p.spikes},
+                    {"rate_hz", p.rateHz}};
+  j["populations"] = pops;
+  nlohmann::ordered_json projs = nlohmann::ordered_json::object();
+  for (const ProjectionResult &p : r.projections)
+    projs[p.name] = {
+        {"pre", p.pre}, {"post", p.post}, {"synapses", p.synapses}};
+  j["projections"] = projs;
+  j["synapses_total"] = r.totalSynapses;
+  j["build_seconds"] = r.buildSeconds;
+  j["simulation_seconds"] = r.simulationSeconds;
+  j["real_time_factor"] = r.realTimeFactor;
+  j["files"] = r.files;
+  // Names are not guaranteed to be UTF-8: replace bad bytes, never throw.
+  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
+namespace {
+
+bool writeOutputsImpl(RunResult &r, const std::string &format,
+                      const std::string &dir, std::string &error) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec || !fs::is_directory(dir)) {
+    error = dir + ": cannot create output directory" +
+            (ec ? ": " + ec.message() : "");
+    return false;
+  }
+  bool csv = format == "csv";
+  std::vector<std::string> files;
+  std::set<std::string> used;
+  auto unique = [&](std::string base) {
+    std::string name = base;
+    for (int k = 2; used.count(name); ++k)
+      name = base + "_" + std::to_string(k);
+    used.insert(name);
+    return name;
+  };
+  auto path = [&](const std::string &file) {
+    files.push_back(file);
+    return (fs::path(dir) / file).string();
+  };
+
+  for (const SpikeRecord &s : r.spikes) {
+    std::string base = unique(safeName(s.population) + "_spikes");
+    if (csv) {
+      std::vector<double> ids(s.neurons.begin(), s.neurons.end());
+      if (!writeCsv(path(base + ".csv"), {"t_ms", "neuron"}, {s.timesMs, ids},
+                    error))
+        return false;
+    } else {
+      if (!writeNpy(path(base + "_t.npy"), s.timesMs, {s.timesMs.size()},
+                    error) ||
+          !writeNpy(path(base + "_i.npy"), s.neurons, {s.neurons.size()},
+                    error))
+        return false;
+    }
+  }
+  for (const StateRecord &s : r.states) {
+    std::string base =
+        unique(safeName(s.population) + "_" + safeName(s.variable));
+    size_t samples = s.samples(), n = s.neurons.size();
+    if (csv) {
+      std::vector<std::string> header = {"t_ms"};
+      std::vector<std::vector<double>> cols = {s.timesMs};
+      for (size_t k = 0; k < n; ++k) {
+        header.push_back("n" + std::to_string(s.neurons[k]));
+        std::vector<double> col(samples);
+        for (size_t i = 0; i < samples; ++i)
+          col[i] = s.values[i * n + k];
+        cols.push_back(std::move(col));
+      }
+      if (!writeCsv(path(base + ".csv"), header, cols, error))
+        return false;
+    } else {
+      if (!writeNpy(path(base + ".npy"), s.values, {samples, n}, error) ||
+          !writeNpy(path(base + "_t.npy"), s.timesMs, {samples}, error))
+        return false;
+    }
+  }
+  files.push_back("summary.json");
+  r.files = files;
+  r.outDir = dir;
+  if (!writeFileAtomic((fs::path(dir) / "summary.json").string(),
+                       summaryJson(r), error)) {
+    r.outDir.clear();
+    return false;
+  }
+  return true;
+}
+
+} // namespace
+
+std::string formatSummary(const RunResult &r) {
+  std::string out;
+  char buf[512];
+  std::snprintf(buf, sizeof buf,
+                "snn run: %s, %lld steps of %s ms (%s ms biological), seed "
+                "%llu, %s\n",
+                r.model.empty() ? "(unnamed)" : r.model.c_str(),
+                (long long)r.steps, formatNumber(r.dt).c_str(),
+                formatNumber(stepTimeMs(r.steps, r.dt)).c_str(),
+                (unsigned long long)r.seed, r.precision.c_str());
+  out += buf;
+  int width = 10;
+  for (const PopulationResult &p : r.populations)
+    width = std::max<int>(width, int(p.name.size()));
+  std::snprintf(buf, sizeof buf, "  %-*s %8s %9s %11s\n", width, "population",
+                "size", "spikes", "rate (Hz)");
+  out += buf;
+  for (const PopulationResult &p : r.populations) {
+    std::snprintf(buf, sizeof buf, "  %-*s %8lld %9lld %11.2f\n", width,
+                  p.name.c_str(), (long long)p.size, (long long)p.spikes,
+                  p.rateHz);
+    out += buf;
+  }
+  out += "  synapses: " + std::to_string(r.totalSynapses);
+  if (!r.projections.empty()) {
+    out += " (";
+    for (size_t i = 0; i < r.projections.size(); ++i)
+      out += (i ? ", " : "") + r.projections[i].name + " " +
+             std::to_string(r.projections[i].synapses);
+    out += ")";
+  }
+  out += "\n";
+  std::snprintf(buf, sizeof buf,
+                "  build %.2f s, simulation %.2f s, real-time factor %.3g\n",
+                r.buildSeconds, r.simulationSeconds, r.realTimeFactor);
+  out += buf;
+  if (!r.outDir.empty()) {
+    std::string dir = r.outDir;
+    if (dir.back() != '/')
+      dir += '/';
+    out += "  output: " + dir + "\n";
+  }
+  return out;
+}
+
+bool runSimulation(const std::string &descriptorJson, StepFn step,
+                   const RunOptions &options, RunResult &result,
+                   std::string &error) {
+  result = RunResult();
+  try {
+    auto t0 = Clock::now();
+    Descriptor d;
+    if (!parseDescriptor(descriptorJson, d, error))
+      return false;
+    uint64_t seed = options.seed ? *options.seed : d.seed;
+    int64_t steps = d.steps;
+    if (options.steps) {
+      steps = *options.steps;
+    } else if (options.durationMs) {
+      double s = std::round(*options.durationMs / d.dt);
+      if (!std::isfinite(s) || s < 0 || s > 9.0e15) {
+        error = "invalid duration " + formatNumber(*options.durationMs) + " ms";
+        return false;
+      }
+      steps = int64_t(s);
+    }
+    if (steps < 0) {
+      error = "negative number of steps";
+      return false;
+    }
+    if (options.writeOutput) { // fail before a long run, not after it
+      std::error_code ec;
+      if (std::filesystem::exists(options.outDir, ec) &&
+          !std::filesystem::is_directory(options.outDir, ec)) {
+        error = options.outDir + ": not a directory";
+        return false;
+      }
+    }
+    Network net;
+    if (!buildNetwork(d, seed, net, error))
+      return false;
+    double buildSeconds = secondsSince(t0);
+    if (!simulateNetwork(net, step, steps, options, result, error))
+      return false;
+    result.buildSeconds = buildSeconds;
+    if (options.writeOutput &&
+        !writeOutputs(result, d.record.format, options.outDir, error))
+      return false;
+    return true;
+  } catch (const std::bad_alloc &) {
+    error = "out of memory";
+  } catch (const std::exception &e) {
+    error = e.what();
+  }
+  return false;
+}
+
+} // namespace snnrt

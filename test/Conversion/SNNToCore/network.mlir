@@ -1,0 +1,70 @@
+// convert-snn-to-core: one population with a recurrent projection becomes
+// snn_step over arena views and the descriptor global.
+// RUN: snn-opt %s -snn-integrate -convert-snn-to-core | FileCheck %s
+
+snn.network @small attributes {dt = 0.1 : f64, duration = 10.0 : f64, seed = 3 : i64, precision = f64} {
+  snn.neuron_model @lif attributes {variables = ["v", "g"], params = ["tau", "tau_g", "vth", "vr"], method = "exact", refractory = 0.5 : f64, refractory_clamp = ["v"]} ode {
+  ^bb0(%v: f64, %g: f64, %tau: f64, %tau_g: f64, %vth: f64, %vr: f64):
+    %0 = arith.subf %g, %v : f64
+    %1 = arith.divf %0, %tau : f64
+    %2 = arith.negf %g : f64
+    %3 = arith.divf %2, %tau_g : f64
+    snn.yield %1, %3 : f64, f64
+  } threshold {
+  ^bb0(%v: f64, %g: f64, %tau: f64, %tau_g: f64, %vth: f64, %vr: f64):
+    %0 = arith.cmpf ogt, %v, %vth : f64
+    snn.yield %0 : i1
+  } reset {
+  ^bb0(%v: f64, %g: f64, %tau: f64, %tau_g: f64, %vth: f64, %vr: f64):
+    snn.yield %vr, %g : f64, f64
+  }
+  snn.population @exc of @lif size 100 attributes {params = {tau = 10.0 : f64, tau_g = 5.0 : f64, vth = 1.0 : f64, vr = 0.0 : f64}, init = {v = #snn.uniform<0.0, 1.0>}}
+  snn.projection @ee from @exc to @exc target "g" attributes {connectivity = #snn.fixed_probability<0.1, allow_self = false>, weight = 0.5 : f64, delay = 0.2 : f64}
+  snn.record_spikes @exc
+}
+
+// CHECK-LABEL: func.func @snn_step(
+// CHECK-SAME: %[[ARENA:.*]]: memref<?xi8>, %[[STEP:.*]]: i64, %{{.*}}: i64) attributes {llvm.emit_c_interface}
+// The propagator, computed at compile time: v' = e^-0.01 v + c g, g' = e^-0.02 g.
+// CHECK-DAG: arith.constant 0.99004983374916811 : f64
+// CHECK-DAG: arith.constant 0.98019867330675525 : f64
+// The refractory period is 5 steps.
+// CHECK-DAG: %[[R:.*]] = arith.constant 5 : i32
+// The table of buffers at the start of the arena, then one view per buffer.
+// CHECK: %[[TABLE:.*]] = memref.view %[[ARENA]][%{{.*}}][] : memref<?xi8> to memref<16xi64>
+// CHECK-COUNT-8: memref.view %[[ARENA]][%{{.*}}][%{{.*}}] : memref<?xi8> to memref<?x{{.*}}>
+// Update and threshold, fused: one loop over the 100 neurons counting spikes.
+// CHECK: %[[N:.*]] = scf.for %[[I:.*]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[COUNT:.*]] = %{{.*}}) -> (i32) {
+// CHECK:   arith.maxsi
+// CHECK:   %[[FREE:.*]] = arith.cmpi eq
+// CHECK:   %[[VNEW:.*]] = arith.select %[[FREE]], %{{.*}}, %{{.*}} : f64
+// CHECK:   %[[ABOVE:.*]] = arith.cmpf ogt, %[[VNEW]], %{{.*}} : f64
+// CHECK:   %[[SPIKE:.*]] = arith.andi %[[ABOVE]], %[[FREE]] : i1
+// CHECK:   scf.if %[[SPIKE]] -> (i32) {
+// CHECK:     memref.store %[[R]], %{{.*}}[%[[I]]] : memref<?xi32>
+// CHECK:     arith.addi %[[COUNT]], %{{.*}} : i32
+// CHECK: memref.store %[[N]], %{{.*}}[%{{.*}}] : memref<?xi32>
+// Propagation: slot (step + 2) mod slots of the ring.
+// CHECK: %[[SLOTS:.*]] = arith.divui
+// CHECK: arith.remui %{{.*}}, %[[SLOTS]] : index
+// CHECK: scf.for
+// CHECK:   scf.for
+// CHECK:     memref.load %{{.*}}[%{{.*}}] : memref<?xi32>
+// CHECK:     arith.addf %{{.*}}, %{{.*}} : f64
+// Delivery of this step's slot into g, which is then cleared.
+// CHECK: scf.for
+// CHECK:   arith.addf
+// CHECK:   memref.store %{{.*}}, %{{.*}}[%{{.*}}] : memref<?xf64>
+// CHECK:   memref.store %{{.*}}, %{{.*}}[%{{.*}}] : memref<?xf64>
+// Reset of the neurons that spiked: v = vr = 0.
+// CHECK: scf.for
+// CHECK:   memref.store %{{.*}}, %{{.*}}[%{{.*}}] : memref<?xf64>
+// CHECK: return
+
+// The descriptor.
+// CHECK: llvm.mlir.global external constant @snn_descriptor
+// CHECK-SAME: \22format\22:\22snn-descriptor\22
+// CHECK-SAME: \22refractory_steps\22:5
+// CHECK-SAME: \22kind\22:\22fixed_probability\22
+// CHECK-SAME: \22steps\22:100
+// CHECK-NOT: snn.

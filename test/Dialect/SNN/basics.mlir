@@ -1,0 +1,91 @@
+// Round trip of every snn op and attribute.
+// RUN: snn-opt %s | snn-opt | FileCheck %s
+
+// CHECK-LABEL: snn.network @net
+// CHECK-SAME: dt = 1.000000e-01 : f64
+// CHECK-SAME: precision = f64
+// CHECK-SAME: record_format = "csv"
+snn.network @net attributes {dt = 0.1 : f64, duration = 50.0 : f64, seed = 7 : i64, precision = f64, record_format = "csv"} {
+  // CHECK: snn.neuron_model @lif
+  // CHECK-SAME: inputs = ["I"]
+  // CHECK-SAME: method = "exponential_euler"
+  // CHECK-SAME: refractory = 2.000000e+00 : f64
+  // CHECK-SAME: refractory_clamp = ["v"]
+  // CHECK: ode {
+  // CHECK-NEXT: ^bb0(%v: f64, %g: f64, %I: f64, %tau: f64, %vth: f64):
+  // CHECK: snn.yield %{{.*}}, %{{.*}} : f64, f64
+  // CHECK: threshold {
+  // CHECK: snn.yield %{{.*}} : i1
+  // CHECK: reset {
+  snn.neuron_model @lif attributes {variables = ["v", "g"], inputs = ["I"], params = ["tau", "vth"], method = "exponential_euler", refractory = 2.0 : f64, refractory_clamp = ["v"]} ode {
+  ^bb0(%v: f64, %g: f64, %I: f64, %tau: f64, %vth: f64):
+    %0 = arith.addf %g, %I : f64
+    %1 = arith.subf %0, %v : f64
+    %2 = arith.divf %1, %tau : f64
+    %3 = arith.negf %g : f64
+    snn.yield %2, %3 : f64, f64
+  } threshold {
+  ^bb0(%v: f64, %g: f64, %I: f64, %tau: f64, %vth: f64):
+    %0 = arith.cmpf ogt, %v, %vth : f64
+    snn.yield %0 : i1
+  } reset {
+  ^bb0(%v: f64, %g: f64, %I: f64, %tau: f64, %vth: f64):
+    %c = arith.constant 0.0 : f64
+    snn.yield %c, %g : f64, f64
+  }
+  // An already integrated model.
+  // CHECK: snn.neuron_model @decay
+  // CHECK: update {
+  // CHECK: snn.linear_update (%x) affine (%{{.*}}) jacobian [%a] dt 0.5 : f64
+  snn.neuron_model @decay attributes {variables = ["x"], params = ["a"]} update {
+  ^bb0(%x: f64, %a: f64):
+    %z = arith.constant 0.0 : f64
+    %0 = snn.linear_update (%x) affine (%z) jacobian [%a] dt 0.5 : f64
+    snn.yield %0 : f64
+  } threshold {
+  ^bb0(%x: f64, %a: f64):
+    %f = arith.constant false
+    snn.yield %f : i1
+  } reset {
+  ^bb0(%x: f64, %a: f64):
+    snn.yield %x : f64
+  }
+
+  // CHECK: snn.population @exc of @lif size 80 attributes
+  // CHECK-SAME: g = #snn.normal<1.0, 0.25>
+  // CHECK-SAME: v = #snn.uniform<-6.0e+01, -5.0e+01>
+  snn.population @exc of @lif size 80 attributes {params = {tau = 20.0 : f64, vth = 1.0 : f64}, init = {v = #snn.uniform<-60.0, -50.0>, g = #snn.normal<1.0, 0.25>}}
+  // CHECK: snn.population @inh of @lif size 20 attributes {{.*}}v = #snn.file<"/data/v0.npy", "">
+  snn.population @inh of @lif size 20 attributes {params = {tau = 10.0 : f64, vth = 1.0 : f64}, init = {v = #snn.file<"/data/v0.npy", "">}}
+  snn.population @d of @decay size 3 attributes {params = {a = -1.0 : f64}}
+
+  // CHECK: snn.poisson_source @noise size 50 attributes {rate = 5.000000e+00 : f64}
+  snn.poisson_source @noise size 50 attributes {rate = 5.0 : f64}
+  // CHECK: snn.poisson_source @noisy size 5 attributes {rate = #snn.uniform<1.0, 2.0>}
+  snn.poisson_source @noisy size 5 attributes {rate = #snn.uniform<1.0, 2.0>}
+  // CHECK: snn.spike_source_array @stim size 4 from "/data/stim.csv"
+  snn.spike_source_array @stim size 4 from "/data/stim.csv"
+
+  // CHECK: snn.current @drive into @exc input "I" attributes {amplitude = 1.500000e+00 : f64, start = 1.000000e+01 : f64, stop = 4.000000e+01 : f64}
+  snn.current @drive into @exc input "I" attributes {amplitude = 1.5 : f64, start = 10.0 : f64, stop = 40.0 : f64}
+  // CHECK: snn.current @jitter into @inh input "I" attributes {amplitude = 0.000000e+00 : f64, kind = "noise", std = 2.000000e+00 : f64}
+  snn.current @jitter into @inh input "I" attributes {kind = "noise", amplitude = 0.0 : f64, std = 2.0 : f64}
+
+  // CHECK: snn.projection @ee from @exc to @exc target "g" attributes {connectivity = #snn.fixed_probability<0.1, allow_self = false>, delay = #snn.uniform<0.0, 2.0>, weight = 2.500000e-01 : f64}
+  snn.projection @ee from @exc to @exc target "g" attributes {connectivity = #snn.fixed_probability<0.1, allow_self = false>, weight = 0.25 : f64, delay = #snn.uniform<0.0, 2.0>}
+  // CHECK: connectivity = #snn.all_to_all<allow_self = true>
+  snn.projection @ei from @exc to @inh target "g" attributes {connectivity = #snn.all_to_all<allow_self = true>, weight = #snn.normal<0.5, 0.1>, delay = 1.0 : f64}
+  // CHECK: connectivity = #snn.one_to_one
+  snn.projection @ii from @inh to @inh target "v" attributes {connectivity = #snn.one_to_one, weight = -1.0 : f64, delay = 0.0 : f64}
+  // CHECK: connectivity = #snn.fixed_indegree<10, allow_self = true>
+  snn.projection @ne from @noise to @exc target "g" attributes {connectivity = #snn.fixed_indegree<10, allow_self = true>, weight = 1.0 : f64, delay = 0.0 : f64}
+  // CHECK: connectivity = #snn.synapse_list<"/data/syn.npy">, delay = #snn.from_list<"delay">, weight = #snn.from_list<"weight">
+  snn.projection @se from @stim to @exc target "v" attributes {connectivity = #snn.synapse_list<"/data/syn.npy">, weight = #snn.from_list<"weight">, delay = #snn.from_list<"delay">}
+
+  // CHECK: snn.record_spikes @exc
+  snn.record_spikes @exc
+  // CHECK: snn.record_spikes @noise
+  snn.record_spikes @noise
+  // CHECK: snn.record_state @exc "v" {every = 10 : i64, neurons = array<i64: 0, 1, 79>}
+  snn.record_state @exc "v" {neurons = array<i64: 0, 1, 79>, every = 10}
+}

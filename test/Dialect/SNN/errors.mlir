@@ -1,0 +1,741 @@
+// Every verifier of the snn dialect, one case per split.
+// RUN: snn-opt %s -split-input-file -verify-diagnostics
+
+// expected-error @+1 {{'snn.network' op time step dt = 0 ms must be positive}}
+snn.network @n attributes {dt = 0.0 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f64} {
+}
+
+// -----
+
+// expected-error @+1 {{duration -5 ms must not be negative}}
+snn.network @n attributes {dt = 0.1 : f64, duration = -5.0 : f64, seed = 1 : i64, precision = f64} {
+}
+
+// -----
+
+// expected-error @+1 {{precision must be f32 or f64, not 'f16'}}
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f16} {
+}
+
+// -----
+
+// expected-error @+1 {{record format 'hdf5' is neither 'npy' nor 'csv'}}
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f64, record_format = "hdf5"} {
+}
+
+// -----
+
+// expected-error @+1 {{seed -3 must not be negative}}
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = -3 : i64, precision = f64} {
+}
+
+// -----
+
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f64} {
+  // expected-error @+1 {{name 'v' is declared twice}}
+  snn.neuron_model @m attributes {variables = ["v"], params = ["v"]} ode {
+  ^bb0(%v: f64, %p: f64):
+    snn.yield %v : f64
+  } threshold {
+  ^bb0(%v: f64, %p: f64):
+    %f = arith.constant false
+    snn.yield %f : i1
+  } reset {
+  ^bb0(%v: f64, %p: f64):
+    snn.yield %v : f64
+  }
+}
+
+// -----
+
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f64} {
+  // expected-error @+1 {{unknown integration method 'leapfrog'}}
+  snn.neuron_model @m attributes {variables = ["v"], method = "leapfrog"} ode {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  } threshold {
+  ^bb0(%v: f64):
+    %f = arith.constant false
+    snn.yield %f : i1
+  } reset {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  }
+}
+
+// -----
+
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f64} {
+  // expected-error @+1 {{refractory period -1 ms is negative}}
+  snn.neuron_model @m attributes {variables = ["v"], refractory = -1.0 : f64} ode {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  } threshold {
+  ^bb0(%v: f64):
+    %f = arith.constant false
+    snn.yield %f : i1
+  } reset {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  }
+}
+
+// -----
+
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f64} {
+  // expected-error @+1 {{refractory_clamp names 'w', not a variable}}
+  snn.neuron_model @m attributes {variables = ["v"], refractory_clamp = ["w"]} ode {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  } threshold {
+  ^bb0(%v: f64):
+    %f = arith.constant false
+    snn.yield %f : i1
+  } reset {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  }
+}
+
+// -----
+
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f64} {
+  // expected-error @+1 {{region 'ode' takes 1 arguments, expected 2 (variables, inputs, parameters)}}
+  snn.neuron_model @m attributes {variables = ["v"], params = ["tau"]} ode {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  } threshold {
+  ^bb0(%v: f64, %tau: f64):
+    %f = arith.constant false
+    snn.yield %f : i1
+  } reset {
+  ^bb0(%v: f64, %tau: f64):
+    snn.yield %v : f64
+  }
+}
+
+// -----
+
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f32} {
+  // expected-error @+1 {{region 'ode' argument #0 has type 'f64', expected the network's 'f32'}}
+  snn.neuron_model @m attributes {variables = ["v"]} ode {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  } threshold {
+  ^bb0(%v: f32):
+    %f = arith.constant false
+    snn.yield %f : i1
+  } reset {
+  ^bb0(%v: f32):
+    snn.yield %v : f32
+  }
+}
+
+// -----
+
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f64} {
+  snn.neuron_model @m attributes {variables = ["v"]} ode {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  } threshold {
+  ^bb0(%v: f64):
+    // expected-error @+1 {{'snn.yield' op in region 'threshold' must yield 1 value(s) of type 'i1', got 1}}
+    snn.yield %v : f64
+  } reset {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  }
+}
+
+// -----
+
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f64} {
+  // expected-error @+1 {{needs exactly one of the 'ode' and 'update' regions}}
+  snn.neuron_model @m attributes {variables = ["v"]} threshold {
+  ^bb0(%v: f64):
+    %f = arith.constant false
+    snn.yield %f : i1
+  } reset {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  }
+}
+
+// -----
+
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f64} {
+  // expected-error @+1 {{size 0 must be positive}}
+  snn.population @p of @m size 0
+}
+
+// -----
+
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f64} {
+  // expected-error @+1 {{model 'nope' is not a neuron model of this network}}
+  snn.population @p of @nope size 10
+}
+
+// -----
+
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f64} {
+  snn.neuron_model @m attributes {variables = ["v"], params = ["tau"]} ode {
+  ^bb0(%v: f64, %tau: f64):
+    snn.yield %v : f64
+  } threshold {
+  ^bb0(%v: f64, %tau: f64):
+    %f = arith.constant false
+    snn.yield %f : i1
+  } reset {
+  ^bb0(%v: f64, %tau: f64):
+    snn.yield %v : f64
+  }
+  // expected-error @+1 {{gives no value for parameter 'tau' of model 'm'}}
+  snn.population @p of @m size 10
+}
+
+// -----
+
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f64} {
+  snn.neuron_model @m attributes {variables = ["v"], params = ["tau"]} ode {
+  ^bb0(%v: f64, %tau: f64):
+    snn.yield %v : f64
+  } threshold {
+  ^bb0(%v: f64, %tau: f64):
+    %f = arith.constant false
+    snn.yield %f : i1
+  } reset {
+  ^bb0(%v: f64, %tau: f64):
+    snn.yield %v : f64
+  }
+  // expected-error @+1 {{model 'm' has no parameter 'taux'}}
+  snn.population @q of @m size 10 attributes {params = {tau = 1.0 : f64, taux = 2.0 : f64}}
+}
+
+// -----
+
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f64} {
+  snn.neuron_model @m attributes {variables = ["v"], params = ["tau"]} ode {
+  ^bb0(%v: f64, %tau: f64):
+    snn.yield %v : f64
+  } threshold {
+  ^bb0(%v: f64, %tau: f64):
+    %f = arith.constant false
+    snn.yield %f : i1
+  } reset {
+  ^bb0(%v: f64, %tau: f64):
+    snn.yield %v : f64
+  }
+  // expected-error @+1 {{model 'm' has no variable 'w' to initialise}}
+  snn.population @r of @m size 10 attributes {params = {tau = 1.0 : f64}, init = {w = 1.0 : f64}}
+}
+
+// -----
+
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f64} {
+  snn.neuron_model @m attributes {variables = ["v"], params = ["tau"]} ode {
+  ^bb0(%v: f64, %tau: f64):
+    snn.yield %v : f64
+  } threshold {
+  ^bb0(%v: f64, %tau: f64):
+    %f = arith.constant false
+    snn.yield %f : i1
+  } reset {
+  ^bb0(%v: f64, %tau: f64):
+    snn.yield %v : f64
+  }
+  // expected-error @+1 {{initial value of 'v' must be a constant, #snn.uniform, #snn.normal or #snn.file}}
+  snn.population @s of @m size 10 attributes {params = {tau = 1.0 : f64}, init = {v = #snn.from_list<"weight">}}
+}
+
+// -----
+
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f64} {
+  snn.neuron_model @m attributes {variables = ["v"], params = ["tau"]} ode {
+  ^bb0(%v: f64, %tau: f64):
+    snn.yield %v : f64
+  } threshold {
+  ^bb0(%v: f64, %tau: f64):
+    %f = arith.constant false
+    snn.yield %f : i1
+  } reset {
+  ^bb0(%v: f64, %tau: f64):
+    snn.yield %v : f64
+  }
+  // expected-error @+1 {{parameter 'tau' must be a float constant}}
+  snn.population @t of @m size 10 attributes {params = {tau = "fast"}}
+}
+
+// -----
+
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f64} {
+  // expected-error @+1 {{rate -2 Hz must not be negative}}
+  snn.poisson_source @s size 10 attributes {rate = -2.0 : f64}
+}
+
+// -----
+
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f64} {
+  // expected-error @+1 {{size -1 must be positive}}
+  snn.spike_source_array @s size -1 from "/x.csv"
+}
+
+// -----
+
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f64} {
+  // expected-error @+1 {{needs the path of a spike-time file}}
+  snn.spike_source_array @s size 3 from ""
+}
+
+// -----
+
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f64} {
+  snn.neuron_model @m attributes {variables = ["v"], inputs = ["I"]} ode {
+  ^bb0(%v: f64, %I: f64):
+    snn.yield %I : f64
+  } threshold {
+  ^bb0(%v: f64, %I: f64):
+    %f = arith.constant false
+    snn.yield %f : i1
+  } reset {
+  ^bb0(%v: f64, %I: f64):
+    snn.yield %v : f64
+  }
+  snn.population @p of @m size 10
+  // expected-error @+1 {{model 'm' of population 'p' has no input 'J'}}
+  snn.current @c into @p input "J" attributes {amplitude = 1.0 : f64}
+}
+
+// -----
+
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f64} {
+  snn.neuron_model @m attributes {variables = ["v"], inputs = ["I"]} ode {
+  ^bb0(%v: f64, %I: f64):
+    snn.yield %I : f64
+  } threshold {
+  ^bb0(%v: f64, %I: f64):
+    %f = arith.constant false
+    snn.yield %f : i1
+  } reset {
+  ^bb0(%v: f64, %I: f64):
+    snn.yield %v : f64
+  }
+  snn.population @p of @m size 10
+  // expected-error @+1 {{kind 'ramp' is neither 'constant' nor 'noise'}}
+  snn.current @d into @p input "I" attributes {kind = "ramp", amplitude = 1.0 : f64}
+}
+
+// -----
+
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f64} {
+  snn.neuron_model @m attributes {variables = ["v"], inputs = ["I"]} ode {
+  ^bb0(%v: f64, %I: f64):
+    snn.yield %I : f64
+  } threshold {
+  ^bb0(%v: f64, %I: f64):
+    %f = arith.constant false
+    snn.yield %f : i1
+  } reset {
+  ^bb0(%v: f64, %I: f64):
+    snn.yield %v : f64
+  }
+  snn.population @p of @m size 10
+  // expected-error @+1 {{a constant current has no standard deviation}}
+  snn.current @e into @p input "I" attributes {amplitude = 1.0 : f64, std = 1.0 : f64}
+}
+
+// -----
+
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f64} {
+  snn.neuron_model @m attributes {variables = ["v"], inputs = ["I"]} ode {
+  ^bb0(%v: f64, %I: f64):
+    snn.yield %I : f64
+  } threshold {
+  ^bb0(%v: f64, %I: f64):
+    %f = arith.constant false
+    snn.yield %f : i1
+  } reset {
+  ^bb0(%v: f64, %I: f64):
+    snn.yield %v : f64
+  }
+  snn.population @p of @m size 10
+  // expected-error @+1 {{target 'nobody' is not a neuron population}}
+  snn.current @f into @nobody input "I" attributes {amplitude = 1.0 : f64}
+}
+
+// -----
+
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f64} {
+  snn.neuron_model @m attributes {variables = ["v"], inputs = ["I"]} ode {
+  ^bb0(%v: f64, %I: f64):
+    snn.yield %I : f64
+  } threshold {
+  ^bb0(%v: f64, %I: f64):
+    %f = arith.constant false
+    snn.yield %f : i1
+  } reset {
+  ^bb0(%v: f64, %I: f64):
+    snn.yield %v : f64
+  }
+  snn.population @p of @m size 10
+  // expected-error @+1 {{start time -1 ms must not be negative}}
+  snn.current @g into @p input "I" attributes {amplitude = 1.0 : f64, start = -1.0 : f64}
+}
+
+// -----
+
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f64} {
+  snn.neuron_model @m attributes {variables = ["v"]} ode {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  } threshold {
+  ^bb0(%v: f64):
+    %f = arith.constant false
+    snn.yield %f : i1
+  } reset {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  }
+  snn.population @a of @m size 10
+  snn.population @b of @m size 20
+  snn.poisson_source @s size 5 attributes {rate = 1.0 : f64}
+  // expected-error @+1 {{target 'g' is not a variable of model 'm'}}
+  snn.projection @p1 from @a to @b target "g" attributes {connectivity = #snn.all_to_all<allow_self = true>, weight = 1.0 : f64, delay = 0.0 : f64}
+}
+
+// -----
+
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f64} {
+  snn.neuron_model @m attributes {variables = ["v"]} ode {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  } threshold {
+  ^bb0(%v: f64):
+    %f = arith.constant false
+    snn.yield %f : i1
+  } reset {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  }
+  snn.population @a of @m size 10
+  snn.population @b of @m size 20
+  snn.poisson_source @s size 5 attributes {rate = 1.0 : f64}
+  // expected-error @+1 {{one_to_one needs equal sizes, but 'a' has 10 and 'b' 20}}
+  snn.projection @p2 from @a to @b target "v" attributes {connectivity = #snn.one_to_one, weight = 1.0 : f64, delay = 0.0 : f64}
+}
+
+// -----
+
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f64} {
+  snn.neuron_model @m attributes {variables = ["v"]} ode {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  } threshold {
+  ^bb0(%v: f64):
+    %f = arith.constant false
+    snn.yield %f : i1
+  } reset {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  }
+  snn.population @a of @m size 10
+  snn.population @b of @m size 20
+  snn.poisson_source @s size 5 attributes {rate = 1.0 : f64}
+  // expected-error @+1 {{in-degree 10 exceeds the 9 distinct presynaptic neurons available}}
+  snn.projection @p3 from @a to @a target "v" attributes {connectivity = #snn.fixed_indegree<10, allow_self = false>, weight = 1.0 : f64, delay = 0.0 : f64}
+}
+
+// -----
+
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f64} {
+  snn.neuron_model @m attributes {variables = ["v"]} ode {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  } threshold {
+  ^bb0(%v: f64):
+    %f = arith.constant false
+    snn.yield %f : i1
+  } reset {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  }
+  snn.population @a of @m size 10
+  snn.population @b of @m size 20
+  snn.poisson_source @s size 5 attributes {rate = 1.0 : f64}
+  // expected-error @+1 {{postsynaptic 's' is not a neuron population}}
+  snn.projection @p4 from @a to @s target "v" attributes {connectivity = #snn.one_to_one, weight = 1.0 : f64, delay = 0.0 : f64}
+}
+
+// -----
+
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f64} {
+  snn.neuron_model @m attributes {variables = ["v"]} ode {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  } threshold {
+  ^bb0(%v: f64):
+    %f = arith.constant false
+    snn.yield %f : i1
+  } reset {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  }
+  snn.population @a of @m size 10
+  snn.population @b of @m size 20
+  snn.poisson_source @s size 5 attributes {rate = 1.0 : f64}
+  // expected-error @+1 {{presynaptic 'ghost' is not a population or source}}
+  snn.projection @p5 from @ghost to @a target "v" attributes {connectivity = #snn.one_to_one, weight = 1.0 : f64, delay = 0.0 : f64}
+}
+
+// -----
+
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f64} {
+  snn.neuron_model @m attributes {variables = ["v"]} ode {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  } threshold {
+  ^bb0(%v: f64):
+    %f = arith.constant false
+    snn.yield %f : i1
+  } reset {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  }
+  snn.population @a of @m size 10
+  snn.population @b of @m size 20
+  snn.poisson_source @s size 5 attributes {rate = 1.0 : f64}
+  // expected-error @+1 {{delay -1 ms must not be negative}}
+  snn.projection @p6 from @a to @a target "v" attributes {connectivity = #snn.one_to_one, weight = 1.0 : f64, delay = -1.0 : f64}
+}
+
+// -----
+
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f64} {
+  snn.neuron_model @m attributes {variables = ["v"]} ode {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  } threshold {
+  ^bb0(%v: f64):
+    %f = arith.constant false
+    snn.yield %f : i1
+  } reset {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  }
+  snn.population @a of @m size 10
+  snn.population @b of @m size 20
+  snn.poisson_source @s size 5 attributes {rate = 1.0 : f64}
+  // expected-error @+1 {{weight comes from a synapse list, but the connectivity is not one}}
+  snn.projection @p7 from @a to @a target "v" attributes {connectivity = #snn.one_to_one, weight = #snn.from_list<"weight">, delay = 0.0 : f64}
+}
+
+// -----
+
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f64} {
+  snn.neuron_model @m attributes {variables = ["v"]} ode {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  } threshold {
+  ^bb0(%v: f64):
+    %f = arith.constant false
+    snn.yield %f : i1
+  } reset {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  }
+  snn.population @a of @m size 10
+  snn.population @b of @m size 20
+  snn.poisson_source @s size 5 attributes {rate = 1.0 : f64}
+  // expected-error @+1 {{connectivity must be a connectivity attribute, not 1.000000e+00 : f64}}
+  snn.projection @p8 from @a to @a target "v" attributes {connectivity = 1.0 : f64, weight = 1.0 : f64, delay = 0.0 : f64}
+}
+
+// -----
+
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f64} {
+  snn.neuron_model @m attributes {variables = ["v"]} ode {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  } threshold {
+  ^bb0(%v: f64):
+    %f = arith.constant false
+    snn.yield %f : i1
+  } reset {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  }
+  snn.population @a of @m size 10
+  snn.population @b of @m size 20
+  snn.poisson_source @s size 5 attributes {rate = 1.0 : f64}
+  // expected-error @+1 {{delay must be a value specification, not "soon"}}
+  snn.projection @p9 from @a to @a target "v" attributes {connectivity = #snn.one_to_one, weight = 1.0 : f64, delay = "soon"}
+}
+
+// -----
+
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f64} {
+  snn.neuron_model @m attributes {variables = ["v"]} ode {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  } threshold {
+  ^bb0(%v: f64):
+    %f = arith.constant false
+    snn.yield %f : i1
+  } reset {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  }
+  snn.population @a of @m size 10
+  snn.population @b of @m size 20
+  snn.poisson_source @s size 5 attributes {rate = 1.0 : f64}
+  // expected-error @+1 {{'s' is not a neuron population}}
+  snn.record_state @s "v"
+}
+
+// -----
+
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f64} {
+  snn.neuron_model @m attributes {variables = ["v"]} ode {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  } threshold {
+  ^bb0(%v: f64):
+    %f = arith.constant false
+    snn.yield %f : i1
+  } reset {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  }
+  snn.population @a of @m size 10
+  snn.population @b of @m size 20
+  snn.poisson_source @s size 5 attributes {rate = 1.0 : f64}
+  // expected-error @+1 {{model 'm' has no variable 'u'}}
+  snn.record_state @a "u"
+}
+
+// -----
+
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f64} {
+  snn.neuron_model @m attributes {variables = ["v"]} ode {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  } threshold {
+  ^bb0(%v: f64):
+    %f = arith.constant false
+    snn.yield %f : i1
+  } reset {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  }
+  snn.population @a of @m size 10
+  snn.population @b of @m size 20
+  snn.poisson_source @s size 5 attributes {rate = 1.0 : f64}
+  // expected-error @+1 {{neuron index 10 is out of range for 'a' of size 10}}
+  snn.record_state @a "v" {neurons = array<i64: 3, 10>}
+}
+
+// -----
+
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f64} {
+  snn.neuron_model @m attributes {variables = ["v"]} ode {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  } threshold {
+  ^bb0(%v: f64):
+    %f = arith.constant false
+    snn.yield %f : i1
+  } reset {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  }
+  snn.population @a of @m size 10
+  snn.population @b of @m size 20
+  snn.poisson_source @s size 5 attributes {rate = 1.0 : f64}
+  // expected-error @+1 {{recording interval 0 must be at least one step}}
+  snn.record_state @a "v" {every = 0}
+}
+
+// -----
+
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f64} {
+  snn.neuron_model @m attributes {variables = ["v"]} ode {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  } threshold {
+  ^bb0(%v: f64):
+    %f = arith.constant false
+    snn.yield %f : i1
+  } reset {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  }
+  snn.population @a of @m size 10
+  snn.population @b of @m size 20
+  snn.poisson_source @s size 5 attributes {rate = 1.0 : f64}
+  // expected-error @+1 {{neuron index -1 is negative}}
+  snn.record_state @a "v" {neurons = array<i64: -1>}
+}
+
+// -----
+
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f64} {
+  snn.neuron_model @m attributes {variables = ["v"]} ode {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  } threshold {
+  ^bb0(%v: f64):
+    %f = arith.constant false
+    snn.yield %f : i1
+  } reset {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  }
+  snn.population @a of @m size 10
+  snn.population @b of @m size 20
+  snn.poisson_source @s size 5 attributes {rate = 1.0 : f64}
+  // expected-error @+1 {{'ghost' is not a population or source}}
+  snn.record_spikes @ghost
+}
+
+// -----
+
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f64} {
+  // expected-error @+1 {{connection probability 1.5 is outside [0, 1]}}
+  snn.projection @p from @a to @a target "v" attributes {connectivity = #snn.fixed_probability<1.5, allow_self = true>, weight = 1.0 : f64, delay = 0.0 : f64}
+}
+
+// -----
+
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f64} {
+  // expected-error @+1 {{in-degree -4 is negative}}
+  snn.projection @p from @a to @a target "v" attributes {connectivity = #snn.fixed_indegree<-4, allow_self = true>, weight = 1.0 : f64, delay = 0.0 : f64}
+}
+
+// -----
+
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f64} {
+  // expected-error @+1 {{uniform range [2, 1) is empty}}
+  snn.poisson_source @s size 5 attributes {rate = #snn.uniform<2.0, 1.0>}
+}
+
+// -----
+
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f64} {
+  // expected-error @+1 {{normal standard deviation -1 is negative}}
+  snn.poisson_source @s size 5 attributes {rate = #snn.normal<2.0, -1.0>}
+}
+
+// -----
+
+func.func @f(%x: f64, %b: f64, %a: f64) {
+  // expected-error @+1 {{needs a 2x2 Jacobian (4 values), got 1}}
+  %0:2 = snn.linear_update (%x, %x) affine (%b, %b) jacobian [%a] dt 0.1 : f64
+  return
+}
+
+// -----
+
+func.func @f(%x: f64, %b: f64, %a: f64) {
+  // expected-error @+1 {{time step must be positive}}
+  %0 = snn.linear_update (%x) affine (%b) jacobian [%a] dt 0.0 : f64
+  return
+}

@@ -1,0 +1,32 @@
+# -*- Python -*-
+# lit configuration for snnc's tests: dialect round trips and diagnostics,
+# passes (IR before and after), frontend diagnostics, and end-to-end runs.
+
+import os
+
+import lit.formats
+from lit.llvm import llvm_config
+
+config.name = "snnc"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".mlir", ".test"]
+config.excludes = ["inputs", "Inputs", "CMakeLists.txt", "lit.cfg.py",
+                   "lit.site.cfg.py", "unittests", "data"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.snn_obj_root, "test")
+
+llvm_config.use_default_substitutions()
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+
+tool_dirs = [config.snn_tools_dir, config.llvm_tools_dir]
+llvm_config.add_tool_substitutions(["snnc", "snn-opt"], tool_dirs)
+config.substitutions.insert(0, ("%snnc", os.path.join(config.snn_tools_dir, "snnc")))
+config.substitutions.insert(0, ("%snn-opt", os.path.join(config.snn_tools_dir, "snn-opt")))
+# Debian's Python, the one that sees python3-brian and numpy.
+config.substitutions.append(("%python", config.python_with_brian))
+config.substitutions.append(("%examples", os.path.join(config.snn_src_root, "examples")))
+
+if config.has_ptxas:
+    config.available_features.add("ptxas")
+if os.path.exists(config.python_with_brian):
+    config.available_features.add("python")

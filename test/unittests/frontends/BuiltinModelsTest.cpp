@@ -1,0 +1,126 @@
+//===- BuiltinModelsTest.cpp - The neuron models shipped with snnc ---------===//
+
+#include "TestUtil.h"
+
+#include "snn/AST/ExprPrinter.h"
+#include "snn/Frontend/BuiltinModels.h"
+
+using namespace snn;
+using namespace snn::test;
+
+namespace {
+
+/// A one-population model using the built-in `name`.
+ojson usingModel(const std::string &name) {
+  return ojson::parse(R"({"simulation": {"dt": 0.1, "duration": 10},
+                         "populations": {"p": {"model": ")" +
+                      name + R"(", "size": 10}}})");
+}
+
+const ast::NeuronModel &onlyModel(const Parsed &p) {
+  EXPECT_TRUE(p.model) << p.text();
+  EXPECT_EQ(p.model->models.size(), 1u);
+  return p.model->models.at(0);
+}
+
+double param(const ast::NeuronModel &m, const std::string &name) {
+  for (const ast::Param &p : m.params)
+    if (p.name == name)
+      return p.value;
+  ADD_FAILURE() << "no parameter " << name;
+  return 0;
+}
+
+TEST(BuiltinModels, AllParseAndCheck) {
+  const auto &models = frontend::builtinModelSources();
+  ASSERT_GE(models.size(), 3u);
+  for (const auto &b : models) {
+    Parsed p = parseJson(usingModel(b.name));
+    EXPECT_MODEL_OK(p);
+    if (p.model) {
+      EXPECT_EQ(p.model->models[0].name, b.name);
+      EXPECT_EQ(p.model->models[0].loc.file,
+                frontend::builtinModelFile(b.name));
+    }
+  }
+  EXPECT_TRUE(frontend::findBuiltinModelSource("izhikevich"));
+  EXPECT_FALSE(frontend::findBuiltinModelSource("nope"));
+}
+
+TEST(BuiltinModels, LifCurrentExp) {
+  Parsed p = parseJson(usingModel("lif_current_exp"));
+  const ast::NeuronModel &m = onlyModel(p);
+  EXPECT_EQ(m.method, ast::Method::Exact);
+  ASSERT_EQ(m.inputs, std::vector<std::string>{"I"});
+  EXPECT_EQ(ast::printEquation(m.equations[0]),
+            "dv/dt = (v_rest - v + ge + gi + R_m * I) / tau_m");
+  EXPECT_DOUBLE_EQ(param(m, "R_m"), 0.1); // GOhm: R_m * I is in mV
+  EXPECT_DOUBLE_EQ(m.refractory, 5);
+  EXPECT_EQ(m.refractoryClamped, std::vector<std::string>{"v"});
+  EXPECT_EQ(*m.variables[1].dim, (ast::Dim{0, 1, 0})); // ge in mV
+}
+
+TEST(BuiltinModels, LifCondExpHasTheCobaDefaults) {
+  Parsed p = parseJson(usingModel("lif_cond_exp"));
+  const ast::NeuronModel &m = onlyModel(p);
+  EXPECT_EQ(m.method, ast::Method::ExponentialEuler);
+  EXPECT_DOUBLE_EQ(param(m, "C_m"), 200);
+  EXPECT_DOUBLE_EQ(param(m, "g_L"), 10);
+  EXPECT_DOUBLE_EQ(param(m, "E_L"), -60);
+  EXPECT_DOUBLE_EQ(param(m, "E_e"), 0);
+  EXPECT_DOUBLE_EQ(param(m, "E_i"), -80);
+  EXPECT_DOUBLE_EQ(param(m, "tau_e"), 5);
+  EXPECT_DOUBLE_EQ(param(m, "tau_i"), 10);
+  EXPECT_DOUBLE_EQ(param(m, "v_th"), -50);
+  EXPECT_DOUBLE_EQ(param(m, "v_reset"), -60);
+  EXPECT_DOUBLE_EQ(m.refractory, 5);
+  EXPECT_EQ(*m.variables[1].dim, (ast::Dim{0, -1, 1})); // ge in nS
+}
+
+TEST(BuiltinModels, Izhikevich) {
+  Parsed p = parseJson(usingModel("izhikevich"));
+  const ast::NeuronModel &m = onlyModel(p);
+  EXPECT_EQ(m.method, ast::Method::Euler);
+  EXPECT_EQ(ast::printExpr(*m.threshold), "v >= v_peak");
+  ASSERT_EQ(m.reset.size(), 2u);
+  EXPECT_EQ(ast::printAssignment(m.reset[0]), "v = c");
+  EXPECT_EQ(ast::printAssignment(m.reset[1]), "u += d");
+  EXPECT_EQ(m.equations.size(), 2u); // a, b, c, d have none
+  EXPECT_EQ(m.variables.size(), 6u);
+}
+
+TEST(BuiltinModels, UserModelsShadowBuiltins) {
+  ojson j = usingModel("izhikevich");
+  j["neuron_models"]["izhikevich"] = {{"variables", {{"x", 1}}}};
+  Parsed p = parseJson(j);
+  const ast::NeuronModel &m = onlyModel(p);
+  ASSERT_EQ(m.variables.size(), 1u);
+  EXPECT_EQ(m.variables[0].name, "x");
+}
+
+TEST(BuiltinModels, OverridesAndUnitsAreChecked) {
+  ojson j = usingModel("lif_cond_exp");
+  j["populations"]["p"]["parameters"] = {{"g_L", "10 mV"}};
+  EXPECT_MODEL_ERROR(parseJson(j), "the value of 'g_L' is a voltage, but "
+                                   "parameter 'g_L' of model 'lif_cond_exp' is "
+                                   "a conductance");
+  j["populations"]["p"]["parameters"] = {{"g_L", "20 nS"}};
+  Parsed p = parseJson(j);
+  ASSERT_TRUE(p.model) << p.text();
+  EXPECT_DOUBLE_EQ(p.model->populations[0].params.at("g_L"), 20);
+}
+
+TEST(BuiltinModels, OnlyUsedModelsInFirstUseOrder) {
+  ojson j = usingModel("lif_cond_exp");
+  j["neuron_models"]["mine"] = {{"variables", {{"x", 1}}}};
+  j["neuron_models"]["unused"] = {{"variables", {{"y", 1}}}};
+  j["populations"]["q"] = {{"model", "mine"}, {"size", 1}};
+  j["populations"]["r"] = {{"model", "lif_cond_exp"}, {"size", 1}};
+  Parsed p = parseJson(j);
+  ASSERT_TRUE(p.model) << p.text();
+  ASSERT_EQ(p.model->models.size(), 2u);
+  EXPECT_EQ(p.model->models[0].name, "lif_cond_exp");
+  EXPECT_EQ(p.model->models[1].name, "mine");
+}
+
+} // namespace

@@ -1,0 +1,83 @@
+//===- ArenaTest.cpp - Arena layout and table
+//------------------------------===//
+
+#include "snnrt/arena.h"
+
+#include <gtest/gtest.h>
+
+#include <cstring>
+
+using namespace snnrt;
+
+TEST(Arena, LayoutAlignsEveryBuffer) {
+  std::vector<uint64_t> counts = {3, 1, 17, 0, 5};
+  std::vector<uint64_t> sizes = {8, 4, 4, 8, 8};
+  std::vector<ArenaSlot> slots;
+  uint64_t total = 0;
+  ASSERT_TRUE(layoutArena(counts, sizes, slots, total));
+  ASSERT_EQ(slots.size(), 5u);
+  EXPECT_EQ(slots[0].offset, 128u); // table: 5 * 16 = 80 bytes -> 128
+  EXPECT_EQ(slots[1].offset, 192u); // 128 + 24 -> 192
+  EXPECT_EQ(slots[2].offset, 256u); // 192 + 4 -> 256
+  EXPECT_EQ(slots[3].offset, 384u); // 256 + 68 -> 384
+  EXPECT_EQ(slots[4].offset, 384u); // an empty buffer takes no space
+  EXPECT_EQ(slots[4].bytes, 40u);
+  EXPECT_EQ(total, 448u); // 384 + 40 -> 448
+  for (const ArenaSlot &s : slots)
+    EXPECT_EQ(s.offset % 64, 0u);
+}
+
+TEST(Arena, LayoutSmallTableAndNoBuffers) {
+  std::vector<ArenaSlot> slots;
+  uint64_t total = 0;
+  ASSERT_TRUE(layoutArena({2}, {4}, slots, total));
+  EXPECT_EQ(slots[0].offset, 64u); // 16-byte table rounded up
+  EXPECT_EQ(total, 128u);
+  ASSERT_TRUE(layoutArena({}, {}, slots, total));
+  EXPECT_EQ(total, 64u);
+  // Overflow is reported, not wrapped.
+  EXPECT_FALSE(layoutArena({uint64_t(1) << 62}, {8}, slots, total));
+}
+
+TEST(Arena, AllocateWritesTableAndZeroFills) {
+  Arena a;
+  std::string err;
+  ASSERT_TRUE(a.allocate({4, 10, 1}, {8, 4, 8}, err)) << err;
+  EXPECT_EQ(reinterpret_cast<uintptr_t>(a.data()) % 64, 0u);
+  const int64_t *table = reinterpret_cast<const int64_t *>(a.data());
+  for (size_t k = 0; k < 3; ++k) {
+    EXPECT_EQ(uint64_t(table[2 * k]), a.slot(k).offset);
+    EXPECT_EQ(uint64_t(table[2 * k + 1]), a.slot(k).count);
+    EXPECT_EQ(reinterpret_cast<uintptr_t>(a.buffer<char>(k)) % 64, 0u);
+  }
+  EXPECT_EQ(table[1], 4);
+  EXPECT_EQ(table[3], 10);
+  EXPECT_EQ(table[5], 1);
+  for (uint64_t i = 16 * 3; i < a.sizeBytes(); ++i)
+    ASSERT_EQ(a.data()[i], 0) << "byte " << i;
+  MemRefI8 m = a.memref();
+  EXPECT_EQ(m.aligned, reinterpret_cast<int8_t *>(a.data()));
+  EXPECT_EQ(m.allocated, m.aligned);
+  EXPECT_EQ(m.offset, 0);
+  EXPECT_EQ(m.size, int64_t(a.sizeBytes()));
+  EXPECT_EQ(m.stride, 1);
+
+  // Buffers do not overlap.
+  a.buffer<double>(0)[3] = 1.0;
+  a.buffer<int32_t>(1)[9] = 7;
+  a.buffer<int64_t>(2)[0] = -1;
+  EXPECT_EQ(a.buffer<double>(0)[3], 1.0);
+  EXPECT_EQ(a.buffer<int32_t>(1)[9], 7);
+  EXPECT_EQ(a.buffer<int64_t>(2)[0], -1);
+
+  Arena b = std::move(a);
+  EXPECT_EQ(a.data(), nullptr);
+  EXPECT_EQ(b.buffer<int32_t>(1)[9], 7);
+}
+
+TEST(Arena, MemRefLayoutMatchesMlirCInterface) {
+  // struct { T *allocated, *aligned; int64_t offset, sizes[1], strides[1]; }
+  EXPECT_EQ(sizeof(MemRefI8), 2 * sizeof(void *) + 3 * sizeof(int64_t));
+  EXPECT_EQ(offsetof(MemRefI8, offset), 2 * sizeof(void *));
+  EXPECT_EQ(offsetof(MemRefI8, stride), 2 * sizeof(void *) + 16);
+}

@@ -1,0 +1,222 @@
+//===- DescriptorTest.cpp - Parsing and validating descriptors
+//-------------===//
+
+#include "snnrt/descriptor.h"
+
+#include "TinyNet.h"
+
+using namespace snnrt;
+using namespace snnrt_test;
+using json = nlohmann::json;
+
+namespace {
+
+std::string parseError(const json &j) {
+  Descriptor d;
+  std::string err;
+  EXPECT_FALSE(parseDescriptor(j.dump(), d, err)) << "expected an error";
+  return err;
+}
+
+} // namespace
+
+TEST(Descriptor, ParsesTinyNetwork) {
+  TempDir dir;
+  Descriptor d;
+  std::string err;
+  ASSERT_TRUE(parseDescriptor(tinyDescriptor(dir).dump(), d, err)) << err;
+  EXPECT_EQ(d.model, "tiny");
+  EXPECT_EQ(d.dt, 0.1);
+  EXPECT_EQ(d.steps, 100);
+  EXPECT_EQ(d.seed, 5u);
+  EXPECT_EQ(d.precision, ScalarType::F64);
+  ASSERT_EQ(d.buffers.size(), 14u);
+  EXPECT_EQ(d.buffers[kSrcTimes].count.kind, BufferCount::Kind::SpikeArray);
+  EXPECT_EQ(d.buffers[kSrcTimes].count.refIndex, 0);
+  EXPECT_EQ(d.buffers[kCol].count.kind, BufferCount::Kind::Synapses);
+  EXPECT_EQ(d.buffers[kRing].count.kind, BufferCount::Kind::Ring);
+  ASSERT_EQ(d.populations.size(), 2u);
+  EXPECT_EQ(d.populations[0].kind, PopulationKind::SpikeArray);
+  // Relative paths are resolved against source_file's directory.
+  EXPECT_EQ(d.populations[0].file, dir / "spikes.csv");
+  EXPECT_EQ(d.populations[1].variables.at(0).buffer, kNV);
+  EXPECT_EQ(d.populations[1].refractory, kNRefractory);
+  ASSERT_EQ(d.projections.size(), 1u);
+  const ProjectionDesc &p = d.projections[0];
+  EXPECT_EQ(p.preIndex, 0);
+  EXPECT_EQ(p.postIndex, 1);
+  EXPECT_EQ(p.connectivity.kind, ConnectivityDesc::Kind::List);
+  EXPECT_EQ(p.weight.kind, ValueSpec::Kind::FromList);
+  EXPECT_EQ(p.ringIndex, 0);
+  EXPECT_EQ(d.rings[0].projectionIndices, std::vector<int>{0});
+  EXPECT_EQ(d.record.spikePopulations, (std::vector<int>{0, 1}));
+  ASSERT_EQ(d.record.state.size(), 1u);
+  EXPECT_EQ(d.record.state[0].neurons, (std::vector<int64_t>{0, 1}));
+}
+
+TEST(Descriptor, ValueSpecs) {
+  TempDir dir;
+  json j = tinyDescriptor(dir);
+  auto &init = j["populations"][1]["variables"][0]["init"];
+  Descriptor d;
+  std::string err;
+  init = {{"kind", "uniform"}, {"low", -60}, {"high", -50}};
+  ASSERT_TRUE(parseDescriptor(j.dump(), d, err)) << err;
+  const ValueSpec &u = d.populations[1].variables[0].init;
+  EXPECT_EQ(u.kind, ValueSpec::Kind::Uniform);
+  EXPECT_EQ(u.low, -60);
+  EXPECT_EQ(u.high, -50);
+  init = {{"kind", "normal"}, {"mean", 1.5}, {"std", 0.5}};
+  ASSERT_TRUE(parseDescriptor(j.dump(), d, err)) << err;
+  EXPECT_EQ(d.populations[1].variables[0].init.std, 0.5);
+  init = {{"kind", "file"}, {"file", "/abs/v.npy"}, {"column", ""}};
+  ASSERT_TRUE(parseDescriptor(j.dump(), d, err)) << err;
+  EXPECT_EQ(d.populations[1].variables[0].init.file, "/abs/v.npy");
+  init = -65.0; // bare number: a constant
+  ASSERT_TRUE(parseDescriptor(j.dump(), d, err)) << err;
+  EXPECT_EQ(d.populations[1].variables[0].init.value, -65.0);
+}
+
+TEST(Descriptor, ErrorsNameTheJsonPath) {
+  TempDir dir;
+  const json base = tinyDescriptor(dir);
+  json j;
+
+  EXPECT_NE(parseError(json("not an object")).find("expected an object"),
+            std::string::npos);
+  {
+    Descriptor d;
+    std::string err;
+    EXPECT_FALSE(parseDescriptor("{\"dt\": ", d, err));
+    EXPECT_EQ(err.rfind("descriptor: invalid JSON", 0), 0u) << err;
+  }
+  j = base;
+  j.erase("dt");
+  EXPECT_EQ(parseError(j), "descriptor: missing \"dt\"");
+  j = base;
+  j["dt"] = -0.1;
+  EXPECT_EQ(parseError(j), "descriptor: dt: must be positive");
+  j = base;
+  j["version"] = 2;
+  EXPECT_NE(parseError(j).find("unsupported descriptor version 2"),
+            std::string::npos);
+  j = base;
+  j["populations"][1]["variables"][0]["init"] = {{"kind", "gamma"}};
+  EXPECT_EQ(parseError(j),
+            "descriptor: populations[1].variables[0].init.kind: unknown value "
+            "kind \"gamma\" (expected constant, uniform, normal, file or "
+            "from_list)");
+  j = base;
+  j["populations"][1]["variables"][0]["init"] = {
+      {"kind", "uniform"}, {"low", 1}, {"high", 0}};
+  EXPECT_NE(parseError(j).find("populations[1].variables[0].init: uniform: "
+                               "high"),
+            std::string::npos);
+  j = base;
+  j["populations"][1]["spikes"] = 99;
+  EXPECT_EQ(parseError(j),
+            "descriptor: populations[1].spikes: no buffer 99 (there are 14)");
+  j = base;
+  j["populations"][1]["spike_count"] = kNV;
+  EXPECT_EQ(parseError(j), "descriptor: populations[1].spike_count: buffer 7 "
+                           "(n.v) has type f64, expected i32");
+  j = base;
+  j["buffers"][kNV]["count"] = 3;
+  EXPECT_EQ(parseError(j), "descriptor: populations[1].variables[0].buffer: "
+                           "buffer 7 (n.v) has count 3, expected 2");
+  j = base;
+  j["buffers"][3]["id"] = 4;
+  EXPECT_NE(parseError(j).find("buffers[3].id: buffer ids must equal their "
+                               "position"),
+            std::string::npos);
+  j = base;
+  j["buffers"][kCol]["count"] = {{"synapses", "nope"}};
+  EXPECT_EQ(parseError(j),
+            "descriptor: projections[0].col: buffer 10 (p.col) has a count "
+            "derived from \"nope\", expected one derived from \"p\"");
+  j = base;
+  j["buffers"][kCol]["count"] = {{"neurons", "p"}};
+  EXPECT_NE(parseError(j).find("buffers[10].count: unknown count kind "
+                               "\"neurons\""),
+            std::string::npos);
+  j = base;
+  j["populations"][1]["name"] = "src";
+  EXPECT_EQ(parseError(j),
+            "descriptor: populations[1].name: duplicate population \"src\"");
+  j = base;
+  j["projections"][0]["post"] = "src";
+  EXPECT_NE(parseError(j).find("projections[0].post: \"src\" is a source"),
+            std::string::npos);
+  j = base;
+  j["projections"][0].erase("weight_buffer");
+  EXPECT_EQ(parseError(j), "descriptor: projections[0]: a non-constant weight "
+                           "needs \"weight_buffer\"");
+  j = base;
+  j["projections"][0]["connectivity"] = {{"kind", "fixed_probability"},
+                                         {"p", 1.5}};
+  EXPECT_EQ(parseError(j), "descriptor: projections[0].connectivity.p: "
+                           "probability must be in [0, 1]");
+  j = base;
+  j["projections"][0]["connectivity"] = {{"kind", "all_to_all"}};
+  EXPECT_EQ(parseError(j), "descriptor: projections[0].weight: from_list "
+                           "needs \"list\" connectivity");
+  j = base;
+  j["projections"][0]["connectivity"] = {{"kind", "fixed_indegree"},
+                                         {"indegree", 3}};
+  j["projections"][0]["weight"] = 1.0;
+  j["projections"][0]["delay"] = {{"kind", "constant"}, {"value", 1.0}};
+  EXPECT_NE(parseError(j).find("in-degree 3 exceeds the 2 possible"),
+            std::string::npos);
+  j = base;
+  j["projections"][0]["delay"] = {{"kind", "constant"}, {"value", -1.0}};
+  EXPECT_EQ(parseError(j), "descriptor: projections[0].delay: negative delay");
+  j = base;
+  j["rings"][0]["population"] = "src";
+  EXPECT_NE(parseError(j).find("rings[0].projections[0]: projection \"p\" "
+                               "targets \"n\", not \"src\""),
+            std::string::npos);
+  j = base;
+  j["projections"][0]["ring"] = "other";
+  EXPECT_NE(parseError(j).find("names ring \"other\""), std::string::npos);
+  j = base;
+  j["record"]["spikes"] = {"n", "ghost"};
+  EXPECT_EQ(parseError(j),
+            "descriptor: record.spikes[1]: no population \"ghost\"");
+  j = base;
+  j["record"]["state"][0]["neurons"] = {0, 2};
+  EXPECT_EQ(parseError(j), "descriptor: record.state[0].neurons[1]: neuron 2 "
+                           "out of range [0, 2)");
+  j = base;
+  j["record"]["format"] = "hdf5";
+  EXPECT_NE(parseError(j).find("record.format: unknown format \"hdf5\""),
+            std::string::npos);
+  j = base;
+  j["populations"][1]["kind"] = "izhikevich";
+  EXPECT_NE(parseError(j).find("populations[1].kind: unknown population kind"),
+            std::string::npos);
+}
+
+TEST(Descriptor, DefaultsAndRecordAllNeurons) {
+  TempDir dir;
+  json j = tinyDescriptor(dir);
+  j["record"]["state"][0].erase("neurons");
+  j["record"]["state"][0].erase("every");
+  j["record"]["state"][0].erase("buffer"); // found through the variable name
+  j["record"].erase("format");
+  j["seed"] = 18446744073709551615ull;
+  j["projections"][0]["delay"] = {{"kind", "constant"}, {"value", 0.5}};
+  j["projections"][0].erase("delay_buffer");
+  Descriptor d;
+  std::string err;
+  ASSERT_TRUE(parseDescriptor(j.dump(), d, err)) << err;
+  EXPECT_EQ(d.record.format, "npy");
+  EXPECT_EQ(d.record.state[0].neurons, (std::vector<int64_t>{0, 1}));
+  EXPECT_EQ(d.record.state[0].every, 1);
+  j["record"]["state"][0]["neurons"] = json::array(); // empty: all as well
+  ASSERT_TRUE(parseDescriptor(j.dump(), d, err)) << err;
+  EXPECT_EQ(d.record.state[0].neurons, (std::vector<int64_t>{0, 1}));
+  EXPECT_EQ(d.record.state[0].buffer, kNV);
+  EXPECT_EQ(d.seed, 18446744073709551615ull);
+  EXPECT_TRUE(d.projections[0].delay.isConstant());
+  EXPECT_EQ(d.projections[0].delayBuffer, -1);
+}

@@ -1,0 +1,397 @@
+//===- NetworkTest.cpp - Counts, arena contents, initialisation
+//------------===//
+
+#include "snnrt/network.h"
+#include "snnrt/connectivity.h"
+#include "snnrt/philox.h"
+
+#include "TinyNet.h"
+
+#include <cmath>
+#include <optional>
+
+using namespace snnrt;
+using namespace snnrt_test;
+using json = nlohmann::json;
+
+namespace {
+
+/// Builds descriptors buffer by buffer.
+class DescBuilder {
+public:
+  DescBuilder() {
+    d = {{"format", "snn-descriptor"},
+         {"version", 1},
+         {"model", "t"},
+         {"dt", 0.1},
+         {"steps", 10},
+         {"seed", 42},
+         {"precision", "f64"},
+         {"buffers", json::array()},
+         {"populations", json::array()},
+         {"currents", json::array()},
+         {"projections", json::array()},
+         {"rings", json::array()},
+         {"record", json::object()}};
+  }
+  int buffer(const std::string &name, const std::string &type, json count) {
+    int id = int(d["buffers"].size());
+    d["buffers"].push_back(
+        {{"id", id}, {"name", name}, {"type", type}, {"count", count}});
+    return id;
+  }
+  /// A neuron population with variables {name: init}.
+  json &neuron(const std::string &name, int64_t size,
+               std::vector<std::pair<std::string, json>> vars,
+               const std::string &type = "f64") {
+    json p = {{"name", name},
+              {"kind", "neuron"},
+              {"size", size},
+              {"spike_count", buffer(name + ".spike_count", "i32", 1)},
+              {"spikes", buffer(name + ".spikes", "i32", size)},
+              {"variables", json::array()}};
+    for (auto &v : vars)
+      p["variables"].push_back(
+          {{"name", v.first},
+           {"buffer", buffer(name + "." + v.first, type, size)},
+           {"init", v.second}});
+    d["populations"].push_back(p);
+    return d["populations"].back();
+  }
+  json &poisson(const std::string &name, int64_t size, json rate) {
+    json p = {{"name", name},
+              {"kind", "poisson"},
+              {"size", size},
+              {"spike_count", buffer(name + ".spike_count", "i32", 1)},
+              {"spikes", buffer(name + ".spikes", "i32", size)},
+              {"rate", rate}};
+    if (rate.is_object() && rate["kind"] != "constant")
+      p["rate_buffer"] = buffer(name + ".rate", "f64", size);
+    d["populations"].push_back(p);
+    return d["populations"].back();
+  }
+  json &projection(const std::string &name, const std::string &pre,
+                   const std::string &post, int64_t preSize, json conn,
+                   json weight, json delay) {
+    json p = {{"name", name},
+              {"pre", pre},
+              {"post", post},
+              {"target", "g"},
+              {"connectivity", conn},
+              {"weight", weight},
+              {"delay", delay},
+              {"row_ptr", buffer(name + ".row_ptr", "i64", preSize + 1)},
+              {"col", buffer(name + ".col", "i32", {{"synapses", name}})}};
+    if (weight.is_object() && weight["kind"] != "constant")
+      p["weight_buffer"] =
+          buffer(name + ".weight", "f64", {{"synapses", name}});
+    if (delay.is_object() && delay["kind"] != "constant")
+      p["delay_buffer"] = buffer(name + ".delay", "i32", {{"synapses", name}});
+    d["projections"].push_back(p);
+    return d["projections"].back();
+  }
+  int ring(const std::string &name, const std::string &pop,
+           std::vector<std::string> projections) {
+    int b = buffer("ring." + name, "f64", {{"ring", name}});
+    d["rings"].push_back({{"name", name},
+                          {"population", pop},
+                          {"variable", "g"},
+                          {"buffer", b},
+                          {"projections", projections}});
+    for (auto &p : d["projections"])
+      for (auto &n : projections)
+        if (p["name"] == n)
+          p["ring"] = name;
+    return b;
+  }
+
+  json d;
+};
+
+bool build(const json &j, Network &net, std::string &err,
+           std::optional<uint64_t> seed = std::nullopt) {
+  Descriptor d;
+  if (!parseDescriptor(j.dump(), d, err))
+    return false;
+  return buildNetwork(d, seed ? *seed : d.seed, net, err);
+}
+
+json constant(double v) { return {{"kind", "constant"}, {"value", v}}; }
+json uniform(double a, double b) {
+  return {{"kind", "uniform"}, {"low", a}, {"high", b}};
+}
+json normal(double m, double s) {
+  return {{"kind", "normal"}, {"mean", m}, {"std", s}};
+}
+
+} // namespace
+
+TEST(Network, TinyNetworkCountsAndContents) {
+  TempDir dir;
+  Network net;
+  std::string err;
+  ASSERT_TRUE(build(tinyDescriptor(dir), net, err)) << err;
+  const Arena &a = net.arena;
+  // Derived counts.
+  EXPECT_EQ(net.spikeArrayCounts, (std::vector<int64_t>{4, 0}));
+  EXPECT_EQ(net.synapses, std::vector<int64_t>{2});
+  EXPECT_EQ(net.maxDelaySteps, std::vector<int64_t>{5});
+  EXPECT_EQ(net.ringSlots, std::vector<int64_t>{6});
+  EXPECT_EQ(net.counts[kSrcTimes], 4);
+  EXPECT_EQ(net.counts[kCol], 2);
+  EXPECT_EQ(net.counts[kRing], 12);
+  // The table holds the resolved counts.
+  const int64_t *table = reinterpret_cast<const int64_t *>(a.data());
+  for (size_t k = 0; k < a.numBuffers(); ++k) {
+    EXPECT_EQ(table[2 * k + 1], net.counts[k]) << "buffer " << k;
+    EXPECT_EQ(table[2 * k] % 64, 0) << "buffer " << k;
+  }
+  // Spike array: sorted by (step, neuron), duplicates removed.
+  const int32_t *times = a.buffer<int32_t>(kSrcTimes);
+  const int32_t *ids = a.buffer<int32_t>(kSrcIds);
+  EXPECT_EQ(std::vector<int32_t>(times, times + 4),
+            (std::vector<int32_t>{10, 20, 22, 50}));
+  EXPECT_EQ(std::vector<int32_t>(ids, ids + 4),
+            (std::vector<int32_t>{0, 1, 1, 0}));
+  EXPECT_EQ(*a.buffer<int64_t>(kSrcCursor), 0);
+  // CSR by pre; weights and delays follow the synapses, not the file rows.
+  const int64_t *rowPtr = a.buffer<int64_t>(kRowPtr);
+  EXPECT_EQ(std::vector<int64_t>(rowPtr, rowPtr + 3),
+            (std::vector<int64_t>{0, 1, 2}));
+  EXPECT_EQ(a.buffer<int32_t>(kCol)[0], 0);
+  EXPECT_EQ(a.buffer<int32_t>(kCol)[1], 1);
+  EXPECT_EQ(a.buffer<double>(kWeight)[0], 1.0);
+  EXPECT_EQ(a.buffer<double>(kWeight)[1], 0.6);
+  EXPECT_EQ(a.buffer<int32_t>(kDelay)[0], 5);
+  EXPECT_EQ(a.buffer<int32_t>(kDelay)[1], 3);
+  // Ring zero-filled.
+  for (int i = 0; i < 12; ++i)
+    EXPECT_EQ(a.buffer<double>(kRing)[i], 0.0);
+}
+
+TEST(Network, InitialValuesFollowTheRngKeying) {
+  DescBuilder b;
+  b.neuron("pad", 3, {{"x", constant(1)}});
+  b.neuron(
+      "a", 500,
+      {{"v", uniform(-60, -50)}, {"w", normal(2, 0.5)}, {"c", constant(-65)}});
+  b.neuron("f", 500, {{"v", uniform(0, 1)}}, "f32");
+  Network net;
+  std::string err;
+  ASSERT_TRUE(build(b.d, net, err, 99)) << err;
+  const Descriptor &d = net.desc;
+  const double *v =
+      net.arena.buffer<double>(d.populations[1].variables[0].buffer);
+  const double *w =
+      net.arena.buffer<double>(d.populations[1].variables[1].buffer);
+  const double *c =
+      net.arena.buffer<double>(d.populations[1].variables[2].buffer);
+  double sumW = 0;
+  for (uint32_t i = 0; i < 500; ++i) {
+    // population 1, variable j, neuron i: (seed, 2, entity 1, i, j, 0)
+    double u = uniform01(99, RngPurpose::InitialValue, 1, i, 0, 0);
+    ASSERT_EQ(v[i], -60 + 10 * u);
+    double z = standardNormal(99, RngPurpose::InitialValue, 1, i, 1, 0);
+    ASSERT_EQ(w[i], 2 + 0.5 * z);
+    ASSERT_EQ(c[i], -65);
+    sumW += w[i];
+  }
+  EXPECT_NEAR(sumW / 500, 2.0, 5 * 0.5 / std::sqrt(500.0));
+  // f32 buffers get the f64 value rounded to float.
+  const float *fv =
+      net.arena.buffer<float>(d.populations[2].variables[0].buffer);
+  for (uint32_t i = 0; i < 500; ++i)
+    ASSERT_EQ(fv[i],
+              float(uniform01(99, RngPurpose::InitialValue, 2, i, 0, 0)));
+  // A different seed gives different values.
+  Network other;
+  ASSERT_TRUE(build(b.d, other, err, 100)) << err;
+  EXPECT_NE(other.arena.buffer<double>(d.populations[1].variables[0].buffer)[0],
+            v[0]);
+}
+
+TEST(Network, FileInitialValues) {
+  TempDir dir;
+  std::string err;
+  ASSERT_TRUE(writeNpy(dir / "v.npy", std::vector<double>{1, 2, 3}, {3}, err));
+  writeText(dir / "cols.csv", "a,b\n1,10\n2,20\n3,30\n");
+  DescBuilder b;
+  b.neuron(
+      "n", 3,
+      {{"v", {{"kind", "file"}, {"file", dir / "v.npy"}, {"column", ""}}},
+       {"b", {{"kind", "file"}, {"file", dir / "cols.csv"}, {"column", "b"}}}});
+  Network net;
+  ASSERT_TRUE(build(b.d, net, err)) << err;
+  const double *v =
+      net.arena.buffer<double>(net.desc.populations[0].variables[0].buffer);
+  const double *bb =
+      net.arena.buffer<double>(net.desc.populations[0].variables[1].buffer);
+  EXPECT_EQ(std::vector<double>(v, v + 3), (std::vector<double>{1, 2, 3}));
+  EXPECT_EQ(std::vector<double>(bb, bb + 3), (std::vector<double>{10, 20, 30}));
+
+  b.d["populations"][0]["variables"][1]["init"]["column"] = "c";
+  EXPECT_FALSE(build(b.d, net, err));
+  EXPECT_EQ(err, "populations[0].variables[1].init: " + dir / "cols.csv" +
+                     ": no column \"c\" (columns: \"a\", \"b\")");
+  b.d["populations"][0]["size"] = 4;
+  b.d["buffers"][1]["count"] = 4;
+  b.d["buffers"][2]["count"] = 4;
+  b.d["buffers"][3]["count"] = 4;
+  b.d["populations"][0]["variables"][1]["init"]["column"] = "b";
+  EXPECT_FALSE(build(b.d, net, err));
+  EXPECT_EQ(err, "populations[0].variables[0].init: " + dir / "v.npy" +
+                     " has 3 rows, expected 4 (one per neuron)");
+}
+
+TEST(Network, PoissonRatesAndCurrentAmplitudes) {
+  DescBuilder b;
+  b.poisson("const", 10, constant(5.0));
+  b.poisson("rates", 200, uniform(10, 20));
+  b.neuron("n", 200, {{"v", constant(0)}});
+  int amp = b.buffer("drive.amplitude", "f64", 200);
+  b.d["currents"].push_back({{"name", "bias"},
+                             {"kind", "constant"},
+                             {"population", "n"},
+                             {"variable", "v"},
+                             {"amplitude", constant(1)}});
+  b.d["currents"].push_back({{"name", "drive"},
+                             {"kind", "noise"},
+                             {"population", "n"},
+                             {"variable", "v"},
+                             {"amplitude", normal(100, 10)},
+                             {"amplitude_buffer", amp},
+                             {"std", 3.0}});
+  Network net;
+  std::string err;
+  ASSERT_TRUE(build(b.d, net, err, 7)) << err;
+  const double *rate =
+      net.arena.buffer<double>(net.desc.populations[1].rateBuffer);
+  const double *a = net.arena.buffer<double>(amp);
+  for (uint32_t i = 0; i < 200; ++i) {
+    ASSERT_EQ(rate[i],
+              10 + 10 * uniform01(7, RngPurpose::SourceValue, 1, i, 0, 0));
+    ASSERT_EQ(a[i], 100 + 10 * standardNormal(7, RngPurpose::CurrentAmplitude,
+                                              1, i, 0, 0));
+  }
+}
+
+TEST(Network, RandomConnectivityWeightsAndDelays) {
+  DescBuilder b;
+  b.neuron("e", 400, {{"v", constant(0)}});
+  b.neuron("i", 100, {{"v", constant(0)}});
+  b.projection(
+      "ee", "e", "e", 400,
+      {{"kind", "fixed_probability"}, {"p", 0.1}, {"allow_self", false}},
+      uniform(0.5, 1.5), normal(2.0, 0.3));
+  b.projection("ie", "i", "e", 100,
+               {{"kind", "fixed_indegree"}, {"indegree", 20}}, constant(-2),
+               constant(0.25));
+  b.ring("e.g", "e", {"ee", "ie"});
+  Network net;
+  std::string err;
+  ASSERT_TRUE(build(b.d, net, err, 3)) << err;
+  const Descriptor &d = net.desc;
+  // Same CSR as the builder keyed with the projection's index.
+  Csr ee = buildFixedProbability(400, 400, 0.1, true, 3, 0);
+  ASSERT_EQ(net.synapses[0], ee.synapses());
+  const int32_t *col = net.arena.buffer<int32_t>(d.projections[0].col);
+  EXPECT_EQ(std::vector<int32_t>(col, col + ee.synapses()), ee.col);
+  const int64_t *rowPtr = net.arena.buffer<int64_t>(d.projections[0].rowPtr);
+  EXPECT_EQ(std::vector<int64_t>(rowPtr, rowPtr + 401), ee.rowPtr);
+  Csr ie;
+  ASSERT_TRUE(buildFixedIndegree(100, 400, 20, false, 3, 1, ie, err));
+  EXPECT_EQ(net.synapses[1], 400 * 20);
+  const int32_t *col2 = net.arena.buffer<int32_t>(d.projections[1].col);
+  EXPECT_EQ(std::vector<int32_t>(col2, col2 + ie.synapses()), ie.col);
+  // Weights: purpose 5, synapse index in CSR order.
+  const double *w = net.arena.buffer<double>(d.projections[0].weightBuffer);
+  const int32_t *delay =
+      net.arena.buffer<int32_t>(d.projections[0].delayBuffer);
+  int64_t maxDelay = 0;
+  for (int64_t s = 0; s < ee.synapses(); ++s) {
+    ASSERT_EQ(w[s],
+              0.5 + uniform01(3, RngPurpose::Weight, 0, uint32_t(s), 0, 0));
+    double ms =
+        2.0 + 0.3 * standardNormal(3, RngPurpose::Delay, 0, uint32_t(s), 0, 0);
+    ASSERT_EQ(delay[s], int32_t(std::round(ms / 0.1)));
+    maxDelay = std::max<int64_t>(maxDelay, delay[s]);
+  }
+  EXPECT_EQ(net.maxDelaySteps[0], maxDelay);
+  EXPECT_EQ(net.maxDelaySteps[1], 3); // 0.25 ms -> 2.5 steps -> 3
+  // Ring: 1 + the largest delay over both projections, times the size.
+  EXPECT_EQ(net.ringSlots[0], 1 + std::max<int64_t>(maxDelay, 3));
+  EXPECT_EQ(net.counts[d.rings[0].buffer], net.ringSlots[0] * 400);
+  EXPECT_EQ(net.totalSynapses(), ee.synapses() + 8000);
+}
+
+TEST(Network, RingWithoutDelaysHasOneSlot) {
+  DescBuilder b;
+  b.neuron("a", 5, {{"v", constant(0)}});
+  b.projection("aa", "a", "a", 5, {{"kind", "one_to_one"}}, constant(1),
+               constant(0.0));
+  b.ring("a.g", "a", {"aa"});
+  Network net;
+  std::string err;
+  ASSERT_TRUE(build(b.d, net, err)) << err;
+  EXPECT_EQ(net.ringSlots[0], 1);
+  EXPECT_EQ(net.counts[net.desc.rings[0].buffer], 5);
+}
+
+TEST(Network, BuildErrors) {
+  TempDir dir;
+  std::string err;
+  Network net;
+  {
+    json j = tinyDescriptor(dir);
+    writeText(dir / "list.csv",
+              "pre,post,weight,delay\n0,0,1,0.5\n1,1,1,-0.3\n");
+    EXPECT_FALSE(build(j, net, err));
+    EXPECT_EQ(err, "projections[0].delay: " + dir / "list.csv" +
+                       ":3: negative delay -0.3 ms");
+    writeText(dir / "list.csv",
+              "pre,post,weight,delay\n0,0,1,0.5\n2,1,1,0.3\n");
+    EXPECT_FALSE(build(j, net, err));
+    EXPECT_EQ(err, "projections[0] (\"p\"): " + dir / "list.csv" +
+                       ":3: pre index 2 is out of range [0, 2)");
+    writeText(dir / "list.csv", "pre,post,weight\n0,0,1\n");
+    EXPECT_FALSE(build(j, net, err));
+    EXPECT_EQ(err, "projections[0].delay: " + dir / "list.csv" +
+                       " has no column \"delay\"");
+  }
+  {
+    json j = tinyDescriptor(dir);
+    writeText(dir / "spikes.csv", "neuron,time\n0,1.0\n2,1.0\n");
+    EXPECT_FALSE(build(j, net, err));
+    EXPECT_EQ(err, "populations[0] (\"src\"): " + dir / "spikes.csv" +
+                       ":3: neuron 2 is out of range [0, 2)");
+    writeText(dir / "spikes.csv", "neuron,time\n0,-1.0\n");
+    EXPECT_FALSE(build(j, net, err));
+    EXPECT_NE(err.find("invalid spike time -1 ms"), std::string::npos) << err;
+  }
+  {
+    json j = tinyDescriptor(dir);
+    j["populations"][0]["file"] = "missing.csv";
+    EXPECT_FALSE(build(j, net, err));
+    EXPECT_NE(err.find(dir / "missing.csv" + ": cannot open file"),
+              std::string::npos)
+        << err;
+  }
+  {
+    json j = tinyDescriptor(dir);
+    j["buffers"][kCol]["count"] = 3; // fixed counts must match the real one
+    EXPECT_FALSE(build(j, net, err));
+    EXPECT_EQ(err, "buffers[10] (p.col): count 3 does not match the synapses "
+                   "of \"p\" (2)");
+  }
+  {
+    DescBuilder b;
+    b.neuron("a", 5, {{"v", constant(0)}});
+    b.projection("aa", "a", "a", 5, {{"kind", "all_to_all"}}, constant(1),
+                 normal(0.1, 1.0));
+    b.ring("a.g", "a", {"aa"});
+    EXPECT_FALSE(build(b.d, net, err));
+    EXPECT_NE(err.find("projections[0].delay: synapse "), std::string::npos)
+        << err;
+    EXPECT_NE(err.find("negative delay"), std::string::npos) << err;
+  }
+}
