@@ -72,11 +72,12 @@ private:
   // Values
   //===--------------------------------------------------------------------===//
 
-  void valueSpec(const ValueSpec &v, const std::string &what, bool allowNegative,
-                 bool allowFromList, bool allowFile, const char *unit);
-  void dimAgrees(const std::optional<Dim> &written, const std::optional<Dim> &declared,
-                 const Loc &loc, const std::string &what,
-                 const std::string &declaredWhat);
+  void valueSpec(const ValueSpec &v, const std::string &what,
+                 bool allowNegative, bool allowFromList, bool allowFile,
+                 const char *unit);
+  void dimAgrees(const std::optional<Dim> &written,
+                 const std::optional<Dim> &declared, const Loc &loc,
+                 const std::string &what, const std::string &declaredWhat);
   void size(int64_t n, const Loc &loc, const std::string &what);
 };
 
@@ -161,10 +162,10 @@ Checker::Type Checker::expr(const Expr &e, const Scope &scope,
         error(e.loc, "'" + e.name + "' is not a function " + context);
       else {
         static const std::vector<std::string> functions = {
-            "exp",  "expm1", "log",  "log1p", "log2",  "log10", "sqrt",
-            "cbrt", "abs",   "floor", "ceil", "round", "sin",   "cos",
-            "tan",  "tanh",  "sinh", "cosh",  "asin",  "acos",  "atan",
-            "erf",  "pow",   "atan2", "min",  "max",   "clip",  "ifelse"};
+            "exp",  "expm1", "log",   "log1p", "log2",  "log10", "sqrt",
+            "cbrt", "abs",   "floor", "ceil",  "round", "sin",   "cos",
+            "tan",  "tanh",  "sinh",  "cosh",  "asin",  "acos",  "atan",
+            "erf",  "pow",   "atan2", "min",   "max",   "clip",  "ifelse"};
         error(e.loc, "unknown function '" + e.name + "' " + context +
                          didYouMean(e.name, functions));
       }
@@ -185,22 +186,23 @@ Checker::Type Checker::expr(const Expr &e, const Scope &scope,
     if (e.name == "ifelse") {
       if (args[0] != Type::Condition) {
         error(e.operands[0]->loc, "first argument of 'ifelse' must be a "
-                                  "condition " + context);
+                                  "condition " +
+                                      context);
         return Type::Error;
       }
       if (args[1] != args[2]) {
         error(e.loc, "the branches of 'ifelse' must both be numbers or both "
-                     "conditions " + context);
+                     "conditions " +
+                         context);
         return Type::Error;
       }
       return args[1];
     }
     for (size_t i = 0; i < args.size(); ++i)
       if (args[i] != Type::Number) {
-        error(e.operands[i]->loc, "argument " + std::to_string(i + 1) +
-                                      " of '" + e.name +
-                                      "' is a condition, not a number " +
-                                      context);
+        error(e.operands[i]->loc,
+              "argument " + std::to_string(i + 1) + " of '" + e.name +
+                  "' is a condition, not a number " + context);
         return Type::Error;
       }
     return Type::Number;
@@ -225,9 +227,10 @@ void Checker::requireType(const ExprPtr &e, Type want, const Scope &scope,
   }
   Type t = expr(*e, scope, context);
   if (t != Type::Error && t != want)
-    error(startLoc(*e), what + " must be " + typeName(want) +
-                      (want == Type::Condition ? " such as 'v > v_th'" : "") +
-                      ", got " + typeName(t));
+    error(startLoc(*e),
+          what + " must be " + typeName(want) +
+              (want == Type::Condition ? " such as 'v > v_th'" : "") +
+              ", got " + typeName(t));
 }
 
 //===----------------------------------------------------------------------===//
@@ -307,13 +310,13 @@ void Checker::neuronModel(const NeuronModel &m) {
     if (!isVariable(eq.var)) {
       if (kind)
         error(eq.loc, "'" + eq.var + "' is " +
-                          (std::string(kind) == "input" ? "an " : "a ") +
-                          kind + in +
+                          (std::string(kind) == "input" ? "an " : "a ") + kind +
+                          in +
                           "; only variables have equations (declare it in "
                           "\"variables\")");
       else
-        error(eq.loc, "equation for undeclared variable '" + eq.var + "'" +
-                          in + didYouMean(eq.var, variableNames));
+        error(eq.loc, "equation for undeclared variable '" + eq.var + "'" + in +
+                          didYouMean(eq.var, variableNames));
     } else if (std::find(integrated.begin(), integrated.end(), eq.var) !=
                integrated.end()) {
       error(eq.loc, "second equation for '" + eq.var + "'" + in +
@@ -344,8 +347,8 @@ void Checker::neuronModel(const NeuronModel &m) {
                 a.loc, "the value assigned to '" + a.var + "'");
   }
   if (!m.threshold && !m.reset.empty() && !m.reset.front().loc.file.empty())
-    error(m.reset.front().loc, "model '" + m.name +
-                                   "' has a reset but no threshold");
+    error(m.reset.front().loc,
+          "model '" + m.name + "' has a reset but no threshold");
   if (!(m.refractory >= 0) || !std::isfinite(m.refractory))
     error(m.refractoryLoc.line ? m.refractoryLoc : m.loc,
           "refractory period must be >= 0, got " +
@@ -361,87 +364,8 @@ void Checker::neuronModel(const NeuronModel &m) {
       error(loc, "refractory_clamp names '" + n + "', which is not a variable" +
                      in + didYouMean(n, variableNames));
   }
-
-  // Integration method. State = variables with an equation; parameters,
-  // inputs (constant over a step) and variables without an equation are
-  // constants while integrating.
-  if (m.method == Method::Exact) {
-    for (const Equation &eq : m.equations)
-      if (eq.rhs && linearityIn(*eq.rhs, integrated) == Linearity::Nonlinear)
-        error(eq.loc, "method 'exact' needs equations that are linear in the "
-                      "variables with constant coefficients, and 'd" +
-                          eq.var + "/dt' is not" + in +
-                          "; use 'euler', 'rk2', 'rk4' or 'exponential_euler'");
-  } else if (m.method == Method::ExponentialEuler) {
-    for (const Equation &eq : m.equations)
-      if (eq.rhs && linearityIn(*eq.rhs, {eq.var}) == Linearity::Nonlinear)
-        error(eq.loc, "method 'exponential_euler' needs each equation to be "
-                      "linear in its own variable, and 'd" +
-                          eq.var + "/dt' is not linear in '" + eq.var + "'" +
-                          in + "; use 'euler', 'rk2' or 'rk4'");
-  }
 }
 
-} // namespace
-
-Linearity linearityIn(const Expr &e, const std::vector<std::string> &state) {
-  auto lin = [&](const ExprPtr &x) {
-    return x ? linearityIn(*x, state) : Linearity::Constant;
-  };
-  auto maxOf = [](Linearity a, Linearity b) { return a > b ? a : b; };
-  switch (e.kind) {
-  case ExprKind::Number:
-    return Linearity::Constant;
-  case ExprKind::Variable:
-    return std::find(state.begin(), state.end(), e.name) != state.end()
-               ? Linearity::Linear
-               : Linearity::Constant;
-  case ExprKind::Unary:
-    return e.operands.empty() ? Linearity::Constant : lin(e.operands[0]);
-  case ExprKind::Binary: {
-    if (e.operands.size() != 2)
-      return Linearity::Nonlinear;
-    Linearity l = lin(e.operands[0]), r = lin(e.operands[1]);
-    switch (e.op) {
-    case Op::Add:
-    case Op::Sub:
-      return maxOf(l, r);
-    case Op::Mul:
-      if (l == Linearity::Constant)
-        return r;
-      if (r == Linearity::Constant)
-        return l;
-      return Linearity::Nonlinear;
-    case Op::Div:
-      return r == Linearity::Constant ? l : Linearity::Nonlinear;
-    case Op::Pow: {
-      if (l == Linearity::Constant && r == Linearity::Constant)
-        return Linearity::Constant;
-      const Expr &ex = *e.operands[1];
-      if (r == Linearity::Constant && ex.kind == ExprKind::Number &&
-          ex.value == 1)
-        return l;
-      if (r == Linearity::Constant && ex.kind == ExprKind::Number &&
-          ex.value == 0)
-        return Linearity::Constant;
-      return Linearity::Nonlinear;
-    }
-    default: // comparisons and logic are not smooth
-      return maxOf(l, r) == Linearity::Constant ? Linearity::Constant
-                                                : Linearity::Nonlinear;
-    }
-  }
-  case ExprKind::Call: {
-    for (const ExprPtr &a : e.operands)
-      if (lin(a) != Linearity::Constant)
-        return Linearity::Nonlinear;
-    return Linearity::Constant;
-  }
-  }
-  return Linearity::Nonlinear;
-}
-
-namespace {
 
 //===----------------------------------------------------------------------===//
 // Values
@@ -478,8 +402,8 @@ void Checker::valueSpec(const ValueSpec &v, const std::string &what,
     break;
   case ValueSpec::Kind::Normal:
     if (!std::isfinite(v.a) || !std::isfinite(v.b))
-      error(v.loc, "the mean and standard deviation of " + what +
-                       " must be finite");
+      error(v.loc,
+            "the mean and standard deviation of " + what + " must be finite");
     else if (v.b < 0)
       error(v.loc, "standard deviation of " + what + " must be >= 0, got " +
                        quantity(v.b, unit));
@@ -669,8 +593,7 @@ void Checker::model(const Model &m) {
     if (s.kind == Source::Kind::Poisson)
       valueSpec(s.rate, "the rate of " + what, false, false, true, "Hz");
     else if (s.file.empty())
-      error(s.fileLoc.line ? s.fileLoc : s.loc,
-            what + " needs a spike file");
+      error(s.fileLoc.line ? s.fileLoc : s.loc, what + " needs a spike file");
   }
 
   auto groupSuggestion = [&](const std::string &n) {
@@ -712,9 +635,9 @@ void Checker::model(const Model &m) {
             "standard deviation of " + what + " must be >= 0, got " +
                 quantity(c.stddev, "pA"));
     if (!(c.start >= 0) || !std::isfinite(c.start))
-      error(c.startLoc.line ? c.startLoc : c.loc,
-            "start of " + what + " must be >= 0, got " +
-                quantity(c.start, "ms"));
+      error(c.startLoc.line ? c.startLoc : c.loc, "start of " + what +
+                                                      " must be >= 0, got " +
+                                                      quantity(c.start, "ms"));
     else if (c.stop >= 0 && c.stop < c.start)
       error(c.stopLoc.line ? c.stopLoc : c.loc,
             "stop of " + what + " (" + quantity(c.stop, "ms") +
@@ -783,8 +706,8 @@ void Checker::model(const Model &m) {
     case Connectivity::Kind::FixedIndegree: {
       const Loc &kLoc = c.indegreeLoc.line ? c.indegreeLoc : c.loc;
       if (c.indegree < 0)
-        error(kLoc, "indegree k must be >= 0, got " +
-                        std::to_string(c.indegree));
+        error(kLoc,
+              "indegree k must be >= 0, got " + std::to_string(c.indegree));
       else if (preSize >= 0) {
         bool self = pr.pre == pr.post && !c.allowSelf;
         int64_t available = self ? preSize - 1 : preSize;
@@ -818,7 +741,8 @@ void Checker::model(const Model &m) {
   std::vector<std::string> recorded;
   for (size_t i = 0; i < r.spikes.size(); ++i) {
     const std::string &n = r.spikes[i];
-    const Loc &loc = i < r.spikeLocs.size() ? r.spikeLocs[i] : Loc{m.file, 0, 0, "/record"};
+    const Loc &loc =
+        i < r.spikeLocs.size() ? r.spikeLocs[i] : Loc{m.file, 0, 0, "/record"};
     if (!m.findPopulation(n) && !m.findSource(n))
       error(loc, "cannot record spikes of unknown population '" + n + "'" +
                      groupSuggestion(n));
@@ -831,8 +755,8 @@ void Checker::model(const Model &m) {
     const Population *p = m.findPopulation(s.population);
     if (!p) {
       if (m.findSource(s.population))
-        error(popLoc, "'" + s.population +
-                          "' is a source; it has no state to record");
+        error(popLoc,
+              "'" + s.population + "' is a source; it has no state to record");
       else
         error(popLoc, "cannot record unknown population '" + s.population +
                           "'" + didYouMean(s.population, populationNames));
@@ -857,13 +781,13 @@ void Checker::model(const Model &m) {
   }
   if (r.format != "npy" && r.format != "csv")
     error(Loc{m.loc.file.empty() ? m.file : m.loc.file, 0, 0, "/record"},
-          "record format must be \"npy\" or \"csv\", got \"" +
-                           r.format + "\"");
+          "record format must be \"npy\" or \"csv\", got \"" + r.format + "\"");
 }
 
 } // namespace
 
-bool checkNeuronModel(const NeuronModel &model, std::vector<Diagnostic> &diags) {
+bool checkNeuronModel(const NeuronModel &model,
+                      std::vector<Diagnostic> &diags) {
   Checker c(diags);
   c.neuronModel(model);
   return c.errors == 0;

@@ -4,7 +4,9 @@
 
 #include "snn/AST/Units.h"
 
+#include <algorithm>
 #include <cctype>
+#include <unordered_map>
 
 namespace snn::ast {
 
@@ -88,9 +90,8 @@ private:
   size_t pos = 0;
 
   void skipSpaces() {
-    while (pos < text.size() &&
-           (text[pos] == ' ' || text[pos] == '\t' || text[pos] == '\n' ||
-            text[pos] == '\r'))
+    while (pos < text.size() && (text[pos] == ' ' || text[pos] == '\t' ||
+                                 text[pos] == '\n' || text[pos] == '\r'))
       ++pos;
   }
 
@@ -127,8 +128,7 @@ private:
           throw SyntaxError{u, "'" + word +
                                    "' after a number is not a unit (to "
                                    "multiply, write '" +
-                                   std::string(literal) + " * " + word +
-                                   "')"};
+                                   std::string(literal) + " * " + word + "')"};
         end = u + len;
       }
     }
@@ -243,8 +243,7 @@ public:
                         "and their units with their values"};
     if (t.kind == Tok::Assign)
       throw SyntaxError{t.offset, "unexpected '=' (comparison is '==')"};
-    throw SyntaxError{t.offset,
-                      "unexpected " + describe(t) + " after " + what};
+    throw SyntaxError{t.offset, "unexpected " + describe(t) + " after " + what};
   }
 
 private:
@@ -269,10 +268,29 @@ private:
     return e;
   }
 
+  /// Height of every inner node built so far. Long operator chains
+  /// ("a + a + ... + a") build deep trees without deep recursion here, but
+  /// everything that walks the tree later (checker, printer, MLIRGen, even
+  /// the destructor) recurses: trees are kept at most kMaxHeight deep.
+  static constexpr unsigned kMaxHeight = 256;
+  std::unordered_map<const Expr *, unsigned> heights;
+
+  void seal(const std::shared_ptr<Expr> &e, size_t offset) {
+    unsigned h = 0;
+    for (const ExprPtr &x : e->operands) {
+      auto it = heights.find(x.get());
+      h = std::max(h, it == heights.end() ? 1u : it->second);
+    }
+    if (h + 1 > kMaxHeight)
+      throw SyntaxError{offset, "expression is nested too deeply"};
+    heights[e.get()] = h + 1;
+  }
+
   ExprPtr binary(Op op, ExprPtr l, ExprPtr r, size_t offset) {
     auto e = node(ExprKind::Binary, offset);
     e->op = op;
     e->operands = {std::move(l), std::move(r)};
+    seal(e, offset);
     return e;
   }
 
@@ -280,6 +298,7 @@ private:
     auto e = node(ExprKind::Unary, offset);
     e->op = op;
     e->operands = {std::move(x)};
+    seal(e, offset);
     return e;
   }
 
@@ -420,10 +439,11 @@ private:
         }
       }
       if (peek().kind != Tok::RParen)
-        throw SyntaxError{peek().offset, "expected ',' or ')' in the call of '" +
-                                             t.text + "', found " +
-                                             describe(peek())};
+        throw SyntaxError{peek().offset,
+                          "expected ',' or ')' in the call of '" + t.text +
+                              "', found " + describe(peek())};
       take();
+      seal(e, t.offset);
       return e;
     }
     case Tok::LParen: {
@@ -444,8 +464,7 @@ private:
     case Tok::RParen:
       throw SyntaxError{t.offset, "expected an operand, found ')'"};
     default:
-      throw SyntaxError{t.offset,
-                        "expected an operand, found " + describe(t)};
+      throw SyntaxError{t.offset, "expected an operand, found " + describe(t)};
     }
   }
 };
@@ -466,8 +485,8 @@ ExprPtr parseExpression(std::string_view text, const LocMapper &locOf,
   }
 }
 
-bool parseEquation(std::string_view text, const LocMapper &locOf,
-                   Equation &out, ExprParseError &err) {
+bool parseEquation(std::string_view text, const LocMapper &locOf, Equation &out,
+                   ExprParseError &err) {
   try {
     Parser p(text, locOf);
     const Token first = p.peek();

@@ -125,13 +125,13 @@ void print(const Expr &e, std::string &out) {
     int pl = l ? precedence(*l) : PAtom, pr = r ? precedence(*r) : PAtom;
     bool lp, rp;
     if (e.op == Op::Pow) {
-      lp = pl <= PPower;     // (-x)^2, (a^b)^c
-      rp = pr < PUnary;      // a^-b is fine, a^(b*c) needs parens
+      lp = pl <= PPower; // (-x)^2, (a^b)^c
+      rp = pr < PUnary;  // a^-b is fine, a^(b*c) needs parens
     } else if (p == PCmp) {
-      lp = pl <= PCmp;       // comparisons do not chain
+      lp = pl <= PCmp; // comparisons do not chain
       rp = pr <= PCmp;
     } else {
-      lp = pl < p;           // left-associative
+      lp = pl < p; // left-associative
       rp = pr <= p;
     }
     printOperand(l, lp, out);

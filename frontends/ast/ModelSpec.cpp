@@ -8,9 +8,9 @@ namespace snn::ast {
 
 int functionArity(const std::string &name) {
   static const char *const unary[] = {
-      "exp",  "expm1", "log",  "log1p", "log2", "log10", "sqrt",
-      "cbrt", "abs",   "floor", "ceil", "round", "sin",  "cos",
-      "tan",  "tanh",  "sinh", "cosh",  "asin", "acos",  "atan", "erf"};
+      "exp",  "expm1", "log",  "log1p", "log2", "log10", "sqrt", "cbrt",
+      "abs",  "floor", "ceil", "round", "sin",  "cos",   "tan",  "tanh",
+      "sinh", "cosh",  "asin", "acos",  "atan", "erf"};
   static const char *const binary[] = {"pow", "atan2", "min", "max"};
   static const char *const ternary[] = {"clip", "ifelse"};
   for (const char *f : unary)

@@ -102,8 +102,14 @@ struct Prefix {
 };
 
 const Prefix kPrefixes[] = {
-    {"p", -12}, {"n", -9}, {"u", -6}, {"\xC2\xB5", -6} /* µ U+00B5 */,
-    {"\xCE\xBC", -6} /* μ U+03BC */, {"m", -3}, {"k", 3}, {"M", 6},
+    {"p", -12},
+    {"n", -9},
+    {"u", -6},
+    {"\xC2\xB5", -6} /* µ U+00B5 */,
+    {"\xCE\xBC", -6} /* μ U+03BC */,
+    {"m", -3},
+    {"k", 3},
+    {"M", 6},
     {"G", 9},
 };
 
@@ -149,8 +155,7 @@ size_t readAtom(std::string_view text, size_t pos, Unit &out) {
     if (q < text.size() && (text[q] == '-' || text[q] == '+'))
       neg = text[q++] == '-';
     size_t d = q;
-    while (q < text.size() && std::isdigit((unsigned char)text[q]) &&
-           q - d < 3)
+    while (q < text.size() && std::isdigit((unsigned char)text[q]) && q - d < 3)
       ++q;
     if (q > d) {
       int p = std::atoi(std::string(text.substr(d, q - d)).c_str());
@@ -217,8 +222,7 @@ bool parseUnit(std::string_view text, Unit &out, std::string &error) {
              text[w] != '/')
         ++w;
       std::string word(text.substr(pos, w - pos));
-      error = word.empty() ? "expected a unit"
-                           : "unknown unit '" + word + "'";
+      error = word.empty() ? "expected a unit" : "unknown unit '" + word + "'";
       return false;
     }
     combine(out, atom, divide);
@@ -312,7 +316,8 @@ bool parseQuantity(std::string_view text, Quantity &out, std::string &error,
   out.hasUnit = false;
   if (pos < end) {
     size_t unitStart = pos;
-    while (unitStart < end && (text[unitStart] == ' ' || text[unitStart] == '\t'))
+    while (unitStart < end &&
+           (text[unitStart] == ' ' || text[unitStart] == '\t'))
       ++unitStart;
     std::string unitError;
     if (!parseUnit(text.substr(unitStart, end - unitStart), unit, unitError)) {

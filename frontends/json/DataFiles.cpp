@@ -43,8 +43,8 @@ public:
       for (auto &[var, spec] : p.initial)
         if (spec.kind == ValueSpec::Kind::File)
           perNeuron(spec, p.size,
-                    "initial values of '" + var + "' in population '" +
-                        p.name + "'",
+                    "initial values of '" + var + "' in population '" + p.name +
+                        "'",
                     false);
     for (const Source &s : m.sources) {
       if (s.kind == Source::Kind::Poisson &&
@@ -105,19 +105,19 @@ private:
       c = 0;
     if (c < 0 && !spec.column.empty() &&
         spec.column.find_first_not_of("0123456789") == std::string::npos &&
-        spec.column.size() < 9 && std::stoi(spec.column) < int(t->columns.size()))
+        spec.column.size() < 9 &&
+        std::stoi(spec.column) < int(t->columns.size()))
       c = std::stoi(spec.column);
     if (c < 0) {
       if (spec.column.empty())
-        error(spec.loc, spec.file + " has " +
-                            std::to_string(t->columns.size()) +
-                            " columns; choose one for the " + what +
-                            " with \"column\" (columns: " + columnList(*t) +
-                            ")");
+        error(spec.loc,
+              spec.file + " has " + std::to_string(t->columns.size()) +
+                  " columns; choose one for the " + what +
+                  " with \"column\" (columns: " + columnList(*t) + ")");
       else
         error(spec.loc, spec.file + " has no column \"" + spec.column +
-                            "\" for the " + what + " (columns: " +
-                            columnList(*t) + ")");
+                            "\" for the " + what +
+                            " (columns: " + columnList(*t) + ")");
       return;
     }
     if (int64_t(t->rows()) != size) {
@@ -153,11 +153,11 @@ private:
       double id = col[r];
       if (!(id >= 0 && id < double(size) && id == std::floor(id))) {
         bool integral = std::isfinite(id) && id == std::floor(id);
-        error(loc, t.rowLocation(path, r) + ": " + what + " " +
-                       formatNumber(id) +
-                       (integral ? " is out of range [0, " +
-                                       std::to_string(size) + ")"
-                                 : " is not an integer index"));
+        error(loc,
+              t.rowLocation(path, r) + ": " + what + " " + formatNumber(id) +
+                  (integral
+                       ? " is out of range [0, " + std::to_string(size) + ")"
+                       : " is not an integer index"));
         return false;
       }
     }
@@ -180,8 +180,9 @@ private:
     }
     if (ci < 0 || ct < 0) {
       if (t->columns.size() < 2) {
-        error(loc, s.file + ": a spike array needs 2 columns (neuron, time "
-                            "in ms), found " +
+        error(loc, s.file +
+                       ": a spike array needs 2 columns (neuron, time "
+                       "in ms), found " +
                        std::to_string(t->columns.size()));
         return;
       }
@@ -213,17 +214,19 @@ private:
       post = t->findColumn("post");
       weight = t->findColumn("weight");
       delay = t->findColumn("delay");
-    } else if (t->hasHeader && (t->findColumn("pre") >= 0 ||
-                                t->findColumn("post") >= 0)) {
-      error(loc, c.file + ": a synapse list needs both a \"pre\" and a "
-                          "\"post\" column (columns: " +
+    } else if (t->hasHeader &&
+               (t->findColumn("pre") >= 0 || t->findColumn("post") >= 0)) {
+      error(loc, c.file +
+                     ": a synapse list needs both a \"pre\" and a "
+                     "\"post\" column (columns: " +
                      columnList(*t) + ")");
       return;
     } else {
       size_t n = t->columns.size();
       if (n < 2) {
-        error(loc, c.file + ": a synapse list needs at least 2 columns (pre, "
-                            "post), found " +
+        error(loc, c.file +
+                       ": a synapse list needs at least 2 columns (pre, "
+                       "post), found " +
                        std::to_string(n));
         return;
       }
@@ -296,8 +299,8 @@ bool validateDataFiles(const Model &model, std::vector<Diagnostic> &diags) {
   auto check = [&](const std::string &path, const Loc &loc) {
     std::ifstream in(path, std::ios::binary);
     if (!in) {
-      diags.push_back(Diagnostic{loc, "cannot open data file " + path,
-                                 Severity::Error});
+      diags.push_back(
+          Diagnostic{loc, "cannot open data file " + path, Severity::Error});
       ++errors;
     }
   };

@@ -1,4 +1,5 @@
-//===- DataFiles.h - Compile-time checks of data files -----------*- C++ -*-===//
+//===- DataFiles.h - Compile-time checks of data files -----------*- C++
+//-*-===//
 //
 // Part of snnc (private to the JSON frontend). Reads every data file a
 // checked model names, with the runtime's reader, and reports what the

@@ -213,11 +213,11 @@ void dumpModel(const Model &m, std::ostream &os) {
 
   ojson currents = ojson::object();
   for (const CurrentInput &c : m.currents) {
-    ojson cj{{"type", c.kind == CurrentInput::Kind::Noise ? "noise"
-                                                          : "constant"},
-             {"target", c.target},
-             {"variable", c.variable},
-             {"amplitude", valueSpec(c.amplitude)}};
+    ojson cj{
+        {"type", c.kind == CurrentInput::Kind::Noise ? "noise" : "constant"},
+        {"target", c.target},
+        {"variable", c.variable},
+        {"amplitude", valueSpec(c.amplitude)}};
     if (c.kind == CurrentInput::Kind::Noise)
       cj["std"] = c.stddev;
     cj["start"] = c.start;

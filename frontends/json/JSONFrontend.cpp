@@ -116,8 +116,7 @@ private:
                         const std::string &where) {
     const Value *v = obj.find(key);
     if (!v)
-      error(obj, "missing required key '" + std::string(key) + "' in " +
-                     where);
+      error(obj, "missing required key '" + std::string(key) + "' in " + where);
     return v;
   }
 
@@ -219,8 +218,9 @@ private:
     if (v.isNumber())
       return Q{v.number, std::nullopt};
     if (!v.isString()) {
-      error(v, what + " must be a number or a quantity string such as "
-                      "\"20 ms\", got " +
+      error(v, what +
+                   " must be a number or a quantity string such as "
+                   "\"20 ms\", got " +
                    v.kindName());
       return std::nullopt;
     }
@@ -229,8 +229,7 @@ private:
     size_t offset = 0;
     if (!units::parseQuantity(v.text, q, message, offset, extraExp10)) {
       error(Loc{file, v.line, v.colOfChar(offset), v.path},
-            "invalid quantity \"" + v.text + "\" for " + what + ": " +
-                message);
+            "invalid quantity \"" + v.text + "\" for " + what + ": " + message);
       return std::nullopt;
     }
     if (!q.hasUnit)
@@ -300,8 +299,9 @@ private:
       return spec;
     }
     if (!v.isObject()) {
-      error(v, what + " must be a number, a quantity string, or an object "
-                      "such as {\"uniform\": [low, high]}, got " +
+      error(v, what +
+                   " must be a number, a quantity string, or an object "
+                   "such as {\"uniform\": [low, high]}, got " +
                    v.kindName());
       return std::nullopt;
     }
@@ -448,8 +448,7 @@ void Converter::neuronModel(const std::string &modelName, const Value &v,
         error(*vars, where + " declares no variables");
       for (const Member &m : vars->members)
         if (auto q = quantity(m.value, "the initial value of '" + m.key + "'"))
-          out.variables.push_back(
-              Variable{m.key, q->value, keyLoc(m), q->dim});
+          out.variables.push_back(Variable{m.key, q->value, keyLoc(m), q->dim});
     }
   }
   if (const Value *inputs = v.find("inputs"))
@@ -574,9 +573,9 @@ void Converter::population(const Member &m, Population &out) {
   if (const Value *init = v.find("initial"))
     if (expectObject(*init, "the initial values of " + where))
       for (const Member &i : init->members)
-        if (auto spec = valueSpec(i.value, "the initial value of '" + i.key +
-                                               "' in " + where,
-                                  SpecOptions{})) {
+        if (auto spec = valueSpec(
+                i.value, "the initial value of '" + i.key + "' in " + where,
+                SpecOptions{})) {
           out.initial[i.key] = *spec;
           out.initialLocs[i.key] = keyLoc(i);
         }
@@ -590,8 +589,8 @@ void Converter::source(const Member &m, Source &out) {
   if (!expectObject(v, where))
     return;
   const Value *type = required(v, "type", where);
-  std::optional<std::string> t = type ? string(*type, "the type of " + where)
-                                      : std::nullopt;
+  std::optional<std::string> t =
+      type ? string(*type, "the type of " + where) : std::nullopt;
   if (t && *t == "poisson") {
     out.kind = Source::Kind::Poisson;
     checkKeys(v, {"type", "size", "rate"}, "poisson " + where);
@@ -627,8 +626,8 @@ void Converter::current(const Member &m, CurrentInput &out) {
   if (!expectObject(v, where))
     return;
   const Value *type = required(v, "type", where);
-  std::optional<std::string> t = type ? string(*type, "the type of " + where)
-                                      : std::nullopt;
+  std::optional<std::string> t =
+      type ? string(*type, "the type of " + where) : std::nullopt;
   const SpecOptions currentSpec{units::Current, 0, nullptr};
   if (t && *t == "constant") {
     out.kind = CurrentInput::Kind::Constant;
@@ -639,10 +638,9 @@ void Converter::current(const Member &m, CurrentInput &out) {
         out.amplitude = *spec;
   } else if (t && *t == "noise") {
     out.kind = CurrentInput::Kind::Noise;
-    checkKeys(v,
-              {"type", "target", "variable", "amplitude", "std", "start",
-               "stop"},
-              "noise " + where);
+    checkKeys(
+        v, {"type", "target", "variable", "amplitude", "std", "start", "stop"},
+        "noise " + where);
     out.amplitude.loc = loc(v);
     if (const Value *a = v.find("amplitude"))
       if (auto spec = valueSpec(*a, "the amplitude of " + where, currentSpec))
@@ -693,17 +691,18 @@ void Converter::connectivity(const Value &v, const std::string &owner,
                              Connectivity &out) {
   out.loc = loc(v);
   const std::string what = "the connectivity of " + owner;
-  static const std::vector<std::string> types = {
-      "all_to_all", "one_to_one", "fixed_probability", "fixed_indegree",
-      "list"};
+  static const std::vector<std::string> types = {"all_to_all", "one_to_one",
+                                                 "fixed_probability",
+                                                 "fixed_indegree", "list"};
   const Value *type = &v;
   if (v.isObject()) {
     type = required(v, "type", what);
     if (!type)
       return;
   } else if (!v.isString()) {
-    error(v, what + " must be an object such as {\"type\": "
-                    "\"fixed_probability\", \"p\": 0.1} or a type name, got " +
+    error(v, what +
+                 " must be an object such as {\"type\": "
+                 "\"fixed_probability\", \"p\": 0.1} or a type name, got " +
                  v.kindName());
     return;
   }
@@ -872,8 +871,8 @@ void Converter::record(const Value &v, Recording &out) {
       if (*s == "npy" || *s == "csv")
         out.format = *s;
       else
-        error(*f, "record format must be \"npy\" or \"csv\", got \"" + *s +
-                      "\"");
+        error(*f,
+              "record format must be \"npy\" or \"csv\", got \"" + *s + "\"");
     }
 }
 
@@ -957,10 +956,9 @@ std::optional<Model> Converter::model(const Value &root,
   for (const Population &p : m.populations) {
     if (p.model.empty() || m.findModel(p.model))
       continue;
-    auto user = std::find_if(userModels.begin(), userModels.end(),
-                             [&](const NeuronModel &nm) {
-                               return nm.name == p.model;
-                             });
+    auto user =
+        std::find_if(userModels.begin(), userModels.end(),
+                     [&](const NeuronModel &nm) { return nm.name == p.model; });
     if (user != userModels.end()) {
       m.models.push_back(*user);
       continue;
@@ -1030,15 +1028,14 @@ std::optional<Model> parseModelTextImpl(const std::string &text,
     json::Value root;
     json::ParseError err;
     if (!json::parse(text, root, err)) {
-      diags.push_back(Diagnostic{Loc{path, err.line, err.col, ""},
-                                 err.message, Severity::Error});
+      diags.push_back(Diagnostic{Loc{path, err.line, err.col, ""}, err.message,
+                                 Severity::Error});
       return std::nullopt;
     }
     std::string abs = absolutePath(path);
     fs::path absPath(abs);
     Converter c(path, absPath.parent_path().string(), diags);
-    std::optional<Model> m =
-        c.model(root, abs, absPath.stem().string());
+    std::optional<Model> m = c.model(root, abs, absPath.stem().string());
     if (!m)
       return std::nullopt;
     if (!validateDataFiles(*m, diags))
@@ -1087,8 +1084,8 @@ std::optional<Model> parseModelFile(const std::string &path,
   std::ostringstream ss;
   ss << in.rdbuf();
   if (in.bad()) {
-    diags.push_back(Diagnostic{Loc{path, 0, 0, ""},
-                               "cannot read model file", Severity::Error});
+    diags.push_back(Diagnostic{Loc{path, 0, 0, ""}, "cannot read model file",
+                               Severity::Error});
     return std::nullopt;
   }
   return parseModelText(ss.str(), path, diags);

@@ -187,9 +187,9 @@ private:
     }
     if (std::isalpha((unsigned char)c) || c == '+' || c == '.') {
       size_t e = pos;
-      while (e < src.size() && (std::isalnum((unsigned char)src[e]) ||
-                                src[e] == '_' || src[e] == '+' ||
-                                src[e] == '.'))
+      while (e < src.size() &&
+             (std::isalnum((unsigned char)src[e]) || src[e] == '_' ||
+              src[e] == '+' || src[e] == '.'))
         ++e;
       std::string word(src.substr(pos, e - pos));
       if (word == "true" || word == "false") {
@@ -205,8 +205,7 @@ private:
           advance();
         return;
       }
-      if (word == "NaN" || word == "Infinity" || word == "nan" ||
-          word == "inf")
+      if (word == "NaN" || word == "Infinity" || word == "nan" || word == "inf")
         fail("'" + word + "' is not a JSON number");
       if (c == '+' || c == '.')
         fail("invalid number: JSON numbers start with '-' or a digit");
@@ -480,8 +479,9 @@ private:
     if (peek() == '0') {
       advance();
       if (std::isdigit((unsigned char)peek()))
-        failAt(startLine, startCol, "leading zeros are not allowed in JSON "
-                                    "numbers");
+        failAt(startLine, startCol,
+               "leading zeros are not allowed in JSON "
+               "numbers");
     } else if (std::isdigit((unsigned char)peek())) {
       while (std::isdigit((unsigned char)peek()))
         advance();

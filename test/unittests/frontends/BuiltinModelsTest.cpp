@@ -1,4 +1,5 @@
-//===- BuiltinModelsTest.cpp - The neuron models shipped with snnc ---------===//
+//===- BuiltinModelsTest.cpp - The neuron models shipped with snnc
+//---------===//
 
 #include "TestUtil.h"
 

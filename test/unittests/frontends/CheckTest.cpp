@@ -1,4 +1,5 @@
-//===- CheckTest.cpp - Conversion and semantic checks of models ------------===//
+//===- CheckTest.cpp - Conversion and semantic checks of models
+//------------===//
 //
 // Each test breaks one thing in a small valid model (TestUtil.h) and looks
 // for the diagnostic.
@@ -148,13 +149,14 @@ TEST(Check, WrongJsonTypes) {
 TEST(Check, Simulation) {
   ojson j = baseModel();
   j["simulation"]["dt"] = 0;
-  EXPECT_MODEL_ERROR(parseJson(j), "dt must be > 0, got 0 ms [at /simulation/dt]");
+  EXPECT_MODEL_ERROR(parseJson(j),
+                     "dt must be > 0, got 0 ms [at /simulation/dt]");
   j["simulation"]["dt"] = "-0.1 ms";
   EXPECT_MODEL_ERROR(parseJson(j), "dt must be > 0, got -0.1 ms");
   j["simulation"]["dt"] = "0.1 mV";
-  EXPECT_MODEL_ERROR(parseJson(j),
-                     "dt must be a time (in ms or with a unit such as \"1 s\"), "
-                     "got a voltage (\"0.1 mV\")");
+  EXPECT_MODEL_ERROR(
+      parseJson(j), "dt must be a time (in ms or with a unit such as \"1 s\"), "
+                    "got a voltage (\"0.1 mV\")");
   j = baseModel();
   j["simulation"]["duration"] = "-1 s";
   EXPECT_MODEL_ERROR(parseJson(j), "duration must be >= 0, got -1000 ms");
@@ -164,9 +166,11 @@ TEST(Check, Simulation) {
   EXPECT_MODEL_ERROR(parseJson(j), "steps; at most 2147483647 are supported");
   j = baseModel();
   j["simulation"]["seed"] = -1;
-  EXPECT_MODEL_ERROR(parseJson(j), "seed must be a non-negative integer, got -1");
+  EXPECT_MODEL_ERROR(parseJson(j),
+                     "seed must be a non-negative integer, got -1");
   j["simulation"]["seed"] = 1.5;
-  EXPECT_MODEL_ERROR(parseJson(j), "seed must be a non-negative integer, got 1.5");
+  EXPECT_MODEL_ERROR(parseJson(j),
+                     "seed must be a non-negative integer, got 1.5");
   j["simulation"]["seed"] = "42";
   EXPECT_MODEL_ERROR(parseJson(j),
                      "seed must be a non-negative integer, got a string");
@@ -181,10 +185,9 @@ TEST(Check, Simulation) {
   ASSERT_TRUE(p.model) << p.text();
   EXPECT_EQ(p.model->simulation.seed, 18446744073709551615ull);
   EXPECT_EQ(p.model->simulation.precision, ast::Precision::F32);
-  EXPECT_MODEL_ERROR(
-      parseText(R"({"simulation": {"dt": 0.1, "duration": 1,
+  EXPECT_MODEL_ERROR(parseText(R"({"simulation": {"dt": 0.1, "duration": 1,
                    "seed": 18446744073709551616}, "populations": {}})"),
-      "seed 18446744073709551616 is too large");
+                     "seed 18446744073709551616 is too large");
 }
 
 //===----------------------------------------------------------------------===//
@@ -356,39 +359,6 @@ TEST(Check, DeclaredNames) {
   EXPECT_MODEL_ERROR(parseJson(j), "neuron model 'lif' declares no variables");
 }
 
-TEST(Check, IntegrationMethodMustSuitTheEquations) {
-  ojson j = baseModel();
-  lif(j)["equations"][0] = "dv/dt = (v_rest - v + ge * v) / tau_m";
-  EXPECT_MODEL_ERROR(parseJson(j), "method 'exact' needs equations that are "
-                                   "linear in the variables with constant "
-                                   "coefficients, and 'dv/dt' is not");
-  lif(j)["method"] = "exponential_euler";
-  EXPECT_MODEL_OK(parseJson(j)); // linear in v given ge
-  lif(j)["equations"][0] = "dv/dt = v^2";
-  EXPECT_MODEL_ERROR(parseJson(j), "method 'exponential_euler' needs each "
-                                   "equation to be linear in its own variable");
-  lif(j)["method"] = "rk4";
-  EXPECT_MODEL_OK(parseJson(j));
-}
-
-TEST(Check, Linearity) {
-  auto lin = [](const std::string &text) {
-    ast::ExprParseError err;
-    ast::ExprPtr e = ast::parseExpression(
-        text, [](size_t) { return ast::Loc{}; }, err);
-    EXPECT_TRUE(e) << err.message;
-    return ast::linearityIn(*e, {"v", "w"});
-  };
-  using L = ast::Linearity;
-  EXPECT_EQ(lin("a * b + exp(c)"), L::Constant);
-  EXPECT_EQ(lin("(a - v) / tau + 2 * w"), L::Linear);
-  EXPECT_EQ(lin("-(v - a)^1"), L::Linear);
-  EXPECT_EQ(lin("v * w"), L::Nonlinear);
-  EXPECT_EQ(lin("a / v"), L::Nonlinear);
-  EXPECT_EQ(lin("exp(v)"), L::Nonlinear);
-  EXPECT_EQ(lin("v^2"), L::Nonlinear);
-}
-
 TEST(Check, ExpressionSyntaxErrorsHaveExactColumns) {
   // The column is that of the character inside the JSON string.
   const std::string text = R"({
@@ -445,10 +415,11 @@ TEST(Check, PopulationSizes) {
   EXPECT_MODEL_ERROR(parseJson(j), "must be an integer, got 12.5");
   j["populations"]["exc"]["size"] = 1e300;
   EXPECT_MODEL_ERROR(parseJson(j), "is too large");
-  EXPECT_MODEL_ERROR(parseText(R"({"simulation": {"dt": 0.1, "duration": 1},
+  EXPECT_MODEL_ERROR(
+      parseText(R"({"simulation": {"dt": 0.1, "duration": 1},
       "sources": {"s": {"type": "poisson", "size": 99999999999999999999,
                         "rate": 1}}})"),
-                     "the size of source 's' 99999999999999999999 is too large");
+      "the size of source 's' 99999999999999999999 is too large");
   j["populations"]["exc"]["size"] = 1e3; // integral: accepted
   Parsed p = parseJson(j);
   ASSERT_TRUE(p.model) << p.text();
@@ -495,18 +466,22 @@ TEST(Check, InitialValues) {
   EXPECT_MODEL_ERROR(parseJson(j), "the initial value of 'v' is a conductance, "
                                    "but variable 'v' of model 'lif' is a "
                                    "voltage");
-  j["populations"]["exc"]["initial"] = {{"v", {{"uniform", {"-50 mV", "-60 mV"}}}}};
+  j["populations"]["exc"]["initial"] = {
+      {"v", {{"uniform", {"-50 mV", "-60 mV"}}}}};
   EXPECT_MODEL_ERROR(parseJson(j), "uniform range of the initial value of 'v' "
                                    "is empty: low -50 > high -60");
-  j["populations"]["exc"]["initial"] = {{"v", {{"uniform", {"-60 mV", "-50 ms"}}}}};
+  j["populations"]["exc"]["initial"] = {
+      {"v", {{"uniform", {"-60 mV", "-50 ms"}}}}};
   EXPECT_MODEL_ERROR(parseJson(j), "the two values of \"uniform\" have "
                                    "different units");
   j["populations"]["exc"]["initial"] = {{"v", {{"uniform", {"-60 mV"}}}}};
   EXPECT_MODEL_ERROR(parseJson(j), "\"uniform\" takes an array of two values");
-  j["populations"]["exc"]["initial"] = {{"v", {{"normal", {"-60 mV", "-5 mV"}}}}};
+  j["populations"]["exc"]["initial"] = {
+      {"v", {{"normal", {"-60 mV", "-5 mV"}}}}};
   EXPECT_MODEL_ERROR(parseJson(j), "standard deviation of the initial value of "
                                    "'v' must be >= 0, got -5");
-  j["populations"]["exc"]["initial"] = {{"v", {{"uniform", {0, 1}}, {"normal", {0, 1}}}}};
+  j["populations"]["exc"]["initial"] = {
+      {"v", {{"uniform", {0, 1}}, {"normal", {0, 1}}}}};
   EXPECT_MODEL_ERROR(parseJson(j), "needs exactly one of \"uniform\", "
                                    "\"normal\", \"file\" or \"from_list\"");
   j["populations"]["exc"]["initial"] = {{"v", {{"unifrom", {0, 1}}}}};
@@ -587,8 +562,10 @@ TEST(Check, Currents) {
   j["currents"]["drive"].erase("stop");
   EXPECT_MODEL_ERROR(parseJson(j), "start of current 'drive' must be >= 0");
   j = baseModel();
-  j["currents"]["drive"] = {{"type", "noise"},   {"target", "exc"},
-                            {"variable", "I"},   {"std", "-2 pA"}};
+  j["currents"]["drive"] = {{"type", "noise"},
+                            {"target", "exc"},
+                            {"variable", "I"},
+                            {"std", "-2 pA"}};
   EXPECT_MODEL_ERROR(parseJson(j), "standard deviation of current 'drive' must "
                                    "be >= 0, got -2 pA");
   j["currents"]["drive"]["std"] = "0.02 nA";
@@ -635,8 +612,9 @@ TEST(Check, Connectivity) {
   ojson j = baseModel();
   auto &c = j["projections"]["ee"]["connectivity"];
   c["p"] = 1.5;
-  EXPECT_MODEL_ERROR(parseJson(j), "connection probability must be in [0, 1], "
-                                   "got 1.5 [at /projections/ee/connectivity/p]");
+  EXPECT_MODEL_ERROR(parseJson(j),
+                     "connection probability must be in [0, 1], "
+                     "got 1.5 [at /projections/ee/connectivity/p]");
   c["p"] = -0.1;
   EXPECT_MODEL_ERROR(parseJson(j), "got -0.1");
   c = {{"type", "fixed_indegree"}, {"k", 101}};
@@ -749,9 +727,8 @@ TEST(Check, Record) {
 //===----------------------------------------------------------------------===//
 
 TEST(Check, EmptyNetwork) {
-  EXPECT_MODEL_ERROR(
-      parseText(R"({"simulation": {"dt": 0.1, "duration": 1}})"),
-      "the model defines no populations or sources");
+  EXPECT_MODEL_ERROR(parseText(R"({"simulation": {"dt": 0.1, "duration": 1}})"),
+                     "the model defines no populations or sources");
 }
 
 TEST(Check, SeveralErrorsAreReportedInFileOrder) {
@@ -782,9 +759,29 @@ TEST(Check, MissingModelFile) {
   ASSERT_EQ(diags.size(), 1u);
   EXPECT_EQ(diags[0].message,
             "cannot open model file: No such file or directory");
+  std::ostringstream os;
+  frontend::printDiagnostics(diags, os);
+  EXPECT_EQ(os.str(), "/nonexistent/model.json: error: cannot open model "
+                      "file: No such file or directory\n");
   diags.clear();
   EXPECT_FALSE(frontend::parseModelFile("/", diags));
   ASSERT_EQ(diags.size(), 1u);
+}
+
+TEST(Check, PrintDiagnostics) {
+  std::vector<frontend::Diagnostic> diags = {
+      {ast::Loc{"m.json", 3, 7, "/a/b"}, "bad thing"},
+      {ast::Loc{"m.json", 4, 0, ""}, "odd", ast::Severity::Warning},
+      {ast::Loc{}, "no place"}};
+  std::ostringstream os;
+  frontend::printDiagnostics(diags, os);
+  EXPECT_EQ(os.str(), "m.json:3:7: error: bad thing [at /a/b]\n"
+                      "m.json:4: warning: odd\n"
+                      "<input>: error: no place\n");
+  EXPECT_TRUE(ast::hasErrors(diags));
+  diags.erase(diags.begin());
+  diags.pop_back();
+  EXPECT_FALSE(ast::hasErrors(diags));
 }
 
 TEST(Check, MutatedModelsNeverCrash) {
@@ -823,8 +820,8 @@ TEST(Check, HugeAndOddValuesGiveMessages) {
   j["simulation"]["dt"] = "1e308 s";
   EXPECT_MODEL_ERROR(parseJson(j), "number out of range");
   j = baseModel();
-  lif(j)["equations"][0] = "dv/dt = " + std::string(5000, '(') + "v" +
-                           std::string(5000, ')');
+  lif(j)["equations"][0] =
+      "dv/dt = " + std::string(5000, '(') + "v" + std::string(5000, ')');
   EXPECT_MODEL_ERROR(parseJson(j), "expression is nested too deeply");
 }
 

@@ -1,4 +1,5 @@
-//===- DataFilesTest.cpp - Data files checked at compile time --------------===//
+//===- DataFilesTest.cpp - Data files checked at compile time
+//--------------===//
 
 #include "TestUtil.h"
 
@@ -84,8 +85,8 @@ TEST_F(DataFiles, PoissonRatesFromAFile) {
 
 TEST_F(DataFiles, SpikeArrays) {
   ojson j = baseModel();
-  j["sources"]["stim"] = {{"type", "spike_array"}, {"size", 3},
-                          {"file", "stim.csv"}};
+  j["sources"]["stim"] = {
+      {"type", "spike_array"}, {"size", 3}, {"file", "stim.csv"}};
   write("stim.csv", "neuron,time\n0,1.5\n2,3\n");
   Parsed p = parseFile(j);
   ASSERT_TRUE(p.model) << p.text();

@@ -1,4 +1,5 @@
-//===- ExamplesTest.cpp - The shipped examples parse -----------------------===//
+//===- ExamplesTest.cpp - The shipped examples parse
+//-----------------------===//
 
 #include "TestUtil.h"
 
@@ -13,9 +14,8 @@ namespace {
 
 Parsed parseExample(const std::string &relative) {
   Parsed p;
-  p.model = frontend::parseModelFile(std::string(SNN_SOURCE_DIR) + "/" +
-                                         relative,
-                                     p.diags);
+  p.model = frontend::parseModelFile(
+      std::string(SNN_SOURCE_DIR) + "/" + relative, p.diags);
   return p;
 }
 
@@ -75,8 +75,7 @@ TEST(Examples, Izhikevich) {
   const ast::Model &m = *p.model;
   EXPECT_EQ(m.populations[0].size, 800);
   EXPECT_EQ(m.populations[1].size, 200);
-  EXPECT_EQ(m.populations[0].initial.at("c").kind,
-            ast::ValueSpec::Kind::File);
+  EXPECT_EQ(m.populations[0].initial.at("c").kind, ast::ValueSpec::Kind::File);
   ASSERT_EQ(m.currents.size(), 2u);
   EXPECT_EQ(m.currents[0].kind, ast::CurrentInput::Kind::Noise);
   EXPECT_DOUBLE_EQ(m.currents[0].stddev, 5);

@@ -1,4 +1,5 @@
-//===- ExprParserTest.cpp - Expression parser and printer ------------------===//
+//===- ExprParserTest.cpp - Expression parser and printer
+//------------------===//
 
 #include "snn/AST/ExprParser.h"
 #include "snn/AST/ExprPrinter.h"
@@ -152,6 +153,16 @@ TEST(ExprParser, DeepNestingIsAnErrorNotACrash) {
   for (int i = 0; i < 5000; ++i)
     pow += "^x";
   EXPECT_EQ(error(pow), "expression is nested too deeply");
+  // Long flat chains build deep trees: bounded too, so that nothing that
+  // walks the tree later can overflow the stack.
+  std::string chain = "x";
+  for (int i = 0; i < 200000; ++i)
+    chain += " + x";
+  EXPECT_EQ(error(chain), "expression is nested too deeply");
+  std::string ok = "x";
+  for (int i = 0; i < 200; ++i)
+    ok += " * x";
+  EXPECT_NE(parse(ok).find("(* "), std::string::npos);
 }
 
 TEST(ExprParser, Locations) {
@@ -191,10 +202,10 @@ TEST(ExprParser, Assignments) {
   ASSERT_TRUE(parseAssignment("v = v_reset", cols(), a, err));
   EXPECT_EQ(a.var, "v");
   EXPECT_EQ(a.op, AssignOp::Set);
-  for (auto [text, op] : {std::pair{"u += d", AssignOp::Add},
-                          std::pair{"u -= d", AssignOp::Sub},
-                          std::pair{"u *= d", AssignOp::Mul},
-                          std::pair{"u /= d", AssignOp::Div}}) {
+  for (auto [text, op] :
+       {std::pair{"u += d", AssignOp::Add}, std::pair{"u -= d", AssignOp::Sub},
+        std::pair{"u *= d", AssignOp::Mul},
+        std::pair{"u /= d", AssignOp::Div}}) {
     ASSERT_TRUE(parseAssignment(text, cols(), a, err)) << text;
     EXPECT_EQ(a.op, op) << text;
     EXPECT_EQ(printAssignment(a), text);
@@ -228,13 +239,26 @@ TEST(ExprPrinter, FormatNumber) {
 }
 
 TEST(ExprPrinter, MinimalParenthesesRoundTrip) {
-  for (const char *text :
-       {"a + b * c", "(a + b) * c", "a - (b - c)", "a - b - c", "a / (b * c)",
-        "-x^2", "(-x)^2", "a^b^c", "(a^b)^c", "a^-b", "-(a + b)",
-        "not a < b", "(not a) == b", "a < b and c < d or not e > f",
-        "a and (b or c)", "exp(-v / tau) * clip(x, 0, 1)",
-        "ifelse(v > 0, 1, 2)", "-(-x)", "(a < b) == (c < d)",
-        "0.04 * v^2 + 5 * v + 140 - u + I"}) {
+  for (const char *text : {"a + b * c",
+                           "(a + b) * c",
+                           "a - (b - c)",
+                           "a - b - c",
+                           "a / (b * c)",
+                           "-x^2",
+                           "(-x)^2",
+                           "a^b^c",
+                           "(a^b)^c",
+                           "a^-b",
+                           "-(a + b)",
+                           "not a < b",
+                           "(not a) == b",
+                           "a < b and c < d or not e > f",
+                           "a and (b or c)",
+                           "exp(-v / tau) * clip(x, 0, 1)",
+                           "ifelse(v > 0, 1, 2)",
+                           "-(-x)",
+                           "(a < b) == (c < d)",
+                           "0.04 * v^2 + 5 * v + 140 - u + I"}) {
     ExprParseError err;
     ExprPtr e = parseExpression(text, cols(), err);
     ASSERT_TRUE(e) << text << ": " << err.message;

@@ -1,4 +1,5 @@
-//===- JSONReaderTest.cpp - Position-tracking JSON reader ------------------===//
+//===- JSONReaderTest.cpp - Position-tracking JSON reader
+//------------------===//
 
 #include "snn/Frontend/JSONReader.h"
 
@@ -13,8 +14,8 @@ namespace {
 Value ok(const std::string &text) {
   Value v;
   ParseError err;
-  EXPECT_TRUE(parse(text, v, err)) << err.line << ":" << err.col << ": "
-                                   << err.message;
+  EXPECT_TRUE(parse(text, v, err))
+      << err.line << ":" << err.col << ": " << err.message;
   return v;
 }
 
@@ -72,7 +73,8 @@ TEST(JSONReader, StringEscapesMapToColumns) {
   Value v = ok(R"({"k": "a\tb\u00b5c"})");
   const Value *s = v.find("k");
   ASSERT_TRUE(s);
-  EXPECT_EQ(s->text, "a\tb\xC2\xB5" "c");
+  EXPECT_EQ(s->text, "a\tb\xC2\xB5"
+                     "c");
   EXPECT_EQ(s->col, 7u);
   EXPECT_EQ(s->colOfChar(0), 8u);  // a
   EXPECT_EQ(s->colOfChar(1), 9u);  // \t

@@ -1,4 +1,5 @@
-//===- TestUtil.h - Helpers for the frontend unit tests ----------*- C++ -*-===//
+//===- TestUtil.h - Helpers for the frontend unit tests ----------*- C++
+//-*-===//
 
 #ifndef SNN_TEST_FRONTENDS_TESTUTIL_H
 #define SNN_TEST_FRONTENDS_TESTUTIL_H

@@ -1,4 +1,5 @@
-//===- UnitsTest.cpp - Quantities with units -------------------------------===//
+//===- UnitsTest.cpp - Quantities with units
+//-------------------------------===//
 
 #include "snn/AST/Units.h"
 
@@ -63,7 +64,7 @@ TEST(Units, Conversions) {
 }
 
 TEST(Units, Spellings) {
-  EXPECT_EQ(q("5\xC2\xB5s").value, 0.005); // µs (micro sign)
+  EXPECT_EQ(q("5\xC2\xB5s").value, 0.005);  // µs (micro sign)
   EXPECT_EQ(q("5 \xCE\xBCs").value, 0.005); // μs (Greek mu)
   EXPECT_EQ(q("5 M\xCE\xA9").value, 0.005); // MΩ
   EXPECT_EQ(q("5 Mohm").value, 0.005);
@@ -107,14 +108,17 @@ TEST(Units, Errors) {
   size_t offset = 0;
   EXPECT_EQ(qError("20 msec", &offset), "unknown unit 'msec'");
   EXPECT_EQ(offset, 3u);
-  EXPECT_EQ(qError("ms"), "expected a number with an optional unit (e.g. \"20 ms\")");
-  EXPECT_EQ(qError(""), "expected a number with an optional unit (e.g. \"20 ms\")");
+  EXPECT_EQ(qError("ms"),
+            "expected a number with an optional unit (e.g. \"20 ms\")");
+  EXPECT_EQ(qError(""),
+            "expected a number with an optional unit (e.g. \"20 ms\")");
   EXPECT_EQ(qError("20 m"), "unknown unit 'm'");
   EXPECT_EQ(qError("1e999 ms"), "number out of range");
   EXPECT_EQ(qError("1e306 s"), "number out of range");
   EXPECT_EQ(qError("3 mV ms"), "unexpected 'm' in unit");
   EXPECT_EQ(qError("3 mV/"), "expected a unit");
-  EXPECT_EQ(qError("nan"), "expected a number with an optional unit (e.g. \"20 ms\")");
+  EXPECT_EQ(qError("nan"),
+            "expected a number with an optional unit (e.g. \"20 ms\")");
 }
 
 TEST(Units, LexUnitStopsAtNonUnits) {

@@ -1,4 +1,5 @@
-//===- Check.h - Semantic checks of a model ----------------------*- C++ -*-===//
+//===- Check.h - Semantic checks of a model ----------------------*- C++
+//-*-===//
 //
 // Part of snnc. Every frontend builds an ast::Model and hands it to
 // checkModel, so that all syntaxes mean the same thing and report the same
@@ -34,10 +35,8 @@ bool checkNeuronModel(const NeuronModel &model, std::vector<Diagnostic> &diags);
 /// returns true when it found no error.
 bool checkModel(const Model &model, std::vector<Diagnostic> &diags);
 
-enum class Linearity { Constant, Linear, Nonlinear };
-
-/// How `e` depends on the names in `state` (everything else is a constant).
-Linearity linearityIn(const Expr &e, const std::vector<std::string> &state);
+// Whether the equations suit the integration method is decided by the
+// snn-integrate pass, which differentiates them (one analysis, not two).
 
 } // namespace snn::ast
 

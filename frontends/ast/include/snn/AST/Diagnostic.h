@@ -1,4 +1,5 @@
-//===- Diagnostic.h - Problems found in a model ------------------*- C++ -*-===//
+//===- Diagnostic.h - Problems found in a model ------------------*- C++
+//-*-===//
 //
 // Part of snnc. Frontends and the checker report problems as a list of
 // diagnostics (never by throwing or exiting), each pointing at the offending

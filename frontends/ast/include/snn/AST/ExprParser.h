@@ -1,4 +1,5 @@
-//===- ExprParser.h - Equations, thresholds and resets ------------*- C++ -*-===//
+//===- ExprParser.h - Equations, thresholds and resets ------------*- C++
+//-*-===//
 //
 // Part of snnc. One parser for every expression a model writes:
 //
@@ -49,8 +50,8 @@ ExprPtr parseExpression(std::string_view text, const LocMapper &locOf,
                         ExprParseError &err);
 
 /// Parses "dX/dt = expr" into `out` (its loc is that of the 'd').
-bool parseEquation(std::string_view text, const LocMapper &locOf,
-                   Equation &out, ExprParseError &err);
+bool parseEquation(std::string_view text, const LocMapper &locOf, Equation &out,
+                   ExprParseError &err);
 
 /// Parses "x = expr", "x += expr", "-=", "*=", "/=" into `out`.
 bool parseAssignment(std::string_view text, const LocMapper &locOf,

@@ -1,4 +1,5 @@
-//===- ExprPrinter.h - Expressions back to text ------------------*- C++ -*-===//
+//===- ExprPrinter.h - Expressions back to text ------------------*- C++
+//-*-===//
 //
 // Part of snnc. Prints expression trees in the syntax ExprParser.h reads,
 // with the fewest parentheses that keep the tree, and numbers in their
@@ -21,7 +22,7 @@ namespace snn::ast {
 std::string formatNumber(double value);
 
 std::string printExpr(const Expr &e);
-std::string printEquation(const Equation &eq);   // "dv/dt = ..."
+std::string printEquation(const Equation &eq);    // "dv/dt = ..."
 std::string printAssignment(const Assignment &a); // "v = ...", "u += d"
 const char *assignOpSpelling(AssignOp op);        // "=", "+=", ...
 

@@ -55,23 +55,25 @@ struct Dim {
 enum class ExprKind { Number, Variable, Unary, Binary, Call };
 
 /// Unary: Neg, Not. Binary: the rest.
+// clang-format off
 enum class Op {
   Add, Sub, Mul, Div, Pow,
   Lt, Le, Gt, Ge, Eq, Ne,
   And, Or,
   Neg, Not
 };
+// clang-format on
 
 struct Expr;
 using ExprPtr = std::shared_ptr<const Expr>;
 
 /// One node of an expression tree. Numbers are already in base units.
-/// Calls name one of the functions listed by `isKnownFunction`.
+/// Calls name one of the functions listed by `functionArity`.
 struct Expr {
   ExprKind kind = ExprKind::Number;
-  double value = 0.0;          // Number
-  std::string name;            // Variable or Call (function name)
-  Op op = Op::Add;             // Unary / Binary
+  double value = 0.0; // Number
+  std::string name;   // Variable or Call (function name)
+  Op op = Op::Add;    // Unary / Binary
   std::vector<ExprPtr> operands;
   Loc loc;
 };
@@ -130,7 +132,7 @@ struct NeuronModel {
   std::vector<Variable> variables;
   /// Names summed from current inputs each step (0 when none targets them).
   std::vector<std::string> inputs;
-  std::vector<Loc> inputLocs; // parallel to `inputs`
+  std::vector<Loc> inputLocs;      // parallel to `inputs`
   std::vector<Equation> equations; // at most one per variable
   ExprPtr threshold;               // boolean expression
   std::vector<Assignment> reset;   // applied in order
@@ -177,9 +179,9 @@ struct Population {
   std::map<std::string, ValueSpec> initial; // per variable
   Loc loc;
   Loc modelLoc, sizeLoc;
-  std::map<std::string, Loc> paramLocs;  // of each override's name
+  std::map<std::string, Loc> paramLocs;   // of each override's name
   std::map<std::string, Loc> initialLocs; // of each initial value's name
-  std::map<std::string, Dim> paramDims;  // overrides written with a unit
+  std::map<std::string, Dim> paramDims;   // overrides written with a unit
 };
 
 /// A population that only emits spikes.
@@ -215,7 +217,7 @@ struct Connectivity {
   double p = 0.0;        // FixedProbability
   int64_t indegree = 0;  // FixedIndegree
   bool allowSelf = true; // all_to_all / fixed_* when pre == post
-  std::string file;      // List: absolute path, columns pre, post[, weight, delay]
+  std::string file; // List: absolute path, columns pre, post[, weight, delay]
   Loc loc;
   Loc pLoc, indegreeLoc, fileLoc;
 };
@@ -245,15 +247,15 @@ struct StateRecording {
 struct Recording {
   std::vector<std::string> spikes; // populations or sources
   std::vector<StateRecording> state;
-  std::string format = "npy";      // "npy" or "csv"
-  std::vector<Loc> spikeLocs;      // parallel to `spikes`
+  std::string format = "npy"; // "npy" or "csv"
+  std::vector<Loc> spikeLocs; // parallel to `spikes`
 };
 
 enum class Precision { F32, F64 };
 
 struct Simulation {
-  double dt = 0.1;          // ms
-  double duration = 100.0;  // ms
+  double dt = 0.1;         // ms
+  double duration = 100.0; // ms
   uint64_t seed = 1;
   Precision precision = Precision::F64;
   Loc loc;
@@ -280,9 +282,9 @@ struct Model {
 };
 
 /// Spellings used in the model format and in dumps.
-const char *methodName(Method m);         // "exact", "euler", ...
+const char *methodName(Method m); // "exact", "euler", ...
 std::optional<Method> parseMethod(const std::string &name);
-const char *opSpelling(Op op);            // "+", "<=", "and", "not", ...
+const char *opSpelling(Op op); // "+", "<=", "and", "not", ...
 
 } // namespace snn::ast
 

@@ -1,4 +1,5 @@
-//===- Units.h - Quantities with units -> base units --------------*- C++ -*-===//
+//===- Units.h - Quantities with units -> base units --------------*- C++
+//-*-===//
 //
 // Part of snnc. Model files write quantities as "20 ms", "-60 mV", "0.5 nA",
 // "10 nS/mV" or as bare numbers. Everything is converted to the coherent base
@@ -75,8 +76,8 @@ struct Quantity {
 /// Parses "20 ms", "-0.5 nA", "5 Hz", "1e-3", "0.04 1/mV/ms". The value is
 /// converted to base units and then, when it has a unit, multiplied by
 /// 10^extraExp10 (source rates use 3 to be stored in Hz instead of 1/ms; a
-/// bare number is taken to be in the field's unit already). On failure returns false with a
-/// message and the byte offset of the problem in `text`.
+/// bare number is taken to be in the field's unit already). On failure returns
+/// false with a message and the byte offset of the problem in `text`.
 bool parseQuantity(std::string_view text, Quantity &out, std::string &error,
                    size_t &errorOffset, int extraExp10 = 0);
 

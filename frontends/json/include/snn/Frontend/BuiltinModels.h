@@ -1,4 +1,5 @@
-//===- BuiltinModels.h - Neuron models shipped with snnc ---------*- C++ -*-===//
+//===- BuiltinModels.h - Neuron models shipped with snnc ---------*- C++
+//-*-===//
 //
 // Part of snnc. The built-in neuron models are ordinary JSON files in
 // frontends/json/models/ (the format of one "neuron_models" entry), embedded

@@ -1,4 +1,5 @@
-//===- JSONReader.h - JSON with the position of every value ------*- C++ -*-===//
+//===- JSONReader.h - JSON with the position of every value ------*- C++
+//-*-===//
 //
 // Part of snnc. A small strict JSON (RFC 8259) reader that keeps, for every
 // value and every object key, its 1-based line and byte column, and the JSON
@@ -29,12 +30,12 @@ struct Value {
   enum class Kind { Null, Bool, Number, String, Array, Object };
   Kind kind = Kind::Null;
   bool boolean = false;
-  double number = 0.0;        // Number (finite)
-  std::string text;           // String: decoded UTF-8; Number: the literal
-  std::vector<Value> items;   // Array
+  double number = 0.0;         // Number (finite)
+  std::string text;            // String: decoded UTF-8; Number: the literal
+  std::vector<Value> items;    // Array
   std::vector<Member> members; // Object, in file order
-  unsigned line = 0, col = 0; // the value's first character
-  std::string path;           // JSON pointer ("" for the root)
+  unsigned line = 0, col = 0;  // the value's first character
+  std::string path;            // JSON pointer ("" for the root)
   /// String with escapes: column of each decoded byte, plus one entry for
   /// the closing quote. Empty when the string has no escapes (then byte i is
   /// at col + 1 + i).
