@@ -138,7 +138,8 @@ private:
   void emitUpdateAndThreshold(Population &pop);
   void emitPoissonSource(PoissonSourceOp op, Spiking &spiking, int rateBuffer);
   void emitSpikeArraySource(Spiking &spiking, int times, int ids, int cursor);
-  void emitPropagation(ProjectionOp op);
+  struct ProjectionInfo;
+  void emitPropagation(ProjectionInfo &info);
   void emitDelivery(Ring &ring);
   void emitReset(Population &pop);
 
@@ -601,12 +602,10 @@ void NetworkLowering::emitSpikeArraySource(Spiking &s, int times, int ids,
   store(whileOp.getResult(1), s.spikeCount, index(0));
 }
 
-void NetworkLowering::emitPropagation(ProjectionOp op) {
+void NetworkLowering::emitPropagation(ProjectionInfo &projection) {
+  ProjectionOp op = projection.op;
+  ProjectionInfo *info = &projection;
   loc = op.getLoc();
-  ProjectionInfo *info = nullptr;
-  for (ProjectionInfo &p : projections)
-    if (p.op == op)
-      info = &p;
   Spiking &pre = *spikingByName.lookup(op.getPre());
   Ring &ring = *info->ring;
   int64_t postSize = ring.population->op.getSize();
@@ -716,7 +715,7 @@ LogicalResult NetworkLowering::run() {
     emitSpikeArraySource(*s.spiking, s.times, s.ids, s.cursor);
   // 3. Propagation into the delay rings.
   for (ProjectionInfo &p : projections)
-    emitPropagation(p.op);
+    emitPropagation(p);
   // 4. Delivery of this step's slot.
   for (Ring &ring : rings)
     emitDelivery(ring);
