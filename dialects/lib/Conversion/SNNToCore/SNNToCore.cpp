@@ -126,6 +126,8 @@ private:
   /// Region arguments for neuron `i` of `pop` given its variable values.
   SmallVector<Value> regionArgs(Population &pop, ArrayRef<Value> vars,
                                 Value i);
+  /// Whether `variable` of `pop`'s model is held while refractory.
+  static bool isClamped(Population &pop, unsigned variable);
   /// The sum of the currents into input `input` of neuron `i` of `pop`.
   Value inputValue(Population &pop, unsigned input, Value i);
 
@@ -467,12 +469,17 @@ void NetworkLowering::emitPrologue(func::FuncOp func) {
   }
 }
 
+bool NetworkLowering::isClamped(Population &pop, unsigned variable) {
+  StringRef name =
+      cast<StringAttr>(pop.model.getVariables()[variable]).getValue();
+  return llvm::any_of(pop.model.getRefractoryClamp(), [&](Attribute attr) {
+    return cast<StringAttr>(attr).getValue() == name;
+  });
+}
+
 void NetworkLowering::emitUpdateAndThreshold(Population &pop) {
   loc = pop.op.getLoc();
   unsigned numVars = pop.model.getNumVariables();
-  SmallVector<bool> clamped(numVars, false);
-  for (Attribute attr : pop.model.getRefractoryClamp())
-    clamped[pop.model.lookupVariable(cast<StringAttr>(attr).getValue())] = true;
 
   auto loop = b.create<scf::ForOp>(loc, index(0), index(pop.op.getSize()),
                                    index(1), ValueRange{i32(0)});
@@ -501,7 +508,7 @@ void NetworkLowering::emitUpdateAndThreshold(Population &pop) {
   for (unsigned k = 0; k < numVars; ++k) {
     if (next[k] == old[k])
       continue; // constant per neuron: nothing to store
-    if (notRefractory && clamped[k])
+    if (notRefractory && isClamped(pop, k))
       next[k] = b.create<arith::SelectOp>(loc, notRefractory, next[k], old[k]);
     store(next[k], pop.variables[k], i);
   }
@@ -657,8 +664,18 @@ void NetworkLowering::emitDelivery(Ring &ring) {
   b.setInsertionPointToStart(loop.getBody());
   Value i = loop.getInductionVar();
   Value slotIndex = b.create<arith::AddIOp>(loc, base, i);
-  Value sum = b.create<arith::AddFOp>(loc, load(target, i),
-                                      load(ring.buffer, slotIndex));
+  Value old = load(target, i);
+  Value sum = b.create<arith::AddFOp>(loc, old, load(ring.buffer, slotIndex));
+  // A clamped variable cannot be written while its neuron is refractory, by
+  // synapses neither (Brian2's `unless refractory`): from the step of the
+  // spike (countdown just set) to the last refractory step, the input is
+  // dropped.
+  Population &pop = *ring.population;
+  if (pop.refractory >= 0 && isClamped(pop, ring.variable)) {
+    Value free = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq,
+                                         load(pop.refractory, i), i32(0));
+    sum = b.create<arith::SelectOp>(loc, free, sum, old);
+  }
   store(sum, target, i);
   store(real(0.0), ring.buffer, slotIndex);
 }
