@@ -348,7 +348,20 @@ int main(int argc, char **argv) {
   registerMLIRContextCLOptions();
   registerPassManagerCLOptions();
   registerAsmPrinterCLOptions();
-  cl::HideUnrelatedOptions({&snncCategory, &cl::getGeneralCategory()});
+  // Show snnc's own options and MLIR's IR-printing and timing options, not
+  // the hundreds of LLVM backend flags that the shared libraries register.
+  static cl::OptionCategory mlirCategory("MLIR options (apply to the MLIR "
+                                         "stages of the pipeline)");
+  cl::HideUnrelatedOptions(snncCategory);
+  for (auto &entry : cl::getRegisteredOptions()) {
+    llvm::StringRef name = entry.getKey();
+    if (name.starts_with("mlir-print-ir") || name == "mlir-timing" ||
+        name == "mlir-pass-statistics" || name == "mlir-print-debuginfo" ||
+        name == "mlir-elide-elementsattrs-if-larger") {
+      entry.getValue()->setHiddenFlag(cl::NotHidden);
+      entry.getValue()->addCategory(mlirCategory);
+    }
+  }
   cl::ParseCommandLineOptions(
       static_cast<int>(args.size()), args.data(),
       "snnc: compiles spiking network models to simulators\n\n"
