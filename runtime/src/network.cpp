@@ -12,7 +12,9 @@
 #include <climits>
 #include <cmath>
 #include <map>
+#include <cstdio>
 #include <stdexcept>
+#include <unistd.h>
 
 namespace snnrt {
 
@@ -149,7 +151,67 @@ private:
                   uint32_t purpose, uint32_t entity, uint32_t c1,
                   const std::string &what);
   void checkFixedCount(int buffer, int64_t expected, const std::string &what);
+  void checkMemory();
 };
+
+/// Expected synapse count of a projection before it is built (lists: 0, their
+/// file's size already bounds them).
+double expectedSynapses(const Descriptor &d, const ProjectionDesc &pr) {
+  const ConnectivityDesc &cd = pr.connectivity;
+  double npre = double(d.populations[pr.preIndex].size);
+  double npost = double(d.populations[pr.postIndex].size);
+  bool self = pr.preIndex == pr.postIndex;
+  switch (cd.kind) {
+  case ConnectivityDesc::Kind::AllToAll:
+    return npre * npost - (self && !cd.allowSelf ? npre : 0.0);
+  case ConnectivityDesc::Kind::OneToOne:
+    return npre;
+  case ConnectivityDesc::Kind::FixedProbability:
+    return cd.p * npre * npost;
+  case ConnectivityDesc::Kind::FixedIndegree:
+    return double(cd.indegree) * npost;
+  case ConnectivityDesc::Kind::List:
+    return 0.0;
+  }
+  return 0.0;
+}
+
+/// Refuses, with a message naming the largest projection, a network whose
+/// synapses cannot fit in this machine's memory: building it would only end
+/// in the kernel's out-of-memory killer, after minutes of work.
+void Builder::checkMemory() {
+  long pages = sysconf(_SC_PHYS_PAGES), pageSize = sysconf(_SC_PAGE_SIZE);
+  if (pages <= 0 || pageSize <= 0)
+    return;
+  double physical = double(pages) * double(pageSize);
+  size_t weightBytes = scalarTypeSize(d.precision);
+  double total = 0.0, synapses = 0.0, largest = 0.0;
+  std::string largestName;
+  for (const ProjectionDesc &pr : d.projections) {
+    double n = expectedSynapses(d, pr);
+    synapses += n;
+    // While building: the CSR being built and its copy into the arena
+    // (column index each), the weights and delays when they vary.
+    double perSynapse = 2.0 * 4 + (pr.weightBuffer >= 0 ? weightBytes : 0) +
+                        (pr.delayBuffer >= 0 ? 4 : 0);
+    total += n * perSynapse;
+    if (n > largest) {
+      largest = n;
+      largestName = pr.name;
+    }
+  }
+  if (total <= physical)
+    return;
+  auto g = [](double x) {
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%.3g", x);
+    return std::string(buffer);
+  };
+  fail("the network needs about " + g(total / 1e9) + " GB for its " +
+       g(synapses) + " synapses, more than this machine's " +
+       g(physical / 1e9) + " GB of memory (largest projection: \"" +
+       largestName + "\", about " + g(largest) + " synapses)");
+}
 
 SynapseValues Builder::synapseValues(size_t e, const ValueSpec &spec,
                                      RngPurpose purpose,
@@ -318,7 +380,8 @@ void Builder::build() {
     checkFixedCount(p.ids, net.spikeArrayCounts[i], "the spikes in " + p.file);
   }
 
-  // 2. Connectivity and delays.
+  // 2. Connectivity and delays, once we know they can fit.
+  checkMemory();
   csr.resize(nprojs);
   listColumns.resize(nprojs);
   delaySteps.resize(nprojs);

@@ -395,3 +395,20 @@ TEST(Network, BuildErrors) {
     EXPECT_NE(err.find("negative delay"), std::string::npos) << err;
   }
 }
+
+TEST(Network, SynapsesBeyondMemoryAreRefusedBeforeBuilding) {
+  // 3 million all-to-all: 9e12 synapses, terabytes, on any machine.
+  DescBuilder b;
+  b.neuron("big", 3000000, {{"v", constant(0)}});
+  b.projection("dense", "big", "big", 3000000,
+               {{"kind", "all_to_all"}, {"allow_self", true}}, constant(1),
+               constant(0));
+  b.ring("big.v", "big", {"dense"});
+  Network net;
+  std::string err;
+  EXPECT_FALSE(build(b.d, net, err, 1));
+  EXPECT_NE(err.find("synapses, more than this machine's"), std::string::npos)
+      << err;
+  EXPECT_NE(err.find("\"dense\", about 9e+12 synapses"), std::string::npos)
+      << err;
+}
