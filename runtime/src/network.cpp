@@ -11,8 +11,8 @@
 #include <algorithm>
 #include <climits>
 #include <cmath>
-#include <map>
 #include <cstdio>
+#include <map>
 #include <stdexcept>
 #include <unistd.h>
 

@@ -609,12 +609,11 @@ void NetworkLowering::emitSpikeArraySource(Spiking &s, int times, int ids,
   store(whileOp.getResult(1), s.spikeCount, index(0));
 }
 
-void NetworkLowering::emitPropagation(ProjectionInfo &projection) {
-  ProjectionOp op = projection.op;
-  ProjectionInfo *info = &projection;
+void NetworkLowering::emitPropagation(ProjectionInfo &info) {
+  ProjectionOp op = info.op;
   loc = op.getLoc();
   Spiking &pre = *spikingByName.lookup(op.getPre());
-  Ring &ring = *info->ring;
+  Ring &ring = *info.ring;
   int64_t postSize = ring.population->op.getSize();
   Value postSizeValue = index(postSize);
   // slots = count / size (the runtime sized the ring to 1 + max delay).
@@ -636,16 +635,16 @@ void NetworkLowering::emitPropagation(ProjectionInfo &projection) {
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(spikes.getBody());
   Value source = toIndex(load(pre.spikes, spikes.getInductionVar()));
-  Value begin = toIndex(load(info->rowPtr, source));
+  Value begin = toIndex(load(info.rowPtr, source));
   Value end = toIndex(
-      load(info->rowPtr, b.create<arith::AddIOp>(loc, source, index(1))));
+      load(info.rowPtr, b.create<arith::AddIOp>(loc, source, index(1))));
   auto synapses = b.create<scf::ForOp>(loc, begin, end, index(1));
   b.setInsertionPointToStart(synapses.getBody());
   Value k = synapses.getInductionVar();
-  Value post = toIndex(load(info->col, k));
-  Value weight = elementValue(op.getWeight(), info->weight, k);
+  Value post = toIndex(load(info.col, k));
+  Value weight = elementValue(op.getWeight(), info.weight, k);
   Value base = constantBase ? constantBase
-                            : slotBase(toIndex(load(info->delay, k)));
+                            : slotBase(toIndex(load(info.delay, k)));
   Value slotIndex = b.create<arith::AddIOp>(loc, base, post);
   Value sum = b.create<arith::AddFOp>(loc, load(ring.buffer, slotIndex), weight);
   store(sum, ring.buffer, slotIndex);
