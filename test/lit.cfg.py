@@ -23,10 +23,11 @@ llvm_config.add_tool_substitutions(["snnc", "snn-opt"], tool_dirs)
 config.substitutions.insert(0, ("%snnc", os.path.join(config.snn_tools_dir, "snnc")))
 config.substitutions.insert(0, ("%snn-opt", os.path.join(config.snn_tools_dir, "snn-opt")))
 # Debian's Python, the one that sees python3-brian and numpy.
-config.substitutions.append(("%python", config.python_with_brian))
+config.substitutions.insert(0, ("%python", config.python_with_brian))
 config.substitutions.append(("%examples", os.path.join(config.snn_src_root, "examples")))
 
 if config.has_ptxas:
     config.available_features.add("ptxas")
+    config.substitutions.append(("%ptxas", config.ptxas))
 if os.path.exists(config.python_with_brian):
     config.available_features.add("python")

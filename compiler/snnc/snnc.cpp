@@ -4,8 +4,9 @@
 //
 //   snnc model.json -o sim            compile to a simulator executable
 //   snnc model.json --emit=STAGE      print one stage (ast, snn,
-//                                     snn-integrated, core, llvm, llvm-ir,
-//                                     asm) or write an object (obj)
+//                                     snn-integrated, core, ptx, llvm,
+//                                     llvm-ir, asm) or write an object (obj)
+//   --target=cpu|cuda|cuda-emulate    what the simulator runs on
 //   snnc run model.json [-- ARGS]     compile to a temporary simulator and
 //                                     run it with ARGS
 //
@@ -42,6 +43,7 @@
 
 using namespace mlir;
 using snn::compiler::Stage;
+using snn::compiler::Target;
 namespace cl = llvm::cl;
 
 static cl::OptionCategory snncCategory("snnc options");
@@ -62,7 +64,9 @@ static cl::opt<Stage> emitStage(
         clEnumValN(Stage::SNN, "snn", "the snn dialect"),
         clEnumValN(Stage::Integrated, "snn-integrated",
                    "after snn-integrate"),
-        clEnumValN(Stage::Core, "core", "scf/arith/math/memref/func"),
+        clEnumValN(Stage::Core, "core",
+                   "scf/arith/math/memref/func (and gpu kernels)"),
+        clEnumValN(Stage::PTX, "ptx", "the kernels' PTX (--target=cuda)"),
         clEnumValN(Stage::LLVMDialect, "llvm", "the LLVM dialect"),
         clEnumValN(Stage::LLVMIR, "llvm-ir", "LLVM IR"),
         clEnumValN(Stage::Asm, "asm", "native assembly"),
@@ -76,6 +80,27 @@ static cl::opt<int> optLevel("O", cl::desc("LLVM optimization level (0-3)"),
 static cl::opt<std::string>
     targetCPU("cpu", cl::desc("CPU to generate code for ('native': this host)"),
               cl::init("native"), cl::cat(snncCategory));
+
+static cl::opt<Target> target(
+    "target", cl::desc("What the simulator runs on"), cl::init(Target::CPU),
+    cl::values(
+        clEnumValN(Target::CPU, "cpu", "this CPU (default)"),
+        clEnumValN(Target::CUDA, "cuda", "an NVIDIA GPU (CUDA driver API)"),
+        clEnumValN(Target::CUDAEmulate, "cuda-emulate",
+                   "the CUDA backend's kernels run on this CPU, one thread "
+                   "after another (for testing without a GPU)")),
+    cl::cat(snncCategory));
+
+static cl::opt<std::string>
+    gpuArch("gpu-arch",
+            cl::desc("GPU architecture of the PTX and cubin (--target=cuda)"),
+            cl::init("sm_80"), cl::cat(snncCategory));
+
+static cl::opt<std::string> cudaPath(
+    "cuda-path",
+    cl::desc("CUDA Toolkit root, for libdevice and ptxas (default: "
+             "$CUDA_PATH, $CUDA_HOME, the build's, /usr/local/cuda)"),
+    cl::init(""), cl::cat(snncCategory));
 
 namespace {
 
@@ -196,10 +221,26 @@ OwningOpRef<ModuleOp> Driver::loadModule(Stage stage, const std::string &output,
 
 int Driver::link(const std::string &object, const std::string &output) {
   std::string dir = runtimeLibDir(argv0);
-  llvm::SmallString<256> mainLib(dir), rtLib(dir);
-  llvm::sys::path::append(mainLib, "libsnnrt_main.a");
-  llvm::sys::path::append(rtLib, "libsnnrt.a");
-  for (const auto &lib : {mainLib, rtLib})
+  // model.o <main> [libsnnrt_cuda.a] libsnnrt.a
+  std::vector<std::string> libNames;
+  switch (target) {
+  case Target::CPU:
+    libNames = {"libsnnrt_main.a", "libsnnrt.a"};
+    break;
+  case Target::CUDA:
+    libNames = {"libsnnrt_cuda_main.a", "libsnnrt_cuda.a", "libsnnrt.a"};
+    break;
+  case Target::CUDAEmulate:
+    libNames = {"libsnnrt_emulate_main.a", "libsnnrt.a"};
+    break;
+  }
+  std::vector<std::string> libs;
+  for (const std::string &name : libNames) {
+    llvm::SmallString<256> lib(dir);
+    llvm::sys::path::append(lib, name);
+    libs.push_back(lib.str().str());
+  }
+  for (const std::string &lib : libs)
     if (!llvm::sys::fs::exists(lib))
       return fail("runtime library " + lib +
                   " not found (set SNN_RUNTIME_DIR to the directory holding "
@@ -222,8 +263,14 @@ int Driver::link(const std::string &object, const std::string &output) {
                 ec.message());
   ::close(fd);
   TempFile tempGuard{temp.str().str()};
-  std::vector<llvm::StringRef> args = {*cxx,   object, mainLib, rtLib,
-                                       "-lpthread", "-lm", "-o",   temp};
+  std::vector<llvm::StringRef> args = {*cxx, object};
+  for (const std::string &lib : libs)
+    args.push_back(lib);
+  if (target == Target::CUDA)
+    args.push_back("-ldl"); // the driver is loaded with dlopen
+  for (llvm::StringRef a : {"-lpthread", "-lm", "-o"})
+    args.push_back(a);
+  args.push_back(temp);
   std::string error;
   int rc = llvm::sys::ExecuteAndWait(*cxx, args, std::nullopt, {}, 0, 0,
                                      &error);
@@ -252,7 +299,7 @@ int Driver::compile(Stage stage, const std::string &output) {
 
   // The MLIR part of the pipeline, one pass manager per stage so that each
   // stage's IR can be printed (and --mlir-print-ir-* applies to all).
-  auto runStage = [&](void (*populate)(OpPassManager &)) {
+  auto runStage = [&](llvm::function_ref<void(OpPassManager &)> populate) {
     PassManager pm(&context);
     if (failed(applyPassManagerCLOptions(pm)))
       return false;
@@ -263,16 +310,47 @@ int Driver::compile(Stage stage, const std::string &output) {
     return 1;
   if (stage == Stage::Integrated)
     return printModule(*module);
-  if (!runStage(snn::compiler::populateCorePipeline))
+  if (!runStage([](OpPassManager &pm) {
+        snn::compiler::populateCorePipeline(pm, target);
+      }))
     return 1;
   if (stage == Stage::Core)
     return printModule(*module);
+  if (stage == Stage::PTX && target != Target::CUDA)
+    return fail("--emit=ptx needs --target=cuda");
+  std::string error;
+  if (target == Target::CUDA) {
+    // Kernels: NVVM -> PTX in-process, then a cubin when ptxas is here.
+    snn::compiler::GPUOptions gpu;
+    gpu.chip = gpuArch;
+    gpu.cudaPath = cudaPath.empty() ? snn::compiler::findCUDAPath()
+                                    : std::string(cudaPath);
+    gpu.optLevel = optLevel;
+    if (!llvm::StringRef(gpu.chip).starts_with("sm_"))
+      return fail("--gpu-arch: expected an architecture like sm_80 or "
+                  "sm_90, not '" + gpu.chip + "'");
+    if (!runStage([&](OpPassManager &pm) {
+          snn::compiler::populateNVVMPipeline(pm, gpu);
+        }))
+      return 1;
+    std::string ptx;
+    if (!snn::compiler::extractPTX(*module, gpu, ptx, error))
+      return fail(error);
+    if (stage == Stage::PTX)
+      return writeText(output, [&](llvm::raw_ostream &os) { os << ptx; });
+    std::string cubin;
+    if (!snn::compiler::assembleCubin(ptx, gpu, cubin, error) &&
+        !error.empty())
+      return fail(error);
+    snn::compiler::addGPUImage(*module, ptx, cubin, gpu.chip);
+  } else if (target == Target::CUDAEmulate) {
+    snn::compiler::dropKernels(*module);
+  }
   if (!runStage(snn::compiler::populateLLVMPipeline))
     return 1;
   if (stage == Stage::LLVMDialect)
     return printModule(*module);
 
-  std::string error;
   std::unique_ptr<llvm::TargetMachine> tm =
       snn::compiler::createTargetMachine(targetCPU, error);
   if (!tm)
@@ -374,6 +452,9 @@ int main(int argc, char **argv) {
   snn::compiler::registerDialects(registry);
   MLIRContext context(registry);
   context.loadAllAvailableDialects();
+  // Errors point at the model file; a dump of the failing op (thousands of
+  // lines of lowered IR) helps no user. --mlir-print-ir-* still shows IR.
+  context.printOpOnDiagnostic(false);
   llvm::SourceMgr sourceMgr;
   SourceMgrDiagnosticHandler diagHandler(sourceMgr, &context);
   Driver driver(argv[0], context, sourceMgr);

@@ -26,6 +26,7 @@ enum class Stage {
   SNN,         // the snn dialect as generated from the model
   Integrated,  // after snn-integrate
   Core,        // after convert-snn-to-core: scf/arith/math/memref/func
+  PTX,         // the kernels' PTX (CUDA target)
   LLVMDialect, // the LLVM dialect
   LLVMIR,      // LLVM IR, optimized
   Asm,         // native assembly
@@ -35,8 +36,49 @@ enum class Stage {
 
 /// snn-integrate.
 void populateIntegratePipeline(mlir::OpPassManager &pm);
-/// convert-snn-to-core and clean-ups.
-void populateCorePipeline(mlir::OpPassManager &pm);
+/// What the simulator runs on.
+enum class Target {
+  CPU,         // one snn_step function (docs/runtime-abi.md)
+  CUDA,        // phases as CUDA kernels (docs/gpu-abi.md)
+  CUDAEmulate, // the same phases run on the host, for testing
+};
+
+/// convert-snn-to-core (for `target`) and clean-ups.
+void populateCorePipeline(mlir::OpPassManager &pm, Target target = Target::CPU);
+
+/// How kernels are compiled for the CUDA target.
+struct GPUOptions {
+  std::string chip = "sm_80";  // PTX target and cubin architecture
+  std::string cudaPath;        // CUDA Toolkit root, for libdevice and ptxas
+  int optLevel = 3;
+};
+
+/// The CUDA Toolkit root: $CUDA_PATH, $CUDA_HOME, the one found when snnc
+/// was built, or /usr/local/cuda; empty when none of them exists.
+std::string findCUDAPath();
+
+/// `gpu.module @snn_kernels` -> NVVM -> PTX in-process (LLVM's NVPTX
+/// backend, libdevice linked from the toolkit when present): the module
+/// becomes a `gpu.binary` holding the PTX.
+void populateNVVMPipeline(mlir::OpPassManager &pm, const GPUOptions &options);
+
+/// Takes the PTX out of the `gpu.binary` and removes it, leaving only host
+/// code. Fails when the PTX calls libdevice functions that were not linked.
+bool extractPTX(mlir::ModuleOp module, const GPUOptions &options,
+                std::string &ptx, std::string &error);
+
+/// Runs `ptxas` on `ptx` for `chip`; `cubin` gets the result. Returns false
+/// with `error` when ptxas is missing (`error` empty then) or fails.
+bool assembleCubin(const std::string &ptx, const GPUOptions &options,
+                   std::string &cubin, std::string &error);
+
+/// Adds the image globals (snn_gpu_ptx, snn_gpu_cubin, snn_gpu_cubin_size,
+/// snn_gpu_arch; docs/gpu-abi.md) to the host module.
+void addGPUImage(mlir::ModuleOp module, const std::string &ptx,
+                 const std::string &cubin, const std::string &chip);
+
+/// Removes the device module (for the host emulation).
+void dropKernels(mlir::ModuleOp module);
 /// Core dialects to the LLVM dialect.
 void populateLLVMPipeline(mlir::OpPassManager &pm);
 

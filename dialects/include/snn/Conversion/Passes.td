@@ -29,11 +29,28 @@ def ConvertSNNToCore : Pass<"convert-snn-to-core", "::mlir::ModuleOp"> {
 
     Random draws (Poisson sources, noise currents) are Philox4x32-10,
     generated inline with the runtime's keying.
+
+    With `target=gpu` (docs/gpu-abi.md) the step is split into phases, each
+    a grid-stride loop over `(tid, nthreads)` with atomic spike appends,
+    double-buffered spike counts, a device-resident step counter and
+    device-side recording:
+
+    - `func.func private @snn_body_<name>` (record, update, propagate,
+      deliver) and `func.func @snn_emulate_step` running them on the host;
+    - `gpu.module @snn_kernels` with one kernel per phase and
+      `snn_persistent`, which runs many steps in one block with a barrier
+      after every phase;
+    - the descriptor gains a `gpu` section.
   }];
+  let options = [
+    Option<"target", "target", "std::string", /*default=*/"\"cpu\"",
+           "'cpu' (one snn_step function) or 'gpu' (phases and kernels)">
+  ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::func::FuncDialect",
     "::mlir::math::MathDialect", "::mlir::memref::MemRefDialect",
-    "::mlir::scf::SCFDialect", "::mlir::LLVM::LLVMDialect"];
+    "::mlir::scf::SCFDialect", "::mlir::LLVM::LLVMDialect",
+    "::mlir::gpu::GPUDialect"];
 }
 
 #endif // SNN_CONVERSION_PASSES_TD

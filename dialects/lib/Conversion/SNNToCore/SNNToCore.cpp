@@ -14,11 +14,13 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/IRMapping.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -46,6 +48,9 @@ struct Spiking {
   uint32_t entity = 0; // RNG entity id: position among populations + sources
   int spikeCount = -1; // buffer ids
   int spikes = -1;
+  // GPU target: cumulative count, and device-side spike recording.
+  int total = -1;
+  int recCount = -1, recIds = -1, recSteps = -1;
 };
 
 /// A neuron population and its buffers.
@@ -56,6 +61,9 @@ struct Population {
   SmallVector<int> variables; // buffer per model variable
   int refractory = -1;        // countdown buffer, when refractory > 0
   int64_t refractorySteps = 0;
+  SmallVector<struct Ring *> rings; // delay rings into this population
+  bool resets = false;              // whether the reset changes anything
+  int spiked = -1; // GPU: per-neuron flag, reset pending after delivery
 };
 
 /// A delay ring of one (population, variable).
@@ -69,9 +77,9 @@ struct Ring {
 
 class NetworkLowering {
 public:
-  explicit NetworkLowering(NetworkOp network)
+  NetworkLowering(NetworkOp network, bool gpu)
       : network(network), module(network->getParentOfType<ModuleOp>()),
-        floatType(network.getFloatType()), b(network.getContext()) {}
+        floatType(network.getFloatType()), b(network.getContext()), gpu(gpu) {}
 
   LogicalResult run();
 
@@ -136,14 +144,66 @@ private:
   Value appendSpikeIf(Value cond, Spiking &target, Value count, Value i,
                       llvm::function_ref<void()> onSpike);
 
+  /// Views of every buffer at the start of `func`, whose first argument is
+  /// the arena.
   void emitPrologue(func::FuncOp func);
+
+  /// Update, refractory countdown and threshold of neuron `i` of `pop`: the
+  /// updated variables are stored; returns the spike condition and the
+  /// updated values.
+  struct Updated {
+    Value spike;
+    SmallVector<Value> next;
+  };
+  Updated emitNeuronStep(Population &pop, Value i);
+  /// Applies `pop`'s reset to neuron `i` whose variables are `vars`.
+  void emitResetAt(Population &pop, Value i, ArrayRef<Value> vars);
+  /// Whether source neuron `i` fires this step.
+  Value emitPoissonSpike(PoissonSourceOp op, Spiking &s, int rateBuffer,
+                         Value i);
+  /// Element offset of this step's slot in `ring`.
+  Value ringBase(Ring &ring);
+  /// Adds this step's slot of `ring` to neuron `i`'s variable, clears it.
+  void emitDeliveryAt(Ring &ring, Value i, Value base);
+  /// Offset of the slot `delaySteps` ahead in a ring over `postSize`
+  /// neurons.
+  Value slotBase(Value ringBuffer, int64_t postSize, Value delaySteps);
+
   void emitUpdateAndThreshold(Population &pop);
   void emitPoissonSource(PoissonSourceOp op, Spiking &spiking, int rateBuffer);
-  void emitSpikeArraySource(Spiking &spiking, int times, int ids, int cursor);
+  /// Emits the due entries of a spike array; `onEntry` runs for each with
+  /// its neuron (i32). The count is stored at `countIndex`.
+  void emitSpikeArraySource(Spiking &spiking, int times, int ids, int cursor,
+                            Value countIndex,
+                            llvm::function_ref<void(Value)> onEntry);
   struct ProjectionInfo;
   void emitPropagation(ProjectionInfo &info);
   void emitDelivery(Ring &ring);
   void emitReset(Population &pop);
+
+  //===--------------------------------------------------------------------===//
+  // GPU target (docs/gpu-abi.md)
+  //===--------------------------------------------------------------------===//
+  /// `scf.for %i = tid to extent step nthreads`; the builder is left at the
+  /// start of its body.
+  scf::ForOp gridLoop(Value extent);
+  /// Atomically adds `amount` to `buffer[index]`; returns the old value.
+  Value atomicAdd(int buffer, Value index, Value amount);
+  /// If `cond`, appends neuron `i` to `target`'s spike list for this step
+  /// (and to its device-side record), then runs `onSpike`.
+  void appendSpikeAtomic(Value cond, Spiking &target, Value i,
+                         llvm::function_ref<void()> onSpike);
+  /// Appends (step, neuron) to the device-side record of `s`, if recorded.
+  void recordSpike(Spiking &s, Value neuron);
+  void emitPhaseRecord();
+  void emitPhaseUpdate();
+  void emitPhasePropagate();
+  void emitPhaseDeliver();
+  LogicalResult runGPU();
+  /// Folds parameters, expands propagators; fails on a non-constant
+  /// Jacobian.
+  LogicalResult simplify(func::FuncOp func);
+  json::Value descriptorJSON();
 
   NetworkOp network;
   ModuleOp module;
@@ -160,6 +220,19 @@ private:
   SmallVector<Value> views;       // memref<?xT> per buffer
   SmallVector<Value> viewCounts;  // element count (index) per buffer
   Value arena, step, stepIndex, seed;
+  bool gpu = false;
+  // GPU target: the step's parity (index) and its complement, this thread
+  // and the number of threads (index).
+  Value parity, other, tid, nthreads;
+  int stepCells = -1;
+  struct StateRecord {
+    Population *population;
+    int variable = -1; // buffer
+    int64_t every = 1, size = 0;
+    int neurons = -1, samples = -1, values = -1;
+  };
+  std::vector<StateRecord> stateRecords;
+  json::Object gpuJSON;
 
   std::deque<Spiking> spiking;
   llvm::StringMap<Spiking *> spikingByName;
@@ -209,8 +282,11 @@ void NetworkLowering::planBuffers() {
     s.name = name.str();
     s.size = size;
     s.entity = static_cast<uint32_t>(spiking.size() - 1);
-    s.spikeCount = addBuffer(s.name + ".spike_count", i32Type, 1);
+    // Double-buffered by step parity on the GPU (docs/gpu-abi.md).
+    s.spikeCount = addBuffer(s.name + ".spike_count", i32Type, gpu ? 2 : 1);
     s.spikes = addBuffer(s.name + ".spikes", i32Type, size);
+    if (gpu)
+      s.total = addBuffer(s.name + ".total", i64Type, 1);
     spikingByName[s.name] = &s;
     return &s;
   };
@@ -350,6 +426,22 @@ void NetworkLowering::planBuffers() {
     projections.push_back(info);
     projectionsJSON.push_back(std::move(entry));
   }
+  for (Population &pop : populations) {
+    Block &reset = pop.model.getReset().front();
+    Operation *yield = reset.getTerminator();
+    for (unsigned k = 0; k < pop.model.getNumVariables(); ++k)
+      pop.resets |= yield->getOperand(k) != reset.getArgument(k);
+  }
+  for (Ring &ring : rings)
+    ring.population->rings.push_back(&ring);
+  if (gpu) {
+    stepCells = addBuffer("snn.step", i64Type, 2);
+    // A population with rings is reset after delivery: remember who spiked.
+    for (Population &pop : populations)
+      if (pop.resets && !pop.rings.empty())
+        pop.spiked = addBuffer(pop.spiking->name + ".spiked", i32Type,
+                               pop.op.getSize());
+  }
   for (Ring &ring : rings)
     ringsJSON.push_back(json::Object{
         {"name", ring.name},
@@ -362,13 +454,45 @@ void NetworkLowering::planBuffers() {
         {"projections", json::Array(ring.projections)}});
 
   json::Array spikes, state;
-  for (auto op : network.getBody().getOps<RecordSpikesOp>())
+  json::Array gpuSpikes, gpuState;
+  for (auto op : network.getBody().getOps<RecordSpikesOp>()) {
     spikes.push_back(op.getPopulation().str());
+    Spiking *s = spikingByName.lookup(op.getPopulation());
+    if (!gpu || s->recCount >= 0)
+      continue;
+    json::Object capacity{{"record_spikes", s->name}};
+    s->recCount = addBuffer(s->name + ".rec_count", i32Type, 1);
+    s->recIds = addBuffer(s->name + ".rec_ids", i32Type,
+                          json::Object(capacity));
+    s->recSteps = addBuffer(s->name + ".rec_steps", i32Type,
+                            json::Object(capacity));
+    gpuSpikes.push_back(json::Object{{"population", s->name},
+                                     {"count", s->recCount},
+                                     {"ids", s->recIds},
+                                     {"steps", s->recSteps}});
+  }
   for (auto op : network.getBody().getOps<RecordStateOp>()) {
     Population *pop = populationByName.lookup(op.getPopulation());
     json::Array neurons;
     for (int64_t n : op.getNeurons())
       neurons.push_back(n);
+    if (gpu) {
+      int64_t k = static_cast<int64_t>(stateRecords.size());
+      std::string name = "record" + std::to_string(k);
+      StateRecord &r = stateRecords.emplace_back();
+      r.population = pop;
+      r.variable = pop->variables[pop->model.lookupVariable(op.getVariable())];
+      r.every = static_cast<int64_t>(op.getEvery());
+      r.size = static_cast<int64_t>(op.getNeurons().size());
+      r.neurons = addBuffer(name + ".neurons", i32Type, r.size);
+      r.samples = addBuffer(name + ".samples", i64Type, 1);
+      r.values = addBuffer(name + ".values", floatType,
+                           json::Object{{"record_state", k}});
+      gpuState.push_back(json::Object{{"record", k},
+                                      {"neurons", r.neurons},
+                                      {"samples", r.samples},
+                                      {"values", r.values}});
+    }
     state.push_back(json::Object{
         {"population", op.getPopulation().str()},
         {"variable", op.getVariable().str()},
@@ -379,6 +503,17 @@ void NetworkLowering::planBuffers() {
   recordJSON = json::Object{{"format", network.getRecordFormat().str()},
                             {"spikes", std::move(spikes)},
                             {"state", std::move(state)}};
+  if (gpu) {
+    json::Array totals;
+    for (Spiking &s : spiking)
+      totals.push_back(
+          json::Object{{"population", s.name}, {"buffer", s.total}});
+    gpuJSON = json::Object{{"step", stepCells},
+                           {"batch_steps", 1000},
+                           {"totals", std::move(totals)},
+                           {"record_spikes", std::move(gpuSpikes)},
+                           {"record_state", std::move(gpuState)}};
+  }
 }
 
 //===----------------------------------------------------------------------===//
@@ -449,9 +584,19 @@ void NetworkLowering::emitPrologue(func::FuncOp func) {
   Block *entry = func.addEntryBlock();
   b.setInsertionPointToStart(entry);
   arena = entry->getArgument(0);
-  step = entry->getArgument(1);
-  seed = entry->getArgument(2);
-  stepIndex = toIndex(step);
+  views.clear();
+  viewCounts.clear();
+  if (gpu) {
+    // (arena, seed, parity, tid, nthreads)
+    seed = entry->getArgument(1);
+    parity = toIndex(entry->getArgument(2));
+    other = b.create<arith::SubIOp>(loc, index(1), parity);
+    tid = entry->getArgument(3);
+    nthreads = entry->getArgument(4);
+  } else {
+    step = entry->getArgument(1);
+    seed = entry->getArgument(2);
+  }
   // The table: 2 * B int64 values at the start of the arena.
   auto i64Memref = MemRefType::get({ShapedType::kDynamic}, b.getI64Type());
   Value table = b.create<memref::ViewOp>(
@@ -467,6 +612,9 @@ void NetworkLowering::emitPrologue(func::FuncOp func) {
                                              ValueRange{count}));
     viewCounts.push_back(count);
   }
+  if (gpu)
+    step = load(stepCells, parity);
+  stepIndex = toIndex(step);
 }
 
 bool NetworkLowering::isClamped(Population &pop, unsigned variable) {
@@ -477,17 +625,9 @@ bool NetworkLowering::isClamped(Population &pop, unsigned variable) {
   });
 }
 
-void NetworkLowering::emitUpdateAndThreshold(Population &pop) {
-  loc = pop.op.getLoc();
+NetworkLowering::Updated NetworkLowering::emitNeuronStep(Population &pop,
+                                                         Value i) {
   unsigned numVars = pop.model.getNumVariables();
-
-  auto loop = b.create<scf::ForOp>(loc, index(0), index(pop.op.getSize()),
-                                   index(1), ValueRange{i32(0)});
-  OpBuilder::InsertionGuard guard(b);
-  b.setInsertionPointToStart(loop.getBody());
-  Value i = loop.getInductionVar();
-  Value count = loop.getRegionIterArg(0);
-
   SmallVector<Value> old;
   for (int buffer : pop.variables)
     old.push_back(load(buffer, i));
@@ -519,7 +659,29 @@ void NetworkLowering::emitUpdateAndThreshold(Population &pop) {
   Value spike = inlineRegion(pop.model.getThreshold(), args).front();
   if (notRefractory)
     spike = b.create<arith::AndIOp>(loc, spike, notRefractory);
-  b.create<scf::YieldOp>(loc, appendSpikeIf(spike, *pop.spiking, count, i,
+  next.resize(numVars);
+  return {spike, std::move(next)};
+}
+
+void NetworkLowering::emitResetAt(Population &pop, Value i,
+                                  ArrayRef<Value> vars) {
+  SmallVector<Value> next =
+      inlineRegion(pop.model.getReset(), regionArgs(pop, vars, i));
+  for (unsigned k = 0; k < pop.model.getNumVariables(); ++k)
+    if (next[k] != vars[k])
+      store(next[k], pop.variables[k], i);
+}
+
+void NetworkLowering::emitUpdateAndThreshold(Population &pop) {
+  loc = pop.op.getLoc();
+  auto loop = b.create<scf::ForOp>(loc, index(0), index(pop.op.getSize()),
+                                   index(1), ValueRange{i32(0)});
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(loop.getBody());
+  Value i = loop.getInductionVar();
+  Value count = loop.getRegionIterArg(0);
+  Updated u = emitNeuronStep(pop, i);
+  b.create<scf::YieldOp>(loc, appendSpikeIf(u.spike, *pop.spiking, count, i,
                                             [&] {
                                               if (pop.refractory >= 0)
                                                 store(i32(pop.refractorySteps),
@@ -545,30 +707,36 @@ Value NetworkLowering::appendSpikeIf(Value cond, Spiking &target, Value count,
   return ifOp.getResult(0);
 }
 
-void NetworkLowering::emitPoissonSource(PoissonSourceOp op, Spiking &s,
-                                        int rateBuffer) {
-  loc = op.getLoc();
+Value NetworkLowering::emitPoissonSpike(PoissonSourceOp op, Spiking &s,
+                                        int rateBuffer, Value i) {
   // P(spike in one step) = rate[Hz] * dt[ms] / 1000.
   Value perStep = real(network.getDt().convertToDouble() * 1e-3);
-  auto loop = b.create<scf::ForOp>(loc, index(0), index(s.size), index(1),
-                                   ValueRange{i32(0)});
-  OpBuilder::InsertionGuard guard(b);
-  b.setInsertionPointToStart(loop.getBody());
-  Value i = loop.getInductionVar();
   Value rate = elementValue(op.getRate(), rateBuffer, i);
   Value p = b.create<arith::MulFOp>(loc, rate, perStep);
   auto words =
       emitStepDraw(b, loc, seed, step, i, s.entity, RandomPurpose::StepDraw);
   Value u = emitUniform(b, loc, words, floatType);
-  Value spike = b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OLT, u, p);
+  return b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OLT, u, p);
+}
+
+void NetworkLowering::emitPoissonSource(PoissonSourceOp op, Spiking &s,
+                                        int rateBuffer) {
+  loc = op.getLoc();
+  auto loop = b.create<scf::ForOp>(loc, index(0), index(s.size), index(1),
+                                   ValueRange{i32(0)});
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(loop.getBody());
+  Value i = loop.getInductionVar();
+  Value spike = emitPoissonSpike(op, s, rateBuffer, i);
   b.create<scf::YieldOp>(
       loc, appendSpikeIf(spike, s, loop.getRegionIterArg(0), i, [] {}));
   b.setInsertionPointAfter(loop);
   store(loop.getResult(0), s.spikeCount, index(0));
 }
 
-void NetworkLowering::emitSpikeArraySource(Spiking &s, int times, int ids,
-                                           int cursor) {
+void NetworkLowering::emitSpikeArraySource(
+    Spiking &s, int times, int ids, int cursor, Value countIndex,
+    llvm::function_ref<void(Value)> onEntry) {
   loc = s.op->getLoc();
   // Emit every entry at the cursor whose step is this step; the runtime has
   // sorted them by step, and none is earlier than the cursor's.
@@ -600,13 +768,24 @@ void NetworkLowering::emitSpikeArraySource(Spiking &s, int times, int ids,
       [&](OpBuilder &, Location, ValueRange args) {
         Value neuron = load(ids, args[0]);
         store(neuron, s.spikes, toIndex(args[1]));
+        onEntry(neuron);
         b.create<scf::YieldOp>(
             loc, ValueRange{b.create<arith::AddIOp>(loc, args[0], index(1)),
                             b.create<arith::AddIOp>(loc, args[1], i32(1))});
       });
   store(b.create<arith::IndexCastOp>(loc, b.getI64Type(), whileOp.getResult(0)),
         cursor, index(0));
-  store(whileOp.getResult(1), s.spikeCount, index(0));
+  store(whileOp.getResult(1), s.spikeCount, countIndex);
+}
+
+Value NetworkLowering::slotBase(Value ringBuffer, int64_t postSize,
+                                Value delaySteps) {
+  // slots = count / size (the runtime sized the ring to 1 + max delay).
+  Value postSizeValue = index(postSize);
+  Value slots = b.create<arith::DivUIOp>(loc, ringBuffer, postSizeValue);
+  Value slot = b.create<arith::RemUIOp>(
+      loc, b.create<arith::AddIOp>(loc, stepIndex, delaySteps), slots);
+  return b.create<arith::MulIOp>(loc, slot, postSizeValue);
 }
 
 void NetworkLowering::emitPropagation(ProjectionInfo &info) {
@@ -615,54 +794,66 @@ void NetworkLowering::emitPropagation(ProjectionInfo &info) {
   Spiking &pre = *spikingByName.lookup(op.getPre());
   Ring &ring = *info.ring;
   int64_t postSize = ring.population->op.getSize();
-  Value postSizeValue = index(postSize);
-  // slots = count / size (the runtime sized the ring to 1 + max delay).
-  Value slots = b.create<arith::DivUIOp>(loc, viewCounts[ring.buffer],
-                                         postSizeValue);
   double dt = network.getDt().convertToDouble();
-  auto slotBase = [&](Value delaySteps) {
-    Value slot = b.create<arith::RemUIOp>(
-        loc, b.create<arith::AddIOp>(loc, stepIndex, delaySteps), slots);
-    return b.create<arith::MulIOp>(loc, slot, postSizeValue);
-  };
+  Value ringCount = viewCounts[ring.buffer];
   Value constantBase;
   if (auto delay = dyn_cast<FloatAttr>(op.getDelay()))
-    constantBase =
-        slotBase(index(std::llround(delay.getValueAsDouble() / dt)));
+    constantBase = slotBase(
+        ringCount, postSize,
+        index(std::llround(delay.getValueAsDouble() / dt)));
 
-  Value numSpikes = toIndex(load(pre.spikeCount, index(0)));
-  auto spikes = b.create<scf::ForOp>(loc, index(0), numSpikes, index(1));
+  // CPU: every spike, every synapse of its row. GPU: group g of G takes
+  // spikes g, g + G, ...; its W lanes share the row.
+  Value first = index(0), spikeStride = index(1), lane = index(0),
+        laneStride = index(1);
+  Value countIndex = index(0);
+  if (gpu) {
+    // W = 32 when the thread count is a multiple of 32, else 1.
+    Value c32 = index(32);
+    Value multiple = b.create<arith::CmpIOp>(
+        loc, arith::CmpIPredicate::eq,
+        b.create<arith::RemUIOp>(loc, nthreads, c32), index(0));
+    laneStride = b.create<arith::SelectOp>(loc, multiple, c32, index(1));
+    first = b.create<arith::DivUIOp>(loc, tid, laneStride);
+    spikeStride = b.create<arith::DivUIOp>(loc, nthreads, laneStride);
+    lane = b.create<arith::RemUIOp>(loc, tid, laneStride);
+    countIndex = parity;
+  }
+  Value numSpikes = toIndex(load(pre.spikeCount, countIndex));
+  auto spikes = b.create<scf::ForOp>(loc, first, numSpikes, spikeStride);
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(spikes.getBody());
   Value source = toIndex(load(pre.spikes, spikes.getInductionVar()));
   Value begin = toIndex(load(info.rowPtr, source));
   Value end = toIndex(
       load(info.rowPtr, b.create<arith::AddIOp>(loc, source, index(1))));
-  auto synapses = b.create<scf::ForOp>(loc, begin, end, index(1));
+  auto synapses = b.create<scf::ForOp>(
+      loc, b.create<arith::AddIOp>(loc, begin, lane), end, laneStride);
   b.setInsertionPointToStart(synapses.getBody());
   Value k = synapses.getInductionVar();
   Value post = toIndex(load(info.col, k));
   Value weight = elementValue(op.getWeight(), info.weight, k);
-  Value base = constantBase ? constantBase
-                            : slotBase(toIndex(load(info.delay, k)));
+  Value base = constantBase
+                   ? constantBase
+                   : slotBase(ringCount, postSize, toIndex(load(info.delay, k)));
   Value slotIndex = b.create<arith::AddIOp>(loc, base, post);
+  if (gpu) {
+    b.create<memref::AtomicRMWOp>(loc, arith::AtomicRMWKind::addf, weight,
+                                  views[ring.buffer], ValueRange{slotIndex});
+    return;
+  }
   Value sum = b.create<arith::AddFOp>(loc, load(ring.buffer, slotIndex), weight);
   store(sum, ring.buffer, slotIndex);
 }
 
-void NetworkLowering::emitDelivery(Ring &ring) {
-  loc = ring.population->op.getLoc();
-  int64_t size = ring.population->op.getSize();
-  Value sizeValue = index(size);
-  Value slots = b.create<arith::DivUIOp>(loc, viewCounts[ring.buffer], sizeValue);
-  Value base = b.create<arith::MulIOp>(
-      loc, b.create<arith::RemUIOp>(loc, stepIndex, slots), sizeValue);
-  int target = ring.population->variables[ring.variable];
-  auto loop = b.create<scf::ForOp>(loc, index(0), sizeValue, index(1));
-  OpBuilder::InsertionGuard guard(b);
-  b.setInsertionPointToStart(loop.getBody());
-  Value i = loop.getInductionVar();
+Value NetworkLowering::ringBase(Ring &ring) {
+  return slotBase(viewCounts[ring.buffer], ring.population->op.getSize(),
+                  index(0));
+}
+
+void NetworkLowering::emitDeliveryAt(Ring &ring, Value i, Value base) {
   Value slotIndex = b.create<arith::AddIOp>(loc, base, i);
+  int target = ring.population->variables[ring.variable];
   Value old = load(target, i);
   Value sum = b.create<arith::AddFOp>(loc, old, load(ring.buffer, slotIndex));
   // A clamped variable cannot be written while its neuron is refractory, by
@@ -679,17 +870,21 @@ void NetworkLowering::emitDelivery(Ring &ring) {
   store(real(0.0), ring.buffer, slotIndex);
 }
 
+void NetworkLowering::emitDelivery(Ring &ring) {
+  loc = ring.population->op.getLoc();
+  Value base = ringBase(ring);
+  auto loop = b.create<scf::ForOp>(loc, index(0),
+                                   index(ring.population->op.getSize()),
+                                   index(1));
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(loop.getBody());
+  emitDeliveryAt(ring, loop.getInductionVar(), base);
+}
+
 void NetworkLowering::emitReset(Population &pop) {
+  if (!pop.resets)
+    return; // the reset yields its arguments unchanged
   loc = pop.op.getLoc();
-  Region &reset = pop.model.getReset();
-  unsigned numVars = pop.model.getNumVariables();
-  // Nothing to do when the reset yields its arguments unchanged.
-  Operation *yield = reset.front().getTerminator();
-  bool changes = false;
-  for (unsigned k = 0; k < numVars; ++k)
-    changes |= yield->getOperand(k) != reset.front().getArgument(k);
-  if (!changes)
-    return;
   Value numSpikes = toIndex(load(pop.spiking->spikeCount, index(0)));
   auto loop = b.create<scf::ForOp>(loc, index(0), numSpikes, index(1));
   OpBuilder::InsertionGuard guard(b);
@@ -698,51 +893,163 @@ void NetworkLowering::emitReset(Population &pop) {
   SmallVector<Value> old;
   for (int buffer : pop.variables)
     old.push_back(load(buffer, i));
-  SmallVector<Value> next = inlineRegion(reset, regionArgs(pop, old, i));
-  for (unsigned k = 0; k < numVars; ++k)
-    if (next[k] != old[k])
-      store(next[k], pop.variables[k], i);
+  emitResetAt(pop, i, old);
 }
 
-LogicalResult NetworkLowering::run() {
-  for (auto model : network.getBody().getOps<NeuronModelOp>())
-    if (!model.isIntegrated())
-      return model.emitOpError("has not been integrated: run snn-integrate "
-                               "before convert-snn-to-core");
-  planBuffers();
+//===----------------------------------------------------------------------===//
+// GPU phases
+//===----------------------------------------------------------------------===//
 
-  MLIRContext *ctx = network.getContext();
-  b.setInsertionPoint(network);
-  loc = network.getLoc();
-  auto arenaType = MemRefType::get({ShapedType::kDynamic}, b.getI8Type());
-  auto funcType =
-      b.getFunctionType({arenaType, b.getI64Type(), b.getI64Type()}, {});
-  auto func = b.create<func::FuncOp>(loc, "snn_step", funcType);
-  func->setAttr(LLVM::LLVMDialect::getEmitCWrapperAttrName(),
-                UnitAttr::get(ctx));
-  emitPrologue(func);
+scf::ForOp NetworkLowering::gridLoop(Value extent) {
+  auto loop = b.create<scf::ForOp>(loc, tid, extent, nthreads);
+  b.setInsertionPointToStart(loop.getBody());
+  return loop;
+}
 
-  // 1-2. Update and threshold, fused, per population; then the sources.
-  for (Population &pop : populations)
-    emitUpdateAndThreshold(pop);
-  for (PoissonInfo &p : poissons)
-    emitPoissonSource(p.op, *p.spiking, p.rate);
-  for (SpikeArrayInfo &s : spikeArrays)
-    emitSpikeArraySource(*s.spiking, s.times, s.ids, s.cursor);
-  // 3. Propagation into the delay rings.
+Value NetworkLowering::atomicAdd(int buffer, Value index, Value amount) {
+  return b.create<memref::AtomicRMWOp>(loc, arith::AtomicRMWKind::addi, amount,
+                                       views[buffer], ValueRange{index});
+}
+
+void NetworkLowering::recordSpike(Spiking &s, Value neuron) {
+  if (s.recCount < 0)
+    return;
+  Value at = toIndex(atomicAdd(s.recCount, index(0), i32(1)));
+  store(neuron, s.recIds, at);
+  store(b.create<arith::TruncIOp>(loc, b.getI32Type(), step), s.recSteps, at);
+}
+
+void NetworkLowering::appendSpikeAtomic(Value cond, Spiking &target, Value i,
+                                        llvm::function_ref<void()> onSpike) {
+  auto ifOp = b.create<scf::IfOp>(loc, cond, /*withElseRegion=*/false);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(ifOp.thenBlock());
+  Value neuron = b.create<arith::IndexCastOp>(loc, b.getI32Type(), i);
+  Value at = toIndex(atomicAdd(target.spikeCount, parity, i32(1)));
+  store(neuron, target.spikes, at);
+  recordSpike(target, neuron);
+  onSpike();
+}
+
+void NetworkLowering::emitPhaseRecord() {
+  for (StateRecord &r : stateRecords) {
+    loc = r.population->op.getLoc();
+    // Sampled at the start of steps that are multiples of `every`.
+    Value due = b.create<arith::CmpIOp>(
+        loc, arith::CmpIPredicate::eq,
+        b.create<arith::RemUIOp>(loc, stepIndex, index(r.every)), index(0));
+    auto ifOp = b.create<scf::IfOp>(loc, due, /*withElseRegion=*/false);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(ifOp.thenBlock());
+    Value base = b.create<arith::MulIOp>(
+        loc, toIndex(load(r.samples, index(0))), index(r.size));
+    auto loop = gridLoop(index(r.size));
+    Value j = loop.getInductionVar();
+    Value neuron = toIndex(load(r.neurons, j));
+    store(load(r.variable, neuron), r.values,
+          b.create<arith::AddIOp>(loc, base, j));
+  }
+}
+
+void NetworkLowering::emitPhaseUpdate() {
+  for (Population &pop : populations) {
+    loc = pop.op.getLoc();
+    OpBuilder::InsertionGuard guard(b);
+    Value i = gridLoop(index(pop.op.getSize())).getInductionVar();
+    Updated u = emitNeuronStep(pop, i);
+    appendSpikeAtomic(u.spike, *pop.spiking, i, [&] {
+      if (pop.refractory >= 0)
+        store(i32(pop.refractorySteps), pop.refractory, i);
+      if (!pop.resets)
+        return;
+      // No ring delivers into it: nothing happens between the threshold
+      // and the reset, so reset now; otherwise after delivery.
+      if (pop.spiked >= 0)
+        store(i32(1), pop.spiked, i);
+      else
+        emitResetAt(pop, i, u.next);
+    });
+  }
+  for (PoissonInfo &p : poissons) {
+    loc = p.op.getLoc();
+    OpBuilder::InsertionGuard guard(b);
+    Value i = gridLoop(index(p.spiking->size)).getInductionVar();
+    appendSpikeAtomic(emitPoissonSpike(p.op, *p.spiking, p.rate, i),
+                      *p.spiking, i, [] {});
+  }
+  for (SpikeArrayInfo &s : spikeArrays) {
+    // Sequential by nature (a cursor): thread 0 only.
+    loc = s.spiking->op->getLoc();
+    Value first = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, tid,
+                                          index(0));
+    auto ifOp = b.create<scf::IfOp>(loc, first, /*withElseRegion=*/false);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(ifOp.thenBlock());
+    emitSpikeArraySource(*s.spiking, s.times, s.ids, s.cursor, parity,
+                         [&](Value neuron) { recordSpike(*s.spiking, neuron); });
+  }
+}
+
+void NetworkLowering::emitPhasePropagate() {
   for (ProjectionInfo &p : projections)
     emitPropagation(p);
-  // 4. Delivery of this step's slot.
-  for (Ring &ring : rings)
-    emitDelivery(ring);
-  // 5. Reset.
-  for (Population &pop : populations)
-    emitReset(pop);
-  loc = network.getLoc();
-  b.create<func::ReturnOp>(loc);
+}
 
+void NetworkLowering::emitPhaseDeliver() {
+  for (Population &pop : populations) {
+    if (pop.rings.empty())
+      continue;
+    loc = pop.op.getLoc();
+    SmallVector<Value> bases;
+    for (Ring *ring : pop.rings)
+      bases.push_back(ringBase(*ring));
+    OpBuilder::InsertionGuard guard(b);
+    Value i = gridLoop(index(pop.op.getSize())).getInductionVar();
+    for (auto [ring, base] : llvm::zip(pop.rings, bases))
+      emitDeliveryAt(*ring, i, base);
+    if (pop.spiked < 0)
+      continue;
+    Value spiked = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ne,
+                                           load(pop.spiked, i), i32(0));
+    auto ifOp = b.create<scf::IfOp>(loc, spiked, /*withElseRegion=*/false);
+    b.setInsertionPointToStart(ifOp.thenBlock());
+    store(i32(0), pop.spiked, i);
+    SmallVector<Value> vars;
+    for (int buffer : pop.variables)
+      vars.push_back(load(buffer, i));
+    emitResetAt(pop, i, vars);
+  }
+
+  // End of step, thread 0: nobody else touches these cells in this phase.
+  loc = network.getLoc();
+  Value first =
+      b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, tid, index(0));
+  auto ifOp = b.create<scf::IfOp>(loc, first, /*withElseRegion=*/false);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(ifOp.thenBlock());
+  store(b.create<arith::AddIOp>(loc, step, i64(1)), stepCells, other);
+  for (Spiking &s : spiking) {
+    Value count = b.create<arith::ExtSIOp>(loc, b.getI64Type(),
+                                           load(s.spikeCount, parity));
+    store(b.create<arith::AddIOp>(loc, load(s.total, index(0)), count), s.total,
+          index(0));
+    store(i32(0), s.spikeCount, other);
+  }
+  for (StateRecord &r : stateRecords) {
+    Value due = b.create<arith::CmpIOp>(
+        loc, arith::CmpIPredicate::eq,
+        b.create<arith::RemUIOp>(loc, stepIndex, index(r.every)), index(0));
+    Value samples = load(r.samples, index(0));
+    store(b.create<arith::SelectOp>(
+              loc, due, b.create<arith::AddIOp>(loc, samples, i64(1)), samples),
+          r.samples, index(0));
+  }
+}
+
+LogicalResult NetworkLowering::simplify(func::FuncOp func) {
   // Parameters are constants now: fold the Jacobians and expand the exact
   // propagators (and clean up whatever else folds).
+  MLIRContext *ctx = func.getContext();
   RewritePatternSet patterns(ctx);
   for (Dialect *dialect : ctx->getLoadedDialects())
     dialect->getCanonicalizationPatterns(patterns);
@@ -755,10 +1062,10 @@ LogicalResult NetworkLowering::run() {
     result = op.emitOpError("Jacobian is not a compile-time constant; the "
                             "parameters of the linear subsystem must be");
   });
-  if (failed(result))
-    return failure();
+  return result;
+}
 
-  // The descriptor.
+json::Value NetworkLowering::descriptorJSON() {
   json::Array buffersJSON;
   for (auto [k, decl] : llvm::enumerate(buffers))
     buffersJSON.push_back(json::Object{{"id", static_cast<int64_t>(k)},
@@ -780,7 +1087,236 @@ LogicalResult NetworkLowering::run() {
       {"projections", std::move(projectionsJSON)},
       {"rings", std::move(ringsJSON)},
       {"record", std::move(recordJSON)}};
-  std::string text = llvm::formatv("{0}", json::Value(std::move(descriptor)));
+  if (gpu)
+    descriptor["gpu"] = std::move(gpuJSON);
+  return json::Value(std::move(descriptor));
+}
+
+/// Moves the reads of the arena's table (and the views and casts built on
+/// them) out of `loop`: nothing in a simulation writes the table, so every
+/// step of the persistent kernel sees the same buffers.
+static void hoistArenaTable(scf::ForOp loop) {
+  auto isTableRead = [](Operation *op) {
+    auto load = dyn_cast<memref::LoadOp>(op);
+    if (!load)
+      return false;
+    // The table is the one statically shaped view of the arena.
+    auto view = load.getMemRef().getDefiningOp<memref::ViewOp>();
+    return view && view.getType().hasStaticShape();
+  };
+  bool changed = true;
+  while (changed) {
+    changed = false;
+    SmallVector<Operation *> movable;
+    for (Operation &op : loop.getBody()->without_terminator()) {
+      bool invariant = llvm::all_of(op.getOperands(), [&](Value v) {
+        return !loop.getRegion().isAncestor(v.getParentRegion());
+      });
+      if (invariant && op.getNumRegions() == 0 &&
+          (isMemoryEffectFree(&op) || isTableRead(&op)))
+        movable.push_back(&op);
+    }
+    for (Operation *op : movable)
+      op->moveBefore(loop);
+    changed = !movable.empty();
+  }
+}
+
+LogicalResult NetworkLowering::runGPU() {
+  MLIRContext *ctx = network.getContext();
+  Type i64Type = b.getI64Type(), indexType = b.getIndexType();
+  auto arenaType = MemRefType::get({ShapedType::kDynamic}, b.getI8Type());
+
+  // The phases as functions of (arena, seed, parity, tid, nthreads).
+  struct Phase {
+    const char *name;
+    void (NetworkLowering::*emit)();
+    int64_t work;
+    func::FuncOp func;
+  };
+  int64_t neurons = 1, ringNeurons = 1, propagation = 32, recorded = 1;
+  for (Spiking &s : spiking)
+    neurons = std::max(neurons, s.size);
+  for (Population &pop : populations)
+    if (!pop.rings.empty())
+      ringNeurons =
+          std::max(ringNeurons, static_cast<int64_t>(pop.op.getSize()));
+  for (ProjectionInfo &p : projections)
+    propagation =
+        std::max(propagation, 32 * spikingByName.lookup(p.op.getPre())->size);
+  for (StateRecord &r : stateRecords)
+    recorded = std::max(recorded, r.size);
+  SmallVector<Phase> phases;
+  if (!stateRecords.empty())
+    phases.push_back({"record", &NetworkLowering::emitPhaseRecord, recorded});
+  phases.push_back({"update", &NetworkLowering::emitPhaseUpdate, neurons});
+  phases.push_back(
+      {"propagate", &NetworkLowering::emitPhasePropagate, propagation});
+  phases.push_back({"deliver", &NetworkLowering::emitPhaseDeliver, ringNeurons});
+
+  auto phaseType = b.getFunctionType(
+      {arenaType, i64Type, i64Type, indexType, indexType}, {});
+  b.setInsertionPoint(network);
+  for (Phase &phase : phases) {
+    loc = network.getLoc();
+    phase.func = b.create<func::FuncOp>(
+        loc, (Twine("snn_body_") + phase.name).str(), phaseType);
+    phase.func.setPrivate();
+    OpBuilder::InsertionGuard guard(b);
+    emitPrologue(phase.func);
+    (this->*phase.emit)();
+    loc = network.getLoc();
+    b.create<func::ReturnOp>(loc);
+  }
+  for (Phase &phase : phases)
+    if (failed(simplify(phase.func)))
+      return failure();
+
+  // The host emulation of one step: each phase for every thread in turn.
+  loc = network.getLoc();
+  auto emulate = b.create<func::FuncOp>(
+      loc, "snn_emulate_step",
+      b.getFunctionType({arenaType, i64Type, i64Type, i64Type}, {}));
+  emulate->setAttr(LLVM::LLVMDialect::getEmitCWrapperAttrName(),
+                   UnitAttr::get(ctx));
+  {
+    OpBuilder::InsertionGuard guard(b);
+    Block *entry = emulate.addEntryBlock();
+    b.setInsertionPointToStart(entry);
+    Value threads = toIndex(entry->getArgument(3));
+    for (Phase &phase : phases) {
+      auto loop = b.create<scf::ForOp>(loc, index(0), threads, index(1));
+      OpBuilder::InsertionGuard inner(b);
+      b.setInsertionPointToStart(loop.getBody());
+      b.create<func::CallOp>(
+          loc, phase.func,
+          ValueRange{entry->getArgument(0), entry->getArgument(1),
+                     entry->getArgument(2), loop.getInductionVar(), threads});
+    }
+    b.create<func::ReturnOp>(loc);
+  }
+
+  // The kernels: each phase over the grid, and all phases of many steps in
+  // one block.
+  module->setAttr(gpu::GPUDialect::getContainerModuleAttrName(),
+                  UnitAttr::get(ctx));
+  auto kernels = b.create<gpu::GPUModuleOp>(loc, "snn_kernels");
+  b.setInsertionPointToStart(&kernels.getBodyRegion().front());
+  // The phase bodies are inlined into the kernels: (arena, seed) of the
+  // kernel, the parity, this thread and the thread count.
+  auto inlinePhase = [&](Phase &phase, gpu::GPUFuncOp kernel, Value parityArg,
+                         Value t, Value n) {
+    Block &body = phase.func.getBody().front();
+    IRMapping map;
+    map.map(body.getArguments(),
+            ValueRange{kernel.getArgument(0), kernel.getArgument(1), parityArg,
+                       t, n});
+    for (Operation &op : body.without_terminator())
+      b.clone(op, map);
+  };
+  json::Array phasesJSON;
+  for (Phase &phase : phases) {
+    std::string name = (Twine("snn_phase_") + phase.name).str();
+    auto kernel = b.create<gpu::GPUFuncOp>(
+        loc, name, b.getFunctionType({arenaType, i64Type, i64Type}, {}));
+    kernel->setAttr(gpu::GPUDialect::getKernelFuncAttrName(),
+                    UnitAttr::get(ctx));
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(&kernel.getBody().front());
+    Value blockId = b.create<gpu::BlockIdOp>(loc, gpu::Dimension::x);
+    Value blockDim = b.create<gpu::BlockDimOp>(loc, gpu::Dimension::x);
+    Value threadId = b.create<gpu::ThreadIdOp>(loc, gpu::Dimension::x);
+    Value gridDim = b.create<gpu::GridDimOp>(loc, gpu::Dimension::x);
+    Value t = b.create<arith::AddIOp>(
+        loc, b.create<arith::MulIOp>(loc, blockId, blockDim), threadId);
+    Value n = b.create<arith::MulIOp>(loc, gridDim, blockDim);
+    inlinePhase(phase, kernel, kernel.getArgument(2), t, n);
+    b.create<gpu::ReturnOp>(loc);
+    phasesJSON.push_back(json::Object{
+        {"name", phase.name}, {"kernel", name}, {"work", phase.work}});
+  }
+  {
+    // snn_persistent(arena, seed, first, count): one block, steps
+    // first .. first + count - 1, a barrier after every phase.
+    auto kernel = b.create<gpu::GPUFuncOp>(
+        loc, "snn_persistent",
+        b.getFunctionType({arenaType, i64Type, i64Type, i64Type}, {}));
+    kernel->setAttr(gpu::GPUDialect::getKernelFuncAttrName(),
+                    UnitAttr::get(ctx));
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(&kernel.getBody().front());
+    Value t = b.create<gpu::ThreadIdOp>(loc, gpu::Dimension::x);
+    Value n = b.create<gpu::BlockDimOp>(loc, gpu::Dimension::x);
+    Value first = kernel.getArgument(2);
+    auto loop = b.create<scf::ForOp>(loc, i64(0), kernel.getArgument(3),
+                                     i64(1));
+    {
+      OpBuilder::InsertionGuard inner(b);
+      b.setInsertionPointToStart(loop.getBody());
+      Value s = b.create<arith::AddIOp>(loc, first, loop.getInductionVar());
+      Value p = b.create<arith::AndIOp>(loc, s, i64(1));
+      for (Phase &phase : phases) {
+        inlinePhase(phase, kernel, p, t, n);
+        b.create<gpu::BarrierOp>(loc);
+      }
+    }
+    hoistArenaTable(loop);
+    b.create<gpu::ReturnOp>(loc);
+  }
+  gpuJSON["phases"] = std::move(phasesJSON);
+  gpuJSON["persistent_kernel"] = "snn_persistent";
+  return success();
+}
+
+LogicalResult NetworkLowering::run() {
+  for (auto model : network.getBody().getOps<NeuronModelOp>())
+    if (!model.isIntegrated())
+      return model.emitOpError("has not been integrated: run snn-integrate "
+                               "before convert-snn-to-core");
+  planBuffers();
+
+  MLIRContext *ctx = network.getContext();
+  b.setInsertionPoint(network);
+  loc = network.getLoc();
+  if (gpu) {
+    if (failed(runGPU()))
+      return failure();
+  } else {
+    auto arenaType = MemRefType::get({ShapedType::kDynamic}, b.getI8Type());
+    auto funcType =
+        b.getFunctionType({arenaType, b.getI64Type(), b.getI64Type()}, {});
+    auto func = b.create<func::FuncOp>(loc, "snn_step", funcType);
+    func->setAttr(LLVM::LLVMDialect::getEmitCWrapperAttrName(),
+                  UnitAttr::get(ctx));
+    OpBuilder::InsertionGuard guard(b);
+    emitPrologue(func);
+
+    // 1-2. Update and threshold, fused, per population; then the sources.
+    for (Population &pop : populations)
+      emitUpdateAndThreshold(pop);
+    for (PoissonInfo &p : poissons)
+      emitPoissonSource(p.op, *p.spiking, p.rate);
+    for (SpikeArrayInfo &s : spikeArrays)
+      emitSpikeArraySource(*s.spiking, s.times, s.ids, s.cursor, index(0),
+                           [](Value) {});
+    // 3. Propagation into the delay rings.
+    for (ProjectionInfo &p : projections)
+      emitPropagation(p);
+    // 4. Delivery of this step's slot.
+    for (Ring &ring : rings)
+      emitDelivery(ring);
+    // 5. Reset.
+    for (Population &pop : populations)
+      emitReset(pop);
+    loc = network.getLoc();
+    b.create<func::ReturnOp>(loc);
+    if (failed(simplify(func)))
+      return failure();
+  }
+
+  // The descriptor.
+  loc = network.getLoc();
+  std::string text = llvm::formatv("{0}", descriptorJSON());
   text.push_back('\0');
   b.setInsertionPoint(network);
   auto arrayType = LLVM::LLVMArrayType::get(b.getI8Type(), text.size());
@@ -793,7 +1329,13 @@ LogicalResult NetworkLowering::run() {
 
 struct ConvertSNNToCorePass
     : mlir::snn::impl::ConvertSNNToCoreBase<ConvertSNNToCorePass> {
+  using ConvertSNNToCoreBase::ConvertSNNToCoreBase;
   void runOnOperation() override {
+    if (target != "cpu" && target != "gpu") {
+      getOperation().emitError("convert-snn-to-core: unknown target '")
+          << target << "' (expected 'cpu' or 'gpu')";
+      return signalPassFailure();
+    }
     SmallVector<NetworkOp> networks(getOperation().getOps<NetworkOp>());
     if (networks.size() > 1) {
       networks[1].emitOpError("a module may hold only one network (the "
@@ -801,7 +1343,7 @@ struct ConvertSNNToCorePass
       return signalPassFailure();
     }
     for (NetworkOp network : networks)
-      if (failed(NetworkLowering(network).run()))
+      if (failed(NetworkLowering(network, target == "gpu").run()))
         return signalPassFailure();
   }
 };
