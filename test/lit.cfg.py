@@ -3,6 +3,7 @@
 # passes (IR before and after), frontend diagnostics, and end-to-end runs.
 
 import os
+import subprocess
 
 import lit.formats
 from lit.llvm import llvm_config
@@ -31,3 +32,17 @@ if config.has_ptxas:
     config.substitutions.append(("%ptxas", config.ptxas))
 if os.path.exists(config.python_with_brian):
     config.available_features.add("python")
+
+# GPU tests run only where a CUDA device is usable; elsewhere lit reports
+# them UNSUPPORTED, and this note says why.
+probe = os.path.join(config.snn_tools_dir, "snnrt-cuda-probe")
+if os.path.exists(probe):
+    r = subprocess.run([probe], stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, universal_newlines=True)
+    if r.returncode == 0:
+        config.available_features.add("cuda-gpu")
+    else:
+        reason = " ".join(r.stdout.split())
+        lit_config.note("tests needing a GPU are skipped: " + reason)
+else:
+    lit_config.note("tests needing a GPU are skipped: no snnrt-cuda-probe")

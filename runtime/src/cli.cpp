@@ -1,9 +1,13 @@
 //===- cli.cpp - The simulator's command line
 //------------------------------===//
 
+#include "snnrt/batched.h"
 #include "snnrt/descriptor.h"
+#include "snnrt/emulate.h"
 #include "snnrt/io.h"
 #include "snnrt/run.h"
+
+#include "cli.h"
 
 #include <charconv>
 #include <cmath>
@@ -22,12 +26,24 @@ std::string programName(const char *argv0) {
   return slash == std::string::npos ? p : p.substr(slash + 1);
 }
 
-std::string usage(const std::string &prog, const Descriptor *d) {
-  std::string s = "usage: " + prog +
-                  " [--duration MS] [--seed N] [--out DIR] [--quiet] "
-                  "[--help]\n";
-  if (d)
-    s += "\nRuns the compiled spiking network model \"" + d->model + "\".\n";
+std::string usage(const std::string &prog, const Descriptor *d,
+                  detail::CliTarget target) {
+  using detail::CliTarget;
+  std::string s = "usage: " + prog + " [--duration MS] [--seed N] [--out DIR]";
+  if (target == CliTarget::Emulate)
+    s += " [--batch-steps N] [--threads N]";
+  if (target == CliTarget::Cuda)
+    s += " [--batch-steps N] [--device N]\n       " +
+         std::string(prog.size(), ' ') + " [--gpu-mode MODE]";
+  s += " [--quiet] [--help]\n";
+  if (d) {
+    s += "\nRuns the compiled spiking network model \"" + d->model + "\"";
+    if (target == CliTarget::Emulate)
+      s += " (GPU code emulated on the CPU)";
+    if (target == CliTarget::Cuda)
+      s += " on a CUDA GPU";
+    s += ".\n";
+  }
   s += "\noptions:\n";
   s += "  --duration MS  biological time to simulate, in ms";
   if (d)
@@ -37,8 +53,30 @@ std::string usage(const std::string &prog, const Descriptor *d) {
        "per-step draws";
   if (d)
     s += " (default " + std::to_string(d->seed) + ")";
-  s += "\n  --out DIR      output directory (default snn-out)\n"
-       "  --quiet        no progress bar and no run summary\n"
+  s += "\n  --out DIR      output directory (default snn-out)\n";
+  if (target != CliTarget::Cpu) {
+    s += "  --batch-steps N\n"
+         "                 steps per batch (even): the device's recordings are "
+         "copied to\n"
+         "                 the host once per batch (default: ";
+    s += d && d->gpu.batchSteps > 0
+             ? "the model's " + std::to_string(d->gpu.batchSteps)
+             : std::to_string(kDefaultBatchSteps);
+    s += ", or fewer when\n"
+         "                 recording one batch would take much memory)\n";
+  }
+  if (target == CliTarget::Emulate)
+    s += "  --threads N    GPU threads emulated per phase (default " +
+         std::to_string(kDefaultEmulatedThreads) + ")\n";
+  if (target == CliTarget::Cuda)
+    s += "  --device N     CUDA device (default 0)\n"
+         "  --gpu-mode MODE\n"
+         "                 how steps are launched: auto, launch (one launch "
+         "per phase),\n"
+         "                 graph (CUDA graphs of many steps) or persistent "
+         "(one block\n"
+         "                 runs many steps); default auto\n";
+  s += "  --quiet        no progress bar and no run summary\n"
        "  --help         show this help\n";
   return s;
 }
@@ -61,10 +99,19 @@ bool parseU64(const std::string &s, uint64_t &v) {
 
 namespace {
 
-int runMainImpl(int argc, char **argv, const char *descriptorJson,
-                StepFn step) {
+bool parseI64(const std::string &s, int64_t &v) {
+  const char *b = s.data(), *e = b + s.size();
+  auto r = std::from_chars(b, e, v);
+  return b != e && r.ec == std::errc() && r.ptr == e;
+}
+
+int cliMainImpl(int argc, char **argv, const char *descriptorJson,
+                detail::CliTarget target, const detail::CliRun &run) {
+  using detail::CliTarget;
   std::string prog = programName(argc > 0 ? argv[0] : nullptr);
-  RunOptions opts;
+  detail::CliOptions cli;
+  cli.threads = kDefaultEmulatedThreads;
+  RunOptions &opts = cli.run;
   bool quiet = false, help = false;
   std::string badArg;
   for (int i = 1; i < argc && badArg.empty(); ++i) {
@@ -117,6 +164,42 @@ int runMainImpl(int argc, char **argv, const char *descriptorJson,
         else
           opts.outDir = value;
       }
+    } else if (a == "--batch-steps" && target != CliTarget::Cpu) {
+      int64_t n;
+      if (takeValue()) {
+        if (!parseI64(value, n) || n < 2 || n % 2 != 0)
+          badArg = "invalid batch size '" + value +
+                   "' (expected a positive even number of steps)";
+        else
+          opts.batchSteps = n;
+      }
+    } else if (a == "--threads" && target == CliTarget::Emulate) {
+      int64_t n;
+      if (takeValue()) {
+        if (!parseI64(value, n) || n < 1 || n > (int64_t(1) << 24))
+          badArg = "invalid thread count '" + value +
+                   "' (expected an integer from 1 to 16777216)";
+        else
+          cli.threads = n;
+      }
+    } else if (a == "--device" && target == CliTarget::Cuda) {
+      int64_t n;
+      if (takeValue()) {
+        if (!parseI64(value, n) || n < 0 || n > INT32_MAX)
+          badArg = "invalid device '" + value +
+                   "' (expected a non-negative integer)";
+        else
+          cli.device = int(n);
+      }
+    } else if (a == "--gpu-mode" && target == CliTarget::Cuda) {
+      if (takeValue()) {
+        if (value != "auto" && value != "launch" && value != "graph" &&
+            value != "persistent")
+          badArg = "invalid GPU mode '" + value +
+                   "' (expected auto, launch, graph or persistent)";
+        else
+          cli.gpuMode = value;
+      }
     } else {
       badArg = (a.rfind("-", 0) == 0 ? "unknown option '"
                                      : "unexpected "
@@ -130,11 +213,11 @@ int runMainImpl(int argc, char **argv, const char *descriptorJson,
   bool descOk = descriptorJson && parseDescriptor(descriptorJson, d, error);
   if (!badArg.empty()) {
     std::fprintf(stderr, "%s: %s\n%s", prog.c_str(), badArg.c_str(),
-                 usage(prog, descOk ? &d : nullptr).c_str());
+                 usage(prog, descOk ? &d : nullptr, target).c_str());
     return 2;
   }
   if (help) {
-    std::fputs(usage(prog, descOk ? &d : nullptr).c_str(), stdout);
+    std::fputs(usage(prog, descOk ? &d : nullptr, target).c_str(), stdout);
     return 0;
   }
   if (!descriptorJson) {
@@ -143,8 +226,9 @@ int runMainImpl(int argc, char **argv, const char *descriptorJson,
   }
 
   opts.progress = !quiet;
+  cli.quiet = quiet;
   RunResult result;
-  if (!runSimulation(descriptorJson, step, opts, result, error)) {
+  if (!run(cli, result, error)) {
     std::fprintf(stderr, "error: %s\n", error.c_str());
     return 1;
   }
@@ -157,15 +241,36 @@ int runMainImpl(int argc, char **argv, const char *descriptorJson,
 
 } // namespace
 
-int runMain(int argc, char **argv, const char *descriptorJson, StepFn step) {
+int detail::cliMain(int argc, char **argv, const char *descriptorJson,
+                    CliTarget target, const CliRun &run) {
   try {
-    return runMainImpl(argc, argv, descriptorJson, step);
+    return cliMainImpl(argc, argv, descriptorJson, target, run);
   } catch (const std::exception &e) {
     std::fprintf(stderr, "error: %s\n", e.what());
   } catch (...) {
     std::fprintf(stderr, "error: unexpected failure\n");
   }
   return 1;
+}
+
+int runMain(int argc, char **argv, const char *descriptorJson, StepFn step) {
+  return detail::cliMain(argc, argv, descriptorJson, detail::CliTarget::Cpu,
+                         [&](const detail::CliOptions &cli, RunResult &result,
+                             std::string &error) {
+                           return runSimulation(descriptorJson, step, cli.run,
+                                                result, error);
+                         });
+}
+
+int runEmulatedMain(int argc, char **argv, const char *descriptorJson,
+                    EmulateStepFn step) {
+  return detail::cliMain(argc, argv, descriptorJson, detail::CliTarget::Emulate,
+                         [&](const detail::CliOptions &cli, RunResult &result,
+                             std::string &error) {
+                           return runEmulatedSimulation(descriptorJson, step,
+                                                        cli.threads, cli.run,
+                                                        result, error);
+                         });
 }
 
 } // namespace snnrt

@@ -70,6 +70,30 @@ std::string idx(const std::string &path, size_t i) {
   return path + "[" + std::to_string(i) + "]";
 }
 
+/// {"synapses": "p"}, {"record_state": 0}, ... for messages.
+std::string countText(BufferCount::Kind kind, const std::string &ref) {
+  const char *key = "?";
+  switch (kind) {
+  case BufferCount::Kind::Fixed:
+    return ref;
+  case BufferCount::Kind::Synapses:
+    key = "synapses";
+    break;
+  case BufferCount::Kind::Ring:
+    key = "ring";
+    break;
+  case BufferCount::Kind::SpikeArray:
+    key = "spike_array";
+    break;
+  case BufferCount::Kind::RecordSpikes:
+    key = "record_spikes";
+    break;
+  case BufferCount::Kind::RecordState:
+    return "{\"record_state\": " + ref + "}";
+  }
+  return "{\"" + std::string(key) + "\": \"" + ref + "\"}";
+}
+
 class Parser {
 public:
   explicit Parser(Descriptor &d) : d(d) {}
@@ -169,6 +193,7 @@ private:
   void projections(const json &j, const std::string &path);
   void rings(const json &j, const std::string &path);
   void record(const json &j, const std::string &path);
+  void gpu(const json &j, const std::string &path);
   void resolveCounts();
 
   /// Checks that buffer `id` (referenced from `path`) has one of `types`
@@ -201,7 +226,12 @@ private:
     const BufferDesc &b = d.buffers[id];
     if (b.count.kind == BufferCount::Kind::Fixed)
       return; // checked against the real count once it is known
-    if (b.count.kind != kind || b.count.ref != ref)
+    if (b.count.kind != kind)
+      fail(path, "buffer " + std::to_string(id) + " (" + b.name +
+                     ") has a count derived from " +
+                     countText(b.count.kind, b.count.ref) + ", expected " +
+                     countText(kind, ref));
+    if (b.count.ref != ref)
       fail(path, "buffer " + std::to_string(id) + " (" + b.name +
                      ") has a count derived from \"" + b.count.ref +
                      "\", expected one derived from \"" + ref + "\"");
@@ -289,7 +319,8 @@ void Parser::buffers(const json &j, const std::string &path) {
     } else if (c.is_object()) {
       if (c.size() != 1)
         fail(cp, "expected one of {\"synapses\": ...}, {\"ring\": ...}, "
-                 "{\"spike_array\": ...}");
+                 "{\"spike_array\": ...}, {\"record_spikes\": ...}, "
+                 "{\"record_state\": ...}");
       auto it = c.begin();
       if (it.key() == "synapses")
         bd.count.kind = BufferCount::Kind::Synapses;
@@ -297,10 +328,27 @@ void Parser::buffers(const json &j, const std::string &path) {
         bd.count.kind = BufferCount::Kind::Ring;
       else if (it.key() == "spike_array")
         bd.count.kind = BufferCount::Kind::SpikeArray;
+      else if (it.key() == "record_spikes")
+        bd.count.kind = BufferCount::Kind::RecordSpikes;
+      else if (it.key() == "record_state")
+        bd.count.kind = BufferCount::Kind::RecordState;
       else
         fail(cp, "unknown count kind \"" + it.key() +
-                     "\" (expected synapses, ring or spike_array)");
-      bd.count.ref = str(it.value(), sub(cp, it.key()));
+                     "\" (expected synapses, ring, spike_array, "
+                     "record_spikes or record_state)");
+      if (bd.count.kind == BufferCount::Kind::RecordState) {
+        int64_t k = integer(it.value(), sub(cp, it.key()));
+        if (k < 0 || k > INT32_MAX)
+          fail(sub(cp, it.key()), "invalid record index " + std::to_string(k));
+        bd.count.ref = std::to_string(k);
+      } else {
+        bd.count.ref = str(it.value(), sub(cp, it.key()));
+      }
+      if ((bd.count.kind == BufferCount::Kind::RecordSpikes ||
+           bd.count.kind == BufferCount::Kind::RecordState) &&
+          !d.hasGpu)
+        fail(cp, "{\"" + it.key() +
+                     "\": ...} is only valid with a \"gpu\" section");
     } else {
       fail(cp, "expected an integer or an object");
     }
@@ -335,7 +383,9 @@ void Parser::populations(const json &j, const std::string &path) {
     if (pd.size < 0 || pd.size > INT32_MAX)
       fail(sub(p, "size"), "size out of range");
     pd.spikeCount = bufferRef(o, p, "spike_count", true);
-    checkBuffer(sub(p, "spike_count"), pd.spikeCount, {ScalarType::I32}, 1);
+    // Double-buffered by step parity on the GPU target (docs/gpu-abi.md).
+    checkBuffer(sub(p, "spike_count"), pd.spikeCount, {ScalarType::I32},
+                d.hasGpu ? 2 : 1);
     pd.spikes = bufferRef(o, p, "spikes", true);
     checkBuffer(sub(p, "spikes"), pd.spikes, {ScalarType::I32}, pd.size);
     if (pd.kind == PopulationKind::Neuron) {
@@ -679,6 +729,153 @@ void Parser::record(const json &j, const std::string &path) {
   }
 }
 
+void Parser::gpu(const json &j, const std::string &path) {
+  object(j, path);
+  GpuDesc &g = d.gpu;
+
+  std::string pp = sub(path, "phases");
+  const json &phases = req(j, path, "phases");
+  array(phases, pp);
+  if (phases.empty())
+    fail(pp, "no phases");
+  std::set<std::string> phaseNames;
+  for (size_t i = 0; i < phases.size(); ++i) {
+    std::string p = idx(pp, i);
+    const json &o = phases[i];
+    object(o, p);
+    GpuPhaseDesc ph;
+    ph.name = reqStr(o, p, "name");
+    if (ph.name.empty())
+      fail(sub(p, "name"), "empty name");
+    if (!phaseNames.insert(ph.name).second)
+      fail(sub(p, "name"), "duplicate phase \"" + ph.name + "\"");
+    ph.kernel = reqStr(o, p, "kernel");
+    if (ph.kernel.empty())
+      fail(sub(p, "kernel"), "empty kernel name");
+    ph.work = reqInt(o, p, "work");
+    if (ph.work < 0)
+      fail(sub(p, "work"), "must not be negative");
+    g.phases.push_back(ph);
+  }
+
+  if (const json *k = opt(j, "persistent_kernel")) {
+    g.persistentKernel = str(*k, sub(path, "persistent_kernel"));
+    if (g.persistentKernel.empty())
+      fail(sub(path, "persistent_kernel"), "empty kernel name");
+  }
+  g.step = bufferRef(j, path, "step", true);
+  checkBuffer(sub(path, "step"), g.step, {ScalarType::I64}, 2);
+  if (const json *b = opt(j, "batch_steps")) {
+    g.batchSteps = integer(*b, sub(path, "batch_steps"));
+    if (g.batchSteps < 1)
+      fail(sub(path, "batch_steps"), "must be at least 1");
+  }
+
+  // One total per population, in the same order.
+  std::string tp = sub(path, "totals");
+  const json &totals = req(j, path, "totals");
+  array(totals, tp);
+  if (totals.size() != d.populations.size())
+    fail(tp, "expected one entry per population (" +
+                 std::to_string(d.populations.size()) + "), found " +
+                 std::to_string(totals.size()));
+  for (size_t i = 0; i < totals.size(); ++i) {
+    std::string p = idx(tp, i);
+    const json &o = totals[i];
+    object(o, p);
+    GpuTotalDesc t;
+    t.population = reqStr(o, p, "population");
+    if (t.population != d.populations[i].name)
+      fail(sub(p, "population"), "expected \"" + d.populations[i].name +
+                                     "\" (the order of \"populations\"), "
+                                     "found \"" +
+                                     t.population + "\"");
+    t.populationIndex = int(i);
+    t.buffer = bufferRef(o, p, "buffer", true);
+    checkBuffer(sub(p, "buffer"), t.buffer, {ScalarType::I64}, 1);
+    g.totals.push_back(t);
+  }
+
+  // Spike recording: exactly the populations of record.spikes.
+  std::set<int> recorded(d.record.spikePopulations.begin(),
+                         d.record.spikePopulations.end());
+  std::set<int> seen;
+  std::string sp = sub(path, "record_spikes");
+  const json *rs = opt(j, "record_spikes");
+  if (rs) {
+    array(*rs, sp);
+    for (size_t i = 0; i < rs->size(); ++i) {
+      std::string p = idx(sp, i);
+      const json &o = (*rs)[i];
+      object(o, p);
+      GpuSpikeRecordDesc r;
+      r.population = reqStr(o, p, "population");
+      r.populationIndex = d.findPopulation(r.population);
+      if (r.populationIndex < 0)
+        fail(sub(p, "population"), "no population \"" + r.population + "\"");
+      if (!recorded.count(r.populationIndex))
+        fail(sub(p, "population"),
+             "\"" + r.population + "\" is not in record.spikes");
+      if (!seen.insert(r.populationIndex).second)
+        fail(sub(p, "population"),
+             "duplicate entry for \"" + r.population + "\"");
+      r.count = bufferRef(o, p, "count", true);
+      checkBuffer(sub(p, "count"), r.count, {ScalarType::I32}, 1);
+      r.ids = bufferRef(o, p, "ids", true);
+      checkBuffer(sub(p, "ids"), r.ids, {ScalarType::I32}, -1);
+      checkDerived(sub(p, "ids"), r.ids, BufferCount::Kind::RecordSpikes,
+                   r.population);
+      r.steps = bufferRef(o, p, "steps", true);
+      checkBuffer(sub(p, "steps"), r.steps, {ScalarType::I32}, -1);
+      checkDerived(sub(p, "steps"), r.steps, BufferCount::Kind::RecordSpikes,
+                   r.population);
+      g.recordSpikes.push_back(r);
+    }
+  }
+  for (int pi : d.record.spikePopulations)
+    if (!seen.count(pi))
+      fail(sp, "no entry for population \"" + d.populations[pi].name +
+                   "\" (in record.spikes)");
+
+  // State recording: one entry per record.state entry.
+  std::string stp = sub(path, "record_state");
+  g.recordState.assign(d.record.state.size(), GpuStateRecordDesc());
+  if (const json *st = opt(j, "record_state")) {
+    array(*st, stp);
+    for (size_t i = 0; i < st->size(); ++i) {
+      std::string p = idx(stp, i);
+      const json &o = (*st)[i];
+      object(o, p);
+      int64_t k = reqInt(o, p, "record");
+      if (k < 0 || k >= int64_t(d.record.state.size()))
+        fail(sub(p, "record"), "no record.state[" + std::to_string(k) +
+                                   "] (there are " +
+                                   std::to_string(d.record.state.size()) + ")");
+      GpuStateRecordDesc &r = g.recordState[k];
+      if (r.record >= 0)
+        fail(sub(p, "record"),
+             "duplicate entry for record.state[" + std::to_string(k) + "]");
+      r.record = int(k);
+      const StateRecordDesc &sr = d.record.state[k];
+      r.neurons = bufferRef(o, p, "neurons", true);
+      checkBuffer(sub(p, "neurons"), r.neurons, {ScalarType::I32},
+                  int64_t(sr.neurons.size()));
+      r.samples = bufferRef(o, p, "samples", true);
+      checkBuffer(sub(p, "samples"), r.samples, {ScalarType::I64}, 1);
+      r.values = bufferRef(o, p, "values", true);
+      checkBuffer(
+          sub(p, "values"), r.values,
+          {ScalarType::F32, ScalarType::F64, ScalarType::I32, ScalarType::I64},
+          -1);
+      checkDerived(sub(p, "values"), r.values, BufferCount::Kind::RecordState,
+                   std::to_string(k));
+    }
+  }
+  for (size_t k = 0; k < g.recordState.size(); ++k)
+    if (g.recordState[k].record < 0)
+      fail(stp, "no entry for record.state[" + std::to_string(k) + "]");
+}
+
 void Parser::resolveCounts() {
   for (BufferDesc &b : d.buffers) {
     std::string p = "buffers[" + std::to_string(b.id) + "].count";
@@ -700,6 +897,17 @@ void Parser::resolveCounts() {
       if (b.count.refIndex < 0 ||
           d.populations[b.count.refIndex].kind != PopulationKind::SpikeArray)
         fail(p, "no spike_array population \"" + b.count.ref + "\"");
+      break;
+    case BufferCount::Kind::RecordSpikes:
+      b.count.refIndex = d.findPopulation(b.count.ref);
+      if (b.count.refIndex < 0)
+        fail(p, "no population \"" + b.count.ref + "\"");
+      break;
+    case BufferCount::Kind::RecordState:
+      b.count.refIndex = std::stoi(b.count.ref);
+      if (b.count.refIndex >= int64_t(d.record.state.size()))
+        fail(p, "no record.state[" + b.count.ref + "] (there are " +
+                    std::to_string(d.record.state.size()) + ")");
       break;
     }
   }
@@ -744,6 +952,9 @@ void Parser::parse(const json &root) {
     else
       fail("precision", "expected \"f32\" or \"f64\"");
   }
+  // Known before anything refers to buffers: the GPU target double-buffers
+  // spike counts.
+  d.hasGpu = opt(root, "gpu") != nullptr;
   buffers(req(root, "", "buffers"), "buffers");
   if (const json *p = opt(root, "populations"))
     populations(*p, "populations");
@@ -757,6 +968,8 @@ void Parser::parse(const json &root) {
     rings(json::array(), "rings");
   if (const json *r = opt(root, "record"))
     record(*r, "record");
+  if (d.hasGpu)
+    gpu(*opt(root, "gpu"), "gpu");
   resolveCounts();
 }
 

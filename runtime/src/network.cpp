@@ -129,14 +129,16 @@ struct SynapseValues {
 
 class Builder {
 public:
-  Builder(const Descriptor &d, uint64_t seed, Network &net)
-      : d(d), seed(seed), net(net) {}
+  Builder(const Descriptor &d, uint64_t seed, const BuildOptions &options,
+          Network &net)
+      : d(d), seed(seed), options(options), net(net) {}
 
   void build();
 
 private:
   const Descriptor &d;
   uint64_t seed;
+  const BuildOptions &options;
   Network &net;
   TableCache tables;
   std::vector<SpikeArray> spikeArrays;
@@ -200,17 +202,43 @@ void Builder::checkMemory() {
       largestName = pr.name;
     }
   }
-  if (total <= physical)
+  // GPU targets: the device-side recording buffers of one batch live in the
+  // arena too (worst case: every neuron spikes every step).
+  double recordBytes = 0.0;
+  if (d.hasGpu) {
+    double batch = double(std::max<int64_t>(options.batchSteps, 0));
+    for (const GpuSpikeRecordDesc &r : d.gpu.recordSpikes)
+      recordBytes +=
+          2.0 * 4 * double(d.populations[r.populationIndex].size) * batch;
+    for (const GpuStateRecordDesc &r : d.gpu.recordState) {
+      const StateRecordDesc &sr = d.record.state[r.record];
+      recordBytes += double(sr.neurons.size()) *
+                     (std::floor(batch / double(sr.every)) + 2) *
+                     double(scalarTypeSize(d.buffers[r.values].type));
+    }
+  }
+  if (total + recordBytes <= physical)
     return;
   auto g = [](double x) {
     char buffer[32];
     std::snprintf(buffer, sizeof buffer, "%.3g", x);
     return std::string(buffer);
   };
-  fail("the network needs about " + g(total / 1e9) + " GB for its " +
-       g(synapses) + " synapses, more than this machine's " +
-       g(physical / 1e9) + " GB of memory (largest projection: \"" +
-       largestName + "\", about " + g(largest) + " synapses)");
+  if (recordBytes == 0.0)
+    fail("the network needs about " + g(total / 1e9) + " GB for its " +
+         g(synapses) + " synapses, more than this machine's " +
+         g(physical / 1e9) + " GB of memory (largest projection: \"" +
+         largestName + "\", about " + g(largest) + " synapses)");
+  std::string batch = std::to_string(options.batchSteps);
+  if (total == 0.0)
+    fail("recording a batch of " + batch + " steps on the device needs about " +
+         g(recordBytes / 1e9) + " GB, more than this machine's " +
+         g(physical / 1e9) + " GB of memory (fewer steps per batch need less)");
+  fail("the network needs about " + g((total + recordBytes) / 1e9) + " GB (" +
+       g(total / 1e9) + " GB for its " + g(synapses) + " synapses, " +
+       g(recordBytes / 1e9) + " GB to record a batch of " + batch +
+       " steps), more than this machine's " + g(physical / 1e9) +
+       " GB of memory (fewer steps per batch need less)");
 }
 
 SynapseValues Builder::synapseValues(size_t e, const ValueSpec &spec,
@@ -436,14 +464,62 @@ void Builder::build() {
     case BufferCount::Kind::SpikeArray:
       n = net.spikeArrayCounts[c.refIndex];
       break;
+    case BufferCount::Kind::RecordSpikes:
+    case BufferCount::Kind::RecordState: {
+      std::string error;
+      if (!recordBufferCount(d, c, options.batchSteps, n, error))
+        fail("buffers[" + std::to_string(k) + "] (" + d.buffers[k].name +
+             "): " + error);
+      break;
+    }
     }
     net.counts[k] = n;
     counts[k] = uint64_t(n);
     sizes[k] = scalarTypeSize(d.buffers[k].type);
   }
+  if (d.hasGpu) {
+    // A record buffer given a plain count must hold exactly one batch.
+    auto checkRecord = [&](int buffer, BufferCount::Kind kind,
+                           const std::string &ref, int refIndex) {
+      const BufferDesc &b = d.buffers[buffer];
+      if (b.count.kind != BufferCount::Kind::Fixed)
+        return;
+      BufferCount derived;
+      derived.kind = kind;
+      derived.ref = ref;
+      derived.refIndex = refIndex;
+      int64_t n = 0;
+      std::string error;
+      if (!recordBufferCount(d, derived, options.batchSteps, n, error))
+        fail("buffers[" + std::to_string(buffer) + "] (" + b.name +
+             "): " + error);
+      checkFixedCount(buffer, n,
+                      "the recording capacity of a batch of " +
+                          std::to_string(options.batchSteps) + " steps");
+    };
+    for (const GpuSpikeRecordDesc &r : d.gpu.recordSpikes) {
+      checkRecord(r.ids, BufferCount::Kind::RecordSpikes, r.population,
+                  r.populationIndex);
+      checkRecord(r.steps, BufferCount::Kind::RecordSpikes, r.population,
+                  r.populationIndex);
+    }
+    for (const GpuStateRecordDesc &r : d.gpu.recordState)
+      checkRecord(r.values, BufferCount::Kind::RecordState,
+                  std::to_string(r.record), r.record);
+  }
+  net.batchSteps = d.hasGpu ? options.batchSteps : 0;
+
   std::string error;
   if (!net.arena.allocate(counts, sizes, error))
     fail(error);
+
+  // 4b. The neurons recorded on the device (GPU targets).
+  for (const GpuStateRecordDesc &r : d.gpu.recordState) {
+    const std::vector<int64_t> &neurons = d.record.state[r.record].neurons;
+    int32_t *out = net.arena.buffer<int32_t>(r.neurons);
+    for (size_t i = 0; i < neurons.size(); ++i)
+      out[i] = int32_t(neurons[i]);
+  }
 
   // 5. Populations.
   for (size_t i = 0; i < npops; ++i) {
@@ -612,13 +688,62 @@ bool loadSpikeArray(const std::string &path, int64_t size, double dt,
   return true;
 }
 
+bool recordBufferCount(const Descriptor &desc, const BufferCount &count,
+                       int64_t batchSteps, int64_t &n, std::string &error) {
+  n = 0;
+  if (batchSteps <= 0) {
+    error = "a recording buffer needs the batch size (steps per batch), "
+            "which was not given";
+    return false;
+  }
+  int64_t perStep = 0, samples = 0;
+  std::string what;
+  if (count.kind == BufferCount::Kind::RecordSpikes) {
+    if (count.refIndex < 0 || count.refIndex >= int(desc.populations.size())) {
+      error = "no population \"" + count.ref + "\"";
+      return false;
+    }
+    perStep = desc.populations[count.refIndex].size;
+    samples = batchSteps;
+    what = "spikes of \"" + count.ref + "\"";
+  } else if (count.kind == BufferCount::Kind::RecordState) {
+    if (count.refIndex < 0 || count.refIndex >= int(desc.record.state.size())) {
+      error = "no record.state[" + count.ref + "]";
+      return false;
+    }
+    const StateRecordDesc &sr = desc.record.state[count.refIndex];
+    perStep = int64_t(sr.neurons.size());
+    samples = batchSteps / sr.every + 2;
+    what = "samples of record.state[" + count.ref + "]";
+  } else {
+    error = "not a recording buffer count";
+    return false;
+  }
+  // The device counts and indexes these buffers with 32-bit integers.
+  if (perStep > 0 && samples > INT32_MAX / perStep) {
+    error = "recording the " + what + " for a batch of " +
+            std::to_string(batchSteps) + " steps needs " +
+            formatNumber(double(perStep) * double(samples)) +
+            " entries, more than 2^31 - 1; use fewer steps per batch";
+    return false;
+  }
+  n = perStep * samples;
+  return true;
+}
+
 bool buildNetwork(const Descriptor &desc, uint64_t seed, Network &net,
+                  std::string &error) {
+  return buildNetwork(desc, seed, BuildOptions(), net, error);
+}
+
+bool buildNetwork(const Descriptor &desc, uint64_t seed,
+                  const BuildOptions &options, Network &net,
                   std::string &error) {
   net = Network();
   net.desc = desc;
   net.seed = seed;
   try {
-    Builder(net.desc, seed, net).build();
+    Builder(net.desc, seed, options, net).build();
     return true;
   } catch (const BuildError &e) {
     error = e.what();

@@ -7,6 +7,8 @@
 #include "snnrt/network.h"
 #include "snnrt/progress.h"
 
+#include "run_internal.h"
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -24,11 +26,8 @@ namespace snnrt {
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-double secondsSince(Clock::time_point t0) {
-  return std::chrono::duration<double>(Clock::now() - t0).count();
-}
+using detail::Clock;
+using detail::secondsSince;
 
 const char *populationKindName(PopulationKind k) {
   switch (k) {
@@ -40,20 +39,6 @@ const char *populationKindName(PopulationKind k) {
     return "spike_array";
   }
   return "?";
-}
-
-double load(ScalarType t, const uint8_t *base, int64_t i) {
-  switch (t) {
-  case ScalarType::F64:
-    return reinterpret_cast<const double *>(base)[i];
-  case ScalarType::F32:
-    return reinterpret_cast<const float *>(base)[i];
-  case ScalarType::I32:
-    return reinterpret_cast<const int32_t *>(base)[i];
-  case ScalarType::I64:
-    return double(reinterpret_cast<const int64_t *>(base)[i]);
-  }
-  return 0;
 }
 
 /// A file-name-safe version of a population/variable name.
@@ -82,11 +67,24 @@ double stepTimeMs(int64_t step, double dt) {
   return cleaned;
 }
 
-namespace {
+namespace detail {
 
-bool simulateImpl(Network &net, StepFn step, int64_t steps,
-                  const RunOptions &options, RunResult &result,
-                  std::string &error) {
+double loadScalar(ScalarType t, const uint8_t *base, int64_t i) {
+  switch (t) {
+  case ScalarType::F64:
+    return reinterpret_cast<const double *>(base)[i];
+  case ScalarType::F32:
+    return reinterpret_cast<const float *>(base)[i];
+  case ScalarType::I32:
+    return reinterpret_cast<const int32_t *>(base)[i];
+  case ScalarType::I64:
+    return double(reinterpret_cast<const int64_t *>(base)[i]);
+  }
+  return 0;
+}
+
+std::vector<int> initRunResult(const Network &net, int64_t steps,
+                               RunResult &result) {
   const Descriptor &d = net.desc;
   result.model = d.model;
   result.precision = scalarTypeName(d.precision);
@@ -103,12 +101,6 @@ bool simulateImpl(Network &net, StepFn step, int64_t steps,
                                   d.projections[e].post, net.synapses[e]});
   result.totalSynapses = net.totalSynapses();
 
-  if (!step) {
-    error = "no step function";
-    return false;
-  }
-
-  // Recording set-up.
   size_t npops = d.populations.size();
   std::vector<int> spikeRecord(npops, -1);
   result.spikes.clear();
@@ -129,6 +121,73 @@ bool simulateImpl(Network &net, StepFn step, int64_t steps,
     r.values.reserve(size_t(samples) * s.neurons.size());
     result.states.push_back(std::move(r));
   }
+  return spikeRecord;
+}
+
+void finishRunResult(const std::vector<int64_t> &totals, RunResult &result) {
+  double bioSeconds = double(result.steps) * result.dt / 1000.0;
+  for (size_t p = 0; p < result.populations.size() && p < totals.size(); ++p) {
+    result.populations[p].spikes = totals[p];
+    int64_t size = result.populations[p].size;
+    result.populations[p].rateHz =
+        size > 0 && bioSeconds > 0
+            ? double(totals[p]) / (double(size) * bioSeconds)
+            : 0.0;
+  }
+  result.realTimeFactor =
+      bioSeconds > 0 ? result.simulationSeconds / bioSeconds : 0.0;
+}
+
+bool resolveRunSteps(const Descriptor &d, const RunOptions &options,
+                     int64_t &steps, std::string &error) {
+  steps = d.steps;
+  if (options.steps) {
+    steps = *options.steps;
+  } else if (options.durationMs) {
+    double s = std::round(*options.durationMs / d.dt);
+    if (!std::isfinite(s) || s < 0 || s > 9.0e15) {
+      error = "invalid duration " + formatNumber(*options.durationMs) + " ms";
+      return false;
+    }
+    steps = int64_t(s);
+  }
+  if (steps < 0) {
+    error = "negative number of steps";
+    return false;
+  }
+  if (options.writeOutput) { // fail before a long run, not after it
+    std::error_code ec;
+    if (std::filesystem::exists(options.outDir, ec) &&
+        !std::filesystem::is_directory(options.outDir, ec)) {
+      error = options.outDir + ": not a directory";
+      return false;
+    }
+  }
+  return true;
+}
+
+} // namespace detail
+
+namespace {
+
+bool simulateImpl(Network &net, StepFn step, int64_t steps,
+                  const RunOptions &options, RunResult &result,
+                  std::string &error) {
+  const Descriptor &d = net.desc;
+  std::vector<int> spikeRecord = detail::initRunResult(net, steps, result);
+  size_t npops = d.populations.size();
+
+  if (!step) {
+    error = "no step function";
+    return false;
+  }
+  if (d.hasGpu) {
+    error = "the model was compiled for the GPU (its descriptor has a "
+            "\"gpu\" section): link it with libsnnrt_cuda_main.a or "
+            "libsnnrt_emulate_main.a, not libsnnrt_main.a";
+    return false;
+  }
+
   std::vector<const int32_t *> countPtr(npops), idsPtr(npops);
   for (size_t p = 0; p < npops; ++p) {
     countPtr[p] = net.arena.buffer<int32_t>(d.populations[p].spikeCount);
@@ -152,7 +211,7 @@ bool simulateImpl(Network &net, StepFn step, int64_t steps,
       const uint8_t *base = net.arena.buffer<uint8_t>(s.buffer);
       ScalarType t = d.buffers[s.buffer].type;
       for (int64_t i : s.neurons)
-        r.values.push_back(load(t, base, i));
+        r.values.push_back(detail::loadScalar(t, base, i));
     }
 
     MemRefI8 arg = mem;
@@ -195,18 +254,7 @@ bool simulateImpl(Network &net, StepFn step, int64_t steps,
   }
   result.simulationSeconds = secondsSince(t0);
   progress.finish(result.simulationSeconds);
-
-  double bioSeconds = double(steps) * d.dt / 1000.0;
-  for (size_t p = 0; p < npops; ++p) {
-    result.populations[p].spikes = totals[p];
-    int64_t size = result.populations[p].size;
-    result.populations[p].rateHz =
-        size > 0 && bioSeconds > 0
-            ? double(totals[p]) / (double(size) * bioSeconds)
-            : 0.0;
-  }
-  result.realTimeFactor =
-      bioSeconds > 0 ? result.simulationSeconds / bioSeconds : 0.0;
+  detail::finishRunResult(totals, result);
   return true;
 }
 
@@ -264,6 +312,15 @@ std::string summaryJson(const RunResult &r) {
   j["build_seconds"] = r.buildSeconds;
   j["simulation_seconds"] = r.simulationSeconds;
   j["real_time_factor"] = r.realTimeFactor;
+  if (!r.backend.target.empty()) {
+    nlohmann::ordered_json b = nlohmann::ordered_json::parse(
+        r.backend.json.empty() ? "{}" : r.backend.json, nullptr, false);
+    if (!b.is_object())
+      b = nlohmann::ordered_json::object();
+    if (!b.contains("target"))
+      b["target"] = r.backend.target;
+    j["backend"] = b;
+  }
   j["files"] = r.files;
   // Names are not guaranteed to be UTF-8: replace bad bytes, never throw.
   return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
@@ -378,6 +435,10 @@ std::string formatSummary(const RunResult &r) {
     out += ")";
   }
   out += "\n";
+  if (!r.backend.target.empty())
+    out += "  backend: " +
+           (r.backend.summary.empty() ? r.backend.target : r.backend.summary) +
+           "\n";
   std::snprintf(buf, sizeof buf,
                 "  build %.2f s, simulation %.2f s, real-time factor %.3g\n",
                 r.buildSeconds, r.simulationSeconds, r.realTimeFactor);
@@ -401,28 +462,14 @@ bool runSimulation(const std::string &descriptorJson, StepFn step,
     if (!parseDescriptor(descriptorJson, d, error))
       return false;
     uint64_t seed = options.seed ? *options.seed : d.seed;
-    int64_t steps = d.steps;
-    if (options.steps) {
-      steps = *options.steps;
-    } else if (options.durationMs) {
-      double s = std::round(*options.durationMs / d.dt);
-      if (!std::isfinite(s) || s < 0 || s > 9.0e15) {
-        error = "invalid duration " + formatNumber(*options.durationMs) + " ms";
-        return false;
-      }
-      steps = int64_t(s);
-    }
-    if (steps < 0) {
-      error = "negative number of steps";
+    int64_t steps = 0;
+    if (!detail::resolveRunSteps(d, options, steps, error))
       return false;
-    }
-    if (options.writeOutput) { // fail before a long run, not after it
-      std::error_code ec;
-      if (std::filesystem::exists(options.outDir, ec) &&
-          !std::filesystem::is_directory(options.outDir, ec)) {
-        error = options.outDir + ": not a directory";
-        return false;
-      }
+    if (d.hasGpu) { // before building: that can take long
+      error = "the model was compiled for the GPU (its descriptor has a "
+              "\"gpu\" section): link it with libsnnrt_cuda_main.a or "
+              "libsnnrt_emulate_main.a, not libsnnrt_main.a";
+      return false;
     }
     Network net;
     if (!buildNetwork(d, seed, net, error))

@@ -25,11 +25,22 @@ const char *scalarTypeName(ScalarType t);
 size_t scalarTypeSize(ScalarType t);
 
 /// A buffer's element count: a number, or resolved by the runtime.
+/// RecordSpikes and RecordState only occur with a "gpu" section: they depend
+/// on the batch size the runtime chooses (docs/gpu-abi.md).
 struct BufferCount {
-  enum class Kind { Fixed, Synapses, Ring, SpikeArray };
+  enum class Kind {
+    Fixed,
+    Synapses,
+    Ring,
+    SpikeArray,
+    RecordSpikes,
+    RecordState
+  };
   Kind kind = Kind::Fixed;
   int64_t value = 0; ///< Kind::Fixed
-  std::string ref;   ///< projection / ring / population name
+  /// Projection / ring / population name; for RecordState the index into
+  /// record.state in decimal.
+  std::string ref;
   int refIndex = -1; ///< index of `ref` in its array
 };
 
@@ -131,6 +142,51 @@ struct RecordDesc {
   std::vector<StateRecordDesc> state;
 };
 
+/// One phase of a GPU step: a grid-stride kernel.
+struct GpuPhaseDesc {
+  std::string name;   ///< "record", "update", "propagate", "deliver", ...
+  std::string kernel; ///< kernel symbol in the PTX/cubin
+  int64_t work = 0;   ///< threads that keep every thread of the phase busy
+};
+
+/// `<pop>.total`, the device-side spike total of a population.
+struct GpuTotalDesc {
+  std::string population;
+  int populationIndex = -1;
+  int buffer = -1; ///< i64[1]
+};
+
+/// Device-side spike recording of a population.
+struct GpuSpikeRecordDesc {
+  std::string population;
+  int populationIndex = -1;
+  int count = -1; ///< i32[1]
+  int ids = -1;   ///< i32[{"record_spikes": population}]
+  int steps = -1; ///< i32[{"record_spikes": population}]
+};
+
+/// Device-side state recording of record.state[record].
+struct GpuStateRecordDesc {
+  int record = -1;
+  int neurons = -1; ///< i32[n], written by the runtime
+  int samples = -1; ///< i64[1]
+  int values = -1;  ///< {"record_state": record} elements
+};
+
+/// The "gpu" section (docs/gpu-abi.md).
+struct GpuDesc {
+  std::vector<GpuPhaseDesc> phases; ///< in execution order, never empty
+  std::string persistentKernel;     ///< empty when absent
+  int step = -1;                    ///< buffer: i64[2], the step cell
+  int64_t batchSteps = 0;           ///< suggested batch size, 0 if absent
+  /// One per population, in the order of `populations`.
+  std::vector<GpuTotalDesc> totals;
+  /// One per distinct population of record.spikes (in JSON order).
+  std::vector<GpuSpikeRecordDesc> recordSpikes;
+  /// recordState[k] belongs to record.state[k].
+  std::vector<GpuStateRecordDesc> recordState;
+};
+
 struct Descriptor {
   std::string model, sourceFile;
   double dt = 0;
@@ -143,6 +199,10 @@ struct Descriptor {
   std::vector<ProjectionDesc> projections;
   std::vector<RingDesc> rings;
   RecordDesc record;
+  /// True when the descriptor has a "gpu" section (compiled for the CUDA
+  /// target): `<pop>.spike_count` then has two elements, and `gpu` is set.
+  bool hasGpu = false;
+  GpuDesc gpu;
 
   int findPopulation(const std::string &name) const;
   int findProjection(const std::string &name) const;

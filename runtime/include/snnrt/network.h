@@ -32,14 +32,34 @@ struct Network {
   std::vector<int64_t> ringSlots;
   /// Per population: number of spikes in its spike_array file (0 otherwise).
   std::vector<int64_t> spikeArrayCounts;
+  /// The batch size the GPU recording buffers are sized for (0 for CPU
+  /// descriptors, which have no such buffers).
+  int64_t batchSteps = 0;
 
   int64_t totalSynapses() const;
+};
+
+struct BuildOptions {
+  /// Steps per batch of a GPU run (docs/gpu-abi.md): sizes the device-side
+  /// recording buffers, {"record_spikes": P} = size(P) * batchSteps and
+  /// {"record_state": k} = n * (batchSteps / every + 2). Required (> 0) when
+  /// the descriptor has such buffers; ignored otherwise.
+  int64_t batchSteps = 0;
 };
 
 /// Builds the network of `desc` for `seed` (which keys every random draw).
 /// On failure returns false and sets `error`.
 bool buildNetwork(const Descriptor &desc, uint64_t seed, Network &net,
                   std::string &error);
+bool buildNetwork(const Descriptor &desc, uint64_t seed,
+                  const BuildOptions &options, Network &net,
+                  std::string &error);
+
+/// The element count of a GPU recording buffer for a batch of `batchSteps`
+/// steps ({"record_spikes": ...} or {"record_state": ...}). False (with
+/// `error`) when it does not fit the device's 32-bit counters.
+bool recordBufferCount(const Descriptor &desc, const BufferCount &count,
+                       int64_t batchSteps, int64_t &n, std::string &error);
 
 /// Computes `n` values of a (non-from_list) value specification as f64:
 /// value i uses the Philox draw at (seed, purpose, entity, c0 = i, c1, 0).

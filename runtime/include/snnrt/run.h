@@ -35,6 +35,11 @@ struct RunOptions {
   bool writeOutput = true;
   /// Show the progress bar on stderr for long runs.
   bool progress = true;
+  /// GPU and emulated runs: steps per batch (even; the device-side
+  /// recording buffers hold one batch). Default: the descriptor's
+  /// gpu.batch_steps, see chooseBatchSteps() in snnrt/batched.h. Ignored by
+  /// the CPU loop.
+  std::optional<int64_t> batchSteps;
 };
 
 struct PopulationResult {
@@ -63,6 +68,13 @@ struct StateRecord {
   size_t samples() const { return timesMs.size(); }
 };
 
+/// What ran the steps, when it was not the CPU loop (GPU, emulated GPU).
+struct BackendReport {
+  std::string target;  ///< "cuda", "cuda-emulate"; empty for the CPU loop
+  std::string summary; ///< one-line description for formatSummary()
+  std::string json;    ///< a JSON object, summary.json's "backend"
+};
+
 struct RunResult {
   std::string model, precision;
   double dt = 0;
@@ -75,6 +87,7 @@ struct RunResult {
   std::vector<StateRecord> states;
   double buildSeconds = 0, simulationSeconds = 0;
   double realTimeFactor = 0;      ///< simulation wall time / biological time
+  BackendReport backend;          ///< empty target for CPU runs
   std::string outDir;             ///< empty when no output was written
   std::vector<std::string> files; ///< output files written
 
@@ -90,7 +103,8 @@ bool runSimulation(const std::string &descriptorJson, StepFn step,
 
 /// Runs an already built network for `steps` steps (recording as its
 /// descriptor says), filling everything in `result` except build time and
-/// outputs. The arena keeps the final state.
+/// outputs. The arena keeps the final state. CPU descriptors only (GPU
+/// descriptors run with simulateBatched(), snnrt/batched.h).
 bool simulateNetwork(Network &net, StepFn step, int64_t steps,
                      const RunOptions &options, RunResult &result,
                      std::string &error);

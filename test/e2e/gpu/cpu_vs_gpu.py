@@ -1,0 +1,204 @@
+#!/usr/bin/env python3
+"""CPU vs GPU agreement: the same model compiled for --target=cpu and for a
+GPU target (cuda, or cuda-emulate: the CUDA backend's phases run on the host)
+must give the same spikes.
+
+Models:
+  deterministic  the 1000-neuron LIF network of ../brian2/diff_deterministic.py
+                 (list connectivity, heterogeneous delays, spike-array input,
+                 refractory clamp, no random draws while running)
+  cuba, coba     the examples (random connectivity and initial state drawn by
+                 the runtime from the seed; chaotic dynamics)
+
+Checks (one line each, ending in OK or FAILED):
+  f64, deterministic: identical spike trains over the whole run
+  f32, deterministic: identical trains for the first 100 ms, spike counts
+                      within 1%
+  cuba/coba: spike counts within --count-tolerance (default 1%); the first
+             difference of the trains is printed as information (these
+             networks are chaotic: one ulp of difference in a sum eventually
+             changes a spike, after which the trains diverge)
+With --exact, every spike train and every recorded voltage must be
+identical, bit for bit (one emulated thread sums in the CPU's order).
+
+Usage: cpu_vs_gpu.py --snnc SNNC --work DIR --target cuda|cuda-emulate
+           [--sim-arg=ARG ...] [--models deterministic,cuba,coba]
+           [--precision f64|f32] [--exact] [--phase all|prepare|run]
+
+--phase prepare only compiles (on a machine with snnc), --phase run only
+runs and compares what `prepare` left in DIR (on the GPU machine, which has
+no snnc; data files must be at the same absolute paths as when compiled).
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+
+sys.dont_write_bytecode = True
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "brian2"))
+import b2common as bc  # noqa: E402
+import diff_deterministic as dd  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+EXAMPLES = os.path.join(HERE, "..", "..", "..", "examples")
+
+
+def compile_model(snnc, model, sim, target):
+    r = subprocess.run([snnc, "--target=" + target, model, "-o", sim],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       universal_newlines=True)
+    if r.returncode != 0:
+        print("snnc --target=%s failed (exit %d):\n%s"
+              % (target, r.returncode, r.stdout))
+        sys.exit(1)
+
+
+def run(sim, out, args):
+    return bc.run_sim(sim, out, *args)
+
+
+def with_precision(src, dst, precision, duration=None):
+    with open(src) as f:
+        model = json.load(f)
+    model["simulation"]["precision"] = precision
+    if duration is not None:
+        model["simulation"]["duration"] = duration
+    # Data files are resolved against the model's directory: keep the copy
+    # next to the original.
+    bc.write_json(dst, model)
+    return dst
+
+
+def spikes(out, pops):
+    return {p: bc.snnc_spikes(out, p) for p in pops}
+
+
+def compare(name, cpu, gpu, pops, check_ms=None, count_tol=None,
+            exact=False, state=None):
+    ok = True
+    first_all = None
+    for p in pops:
+        a, b = cpu[p], gpu[p]
+        first = bc.first_difference(a, b)
+        if first is not None:
+            first_all = first if first_all is None else min(first_all, first)
+        na, nb = len(a[0]), len(b[0])
+        rel = abs(nb - na) / max(na, 1)
+        print("%s %s: cpu %d spikes, gpu %d spikes (%+.2f%%), first "
+              "difference: %s" % (name, p, na, nb, 100.0 * (nb - na) / max(na, 1),
+                                  "none" if first is None
+                                  else "%.1f ms" % (first * bc.DT)))
+        if count_tol is not None and rel > count_tol:
+            ok = False
+    if exact or check_ms is None and count_tol is None:
+        same = first_all is None
+        print("%s: identical spike trains over the run: %s"
+              % (name, "OK" if same else "FAILED"))
+        ok = ok and same
+    if check_ms is not None:
+        same = first_all is None or first_all * bc.DT >= check_ms
+        print("%s: identical spike trains for the first %g ms: %s"
+              % (name, check_ms, "OK" if same else "FAILED"))
+        ok = ok and same
+    if count_tol is not None:
+        print("%s: spike counts within %g%%: %s"
+              % (name, 100 * count_tol, "OK" if ok else "FAILED"))
+    if state is not None:
+        va, vb = state
+        if va.shape != vb.shape:
+            print("%s: recorded state differs in shape: cpu %s, gpu %s: FAILED"
+                  % (name, va.shape, vb.shape))
+            return False
+        horizon = va.shape[0] if first_all is None else min(first_all,
+                                                            va.shape[0])
+        dv = float(np.max(np.abs(va[:horizon] - vb[:horizon]))) if horizon else 0.0
+        print("%s: max |v_cpu - v_gpu| before %.1f ms: %.3g mV"
+              % (name, horizon * bc.DT, dv))
+        if exact:
+            same = bool(np.array_equal(va, vb))
+            print("%s: recorded state bit-identical: %s"
+                  % (name, "OK" if same else "FAILED"))
+            ok = ok and same
+    return ok
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--snnc")
+    ap.add_argument("--work", required=True)
+    ap.add_argument("--target", required=True,
+                    choices=["cuda", "cuda-emulate"])
+    ap.add_argument("--sim-arg", action="append", default=[],
+                    help="argument for the GPU simulator (repeatable)")
+    ap.add_argument("--models", default="deterministic,cuba,coba")
+    ap.add_argument("--precision", choices=["f64", "f32"], default="f64")
+    ap.add_argument("--duration", type=float, default=None,
+                    help="ms, for cuba/coba (default: the example's)")
+    ap.add_argument("--count-tolerance", type=float, default=0.01)
+    ap.add_argument("--exact", action="store_true")
+    ap.add_argument("--phase", choices=["all", "prepare", "run"],
+                    default="all")
+    args = ap.parse_args()
+    if args.phase != "run" and not args.snnc:
+        ap.error("--snnc is needed to compile")
+    bc.setup_scratch(args.work)
+    ok = True
+    for name in args.models.split(","):
+        work = os.path.join(args.work, name)
+        os.makedirs(work, exist_ok=True)
+        if args.phase == "run":
+            with open(os.path.join(work, "pops.json")) as f:
+                pops = json.load(f)
+        elif name == "deterministic":
+            projections, _ = dd.generate(work)
+            model = dd.write_model(work, projections)
+            model = with_precision(model, model, args.precision)
+            pops = list(dd.N) + ["stim"]
+        else:
+            src = os.path.join(EXAMPLES, name, name + ".json")
+            model = with_precision(src, os.path.join(work, name + ".json"),
+                                   args.precision, args.duration)
+            with open(model) as f:
+                pops = json.load(f)["record"]["spikes"]
+        sims = {t: os.path.join(work, "sim-" + t) for t in ("cpu", args.target)}
+        if args.phase != "run":
+            for target, sim in sims.items():
+                compile_model(args.snnc, model, sim, target)
+            bc.write_json(os.path.join(work, "pops.json"), pops)
+            if args.phase == "prepare":
+                print("%s: compiled for cpu and %s" % (name, args.target))
+                continue
+        out_cpu = os.path.join(work, "out-cpu")
+        out_gpu = os.path.join(work, "out-gpu")
+        run(sims["cpu"], out_cpu, [])
+        summary = run(sims[args.target], out_gpu, args.sim_arg)
+        cpu, gpu = spikes(out_cpu, pops), spikes(out_gpu, pops)
+        state = None
+        if name == "deterministic":
+            state = (np.load(os.path.join(out_cpu, "exc_v.npy")),
+                     np.load(os.path.join(out_gpu, "exc_v.npy")))
+        label = "%s %s" % (name, args.precision)
+        if name == "deterministic" and args.precision == "f64":
+            ok &= compare(label, cpu, gpu, pops, exact=args.exact, state=state)
+        elif name == "deterministic":
+            ok &= compare(label, cpu, gpu, pops, check_ms=100.0,
+                          count_tol=0.01, exact=args.exact, state=state)
+        else:
+            ok &= compare(label, cpu, gpu, pops, count_tol=args.count_tolerance,
+                          exact=args.exact)
+        print("%s: gpu simulation %.3f s for %.0f ms (real-time factor %.3g)"
+              % (label, summary.get("simulation_seconds", float("nan")),
+                 summary.get("steps", 0) * summary.get("dt", 0),
+                 summary.get("real_time_factor", float("nan"))))
+    if args.phase == "prepare":
+        return
+    print("CPU vs %s %s: %s" % (args.target, " ".join(args.sim_arg),
+                               "OK" if ok else "FAILED"))
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()

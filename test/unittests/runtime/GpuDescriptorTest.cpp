@@ -1,0 +1,194 @@
+//===- GpuDescriptorTest.cpp - The "gpu" section --------------------------===//
+
+#include "snnrt/descriptor.h"
+
+#include "GpuCounterNet.h"
+#include "TestUtil.h"
+
+#include <nlohmann/json.hpp>
+
+using namespace snnrt;
+using namespace snnrt_test;
+using json = nlohmann::json;
+
+namespace {
+
+std::string gpuError(const json &j) {
+  Descriptor d;
+  std::string err;
+  EXPECT_FALSE(parseDescriptor(j.dump(), d, err)) << "expected an error";
+  return err;
+}
+
+} // namespace
+
+TEST(GpuDescriptor, ParsesTheGpuSection) {
+  Descriptor d;
+  std::string err;
+  ASSERT_TRUE(parseDescriptor(kCounterDescriptor, d, err)) << err;
+  EXPECT_TRUE(d.hasGpu);
+  const GpuDesc &g = d.gpu;
+  ASSERT_EQ(g.phases.size(), 3u);
+  EXPECT_EQ(g.phases[0].name, "record");
+  EXPECT_EQ(g.phases[1].kernel, "snn_phase_update");
+  EXPECT_EQ(g.phases[2].work, 37);
+  EXPECT_EQ(g.persistentKernel, "snn_persistent");
+  EXPECT_EQ(g.step, kCStep);
+  EXPECT_EQ(g.batchSteps, 10);
+  ASSERT_EQ(g.totals.size(), 2u);
+  EXPECT_EQ(g.totals[1].population, "b");
+  EXPECT_EQ(g.totals[1].populationIndex, 1);
+  EXPECT_EQ(g.totals[1].buffer, kCBTotal);
+  ASSERT_EQ(g.recordSpikes.size(), 1u);
+  EXPECT_EQ(g.recordSpikes[0].populationIndex, 0);
+  EXPECT_EQ(g.recordSpikes[0].count, kCARecCount);
+  EXPECT_EQ(g.recordSpikes[0].ids, kCARecIds);
+  EXPECT_EQ(g.recordSpikes[0].steps, kCARecSteps);
+  ASSERT_EQ(g.recordState.size(), 1u);
+  EXPECT_EQ(g.recordState[0].record, 0);
+  EXPECT_EQ(g.recordState[0].neurons, kCRecNeurons);
+  EXPECT_EQ(g.recordState[0].samples, kCRecSamples);
+  EXPECT_EQ(g.recordState[0].values, kCRecValues);
+  EXPECT_EQ(d.buffers[kCARecIds].count.kind, BufferCount::Kind::RecordSpikes);
+  EXPECT_EQ(d.buffers[kCARecIds].count.refIndex, 0);
+  EXPECT_EQ(d.buffers[kCRecValues].count.kind, BufferCount::Kind::RecordState);
+  EXPECT_EQ(d.buffers[kCRecValues].count.refIndex, 0);
+
+  // Optional parts.
+  json j = json::parse(kCounterDescriptor);
+  j["gpu"].erase("persistent_kernel");
+  j["gpu"].erase("batch_steps");
+  ASSERT_TRUE(parseDescriptor(j.dump(), d, err)) << err;
+  EXPECT_EQ(d.gpu.persistentKernel, "");
+  EXPECT_EQ(d.gpu.batchSteps, 0);
+  // CPU descriptors have none of it.
+  EXPECT_FALSE(Descriptor().hasGpu);
+}
+
+TEST(GpuDescriptor, Errors) {
+  const json base = json::parse(kCounterDescriptor);
+  json j;
+
+  // Spike counts are double-buffered on the GPU.
+  j = base;
+  j["buffers"][kCACount]["count"] = 1;
+  EXPECT_EQ(gpuError(j), "descriptor: populations[0].spike_count: buffer 1 "
+                         "(a.spike_count) has count 1, expected 2");
+  // ... and not on the CPU.
+  j = base;
+  j.erase("gpu");
+  for (auto &b : j["buffers"])
+    if (b["count"].is_object())
+      b["count"] = 1;
+  EXPECT_EQ(gpuError(j), "descriptor: populations[0].spike_count: buffer 1 "
+                         "(a.spike_count) has count 2, expected 1");
+  // Batch-sized counts need the gpu section.
+  j = base;
+  j.erase("gpu");
+  j["buffers"][kCACount]["count"] = 1;
+  j["buffers"][kCBCount]["count"] = 1;
+  EXPECT_EQ(gpuError(j), "descriptor: buffers[6].count: {\"record_spikes\": "
+                         "...} is only valid with a \"gpu\" section");
+
+  j = base;
+  j["gpu"]["phases"] = json::array();
+  EXPECT_EQ(gpuError(j), "descriptor: gpu.phases: no phases");
+  j = base;
+  j["gpu"]["phases"][1]["work"] = -1;
+  EXPECT_EQ(gpuError(j), "descriptor: gpu.phases[1].work: must not be "
+                         "negative");
+  j = base;
+  j["gpu"]["phases"][2]["name"] = "update";
+  EXPECT_EQ(gpuError(j), "descriptor: gpu.phases[2].name: duplicate phase "
+                         "\"update\"");
+  j = base;
+  j["gpu"]["phases"][0].erase("kernel");
+  EXPECT_EQ(gpuError(j), "descriptor: gpu.phases[0]: missing \"kernel\"");
+  j = base;
+  j["gpu"]["phases"][0]["kernel"] = "";
+  EXPECT_EQ(gpuError(j), "descriptor: gpu.phases[0].kernel: empty kernel "
+                         "name");
+  j = base;
+  j["gpu"].erase("step");
+  EXPECT_EQ(gpuError(j), "descriptor: gpu: missing \"step\"");
+  j = base;
+  j["gpu"]["step"] = kCATotal;
+  EXPECT_EQ(gpuError(j), "descriptor: gpu.step: buffer 4 (a.total) has count "
+                         "1, expected 2");
+  j = base;
+  j["gpu"]["batch_steps"] = 0;
+  EXPECT_EQ(gpuError(j), "descriptor: gpu.batch_steps: must be at least 1");
+  j = base;
+  j["gpu"]["totals"].erase(1);
+  EXPECT_EQ(gpuError(j), "descriptor: gpu.totals: expected one entry per "
+                         "population (2), found 1");
+  j = base;
+  std::swap(j["gpu"]["totals"][0], j["gpu"]["totals"][1]);
+  EXPECT_EQ(gpuError(j), "descriptor: gpu.totals[0].population: expected "
+                         "\"a\" (the order of \"populations\"), found \"b\"");
+  j = base;
+  j["gpu"]["totals"][0]["buffer"] = kCACount;
+  EXPECT_EQ(gpuError(j), "descriptor: gpu.totals[0].buffer: buffer 1 "
+                         "(a.spike_count) has type i32, expected i64");
+  j = base;
+  j["gpu"]["record_spikes"] = json::array();
+  EXPECT_EQ(gpuError(j), "descriptor: gpu.record_spikes: no entry for "
+                         "population \"a\" (in record.spikes)");
+  j = base;
+  j["gpu"]["record_spikes"][0]["population"] = "b";
+  EXPECT_EQ(gpuError(j), "descriptor: gpu.record_spikes[0].population: \"b\" "
+                         "is not in record.spikes");
+  j = base;
+  j["gpu"]["record_spikes"].push_back(j["gpu"]["record_spikes"][0]);
+  EXPECT_EQ(gpuError(j), "descriptor: gpu.record_spikes[1].population: "
+                         "duplicate entry for \"a\"");
+  j = base;
+  j["buffers"][kCARecIds]["count"] = {{"record_spikes", "b"}};
+  EXPECT_EQ(gpuError(j), "descriptor: gpu.record_spikes[0].ids: buffer 6 "
+                         "(a.rec_ids) has a count derived from \"b\", "
+                         "expected one derived from \"a\"");
+  j = base;
+  j["buffers"][kCARecSteps]["count"] = {{"record_state", 0}};
+  j["buffers"][kCARecSteps]["type"] = "i32";
+  EXPECT_EQ(gpuError(j), "descriptor: gpu.record_spikes[0].steps: buffer 7 "
+                         "(a.rec_steps) has a count derived from "
+                         "{\"record_state\": 0}, expected {\"record_spikes\": "
+                         "\"a\"}");
+  j = base;
+  j["buffers"][kCARecSteps]["count"] = {{"record_spikes", "ghost"}};
+  j["gpu"]["record_spikes"][0]["steps"] = kCARecIds; // not referenced
+  EXPECT_EQ(gpuError(j), "descriptor: buffers[7].count: no population "
+                         "\"ghost\"");
+  j = base;
+  j["buffers"][kCRecValues]["count"] = {{"record_state", 3}};
+  EXPECT_EQ(gpuError(j), "descriptor: gpu.record_state[0].values: buffer 13 "
+                         "(record0.values) has a count derived from \"3\", "
+                         "expected one derived from \"0\"");
+  j = base;
+  j["buffers"][kCRecValues]["count"] = {{"record_state", "zero"}};
+  EXPECT_EQ(gpuError(j), "descriptor: buffers[13].count.record_state: "
+                         "expected an integer");
+  j = base;
+  j["gpu"]["record_state"][0]["record"] = 1;
+  EXPECT_EQ(gpuError(j), "descriptor: gpu.record_state[0].record: no "
+                         "record.state[1] (there are 1)");
+  j = base;
+  j["gpu"]["record_state"].push_back(j["gpu"]["record_state"][0]);
+  EXPECT_EQ(gpuError(j), "descriptor: gpu.record_state[1].record: duplicate "
+                         "entry for record.state[0]");
+  j = base;
+  j["gpu"].erase("record_state");
+  EXPECT_EQ(gpuError(j), "descriptor: gpu.record_state: no entry for "
+                         "record.state[0]");
+  j = base;
+  j["buffers"][kCRecNeurons]["count"] = 2;
+  EXPECT_EQ(gpuError(j), "descriptor: gpu.record_state[0].neurons: buffer 11 "
+                         "(record0.neurons) has count 2, expected 3");
+  j = base;
+  j["gpu"]["record_state"][0]["samples"] = kCRecNeurons;
+  EXPECT_EQ(gpuError(j), "descriptor: gpu.record_state[0].samples: buffer 11 "
+                         "(record0.neurons) has type i32, expected i64");
+  j = base;
+  j["gpu"] = json::array();
+  EXPECT_EQ(gpuError(j), "descriptor: gpu: expected an object");
+}
