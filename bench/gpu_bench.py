@@ -138,10 +138,13 @@ def run(args):
     with open(os.path.join(args.work, "bench.json")) as f:
         info = json.load(f)
     date = datetime.date.today().isoformat()
-    device = subprocess.run(
-        ["nvidia-smi", "--query-gpu=name,driver_version", "--format=csv,noheader"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        universal_newlines=True).stdout.strip()
+    try:
+        device = subprocess.run(
+            ["nvidia-smi", "--query-gpu=name,driver_version",
+             "--format=csv,noheader"], stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT, universal_newlines=True).stdout.strip()
+    except OSError as e:
+        device = "unknown (nvidia-smi: %s)" % e.strerror
     rows = []
     for e in info["entries"]:
         row = dict(e)
