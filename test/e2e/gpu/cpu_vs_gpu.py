@@ -9,6 +9,9 @@ Models:
                  refractory clamp, no random draws while running)
   cuba, coba     the examples (random connectivity and initial state drawn by
                  the runtime from the seed; chaotic dynamics)
+  izhikevich     the example: per-neuron parameters from files, Gaussian
+                 noise currents drawn every step (Philox and Box-Muller on
+                 the device)
 
 Checks (one line each, ending in OK or FAILED):
   f64, deterministic: identical spike trains over the whole run
@@ -32,6 +35,7 @@ no snnc; data files must be at the same absolute paths as when compiled).
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 
@@ -133,7 +137,7 @@ def main():
                     choices=["cuda", "cuda-emulate"])
     ap.add_argument("--sim-arg", action="append", default=[],
                     help="argument for the GPU simulator (repeatable)")
-    ap.add_argument("--models", default="deterministic,cuba,coba")
+    ap.add_argument("--models", default="deterministic,cuba,coba,izhikevich")
     ap.add_argument("--precision", choices=["f64", "f32"], default="f64")
     ap.add_argument("--duration", type=float, default=None,
                     help="ms, for cuba/coba (default: the example's)")
@@ -158,9 +162,13 @@ def main():
             model = with_precision(model, model, args.precision)
             pops = list(dd.N) + ["stim"]
         else:
-            src = os.path.join(EXAMPLES, name, name + ".json")
-            model = with_precision(src, os.path.join(work, name + ".json"),
-                                   args.precision, args.duration)
+            # A copy of the example's folder: its data files are found
+            # relative to the model file.
+            shutil.copytree(os.path.join(EXAMPLES, name), work,
+                            dirs_exist_ok=True)
+            model = os.path.join(work, name + ".json")
+            model = with_precision(model, model, args.precision,
+                                   args.duration)
             with open(model) as f:
                 pops = json.load(f)["record"]["spikes"]
         sims = {t: os.path.join(work, "sim-" + t) for t in ("cpu", args.target)}
