@@ -165,9 +165,11 @@ private:
   Value ringBase(Ring &ring);
   /// Adds this step's slot of `ring` to neuron `i`'s variable, clears it.
   void emitDeliveryAt(Ring &ring, Value i, Value base);
-  /// Offset of the slot `delaySteps` ahead in a ring over `postSize`
-  /// neurons.
-  Value slotBase(Value ringBuffer, int64_t postSize, Value delaySteps);
+  /// Number of slots of `ring` (the runtime sized it to 1 + max delay).
+  Value ringSlots(Ring &ring);
+  /// Offset of the slot `delaySteps` ahead in a ring of `slots` slots over
+  /// `postSize` neurons.
+  Value slotBase(Value slots, int64_t postSize, Value delaySteps);
 
   void emitUpdateAndThreshold(Population &pop);
   void emitPoissonSource(PoissonSourceOp op, Spiking &spiking, int rateBuffer);
@@ -778,11 +780,14 @@ void NetworkLowering::emitSpikeArraySource(
   store(whileOp.getResult(1), s.spikeCount, countIndex);
 }
 
-Value NetworkLowering::slotBase(Value ringBuffer, int64_t postSize,
+Value NetworkLowering::ringSlots(Ring &ring) {
+  return b.create<arith::DivUIOp>(loc, viewCounts[ring.buffer],
+                                  index(ring.population->op.getSize()));
+}
+
+Value NetworkLowering::slotBase(Value slots, int64_t postSize,
                                 Value delaySteps) {
-  // slots = count / size (the runtime sized the ring to 1 + max delay).
   Value postSizeValue = index(postSize);
-  Value slots = b.create<arith::DivUIOp>(loc, ringBuffer, postSizeValue);
   Value slot = b.create<arith::RemUIOp>(
       loc, b.create<arith::AddIOp>(loc, stepIndex, delaySteps), slots);
   return b.create<arith::MulIOp>(loc, slot, postSizeValue);
@@ -795,11 +800,11 @@ void NetworkLowering::emitPropagation(ProjectionInfo &info) {
   Ring &ring = *info.ring;
   int64_t postSize = ring.population->op.getSize();
   double dt = network.getDt().convertToDouble();
-  Value ringCount = viewCounts[ring.buffer];
+  Value slots = ringSlots(ring);
   Value constantBase;
   if (auto delay = dyn_cast<FloatAttr>(op.getDelay()))
     constantBase = slotBase(
-        ringCount, postSize,
+        slots, postSize,
         index(std::llround(delay.getValueAsDouble() / dt)));
 
   // CPU: every spike, every synapse of its row. GPU: group g of G takes
@@ -835,7 +840,7 @@ void NetworkLowering::emitPropagation(ProjectionInfo &info) {
   Value weight = elementValue(op.getWeight(), info.weight, k);
   Value base = constantBase
                    ? constantBase
-                   : slotBase(ringCount, postSize, toIndex(load(info.delay, k)));
+                   : slotBase(slots, postSize, toIndex(load(info.delay, k)));
   Value slotIndex = b.create<arith::AddIOp>(loc, base, post);
   if (gpu) {
     b.create<memref::AtomicRMWOp>(loc, arith::AtomicRMWKind::addf, weight,
@@ -847,8 +852,7 @@ void NetworkLowering::emitPropagation(ProjectionInfo &info) {
 }
 
 Value NetworkLowering::ringBase(Ring &ring) {
-  return slotBase(viewCounts[ring.buffer], ring.population->op.getSize(),
-                  index(0));
+  return slotBase(ringSlots(ring), ring.population->op.getSize(), index(0));
 }
 
 void NetworkLowering::emitDeliveryAt(Ring &ring, Value i, Value base) {
