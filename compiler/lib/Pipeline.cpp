@@ -20,6 +20,9 @@
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/GPU/Transforms/Passes.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Pass/Pass.h"
+#include "mlir/Transforms/DialectConversion.h"
 #include "mlir/Target/LLVMIR/Export.h"
 #include "mlir/Transforms/Passes.h"
 #include "llvm/ADT/ScopeExit.h"
@@ -55,8 +58,36 @@ void populateCorePipeline(OpPassManager &pm, Target target) {
   pm.addPass(createLoopInvariantCodeMotionPass());
 }
 
+namespace {
+
+/// math.log1p and math.expm1 as libm calls. MathToLLVM would expand them to
+/// log(1 + x) and exp(x) - 1, which lose the precision these functions exist
+/// for (and would differ from the runtime's std::log1p, which the device
+/// connectivity draws must match bit for bit).
+struct PreciseLibmPass
+    : public PassWrapper<PreciseLibmPass, OperationPass<ModuleOp>> {
+  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(PreciseLibmPass)
+  StringRef getArgument() const final { return "snn-precise-libm"; }
+  StringRef getDescription() const final {
+    return "math.log1p and math.expm1 to libm calls";
+  }
+  void runOnOperation() override {
+    ConversionTarget target(getContext());
+    target.addIllegalOp<math::Log1pOp, math::ExpM1Op>();
+    target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
+    RewritePatternSet patterns(&getContext());
+    populateMathToLibmConversionPatterns(patterns);
+    if (failed(applyPartialConversion(getOperation(), target,
+                                      std::move(patterns))))
+      signalPassFailure();
+  }
+};
+
+} // namespace
+
 void populateLLVMPipeline(OpPassManager &pm) {
   pm.addPass(createConvertSCFToCFPass());
+  pm.addPass(std::make_unique<PreciseLibmPass>());
   // Intrinsics where LLVM has them, libm calls for the rest.
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createConvertMathToLibmPass());

@@ -7,6 +7,8 @@
 #include <cstring>
 #include <new>
 
+#include <sys/mman.h>
+
 namespace snnrt {
 
 namespace {
@@ -50,9 +52,12 @@ bool layoutArena(const std::vector<uint64_t> &counts,
 Arena::~Arena() { release(); }
 
 Arena::Arena(Arena &&o) noexcept
-    : base_(o.base_), size_(o.size_), slots_(std::move(o.slots_)) {
+    : base_(o.base_), size_(o.size_), mapped_(o.mapped_),
+      slots_(std::move(o.slots_)) {
   o.base_ = nullptr;
   o.size_ = 0;
+  o.mapped_ = false;
+  o.slots_.clear();
 }
 
 Arena &Arena::operator=(Arena &&o) noexcept {
@@ -60,17 +65,24 @@ Arena &Arena::operator=(Arena &&o) noexcept {
     release();
     base_ = o.base_;
     size_ = o.size_;
+    mapped_ = o.mapped_;
     slots_ = std::move(o.slots_);
     o.base_ = nullptr;
     o.size_ = 0;
+    o.mapped_ = false;
+    o.slots_.clear();
   }
   return *this;
 }
 
 void Arena::release() {
-  std::free(base_);
+  if (mapped_)
+    ::munmap(base_, size_t(size_));
+  else
+    std::free(base_);
   base_ = nullptr;
   size_ = 0;
+  mapped_ = false;
   slots_.clear();
 }
 
@@ -88,15 +100,29 @@ bool Arena::allocate(const std::vector<uint64_t> &counts,
     error = "arena: too large for this machine";
     return false;
   }
-  void *p = std::aligned_alloc(kArenaAlignment, size_t(total));
+  // Large arenas are mapped: their pages are zero, page-aligned and only
+  // take memory once touched, so buffers that only the device writes cost
+  // the host nothing until the arena is downloaded.
+  bool mapped = total >= kArenaMapThreshold;
+  void *p = nullptr;
+  if (mapped) {
+    p = ::mmap(nullptr, size_t(total), PROT_READ | PROT_WRITE,
+               MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED)
+      p = nullptr;
+  } else {
+    p = std::aligned_alloc(kArenaAlignment, size_t(total));
+    if (p)
+      std::memset(p, 0, size_t(total));
+  }
   if (!p) {
     error = "arena: cannot allocate " + std::to_string(total) + " bytes (" +
             std::to_string(total >> 20) + " MiB)";
     return false;
   }
-  std::memset(p, 0, size_t(total));
   base_ = static_cast<uint8_t *>(p);
   size_ = total;
+  mapped_ = mapped;
   slots_ = std::move(slots);
   int64_t *table = reinterpret_cast<int64_t *>(base_);
   for (size_t k = 0; k < slots_.size(); ++k) {

@@ -258,6 +258,9 @@ bool BatchedRun::run() {
                 std::to_string(steps));
   size_t npops = d.populations.size();
   recorded.assign(npops, 0);
+  if (!net.deviceInit.empty() && !backend.connectivityDevice())
+    return fail("the network was built for connectivity on the device, but "
+                "this backend cannot run build kernels");
 
   auto tUpload = Clock::now();
   if (!backend.upload(net, error))
@@ -333,11 +336,34 @@ bool BatchedRun::run() {
     j = nlohmann::ordered_json::object();
   j["batch_steps"] = batch;
   j["batches"] = batches;
+  std::string &summary = result.backend.summary;
+  summary += (summary.empty() ? "" : ", ") + std::string("batches of ") +
+             std::to_string(batch) + " steps";
+  if (!d.projections.empty()) {
+    // Where the synapses were drawn, and how long that took.
+    nlohmann::ordered_json onDevice = nlohmann::ordered_json::array(),
+                           onHost = nlohmann::ordered_json::array();
+    for (size_t e = 0; e < d.projections.size(); ++e)
+      (e < net.deviceBuilt.size() && net.deviceBuilt[e] ? onDevice : onHost)
+          .push_back(d.projections[e].name);
+    j["connectivity"] = {{"device", onDevice}, {"host", onHost}};
+    j["connectivity_seconds"] = net.connectivitySeconds;
+    size_t nd = onDevice.size(), nh = onHost.size();
+    auto count = [](size_t n, bool word) {
+      return std::to_string(n) +
+             (word ? (n == 1 ? " projection" : " projections") : "");
+    };
+    char seconds[32];
+    std::snprintf(seconds, sizeof seconds, "%.3g s", net.connectivitySeconds);
+    summary += ", connectivity: ";
+    if (nd)
+      summary += "device (" + count(nd, true) + ")";
+    if (nh)
+      summary += std::string(nd ? ", " : "") + "host (" + count(nh, !nd) + ")";
+    summary += ", " + std::string(seconds);
+  }
   result.backend.json =
       j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  result.backend.summary += (result.backend.summary.empty() ? "" : ", ") +
-                            std::string("batches of ") + std::to_string(batch) +
-                            " steps";
   return true;
 }
 
@@ -384,15 +410,18 @@ bool runBatchedSimulation(const std::string &descriptorJson,
     if (!chooseBatchSteps(d, steps, options.batchSteps, build.batchSteps,
                           error))
       return false;
-    Network net;
-    if (!buildNetwork(d, seed, build, net, error))
-      return false;
     if (!makeBackend) {
       error = "no backend";
       return false;
     }
-    std::unique_ptr<StepBackend> backend = makeBackend(net, error);
+    // The backend first: it may build the connectivity.
+    std::unique_ptr<StepBackend> backend = makeBackend(d, error);
     if (!backend)
+      return false;
+    build.device = backend->connectivityDevice();
+    build.hostConnectivity = options.hostConnectivity;
+    Network net;
+    if (!buildNetwork(d, seed, build, net, error))
       return false;
     result.buildSeconds = secondsSince(t0);
     if (!simulateBatched(net, *backend, steps, options, result, error))

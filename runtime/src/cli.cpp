@@ -31,10 +31,12 @@ std::string usage(const std::string &prog, const Descriptor *d,
   using detail::CliTarget;
   std::string s = "usage: " + prog + " [--duration MS] [--seed N] [--out DIR]";
   if (target == CliTarget::Emulate)
-    s += " [--batch-steps N] [--threads N]";
+    s += " [--batch-steps N] [--threads N]\n       " +
+         std::string(prog.size(), ' ') + " [--host-connectivity]";
   if (target == CliTarget::Cuda)
     s += " [--batch-steps N] [--device N]\n       " +
-         std::string(prog.size(), ' ') + " [--gpu-mode MODE]";
+         std::string(prog.size(), ' ') +
+         " [--gpu-mode MODE] [--host-connectivity]";
   s += " [--quiet] [--help]\n";
   if (d) {
     s += "\nRuns the compiled spiking network model \"" + d->model + "\"";
@@ -76,6 +78,11 @@ std::string usage(const std::string &prog, const Descriptor *d,
          "                 graph (CUDA graphs of many steps) or persistent "
          "(one block\n"
          "                 runs many steps); default auto\n";
+  if (target != CliTarget::Cpu)
+    s += "  --host-connectivity\n"
+         "                 build all synapses on the host, also those the "
+         "model draws\n"
+         "                 on the device (to compare, or to debug)\n";
   s += "  --quiet        no progress bar and no run summary\n"
        "  --help         show this help\n";
   return s;
@@ -173,6 +180,10 @@ int cliMainImpl(int argc, char **argv, const char *descriptorJson,
         else
           opts.batchSteps = n;
       }
+    } else if (a == "--host-connectivity" && target != CliTarget::Cpu) {
+      if (hasValue)
+        badArg = "option --host-connectivity takes no value";
+      opts.hostConnectivity = true;
     } else if (a == "--threads" && target == CliTarget::Emulate) {
       int64_t n;
       if (takeValue()) {
@@ -263,13 +274,13 @@ int runMain(int argc, char **argv, const char *descriptorJson, StepFn step) {
 }
 
 int runEmulatedMain(int argc, char **argv, const char *descriptorJson,
-                    EmulateStepFn step) {
+                    EmulateStepFn step, EmulateBuildFn build) {
   return detail::cliMain(argc, argv, descriptorJson, detail::CliTarget::Emulate,
                          [&](const detail::CliOptions &cli, RunResult &result,
                              std::string &error) {
                            return runEmulatedSimulation(descriptorJson, step,
-                                                        cli.threads, cli.run,
-                                                        result, error);
+                                                        build, cli.threads,
+                                                        cli.run, result, error);
                          });
 }
 

@@ -25,6 +25,7 @@ struct CliOptions {
   int64_t threads = 64;         ///< Emulate: --threads
   int device = 0;               ///< Cuda: --device
   std::string gpuMode = "auto"; ///< Cuda: --gpu-mode
+  // Emulate and Cuda: --host-connectivity sets run.hostConnectivity.
 };
 
 /// Runs the simulation for parsed options; false with `error` on failure.

@@ -19,6 +19,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <map>
 
 #include <nlohmann/json.hpp>
 
@@ -109,7 +110,7 @@ std::string stepRange(int64_t b, int64_t e) {
              : "steps " + std::to_string(b) + ".." + std::to_string(e - 1);
 }
 
-class CudaBackend : public StepBackend {
+class CudaBackend : public StepBackend, public ConnectivityDevice {
 public:
   explicit CudaBackend(const Driver &drv) : drv_(drv) {
     void *ptrs[] = {&params_.allocated, &params_.aligned, &params_.offset,
@@ -121,9 +122,12 @@ public:
   CudaBackend &operator=(const CudaBackend &) = delete;
   ~CudaBackend() override;
 
-  bool init(const Network &net, const CudaImage &image, const CudaOptions &cuda,
-            std::string &error);
+  bool init(const Descriptor &desc, const CudaImage &image,
+            const CudaOptions &cuda, std::string &error);
 
+  ConnectivityDevice *connectivityDevice() override { return this; }
+  bool runScratch(const GpuKernelRef &k, int64_t seed, int64_t n,
+                  std::vector<int64_t> &words, std::string &error) override;
   bool upload(Network &net, std::string &error) override;
   bool runSteps(int64_t first, int64_t count, std::string &error) override;
   bool read(int buffer, uint64_t first, uint64_t count, void *dst,
@@ -144,6 +148,17 @@ private:
   struct Params {
     CUdeviceptr allocated = 0, aligned = 0;
     int64_t offset = 0, size = 0, stride = 1, seed = 0, a = 0, b = 0;
+  };
+  /// A connectivity build kernel (docs/gpu-abi.md): (buf[5], seed, n).
+  struct BuildKernel {
+    CUfunction fn = nullptr;
+    unsigned block = 1;
+  };
+  /// One launch of a build kernel, for the report.
+  struct BuildLaunch {
+    std::string kernel, role, projection;
+    int64_t n = 0;
+    unsigned grid = 1, block = 1;
   };
 
   const Driver &drv_;
@@ -166,6 +181,10 @@ private:
   Network *net_ = nullptr;
   Params params_;
   void *paramPtrs_[8] = {};
+  std::map<std::string, BuildKernel> buildKernels_;
+  std::vector<BuildLaunch> buildLaunches_;
+  double scratchSeconds_ = 0, initSeconds_ = 0;
+  uint64_t uploadedBytes_ = 0, deviceWrittenBytes_ = 0;
 
   // For the report.
   std::string deviceName_, arch_, moduleKind_, cubinProblem_;
@@ -200,6 +219,14 @@ private:
                    int64_t step, std::string &error);
   bool launchStep(int64_t step, std::string &error);
   bool captureGraph(std::string &error);
+  const BuildKernel *buildKernel(const std::string &name,
+                                 const std::string &what, std::string &error);
+  bool launchBuild(const GpuKernelRef &ref, const BuildKernel &k,
+                   CUdeviceptr buf, uint64_t bytes, int64_t seed, int64_t n,
+                   const std::string &role, const std::string &projection,
+                   std::string &error);
+  bool copyArena(const Network &net, std::string &error);
+  bool runDeviceInit(Network &net, std::string &error);
 };
 
 CudaBackend::~CudaBackend() {
@@ -288,11 +315,11 @@ bool CudaBackend::findKernel(const std::string &name, const std::string &what,
       "querying the block size limit of kernel \"" + name + "\"", error);
 }
 
-bool CudaBackend::init(const Network &net, const CudaImage &image,
+bool CudaBackend::init(const Descriptor &desc, const CudaImage &image,
                        const CudaOptions &cuda, std::string &error) {
   auto t0 = Clock::now();
-  const GpuDesc &gpu = net.desc.gpu;
-  if (!net.desc.hasGpu) {
+  const GpuDesc &gpu = desc.gpu;
+  if (!desc.hasGpu) {
     error = "the model was compiled for the CPU (its descriptor has no "
             "\"gpu\" section)";
     return false;
@@ -443,6 +470,146 @@ bool CudaBackend::captureGraph(std::string &error) {
                     error);
 }
 
+const CudaBackend::BuildKernel *
+CudaBackend::buildKernel(const std::string &name, const std::string &what,
+                         std::string &error) {
+  auto it = buildKernels_.find(name);
+  if (it != buildKernels_.end())
+    return &it->second;
+  BuildKernel k;
+  int maxThreads = 0;
+  if (!makeCurrent(error) || !findKernel(name, what, k.fn, maxThreads, error))
+    return nullptr;
+  k.block = unsigned(phaseBlockSize(maxThreads));
+  return &buildKernels_.emplace(name, k).first->second;
+}
+
+/// Launches build kernel `ref` on `buf` and waits for it.
+bool CudaBackend::launchBuild(const GpuKernelRef &ref, const BuildKernel &k,
+                              CUdeviceptr buf, uint64_t bytes, int64_t seed,
+                              int64_t n, const std::string &role,
+                              const std::string &projection,
+                              std::string &error) {
+  struct {
+    CUdeviceptr allocated, aligned;
+    int64_t offset, size, stride, seed, n;
+  } p = {buf, buf, 0, int64_t(bytes), 1, seed, n};
+  void *ptrs[] = {&p.allocated, &p.aligned, &p.offset, &p.size,
+                  &p.stride,    &p.seed,    &p.n};
+  // Grid-stride like the phases: `work` threads keep every thread busy.
+  unsigned grid = unsigned(phaseGridBlocks(ref.work > 0 ? ref.work : n,
+                                           int(k.block), multiprocessors_));
+  BuildLaunch l;
+  l.kernel = ref.kernel;
+  l.role = role;
+  l.projection = projection;
+  l.n = n;
+  l.grid = grid;
+  l.block = k.block;
+  buildLaunches_.push_back(l);
+  std::string doing =
+      ref.kernel + " (" + role +
+      (projection.empty() ? "" : " of projection \"" + projection + "\"") + ")";
+  return drv_.check(drv_.cuLaunchKernel(k.fn, grid, 1, 1, k.block, 1, 1, 0,
+                                        stream_, ptrs, nullptr),
+                    "cuLaunchKernel",
+                    "launching " + doing + ", " + std::to_string(grid) + "x" +
+                        std::to_string(k.block) + " threads",
+                    error) &&
+         sync("running " + doing, error);
+}
+
+bool CudaBackend::runScratch(const GpuKernelRef &k, int64_t seed, int64_t n,
+                             std::vector<int64_t> &words, std::string &error) {
+  if (words.empty())
+    return true;
+  auto t0 = Clock::now();
+  std::string what = "connectivity build kernel";
+  const BuildKernel *bk = buildKernel(k.kernel, what, error);
+  if (!bk || !makeCurrent(error))
+    return false;
+  uint64_t bytes = words.size() * sizeof(int64_t);
+  CUdeviceptr scratch = 0;
+  std::string doing =
+      std::to_string(bytes) + " bytes of scratch for " + k.kernel;
+  if (!drv_.check(drv_.cuMemAlloc_v2(&scratch, size_t(bytes)), "cuMemAlloc",
+                  "allocating " + doing, error))
+    return false;
+  bool ok =
+      drv_.check(drv_.cuMemcpyHtoDAsync_v2(scratch, words.data(), size_t(bytes),
+                                           stream_),
+                 "cuMemcpyHtoDAsync", "copying " + doing, error) &&
+      launchBuild(k, *bk, scratch, bytes, seed, n, "scratch", "", error) &&
+      drv_.check(drv_.cuMemcpyDtoHAsync_v2(words.data(), scratch, size_t(bytes),
+                                           stream_),
+                 "cuMemcpyDtoHAsync", "reading the scratch of " + k.kernel,
+                 error) &&
+      sync("reading the scratch of " + k.kernel, error);
+  // Freed on every path (after a fault this fails harmlessly).
+  CUresult r = drv_.cuMemFree_v2(scratch);
+  if (ok)
+    ok =
+        drv_.check(r, "cuMemFree", "freeing the scratch of " + k.kernel, error);
+  scratchSeconds_ += secondsSince(t0);
+  return ok;
+}
+
+/// Copies the host's part of the arena: everything but the buffers the
+/// device writes, which are zeroed instead (contiguous runs coalesced).
+bool CudaBackend::copyArena(const Network &net, std::string &error) {
+  std::vector<std::pair<uint64_t, uint64_t>> skip; // [begin, end)
+  for (size_t k = 0; k < net.arena.numBuffers(); ++k) {
+    const ArenaSlot &s = net.arena.slot(k);
+    if (k >= net.deviceWritten.size() || !net.deviceWritten[k] || !s.bytes)
+      continue;
+    // Merge across the padding (< 64 bytes of zeros) between buffers.
+    if (!skip.empty() && s.offset <= skip.back().second + kArenaAlignment)
+      skip.back().second = std::max(skip.back().second, s.offset + s.bytes);
+    else
+      skip.emplace_back(s.offset, s.offset + s.bytes);
+  }
+  const uint8_t *host = net.arena.data();
+  uint64_t at = 0;
+  uploadedBytes_ = deviceWrittenBytes_ = 0;
+  auto copy = [&](uint64_t b, uint64_t e) {
+    uploadedBytes_ += e - b;
+    return b == e ||
+           drv_.check(drv_.cuMemcpyHtoDAsync_v2(arena_ + b, host + b,
+                                                size_t(e - b), stream_),
+                      "cuMemcpyHtoDAsync", "copying the arena to the device",
+                      error);
+  };
+  for (const auto &r : skip) {
+    deviceWrittenBytes_ += r.second - r.first;
+    if (!copy(at, r.first) ||
+        !drv_.check(drv_.cuMemsetD8Async(arena_ + r.first, 0,
+                                         size_t(r.second - r.first), stream_),
+                    "cuMemsetD8Async", "zeroing the buffers the device builds",
+                    error))
+      return false;
+    at = r.second;
+  }
+  return copy(at, arenaBytes_) &&
+         sync("copying the arena to the device", error);
+}
+
+/// Runs the fill and values kernels of the device-built projections.
+bool CudaBackend::runDeviceInit(Network &net, std::string &error) {
+  auto t0 = Clock::now();
+  for (const DeviceInit &init : net.deviceInit) {
+    std::string what = init.role + " of projection \"" +
+                       net.desc.projections[init.projection].name + "\"";
+    const BuildKernel *k = buildKernel(init.kernel.kernel, what, error);
+    if (!k || !launchBuild(init.kernel, *k, arena_, arenaBytes_,
+                           int64_t(net.seed), init.n, init.role,
+                           net.desc.projections[init.projection].name, error))
+      return false;
+  }
+  initSeconds_ = secondsSince(t0);
+  net.connectivitySeconds += initSeconds_;
+  return true;
+}
+
 bool CudaBackend::upload(Network &net, std::string &error) {
   auto t0 = Clock::now();
   if (arena_) {
@@ -472,11 +639,7 @@ bool CudaBackend::upload(Network &net, std::string &error) {
     arena_ = 0;
     return false;
   }
-  if (!drv_.check(drv_.cuMemcpyHtoDAsync_v2(arena_, net.arena.data(),
-                                            size_t(arenaBytes_), stream_),
-                  "cuMemcpyHtoDAsync", "copying the arena to the device",
-                  error) ||
-      !sync("copying the arena to the device", error))
+  if (!copyArena(net, error) || !runDeviceInit(net, error))
     return false;
   params_.allocated = params_.aligned = arena_;
   params_.offset = 0;
@@ -649,19 +812,38 @@ BackendReport CudaBackend::report() const {
                        {"block", persistentBlock_},
                        {"steps_per_launch", kPersistentChunkSteps}};
   j["arena_bytes"] = arenaBytes_;
+  j["uploaded_bytes"] = uploadedBytes_;
   j["setup_seconds"] = setupSeconds_;
+  if (!buildLaunches_.empty()) {
+    nlohmann::ordered_json launches = nlohmann::ordered_json::array();
+    for (const BuildLaunch &l : buildLaunches_) {
+      nlohmann::ordered_json b = {{"kernel", l.kernel}, {"role", l.role}};
+      if (!l.projection.empty())
+        b["projection"] = l.projection;
+      b["n"] = l.n;
+      b["grid"] = l.grid;
+      b["block"] = l.block;
+      launches.push_back(b);
+    }
+    j["build_kernels"] = launches;
+    j["build_scratch_seconds"] = scratchSeconds_;
+    j["build_arena_seconds"] = initSeconds_;
+    j["device_written_bytes"] = deviceWrittenBytes_;
+  }
   r.json = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   return r;
 }
 
 } // namespace
 
-std::unique_ptr<StepBackend>
-makeCudaBackendWith(const Driver &driver, Network &net, const CudaImage &image,
-                    const CudaOptions &cuda, std::string &error) {
+std::unique_ptr<StepBackend> makeCudaBackendWith(const Driver &driver,
+                                                 const Descriptor &desc,
+                                                 const CudaImage &image,
+                                                 const CudaOptions &cuda,
+                                                 std::string &error) {
   try {
     auto backend = std::make_unique<CudaBackend>(driver);
-    if (!backend->init(net, image, cuda, error))
+    if (!backend->init(desc, image, cuda, error))
       return nullptr; // the destructor releases what init acquired
     return backend;
   } catch (const std::bad_alloc &) {
@@ -672,14 +854,14 @@ makeCudaBackendWith(const Driver &driver, Network &net, const CudaImage &image,
   return nullptr;
 }
 
-std::unique_ptr<StepBackend> makeCudaBackend(Network &net,
+std::unique_ptr<StepBackend> makeCudaBackend(const Descriptor &desc,
                                              const CudaImage &image,
                                              const CudaOptions &cuda,
                                              std::string &error) {
   const Driver *drv = loadDriver(error);
   if (!drv)
     return nullptr;
-  return makeCudaBackendWith(*drv, net, image, cuda, error);
+  return makeCudaBackendWith(*drv, desc, image, cuda, error);
 }
 
 bool checkCudaDevice(int device, std::string &error) {
@@ -714,8 +896,8 @@ bool runCudaSimulation(const std::string &descriptorJson,
     return false;
   return runBatchedSimulation(
       descriptorJson,
-      [&](Network &net, std::string &err) {
-        return makeCudaBackend(net, image, cuda, err);
+      [&](const Descriptor &desc, std::string &err) {
+        return makeCudaBackend(desc, image, cuda, err);
       },
       options, result, error);
 }

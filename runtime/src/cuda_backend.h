@@ -18,7 +18,7 @@ namespace snnrt {
 /// makeCudaBackend() on `driver` (already initialised), which must outlive
 /// the backend.
 std::unique_ptr<StepBackend> makeCudaBackendWith(const cu::Driver &driver,
-                                                 Network &net,
+                                                 const Descriptor &desc,
                                                  const CudaImage &image,
                                                  const CudaOptions &cuda,
                                                  std::string &error);

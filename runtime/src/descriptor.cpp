@@ -2,8 +2,10 @@
 
 #include "snnrt/descriptor.h"
 
+#include <climits>
 #include <cmath>
 #include <filesystem>
+#include <map>
 #include <set>
 #include <stdexcept>
 
@@ -43,6 +45,13 @@ int Descriptor::findProjection(const std::string &name) const {
     if (projections[i].name == name)
       return int(i);
   return -1;
+}
+
+const GpuBuildDesc *GpuDesc::findBuild(int projection) const {
+  for (const GpuBuildDesc &b : build)
+    if (b.projectionIndex == projection)
+      return &b;
+  return nullptr;
 }
 
 int Descriptor::findRing(const std::string &name) const {
@@ -194,7 +203,12 @@ private:
   void rings(const json &j, const std::string &path);
   void record(const json &j, const std::string &path);
   void gpu(const json &j, const std::string &path);
+  void gpuBuild(const json &j, const std::string &path);
+  GpuKernelRef kernelRef(const json &j, const std::string &path);
   void resolveCounts();
+
+  /// Kernel name of each emulate number seen in gpu.build, and where.
+  std::map<int, std::pair<std::string, std::string>> emulateNumbers;
 
   /// Checks that buffer `id` (referenced from `path`) has one of `types`
   /// and, when `count >= 0`, that fixed count.
@@ -874,6 +888,114 @@ void Parser::gpu(const json &j, const std::string &path) {
   for (size_t k = 0; k < g.recordState.size(); ++k)
     if (g.recordState[k].record < 0)
       fail(stp, "no entry for record.state[" + std::to_string(k) + "]");
+
+  if (const json *b = opt(j, "build"))
+    gpuBuild(*b, sub(path, "build"));
+}
+
+GpuKernelRef Parser::kernelRef(const json &j, const std::string &path) {
+  object(j, path);
+  GpuKernelRef k;
+  k.kernel = reqStr(j, path, "kernel");
+  if (k.kernel.empty())
+    fail(sub(path, "kernel"), "empty kernel name");
+  int64_t e = reqInt(j, path, "emulate");
+  if (e < 0 || e > INT32_MAX)
+    fail(sub(path, "emulate"), "invalid kernel number " + std::to_string(e) +
+                                   " (expected a non-negative integer)");
+  k.emulate = int(e);
+  auto [it, fresh] =
+      emulateNumbers.emplace(k.emulate, std::make_pair(k.kernel, path));
+  if (!fresh && it->second.first != k.kernel)
+    fail(sub(path, "emulate"), "kernel number " + std::to_string(e) +
+                                   " is also \"" + it->second.first + "\" (" +
+                                   it->second.second + ")");
+  if (const json *w = opt(j, "work")) {
+    k.work = integer(*w, sub(path, "work"));
+    if (k.work < 0)
+      fail(sub(path, "work"), "must not be negative");
+  }
+  return k;
+}
+
+void Parser::gpuBuild(const json &j, const std::string &path) {
+  array(j, path);
+  std::set<int> seen;
+  auto random = [](const ValueSpec &v) {
+    return v.kind == ValueSpec::Kind::Uniform ||
+           v.kind == ValueSpec::Kind::Normal;
+  };
+  for (size_t i = 0; i < j.size(); ++i) {
+    std::string p = idx(path, i);
+    const json &o = j[i];
+    object(o, p);
+    GpuBuildDesc b;
+    b.projection = reqStr(o, p, "projection");
+    b.projectionIndex = d.findProjection(b.projection);
+    std::string pp = sub(p, "projection");
+    if (b.projectionIndex < 0)
+      fail(pp, "no projection \"" + b.projection + "\"");
+    if (!seen.insert(b.projectionIndex).second)
+      fail(pp, "duplicate entry for projection \"" + b.projection + "\"");
+    const ProjectionDesc &pr = d.projections[b.projectionIndex];
+    std::string name = "\"" + pr.name + "\"";
+    ConnectivityDesc::Kind kind = pr.connectivity.kind;
+    if (kind == ConnectivityDesc::Kind::FixedIndegree ||
+        kind == ConnectivityDesc::Kind::List)
+      fail(pp, "projection " + name + " has " +
+                   (kind == ConnectivityDesc::Kind::List ? "list"
+                                                         : "fixed_indegree") +
+                   " connectivity, which is built on the host");
+    b.rows = kernelRef(req(o, p, "rows"), sub(p, "rows"));
+    b.fill = kernelRef(req(o, p, "fill"), sub(p, "fill"));
+    if (const json *k = opt(o, "delays"))
+      b.delays = kernelRef(*k, sub(p, "delays"));
+    if (const json *k = opt(o, "values"))
+      b.values = kernelRef(*k, sub(p, "values"));
+    bool randomWeight = random(pr.weight), randomDelay = random(pr.delay);
+    if (b.delays && !randomDelay)
+      fail(sub(p, "delays"),
+           "the delay of projection " + name + " is not uniform or normal");
+    if (b.values && !randomWeight && !randomDelay)
+      fail(sub(p, "values"), "neither the weight nor the delay of projection " +
+                                 name + " is uniform or normal");
+
+    std::string wp = sub(p, "writes");
+    const json &w = req(o, p, "writes");
+    array(w, wp);
+    std::set<int> writes;
+    for (size_t k = 0; k < w.size(); ++k) {
+      std::string q = idx(wp, k);
+      int64_t id = integer(w[k], q);
+      if (id < 0 || id >= int64_t(d.buffers.size()))
+        fail(q, "no buffer " + std::to_string(id) + " (there are " +
+                    std::to_string(d.buffers.size()) + ")");
+      std::string buf =
+          "buffer " + std::to_string(id) + " (" + d.buffers[id].name + ")";
+      if (!writes.insert(int(id)).second)
+        fail(q, "duplicate " + buf);
+      if (id == pr.col) {
+        // written by the fill kernel
+      } else if (id == pr.weightBuffer || id == pr.delayBuffer) {
+        bool weight = id == pr.weightBuffer;
+        if (!(weight ? randomWeight : randomDelay) || !b.values)
+          fail(q, buf + ": the " + (weight ? "weight" : "delay") +
+                      " of projection " + name +
+                      " is not computed on the device (that needs a uniform "
+                      "or normal value and a \"values\" kernel)");
+      } else {
+        fail(q, buf +
+                    " is not the col, weight or delay buffer of "
+                    "projection " +
+                    name);
+      }
+      b.writes.push_back(int(id));
+    }
+    if (!writes.count(pr.col))
+      fail(wp, "missing the col buffer " + std::to_string(pr.col) + " (" +
+                   d.buffers[pr.col].name + "), which the fill kernel writes");
+    d.gpu.build.push_back(b);
+  }
 }
 
 void Parser::resolveCounts() {

@@ -3,6 +3,8 @@
 #include "snnrt/emulate.h"
 #include "snnrt/network.h"
 
+#include "run_internal.h"
+
 #include <cstring>
 
 #include <nlohmann/json.hpp>
@@ -11,12 +13,34 @@ namespace snnrt {
 
 namespace {
 
+using detail::Clock;
+using detail::secondsSince;
+
 /// Device memory is the network's own arena: upload and download copy
 /// nothing, and the kernels' host versions run on it directly.
-class EmulatedBackend : public StepBackend {
+class EmulatedBackend : public StepBackend, public ConnectivityDevice {
 public:
-  EmulatedBackend(EmulateStepFn step, int64_t nthreads)
-      : step_(step), nthreads_(nthreads) {}
+  EmulatedBackend(EmulateStepFn step, EmulateBuildFn build, int64_t nthreads)
+      : step_(step), build_(build), nthreads_(nthreads) {}
+
+  ConnectivityDevice *connectivityDevice() override {
+    return build_ ? this : nullptr;
+  }
+
+  bool runScratch(const GpuKernelRef &k, int64_t seed, int64_t n,
+                  std::vector<int64_t> &words, std::string &error) override {
+    if (!checkBuild(k, error))
+      return false;
+    if (words.empty())
+      return true;
+    auto t0 = Clock::now();
+    int8_t *p = reinterpret_cast<int8_t *>(words.data());
+    MemRefI8 buf{p, p, 0, int64_t(words.size() * sizeof(int64_t)), 1};
+    build_(&buf, seed, n, k.emulate, nthreads_);
+    scratchSeconds_ += secondsSince(t0);
+    ++scratchRuns_;
+    return true;
+  }
 
   bool upload(Network &net, std::string &error) override {
     if (!step_) {
@@ -29,6 +53,20 @@ public:
       return false;
     }
     net_ = &net;
+    // The device-written buffers are the host's (zero) ones: the kernels
+    // write them in place.
+    auto t0 = Clock::now();
+    for (const DeviceInit &init : net.deviceInit) {
+      if (!checkBuild(init.kernel, error)) {
+        error = "projection \"" + net.desc.projections[init.projection].name +
+                "\": " + error;
+        return false;
+      }
+      MemRefI8 arena = net.arena.memref();
+      build_(&arena, int64_t(net.seed), init.n, init.kernel.emulate, nthreads_);
+    }
+    initSeconds_ = secondsSince(t0);
+    net.connectivitySeconds += initSeconds_;
     return true;
   }
 
@@ -91,27 +129,53 @@ public:
     nlohmann::ordered_json j;
     j["target"] = r.target;
     j["threads"] = nthreads_;
+    if (scratchRuns_ || (net_ && !net_->deviceInit.empty()))
+      j["build_kernels"] = {{"scratch_runs", scratchRuns_},
+                            {"scratch_seconds", scratchSeconds_},
+                            {"arena_runs", net_ ? net_->deviceInit.size() : 0},
+                            {"arena_seconds", initSeconds_}};
     r.json = j.dump();
     return r;
   }
 
 private:
   EmulateStepFn step_;
+  EmulateBuildFn build_;
   int64_t nthreads_;
   Network *net_ = nullptr;
+  int64_t scratchRuns_ = 0;
+  double scratchSeconds_ = 0, initSeconds_ = 0;
+
+  bool checkBuild(const GpuKernelRef &k, std::string &error) const {
+    if (!build_) {
+      error = "build kernel " + k.kernel + ": no emulated build function";
+      return false;
+    }
+    if (nthreads_ < 1) {
+      error = "invalid number of emulated threads " +
+              std::to_string(nthreads_) + " (expected at least 1)";
+      return false;
+    }
+    if (k.emulate < 0) {
+      error = "build kernel " + k.kernel + " has no emulated version";
+      return false;
+    }
+    return true;
+  }
 };
 
 } // namespace
 
 std::unique_ptr<StepBackend> makeEmulatedBackend(EmulateStepFn step,
+                                                 EmulateBuildFn build,
                                                  int64_t nthreads) {
-  return std::make_unique<EmulatedBackend>(step, nthreads);
+  return std::make_unique<EmulatedBackend>(step, build, nthreads);
 }
 
 bool runEmulatedSimulation(const std::string &descriptorJson,
-                           EmulateStepFn step, int64_t nthreads,
-                           const RunOptions &options, RunResult &result,
-                           std::string &error) {
+                           EmulateStepFn step, EmulateBuildFn build,
+                           int64_t nthreads, const RunOptions &options,
+                           RunResult &result, std::string &error) {
   if (!step) {
     result = RunResult();
     error = "no emulated step function";
@@ -119,8 +183,8 @@ bool runEmulatedSimulation(const std::string &descriptorJson,
   }
   return runBatchedSimulation(
       descriptorJson,
-      [&](Network &, std::string &) {
-        return makeEmulatedBackend(step, nthreads);
+      [&](const Descriptor &, std::string &) {
+        return makeEmulatedBackend(step, build, nthreads);
       },
       options, result, error);
 }

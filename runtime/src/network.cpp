@@ -9,6 +9,7 @@
 #include "parallel.h"
 
 #include <algorithm>
+#include <chrono>
 #include <climits>
 #include <cmath>
 #include <cstdio>
@@ -18,11 +19,17 @@
 
 namespace snnrt {
 
+ConnectivityDevice::~ConnectivityDevice() = default;
+
 int64_t Network::totalSynapses() const {
   int64_t t = 0;
   for (int64_t s : synapses)
     t += s;
   return t;
+}
+
+int64_t Network::deviceBuiltProjections() const {
+  return int64_t(std::count(deviceBuilt.begin(), deviceBuilt.end(), true));
 }
 
 namespace {
@@ -32,6 +39,12 @@ struct BuildError : std::runtime_error {
 };
 
 [[noreturn]] void fail(const std::string &msg) { throw BuildError(msg); }
+
+using Clock = std::chrono::steady_clock;
+
+double secondsSince(Clock::time_point t0) {
+  return std::chrono::duration<double>(Clock::now() - t0).count();
+}
 
 std::string popPath(size_t i) {
   return "populations[" + std::to_string(i) + "]";
@@ -145,9 +158,20 @@ private:
   std::vector<Csr> csr;
   std::vector<ListColumns> listColumns;
   std::vector<std::vector<int32_t>> delaySteps; // per projection with buffer
+  /// Per projection: its gpu.build entry when built on the device, or null.
+  std::vector<const GpuBuildDesc *> onDevice;
 
+  /// Buffer `k` exists and the host fills it.
+  bool hostFilled(int k) const { return k >= 0 && !net.deviceWritten[k]; }
+  std::string projName(size_t e) const {
+    return projPath(e) + " (\"" + d.projections[e].name + "\")";
+  }
   SynapseValues synapseValues(size_t e, const ValueSpec &spec,
                               RngPurpose purpose, const std::string &what);
+  void runOnDevice(size_t e, const GpuKernelRef &k, const char *role, int64_t n,
+                   std::vector<int64_t> &words);
+  void buildRowsOnDevice(size_t e);
+  bool delaysOnDevice(size_t e);
   void buildProjection(size_t e);
   void fillValues(int buffer, const ValueSpec &spec, int64_t n,
                   uint32_t purpose, uint32_t entity, uint32_t c1,
@@ -189,14 +213,20 @@ void Builder::checkMemory() {
   size_t weightBytes = scalarTypeSize(d.precision);
   double total = 0.0, synapses = 0.0, largest = 0.0;
   std::string largestName;
-  for (const ProjectionDesc &pr : d.projections) {
+  for (size_t e = 0; e < d.projections.size(); ++e) {
+    const ProjectionDesc &pr = d.projections[e];
     double n = expectedSynapses(d, pr);
     synapses += n;
     // While building: the CSR being built and its copy into the arena
-    // (column index each), the weights and delays when they vary.
-    double perSynapse = 2.0 * 4 + (pr.weightBuffer >= 0 ? weightBytes : 0) +
-                        (pr.delayBuffer >= 0 ? 4 : 0);
+    // (column index each), the weights and delays when they vary. The
+    // device builds its projections' columns, and the values it computes:
+    // the host holds their row pointers (and the values it still fills).
+    double perSynapse = (onDevice[e] ? 0.0 : 2.0 * 4) +
+                        (hostFilled(pr.weightBuffer) ? weightBytes : 0) +
+                        (hostFilled(pr.delayBuffer) ? 4 : 0);
     total += n * perSynapse;
+    if (onDevice[e])
+      total += 2.0 * 8 * double(d.populations[pr.preIndex].size + 1);
     if (n > largest) {
       largest = n;
       largestName = pr.name;
@@ -250,7 +280,7 @@ SynapseValues Builder::synapseValues(size_t e, const ValueSpec &spec,
   v.seed = seed;
   v.purpose = purpose;
   v.entity = uint32_t(e);
-  int64_t n = csr[e].synapses();
+  int64_t n = net.synapses[e];
   bool isList = pr.connectivity.kind == ConnectivityDesc::Kind::List;
   switch (spec.kind) {
   case ValueSpec::Kind::Constant:
@@ -292,6 +322,85 @@ SynapseValues Builder::synapseValues(size_t e, const ValueSpec &spec,
   return v;
 }
 
+void Builder::runOnDevice(size_t e, const GpuKernelRef &k, const char *role,
+                          int64_t n, std::vector<int64_t> &words) {
+  std::string error;
+  size_t size = words.size();
+  if (!options.device->runScratch(k, int64_t(seed), n, words, error))
+    fail(projName(e) + ": " + role + " kernel " + k.kernel + ": " + error);
+  if (words.size() != size)
+    fail(projName(e) + ": " + role + " kernel " + k.kernel + ": the device " +
+         "returned " + std::to_string(words.size()) + " words, not " +
+         std::to_string(size));
+}
+
+/// The row lengths from the device's rows kernel, checked, into row_ptr.
+void Builder::buildRowsOnDevice(size_t e) {
+  const GpuBuildDesc &b = *onDevice[e];
+  const ProjectionDesc &pr = d.projections[e];
+  int64_t npre = d.populations[pr.preIndex].size;
+  int64_t npost = d.populations[pr.postIndex].size;
+  Csr &c = csr[e];
+  c = Csr();
+  c.rowPtr.assign(size_t(npre) + 1, 0);
+  if (npre > 0) {
+    std::vector<int64_t> words(size_t(npre), 0);
+    runOnDevice(e, b.rows, "rows", npre, words);
+    for (int64_t i = 0; i < npre; ++i) {
+      int64_t count = words[size_t(i)];
+      if (count < 0 || count > npost)
+        fail(projName(e) + ": the device's rows kernel " + b.rows.kernel +
+             " counted " + std::to_string(count) + " synapses in row " +
+             std::to_string(i) + ", outside [0, " + std::to_string(npost) +
+             "] (a bug in the generated code)");
+      c.rowPtr[size_t(i) + 1] = c.rowPtr[size_t(i)] + count;
+    }
+  }
+  // col stays empty: the fill kernel writes it on the device.
+  net.synapses[e] = c.rowPtr.back();
+}
+
+/// The largest delay from the device's delays kernel, which also finds the
+/// first invalid one. False when the host must compute the delays.
+bool Builder::delaysOnDevice(size_t e) {
+  const ProjectionDesc &pr = d.projections[e];
+  const GpuBuildDesc *b = onDevice[e];
+  if (!b || !b->delays || pr.delayBuffer < 0 || hostFilled(pr.delayBuffer))
+    return false;
+  int64_t n = net.synapses[e];
+  net.maxDelaySteps[e] = 0;
+  if (n == 0)
+    return true;
+  const GpuKernelRef &k = *b->delays;
+  std::vector<int64_t> words = {0, INT64_MAX};
+  runOnDevice(e, k, "delays", n, words);
+  const std::string what = projPath(e) + ".delay";
+  const std::string bug = " (a bug in the generated code)";
+  if (words[1] != INT64_MAX) {
+    int64_t s = words[1];
+    if (s < 0 || s >= n)
+      fail(what + ": the device's delays kernel " + k.kernel +
+           " reported synapse " + std::to_string(s) + ", outside [0, " +
+           std::to_string(n) + ")" + bug);
+    SynapseValues values = synapseValues(e, pr.delay, RngPurpose::Delay, what);
+    double ms = values(s);
+    int32_t steps = 0;
+    if (delayToSteps(ms, d.dt, steps))
+      fail(what + ": the device's delays kernel " + k.kernel +
+           " reported the delay of synapse " + std::to_string(s) + " (" +
+           formatNumber(ms) + " ms) as invalid" + bug);
+    fail(what + ": synapse " + std::to_string(s) + ": " +
+         (ms < 0 ? "negative delay " : "invalid delay ") + formatNumber(ms) +
+         " ms");
+  }
+  if (words[0] < 0 || words[0] > INT32_MAX)
+    fail(what + ": the device's delays kernel " + k.kernel +
+         " gave a largest delay of " + std::to_string(words[0]) + " steps" +
+         bug);
+  net.maxDelaySteps[e] = words[0];
+  return true;
+}
+
 void Builder::buildProjection(size_t e) {
   const ProjectionDesc &pr = d.projections[e];
   const std::string path = projPath(e);
@@ -301,31 +410,36 @@ void Builder::buildProjection(size_t e) {
   bool excludeSelf = !cd.allowSelf && pr.preIndex == pr.postIndex;
   Csr &c = csr[e];
   std::string error;
-  switch (cd.kind) {
-  case ConnectivityDesc::Kind::AllToAll:
-    c = buildAllToAll(npre, npost, excludeSelf);
-    break;
-  case ConnectivityDesc::Kind::OneToOne:
-    c = buildOneToOne(npre);
-    break;
-  case ConnectivityDesc::Kind::FixedProbability:
-    c = buildFixedProbability(npre, npost, cd.p, excludeSelf, seed,
-                              uint32_t(e));
-    break;
-  case ConnectivityDesc::Kind::FixedIndegree:
-    if (!buildFixedIndegree(npre, npost, cd.indegree, excludeSelf, seed,
-                            uint32_t(e), c, error))
-      fail(path + ".connectivity: " + error);
-    break;
-  case ConnectivityDesc::Kind::List: {
-    const Table &t = tables.get(cd.file);
-    if (!findListColumns(t, cd.file, listColumns[e], error) ||
-        !buildFromList(t, cd.file, npre, npost, c, error))
-      fail(path + " (\"" + pr.name + "\"): " + error);
-    break;
+  if (onDevice[e]) {
+    buildRowsOnDevice(e);
+  } else {
+    switch (cd.kind) {
+    case ConnectivityDesc::Kind::AllToAll:
+      c = buildAllToAll(npre, npost, excludeSelf);
+      break;
+    case ConnectivityDesc::Kind::OneToOne:
+      c = buildOneToOne(npre);
+      break;
+    case ConnectivityDesc::Kind::FixedProbability:
+      c = buildFixedProbability(npre, npost, cd.p, excludeSelf, seed,
+                                uint32_t(e));
+      break;
+    case ConnectivityDesc::Kind::FixedIndegree:
+      if (!buildFixedIndegree(npre, npost, cd.indegree, excludeSelf, seed,
+                              uint32_t(e), c, error))
+        fail(path + ".connectivity: " + error);
+      break;
+    case ConnectivityDesc::Kind::List: {
+      const Table &t = tables.get(cd.file);
+      if (!findListColumns(t, cd.file, listColumns[e], error) ||
+          !buildFromList(t, cd.file, npre, npost, c, error))
+        fail(path + " (\"" + pr.name + "\"): " + error);
+      break;
+    }
+    }
+    net.synapses[e] = c.synapses();
   }
-  }
-  net.synapses[e] = c.synapses();
+  const int64_t n = net.synapses[e];
 
   // Delays: in steps, needed now for the ring sizes.
   const std::string what = path + ".delay";
@@ -336,18 +450,20 @@ void Builder::buildProjection(size_t e) {
     net.maxDelaySteps[e] = s;
     return;
   }
+  if (delaysOnDevice(e))
+    return;
   SynapseValues values = synapseValues(e, pr.delay, RngPurpose::Delay, what);
   std::vector<int32_t> &steps = delaySteps[e];
-  steps.resize(size_t(c.synapses()));
+  steps.resize(size_t(n));
   double dt = d.dt;
-  detail::parallelFor(c.synapses(), 4096, [&](int64_t b, int64_t end) {
+  detail::parallelFor(n, 4096, [&](int64_t b, int64_t end) {
     for (int64_t s = b; s < end; ++s) {
       int32_t v;
       steps[s] = delayToSteps(values(s), dt, v) ? v : -1;
     }
   });
   int64_t maxSteps = 0;
-  for (int64_t s = 0; s < c.synapses(); ++s) {
+  for (int64_t s = 0; s < n; ++s) {
     if (steps[s] < 0) {
       double ms = values(s);
       std::string where = "synapse " + std::to_string(s);
@@ -362,6 +478,8 @@ void Builder::buildProjection(size_t e) {
     maxSteps = std::max<int64_t>(maxSteps, steps[s]);
   }
   net.maxDelaySteps[e] = maxSteps;
+  if (!hostFilled(pr.delayBuffer)) // the device computes them again
+    std::vector<int32_t>().swap(steps);
 }
 
 void Builder::fillValues(int buffer, const ValueSpec &spec, int64_t n,
@@ -408,8 +526,21 @@ void Builder::build() {
     checkFixedCount(p.ids, net.spikeArrayCounts[i], "the spikes in " + p.file);
   }
 
-  // 2. Connectivity and delays, once we know they can fit.
+  // 2. Connectivity and delays, once we know they can fit. With a device,
+  // the projections of gpu.build are drawn there (docs/gpu-abi.md).
+  net.deviceBuilt.assign(nprojs, false);
+  net.deviceWritten.assign(d.buffers.size(), false);
+  net.deviceInit.clear();
+  onDevice.assign(nprojs, nullptr);
+  if (options.device && !options.hostConnectivity && d.hasGpu)
+    for (const GpuBuildDesc &b : d.gpu.build) {
+      onDevice[b.projectionIndex] = &b;
+      net.deviceBuilt[b.projectionIndex] = true;
+      for (int k : b.writes)
+        net.deviceWritten[k] = true;
+    }
   checkMemory();
+  auto tConnectivity = Clock::now();
   csr.resize(nprojs);
   listColumns.resize(nprojs);
   delaySteps.resize(nprojs);
@@ -423,6 +554,7 @@ void Builder::build() {
     if (pr.delayBuffer >= 0)
       checkFixedCount(pr.delayBuffer, net.synapses[e], what);
   }
+  net.connectivitySeconds += secondsSince(tConnectivity);
 
   // 3. Rings.
   for (size_t r = 0; r < d.rings.size(); ++r) {
@@ -557,29 +689,41 @@ void Builder::build() {
                  "currents[" + std::to_string(c) + "].amplitude");
   }
 
-  // 7. Projections: CSR, weights, delays.
+  // 7. Projections: CSR, weights, delays; what the device writes is left
+  // to the kernels of deviceInit, which run once the arena is uploaded.
+  tConnectivity = Clock::now();
   for (size_t e = 0; e < nprojs; ++e) {
     const ProjectionDesc &pr = d.projections[e];
     Csr &c = csr[e];
+    int64_t n = net.synapses[e];
     std::copy(c.rowPtr.begin(), c.rowPtr.end(),
               net.arena.buffer<int64_t>(pr.rowPtr));
-    std::copy(c.col.begin(), c.col.end(), net.arena.buffer<int32_t>(pr.col));
-    if (pr.weightBuffer >= 0) {
+    if (hostFilled(pr.col))
+      std::copy(c.col.begin(), c.col.end(), net.arena.buffer<int32_t>(pr.col));
+    if (hostFilled(pr.weightBuffer)) {
       SynapseValues w = synapseValues(e, pr.weight, RngPurpose::Weight,
                                       projPath(e) + ".weight");
       ScalarType t = d.buffers[pr.weightBuffer].type;
       uint8_t *base = net.arena.buffer<uint8_t>(pr.weightBuffer);
-      detail::parallelFor(c.synapses(), 4096, [&](int64_t b, int64_t end) {
+      detail::parallelFor(n, 4096, [&](int64_t b, int64_t end) {
         for (int64_t s = b; s < end; ++s)
           store(t, base, s, w(s));
       });
     }
-    if (pr.delayBuffer >= 0)
+    if (hostFilled(pr.delayBuffer))
       std::copy(delaySteps[e].begin(), delaySteps[e].end(),
                 net.arena.buffer<int32_t>(pr.delayBuffer));
     std::vector<int32_t>().swap(c.col);
     std::vector<int32_t>().swap(delaySteps[e]);
+    if (onDevice[e] && n > 0) {
+      const GpuBuildDesc &b = *onDevice[e];
+      int64_t npre = d.populations[pr.preIndex].size;
+      net.deviceInit.push_back({int(e), "fill", b.fill, npre});
+      if (b.values)
+        net.deviceInit.push_back({int(e), "values", *b.values, n});
+    }
   }
+  net.connectivitySeconds += secondsSince(tConnectivity);
 }
 
 } // namespace

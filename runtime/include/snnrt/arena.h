@@ -32,6 +32,9 @@ struct MemRefI8 {
 using StepFn = void (*)(MemRefI8 *arena, int64_t step, int64_t seed);
 
 inline constexpr size_t kArenaAlignment = 64;
+/// Arenas of at least this many bytes are anonymous memory maps (zero
+/// pages, committed when first touched); smaller ones come from the heap.
+inline constexpr uint64_t kArenaMapThreshold = uint64_t(1) << 20;
 
 /// Placement of one buffer.
 struct ArenaSlot {
@@ -57,12 +60,16 @@ public:
   Arena &operator=(const Arena &) = delete;
 
   /// Lays out, allocates and zero-fills the arena and writes the table.
+  /// Large arenas (kArenaMapThreshold) are mapped: a page the host never
+  /// touches takes no memory.
   bool allocate(const std::vector<uint64_t> &counts,
                 const std::vector<uint64_t> &elementSizes, std::string &error);
 
   uint8_t *data() { return base_; }
   const uint8_t *data() const { return base_; }
   uint64_t sizeBytes() const { return size_; }
+  /// The arena is an anonymous memory map (see allocate()).
+  bool isMapped() const { return mapped_; }
   size_t numBuffers() const { return slots_.size(); }
   const ArenaSlot &slot(size_t k) const { return slots_[k]; }
 
@@ -84,6 +91,7 @@ private:
   void release();
   uint8_t *base_ = nullptr;
   uint64_t size_ = 0;
+  bool mapped_ = false; ///< munmap, not free
   std::vector<ArenaSlot> slots_;
 };
 

@@ -23,19 +23,28 @@
 
 namespace snnrt {
 
+class ConnectivityDevice;
 struct Descriptor;
 struct Network;
 
 /// Where the arena lives and how steps run. Every call returns false with
 /// `error` set on failure; the run then stops. Calls come in this order:
-/// upload, then runSteps/read/zero any number of times, then download.
+/// connectivityDevice() (the network is built with it), upload, then
+/// runSteps/read/zero any number of times, then download.
 class StepBackend {
 public:
   virtual ~StepBackend();
 
-  /// Copies the initial arena of `net` (already built) to the device. The
-  /// layout of `net.arena` is the device layout from then on; `net` outlives
-  /// the backend's use of it.
+  /// The device that builds connectivity for this backend (passed to
+  /// buildNetwork as BuildOptions::device), or null when the backend cannot
+  /// run build kernels: the host then builds every projection.
+  virtual ConnectivityDevice *connectivityDevice() { return nullptr; }
+  /// Copies the initial arena of `net` (already built) to the device, except
+  /// the buffers in net.deviceWritten, then runs the kernels of
+  /// net.deviceInit on it in order (adding their time to
+  /// net.connectivitySeconds) and waits for them. The layout of `net.arena`
+  /// is the device layout from then on; `net` outlives the backend's use of
+  /// it.
   virtual bool upload(Network &net, std::string &error) = 0;
   /// Runs steps first .. first + count - 1 and waits for them.
   virtual bool runSteps(int64_t first, int64_t count, std::string &error) = 0;
@@ -82,12 +91,15 @@ bool simulateBatched(Network &net, StepBackend &backend, int64_t steps,
                      const RunOptions &options, RunResult &result,
                      std::string &error);
 
-/// Creates the backend for a built network (timed as part of the build).
+/// Creates the backend for a descriptor, before the network is built: the
+/// backend may build connectivity (StepBackend::connectivityDevice). Timed
+/// as part of the build.
 using BackendFactory = std::function<std::unique_ptr<StepBackend>(
-    Network &net, std::string &error)>;
+    const Descriptor &desc, std::string &error)>;
 
 /// What runSimulation() is for the CPU: parse, choose the batch size,
-/// build, create the backend, simulateBatched(), write the outputs.
+/// create the backend, build (on the backend's connectivity device unless
+/// options.hostConnectivity), simulateBatched(), write the outputs.
 bool runBatchedSimulation(const std::string &descriptorJson,
                           const BackendFactory &makeBackend,
                           const RunOptions &options, RunResult &result,

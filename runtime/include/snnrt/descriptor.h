@@ -12,6 +12,7 @@
 #define SNNRT_DESCRIPTOR_H
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -173,6 +174,27 @@ struct GpuStateRecordDesc {
   int values = -1;  ///< {"record_state": record} elements
 };
 
+/// A connectivity build kernel (docs/gpu-abi.md, "Connectivity on the
+/// device"): snn_build_<what>_<e>(buf[5], int64 seed, int64 n).
+struct GpuKernelRef {
+  std::string kernel; ///< kernel symbol in the PTX/cubin
+  int emulate = -1;   ///< its number for _mlir_ciface_snn_emulate_build
+  int64_t work = 0;   ///< threads that keep every thread busy; 0: use n
+};
+
+/// A projection whose synapses are built on the device (gpu.build[k]).
+struct GpuBuildDesc {
+  std::string projection;
+  int projectionIndex = -1;
+  GpuKernelRef rows;                  ///< scratch i64[npre]: row lengths
+  GpuKernelRef fill;                  ///< arena: col of every row
+  std::optional<GpuKernelRef> delays; ///< scratch i64[2]: max steps, first bad
+  std::optional<GpuKernelRef> values; ///< arena: weights and delays
+  /// The buffers the device writes (col, and the weight and delay buffers
+  /// it computes): the runtime neither fills nor uploads them.
+  std::vector<int> writes;
+};
+
 /// The "gpu" section (docs/gpu-abi.md).
 struct GpuDesc {
   std::vector<GpuPhaseDesc> phases; ///< in execution order, never empty
@@ -185,6 +207,11 @@ struct GpuDesc {
   std::vector<GpuSpikeRecordDesc> recordSpikes;
   /// recordState[k] belongs to record.state[k].
   std::vector<GpuStateRecordDesc> recordState;
+  /// Projections built on the device, at most one entry each.
+  std::vector<GpuBuildDesc> build;
+
+  /// The entry of gpu.build for projection `projection`, or null.
+  const GpuBuildDesc *findBuild(int projection) const;
 };
 
 struct Descriptor {

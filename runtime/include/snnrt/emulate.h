@@ -5,6 +5,9 @@
 // step, emulating `nthreads` threads one after another per phase, with the
 // same double-buffered counters and device-side recording
 // (docs/gpu-abi.md). The emulated "device memory" is the host arena itself.
+// The connectivity build kernels are emulated too
+// (`_mlir_ciface_snn_emulate_build`, docs/gpu-abi.md "Connectivity on the
+// device").
 //
 //===----------------------------------------------------------------------===//
 
@@ -24,25 +27,31 @@ namespace snnrt {
 using EmulateStepFn = void (*)(MemRefI8 *arena, int64_t seed, int64_t parity,
                                int64_t nthreads);
 
+/// _mlir_ciface_snn_emulate_build(buf, seed, n, kernel, nthreads): build
+/// kernel number `kernel` (gpu.build[..].<what>.emulate) on `buf`.
+using EmulateBuildFn = void (*)(MemRefI8 *buf, int64_t seed, int64_t n,
+                                int64_t kernel, int64_t nthreads);
+
 /// The default number of emulated threads per phase (`--threads`).
 inline constexpr int64_t kDefaultEmulatedThreads = 64;
 
 /// A backend that calls `step` once per step with parity = step & 1, on the
-/// arena of the network it is given by upload().
-std::unique_ptr<StepBackend> makeEmulatedBackend(EmulateStepFn step,
-                                                 int64_t nthreads);
+/// arena of the network it is given by upload(), and builds connectivity
+/// with `build` (which may be null: the host then builds everything).
+std::unique_ptr<StepBackend>
+makeEmulatedBackend(EmulateStepFn step, EmulateBuildFn build, int64_t nthreads);
 
 /// runBatchedSimulation() with the emulated backend.
 bool runEmulatedSimulation(const std::string &descriptorJson,
-                           EmulateStepFn step, int64_t nthreads,
-                           const RunOptions &options, RunResult &result,
-                           std::string &error);
+                           EmulateStepFn step, EmulateBuildFn build,
+                           int64_t nthreads, const RunOptions &options,
+                           RunResult &result, std::string &error);
 
 /// main() of an emulated simulator: the CPU simulator's command line plus
-/// `--threads N` (default 64) and `--batch-steps N`. Returns the exit code
-/// (0 ok, 1 error, 2 bad arguments).
+/// `--threads N` (default 64), `--batch-steps N` and `--host-connectivity`.
+/// Returns the exit code (0 ok, 1 error, 2 bad arguments).
 int runEmulatedMain(int argc, char **argv, const char *descriptorJson,
-                    EmulateStepFn step);
+                    EmulateStepFn step, EmulateBuildFn build);
 
 } // namespace snnrt
 

@@ -19,6 +19,7 @@
 
 namespace snnrt {
 
+struct Descriptor;
 struct GpuDesc;
 struct Network;
 
@@ -84,12 +85,12 @@ int64_t graphStepsFor(int64_t batchSteps);
 /// driver has graphs; else Launch.
 GpuMode chooseAutoGpuMode(const GpuDesc &gpu, bool graphsAvailable);
 
-/// The CUDA backend for `net` (built, with its batch size): loads the
-/// driver, opens the device's primary context and a stream, loads the
-/// module (the cubin, else the PTX), finds the kernels and resolves the
-/// mode. Null with `error` set on failure; everything acquired so far is
-/// released.
-std::unique_ptr<StepBackend> makeCudaBackend(Network &net,
+/// The CUDA backend for a network of `desc` (to be built with the backend
+/// as its connectivity device, then uploaded): loads the driver, opens the
+/// device's primary context and a stream, loads the module (the cubin, else
+/// the PTX), finds the phase kernels and resolves the mode. Null with
+/// `error` set on failure; everything acquired so far is released.
+std::unique_ptr<StepBackend> makeCudaBackend(const Descriptor &desc,
                                              const CudaImage &image,
                                              const CudaOptions &cuda,
                                              std::string &error);
@@ -104,7 +105,8 @@ bool runCudaSimulation(const std::string &descriptorJson,
                        std::string &error);
 
 /// main() of a CUDA simulator: the CPU simulator's command line plus
-/// `--batch-steps N`, `--device N` and `--gpu-mode MODE`. Returns the exit
+/// `--batch-steps N`, `--device N`, `--gpu-mode MODE` and
+/// `--host-connectivity`. Returns the exit
 /// code (0 ok, 1 error, e.g. no GPU; 2 bad arguments).
 int runCudaMain(int argc, char **argv, const char *descriptorJson,
                 const CudaImage &image);

@@ -19,6 +19,28 @@
 
 namespace snnrt {
 
+/// A device that builds connectivity (docs/gpu-abi.md, "Connectivity on the
+/// device"): the GPU backends provide one (StepBackend::connectivityDevice).
+class ConnectivityDevice {
+public:
+  virtual ~ConnectivityDevice();
+
+  /// Runs build kernel `k` on a device scratch buffer of words.size() int64
+  /// holding `words`, with (scratch, seed, n), waits for it, and copies the
+  /// scratch back into `words`. False with `error` (naming the kernel) on
+  /// failure.
+  virtual bool runScratch(const GpuKernelRef &k, int64_t seed, int64_t n,
+                          std::vector<int64_t> &words, std::string &error) = 0;
+};
+
+/// A build kernel to run on the uploaded arena (fill, values), in order.
+struct DeviceInit {
+  int projection = -1; ///< index in desc.projections
+  std::string role;    ///< "fill" or "values"
+  GpuKernelRef kernel;
+  int64_t n = 0; ///< npre for fill, the synapse count for values
+};
+
 struct Network {
   Descriptor desc;
   uint64_t seed = 0;
@@ -36,7 +58,22 @@ struct Network {
   /// descriptors, which have no such buffers).
   int64_t batchSteps = 0;
 
+  /// Per projection: its synapses were drawn on the device (gpu.build).
+  std::vector<bool> deviceBuilt;
+  /// Per buffer: written on the device (by the kernels in deviceInit), so
+  /// neither filled on the host nor uploaded.
+  std::vector<bool> deviceWritten;
+  /// The kernels the backend runs on the arena right after uploading it:
+  /// per device-built projection with synapses, in projection order, its
+  /// fill kernel, then its values kernel if it has one.
+  std::vector<DeviceInit> deviceInit;
+  /// Time spent building connectivity: on the host, and by the build
+  /// kernels during the build; a backend adds the time of deviceInit.
+  double connectivitySeconds = 0;
+
   int64_t totalSynapses() const;
+  /// Number of projections built on the device.
+  int64_t deviceBuiltProjections() const;
 };
 
 struct BuildOptions {
@@ -45,6 +82,16 @@ struct BuildOptions {
   /// {"record_state": k} = n * (batchSteps / every + 2). Required (> 0) when
   /// the descriptor has such buffers; ignored otherwise.
   int64_t batchSteps = 0;
+  /// Builds the synapses of the projections listed in the descriptor's
+  /// gpu.build on this device (not owned): their row lengths and largest
+  /// delays come from the rows and delays kernels; their columns, and the
+  /// values the device computes, are left to the kernels of
+  /// Network::deviceInit (the host never holds them). Null: everything on
+  /// the host.
+  ConnectivityDevice *device = nullptr;
+  /// Build every projection on the host even with a device
+  /// (--host-connectivity).
+  bool hostConnectivity = false;
 };
 
 /// Builds the network of `desc` for `seed` (which keys every random draw).

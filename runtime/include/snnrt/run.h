@@ -40,6 +40,10 @@ struct RunOptions {
   /// gpu.batch_steps, see chooseBatchSteps() in snnrt/batched.h. Ignored by
   /// the CPU loop.
   std::optional<int64_t> batchSteps;
+  /// GPU and emulated runs: build every projection on the host, even those
+  /// the descriptor's gpu.build says the device builds
+  /// (--host-connectivity). Ignored by the CPU loop.
+  bool hostConnectivity = false;
 };
 
 struct PopulationResult {

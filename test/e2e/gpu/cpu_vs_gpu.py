@@ -12,6 +12,10 @@ Models:
   izhikevich     the example: per-neuron parameters from files, Gaussian
                  noise currents drawn every step (Philox and Box-Muller on
                  the device)
+  synapses       inputs/synapses.json: every connectivity rule and random weight
+                 and delay that GPU targets draw on the device (the CPU
+                 draws them on the host: identical trains need identical
+                 synapses)
 
 Checks (one line each, ending in OK or FAILED):
   f64, deterministic: identical spike trains over the whole run
@@ -137,7 +141,8 @@ def main():
                     choices=["cuda", "cuda-emulate"])
     ap.add_argument("--sim-arg", action="append", default=[],
                     help="argument for the GPU simulator (repeatable)")
-    ap.add_argument("--models", default="deterministic,cuba,coba,izhikevich")
+    ap.add_argument("--models",
+                    default="deterministic,cuba,coba,izhikevich,synapses")
     ap.add_argument("--precision", choices=["f64", "f32"], default="f64")
     ap.add_argument("--duration", type=float, default=None,
                     help="ms, for cuba/coba (default: the example's)")
@@ -161,6 +166,12 @@ def main():
             model = dd.write_model(work, projections)
             model = with_precision(model, model, args.precision)
             pops = list(dd.N) + ["stim"]
+        elif name == "synapses":
+            model = with_precision(os.path.join(HERE, "inputs", "synapses.json"),
+                                   os.path.join(work, "synapses.json"),
+                                   args.precision, args.duration)
+            with open(model) as f:
+                pops = json.load(f)["record"]["spikes"]
         else:
             # A copy of the example's folder: its data files are found
             # relative to the model file.

@@ -406,7 +406,8 @@ TEST(Batched, TargetMismatchesAreClearErrors) {
   EXPECT_NE(err.find("compiled for the GPU"), std::string::npos) << err;
   // A CPU descriptor in the batched loop.
   EXPECT_FALSE(runEmulatedSimulation(tinyDescriptor(dir).dump(),
-                                     &counterEmulateStep, 4, quiet(), r, err));
+                                     &counterEmulateStep, nullptr, 4, quiet(),
+                                     r, err));
   EXPECT_NE(err.find("compiled for the CPU"), std::string::npos) << err;
 }
 
@@ -415,7 +416,7 @@ TEST(Emulated, RunMatchesReferenceForAnyThreadCount) {
     RunResult r;
     std::string err;
     ASSERT_TRUE(runEmulatedSimulation(kCounterDescriptor, &counterEmulateStep,
-                                      threads, quiet(), r, err))
+                                      nullptr, threads, quiet(), r, err))
         << err;
     SCOPED_TRACE("threads " + std::to_string(threads));
     expectMatchesReference(r, 25);
@@ -434,8 +435,8 @@ TEST(Emulated, OutputsHaveTheCpuFormat) {
   o.durationMs = 3.3; // 33 steps
   RunResult r;
   std::string err;
-  ASSERT_TRUE(runEmulatedSimulation(kCounterDescriptor, &counterEmulateStep, 64,
-                                    o, r, err))
+  ASSERT_TRUE(runEmulatedSimulation(kCounterDescriptor, &counterEmulateStep,
+                                    nullptr, 64, o, r, err))
       << err;
   CounterExpected e = counterReference(33, time01);
   EXPECT_EQ(r.files,
@@ -474,11 +475,11 @@ TEST(Emulated, FailedRunsWriteNothing) {
   o.outDir = dir / "out";
   RunResult r;
   std::string err;
-  EXPECT_FALSE(
-      runEmulatedSimulation(kCounterDescriptor, nullptr, 4, o, r, err));
+  EXPECT_FALSE(runEmulatedSimulation(kCounterDescriptor, nullptr, nullptr, 4, o,
+                                     r, err));
   EXPECT_EQ(err, "no emulated step function");
-  EXPECT_FALSE(runEmulatedSimulation(kCounterDescriptor, &counterEmulateStep, 0,
-                                     o, r, err));
+  EXPECT_FALSE(runEmulatedSimulation(kCounterDescriptor, &counterEmulateStep,
+                                     nullptr, 0, o, r, err));
   EXPECT_EQ(err, "invalid number of emulated threads 0 (expected at least 1)");
   EXPECT_FALSE(std::filesystem::exists(dir / "out"));
 }
@@ -496,7 +497,7 @@ int runEmulatedCli(std::vector<std::string> args, std::string &out,
   ::testing::internal::CaptureStdout();
   ::testing::internal::CaptureStderr();
   int rc = runEmulatedMain(int(argv.size()) - 1, argv.data(),
-                           kCounterDescriptor, &counterEmulateStep);
+                           kCounterDescriptor, &counterEmulateStep, nullptr);
   out = ::testing::internal::GetCapturedStdout();
   err = ::testing::internal::GetCapturedStderr();
   return rc;

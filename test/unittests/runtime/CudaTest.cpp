@@ -251,7 +251,8 @@ TEST(Cuda, CommandLine) {
     EXPECT_EQ(runCudaCli(args, out, err), 2) << args[0] << " " << args[1];
     EXPECT_NE(err.find("usage: gpu-sim [--duration MS] [--seed N] [--out DIR] "
                        "[--batch-steps N] [--device N]\n"
-                       "               [--gpu-mode MODE] [--quiet] [--help]"),
+                       "               [--gpu-mode MODE] [--host-connectivity] "
+                       "[--quiet] [--help]"),
               std::string::npos)
         << err;
   }
@@ -346,7 +347,7 @@ TEST(Cuda, FinalStateIsCopiedBack) {
   CudaOptions cuda;
   cuda.mode = GpuMode::Graph;
   std::unique_ptr<StepBackend> backend =
-      makeCudaBackend(net, counterImage(), cuda, err);
+      makeCudaBackend(net.desc, counterImage(), cuda, err);
   ASSERT_TRUE(backend) << err;
   RunResult r;
   ASSERT_TRUE(simulateBatched(net, *backend, 33, quiet(), r, err)) << err;

@@ -5,7 +5,8 @@
 // a GPU: the driver is a table of host functions (cu::Driver) whose
 // "device" memory is host memory and whose "kernels" are the counter
 // model's phases (GpuCounterNet.h), run with gridDim * blockDim emulated
-// threads.
+// threads, and the host versions of the connectivity build kernels
+// (GpuBuildNet.h).
 //
 //===----------------------------------------------------------------------===//
 
@@ -17,6 +18,7 @@
 #include "cuda_backend.h"
 #include "cuda_driver.h"
 
+#include "GpuBuildNet.h"
 #include "GpuCounterNet.h"
 #include "TestUtil.h"
 
@@ -44,6 +46,31 @@ struct FakeKernel {
 FakeKernel kRecord{"snn_phase_record", 7}, kUpdate{"snn_phase_update", 7},
     kDeliver{"snn_phase_deliver", 7}, kPersistent{"snn_persistent", 8};
 
+/// snn_build_<kind>_<e>: kernel number 4 e + kind of GpuBuildNet.h.
+struct BuildKernels {
+  std::string names[16];
+  FakeKernel kernels[16];
+  BuildKernels() {
+    for (int i = 0; i < 16; ++i) {
+      names[i] = buildKernelName(i / 4, i % 4);
+      kernels[i] = {names[i].c_str(), 7};
+    }
+  }
+  /// The kernel number of `k`, or -1 for a phase kernel.
+  int number(const FakeKernel *k) const {
+    return k >= kernels && k < kernels + 16 ? int(k - kernels) : -1;
+  }
+};
+BuildKernels kBuild;
+
+/// One transfer or build launch, for the tests of device connectivity.
+struct Event {
+  /// "htod", "memset", "dtoh", a build kernel's name or "phase"
+  std::string what;
+  size_t allocation = 0; ///< size of the allocation it touched
+  size_t offset = 0, bytes = 0;
+};
+
 struct Launch {
   FakeKernel *kernel = nullptr;
   unsigned grid = 0, block = 0;
@@ -64,10 +91,14 @@ struct FakeState {
   std::vector<Launch> captured;
   int64_t plainLaunches = 0, capturedLaunches = 0, graphLaunches = 0,
           persistentLaunches = 0, persistentSteps = 0;
-  int64_t stepsRun = 0;                // end-of-step bookkeeping executed
-  int64_t failSyncAfterSteps = -1;     // "kernel fault" once past this
-  std::vector<std::string> violations; // ABI misuse seen by the fake
-  std::vector<Launch> log;             // executed plain launches
+  int64_t stepsRun = 0;                  // end-of-step bookkeeping executed
+  int64_t failSyncAfterSteps = -1;       // "kernel fault" once past this
+  std::vector<std::string> violations;   // ABI misuse seen by the fake
+  std::vector<Launch> log;               // executed plain launches
+  std::vector<Event> events;             // transfers and build launches
+  const Descriptor *buildDesc = nullptr; // what the build kernels build
+  std::string faultingKernel;            // its launch "faults"
+  bool faulted = false;
 } g;
 
 int gModule, gContext, gStream; // addresses serve as handles
@@ -196,6 +227,11 @@ CUresult moduleGetFunction(CUfunction *f, CUmodule, const char *name) {
       *f = reinterpret_cast<CUfunction>(k);
       return CUDA_SUCCESS;
     }
+  for (FakeKernel &k : kBuild.kernels)
+    if (!std::strcmp(name, k.name)) {
+      *f = reinterpret_cast<CUfunction>(&k);
+      return CUDA_SUCCESS;
+    }
   return CUDA_ERROR_NOT_FOUND;
 }
 CUresult funcAttribute(int *v, CUfunction_attribute a, CUfunction f) {
@@ -234,6 +270,13 @@ bool inDevice(CUdeviceptr p, size_t bytes) {
   g.violations.push_back("access outside device memory");
   return false;
 }
+void logEvent(const std::string &what, CUdeviceptr p, size_t bytes) {
+  for (auto &a : g.allocations)
+    if (p >= a.first && p < a.first + a.second) {
+      g.events.push_back({what, a.second, size_t(p - a.first), bytes});
+      return;
+    }
+}
 bool onOurStream(CUstream s) {
   if (s == reinterpret_cast<CUstream>(&gStream))
     return true;
@@ -243,18 +286,21 @@ bool onOurStream(CUstream s) {
 CUresult htod(CUdeviceptr dst, const void *src, size_t bytes, CUstream s) {
   if (!inDevice(dst, bytes) || !onOurStream(s))
     return kInvalidValue;
+  logEvent("htod", dst, bytes);
   std::memcpy(reinterpret_cast<void *>(uintptr_t(dst)), src, bytes);
   return CUDA_SUCCESS;
 }
 CUresult dtoh(void *dst, CUdeviceptr src, size_t bytes, CUstream s) {
   if (!inDevice(src, bytes) || !onOurStream(s))
     return kInvalidValue;
+  logEvent("dtoh", src, bytes);
   std::memcpy(dst, reinterpret_cast<void *>(uintptr_t(src)), bytes);
   return CUDA_SUCCESS;
 }
 CUresult memset8(CUdeviceptr dst, unsigned char v, size_t n, CUstream s) {
   if (!inDevice(dst, n) || !onOurStream(s))
     return kInvalidValue;
+  logEvent("memset", dst, n);
   std::memset(reinterpret_cast<void *>(uintptr_t(dst)), v, n);
   return CUDA_SUCCESS;
 }
@@ -274,10 +320,13 @@ CUresult streamSync(CUstream s) {
   onOurStream(s);
   if (g.failSyncAfterSteps >= 0 && g.stepsRun > g.failSyncAfterSteps)
     return kIllegalAddress;
+  if (g.faulted)
+    return kIllegalAddress;
   return CUDA_SUCCESS;
 }
 
-/// Runs a launch on the host: the memref must describe the arena exactly.
+/// Runs a launch on the host: the memref must describe the arena (or a
+/// build kernel's scratch) exactly.
 void execute(const Launch &l) {
   MemRefI8 m{reinterpret_cast<int8_t *>(uintptr_t(l.args[0])),
              reinterpret_cast<int8_t *>(uintptr_t(l.args[1])),
@@ -292,6 +341,21 @@ void execute(const Launch &l) {
   if (int64_t(l.args[5]) != 3) // the counter model's seed
     g.violations.push_back("seed");
   int64_t threads = int64_t(l.grid) * l.block;
+  if (int number = kBuild.number(l.kernel); number >= 0) {
+    g.events.push_back({l.kernel->name, it->second, 0, it->second});
+    if (!g.buildDesc) {
+      g.violations.push_back("a build kernel without a network");
+      return;
+    }
+    int64_t n = int64_t(l.args[6]);
+    if (threads < n && l.grid < 32) // 4 SMs x 8 blocks
+      g.violations.push_back(std::string(l.kernel->name) + ": grid too small");
+    gpuBuildKernel(*g.buildDesc, &m, int64_t(l.args[5]), n, number);
+    if (g.faultingKernel == l.kernel->name)
+      g.faulted = true;
+    return;
+  }
+  g.events.push_back({"phase", it->second, 0, it->second});
   if (l.kernel == &kPersistent) {
     if (l.grid != 1)
       g.violations.push_back("persistent kernel with more than one block");
@@ -454,8 +518,8 @@ bool runOnFake(const std::string &descriptor, const CudaImage &image,
                RunResult &result, std::string &error, bool graphs = true) {
   return runBatchedSimulation(
       descriptor,
-      [&](Network &net, std::string &err) {
-        return makeCudaBackendWith(fakeDriver(graphs), net, image, cuda, err);
+      [&](const Descriptor &desc, std::string &err) {
+        return makeCudaBackendWith(fakeDriver(graphs), desc, image, cuda, err);
       },
       options, result, error);
 }
@@ -618,7 +682,7 @@ TEST_F(FakeCuda, ModuleErrors) {
   RunResult r;
   std::string err;
   // A cubin the driver rejects: the PTX is used.
-  static const char junk[] = "JUNK";
+  static const char junk[] = "JUNK CUBIN"; // >= 9 bytes: the fake compares 9
   CudaImage image = ptxImage();
   image.cubin = junk;
   image.cubinSize = sizeof junk;
@@ -729,7 +793,7 @@ TEST_F(FakeCuda, FinalArenaIsCopiedBack) {
   cuda.mode = GpuMode::Graph;
   {
     std::unique_ptr<StepBackend> backend =
-        makeCudaBackendWith(fakeDriver(), net, ptxImage(), cuda, err);
+        makeCudaBackendWith(fakeDriver(), net.desc, ptxImage(), cuda, err);
     ASSERT_TRUE(backend) << err;
     RunResult r;
     RunOptions o;
@@ -742,4 +806,224 @@ TEST_F(FakeCuda, FinalArenaIsCopiedBack) {
   EXPECT_EQ(net.arena.buffer<int64_t>(kCStep)[1], 33);
   EXPECT_EQ(*net.arena.buffer<int64_t>(kCATotal), e.aTotal);
   EXPECT_EQ(*net.arena.buffer<int32_t>(kCARecCount), 0);
+}
+
+namespace {
+
+/// The layout of the network of buildNetJson() (built on the host).
+Network hostBuildNet(const Descriptor &d) {
+  BuildOptions b;
+  b.batchSteps = 10;
+  Network net;
+  std::string err;
+  EXPECT_TRUE(buildNetwork(d, 3, b, net, err)) << err;
+  return net;
+}
+
+bool overlaps(size_t b0, size_t e0, size_t b1, size_t e1) {
+  return b0 < e1 && b1 < e0;
+}
+
+} // namespace
+
+TEST_F(FakeCuda, ConnectivityIsBuiltOnTheDevice) {
+  Descriptor d;
+  std::string err;
+  ASSERT_TRUE(parseDescriptor(buildNetJson().dump(), d, err)) << err;
+  g.buildDesc = &d;
+  Network host = hostBuildNet(d);
+  size_t arenaBytes = host.arena.sizeBytes();
+  CudaOptions cuda;
+  cuda.mode = GpuMode::Launch;
+  RunResult r;
+  ASSERT_TRUE(
+      runOnFake(buildNetJson().dump(), ptxImage(), cuda, quiet(25, 10), r, err))
+      << err;
+  expectCounterRun(r, 25);
+
+  // Until the first step: rows and delays on scratch buffers while
+  // building, then the arena: its host part copied, the device's part
+  // zeroed, then fill and values.
+  std::vector<Event> upload;
+  for (const Event &e : g.events) {
+    if (e.what == "phase")
+      break;
+    upload.push_back(e);
+  }
+  std::vector<std::string> order;
+  for (const Event &e : upload)
+    order.push_back(e.what + (e.allocation == arenaBytes ? "" : " (scratch)"));
+  EXPECT_EQ(order, (std::vector<std::string>{"htod (scratch)",
+                                             "snn_build_rows_0 (scratch)",
+                                             "dtoh (scratch)",
+                                             "htod (scratch)",
+                                             "snn_build_delays_0 (scratch)",
+                                             "dtoh (scratch)",
+                                             "htod (scratch)",
+                                             "snn_build_rows_1 (scratch)",
+                                             "dtoh (scratch)",
+                                             "htod (scratch)",
+                                             "snn_build_rows_2 (scratch)",
+                                             "dtoh (scratch)",
+                                             "htod",
+                                             "memset",
+                                             "htod",
+                                             "memset",
+                                             "htod",
+                                             "memset",
+                                             "htod",
+                                             "snn_build_fill_0",
+                                             "snn_build_values_0",
+                                             "snn_build_fill_1",
+                                             "snn_build_fill_2",
+                                             "snn_build_values_2"}));
+
+  // No device-written buffer is copied; everything else is, once.
+  std::vector<std::pair<size_t, size_t>> copied, zeroed;
+  for (const Event &e : upload)
+    if (e.allocation == arenaBytes && e.what == "htod")
+      copied.emplace_back(e.offset, e.offset + e.bytes);
+    else if (e.allocation == arenaBytes && e.what == "memset")
+      zeroed.emplace_back(e.offset, e.offset + e.bytes);
+  size_t covered = 0;
+  for (auto &c : copied)
+    covered += c.second - c.first;
+  for (auto &z : zeroed)
+    covered += z.second - z.first;
+  EXPECT_EQ(covered, arenaBytes);
+  for (int k : {kAACol, kAAWeight, kAADelay, kBACol, kBBCol, kBBWeight}) {
+    const ArenaSlot &s = host.arena.slot(k);
+    ASSERT_GT(s.bytes, 0u);
+    for (auto &c : copied)
+      EXPECT_FALSE(overlaps(c.first, c.second, s.offset, s.offset + s.bytes))
+          << "buffer " << k << " was copied";
+    bool isZeroed = false;
+    for (auto &z : zeroed)
+      isZeroed |= z.first <= s.offset && s.offset + s.bytes <= z.second;
+    EXPECT_TRUE(isZeroed) << "buffer " << k;
+  }
+  // aa.col, aa.weight and aa.delay are one run, ba.col another, bb.col and
+  // bb.weight a third.
+  EXPECT_EQ(zeroed.size(), 3u);
+
+  json j = json::parse(r.backend.json);
+  EXPECT_EQ(j["connectivity"]["device"], json({"aa", "ba", "bb"}));
+  EXPECT_EQ(j["connectivity"]["host"], json({"ab"}));
+  ASSERT_EQ(j["build_kernels"].size(), 9u);
+  EXPECT_EQ(j["build_kernels"][0], json({{"kernel", "snn_build_rows_0"},
+                                         {"role", "scratch"},
+                                         {"n", 37},
+                                         {"grid", 1},
+                                         {"block", 256}}));
+  EXPECT_EQ(j["build_kernels"][4], json({{"kernel", "snn_build_fill_0"},
+                                         {"role", "fill"},
+                                         {"projection", "aa"},
+                                         {"n", 37},
+                                         {"grid", 1},
+                                         {"block", 256}}));
+  EXPECT_EQ(j["build_kernels"][5]["n"], host.synapses[0]);
+  EXPECT_LT(j["uploaded_bytes"].get<size_t>(), arenaBytes);
+  EXPECT_EQ(j["uploaded_bytes"].get<size_t>() +
+                j["device_written_bytes"].get<size_t>(),
+            arenaBytes);
+  EXPECT_NE(r.backend.summary.find("batches of 10 steps, connectivity: "
+                                   "device (3 projections), host (1), "),
+            std::string::npos)
+      << r.backend.summary;
+
+  // --host-connectivity: no build kernel, one copy of the whole arena.
+  g.events.clear();
+  RunOptions o = quiet(25, 10);
+  o.hostConnectivity = true;
+  ASSERT_TRUE(runOnFake(buildNetJson().dump(), ptxImage(), cuda, o, r, err))
+      << err;
+  expectCounterRun(r, 25);
+  ASSERT_FALSE(g.events.empty());
+  EXPECT_EQ(g.events[0].what, "htod");
+  EXPECT_EQ(g.events[0].offset, 0u);
+  EXPECT_EQ(g.events[0].bytes, arenaBytes);
+  EXPECT_EQ(g.events[1].what, "phase");
+  j = json::parse(r.backend.json);
+  EXPECT_EQ(j["connectivity"]["host"].size(), 4u);
+  EXPECT_FALSE(j.contains("build_kernels"));
+  EXPECT_NE(r.backend.summary.find("connectivity: host (4 projections), "),
+            std::string::npos)
+      << r.backend.summary;
+}
+
+TEST_F(FakeCuda, DeviceBuiltArenaMatchesTheHost) {
+  Descriptor d;
+  std::string err;
+  ASSERT_TRUE(parseDescriptor(buildNetJson().dump(), d, err)) << err;
+  g.buildDesc = &d;
+  Network host = hostBuildNet(d);
+  for (bool hostConnectivity : {false, true}) {
+    SCOPED_TRACE(hostConnectivity ? "host" : "device");
+    g.events.clear();
+    CudaOptions cuda;
+    cuda.mode = GpuMode::Graph;
+    std::unique_ptr<StepBackend> backend =
+        makeCudaBackendWith(fakeDriver(), d, ptxImage(), cuda, err);
+    ASSERT_TRUE(backend) << err;
+    BuildOptions b;
+    b.batchSteps = 10;
+    b.device = backend->connectivityDevice();
+    b.hostConnectivity = hostConnectivity;
+    ASSERT_NE(b.device, nullptr);
+    Network net;
+    ASSERT_TRUE(buildNetwork(d, 3, b, net, err)) << err;
+    EXPECT_EQ(net.deviceBuiltProjections(), hostConnectivity ? 0 : 3);
+    RunResult r;
+    RunOptions o;
+    o.progress = false;
+    ASSERT_TRUE(simulateBatched(net, *backend, 0, o, r, err)) << err;
+    // Zero steps: the downloaded arena is the initial one.
+    EXPECT_EQ(std::memcmp(net.arena.data(), host.arena.data(),
+                          host.arena.sizeBytes()),
+              0);
+    size_t launches = 0;
+    for (const Event &e : g.events)
+      launches += e.what.rfind("snn_build_", 0) == 0;
+    EXPECT_EQ(launches, hostConnectivity ? 0u : 9u);
+  }
+}
+
+TEST_F(FakeCuda, BuildKernelErrorsNameKernelAndProjection) {
+  Descriptor d;
+  std::string err;
+  ASSERT_TRUE(parseDescriptor(buildNetJson().dump(), d, err)) << err;
+  g.buildDesc = &d;
+  RunResult r;
+  // A rows kernel the module lacks: while building.
+  json j = buildNetJson();
+  j["gpu"]["build"][1]["rows"]["kernel"] = "snn_nope";
+  EXPECT_FALSE(
+      runOnFake(j.dump(), ptxImage(), CudaOptions(), quiet(25, 10), r, err));
+  EXPECT_EQ(err, "projections[1] (\"ba\"): rows kernel snn_nope: "
+                 "cuModuleGetFunction (finding kernel \"snn_nope\" "
+                 "(connectivity build kernel)): CUDA_ERROR_NOT_FOUND: fake "
+                 "description");
+  // A fill kernel the module lacks: when uploading.
+  j = buildNetJson();
+  j["gpu"]["build"][2]["fill"]["kernel"] = "snn_nope";
+  EXPECT_FALSE(
+      runOnFake(j.dump(), ptxImage(), CudaOptions(), quiet(25, 10), r, err));
+  EXPECT_EQ(err, "cuModuleGetFunction (finding kernel \"snn_nope\" (fill of "
+                 "projection \"bb\")): CUDA_ERROR_NOT_FOUND: fake "
+                 "description");
+  // Kernel faults.
+  g.faultingKernel = "snn_build_values_0";
+  EXPECT_FALSE(runOnFake(buildNetJson().dump(), ptxImage(), CudaOptions(),
+                         quiet(25, 10), r, err));
+  EXPECT_EQ(err, "cuStreamSynchronize (running snn_build_values_0 (values of "
+                 "projection \"aa\")): CUDA_ERROR_ILLEGAL_ADDRESS: fake "
+                 "description");
+  g.faulted = false;
+  g.faultingKernel = "snn_build_delays_0";
+  EXPECT_FALSE(runOnFake(buildNetJson().dump(), ptxImage(), CudaOptions(),
+                         quiet(25, 10), r, err));
+  EXPECT_EQ(err, "projections[0] (\"aa\"): delays kernel snn_build_delays_0: "
+                 "cuStreamSynchronize (running snn_build_delays_0 "
+                 "(scratch)): CUDA_ERROR_ILLEGAL_ADDRESS: fake description");
+  g.faulted = false; // TearDown: the scratch was freed all the same
 }

@@ -2,6 +2,7 @@
 
 #include "snnrt/descriptor.h"
 
+#include "GpuBuildNet.h"
 #include "GpuCounterNet.h"
 #include "TestUtil.h"
 
@@ -191,4 +192,175 @@ TEST(GpuDescriptor, Errors) {
   j = base;
   j["gpu"] = json::array();
   EXPECT_EQ(gpuError(j), "descriptor: gpu: expected an object");
+}
+
+TEST(GpuDescriptor, ParsesGpuBuild) {
+  Descriptor d;
+  std::string err;
+  ASSERT_TRUE(parseDescriptor(buildNetJson().dump(), d, err)) << err;
+  const std::vector<GpuBuildDesc> &b = d.gpu.build;
+  ASSERT_EQ(b.size(), 3u);
+  EXPECT_EQ(b[0].projection, "aa");
+  EXPECT_EQ(b[0].projectionIndex, 0);
+  EXPECT_EQ(b[0].rows.kernel, "snn_build_rows_0");
+  EXPECT_EQ(b[0].rows.emulate, 0);
+  EXPECT_EQ(b[0].rows.work, 37);
+  EXPECT_EQ(b[0].fill.kernel, "snn_build_fill_0");
+  EXPECT_EQ(b[0].fill.emulate, 1);
+  ASSERT_TRUE(b[0].delays);
+  EXPECT_EQ(b[0].delays->kernel, "snn_build_delays_0");
+  EXPECT_EQ(b[0].delays->emulate, 2);
+  EXPECT_EQ(b[0].delays->work, 0);
+  ASSERT_TRUE(b[0].values);
+  EXPECT_EQ(b[0].values->emulate, 3);
+  EXPECT_EQ(b[0].writes, (std::vector<int>{kAACol, kAAWeight, kAADelay}));
+  EXPECT_EQ(b[1].projectionIndex, 1);
+  EXPECT_EQ(b[1].fill.work, 0); // optional
+  EXPECT_FALSE(b[1].delays);
+  EXPECT_FALSE(b[1].values);
+  EXPECT_EQ(b[1].writes, (std::vector<int>{kBACol}));
+  EXPECT_EQ(b[2].projectionIndex, 2);
+  EXPECT_FALSE(b[2].delays);
+  ASSERT_TRUE(b[2].values);
+  EXPECT_EQ(b[2].values->kernel, "snn_build_values_2");
+  EXPECT_EQ(d.gpu.findBuild(2), &b[2]);
+  EXPECT_EQ(d.gpu.findBuild(3), nullptr); // fixed_indegree: the host's
+
+  // Optional: no "build" means everything on the host.
+  ASSERT_TRUE(parseDescriptor(kCounterDescriptor, d, err)) << err;
+  EXPECT_TRUE(d.gpu.build.empty());
+  // Weights on the device with a constant delay on the host.
+  json j = buildNetJson();
+  j["gpu"]["build"][0]["writes"] = {kAACol, kAAWeight};
+  ASSERT_TRUE(parseDescriptor(j.dump(), d, err)) << err;
+}
+
+TEST(GpuDescriptor, GpuBuildErrors) {
+  const json base = buildNetJson();
+  json j;
+  auto entry = [&](int i) -> json & { return j["gpu"]["build"][i]; };
+
+  j = base;
+  j["gpu"]["build"] = json::object();
+  EXPECT_EQ(gpuError(j), "descriptor: gpu.build: expected an array");
+  j = base;
+  entry(0) = 3;
+  EXPECT_EQ(gpuError(j), "descriptor: gpu.build[0]: expected an object");
+  j = base;
+  entry(0).erase("projection");
+  EXPECT_EQ(gpuError(j), "descriptor: gpu.build[0]: missing \"projection\"");
+  j = base;
+  entry(1)["projection"] = "zz";
+  EXPECT_EQ(gpuError(j),
+            "descriptor: gpu.build[1].projection: no projection \"zz\"");
+  j = base;
+  entry(2)["projection"] = "ba";
+  EXPECT_EQ(gpuError(j), "descriptor: gpu.build[2].projection: duplicate "
+                         "entry for projection \"ba\"");
+  j = base;
+  entry(1)["projection"] = "ab";
+  EXPECT_EQ(gpuError(j), "descriptor: gpu.build[1].projection: projection "
+                         "\"ab\" has fixed_indegree connectivity, which is "
+                         "built on the host");
+
+  // Kernels.
+  j = base;
+  entry(0).erase("rows");
+  EXPECT_EQ(gpuError(j), "descriptor: gpu.build[0]: missing \"rows\"");
+  j = base;
+  entry(1).erase("fill");
+  EXPECT_EQ(gpuError(j), "descriptor: gpu.build[1]: missing \"fill\"");
+  j = base;
+  entry(0)["rows"] = "snn_build_rows_0";
+  EXPECT_EQ(gpuError(j), "descriptor: gpu.build[0].rows: expected an object");
+  j = base;
+  entry(0)["rows"].erase("kernel");
+  EXPECT_EQ(gpuError(j), "descriptor: gpu.build[0].rows: missing \"kernel\"");
+  j = base;
+  entry(0)["rows"]["kernel"] = "";
+  EXPECT_EQ(gpuError(j), "descriptor: gpu.build[0].rows.kernel: empty kernel "
+                         "name");
+  j = base;
+  entry(0)["fill"]["kernel"] = 7;
+  EXPECT_EQ(gpuError(j), "descriptor: gpu.build[0].fill.kernel: expected a "
+                         "string");
+  j = base;
+  entry(0)["fill"].erase("emulate");
+  EXPECT_EQ(gpuError(j), "descriptor: gpu.build[0].fill: missing "
+                         "\"emulate\"");
+  j = base;
+  entry(0)["delays"]["emulate"] = -1;
+  EXPECT_EQ(gpuError(j), "descriptor: gpu.build[0].delays.emulate: invalid "
+                         "kernel number -1 (expected a non-negative "
+                         "integer)");
+  j = base;
+  entry(0)["values"]["emulate"] = 1.5;
+  EXPECT_EQ(gpuError(j), "descriptor: gpu.build[0].values.emulate: expected "
+                         "an integer");
+  j = base;
+  entry(1)["fill"]["emulate"] = 0;
+  EXPECT_EQ(gpuError(j), "descriptor: gpu.build[1].fill.emulate: kernel "
+                         "number 0 is also \"snn_build_rows_0\" "
+                         "(gpu.build[0].rows)");
+  j = base;
+  entry(0)["rows"]["work"] = -5;
+  EXPECT_EQ(gpuError(j), "descriptor: gpu.build[0].rows.work: must not be "
+                         "negative");
+  j = base;
+  entry(1)["delays"] = {{"kernel", "snn_build_delays_1"}, {"emulate", 6}};
+  EXPECT_EQ(gpuError(j), "descriptor: gpu.build[1].delays: the delay of "
+                         "projection \"ba\" is not uniform or normal");
+  j = base;
+  entry(1)["values"] = {{"kernel", "snn_build_values_1"}, {"emulate", 7}};
+  EXPECT_EQ(gpuError(j), "descriptor: gpu.build[1].values: neither the "
+                         "weight nor the delay of projection \"ba\" is "
+                         "uniform or normal");
+
+  // What the device writes.
+  j = base;
+  entry(0).erase("writes");
+  EXPECT_EQ(gpuError(j), "descriptor: gpu.build[0]: missing \"writes\"");
+  j = base;
+  entry(0)["writes"] = kAACol;
+  EXPECT_EQ(gpuError(j), "descriptor: gpu.build[0].writes: expected an "
+                         "array");
+  j = base;
+  entry(0)["writes"][1] = 99;
+  EXPECT_EQ(gpuError(j), "descriptor: gpu.build[0].writes[1]: no buffer 99 "
+                         "(there are 29)");
+  j = base;
+  entry(0)["writes"][1] = "x";
+  EXPECT_EQ(gpuError(j), "descriptor: gpu.build[0].writes[1]: expected an "
+                         "integer");
+  j = base;
+  entry(0)["writes"][2] = kAACol;
+  EXPECT_EQ(gpuError(j), "descriptor: gpu.build[0].writes[2]: duplicate "
+                         "buffer 15 (aa.col)");
+  j = base;
+  entry(0)["writes"] = {kAAWeight, kAADelay};
+  EXPECT_EQ(gpuError(j), "descriptor: gpu.build[0].writes: missing the col "
+                         "buffer 15 (aa.col), which the fill kernel writes");
+  j = base;
+  entry(1)["writes"] = {kBACol, kAACol};
+  EXPECT_EQ(gpuError(j), "descriptor: gpu.build[1].writes[1]: buffer 15 "
+                         "(aa.col) is not the col, weight or delay buffer of "
+                         "projection \"ba\"");
+  j = base;
+  entry(1)["writes"] = {kBACol, kBARowPtr};
+  EXPECT_EQ(gpuError(j), "descriptor: gpu.build[1].writes[1]: buffer 18 "
+                         "(ba.row_ptr) is not the col, weight or delay buffer "
+                         "of projection \"ba\"");
+  j = base;
+  entry(2).erase("values");
+  EXPECT_EQ(gpuError(j), "descriptor: gpu.build[2].writes[1]: buffer 22 "
+                         "(bb.weight): the weight of projection \"bb\" is not "
+                         "computed on the device (that needs a uniform or "
+                         "normal value and a \"values\" kernel)");
+  // A file weight is the host's.
+  j = base;
+  j["projections"][0]["weight"] = {{"kind", "file"}, {"file", "/w.npy"}};
+  EXPECT_EQ(gpuError(j), "descriptor: gpu.build[0].writes[1]: buffer 16 "
+                         "(aa.weight): the weight of projection \"aa\" is not "
+                         "computed on the device (that needs a uniform or "
+                         "normal value and a \"values\" kernel)");
 }

@@ -60,21 +60,29 @@ std::array<Value, 4> mlir::snn::emitPhilox(OpBuilder &b, Location loc,
   return c;
 }
 
+std::array<Value, 4> mlir::snn::emitDraw(OpBuilder &b, Location loc,
+                                         Value seed, Value c0, Value c1,
+                                         Value c2, uint32_t entity,
+                                         RandomPurpose purpose) {
+  Type i32 = b.getI32Type();
+  Value k0 = b.create<arith::TruncIOp>(loc, i32, seed);
+  Value k1 = b.create<arith::TruncIOp>(
+      loc, i32, b.create<arith::ShRUIOp>(loc, seed, i64Constant(b, loc, 32)));
+  Value c3 = i32Constant(b, loc, (entity << 4) | static_cast<uint32_t>(purpose));
+  return emitPhilox(b, loc, k0, k1, c0, c1, c2, c3);
+}
+
 std::array<Value, 4> mlir::snn::emitStepDraw(OpBuilder &b, Location loc,
                                              Value seed, Value step,
                                              Value index, uint32_t entity,
                                              RandomPurpose purpose) {
   Type i32 = b.getI32Type();
   Value c32 = i64Constant(b, loc, 32);
-  Value k0 = b.create<arith::TruncIOp>(loc, i32, seed);
-  Value k1 = b.create<arith::TruncIOp>(
-      loc, i32, b.create<arith::ShRUIOp>(loc, seed, c32));
   Value c0 = b.create<arith::IndexCastUIOp>(loc, i32, index);
   Value c1 = b.create<arith::TruncIOp>(loc, i32, step);
   Value c2 = b.create<arith::TruncIOp>(
       loc, i32, b.create<arith::ShRUIOp>(loc, step, c32));
-  Value c3 = i32Constant(b, loc, (entity << 4) | static_cast<uint32_t>(purpose));
-  return emitPhilox(b, loc, k0, k1, c0, c1, c2, c3);
+  return emitDraw(b, loc, seed, c0, c1, c2, entity, purpose);
 }
 
 /// ((hi >> 5) * 2^26 + (lo >> 6)) * 2^-53 as f64.

@@ -32,6 +32,12 @@ enum class RandomPurpose : uint32_t {
 std::array<Value, 4> emitPhilox(OpBuilder &b, Location loc, Value k0, Value k1,
                                 Value c0, Value c1, Value c2, Value c3);
 
+/// The four words of the draw at (seed, c0, c1, c2) for `entity` and
+/// `purpose` (seed: i64; c0..c2: i32).
+std::array<Value, 4> emitDraw(OpBuilder &b, Location loc, Value seed, Value c0,
+                              Value c1, Value c2, uint32_t entity,
+                              RandomPurpose purpose);
+
 /// The four words for a per-step draw of `entity` for element `index`
 /// (index: `index` type; step and seed: i64).
 std::array<Value, 4> emitStepDraw(OpBuilder &b, Location loc, Value seed,

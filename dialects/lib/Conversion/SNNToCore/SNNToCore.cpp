@@ -147,6 +147,8 @@ private:
   /// Views of every buffer at the start of `func`, whose first argument is
   /// the arena.
   void emitPrologue(func::FuncOp func);
+  /// Views of every buffer of `arena` (views, viewCounts).
+  void emitViews();
 
   /// Update, refractory countdown and threshold of neuron `i` of `pop`: the
   /// updated variables are stored; returns the spike condition and the
@@ -202,6 +204,41 @@ private:
   void emitPhasePropagate();
   void emitPhaseDeliver();
   LogicalResult runGPU();
+
+  //===--------------------------------------------------------------------===//
+  // Connectivity on the device (docs/gpu-abi.md)
+  //===--------------------------------------------------------------------===//
+  /// A build kernel's body: func (buf, seed, n, tid, nthreads).
+  struct BuildKernel {
+    std::string name; // kernel symbol
+    func::FuncOp body;
+  };
+  std::vector<BuildKernel> buildKernels;
+  json::Array buildJSON;
+  /// Whether projection `info` is built on the device.
+  static bool builtOnDevice(ProjectionInfo &info);
+  /// Whether a per-synapse value is computed on the device.
+  static bool computedOnDevice(Attribute spec) {
+    return isa<UniformAttr, NormalAttr>(spec);
+  }
+  /// Starts the body of build kernel `what` of projection `e` (the builder
+  /// is left in it; seed, tid and nthreads are set); returns the descriptor
+  /// entry {"kernel", "emulate"} (plus "work" when `work` >= 0).
+  json::Object beginBuildKernel(StringRef what, size_t e, int64_t work,
+                                Value &buf, Value &n);
+  /// Emits the synapses of row `i` (index) of projection `info`: calls
+  /// `onSynapse(k, j)` for the k-th synapse (i64) to post `j` (i64), in
+  /// ascending order, when given; returns the row's length (i64).
+  Value emitRow(ProjectionInfo &info, uint32_t entity, Value i,
+                llvm::function_ref<void(Value, Value)> onSynapse);
+  /// The value of `spec` (uniform or normal) for synapse `s` (index) of
+  /// projection `entity`, as f64.
+  Value emitSynapseValue(Attribute spec, RandomPurpose purpose,
+                         uint32_t entity, Value s);
+  /// round(ms / dt) as f64, and whether it is a valid delay.
+  std::pair<Value, Value> emitDelaySteps(Value ms);
+  /// The build kernels' bodies and descriptor entries.
+  void emitBuildFunctions();
   /// Folds parameters, expands propagators; fails on a non-constant
   /// Jacobian.
   LogicalResult simplify(func::FuncOp func);
@@ -586,8 +623,6 @@ void NetworkLowering::emitPrologue(func::FuncOp func) {
   Block *entry = func.addEntryBlock();
   b.setInsertionPointToStart(entry);
   arena = entry->getArgument(0);
-  views.clear();
-  viewCounts.clear();
   if (gpu) {
     // (arena, seed, parity, tid, nthreads)
     seed = entry->getArgument(1);
@@ -599,6 +634,15 @@ void NetworkLowering::emitPrologue(func::FuncOp func) {
     step = entry->getArgument(1);
     seed = entry->getArgument(2);
   }
+  emitViews();
+  if (gpu)
+    step = load(stepCells, parity);
+  stepIndex = toIndex(step);
+}
+
+void NetworkLowering::emitViews() {
+  views.clear();
+  viewCounts.clear();
   // The table: 2 * B int64 values at the start of the arena.
   auto i64Memref = MemRefType::get({ShapedType::kDynamic}, b.getI64Type());
   Value table = b.create<memref::ViewOp>(
@@ -614,9 +658,6 @@ void NetworkLowering::emitPrologue(func::FuncOp func) {
                                              ValueRange{count}));
     viewCounts.push_back(count);
   }
-  if (gpu)
-    step = load(stepCells, parity);
-  stepIndex = toIndex(step);
 }
 
 bool NetworkLowering::isClamped(Population &pop, unsigned variable) {
@@ -1126,6 +1167,288 @@ static void hoistArenaTable(scf::ForOp loop) {
   }
 }
 
+//===----------------------------------------------------------------------===//
+// Connectivity on the device: the build kernels
+//===----------------------------------------------------------------------===//
+
+bool NetworkLowering::builtOnDevice(ProjectionInfo &info) {
+  return isa<AllToAllAttr, OneToOneAttr, FixedProbabilityAttr>(
+      info.op.getConnectivity());
+}
+
+json::Object NetworkLowering::beginBuildKernel(StringRef what, size_t e,
+                                               int64_t work, Value &buf,
+                                               Value &n) {
+  auto bufType = MemRefType::get({ShapedType::kDynamic}, b.getI8Type());
+  Type i64Type = b.getI64Type(), indexType = b.getIndexType();
+  std::string name = (Twine("snn_build_") + what + "_" + Twine(e)).str();
+  b.setInsertionPoint(network);
+  auto func = b.create<func::FuncOp>(
+      loc, (Twine("snn_body_build_") + what + "_" + Twine(e)).str(),
+      b.getFunctionType({bufType, i64Type, i64Type, indexType, indexType},
+                        {}));
+  func.setPrivate();
+  Block *entry = func.addEntryBlock();
+  b.setInsertionPointToStart(entry);
+  buf = entry->getArgument(0);
+  seed = entry->getArgument(1);
+  n = entry->getArgument(2);
+  tid = entry->getArgument(3);
+  nthreads = entry->getArgument(4);
+  json::Object ref{{"kernel", name},
+                   {"emulate", static_cast<int64_t>(buildKernels.size())}};
+  if (work >= 0)
+    ref["work"] = work;
+  buildKernels.push_back({name, func});
+  return ref;
+}
+
+Value NetworkLowering::emitRow(ProjectionInfo &info, uint32_t entity, Value i,
+                               llvm::function_ref<void(Value, Value)> onSynapse) {
+  Type i64Type = b.getI64Type();
+  Attribute conn = info.op.getConnectivity();
+  int64_t npost = populationByName.lookup(info.op.getPost())->op.getSize();
+  bool self = info.op.getPre() == info.op.getPost();
+  Value row = b.create<arith::IndexCastOp>(loc, i64Type, i);
+  if (isa<OneToOneAttr>(conn)) {
+    if (onSynapse)
+      onSynapse(i64(0), row);
+    return i64(1);
+  }
+  bool allowSelf = true;
+  double p = 1.0;
+  if (auto a = dyn_cast<AllToAllAttr>(conn))
+    allowSelf = a.getAllowSelf();
+  auto fp = dyn_cast<FixedProbabilityAttr>(conn);
+  if (fp) {
+    allowSelf = fp.getAllowSelf();
+    p = fp.getP().convertToDouble();
+  }
+  // Row i skips itself when self-connections are excluded (and i < npost).
+  Value skipSelf = b.create<arith::ConstantIntOp>(loc, 0, 1);
+  if (self && !allowSelf)
+    skipSelf = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::slt, row,
+                                       i64(npost));
+  Value candidates = b.create<arith::SubIOp>(
+      loc, i64(npost), b.create<arith::ExtUIOp>(loc, i64Type, skipSelf));
+  // Candidate c is neuron c, or c + 1 at and after i when i is skipped.
+  auto neuronOf = [&](Value c) {
+    Value shift = b.create<arith::AndIOp>(
+        loc, skipSelf,
+        b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::sge, c, row));
+    return b.create<arith::AddIOp>(
+        loc, c, b.create<arith::ExtUIOp>(loc, i64Type, shift));
+  };
+  if (p <= 0.0)
+    return i64(0);
+  if (!fp || p >= 1.0) {
+    // Every candidate, in order.
+    if (onSynapse) {
+      auto loop = b.create<scf::ForOp>(loc, i64(0), candidates, i64(1));
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(loop.getBody());
+      Value c = loop.getInductionVar();
+      onSynapse(c, neuronOf(c));
+    }
+    return candidates;
+  }
+  // Geometric skipping (docs/runtime-abi.md): draw k of the row skips
+  // floor(log(1 - u) / log(1 - p)) candidates before the next synapse.
+  Type i32Type = b.getI32Type(), f64Type = b.getF64Type();
+  double logq = std::log1p(-p);
+  auto f64 = [&](double v) {
+    return b.create<arith::ConstantOp>(loc, b.getF64FloatAttr(v));
+  };
+  Value c0 = b.create<arith::TruncIOp>(loc, i32Type, row);
+  auto loop = b.create<scf::WhileOp>(
+      loc, TypeRange{i64Type, i64Type, i64Type},
+      ValueRange{i64(-1), i64(0), i64(0)},
+      [&](OpBuilder &, Location, ValueRange args) {
+        Value pos = args[0], draw = args[1], count = args[2];
+        Value c1 = b.create<arith::TruncIOp>(loc, i32Type, draw);
+        Value c2 = b.create<arith::TruncIOp>(
+            loc, i32Type, b.create<arith::ShRUIOp>(loc, draw, i64(32)));
+        auto x = emitDraw(b, loc, seed, c0, c1, c2, entity,
+                          RandomPurpose::Connectivity);
+        Value u = emitUniform(b, loc, x, b.getF64Type());
+        Value skip = b.create<math::FloorOp>(
+            loc, b.create<arith::DivFOp>(
+                     loc,
+                     b.create<math::Log1pOp>(
+                         loc, b.create<arith::NegFOp>(loc, u)),
+                     f64(logq)));
+        Value left = b.create<arith::SIToFPOp>(
+            loc, f64Type,
+            b.create<arith::SubIOp>(
+                loc, b.create<arith::SubIOp>(loc, candidates, pos), i64(1)));
+        Value more =
+            b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OLT, skip, left);
+        // Only converted when it is in range.
+        Value steps = b.create<arith::FPToSIOp>(
+            loc, i64Type,
+            b.create<arith::SelectOp>(loc, more, skip, f64(0.0)));
+        Value next = b.create<arith::AddIOp>(
+            loc, b.create<arith::AddIOp>(loc, pos, steps), i64(1));
+        b.create<scf::ConditionOp>(
+            loc, more,
+            ValueRange{next, b.create<arith::AddIOp>(loc, draw, i64(1)),
+                       count});
+      },
+      [&](OpBuilder &, Location, ValueRange args) {
+        Value pos = args[0], count = args[2];
+        if (onSynapse)
+          onSynapse(count, neuronOf(pos));
+        b.create<scf::YieldOp>(
+            loc, ValueRange{pos, args[1],
+                            b.create<arith::AddIOp>(loc, count, i64(1))});
+      });
+  return loop.getResult(2);
+}
+
+Value NetworkLowering::emitSynapseValue(Attribute spec, RandomPurpose purpose,
+                                        uint32_t entity, Value s) {
+  Type i32Type = b.getI32Type(), i64Type = b.getI64Type();
+  Value wide = b.create<arith::IndexCastOp>(loc, i64Type, s);
+  Value c0 = b.create<arith::TruncIOp>(loc, i32Type, wide);
+  Value c1 = b.create<arith::TruncIOp>(
+      loc, i32Type, b.create<arith::ShRUIOp>(loc, wide, i64(32)));
+  auto x = emitDraw(b, loc, seed, c0, c1, i32(0), entity, purpose);
+  auto f64 = [&](double v) {
+    return b.create<arith::ConstantOp>(loc, b.getF64FloatAttr(v));
+  };
+  // As the runtime: low + (high - low) * u, mean + std * z, in f64.
+  if (auto u = dyn_cast<UniformAttr>(spec)) {
+    double low = u.getLow().convertToDouble();
+    double high = u.getHigh().convertToDouble();
+    return b.create<arith::AddFOp>(
+        loc, f64(low),
+        b.create<arith::MulFOp>(loc, f64(high - low),
+                                emitUniform(b, loc, x, b.getF64Type())));
+  }
+  auto normal = cast<NormalAttr>(spec);
+  return b.create<arith::AddFOp>(
+      loc, f64(normal.getMean().convertToDouble()),
+      b.create<arith::MulFOp>(loc, f64(normal.getStd().convertToDouble()),
+                              emitNormal(b, loc, x, b.getF64Type())));
+}
+
+std::pair<Value, Value> NetworkLowering::emitDelaySteps(Value ms) {
+  auto f64 = [&](double v) {
+    return b.create<arith::ConstantOp>(loc, b.getF64FloatAttr(v));
+  };
+  double dt = network.getDt().convertToDouble();
+  // round() is half away from zero, as the runtime's std::round.
+  Value steps = b.create<math::RoundOp>(
+      loc, b.create<arith::DivFOp>(loc, ms, f64(dt)));
+  // Not NaN, not negative, at most INT32_MAX steps (which also rules out
+  // infinity).
+  Value valid = b.create<arith::AndIOp>(
+      loc, b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OGE, ms, f64(0)),
+      b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OLE, steps,
+                              f64(2147483647.0)));
+  return {steps, valid};
+}
+
+void NetworkLowering::emitBuildFunctions() {
+  Type i32Type = b.getI32Type(), i64Type = b.getI64Type();
+  auto i64Memref = MemRefType::get({ShapedType::kDynamic}, i64Type);
+  for (auto [e, info] : llvm::enumerate(projections)) {
+    if (!builtOnDevice(info))
+      continue;
+    OpBuilder::InsertionGuard guard(b);
+    loc = info.op.getLoc();
+    uint32_t entity = static_cast<uint32_t>(e);
+    int64_t npre = spikingByName.lookup(info.op.getPre())->size;
+    Attribute weightSpec = info.op.getWeight(), delaySpec = info.op.getDelay();
+    bool deviceWeight = computedOnDevice(weightSpec);
+    bool deviceDelay = computedOnDevice(delaySpec);
+    json::Object entry{{"projection", info.op.getSymName().str()}};
+    json::Array writes{info.col};
+    if (deviceWeight)
+      writes.push_back(info.weight);
+    if (deviceDelay)
+      writes.push_back(info.delay);
+
+    // One kernel: `body(buf, n)` inside its function, then the return.
+    auto kernel = [&](StringRef what, int64_t work,
+                      llvm::function_ref<void(Value, Value)> body) {
+      Value buf, n;
+      json::Object ref = beginBuildKernel(what, e, work, buf, n);
+      Block *entryBlock = b.getInsertionBlock();
+      body(buf, n);
+      b.setInsertionPointToEnd(entryBlock);
+      b.create<func::ReturnOp>(loc);
+      return ref;
+    };
+
+    // rows: buf is i64[npre]; buf[i] = length of row i.
+    entry["rows"] = kernel("rows", npre, [&](Value buf, Value) {
+      Value lengths = b.create<memref::ViewOp>(loc, i64Memref, buf, index(0),
+                                               ValueRange{index(npre)});
+      Value i = gridLoop(index(npre)).getInductionVar();
+      Value length = emitRow(info, entity, i, nullptr);
+      b.create<memref::StoreOp>(loc, length, lengths, ValueRange{i});
+    });
+
+    // fill: the arena; the columns of row i from row_ptr[i] on.
+    entry["fill"] = kernel("fill", npre, [&](Value buf, Value) {
+      arena = buf;
+      emitViews();
+      Value i = gridLoop(index(npre)).getInductionVar();
+      Value base = load(info.rowPtr, i);
+      emitRow(info, entity, i, [&](Value k, Value j) {
+        Value at = toIndex(b.create<arith::AddIOp>(loc, base, k));
+        store(b.create<arith::TruncIOp>(loc, i32Type, j), info.col, at);
+      });
+    });
+
+    // delays: buf is i64[2] = {largest steps, first invalid synapse}.
+    if (deviceDelay)
+      entry["delays"] = kernel("delays", -1, [&](Value buf, Value n) {
+        Value cells = b.create<memref::ViewOp>(loc, i64Memref, buf, index(0),
+                                               ValueRange{index(2)});
+        Value s = gridLoop(toIndex(n)).getInductionVar();
+        auto [steps, valid] = emitDelaySteps(
+            emitSynapseValue(delaySpec, RandomPurpose::Delay, entity, s));
+        auto ifOp = b.create<scf::IfOp>(loc, valid, /*withElseRegion=*/true);
+        b.setInsertionPointToStart(ifOp.thenBlock());
+        b.create<memref::AtomicRMWOp>(
+            loc, arith::AtomicRMWKind::maxs,
+            b.create<arith::FPToSIOp>(loc, i64Type, steps), cells,
+            ValueRange{index(0)});
+        b.setInsertionPointToStart(ifOp.elseBlock());
+        b.create<memref::AtomicRMWOp>(
+            loc, arith::AtomicRMWKind::mins,
+            b.create<arith::IndexCastOp>(loc, i64Type, s), cells,
+            ValueRange{index(1)});
+      });
+
+    // values: the arena; the weights and delays computed on the device.
+    if (deviceWeight || deviceDelay)
+      entry["values"] = kernel("values", -1, [&](Value buf, Value n) {
+        arena = buf;
+        emitViews();
+        Value s = gridLoop(toIndex(n)).getInductionVar();
+        if (deviceWeight) {
+          Value w =
+              emitSynapseValue(weightSpec, RandomPurpose::Weight, entity, s);
+          if (floatType != b.getF64Type())
+            w = b.create<arith::TruncFOp>(loc, floatType, w);
+          store(w, info.weight, s);
+        }
+        if (deviceDelay) {
+          // The delays kernel has checked every value.
+          auto steps = emitDelaySteps(
+              emitSynapseValue(delaySpec, RandomPurpose::Delay, entity, s));
+          store(b.create<arith::FPToSIOp>(loc, i32Type, steps.first),
+                info.delay, s);
+        }
+      });
+    entry["writes"] = std::move(writes);
+    buildJSON.push_back(std::move(entry));
+  }
+}
+
 LogicalResult NetworkLowering::runGPU() {
   MLIRContext *ctx = network.getContext();
   Type i64Type = b.getI64Type(), indexType = b.getIndexType();
@@ -1175,6 +1498,7 @@ LogicalResult NetworkLowering::runGPU() {
   for (Phase &phase : phases)
     if (failed(simplify(phase.func)))
       return failure();
+  emitBuildFunctions();
 
   // The host emulation of one step: each phase for every thread in turn.
   loc = network.getLoc();
@@ -1199,6 +1523,38 @@ LogicalResult NetworkLowering::runGPU() {
     }
     b.create<func::ReturnOp>(loc);
   }
+  // The host emulation of build kernel number `kernel`.
+  auto emulateBuild = b.create<func::FuncOp>(
+      loc, "snn_emulate_build",
+      b.getFunctionType({arenaType, i64Type, i64Type, i64Type, i64Type}, {}));
+  emulateBuild->setAttr(LLVM::LLVMDialect::getEmitCWrapperAttrName(),
+                        UnitAttr::get(ctx));
+  {
+    OpBuilder::InsertionGuard guard(b);
+    Block *entry = emulateBuild.addEntryBlock();
+    b.setInsertionPointToStart(entry);
+    Value threads = toIndex(entry->getArgument(4));
+    SmallVector<int64_t> cases;
+    for (size_t k = 0; k < buildKernels.size(); ++k)
+      cases.push_back(static_cast<int64_t>(k));
+    auto sw = b.create<scf::IndexSwitchOp>(
+        loc, TypeRange{}, toIndex(entry->getArgument(3)), cases, cases.size());
+    b.createBlock(&sw.getDefaultRegion());
+    b.create<scf::YieldOp>(loc);
+    for (auto [k, kernel] : llvm::enumerate(buildKernels)) {
+      b.createBlock(&sw.getCaseRegions()[k]);
+      auto loop = b.create<scf::ForOp>(loc, index(0), threads, index(1));
+      b.create<scf::YieldOp>(loc);
+      OpBuilder::InsertionGuard inner(b);
+      b.setInsertionPointToStart(loop.getBody());
+      b.create<func::CallOp>(
+          loc, kernel.body,
+          ValueRange{entry->getArgument(0), entry->getArgument(1),
+                     entry->getArgument(2), loop.getInductionVar(), threads});
+    }
+    b.setInsertionPointAfter(sw);
+    b.create<func::ReturnOp>(loc);
+  }
 
   // The kernels: each phase over the grid, and all phases of many steps in
   // one block.
@@ -1208,15 +1564,27 @@ LogicalResult NetworkLowering::runGPU() {
   b.setInsertionPointToStart(&kernels.getBodyRegion().front());
   // The phase bodies are inlined into the kernels: (arena, seed) of the
   // kernel, the parity, this thread and the thread count.
-  auto inlinePhase = [&](Phase &phase, gpu::GPUFuncOp kernel, Value parityArg,
-                         Value t, Value n) {
-    Block &body = phase.func.getBody().front();
+  auto inlineBody = [&](func::FuncOp func, ValueRange args) {
+    Block &body = func.getBody().front();
     IRMapping map;
-    map.map(body.getArguments(),
-            ValueRange{kernel.getArgument(0), kernel.getArgument(1), parityArg,
-                       t, n});
+    map.map(body.getArguments(), args);
     for (Operation &op : body.without_terminator())
       b.clone(op, map);
+  };
+  auto inlinePhase = [&](Phase &phase, gpu::GPUFuncOp kernel, Value parityArg,
+                         Value t, Value n) {
+    inlineBody(phase.func, ValueRange{kernel.getArgument(0),
+                                      kernel.getArgument(1), parityArg, t, n});
+  };
+  // A grid-stride kernel's thread and thread count.
+  auto gridThreads = [&]() -> std::pair<Value, Value> {
+    Value blockId = b.create<gpu::BlockIdOp>(loc, gpu::Dimension::x);
+    Value blockDim = b.create<gpu::BlockDimOp>(loc, gpu::Dimension::x);
+    Value threadId = b.create<gpu::ThreadIdOp>(loc, gpu::Dimension::x);
+    Value gridDim = b.create<gpu::GridDimOp>(loc, gpu::Dimension::x);
+    Value t = b.create<arith::AddIOp>(
+        loc, b.create<arith::MulIOp>(loc, blockId, blockDim), threadId);
+    return {t, b.create<arith::MulIOp>(loc, gridDim, blockDim)};
   };
   json::Array phasesJSON;
   for (Phase &phase : phases) {
@@ -1227,13 +1595,7 @@ LogicalResult NetworkLowering::runGPU() {
                     UnitAttr::get(ctx));
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(&kernel.getBody().front());
-    Value blockId = b.create<gpu::BlockIdOp>(loc, gpu::Dimension::x);
-    Value blockDim = b.create<gpu::BlockDimOp>(loc, gpu::Dimension::x);
-    Value threadId = b.create<gpu::ThreadIdOp>(loc, gpu::Dimension::x);
-    Value gridDim = b.create<gpu::GridDimOp>(loc, gpu::Dimension::x);
-    Value t = b.create<arith::AddIOp>(
-        loc, b.create<arith::MulIOp>(loc, blockId, blockDim), threadId);
-    Value n = b.create<arith::MulIOp>(loc, gridDim, blockDim);
+    auto [t, n] = gridThreads();
     inlinePhase(phase, kernel, kernel.getArgument(2), t, n);
     b.create<gpu::ReturnOp>(loc);
     phasesJSON.push_back(json::Object{
@@ -1267,8 +1629,22 @@ LogicalResult NetworkLowering::runGPU() {
     hoistArenaTable(loop);
     b.create<gpu::ReturnOp>(loc);
   }
+  // The build kernels: (buf, seed, n) over the grid.
+  for (BuildKernel &k : buildKernels) {
+    auto kernel = b.create<gpu::GPUFuncOp>(
+        loc, k.name, b.getFunctionType({arenaType, i64Type, i64Type}, {}));
+    kernel->setAttr(gpu::GPUDialect::getKernelFuncAttrName(),
+                    UnitAttr::get(ctx));
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(&kernel.getBody().front());
+    auto [t, n] = gridThreads();
+    inlineBody(k.body, ValueRange{kernel.getArgument(0), kernel.getArgument(1),
+                                  kernel.getArgument(2), t, n});
+    b.create<gpu::ReturnOp>(loc);
+  }
   gpuJSON["phases"] = std::move(phasesJSON);
   gpuJSON["persistent_kernel"] = "snn_persistent";
+  gpuJSON["build"] = std::move(buildJSON);
   return success();
 }
 

@@ -1,0 +1,122 @@
+// Connectivity on the device (docs/gpu-abi.md): build kernels for
+// fixed_probability (geometric skipping with the runtime's Philox draws and
+// log1p), all_to_all and one_to_one; the delays kernel (largest delay,
+// first invalid synapse) and the values kernel (uniform weights rounded to
+// f32, normal delays rounded to steps); fixed_indegree stays on the host.
+// RUN: snn-opt %s -snn-integrate -convert-snn-to-core=target=gpu -canonicalize -cse | FileCheck %s
+
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f32} {
+  snn.neuron_model @m attributes {variables = ["v"], params = ["tau"], method = "exact"} ode {
+  ^bb0(%v: f32, %tau: f32):
+    %0 = arith.negf %v : f32
+    %1 = arith.divf %0, %tau : f32
+    snn.yield %1 : f32
+  } threshold {
+  ^bb0(%v: f32, %tau: f32):
+    %0 = arith.cmpf ogt, %v, %tau : f32
+    snn.yield %0 : i1
+  } reset {
+  ^bb0(%v: f32, %tau: f32):
+    %c = arith.constant 0.0 : f32
+    snn.yield %c : f32
+  }
+  snn.population @p of @m size 100 attributes {params = {tau = 10.0 : f64}}
+  snn.population @q of @m size 50 attributes {params = {tau = 10.0 : f64}}
+  snn.projection @pp from @p to @p target "v" attributes {connectivity = #snn.fixed_probability<0.1, allow_self = false>, weight = #snn.uniform<0.5, 1.5>, delay = #snn.normal<2.0, 0.5>}
+  snn.projection @pq from @p to @q target "v" attributes {connectivity = #snn.all_to_all<allow_self = true>, weight = 1.0 : f64, delay = 0.1 : f64}
+  snn.projection @qq from @q to @q target "v" attributes {connectivity = #snn.one_to_one, weight = 1.0 : f64, delay = 0.1 : f64}
+  snn.projection @qp from @q to @p target "v" attributes {connectivity = #snn.fixed_indegree<5, allow_self = true>, weight = #snn.uniform<0.5, 1.5>, delay = 0.1 : f64}
+}
+
+// pp: rows counts the synapses of row i without i itself (i < 100): the
+// loop ends at the first skip past the remaining candidates.
+// CHECK-LABEL: func.func private @snn_body_build_rows_0(
+// CHECK-SAME: %[[BUF:.*]]: memref<?xi8>, %[[SEED:.*]]: i64, %{{.*}}: i64, %[[TID:.*]]: index, %[[NT:.*]]: index)
+// CHECK-DAG: %[[LOGQ:.*]] = arith.constant -0.10536051565782631 : f64
+// CHECK: %[[ROWS:.*]] = memref.view %[[BUF]][%c0][] : memref<?xi8> to memref<100xi64>
+// CHECK: scf.for %[[I:.*]] = %[[TID]] to %c100 step %[[NT]] {
+// CHECK:   %[[ROW:.*]] = arith.index_cast %[[I]] : index to i64
+// CHECK:   %[[SKIPSELF:.*]] = arith.cmpi slt, %[[ROW]], %c100_i64 : i64
+// CHECK:   %[[LEN:.*]]:3 = scf.while (%[[POS:.*]] = %c-1_i64, %[[DRAW:.*]] = %c0_i64, %[[COUNT:.*]] = %c0_i64)
+// CHECK:     math.log1p
+// CHECK:     %[[Q:.*]] = arith.divf %{{.*}}, %[[LOGQ]] : f64
+// CHECK:     %[[SKIP:.*]] = math.floor %[[Q]] : f64
+// CHECK:     %[[MORE:.*]] = arith.cmpf olt, %[[SKIP]], %{{.*}} : f64
+// CHECK:     scf.condition(%[[MORE]])
+// CHECK:   } do {
+// CHECK:     scf.yield
+// CHECK:   memref.store %[[LEN]]#2, %[[ROWS]][%[[I]]] : memref<100xi64>
+
+// fill writes post j of the k-th synapse at row_ptr[i] + k.
+// CHECK-LABEL: func.func private @snn_body_build_fill_0(
+// CHECK: %[[COL:.*]] = memref.view %{{.*}} : memref<?xi8> to memref<?xi32>
+// CHECK: scf.for %[[I:.*]] = %arg3 to %c100 step %arg4 {
+// CHECK:   %[[BASE:.*]] = memref.load %{{.*}}[%[[I]]] : memref<?xi64>
+// CHECK:   scf.while
+// CHECK:   } do {
+// CHECK:   ^bb0(%[[POS:.*]]: i64, %{{.*}}: i64, %[[K:.*]]: i64):
+// CHECK:     %[[AFTER:.*]] = arith.cmpi sge, %[[POS]], %{{.*}} : i64
+// CHECK:     %[[AT:.*]] = arith.addi %[[BASE]], %[[K]] : i64
+// CHECK:     memref.store %{{.*}}, %[[COL]][%{{.*}}] : memref<?xi32>
+
+// delays: the largest delay in steps, and the first invalid synapse.
+// CHECK-LABEL: func.func private @snn_body_build_delays_0(
+// CHECK: %[[CELLS:.*]] = memref.view %arg0[%c0][] : memref<?xi8> to memref<2xi64>
+// CHECK: scf.for %[[S:.*]] = %arg3 to %{{.*}} step %arg4 {
+// CHECK:   math.log
+// CHECK:   math.cos
+// CHECK:   %[[STEPS:.*]] = math.round %{{.*}} : f64
+// CHECK:   %[[FITS:.*]] = arith.cmpf ole, %[[STEPS]], %{{.*}} : f64
+// CHECK:   %[[POSITIVE:.*]] = arith.cmpf oge, %{{.*}}, %{{.*}} : f64
+// CHECK:   %[[VALID:.*]] = arith.andi %[[POSITIVE]], %[[FITS]] : i1
+// CHECK:   scf.if %[[VALID]] {
+// CHECK:     memref.atomic_rmw maxs %{{.*}}, %[[CELLS]][%c0] : (i64, memref<2xi64>) -> i64
+// CHECK:   } else {
+// CHECK:     memref.atomic_rmw mins %{{.*}}, %[[CELLS]][%c1] : (i64, memref<2xi64>) -> i64
+
+// values: f32 weights from f64 draws, delays in steps.
+// CHECK-LABEL: func.func private @snn_body_build_values_0(
+// CHECK: scf.for
+// CHECK:   %[[W:.*]] = arith.truncf %{{.*}} : f64 to f32
+// CHECK:   memref.store %[[W]], %{{.*}} : memref<?xf32>
+// CHECK:   math.round
+// CHECK:   %[[D:.*]] = arith.fptosi %{{.*}} : f64 to i32
+// CHECK:   memref.store %[[D]], %{{.*}} : memref<?xi32>
+
+// pq (all_to_all): 50 per row, every post in order.
+// CHECK-LABEL: func.func private @snn_body_build_rows_1(
+// CHECK: memref.store %c50_i64
+// CHECK-LABEL: func.func private @snn_body_build_fill_1(
+// CHECK: scf.for %{{.*}} = %c0_i64 to %c50_i64 step %c1_i64 : i64 {
+
+// qq (one_to_one): one synapse, i -> i.
+// CHECK-LABEL: func.func private @snn_body_build_rows_2(
+// CHECK: memref.store %c1_i64
+// CHECK-LABEL: func.func private @snn_body_build_fill_2(
+
+// qp (fixed_indegree) is built on the host: no kernel.
+// CHECK-NOT: @snn_body_build_rows_3
+
+// The host emulation runs build kernel k for every thread in turn.
+// CHECK-LABEL: func.func @snn_emulate_build(
+// CHECK-SAME: attributes {llvm.emit_c_interface}
+// CHECK: scf.index_switch
+// CHECK: case 0 {
+// CHECK:   func.call @snn_body_build_rows_0
+// CHECK: case 7 {
+// CHECK:   func.call @snn_body_build_fill_2
+
+// The kernels: grid-stride, (buf, seed, n).
+// CHECK: gpu.func @snn_build_rows_0(%{{.*}}: memref<?xi8>, %{{.*}}: i64, %{{.*}}: i64) kernel
+// CHECK: gpu.func @snn_build_fill_0(
+// CHECK: gpu.func @snn_build_delays_0(
+// CHECK: gpu.func @snn_build_values_0(
+// CHECK: gpu.func @snn_build_rows_1(
+// CHECK:   gpu.block_id
+// CHECK:   gpu.grid_dim
+// CHECK: gpu.func @snn_build_fill_2(
+// CHECK-NOT: gpu.func @snn_build
+
+// The descriptor: pp writes col (9), weight (10) and delay (11).
+// CHECK: llvm.mlir.global external constant @snn_descriptor(
+// CHECK-SAME: \22build\22:[{\22delays\22:{\22emulate\22:2,\22kernel\22:\22snn_build_delays_0\22},\22fill\22:{\22emulate\22:1,\22kernel\22:\22snn_build_fill_0\22,\22work\22:100},\22projection\22:\22pp\22,\22rows\22:{\22emulate\22:0,\22kernel\22:\22snn_build_rows_0\22,\22work\22:100},\22values\22:{\22emulate\22:3,\22kernel\22:\22snn_build_values_0\22},\22writes\22:[9,10,11]}

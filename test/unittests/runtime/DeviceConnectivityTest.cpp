@@ -1,0 +1,472 @@
+//===- DeviceConnectivityTest.cpp - Connectivity built on the device ------===//
+//
+// buildNetwork() with a ConnectivityDevice (docs/gpu-abi.md, "Connectivity
+// on the device"): a fake device runs the host versions of the build
+// kernels (GpuBuildNet.h), and the result must be the host build, byte for
+// byte, once the arena kernels have run. Then the emulated backend, which
+// runs them through EmulateBuildFn.
+//
+//===----------------------------------------------------------------------===//
+
+#include "snnrt/batched.h"
+#include "snnrt/descriptor.h"
+#include "snnrt/emulate.h"
+#include "snnrt/io.h"
+#include "snnrt/network.h"
+
+#include "GpuBuildNet.h"
+#include "GpuCounterNet.h"
+#include "TestUtil.h"
+
+#include <cstring>
+#include <functional>
+
+using namespace snnrt;
+using namespace snnrt_test;
+using json = nlohmann::json;
+
+namespace {
+
+/// Runs the build kernels' host versions on scratch words.
+class FakeDevice : public ConnectivityDevice {
+public:
+  explicit FakeDevice(const Descriptor &d) : d(d) {}
+
+  struct Call {
+    std::string kernel;
+    int64_t seed, n;
+    size_t words;
+  };
+  std::vector<Call> calls;
+  /// Changes the results of kernel `k`, as a buggy kernel would.
+  std::function<void(const GpuKernelRef &k, std::vector<int64_t> &)> corrupt;
+  std::string failure; ///< when set, runScratch fails with it
+
+  bool runScratch(const GpuKernelRef &k, int64_t seed, int64_t n,
+                  std::vector<int64_t> &words, std::string &error) override {
+    calls.push_back({k.kernel, seed, n, words.size()});
+    if (!failure.empty()) {
+      error = failure;
+      return false;
+    }
+    int8_t *p = reinterpret_cast<int8_t *>(words.data());
+    MemRefI8 m{p, p, 0, int64_t(words.size() * 8), 1};
+    gpuBuildKernel(d, &m, seed, n, k.emulate);
+    if (corrupt)
+      corrupt(k, words);
+    return true;
+  }
+
+private:
+  const Descriptor &d;
+};
+
+Descriptor parse(const json &j) {
+  Descriptor d;
+  std::string err;
+  EXPECT_TRUE(parseDescriptor(j.dump(), d, err)) << err;
+  return d;
+}
+
+BuildOptions withDevice(ConnectivityDevice *device) {
+  BuildOptions o;
+  o.batchSteps = 10;
+  o.device = device;
+  return o;
+}
+
+/// Runs the network's deviceInit kernels on its arena (what upload() does).
+void runDeviceInit(Network &net) {
+  for (const DeviceInit &init : net.deviceInit) {
+    MemRefI8 m = net.arena.memref();
+    gpuBuildKernel(net.desc, &m, int64_t(net.seed), init.n,
+                   init.kernel.emulate);
+  }
+}
+
+template <typename T> std::vector<T> bufferOf(const Network &net, int k) {
+  const T *p = net.arena.buffer<T>(size_t(k));
+  return std::vector<T>(p, p + net.counts[k]);
+}
+
+bool sameArena(const Network &a, const Network &b) {
+  return a.arena.sizeBytes() == b.arena.sizeBytes() &&
+         std::memcmp(a.arena.data(), b.arena.data(),
+                     size_t(a.arena.sizeBytes())) == 0;
+}
+
+} // namespace
+
+TEST(DeviceConnectivity, MatchesTheHostBuild) {
+  Descriptor d = parse(buildNetJson());
+  std::string err;
+  Network host, dev;
+  ASSERT_TRUE(buildNetwork(d, 3, withDevice(nullptr), host, err)) << err;
+  FakeDevice device(d);
+  ASSERT_TRUE(buildNetwork(d, 3, withDevice(&device), dev, err)) << err;
+
+  // The build kernels that ran during the build: rows, and the delays of
+  // "aa" (its synapse count is n).
+  int64_t aa = host.synapses[0];
+  ASSERT_GT(aa, 100);
+  ASSERT_EQ(device.calls.size(), 4u);
+  EXPECT_EQ(device.calls[0].kernel, "snn_build_rows_0");
+  EXPECT_EQ(device.calls[0].n, 37);
+  EXPECT_EQ(device.calls[0].words, 37u);
+  EXPECT_EQ(device.calls[0].seed, 3);
+  EXPECT_EQ(device.calls[1].kernel, "snn_build_delays_0");
+  EXPECT_EQ(device.calls[1].n, aa);
+  EXPECT_EQ(device.calls[1].words, 2u);
+  EXPECT_EQ(device.calls[2].kernel, "snn_build_rows_1");
+  EXPECT_EQ(device.calls[2].n, 5);
+  EXPECT_EQ(device.calls[3].kernel, "snn_build_rows_2");
+
+  // Same counts, row pointers, delays and layout.
+  EXPECT_EQ(dev.synapses, host.synapses);
+  EXPECT_EQ(dev.maxDelaySteps, host.maxDelaySteps);
+  EXPECT_EQ(dev.ringSlots, host.ringSlots);
+  EXPECT_EQ(dev.counts, host.counts);
+  for (int k : {kAARowPtr, kBARowPtr, kBBRowPtr, kABRowPtr})
+    EXPECT_EQ(bufferOf<int64_t>(dev, k), bufferOf<int64_t>(host, k)) << k;
+
+  // What the device writes, the host leaves alone (zero) ...
+  EXPECT_EQ(dev.deviceBuilt, (std::vector<bool>{true, true, true, false}));
+  EXPECT_EQ(dev.deviceBuiltProjections(), 3);
+  ASSERT_EQ(dev.deviceWritten.size(), d.buffers.size());
+  for (size_t k = 0; k < d.buffers.size(); ++k) {
+    bool written = k == kAACol || k == kAAWeight || k == kAADelay ||
+                   k == kBACol || k == kBBCol || k == kBBWeight;
+    EXPECT_EQ(dev.deviceWritten[k], written) << k;
+    const uint8_t *p = dev.arena.buffer<uint8_t>(k);
+    if (written)
+      EXPECT_EQ(std::count(p, p + dev.arena.slot(k).bytes, 0),
+                int64_t(dev.arena.slot(k).bytes))
+          << k;
+  }
+  EXPECT_EQ(host.deviceWritten, std::vector<bool>(d.buffers.size(), false));
+  EXPECT_TRUE(host.deviceInit.empty());
+  // ... and the host-built projection is filled as always.
+  EXPECT_EQ(bufferOf<int32_t>(dev, kABCol), bufferOf<int32_t>(host, kABCol));
+  EXPECT_EQ(bufferOf<double>(dev, kABWeight),
+            bufferOf<double>(host, kABWeight));
+  EXPECT_EQ(bufferOf<int32_t>(dev, kABDelay),
+            bufferOf<int32_t>(host, kABDelay));
+
+  // The arena kernels, in order.
+  ASSERT_EQ(dev.deviceInit.size(), 5u);
+  struct Expected {
+    int projection;
+    const char *role, *kernel;
+    int64_t n;
+  };
+  std::vector<Expected> expected = {{0, "fill", "snn_build_fill_0", 37},
+                                    {0, "values", "snn_build_values_0", aa},
+                                    {1, "fill", "snn_build_fill_1", 5},
+                                    {2, "fill", "snn_build_fill_2", 5},
+                                    {2, "values", "snn_build_values_2", 5}};
+  for (size_t i = 0; i < expected.size(); ++i) {
+    EXPECT_EQ(dev.deviceInit[i].projection, expected[i].projection) << i;
+    EXPECT_EQ(dev.deviceInit[i].role, expected[i].role) << i;
+    EXPECT_EQ(dev.deviceInit[i].kernel.kernel, expected[i].kernel) << i;
+    EXPECT_EQ(dev.deviceInit[i].n, expected[i].n) << i;
+  }
+  EXPECT_EQ(dev.deviceInit[0].kernel.work, 37);
+  EXPECT_EQ(dev.deviceInit[1].kernel.emulate, 3);
+
+  // Once they have run, the arena is the host's, byte for byte.
+  EXPECT_FALSE(sameArena(dev, host));
+  runDeviceInit(dev);
+  EXPECT_TRUE(sameArena(dev, host));
+  EXPECT_GE(dev.connectivitySeconds, 0.0);
+}
+
+TEST(DeviceConnectivity, HostConnectivityAndCpuDescriptors) {
+  Descriptor d = parse(buildNetJson());
+  std::string err;
+  Network host, net;
+  ASSERT_TRUE(buildNetwork(d, 3, withDevice(nullptr), host, err)) << err;
+  // --host-connectivity: the device is not asked.
+  FakeDevice device(d);
+  BuildOptions o = withDevice(&device);
+  o.hostConnectivity = true;
+  ASSERT_TRUE(buildNetwork(d, 3, o, net, err)) << err;
+  EXPECT_TRUE(device.calls.empty());
+  EXPECT_TRUE(net.deviceInit.empty());
+  EXPECT_EQ(net.deviceBuiltProjections(), 0);
+  EXPECT_TRUE(sameArena(net, host));
+  // Without gpu.build, everything is the host's too.
+  json j = buildNetJson();
+  j["gpu"].erase("build");
+  Descriptor plain = parse(j);
+  ASSERT_TRUE(buildNetwork(plain, 3, withDevice(&device), net, err)) << err;
+  EXPECT_TRUE(device.calls.empty());
+  EXPECT_TRUE(sameArena(net, host));
+}
+
+TEST(DeviceConnectivity, DelaysWithoutTheirKernel) {
+  // The device writes the delays, but there is no delays kernel: the host
+  // computes them for the ring sizes only.
+  json j = buildNetJson();
+  j["gpu"]["build"][0].erase("delays");
+  Descriptor d = parse(j);
+  std::string err;
+  Network host, dev;
+  ASSERT_TRUE(buildNetwork(d, 3, withDevice(nullptr), host, err)) << err;
+  FakeDevice device(d);
+  ASSERT_TRUE(buildNetwork(d, 3, withDevice(&device), dev, err)) << err;
+  ASSERT_EQ(device.calls.size(), 3u); // rows only
+  EXPECT_EQ(dev.maxDelaySteps, host.maxDelaySteps);
+  EXPECT_TRUE(dev.deviceWritten[kAADelay]);
+  runDeviceInit(dev);
+  EXPECT_TRUE(sameArena(dev, host));
+
+  // Weights on the device, delays on the host.
+  j = buildNetJson();
+  j["gpu"]["build"][0].erase("delays");
+  j["gpu"]["build"][0]["writes"] = {kAACol, kAAWeight};
+  d = parse(j);
+  FakeDevice device2(d);
+  ASSERT_TRUE(buildNetwork(d, 3, withDevice(&device2), dev, err)) << err;
+  EXPECT_FALSE(dev.deviceWritten[kAADelay]);
+  EXPECT_EQ(bufferOf<int32_t>(dev, kAADelay),
+            bufferOf<int32_t>(host, kAADelay));
+  runDeviceInit(dev);
+  EXPECT_TRUE(sameArena(dev, host));
+}
+
+TEST(DeviceConnectivity, BadRowCountsAreGeneratedCodeBugs) {
+  Descriptor d = parse(buildNetJson());
+  std::string err;
+  Network net;
+  FakeDevice device(d);
+  device.corrupt = [](const GpuKernelRef &k, std::vector<int64_t> &w) {
+    if (k.kernel == "snn_build_rows_0")
+      w[3] = 38;
+  };
+  EXPECT_FALSE(buildNetwork(d, 3, withDevice(&device), net, err));
+  EXPECT_EQ(err, "projections[0] (\"aa\"): the device's rows kernel "
+                 "snn_build_rows_0 counted 38 synapses in row 3, outside "
+                 "[0, 37] (a bug in the generated code)");
+  device.corrupt = [](const GpuKernelRef &k, std::vector<int64_t> &w) {
+    if (k.kernel == "snn_build_rows_2")
+      w[4] = -1;
+  };
+  EXPECT_FALSE(buildNetwork(d, 3, withDevice(&device), net, err));
+  EXPECT_EQ(err, "projections[2] (\"bb\"): the device's rows kernel "
+                 "snn_build_rows_2 counted -1 synapses in row 4, outside "
+                 "[0, 5] (a bug in the generated code)");
+  // The device's own errors name the projection and the kernel.
+  device.corrupt = nullptr;
+  device.failure = "cuLaunchKernel (...): CUDA_ERROR_LAUNCH_FAILED";
+  EXPECT_FALSE(buildNetwork(d, 3, withDevice(&device), net, err));
+  EXPECT_EQ(err, "projections[0] (\"aa\"): rows kernel snn_build_rows_0: "
+                 "cuLaunchKernel (...): CUDA_ERROR_LAUNCH_FAILED");
+}
+
+TEST(DeviceConnectivity, InvalidDelaysAreReportedLikeOnTheHost) {
+  // Normal delays around 0.5 ms with std 1 ms: some are negative.
+  json j = buildNetJson();
+  j["projections"][0]["delay"] = {
+      {"kind", "normal"}, {"mean", 0.5}, {"std", 1.0}};
+  Descriptor d = parse(j);
+  std::string hostError, err;
+  Network net;
+  EXPECT_FALSE(buildNetwork(d, 3, withDevice(nullptr), net, hostError));
+  EXPECT_EQ(hostError.rfind("projections[0].delay: synapse ", 0), 0u)
+      << hostError;
+  EXPECT_NE(hostError.find(": negative delay -"), std::string::npos)
+      << hostError;
+  FakeDevice device(d);
+  EXPECT_FALSE(buildNetwork(d, 3, withDevice(&device), net, err));
+  EXPECT_EQ(err, hostError);
+  ASSERT_EQ(device.calls.size(), 2u);
+  EXPECT_EQ(device.calls[1].kernel, "snn_build_delays_0");
+
+  // A delays kernel that disagrees with the host, or reports nonsense.
+  Descriptor good = parse(buildNetJson());
+  FakeDevice bad(good);
+  bad.corrupt = [](const GpuKernelRef &k, std::vector<int64_t> &w) {
+    if (k.kernel == "snn_build_delays_0")
+      w[1] = 5;
+  };
+  EXPECT_FALSE(buildNetwork(good, 3, withDevice(&bad), net, err));
+  double ms = referenceSynapseValue(good.projections[0].delay,
+                                    RngPurpose::Delay, 0, 3, 5);
+  EXPECT_EQ(err, "projections[0].delay: the device's delays kernel "
+                 "snn_build_delays_0 reported the delay of synapse 5 (" +
+                     formatNumber(ms) +
+                     " ms) as invalid (a bug in the generated code)");
+  bad.corrupt = [](const GpuKernelRef &k, std::vector<int64_t> &w) {
+    if (k.kernel == "snn_build_delays_0")
+      w[1] = -2;
+  };
+  EXPECT_FALSE(buildNetwork(good, 3, withDevice(&bad), net, err));
+  EXPECT_NE(err.find("reported synapse -2, outside [0, "), std::string::npos)
+      << err;
+  bad.corrupt = [](const GpuKernelRef &k, std::vector<int64_t> &w) {
+    if (k.kernel == "snn_build_delays_0")
+      w[0] = -1;
+  };
+  EXPECT_FALSE(buildNetwork(good, 3, withDevice(&bad), net, err));
+  EXPECT_EQ(err, "projections[0].delay: the device's delays kernel "
+                 "snn_build_delays_0 gave a largest delay of -1 steps (a bug "
+                 "in the generated code)");
+}
+
+namespace {
+
+const Descriptor *gEmulatedDesc = nullptr;
+std::vector<int64_t> gEmulatedKernels;
+
+/// _mlir_ciface_snn_emulate_build for the network of buildNetJson().
+void emulateBuild(MemRefI8 *buf, int64_t seed, int64_t n, int64_t kernel,
+                  int64_t nthreads) {
+  gEmulatedKernels.push_back(kernel);
+  EXPECT_EQ(nthreads, 7);
+  gpuBuildKernel(*gEmulatedDesc, buf, seed, n, kernel);
+}
+
+RunOptions quiet() {
+  RunOptions o;
+  o.progress = false;
+  o.writeOutput = false;
+  o.batchSteps = 10;
+  return o;
+}
+
+double time01(int64_t s) { return stepTimeMs(s, 0.1); }
+
+} // namespace
+
+TEST(DeviceConnectivity, EmulatedBackendBuildsOnTheDevice) {
+  Descriptor d = parse(buildNetJson());
+  gEmulatedDesc = &d;
+  gEmulatedKernels.clear();
+  std::string err;
+  Network host, dev;
+  RunResult r;
+  {
+    auto backend = makeEmulatedBackend(&counterEmulateStep, nullptr, 7);
+    EXPECT_EQ(backend->connectivityDevice(), nullptr);
+    ASSERT_TRUE(buildNetwork(d, 3, withDevice(nullptr), host, err)) << err;
+    ASSERT_TRUE(simulateBatched(host, *backend, 25, quiet(), r, err)) << err;
+  }
+  auto backend = makeEmulatedBackend(&counterEmulateStep, &emulateBuild, 7);
+  ASSERT_NE(backend->connectivityDevice(), nullptr);
+  ASSERT_TRUE(
+      buildNetwork(d, 3, withDevice(backend->connectivityDevice()), dev, err))
+      << err;
+  // Rows and delays while building, the rest when uploading.
+  EXPECT_EQ(gEmulatedKernels, (std::vector<int64_t>{0, 2, 4, 8}));
+  ASSERT_TRUE(simulateBatched(dev, *backend, 25, quiet(), r, err)) << err;
+  EXPECT_EQ(gEmulatedKernels,
+            (std::vector<int64_t>{0, 2, 4, 8, 1, 3, 5, 9, 11}));
+  EXPECT_TRUE(sameArena(dev, host));
+  json j = json::parse(r.backend.json);
+  EXPECT_EQ(j["connectivity"]["device"], json({"aa", "ba", "bb"}));
+  EXPECT_EQ(j["connectivity"]["host"], json({"ab"}));
+  EXPECT_TRUE(j["connectivity_seconds"].is_number());
+  EXPECT_EQ(j["build_kernels"]["scratch_runs"], 4);
+  EXPECT_EQ(j["build_kernels"]["arena_runs"], 5);
+  EXPECT_NE(r.backend.summary.find(", batches of 10 steps, connectivity: "
+                                   "device (3 projections), host (1), "),
+            std::string::npos)
+      << r.backend.summary;
+
+  // A network built for the device needs a backend that can run the
+  // arena kernels.
+  auto cannot = makeEmulatedBackend(&counterEmulateStep, nullptr, 7);
+  Network again;
+  ASSERT_TRUE(
+      buildNetwork(d, 3, withDevice(backend->connectivityDevice()), again, err))
+      << err;
+  EXPECT_FALSE(simulateBatched(again, *cannot, 25, quiet(), r, err));
+  EXPECT_EQ(err, "the network was built for connectivity on the device, but "
+                 "this backend cannot run build kernels");
+}
+
+TEST(DeviceConnectivity, EmulatedRunsAndHostConnectivity) {
+  Descriptor d = parse(buildNetJson());
+  gEmulatedDesc = &d;
+  std::string text = buildNetJson().dump(), err;
+  for (bool hostConnectivity : {false, true}) {
+    SCOPED_TRACE(hostConnectivity ? "host" : "device");
+    gEmulatedKernels.clear();
+    RunOptions o = quiet();
+    o.hostConnectivity = hostConnectivity;
+    RunResult r;
+    ASSERT_TRUE(runEmulatedSimulation(text, &counterEmulateStep, &emulateBuild,
+                                      7, o, r, err))
+        << err;
+    CounterExpected e = counterReference(25, time01);
+    ASSERT_EQ(r.spikes.size(), 1u);
+    EXPECT_EQ(r.spikes[0].neurons, e.spikeIds);
+    EXPECT_EQ(r.populations[1].spikes, e.bTotal);
+    ASSERT_EQ(r.projections.size(), 4u);
+    EXPECT_EQ(r.projections[1].synapses, 5 * 37);
+    EXPECT_EQ(r.projections[3].synapses, 5 * 3);
+    EXPECT_EQ(gEmulatedKernels.size(), hostConnectivity ? 0u : 9u);
+    std::string expected =
+        hostConnectivity ? "connectivity: host (4 projections), "
+                         : "connectivity: device (3 projections), host (1), ";
+    EXPECT_NE(r.backend.summary.find(expected), std::string::npos)
+        << r.backend.summary;
+    EXPECT_NE(formatSummary(r).find(expected), std::string::npos);
+  }
+}
+
+namespace {
+
+int runCli(const std::string &descriptor, std::vector<std::string> args,
+           std::string &out, std::string &err) {
+  std::vector<char *> argv;
+  std::string prog = "/x/emu-sim";
+  argv.push_back(prog.data());
+  for (auto &a : args)
+    argv.push_back(a.data());
+  argv.push_back(nullptr);
+  ::testing::internal::CaptureStdout();
+  ::testing::internal::CaptureStderr();
+  int rc =
+      runEmulatedMain(int(argv.size()) - 1, argv.data(), descriptor.c_str(),
+                      &counterEmulateStep, &emulateBuild);
+  out = ::testing::internal::GetCapturedStdout();
+  err = ::testing::internal::GetCapturedStderr();
+  return rc;
+}
+
+} // namespace
+
+TEST(DeviceConnectivity, CommandLine) {
+  Descriptor d = parse(buildNetJson());
+  gEmulatedDesc = &d;
+  TempDir dir;
+  std::string text = buildNetJson().dump(), out, err;
+  gEmulatedKernels.clear();
+  EXPECT_EQ(runCli(text, {"--threads", "7", "--out", dir / "o"}, out, err), 0)
+      << err;
+  EXPECT_EQ(gEmulatedKernels.size(), 9u);
+  EXPECT_NE(out.find("connectivity: device (3 projections), host (1), "),
+            std::string::npos)
+      << out;
+  gEmulatedKernels.clear();
+  EXPECT_EQ(
+      runCli(text,
+             {"--threads", "7", "--host-connectivity", "--out", dir / "o"}, out,
+             err),
+      0)
+      << err;
+  EXPECT_TRUE(gEmulatedKernels.empty());
+  EXPECT_NE(out.find("connectivity: host (4 projections), "), std::string::npos)
+      << out;
+  json summary = json::parse(readText(dir / "o/summary.json"));
+  EXPECT_EQ(summary["backend"]["connectivity"]["host"].size(), 4u);
+
+  EXPECT_EQ(runCli(text, {"--host-connectivity=yes"}, out, err), 2);
+  EXPECT_NE(err.find("option --host-connectivity takes no value"),
+            std::string::npos)
+      << err;
+  EXPECT_NE(err.find("[--host-connectivity]"), std::string::npos) << err;
+  EXPECT_EQ(runCli(text, {"--help"}, out, err), 0);
+  EXPECT_NE(out.find("  --host-connectivity\n"), std::string::npos) << out;
+}
