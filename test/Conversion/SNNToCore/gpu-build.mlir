@@ -65,9 +65,15 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64,
 // CHECK: scf.for %[[S:.*]] = %arg3 to %{{.*}} step %arg4 {
 // CHECK:   math.log
 // CHECK:   math.cos
-// CHECK:   %[[STEPS:.*]] = math.round %{{.*}} : f64
+// Rounding half away from zero, from floor.
+// CHECK:   %[[X:.*]] = arith.divf %[[MS:.*]], %{{.*}} : f64
+// CHECK:   %[[NEG:.*]] = arith.cmpf olt, %[[X]], %{{.*}} : f64
+// CHECK:   %[[WHOLE:.*]] = math.floor %{{.*}} : f64
+// CHECK:   %[[FRAC:.*]] = arith.subf %{{.*}}, %[[WHOLE]] : f64
+// CHECK:   %[[UP:.*]] = arith.cmpf oge, %[[FRAC]], %{{.*}} : f64
+// CHECK:   %[[STEPS:.*]] = arith.select %[[NEG]], %{{.*}}, %{{.*}} : f64
 // CHECK:   %[[FITS:.*]] = arith.cmpf ole, %[[STEPS]], %{{.*}} : f64
-// CHECK:   %[[POSITIVE:.*]] = arith.cmpf oge, %{{.*}}, %{{.*}} : f64
+// CHECK:   %[[POSITIVE:.*]] = arith.cmpf oge, %[[MS]], %{{.*}} : f64
 // CHECK:   %[[VALID:.*]] = arith.andi %[[POSITIVE]], %[[FITS]] : i1
 // CHECK:   scf.if %[[VALID]] {
 // CHECK:     memref.atomic_rmw maxs %{{.*}}, %[[CELLS]][%c0] : (i64, memref<2xi64>) -> i64
@@ -79,7 +85,7 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64,
 // CHECK: scf.for
 // CHECK:   %[[W:.*]] = arith.truncf %{{.*}} : f64 to f32
 // CHECK:   memref.store %[[W]], %{{.*}} : memref<?xf32>
-// CHECK:   math.round
+// CHECK:   math.floor
 // CHECK:   %[[D:.*]] = arith.fptosi %{{.*}} : f64 to i32
 // CHECK:   memref.store %[[D]], %{{.*}} : memref<?xi32>
 

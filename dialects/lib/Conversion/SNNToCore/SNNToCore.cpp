@@ -1337,9 +1337,22 @@ std::pair<Value, Value> NetworkLowering::emitDelaySteps(Value ms) {
     return b.create<arith::ConstantOp>(loc, b.getF64FloatAttr(v));
   };
   double dt = network.getDt().convertToDouble();
-  // round() is half away from zero, as the runtime's std::round.
-  Value steps = b.create<math::RoundOp>(
-      loc, b.create<arith::DivFOp>(loc, ms, f64(dt)));
+  // Half away from zero, as the runtime's std::round, from floor (math.round
+  // has no NVVM lowering in MLIR 19): r = floor(|x|), plus 1 when the
+  // fraction |x| - r (exact) is at least 1/2, with the sign of x.
+  Value x = b.create<arith::DivFOp>(loc, ms, f64(dt));
+  Value negative =
+      b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OLT, x, f64(0));
+  Value magnitude = b.create<arith::SelectOp>(
+      loc, negative, b.create<arith::NegFOp>(loc, x), x);
+  Value whole = b.create<math::FloorOp>(loc, magnitude);
+  Value up = b.create<arith::CmpFOp>(
+      loc, arith::CmpFPredicate::OGE,
+      b.create<arith::SubFOp>(loc, magnitude, whole), f64(0.5));
+  Value rounded = b.create<arith::AddFOp>(
+      loc, whole, b.create<arith::SelectOp>(loc, up, f64(1), f64(0)));
+  Value steps = b.create<arith::SelectOp>(
+      loc, negative, b.create<arith::NegFOp>(loc, rounded), rounded);
   // Not NaN, not negative, at most INT32_MAX steps (which also rules out
   // infinity).
   Value valid = b.create<arith::AndIOp>(
