@@ -17,6 +17,7 @@
 #include "mlir/Conversion/MemRefToLLVM/MemRefToLLVM.h"
 #include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
 #include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/GPU/Transforms/Passes.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
@@ -328,6 +329,16 @@ void dropKernels(ModuleOp module) {
   if (auto kernels = module.lookupSymbol<gpu::GPUModuleOp>("snn_kernels"))
     kernels.erase();
   module->removeAttr(gpu::GPUDialect::getContainerModuleAttrName());
+}
+
+void dropHostEmulation(ModuleOp module) {
+  SmallVector<func::FuncOp> dead;
+  for (auto func : module.getOps<func::FuncOp>())
+    if (func.getSymName().starts_with("snn_emulate_") ||
+        func.getSymName().starts_with("snn_body_"))
+      dead.push_back(func);
+  for (func::FuncOp func : dead)
+    func.erase();
 }
 
 } // namespace snn::compiler

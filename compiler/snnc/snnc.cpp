@@ -343,6 +343,7 @@ int Driver::compile(Stage stage, const std::string &output) {
         !error.empty())
       return fail(error);
     snn::compiler::addGPUImage(*module, ptx, cubin, gpu.chip);
+    snn::compiler::dropHostEmulation(*module);
   } else if (target == Target::CUDAEmulate) {
     snn::compiler::dropKernels(*module);
   }

@@ -79,6 +79,11 @@ void addGPUImage(mlir::ModuleOp module, const std::string &ptx,
 
 /// Removes the device module (for the host emulation).
 void dropKernels(mlir::ModuleOp module);
+
+/// Removes the host emulation (snn_emulate_* and the phase and build bodies
+/// they call) once the kernels are compiled: a CUDA simulator never calls
+/// it, and compiling it for the host would only cost time.
+void dropHostEmulation(mlir::ModuleOp module);
 /// Core dialects to the LLVM dialect.
 void populateLLVMPipeline(mlir::OpPassManager &pm);
 
