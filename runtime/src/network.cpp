@@ -7,9 +7,9 @@
 #include "snnrt/philox.h"
 
 #include "parallel.h"
+#include "run_internal.h"
 
 #include <algorithm>
-#include <chrono>
 #include <climits>
 #include <cmath>
 #include <cstdio>
@@ -40,11 +40,8 @@ struct BuildError : std::runtime_error {
 
 [[noreturn]] void fail(const std::string &msg) { throw BuildError(msg); }
 
-using Clock = std::chrono::steady_clock;
-
-double secondsSince(Clock::time_point t0) {
-  return std::chrono::duration<double>(Clock::now() - t0).count();
-}
+using detail::Clock;
+using detail::secondsSince;
 
 std::string popPath(size_t i) {
   return "populations[" + std::to_string(i) + "]";
