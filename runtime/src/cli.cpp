@@ -32,7 +32,8 @@ std::string usage(const std::string &prog, const Descriptor *d,
   std::string s = "usage: " + prog + " [--duration MS] [--seed N] [--out DIR]";
   if (target == CliTarget::Emulate)
     s += " [--batch-steps N] [--threads N]\n       " +
-         std::string(prog.size(), ' ') + " [--host-connectivity]";
+         std::string(prog.size(), ' ') +
+         " [--build-threads N] [--host-connectivity]";
   if (target == CliTarget::Cuda)
     s += " [--batch-steps N] [--device N]\n       " +
          std::string(prog.size(), ' ') +
@@ -69,7 +70,10 @@ std::string usage(const std::string &prog, const Descriptor *d,
   }
   if (target == CliTarget::Emulate)
     s += "  --threads N    GPU threads emulated per phase (default " +
-         std::to_string(kDefaultEmulatedThreads) + ")\n";
+         std::to_string(kDefaultEmulatedThreads) + ")\n"
+         "  --build-threads N\n"
+         "                 GPU threads emulated per connectivity build kernel\n"
+         "                 (default: as --threads)\n";
   if (target == CliTarget::Cuda)
     s += "  --device N     CUDA device (default 0)\n"
          "  --gpu-mode MODE\n"
@@ -184,14 +188,15 @@ int cliMainImpl(int argc, char **argv, const char *descriptorJson,
       if (hasValue)
         badArg = "option --host-connectivity takes no value";
       opts.hostConnectivity = true;
-    } else if (a == "--threads" && target == CliTarget::Emulate) {
+    } else if ((a == "--threads" || a == "--build-threads") &&
+               target == CliTarget::Emulate) {
       int64_t n;
       if (takeValue()) {
         if (!parseI64(value, n) || n < 1 || n > (int64_t(1) << 24))
           badArg = "invalid thread count '" + value +
                    "' (expected an integer from 1 to 16777216)";
         else
-          cli.threads = n;
+          (a == "--threads" ? cli.threads : cli.buildThreads) = n;
       }
     } else if (a == "--device" && target == CliTarget::Cuda) {
       int64_t n;
@@ -278,9 +283,9 @@ int runEmulatedMain(int argc, char **argv, const char *descriptorJson,
   return detail::cliMain(argc, argv, descriptorJson, detail::CliTarget::Emulate,
                          [&](const detail::CliOptions &cli, RunResult &result,
                              std::string &error) {
-                           return runEmulatedSimulation(descriptorJson, step,
-                                                        build, cli.threads,
-                                                        cli.run, result, error);
+                           return runEmulatedSimulation(
+                               descriptorJson, step, build, cli.threads,
+                               cli.run, result, error, cli.buildThreads);
                          });
 }
 

@@ -23,6 +23,7 @@ struct CliOptions {
   RunOptions run;
   bool quiet = false;
   int64_t threads = 64;         ///< Emulate: --threads
+  int64_t buildThreads = 0;     ///< Emulate: --build-threads (0: threads)
   int device = 0;               ///< Cuda: --device
   std::string gpuMode = "auto"; ///< Cuda: --gpu-mode
   // Emulate and Cuda: --host-connectivity sets run.hostConnectivity.

@@ -127,7 +127,8 @@ public:
 
   ConnectivityDevice *connectivityDevice() override { return this; }
   bool runScratch(const GpuKernelRef &k, int64_t seed, int64_t n,
-                  std::vector<int64_t> &words, std::string &error) override;
+                  std::vector<int64_t> &words, std::string &error,
+                  int64_t totalWords, int keepFor) override;
   bool upload(Network &net, std::string &error) override;
   bool runSteps(int64_t first, int64_t count, std::string &error) override;
   bool read(int buffer, uint64_t first, uint64_t count, void *dst,
@@ -149,7 +150,8 @@ private:
     CUdeviceptr allocated = 0, aligned = 0;
     int64_t offset = 0, size = 0, stride = 1, seed = 0, a = 0, b = 0;
   };
-  /// A connectivity build kernel (docs/gpu-abi.md): (buf[5], seed, n).
+  /// A connectivity build kernel (docs/gpu-abi.md): (arena[5], scratch[5],
+  /// seed, n).
   struct BuildKernel {
     CUfunction fn = nullptr;
     unsigned block = 1;
@@ -159,6 +161,11 @@ private:
     std::string kernel, role, projection;
     int64_t n = 0;
     unsigned grid = 1, block = 1;
+  };
+  /// A device buffer given to a build kernel: [ptr, ptr + bytes).
+  struct DeviceSpan {
+    CUdeviceptr ptr = 0;
+    uint64_t bytes = 0;
   };
 
   const Driver &drv_;
@@ -183,6 +190,9 @@ private:
   void *paramPtrs_[8] = {};
   std::map<std::string, BuildKernel> buildKernels_;
   std::vector<BuildLaunch> buildLaunches_;
+  /// Scratches kept by runScratch(keepFor) for the projections' fill
+  /// kernels, freed by runDeviceInit (or the destructor).
+  std::map<int, DeviceSpan> kept_;
   double scratchSeconds_ = 0, initSeconds_ = 0;
   uint64_t uploadedBytes_ = 0, deviceWrittenBytes_ = 0;
 
@@ -222,9 +232,9 @@ private:
   const BuildKernel *buildKernel(const std::string &name,
                                  const std::string &what, std::string &error);
   bool launchBuild(const GpuKernelRef &ref, const BuildKernel &k,
-                   CUdeviceptr buf, uint64_t bytes, int64_t seed, int64_t n,
-                   const std::string &role, const std::string &projection,
-                   std::string &error);
+                   DeviceSpan arena, DeviceSpan scratch, int64_t seed,
+                   int64_t n, const std::string &role,
+                   const std::string &projection, std::string &error);
   bool copyArena(const Network &net, std::string &error);
   bool runDeviceInit(Network &net, std::string &error);
 };
@@ -242,6 +252,8 @@ CudaBackend::~CudaBackend() {
     drv_.cuStreamSynchronize(stream_);
     drv_.cuStreamDestroy_v2(stream_);
   }
+  for (auto &k : kept_)
+    drv_.cuMemFree_v2(k.second.ptr);
   if (arena_)
     drv_.cuMemFree_v2(arena_);
   if (module_)
@@ -484,18 +496,22 @@ CudaBackend::buildKernel(const std::string &name, const std::string &what,
   return &buildKernels_.emplace(name, k).first->second;
 }
 
-/// Launches build kernel `ref` on `buf` and waits for it.
+/// Launches build kernel `ref` on (arena, scratch) and waits for it.
 bool CudaBackend::launchBuild(const GpuKernelRef &ref, const BuildKernel &k,
-                              CUdeviceptr buf, uint64_t bytes, int64_t seed,
-                              int64_t n, const std::string &role,
+                              DeviceSpan arena, DeviceSpan scratch,
+                              int64_t seed, int64_t n, const std::string &role,
                               const std::string &projection,
                               std::string &error) {
   struct {
-    CUdeviceptr allocated, aligned;
-    int64_t offset, size, stride, seed, n;
-  } p = {buf, buf, 0, int64_t(bytes), 1, seed, n};
-  void *ptrs[] = {&p.allocated, &p.aligned, &p.offset, &p.size,
-                  &p.stride,    &p.seed,    &p.n};
+    CUdeviceptr aAllocated, aAligned;
+    int64_t aOffset, aSize, aStride;
+    CUdeviceptr sAllocated, sAligned;
+    int64_t sOffset, sSize, sStride, seed, n;
+  } p = {arena.ptr,   arena.ptr, 0, int64_t(arena.bytes),   1,    scratch.ptr,
+         scratch.ptr, 0,         int64_t(scratch.bytes),    1, seed, n};
+  void *ptrs[] = {&p.aAllocated, &p.aAligned, &p.aOffset, &p.aSize,
+                  &p.aStride,    &p.sAllocated, &p.sAligned, &p.sOffset,
+                  &p.sSize,      &p.sStride,  &p.seed,    &p.n};
   // Grid-stride like the phases: `work` threads keep every thread busy.
   unsigned grid = unsigned(phaseGridBlocks(ref.work > 0 ? ref.work : n,
                                            int(k.block), multiprocessors_));
@@ -520,32 +536,51 @@ bool CudaBackend::launchBuild(const GpuKernelRef &ref, const BuildKernel &k,
 }
 
 bool CudaBackend::runScratch(const GpuKernelRef &k, int64_t seed, int64_t n,
-                             std::vector<int64_t> &words, std::string &error) {
-  if (words.empty())
+                             std::vector<int64_t> &words, std::string &error,
+                             int64_t totalWords, int keepFor) {
+  uint64_t total = std::max<uint64_t>(words.size(),
+                                      uint64_t(std::max<int64_t>(totalWords, 0)));
+  if (total == 0)
     return true;
   auto t0 = Clock::now();
   std::string what = "connectivity build kernel";
   const BuildKernel *bk = buildKernel(k.kernel, what, error);
   if (!bk || !makeCurrent(error))
     return false;
-  uint64_t bytes = words.size() * sizeof(int64_t);
+  uint64_t bytes = total * sizeof(int64_t);
+  uint64_t given = words.size() * sizeof(int64_t);
   CUdeviceptr scratch = 0;
-  std::string doing =
-      std::to_string(bytes) + " bytes of scratch for " + k.kernel;
+  std::string doing = mib(double(bytes)) + " of scratch for " + k.kernel;
   if (!drv_.check(drv_.cuMemAlloc_v2(&scratch, size_t(bytes)), "cuMemAlloc",
-                  "allocating " + doing, error))
+                  "allocating " + doing + " on " + device(), error))
     return false;
   bool ok =
-      drv_.check(drv_.cuMemcpyHtoDAsync_v2(scratch, words.data(), size_t(bytes),
-                                           stream_),
-                 "cuMemcpyHtoDAsync", "copying " + doing, error) &&
-      launchBuild(k, *bk, scratch, bytes, seed, n, "scratch", "", error) &&
-      drv_.check(drv_.cuMemcpyDtoHAsync_v2(words.data(), scratch, size_t(bytes),
-                                           stream_),
-                 "cuMemcpyDtoHAsync", "reading the scratch of " + k.kernel,
-                 error) &&
+      (given == 0 ||
+       drv_.check(drv_.cuMemcpyHtoDAsync_v2(scratch, words.data(),
+                                            size_t(given), stream_),
+                  "cuMemcpyHtoDAsync", "copying " + doing, error)) &&
+      (given == bytes ||
+       drv_.check(drv_.cuMemsetD8Async(scratch + given, 0,
+                                       size_t(bytes - given), stream_),
+                  "cuMemsetD8Async", "zeroing " + doing, error)) &&
+      launchBuild(k, *bk, DeviceSpan{}, DeviceSpan{scratch, bytes}, seed, n,
+                  "scratch", "", error) &&
+      (given == 0 ||
+       drv_.check(drv_.cuMemcpyDtoHAsync_v2(words.data(), scratch,
+                                            size_t(given), stream_),
+                  "cuMemcpyDtoHAsync", "reading the scratch of " + k.kernel,
+                  error)) &&
       sync("reading the scratch of " + k.kernel, error);
-  // Freed on every path (after a fault this fails harmlessly).
+  if (ok && keepFor >= 0) {
+    // Kept for the projection's fill kernel (runDeviceInit frees it).
+    auto old = kept_.find(keepFor);
+    if (old != kept_.end())
+      drv_.cuMemFree_v2(old->second.ptr);
+    kept_[keepFor] = DeviceSpan{scratch, bytes};
+    scratchSeconds_ += secondsSince(t0);
+    return true;
+  }
+  // Freed on every other path (after a fault this fails harmlessly).
   CUresult r = drv_.cuMemFree_v2(scratch);
   if (ok)
     ok =
@@ -593,17 +628,44 @@ bool CudaBackend::copyArena(const Network &net, std::string &error) {
          sync("copying the arena to the device", error);
 }
 
-/// Runs the fill and values kernels of the device-built projections.
+/// Runs the fill, sort and values kernels of the device-built projections,
+/// then frees the kept scratches.
 bool CudaBackend::runDeviceInit(Network &net, std::string &error) {
   auto t0 = Clock::now();
   for (const DeviceInit &init : net.deviceInit) {
     std::string what = init.role + " of projection \"" +
                        net.desc.projections[init.projection].name + "\"";
+    DeviceSpan scratch;
+    if (init.keptScratch) {
+      auto it = kept_.find(init.projection);
+      if (it == kept_.end()) {
+        error = what + ": " + init.kernel.kernel +
+                " needs the rows kernel's kept scratch, which is missing";
+        return false;
+      }
+      scratch = it->second;
+    }
     const BuildKernel *k = buildKernel(init.kernel.kernel, what, error);
-    if (!k || !launchBuild(init.kernel, *k, arena_, arenaBytes_,
-                           int64_t(net.seed), init.n, init.role,
+    if (!k || !launchBuild(init.kernel, *k, DeviceSpan{arena_, arenaBytes_},
+                           scratch, int64_t(net.seed), init.n, init.role,
                            net.desc.projections[init.projection].name, error))
       return false;
+  }
+  std::map<int, DeviceSpan> kept;
+  kept.swap(kept_);
+  std::string freeError; // the first; all are freed even after a failure
+  for (auto &k : kept) {
+    std::string e;
+    if (!drv_.check(drv_.cuMemFree_v2(k.second.ptr), "cuMemFree",
+                    "freeing the kept scratch of projection \"" +
+                        net.desc.projections[k.first].name + "\"",
+                    e) &&
+        freeError.empty())
+      freeError = e;
+  }
+  if (!freeError.empty()) {
+    error = freeError;
+    return false;
   }
   initSeconds_ = secondsSince(t0);
   net.connectivitySeconds += initSeconds_;

@@ -940,14 +940,22 @@ void Parser::gpuBuild(const json &j, const std::string &path) {
     const ProjectionDesc &pr = d.projections[b.projectionIndex];
     std::string name = "\"" + pr.name + "\"";
     ConnectivityDesc::Kind kind = pr.connectivity.kind;
-    if (kind == ConnectivityDesc::Kind::FixedIndegree ||
-        kind == ConnectivityDesc::Kind::List)
-      fail(pp, "projection " + name + " has " +
-                   (kind == ConnectivityDesc::Kind::List ? "list"
-                                                         : "fixed_indegree") +
-                   " connectivity, which is built on the host");
+    if (kind == ConnectivityDesc::Kind::List)
+      fail(pp, "projection " + name +
+                   " has list connectivity, which is built on the host");
     b.rows = kernelRef(req(o, p, "rows"), sub(p, "rows"));
     b.fill = kernelRef(req(o, p, "fill"), sub(p, "fill"));
+    if (const json *k = opt(o, "sort"))
+      b.sort = kernelRef(*k, sub(p, "sort"));
+    if (const json *k = opt(o, "scratch")) {
+      std::string sp = sub(p, "scratch");
+      b.scratchWords = integer(*k, sp);
+      int64_t npre = d.populations[pr.preIndex].size;
+      if (b.scratchWords < std::max<int64_t>(npre, 1))
+        fail(sp, std::to_string(b.scratchWords) +
+                     " words cannot hold the row counts of projection " +
+                     name + " (" + std::to_string(npre) + " words)");
+    }
     if (const json *k = opt(o, "delays"))
       b.delays = kernelRef(*k, sub(p, "delays"));
     if (const json *k = opt(o, "values"))

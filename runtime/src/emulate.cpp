@@ -5,7 +5,9 @@
 
 #include "run_internal.h"
 
+#include <algorithm>
 #include <cstring>
+#include <map>
 
 #include <nlohmann/json.hpp>
 
@@ -20,23 +22,33 @@ using detail::secondsSince;
 /// nothing, and the kernels' host versions run on it directly.
 class EmulatedBackend : public StepBackend, public ConnectivityDevice {
 public:
-  EmulatedBackend(EmulateStepFn step, EmulateBuildFn build, int64_t nthreads)
-      : step_(step), build_(build), nthreads_(nthreads) {}
+  EmulatedBackend(EmulateStepFn step, EmulateBuildFn build, int64_t nthreads,
+                  int64_t buildThreads)
+      : step_(step), build_(build), nthreads_(nthreads),
+        buildThreads_(buildThreads > 0 ? buildThreads : nthreads) {}
 
   ConnectivityDevice *connectivityDevice() override {
     return build_ ? this : nullptr;
   }
 
   bool runScratch(const GpuKernelRef &k, int64_t seed, int64_t n,
-                  std::vector<int64_t> &words, std::string &error) override {
+                  std::vector<int64_t> &words, std::string &error,
+                  int64_t totalWords, int keepFor) override {
     if (!checkBuild(k, error))
       return false;
-    if (words.empty())
+    size_t total = std::max(words.size(), size_t(std::max<int64_t>(
+                                              totalWords, 0)));
+    if (total == 0)
       return true;
     auto t0 = Clock::now();
-    int8_t *p = reinterpret_cast<int8_t *>(words.data());
-    MemRefI8 buf{p, p, 0, int64_t(words.size() * sizeof(int64_t)), 1};
-    build_(&buf, seed, n, k.emulate, nthreads_);
+    std::vector<int64_t> scratch(total, 0);
+    std::copy(words.begin(), words.end(), scratch.begin());
+    MemRefI8 none = emptyMemRef(), buf = memRefOf(scratch);
+    build_(&none, &buf, seed, n, k.emulate, buildThreads_);
+    std::copy(scratch.begin(), scratch.begin() + ptrdiff_t(words.size()),
+              words.begin());
+    if (keepFor >= 0)
+      kept_[keepFor] = std::move(scratch);
     scratchSeconds_ += secondsSince(t0);
     ++scratchRuns_;
     return true;
@@ -57,14 +69,26 @@ public:
     // write them in place.
     auto t0 = Clock::now();
     for (const DeviceInit &init : net.deviceInit) {
+      std::string name =
+          "projection \"" + net.desc.projections[init.projection].name + "\": ";
       if (!checkBuild(init.kernel, error)) {
-        error = "projection \"" + net.desc.projections[init.projection].name +
-                "\": " + error;
+        error = name + error;
         return false;
       }
-      MemRefI8 arena = net.arena.memref();
-      build_(&arena, int64_t(net.seed), init.n, init.kernel.emulate, nthreads_);
+      MemRefI8 arena = net.arena.memref(), scratch = emptyMemRef();
+      if (init.keptScratch) {
+        auto it = kept_.find(init.projection);
+        if (it == kept_.end()) {
+          error = name + init.role + " kernel " + init.kernel.kernel +
+                  ": no kept scratch (the rows kernel did not keep one)";
+          return false;
+        }
+        scratch = memRefOf(it->second);
+      }
+      build_(&arena, &scratch, int64_t(net.seed), init.n, init.kernel.emulate,
+             buildThreads_);
     }
+    kept_.clear();
     initSeconds_ = secondsSince(t0);
     net.connectivitySeconds += initSeconds_;
     return true;
@@ -129,6 +153,7 @@ public:
     nlohmann::ordered_json j;
     j["target"] = r.target;
     j["threads"] = nthreads_;
+    j["build_threads"] = buildThreads_;
     if (scratchRuns_ || (net_ && !net_->deviceInit.empty()))
       j["build_kernels"] = {{"scratch_runs", scratchRuns_},
                             {"scratch_seconds", scratchSeconds_},
@@ -141,19 +166,27 @@ public:
 private:
   EmulateStepFn step_;
   EmulateBuildFn build_;
-  int64_t nthreads_;
+  int64_t nthreads_, buildThreads_;
   Network *net_ = nullptr;
   int64_t scratchRuns_ = 0;
   double scratchSeconds_ = 0, initSeconds_ = 0;
+  /// The kept scratches (runScratch's keepFor), by projection.
+  std::map<int, std::vector<int64_t>> kept_;
+
+  static MemRefI8 emptyMemRef() { return MemRefI8{nullptr, nullptr, 0, 0, 1}; }
+  static MemRefI8 memRefOf(std::vector<int64_t> &words) {
+    int8_t *p = reinterpret_cast<int8_t *>(words.data());
+    return MemRefI8{p, p, 0, int64_t(words.size() * sizeof(int64_t)), 1};
+  }
 
   bool checkBuild(const GpuKernelRef &k, std::string &error) const {
     if (!build_) {
       error = "build kernel " + k.kernel + ": no emulated build function";
       return false;
     }
-    if (nthreads_ < 1) {
+    if (buildThreads_ < 1) {
       error = "invalid number of emulated threads " +
-              std::to_string(nthreads_) + " (expected at least 1)";
+              std::to_string(buildThreads_) + " (expected at least 1)";
       return false;
     }
     if (k.emulate < 0) {
@@ -168,14 +201,17 @@ private:
 
 std::unique_ptr<StepBackend> makeEmulatedBackend(EmulateStepFn step,
                                                  EmulateBuildFn build,
-                                                 int64_t nthreads) {
-  return std::make_unique<EmulatedBackend>(step, build, nthreads);
+                                                 int64_t nthreads,
+                                                 int64_t buildThreads) {
+  return std::make_unique<EmulatedBackend>(step, build, nthreads,
+                                           buildThreads);
 }
 
 bool runEmulatedSimulation(const std::string &descriptorJson,
                            EmulateStepFn step, EmulateBuildFn build,
                            int64_t nthreads, const RunOptions &options,
-                           RunResult &result, std::string &error) {
+                           RunResult &result, std::string &error,
+                           int64_t buildThreads) {
   if (!step) {
     result = RunResult();
     error = "no emulated step function";
@@ -184,7 +220,7 @@ bool runEmulatedSimulation(const std::string &descriptorJson,
   return runBatchedSimulation(
       descriptorJson,
       [&](const Descriptor &, std::string &) {
-        return makeEmulatedBackend(step, build, nthreads);
+        return makeEmulatedBackend(step, build, nthreads, buildThreads);
       },
       options, result, error);
 }

@@ -13,7 +13,8 @@ extern "C" const char snn_descriptor[];
 extern "C" void _mlir_ciface_snn_emulate_step(snnrt::MemRefI8 *arena,
                                               int64_t seed, int64_t parity,
                                               int64_t nthreads);
-extern "C" void _mlir_ciface_snn_emulate_build(snnrt::MemRefI8 *buf,
+extern "C" void _mlir_ciface_snn_emulate_build(snnrt::MemRefI8 *arena,
+                                               snnrt::MemRefI8 *scratch,
                                                int64_t seed, int64_t n,
                                                int64_t kernel,
                                                int64_t nthreads);

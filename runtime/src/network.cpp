@@ -166,7 +166,8 @@ private:
   SynapseValues synapseValues(size_t e, const ValueSpec &spec,
                               RngPurpose purpose, const std::string &what);
   void runOnDevice(size_t e, const GpuKernelRef &k, const char *role, int64_t n,
-                   std::vector<int64_t> &words);
+                   std::vector<int64_t> &words, int64_t totalWords = 0,
+                   int keepFor = -1);
   void buildRowsOnDevice(size_t e);
   bool delaysOnDevice(size_t e);
   void buildProjection(size_t e);
@@ -320,10 +321,12 @@ SynapseValues Builder::synapseValues(size_t e, const ValueSpec &spec,
 }
 
 void Builder::runOnDevice(size_t e, const GpuKernelRef &k, const char *role,
-                          int64_t n, std::vector<int64_t> &words) {
+                          int64_t n, std::vector<int64_t> &words,
+                          int64_t totalWords, int keepFor) {
   std::string error;
   size_t size = words.size();
-  if (!options.device->runScratch(k, int64_t(seed), n, words, error))
+  if (!options.device->runScratch(k, int64_t(seed), n, words, error,
+                                  totalWords, keepFor))
     fail(projName(e) + ": " + role + " kernel " + k.kernel + ": " + error);
   if (words.size() != size)
     fail(projName(e) + ": " + role + " kernel " + k.kernel + ": the device " +
@@ -341,8 +344,12 @@ void Builder::buildRowsOnDevice(size_t e) {
   c = Csr();
   c.rowPtr.assign(size_t(npre) + 1, 0);
   if (npre > 0) {
+    // fixed_indegree: a larger scratch, kept for the fill kernel.
     std::vector<int64_t> words(size_t(npre), 0);
-    runOnDevice(e, b.rows, "rows", npre, words);
+    if (b.scratchWords > 0)
+      runOnDevice(e, b.rows, "rows", npre, words, b.scratchWords, int(e));
+    else
+      runOnDevice(e, b.rows, "rows", npre, words);
     for (int64_t i = 0; i < npre; ++i) {
       int64_t count = words[size_t(i)];
       if (count < 0 || count > npost)
@@ -715,7 +722,10 @@ void Builder::build() {
     if (onDevice[e] && n > 0) {
       const GpuBuildDesc &b = *onDevice[e];
       int64_t npre = d.populations[pr.preIndex].size;
-      net.deviceInit.push_back({int(e), "fill", b.fill, npre});
+      net.deviceInit.push_back(
+          {int(e), "fill", b.fill, npre, /*keptScratch=*/b.scratchWords > 0});
+      if (b.sort)
+        net.deviceInit.push_back({int(e), "sort", *b.sort, npre});
       if (b.values)
         net.deviceInit.push_back({int(e), "values", *b.values, n});
     }

@@ -175,7 +175,8 @@ struct GpuStateRecordDesc {
 };
 
 /// A connectivity build kernel (docs/gpu-abi.md, "Connectivity on the
-/// device"): snn_build_<what>_<e>(buf[5], int64 seed, int64 n).
+/// device"): snn_build_<what>_<e>(arena[5], scratch[5], int64 seed,
+/// int64 n).
 struct GpuKernelRef {
   std::string kernel; ///< kernel symbol in the PTX/cubin
   int emulate = -1;   ///< its number for _mlir_ciface_snn_emulate_build
@@ -188,8 +189,13 @@ struct GpuBuildDesc {
   int projectionIndex = -1;
   GpuKernelRef rows;                  ///< scratch i64[npre]: row lengths
   GpuKernelRef fill;                  ///< arena: col of every row
+  std::optional<GpuKernelRef> sort;   ///< arena: each row's col ascending
   std::optional<GpuKernelRef> delays; ///< scratch i64[2]: max steps, first bad
   std::optional<GpuKernelRef> values; ///< arena: weights and delays
+  /// When > 0 (fixed_indegree): the rows kernel's scratch has this many i64
+  /// words (the row counts first, zeros after); it stays on the device and
+  /// is the fill kernel's scratch. 0: rows gets i64[npre], fill none.
+  int64_t scratchWords = 0;
   /// The buffers the device writes (col, and the weight and delay buffers
   /// it computes): the runtime neither fills nor uploads them.
   std::vector<int> writes;

@@ -27,28 +27,34 @@ namespace snnrt {
 using EmulateStepFn = void (*)(MemRefI8 *arena, int64_t seed, int64_t parity,
                                int64_t nthreads);
 
-/// _mlir_ciface_snn_emulate_build(buf, seed, n, kernel, nthreads): build
-/// kernel number `kernel` (gpu.build[..].<what>.emulate) on `buf`.
-using EmulateBuildFn = void (*)(MemRefI8 *buf, int64_t seed, int64_t n,
-                                int64_t kernel, int64_t nthreads);
+/// _mlir_ciface_snn_emulate_build(arena, scratch, seed, n, kernel,
+/// nthreads): build kernel number `kernel` (gpu.build[..].<what>.emulate).
+using EmulateBuildFn = void (*)(MemRefI8 *arena, MemRefI8 *scratch,
+                                int64_t seed, int64_t n, int64_t kernel,
+                                int64_t nthreads);
 
 /// The default number of emulated threads per phase (`--threads`).
 inline constexpr int64_t kDefaultEmulatedThreads = 64;
 
 /// A backend that calls `step` once per step with parity = step & 1, on the
 /// arena of the network it is given by upload(), and builds connectivity
-/// with `build` (which may be null: the host then builds everything).
-std::unique_ptr<StepBackend>
-makeEmulatedBackend(EmulateStepFn step, EmulateBuildFn build, int64_t nthreads);
+/// with `build` (which may be null: the host then builds everything),
+/// emulating `buildThreads` threads per build kernel (0: `nthreads`).
+std::unique_ptr<StepBackend> makeEmulatedBackend(EmulateStepFn step,
+                                                 EmulateBuildFn build,
+                                                 int64_t nthreads,
+                                                 int64_t buildThreads = 0);
 
 /// runBatchedSimulation() with the emulated backend.
 bool runEmulatedSimulation(const std::string &descriptorJson,
                            EmulateStepFn step, EmulateBuildFn build,
                            int64_t nthreads, const RunOptions &options,
-                           RunResult &result, std::string &error);
+                           RunResult &result, std::string &error,
+                           int64_t buildThreads = 0);
 
 /// main() of an emulated simulator: the CPU simulator's command line plus
-/// `--threads N` (default 64), `--batch-steps N` and `--host-connectivity`.
+/// `--threads N` (default 64), `--build-threads N`, `--batch-steps N` and
+/// `--host-connectivity`.
 /// Returns the exit code (0 ok, 1 error, 2 bad arguments).
 int runEmulatedMain(int argc, char **argv, const char *descriptorJson,
                     EmulateStepFn step, EmulateBuildFn build);

@@ -25,20 +25,28 @@ class ConnectivityDevice {
 public:
   virtual ~ConnectivityDevice();
 
-  /// Runs build kernel `k` on a device scratch buffer of words.size() int64
-  /// holding `words`, with (scratch, seed, n), waits for it, and copies the
-  /// scratch back into `words`. False with `error` (naming the kernel) on
-  /// failure.
+  /// Runs build kernel `k` with (empty arena, scratch, seed, n) on a device
+  /// scratch of max(words.size(), totalWords) int64: `words`, then zeros.
+  /// Waits for it and copies the first words.size() back into `words`.
+  /// With keepFor >= 0 (a projection index) the scratch stays on the device
+  /// as that projection's kept scratch (DeviceInit::keptScratch) until the
+  /// backend has run Network::deviceInit. False with `error` (naming the
+  /// kernel) on failure.
   virtual bool runScratch(const GpuKernelRef &k, int64_t seed, int64_t n,
-                          std::vector<int64_t> &words, std::string &error) = 0;
+                          std::vector<int64_t> &words, std::string &error,
+                          int64_t totalWords = 0, int keepFor = -1) = 0;
 };
 
-/// A build kernel to run on the uploaded arena (fill, values), in order.
+/// A build kernel to run on the uploaded arena (fill, sort, values), in
+/// order.
 struct DeviceInit {
   int projection = -1; ///< index in desc.projections
-  std::string role;    ///< "fill" or "values"
+  std::string role;    ///< "fill", "sort" or "values"
   GpuKernelRef kernel;
-  int64_t n = 0; ///< npre for fill, the synapse count for values
+  int64_t n = 0; ///< npre for fill and sort, the synapse count for values
+  /// The kernel's scratch is its projection's kept scratch (runScratch's
+  /// keepFor); otherwise it gets an empty one.
+  bool keptScratch = false;
 };
 
 struct Network {
@@ -65,7 +73,8 @@ struct Network {
   std::vector<bool> deviceWritten;
   /// The kernels the backend runs on the arena right after uploading it:
   /// per device-built projection with synapses, in projection order, its
-  /// fill kernel, then its values kernel if it has one.
+  /// fill kernel, then its sort and values kernels if it has them. The
+  /// backend frees the kept scratches once they have run.
   std::vector<DeviceInit> deviceInit;
   /// Time spent building connectivity: on the host, and by the build
   /// kernels during the build; a backend adds the time of deviceInit.

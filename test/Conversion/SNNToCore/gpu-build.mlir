@@ -2,7 +2,9 @@
 // fixed_probability (geometric skipping with the runtime's Philox draws and
 // log1p), all_to_all and one_to_one; the delays kernel (largest delay,
 // first invalid synapse) and the values kernel (uniform weights rounded to
-// f32, normal delays rounded to steps); fixed_indegree stays on the host.
+// f32, normal delays rounded to steps); fixed_indegree drawn per post
+// (Floyd's sampling with a table per post in the scratch, then a fill with
+// atomic cursors and a heap sort of every row).
 // RUN: snn-opt %s -snn-integrate -convert-snn-to-core=target=gpu -canonicalize -cse | FileCheck %s
 
 snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f32} {
@@ -26,12 +28,13 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64,
   snn.projection @pq from @p to @q target "v" attributes {connectivity = #snn.all_to_all<allow_self = true>, weight = 1.0 : f64, delay = 0.1 : f64}
   snn.projection @qq from @q to @q target "v" attributes {connectivity = #snn.one_to_one, weight = 1.0 : f64, delay = 0.1 : f64}
   snn.projection @qp from @q to @p target "v" attributes {connectivity = #snn.fixed_indegree<5, allow_self = true>, weight = #snn.uniform<0.5, 1.5>, delay = 0.1 : f64}
+  snn.projection @qq2 from @q to @q target "v" attributes {connectivity = #snn.fixed_indegree<3, allow_self = false>, weight = 1.0 : f64, delay = 0.1 : f64}
 }
 
 // pp: rows counts the synapses of row i without i itself (i < 100): the
 // loop ends at the first skip past the remaining candidates.
 // CHECK-LABEL: func.func private @snn_body_build_rows_0(
-// CHECK-SAME: %[[BUF:.*]]: memref<?xi8>, %[[SEED:.*]]: i64, %{{.*}}: i64, %[[TID:.*]]: index, %[[NT:.*]]: index)
+// CHECK-SAME: %{{.*}}: memref<?xi8>, %[[BUF:.*]]: memref<?xi8>, %[[SEED:.*]]: i64, %{{.*}}: i64, %[[TID:.*]]: index, %[[NT:.*]]: index)
 // CHECK-DAG: %[[LOGQ:.*]] = arith.constant -0.10536051565782631 : f64
 // CHECK: %[[ROWS:.*]] = memref.view %[[BUF]][%c0][] : memref<?xi8> to memref<100xi64>
 // CHECK: scf.for %[[I:.*]] = %[[TID]] to %c100 step %[[NT]] {
@@ -50,7 +53,7 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64,
 // fill writes post j of the k-th synapse at row_ptr[i] + k.
 // CHECK-LABEL: func.func private @snn_body_build_fill_0(
 // CHECK: %[[COL:.*]] = memref.view %{{.*}} : memref<?xi8> to memref<?xi32>
-// CHECK: scf.for %[[I:.*]] = %arg3 to %c100 step %arg4 {
+// CHECK: scf.for %[[I:.*]] = %arg4 to %c100 step %arg5 {
 // CHECK:   %[[BASE:.*]] = memref.load %{{.*}}[%[[I]]] : memref<?xi64>
 // CHECK:   scf.while
 // CHECK:   } do {
@@ -61,8 +64,8 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64,
 
 // delays: the largest delay in steps, and the first invalid synapse.
 // CHECK-LABEL: func.func private @snn_body_build_delays_0(
-// CHECK: %[[CELLS:.*]] = memref.view %arg0[%c0][] : memref<?xi8> to memref<2xi64>
-// CHECK: scf.for %[[S:.*]] = %arg3 to %{{.*}} step %arg4 {
+// CHECK: %[[CELLS:.*]] = memref.view %arg1[%c0][] : memref<?xi8> to memref<2xi64>
+// CHECK: scf.for %[[S:.*]] = %arg4 to %{{.*}} step %arg5 {
 // CHECK:   math.log
 // CHECK:   math.cos
 // Rounding half away from zero, from floor.
@@ -100,8 +103,79 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64,
 // CHECK: memref.store %c1_i64
 // CHECK-LABEL: func.func private @snn_body_build_fill_2(
 
-// qp (fixed_indegree) is built on the host: no kernel.
-// CHECK-NOT: @snn_body_build_rows_3
+// qp (fixed_indegree, 5 of 50): rows, fill, sort and values.
+// CHECK-LABEL: func.func private @snn_body_build_rows_3(
+// CHECK-LABEL: func.func private @snn_body_build_fill_3(
+// CHECK-LABEL: func.func private @snn_body_build_sort_3(
+// CHECK-LABEL: func.func private @snn_body_build_values_3(
+
+// qq2 (fixed_indegree, 3 of the 49 others): per post j, Floyd's sampling
+// over m = 47 - skip .. 49 - skip, each pick probed into j's table of 6
+// slots at i32 index 200 + 6j of the scratch (byte 800), then counted.
+// CHECK-LABEL: func.func private @snn_body_build_rows_4(
+// CHECK-SAME: %{{.*}}: memref<?xi8>, %[[SCRATCH:.*]]: memref<?xi8>, %{{.*}}: i64, %{{.*}}: i64, %[[TID:.*]]: index, %[[NT:.*]]: index)
+// CHECK: %[[COUNTS:.*]] = memref.view %[[SCRATCH]][%c0][] : memref<?xi8> to memref<50xi64>
+// CHECK: %[[TABLES:.*]] = memref.view %[[SCRATCH]][%c800][] : memref<?xi8> to memref<300xi32>
+// CHECK: scf.for %[[J:.*]] = %[[TID]] to %c50 step %[[NT]] {
+// CHECK:   %[[POST:.*]] = arith.index_cast %[[J]] : index to i64
+// CHECK:   %[[BASE:.*]] = arith.muli %[[POST]], %c6_i64 : i64
+// CHECK:   %[[SKIPSELF:.*]] = arith.cmpi slt, %[[POST]], %c50_i64 : i64
+// CHECK:   scf.for %[[R:.*]] = %c0_i64 to %c3_i64 step %c1_i64 : i64 {
+// CHECK:     %[[M:.*]] = arith.addi %{{.*}}, %[[R]] : i64
+// CHECK:     %[[M1:.*]] = arith.addi %[[M]], %c1_i64 : i64
+// CHECK:     %[[SCALE:.*]] = arith.sitofp %[[M1]] : i64 to f64
+// CHECK:     %[[TU:.*]] = arith.mulf %{{.*}}, %[[SCALE]] : f64
+// CHECK:     %[[T0:.*]] = arith.fptosi %[[TU]] : f64 to i64
+// CHECK:     %[[T:.*]] = arith.minsi %[[T0]], %[[M]] : i64
+// CHECK:     %[[TKEY:.*]] = arith.trunci %{{.*}} : i64 to i32
+// CHECK:     %[[TSTART:.*]] = arith.remsi %[[T]], %c6_i64 : i64
+// CHECK:     %[[TSLOT:.*]] = scf.while (%[[P:.*]] = %[[TSTART]]) : (i64) -> i64 {
+// CHECK:       memref.load %[[TABLES]]
+// CHECK:       scf.condition
+// CHECK:     } do {
+// CHECK:       arith.cmpi eq, %{{.*}}, %c6_i64 : i64
+// CHECK:     %[[TAKEN:.*]] = arith.cmpi eq, %{{.*}}, %[[TKEY]] : i32
+// CHECK:     %[[PICK:.*]] = arith.select %[[TAKEN]], %[[M]], %[[T]] : i64
+// CHECK:     %[[SLOT:.*]] = scf.while
+// CHECK:     memref.store %{{.*}}, %[[TABLES]][%{{.*}}] : memref<300xi32>
+// CHECK:     %[[AFTER:.*]] = arith.cmpi sge, %[[PICK]], %[[POST]] : i64
+// CHECK:     arith.andi %[[SKIPSELF]], %[[AFTER]] : i1
+// CHECK:     memref.atomic_rmw addi %c1_i64, %[[COUNTS]][%{{.*}}] : (i64, memref<50xi64>) -> i64
+
+// fill: post j into slot cursor[i]++ of each chosen row i.
+// CHECK-LABEL: func.func private @snn_body_build_fill_4(
+// CHECK: %[[ROWPTR:.*]] = memref.view %arg0[%{{.*}}][%{{.*}}] : memref<?xi8> to memref<?xi64>
+// CHECK: %[[COL:.*]] = memref.view %arg0[%{{.*}}][%{{.*}}] : memref<?xi8> to memref<?xi32>
+// CHECK: %[[CURSORS:.*]] = memref.view %arg1[%c400][] : memref<?xi8> to memref<50xi64>
+// CHECK: %[[TABLES:.*]] = memref.view %arg1[%c800][] : memref<?xi8> to memref<300xi32>
+// CHECK: scf.for %[[J:.*]] = %arg4 to %c50 step %arg5 {
+// CHECK:   scf.for %{{.*}} = %c0_i64 to %c6_i64 step %c1_i64 : i64 {
+// CHECK:     %[[V:.*]] = memref.load %[[TABLES]]
+// CHECK:     %[[USED:.*]] = arith.cmpi ne, %[[V]], %c0_i32 : i32
+// CHECK:     scf.if %[[USED]] {
+// CHECK:       %[[ROW:.*]] = arith.index_cast %{{.*}} : i64 to index
+// CHECK:       %[[SLOT:.*]] = memref.atomic_rmw addi %c1_i64, %[[CURSORS]][%[[ROW]]] : (i64, memref<50xi64>) -> i64
+// CHECK:       %[[FIRST:.*]] = memref.load %[[ROWPTR]][%[[ROW]]] : memref<?xi64>
+// CHECK:       %[[AT:.*]] = arith.addi %[[FIRST]], %[[SLOT]] : i64
+// CHECK:       memref.store %{{.*}}, %[[COL]][%{{.*}}] : memref<?xi32>
+
+// sort: heap sort of row i, [row_ptr[i], row_ptr[i + 1]): heapify from
+// len / 2 - 1 down, then len - 1 swaps of the root with the end.
+// CHECK-LABEL: func.func private @snn_body_build_sort_4(
+// CHECK: scf.for %[[I:.*]] = %arg4 to %c50 step %arg5 {
+// CHECK:   %[[FIRST:.*]] = memref.load %{{.*}}[%[[I]]] : memref<?xi64>
+// CHECK:   %[[LEN:.*]] = arith.subi %{{.*}}, %[[FIRST]] : i64
+// CHECK:   %[[HALF:.*]] = arith.divsi %[[LEN]], %c2_i64 : i64
+// CHECK:   scf.for %{{.*}} = %c0_i64 to %[[HALF]] step %c1_i64 : i64 {
+// CHECK:     scf.while
+// CHECK:       %[[CHILD:.*]] = arith.addi %{{.*}}, %c1_i64 : i64
+// CHECK:       %[[HAS:.*]] = arith.cmpi slt, %[[CHILD]], %[[LEN]] : i64
+// CHECK:       scf.if %[[HAS]] -> (i1, i64) {
+// CHECK:   %[[LAST:.*]] = arith.subi %[[LEN]], %c1_i64 : i64
+// CHECK:   scf.for %{{.*}} = %c0_i64 to %[[LAST]] step %c1_i64 : i64 {
+// CHECK:     memref.store
+// CHECK:     memref.store
+// CHECK:     scf.while
 
 // The host emulation runs build kernel k for every thread in turn.
 // CHECK-LABEL: func.func @snn_emulate_build(
@@ -112,8 +186,8 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64,
 // CHECK: case 7 {
 // CHECK:   func.call @snn_body_build_fill_2
 
-// The kernels: grid-stride, (buf, seed, n).
-// CHECK: gpu.func @snn_build_rows_0(%{{.*}}: memref<?xi8>, %{{.*}}: i64, %{{.*}}: i64) kernel
+// The kernels: grid-stride, (arena, scratch, seed, n).
+// CHECK: gpu.func @snn_build_rows_0(%{{.*}}: memref<?xi8>, %{{.*}}: memref<?xi8>, %{{.*}}: i64, %{{.*}}: i64) kernel
 // CHECK: gpu.func @snn_build_fill_0(
 // CHECK: gpu.func @snn_build_delays_0(
 // CHECK: gpu.func @snn_build_values_0(
@@ -121,8 +195,11 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64,
 // CHECK:   gpu.block_id
 // CHECK:   gpu.grid_dim
 // CHECK: gpu.func @snn_build_fill_2(
+// CHECK: gpu.func @snn_build_sort_4(
 // CHECK-NOT: gpu.func @snn_build
 
 // The descriptor: pp writes col (9), weight (10) and delay (11).
 // CHECK: llvm.mlir.global external constant @snn_descriptor(
 // CHECK-SAME: \22build\22:[{\22delays\22:{\22emulate\22:2,\22kernel\22:\22snn_build_delays_0\22},\22fill\22:{\22emulate\22:1,\22kernel\22:\22snn_build_fill_0\22,\22work\22:100},\22projection\22:\22pp\22,\22rows\22:{\22emulate\22:0,\22kernel\22:\22snn_build_rows_0\22,\22work\22:100},\22values\22:{\22emulate\22:3,\22kernel\22:\22snn_build_values_0\22},\22writes\22:[9,10,11]}
+// qq2's scratch is 2 * 50 + 50 * 3 words; it has a sort kernel.
+// CHECK-SAME: \22fill\22:{\22emulate\22:13,\22kernel\22:\22snn_build_fill_4\22,\22work\22:50},\22projection\22:\22qq2\22,\22rows\22:{\22emulate\22:12,\22kernel\22:\22snn_build_rows_4\22,\22work\22:50},\22scratch\22:250,\22sort\22:{\22emulate\22:14,\22kernel\22:\22snn_build_sort_4\22,\22work\22:50},\22writes\22:[22]}]

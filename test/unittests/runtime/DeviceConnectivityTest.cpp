@@ -18,14 +18,23 @@
 #include "GpuCounterNet.h"
 #include "TestUtil.h"
 
+#include <algorithm>
 #include <cstring>
 #include <functional>
+#include <map>
 
 using namespace snnrt;
 using namespace snnrt_test;
 using json = nlohmann::json;
 
 namespace {
+
+MemRefI8 emptyMemRef() { return MemRefI8{nullptr, nullptr, 0, 0, 1}; }
+
+MemRefI8 memRefOf(std::vector<int64_t> &words) {
+  int8_t *p = reinterpret_cast<int8_t *>(words.data());
+  return MemRefI8{p, p, 0, int64_t(words.size() * 8), 1};
+}
 
 /// Runs the build kernels' host versions on scratch words.
 class FakeDevice : public ConnectivityDevice {
@@ -36,24 +45,35 @@ public:
     std::string kernel;
     int64_t seed, n;
     size_t words;
+    int64_t totalWords;
+    int keepFor;
   };
   std::vector<Call> calls;
   /// Changes the results of kernel `k`, as a buggy kernel would.
   std::function<void(const GpuKernelRef &k, std::vector<int64_t> &)> corrupt;
   std::string failure; ///< when set, runScratch fails with it
+  /// The kept scratches, by projection.
+  std::map<int, std::vector<int64_t>> kept;
 
   bool runScratch(const GpuKernelRef &k, int64_t seed, int64_t n,
-                  std::vector<int64_t> &words, std::string &error) override {
-    calls.push_back({k.kernel, seed, n, words.size()});
+                  std::vector<int64_t> &words, std::string &error,
+                  int64_t totalWords, int keepFor) override {
+    calls.push_back({k.kernel, seed, n, words.size(), totalWords, keepFor});
     if (!failure.empty()) {
       error = failure;
       return false;
     }
-    int8_t *p = reinterpret_cast<int8_t *>(words.data());
-    MemRefI8 m{p, p, 0, int64_t(words.size() * 8), 1};
-    gpuBuildKernel(d, &m, seed, n, k.emulate);
+    std::vector<int64_t> scratch(
+        std::max(words.size(), size_t(std::max<int64_t>(totalWords, 0))), 0);
+    std::copy(words.begin(), words.end(), scratch.begin());
+    MemRefI8 none = emptyMemRef(), m = memRefOf(scratch);
+    gpuBuildKernel(d, &none, &m, seed, n, k.emulate);
+    std::copy(scratch.begin(), scratch.begin() + ptrdiff_t(words.size()),
+              words.begin());
     if (corrupt)
       corrupt(k, words);
+    if (keepFor >= 0)
+      kept[keepFor] = std::move(scratch);
     return true;
   }
 
@@ -75,13 +95,19 @@ BuildOptions withDevice(ConnectivityDevice *device) {
   return o;
 }
 
-/// Runs the network's deviceInit kernels on its arena (what upload() does).
-void runDeviceInit(Network &net) {
+/// Runs the network's deviceInit kernels on its arena (what upload() does),
+/// with the scratches `device` kept.
+void runDeviceInit(Network &net, FakeDevice &device) {
   for (const DeviceInit &init : net.deviceInit) {
-    MemRefI8 m = net.arena.memref();
-    gpuBuildKernel(net.desc, &m, int64_t(net.seed), init.n,
+    MemRefI8 m = net.arena.memref(), scratch = emptyMemRef();
+    if (init.keptScratch) {
+      ASSERT_EQ(device.kept.count(init.projection), 1u) << init.projection;
+      scratch = memRefOf(device.kept[init.projection]);
+    }
+    gpuBuildKernel(net.desc, &m, &scratch, int64_t(net.seed), init.n,
                    init.kernel.emulate);
   }
+  device.kept.clear();
 }
 
 template <typename T> std::vector<T> bufferOf(const Network &net, int k) {
@@ -175,9 +201,80 @@ TEST(DeviceConnectivity, MatchesTheHostBuild) {
 
   // Once they have run, the arena is the host's, byte for byte.
   EXPECT_FALSE(sameArena(dev, host));
-  runDeviceInit(dev);
+  runDeviceInit(dev, device);
   EXPECT_TRUE(sameArena(dev, host));
   EXPECT_GE(dev.connectivitySeconds, 0.0);
+}
+
+TEST(DeviceConnectivity, FixedIndegreeKeepsItsScratchForFill) {
+  // "ab" (fixed_indegree 3, a -> b) on the device too.
+  Descriptor d = parse(buildNetJson(true));
+  std::string err;
+  Network host, dev;
+  ASSERT_TRUE(buildNetwork(d, 3, withDevice(nullptr), host, err)) << err;
+  FakeDevice device(d);
+  ASSERT_TRUE(buildNetwork(d, 3, withDevice(&device), dev, err)) << err;
+  EXPECT_EQ(dev.deviceBuilt, (std::vector<bool>(4, true)));
+
+  // Its rows kernel ran on a scratch of kABScratchWords, read back the 37
+  // counts, and kept it; the others kept nothing.
+  ASSERT_EQ(device.calls.size(), 6u);
+  const FakeDevice::Call &rows = device.calls[4];
+  EXPECT_EQ(rows.kernel, "snn_build_rows_3");
+  EXPECT_EQ(rows.words, 37u);
+  EXPECT_EQ(rows.totalWords, kABScratchWords);
+  EXPECT_EQ(rows.keepFor, 3);
+  EXPECT_EQ(device.calls[5].kernel, "snn_build_delays_3");
+  EXPECT_EQ(device.calls[5].keepFor, -1);
+  for (size_t i = 0; i < 4; ++i)
+    EXPECT_EQ(device.calls[i].keepFor, -1) << i;
+  ASSERT_EQ(device.kept.size(), 1u);
+  EXPECT_EQ(device.kept.begin()->first, 3);
+  EXPECT_EQ(int64_t(device.kept[3].size()), kABScratchWords);
+  EXPECT_EQ(dev.synapses[3], 5 * 3);
+  EXPECT_EQ(bufferOf<int64_t>(dev, kABRowPtr),
+            bufferOf<int64_t>(host, kABRowPtr));
+  EXPECT_EQ(dev.maxDelaySteps, host.maxDelaySteps);
+  for (int k : {kABCol, kABWeight, kABDelay})
+    EXPECT_TRUE(dev.deviceWritten[k]) << k;
+
+  // fill (with the kept scratch), sort, values.
+  ASSERT_EQ(dev.deviceInit.size(), 8u);
+  const DeviceInit *fill = &dev.deviceInit[5];
+  EXPECT_EQ(fill->role, "fill");
+  EXPECT_EQ(fill->kernel.kernel, "snn_build_fill_3");
+  EXPECT_TRUE(fill->keptScratch);
+  EXPECT_EQ(fill->n, 37);
+  EXPECT_EQ(dev.deviceInit[6].role, "sort");
+  EXPECT_EQ(dev.deviceInit[6].kernel.kernel, "snn_build_sort_3");
+  EXPECT_EQ(dev.deviceInit[6].kernel.emulate, 19);
+  EXPECT_EQ(dev.deviceInit[6].kernel.work, 37);
+  EXPECT_EQ(dev.deviceInit[6].n, 37);
+  EXPECT_FALSE(dev.deviceInit[6].keptScratch);
+  EXPECT_EQ(dev.deviceInit[7].role, "values");
+  EXPECT_EQ(dev.deviceInit[7].n, 15);
+  for (size_t i = 0; i < 5; ++i)
+    EXPECT_FALSE(dev.deviceInit[i].keptScratch) << i;
+
+  runDeviceInit(dev, device);
+  EXPECT_TRUE(sameArena(dev, host));
+
+  // Without its sort kernel the rows would stay reversed: the sort is what
+  // gives the host's order.
+  json j = buildNetJson(true);
+  j["gpu"]["build"][3].erase("sort");
+  Descriptor unsorted = parse(j);
+  FakeDevice device2(unsorted);
+  Network dev2;
+  ASSERT_TRUE(buildNetwork(unsorted, 3, withDevice(&device2), dev2, err))
+      << err;
+  runDeviceInit(dev2, device2);
+  EXPECT_FALSE(sameArena(dev2, host));
+  std::vector<int32_t> col = bufferOf<int32_t>(dev2, kABCol);
+  std::vector<int64_t> rowPtr = bufferOf<int64_t>(dev2, kABRowPtr);
+  for (size_t i = 0; i + 1 < rowPtr.size(); ++i)
+    std::sort(col.begin() + rowPtr[i], col.begin() + rowPtr[i + 1]);
+  EXPECT_EQ(col, bufferOf<int32_t>(host, kABCol));
 }
 
 TEST(DeviceConnectivity, HostConnectivityAndCpuDescriptors) {
@@ -217,7 +314,7 @@ TEST(DeviceConnectivity, DelaysWithoutTheirKernel) {
   ASSERT_EQ(device.calls.size(), 3u); // rows only
   EXPECT_EQ(dev.maxDelaySteps, host.maxDelaySteps);
   EXPECT_TRUE(dev.deviceWritten[kAADelay]);
-  runDeviceInit(dev);
+  runDeviceInit(dev, device);
   EXPECT_TRUE(sameArena(dev, host));
 
   // Weights on the device, delays on the host.
@@ -230,7 +327,7 @@ TEST(DeviceConnectivity, DelaysWithoutTheirKernel) {
   EXPECT_FALSE(dev.deviceWritten[kAADelay]);
   EXPECT_EQ(bufferOf<int32_t>(dev, kAADelay),
             bufferOf<int32_t>(host, kAADelay));
-  runDeviceInit(dev);
+  runDeviceInit(dev, device2);
   EXPECT_TRUE(sameArena(dev, host));
 }
 
@@ -319,11 +416,11 @@ const Descriptor *gEmulatedDesc = nullptr;
 std::vector<int64_t> gEmulatedKernels;
 
 /// _mlir_ciface_snn_emulate_build for the network of buildNetJson().
-void emulateBuild(MemRefI8 *buf, int64_t seed, int64_t n, int64_t kernel,
-                  int64_t nthreads) {
+void emulateBuild(MemRefI8 *arena, MemRefI8 *scratch, int64_t seed, int64_t n,
+                  int64_t kernel, int64_t nthreads) {
   gEmulatedKernels.push_back(kernel);
   EXPECT_EQ(nthreads, 7);
-  gpuBuildKernel(*gEmulatedDesc, buf, seed, n, kernel);
+  gpuBuildKernel(*gEmulatedDesc, arena, scratch, seed, n, kernel);
 }
 
 RunOptions quiet() {
@@ -383,6 +480,32 @@ TEST(DeviceConnectivity, EmulatedBackendBuildsOnTheDevice) {
   EXPECT_FALSE(simulateBatched(again, *cannot, 25, quiet(), r, err));
   EXPECT_EQ(err, "the network was built for connectivity on the device, but "
                  "this backend cannot run build kernels");
+}
+
+TEST(DeviceConnectivity, EmulatedBackendKeepsTheScratchForFill) {
+  Descriptor d = parse(buildNetJson(true));
+  gEmulatedDesc = &d;
+  gEmulatedKernels.clear();
+  std::string err;
+  Network host, dev;
+  RunResult r;
+  {
+    auto backend = makeEmulatedBackend(&counterEmulateStep, nullptr, 7);
+    ASSERT_TRUE(buildNetwork(d, 3, withDevice(nullptr), host, err)) << err;
+    ASSERT_TRUE(simulateBatched(host, *backend, 25, quiet(), r, err)) << err;
+  }
+  auto backend = makeEmulatedBackend(&counterEmulateStep, &emulateBuild, 7);
+  ASSERT_TRUE(
+      buildNetwork(d, 3, withDevice(backend->connectivityDevice()), dev, err))
+      << err;
+  ASSERT_TRUE(simulateBatched(dev, *backend, 25, quiet(), r, err)) << err;
+  // rows_3 (12) and delays_3 (14) while building; fill_3 (13, on the kept
+  // scratch: gpuBuildKernel checks), sort_3 (19), values_3 (15) after.
+  EXPECT_EQ(gEmulatedKernels, (std::vector<int64_t>{0, 2, 4, 8, 12, 14, 1, 3,
+                                                    5, 9, 11, 13, 19, 15}));
+  EXPECT_TRUE(sameArena(dev, host));
+  json j = json::parse(r.backend.json);
+  EXPECT_EQ(j["connectivity"]["device"], json({"aa", "ba", "bb", "ab"}));
 }
 
 TEST(DeviceConnectivity, EmulatedRunsAndHostConnectivity) {

@@ -46,19 +46,22 @@ struct FakeKernel {
 FakeKernel kRecord{"snn_phase_record", 7}, kUpdate{"snn_phase_update", 7},
     kDeliver{"snn_phase_deliver", 7}, kPersistent{"snn_persistent", 8};
 
-/// snn_build_<kind>_<e>: kernel number 4 e + kind of GpuBuildNet.h.
+/// snn_build_<kind>_<e>: kernel number buildKernelNumber(e, kind) of
+/// GpuBuildNet.h (4 e + kind, 16 + e for sort); (arena[5], scratch[5],
+/// seed, n).
 struct BuildKernels {
-  std::string names[16];
-  FakeKernel kernels[16];
+  std::string names[20];
+  FakeKernel kernels[20];
   BuildKernels() {
-    for (int i = 0; i < 16; ++i) {
-      names[i] = buildKernelName(i / 4, i % 4);
-      kernels[i] = {names[i].c_str(), 7};
+    for (int i = 0; i < 20; ++i) {
+      names[i] = i >= 16 ? buildKernelName(i - 16, kSort)
+                         : buildKernelName(i / 4, i % 4);
+      kernels[i] = {names[i].c_str(), 12};
     }
   }
   /// The kernel number of `k`, or -1 for a phase kernel.
   int number(const FakeKernel *k) const {
-    return k >= kernels && k < kernels + 16 ? int(k - kernels) : -1;
+    return k >= kernels && k < kernels + 20 ? int(k - kernels) : -1;
   }
 };
 BuildKernels kBuild;
@@ -74,7 +77,7 @@ struct Event {
 struct Launch {
   FakeKernel *kernel = nullptr;
   unsigned grid = 0, block = 0;
-  uint64_t args[8] = {};
+  uint64_t args[12] = {};
 };
 
 struct FakeGraph {
@@ -325,37 +328,65 @@ CUresult streamSync(CUstream s) {
   return CUDA_SUCCESS;
 }
 
-/// Runs a launch on the host: the memref must describe the arena (or a
+/// The memref at args[first..first + 5); false (a violation) unless it is
+/// {ptr, ptr, 0, bytes, 1} of a whole allocation, or, when `mayBeEmpty`,
+/// {0, 0, 0, 0, 1}.
+bool memrefArg(const Launch &l, int first, bool mayBeEmpty, MemRefI8 &m,
+               size_t &allocation) {
+  const uint64_t *a = l.args + first;
+  m = MemRefI8{reinterpret_cast<int8_t *>(uintptr_t(a[0])),
+               reinterpret_cast<int8_t *>(uintptr_t(a[1])), int64_t(a[2]),
+               int64_t(a[3]), int64_t(a[4])};
+  allocation = 0;
+  if (mayBeEmpty && !a[0] && !a[1] && !a[2] && !a[3] && a[4] == 1)
+    return true;
+  auto it = g.allocations.find(CUdeviceptr(a[0]));
+  if (it == g.allocations.end() || a[1] != a[0] || m.offset != 0 ||
+      m.stride != 1 || uint64_t(m.size) != it->second) {
+    g.violations.push_back(std::string(l.kernel->name) + ": memref " +
+                           std::to_string(first / 5) +
+                           " is not {ptr, ptr, 0, bytes, 1}" +
+                           (mayBeEmpty ? " or empty" : ""));
+    return false;
+  }
+  allocation = it->second;
+  return true;
+}
+
+/// Runs a launch on the host: the memrefs must describe the arena (or a
 /// build kernel's scratch) exactly.
 void execute(const Launch &l) {
-  MemRefI8 m{reinterpret_cast<int8_t *>(uintptr_t(l.args[0])),
-             reinterpret_cast<int8_t *>(uintptr_t(l.args[1])),
-             int64_t(l.args[2]), int64_t(l.args[3]), int64_t(l.args[4])};
-  auto it = g.allocations.find(CUdeviceptr(l.args[0]));
-  if (it == g.allocations.end() || l.args[1] != l.args[0] || m.offset != 0 ||
-      m.stride != 1 || uint64_t(m.size) != it->second) {
-    g.violations.push_back(std::string(l.kernel->name) +
-                           ": arena memref is not {ptr, ptr, 0, bytes, 1}");
-    return;
-  }
-  if (int64_t(l.args[5]) != 3) // the counter model's seed
-    g.violations.push_back("seed");
   int64_t threads = int64_t(l.grid) * l.block;
   if (int number = kBuild.number(l.kernel); number >= 0) {
-    g.events.push_back({l.kernel->name, it->second, 0, it->second});
+    MemRefI8 arena, scratch;
+    size_t arenaBytes = 0, scratchBytes = 0;
+    if (!memrefArg(l, 0, true, arena, arenaBytes) ||
+        !memrefArg(l, 5, true, scratch, scratchBytes))
+      return;
+    if (int64_t(l.args[10]) != 3) // the counter model's seed
+      g.violations.push_back("seed");
+    size_t touched = arenaBytes ? arenaBytes : scratchBytes;
+    g.events.push_back({l.kernel->name, touched, 0, touched});
     if (!g.buildDesc) {
       g.violations.push_back("a build kernel without a network");
       return;
     }
-    int64_t n = int64_t(l.args[6]);
+    int64_t n = int64_t(l.args[11]);
     if (threads < n && l.grid < 32) // 4 SMs x 8 blocks
       g.violations.push_back(std::string(l.kernel->name) + ": grid too small");
-    gpuBuildKernel(*g.buildDesc, &m, int64_t(l.args[5]), n, number);
+    gpuBuildKernel(*g.buildDesc, &arena, &scratch, int64_t(l.args[10]), n,
+                   number);
     if (g.faultingKernel == l.kernel->name)
       g.faulted = true;
     return;
   }
-  g.events.push_back({"phase", it->second, 0, it->second});
+  MemRefI8 m;
+  size_t arenaBytes = 0;
+  if (!memrefArg(l, 0, false, m, arenaBytes))
+    return;
+  if (int64_t(l.args[5]) != 3) // the counter model's seed
+    g.violations.push_back("seed");
+  g.events.push_back({"phase", arenaBytes, 0, arenaBytes});
   if (l.kernel == &kPersistent) {
     if (l.grid != 1)
       g.violations.push_back("persistent kernel with more than one block");
@@ -986,6 +1017,60 @@ TEST_F(FakeCuda, DeviceBuiltArenaMatchesTheHost) {
       launches += e.what.rfind("snn_build_", 0) == 0;
     EXPECT_EQ(launches, hostConnectivity ? 0u : 9u);
   }
+}
+
+TEST_F(FakeCuda, FixedIndegreeScratchIsKeptForFill) {
+  Descriptor d;
+  std::string err;
+  ASSERT_TRUE(parseDescriptor(buildNetJson(true).dump(), d, err)) << err;
+  g.buildDesc = &d;
+  size_t scratchBytes = size_t(kABScratchWords) * 8;
+  size_t arenaBytes = hostBuildNet(d).arena.sizeBytes();
+  CudaOptions cuda;
+  cuda.mode = GpuMode::Launch;
+  RunResult r;
+  ASSERT_TRUE(runOnFake(buildNetJson(true).dump(), ptxImage(), cuda,
+                        quiet(25, 10), r, err))
+      << err;
+  expectCounterRun(r, 25);
+  // rows_3's scratch: its 37 counts copied in, the rest zeroed (the fake's
+  // fresh memory is 0xCD; gpuBuildKernel checks the zeros and the size),
+  // then the counts read back. fill_3 gets the arena and that scratch
+  // (gpuBuildKernel takes the columns from it); sort_3 then values_3.
+  std::vector<std::string> order;
+  for (const Event &e : g.events) {
+    if (e.what == "phase")
+      break;
+    if (e.allocation == scratchBytes)
+      order.push_back(e.what + " (" + std::to_string(e.bytes) + ")");
+    else if (e.what.rfind("snn_build_", 0) == 0 &&
+             e.what.back() == '3')
+      order.push_back(e.what + (e.allocation == arenaBytes ? "" : " (?)"));
+  }
+  EXPECT_EQ(order, (std::vector<std::string>{
+                       "htod (296)", "memset (" +
+                           std::to_string(scratchBytes - 296) + ")",
+                       "snn_build_rows_3 (" + std::to_string(scratchBytes) +
+                           ")",
+                       "dtoh (296)", "snn_build_delays_3 (?)",
+                       "snn_build_fill_3", "snn_build_sort_3",
+                       "snn_build_values_3"}));
+  // TearDown: the kept scratch was freed.
+}
+
+TEST_F(FakeCuda, KeptScratchIsFreedWhenFillFaults) {
+  Descriptor d;
+  std::string err;
+  ASSERT_TRUE(parseDescriptor(buildNetJson(true).dump(), d, err)) << err;
+  g.buildDesc = &d;
+  g.faultingKernel = "snn_build_fill_3";
+  RunResult r;
+  EXPECT_FALSE(runOnFake(buildNetJson(true).dump(), ptxImage(),
+                         CudaOptions(), quiet(25, 10), r, err));
+  EXPECT_EQ(err, "cuStreamSynchronize (running snn_build_fill_3 (fill of "
+                 "projection \"ab\")): CUDA_ERROR_ILLEGAL_ADDRESS: fake "
+                 "description");
+  g.faulted = false; // TearDown: every allocation was freed all the same
 }
 
 TEST_F(FakeCuda, BuildKernelErrorsNameKernelAndProjection) {

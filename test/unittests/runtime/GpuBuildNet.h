@@ -9,13 +9,15 @@
 //   1 "ba": b -> a, all_to_all, constant weight and delay: rows, fill
 //   2 "bb": b -> b, one_to_one, normal weights, constant delay: rows, fill,
 //           values
-//   3 "ab": a -> b, fixed_indegree 3, uniform weights and delays: the host
+//   3 "ab": a -> b, fixed_indegree 3, uniform weights and delays: the host,
+//           or with buildNetJson(true) the device: rows with a kept scratch
+//           of 2 * 37 + 5 * 3 words, fill, sort, delays, values
 //
 // The counter phases ignore the new buffers (ids 14 and up), so runs still
 // match counterReference(). gpuBuildKernel() is a host version of the build
 // kernels (what the compiler's kernels must compute), written from the ABI
 // and the runtime's host builders; kernel number 4 e + k is kernel k (rows,
-// fill, delays, values) of projection e.
+// fill, delays, values) of projection e, 16 + e its sort kernel.
 //
 //===----------------------------------------------------------------------===//
 
@@ -33,6 +35,7 @@
 #include <cmath>
 #include <string>
 
+#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 namespace snnrt_test {
@@ -55,17 +58,32 @@ enum BuildNetBuffers {
   kRingB = 28,
 };
 
-enum BuildKernelKind { kRows = 0, kFill = 1, kDelays = 2, kValues = 3 };
+enum BuildKernelKind {
+  kRows = 0,
+  kFill = 1,
+  kDelays = 2,
+  kValues = 3,
+  kSort = 4
+};
+
+/// The number of kernel `kind` of projection `e` ("emulate").
+inline int buildKernelNumber(int projection, int kind) {
+  return kind == kSort ? 16 + projection : 4 * projection + kind;
+}
 
 /// "snn_build_rows_0", ...
 inline std::string buildKernelName(int projection, int kind) {
-  static const char *names[] = {"rows", "fill", "delays", "values"};
+  static const char *names[] = {"rows", "fill", "delays", "values", "sort"};
   return std::string("snn_build_") + names[kind] + "_" +
          std::to_string(projection);
 }
 
-/// The descriptor of the counter model with projections (as JSON).
-inline nlohmann::json buildNetJson() {
+/// The words of the kept scratch of "ab" on the device: 2 npre + npost k.
+inline constexpr int64_t kABScratchWords = 2 * 37 + 5 * 3;
+
+/// The descriptor of the counter model with projections (as JSON); with
+/// `indegreeOnDevice`, "ab" (fixed_indegree) is built on the device too.
+inline nlohmann::json buildNetJson(bool indegreeOnDevice = false) {
   using json = nlohmann::json;
   json d = json::parse(kCounterDescriptor);
   d["model"] = "counter-synapses";
@@ -156,9 +174,10 @@ inline nlohmann::json buildNetJson() {
                  {"buffer", kRingB},
                  {"projections", {"bb", "ab"}}}};
   auto kernel = [](int e, int kind, bool work) {
-    json k = {{"kernel", buildKernelName(e, kind)}, {"emulate", 4 * e + kind}};
+    json k = {{"kernel", buildKernelName(e, kind)},
+              {"emulate", buildKernelNumber(e, kind)}};
     if (work)
-      k["work"] = e == 0 ? 37 : 5;
+      k["work"] = e == 0 || kind == kSort ? 37 : 5;
     return k;
   };
   d["gpu"]["build"] = {{{"projection", "aa"},
@@ -176,11 +195,20 @@ inline nlohmann::json buildNetJson() {
                         {"fill", kernel(2, kFill, true)},
                         {"values", kernel(2, kValues, false)},
                         {"writes", {kBBCol, kBBWeight}}}};
+  if (indegreeOnDevice)
+    d["gpu"]["build"].push_back({{"projection", "ab"},
+                                 {"scratch", kABScratchWords},
+                                 {"rows", kernel(3, kRows, true)},
+                                 {"fill", kernel(3, kFill, true)},
+                                 {"sort", kernel(3, kSort, true)},
+                                 {"delays", kernel(3, kDelays, false)},
+                                 {"values", kernel(3, kValues, false)},
+                                 {"writes", {kABCol, kABWeight, kABDelay}}});
   return d;
 }
 
-/// The host CSR of projection `e` (all_to_all, one_to_one or
-/// fixed_probability), as the runtime builds it.
+/// The host CSR of projection `e` (any rule but list), as the runtime
+/// builds it.
 inline snnrt::Csr referenceCsr(const snnrt::Descriptor &d, int e,
                                uint64_t seed) {
   const snnrt::ProjectionDesc &pr = d.projections[e];
@@ -195,6 +223,15 @@ inline snnrt::Csr referenceCsr(const snnrt::Descriptor &d, int e,
   case snnrt::ConnectivityDesc::Kind::FixedProbability:
     return snnrt::buildFixedProbability(npre, npost, pr.connectivity.p,
                                         excludeSelf, seed, uint32_t(e));
+  case snnrt::ConnectivityDesc::Kind::FixedIndegree: {
+    snnrt::Csr c;
+    std::string error;
+    EXPECT_TRUE(snnrt::buildFixedIndegree(npre, npost, pr.connectivity.indegree,
+                                          excludeSelf, seed, uint32_t(e), c,
+                                          error))
+        << error;
+    return c;
+  }
   default:
     return snnrt::Csr();
   }
@@ -219,16 +256,44 @@ template <typename T> T *arenaBuffer(snnrt::MemRefI8 *arena, int k) {
   return counterBuffer<T>(arena, k);
 }
 
-/// Build kernel number `kernel` (4 e + kind) of descriptor `d` on `buf`,
-/// as the generated kernels compute it (docs/gpu-abi.md).
-inline void gpuBuildKernel(const snnrt::Descriptor &d, snnrt::MemRefI8 *buf,
-                           int64_t seed, int64_t n, int64_t kernel) {
-  int e = int(kernel / 4), kind = int(kernel % 4);
+/// Build kernel number `kernel` (buildKernelNumber) of descriptor `d` with
+/// (arena, scratch), as the generated kernels compute it (docs/gpu-abi.md).
+/// Those of a projection with a kept scratch (fixed_indegree) differ in
+/// how, not in what: rows leaves the CSR's columns in the scratch after the
+/// counts, fill copies them from there, each row reversed (an order the
+/// sort must undo), and sort sorts the rows.
+inline void gpuBuildKernel(const snnrt::Descriptor &d, snnrt::MemRefI8 *arena,
+                           snnrt::MemRefI8 *scratch, int64_t seed, int64_t n,
+                           int64_t kernel) {
+  int e = int(kernel >= 16 ? kernel - 16 : kernel / 4);
+  int kind = int(kernel >= 16 ? kSort : kernel % 4);
   const snnrt::ProjectionDesc &pr = d.projections[e];
-  int64_t *words = reinterpret_cast<int64_t *>(buf->aligned + buf->offset);
+  const snnrt::GpuBuildDesc *b = d.gpu.findBuild(e);
+  bool kept = b && b->scratchWords > 0;
+  bool usesArena = kind == kFill || kind == kValues || kind == kSort;
+  bool usesScratch = kind == kRows || kind == kDelays || (kept && kind == kFill);
+  // Unused buffers are empty memrefs.
+  if (!usesArena)
+    EXPECT_TRUE(arena->aligned == nullptr && arena->size == 0) << kernel;
+  if (!usesScratch)
+    EXPECT_TRUE(scratch->aligned == nullptr && scratch->size == 0) << kernel;
+  int64_t *words =
+      usesScratch ? reinterpret_cast<int64_t *>(scratch->aligned +
+                                                scratch->offset)
+                  : nullptr;
+  snnrt::MemRefI8 *buf = usesArena ? arena : scratch;
+  int64_t npre = d.populations[pr.preIndex].size;
   switch (kind) {
   case kRows: {
     snnrt::Csr c = referenceCsr(d, e, uint64_t(seed));
+    if (kept) {
+      EXPECT_EQ(scratch->size, b->scratchWords * 8);
+      for (int64_t i = npre; i < b->scratchWords; ++i)
+        EXPECT_EQ(words[i], 0) << "scratch word " << i << " is not zero";
+      EXPECT_LE(2 * npre + c.synapses(), b->scratchWords);
+      for (int64_t s = 0; s < c.synapses(); ++s)
+        words[2 * npre + s] = c.col[s];
+    }
     for (int64_t i = 0; i < n; ++i)
       words[i] = c.rowPtr[i + 1] - c.rowPtr[i];
     break;
@@ -238,8 +303,20 @@ inline void gpuBuildKernel(const snnrt::Descriptor &d, snnrt::MemRefI8 *buf,
     const int64_t *rowPtr = arenaBuffer<int64_t>(buf, pr.rowPtr);
     int32_t *col = arenaBuffer<int32_t>(buf, pr.col);
     for (int64_t i = 0; i < n; ++i)
-      for (int64_t s = c.rowPtr[i]; s < c.rowPtr[i + 1]; ++s)
-        col[rowPtr[i] + (s - c.rowPtr[i])] = c.col[s];
+      for (int64_t s = c.rowPtr[i]; s < c.rowPtr[i + 1]; ++s) {
+        int64_t k = s - c.rowPtr[i];
+        if (kept) // from the scratch, reversed
+          col[rowPtr[i + 1] - 1 - k] = int32_t(words[2 * npre + s]);
+        else
+          col[rowPtr[i] + k] = c.col[s];
+      }
+    break;
+  }
+  case kSort: {
+    const int64_t *rowPtr = arenaBuffer<int64_t>(buf, pr.rowPtr);
+    int32_t *col = arenaBuffer<int32_t>(buf, pr.col);
+    for (int64_t i = 0; i < n; ++i)
+      std::sort(col + rowPtr[i], col + rowPtr[i + 1]);
     break;
   }
   case kDelays:

@@ -225,6 +225,20 @@ TEST(GpuDescriptor, ParsesGpuBuild) {
   EXPECT_EQ(b[2].values->kernel, "snn_build_values_2");
   EXPECT_EQ(d.gpu.findBuild(2), &b[2]);
   EXPECT_EQ(d.gpu.findBuild(3), nullptr); // fixed_indegree: the host's
+  EXPECT_FALSE(b[0].sort);
+  EXPECT_EQ(b[0].scratchWords, 0);
+
+  // fixed_indegree on the device: a sort kernel and a kept scratch.
+  ASSERT_TRUE(parseDescriptor(buildNetJson(true).dump(), d, err)) << err;
+  ASSERT_EQ(d.gpu.build.size(), 4u);
+  const GpuBuildDesc &ab = d.gpu.build[3];
+  EXPECT_EQ(ab.projectionIndex, 3);
+  EXPECT_EQ(ab.scratchWords, kABScratchWords);
+  ASSERT_TRUE(ab.sort);
+  EXPECT_EQ(ab.sort->kernel, "snn_build_sort_3");
+  EXPECT_EQ(ab.sort->emulate, 19);
+  EXPECT_EQ(ab.sort->work, 37);
+  EXPECT_EQ(d.gpu.findBuild(3), &ab);
 
   // Optional: no "build" means everything on the host.
   ASSERT_TRUE(parseDescriptor(kCounterDescriptor, d, err)) << err;
@@ -258,10 +272,25 @@ TEST(GpuDescriptor, GpuBuildErrors) {
   EXPECT_EQ(gpuError(j), "descriptor: gpu.build[2].projection: duplicate "
                          "entry for projection \"ba\"");
   j = base;
+  j["projections"][3]["connectivity"] = {{"kind", "list"},
+                                         {"file", "synapses.csv"}};
   entry(1)["projection"] = "ab";
   EXPECT_EQ(gpuError(j), "descriptor: gpu.build[1].projection: projection "
-                         "\"ab\" has fixed_indegree connectivity, which is "
-                         "built on the host");
+                         "\"ab\" has list connectivity, which is built on "
+                         "the host");
+  // fixed_indegree's scratch must hold the row counts.
+  j = buildNetJson(true);
+  entry(3)["scratch"] = 36;
+  EXPECT_EQ(gpuError(j), "descriptor: gpu.build[3].scratch: 36 words cannot "
+                         "hold the row counts of projection \"ab\" (37 "
+                         "words)");
+  j = buildNetJson(true);
+  entry(3)["scratch"] = "many";
+  EXPECT_EQ(gpuError(j),
+            "descriptor: gpu.build[3].scratch: expected an integer");
+  j = buildNetJson(true);
+  entry(3)["sort"].erase("kernel");
+  EXPECT_EQ(gpuError(j), "descriptor: gpu.build[3].sort: missing \"kernel\"");
 
   // Kernels.
   j = base;

@@ -208,7 +208,7 @@ private:
   //===--------------------------------------------------------------------===//
   // Connectivity on the device (docs/gpu-abi.md)
   //===--------------------------------------------------------------------===//
-  /// A build kernel's body: func (buf, seed, n, tid, nthreads).
+  /// A build kernel's body: func (arena, scratch, seed, n, tid, nthreads).
   struct BuildKernel {
     std::string name; // kernel symbol
     func::FuncOp body;
@@ -225,7 +225,15 @@ private:
   /// is left in it; seed, tid and nthreads are set); returns the descriptor
   /// entry {"kernel", "emulate"} (plus "work" when `work` >= 0).
   json::Object beginBuildKernel(StringRef what, size_t e, int64_t work,
-                                Value &buf, Value &n);
+                                Value &arenaArg, Value &scratch, Value &n);
+  /// A whole build kernel: `body(arena, scratch, n)` in a function begun by
+  /// beginBuildKernel, then the return.
+  json::Object
+  emitBuildKernel(StringRef what, size_t e, int64_t work,
+                  llvm::function_ref<void(Value, Value, Value)> body);
+  /// The kernels that draw fixed_indegree projection `info` per post
+  /// (docs/gpu-abi.md, "fixed_indegree"): rows, fill and sort into `entry`.
+  void emitIndegreeKernels(ProjectionInfo &info, size_t e, json::Object &entry);
   /// Emits the synapses of row `i` (index) of projection `info`: calls
   /// `onSynapse(k, j)` for the k-th synapse (i64) to post `j` (i64), in
   /// ascending order, when given; returns the row's length (i64).
@@ -1172,34 +1180,48 @@ static void hoistArenaTable(scf::ForOp loop) {
 //===----------------------------------------------------------------------===//
 
 bool NetworkLowering::builtOnDevice(ProjectionInfo &info) {
-  return isa<AllToAllAttr, OneToOneAttr, FixedProbabilityAttr>(
-      info.op.getConnectivity());
+  return isa<AllToAllAttr, OneToOneAttr, FixedProbabilityAttr,
+             FixedIndegreeAttr>(info.op.getConnectivity());
 }
 
 json::Object NetworkLowering::beginBuildKernel(StringRef what, size_t e,
-                                               int64_t work, Value &buf,
-                                               Value &n) {
+                                               int64_t work, Value &arenaArg,
+                                               Value &scratch, Value &n) {
   auto bufType = MemRefType::get({ShapedType::kDynamic}, b.getI8Type());
   Type i64Type = b.getI64Type(), indexType = b.getIndexType();
   std::string name = (Twine("snn_build_") + what + "_" + Twine(e)).str();
   b.setInsertionPoint(network);
   auto func = b.create<func::FuncOp>(
       loc, (Twine("snn_body_build_") + what + "_" + Twine(e)).str(),
-      b.getFunctionType({bufType, i64Type, i64Type, indexType, indexType},
-                        {}));
+      b.getFunctionType(
+          {bufType, bufType, i64Type, i64Type, indexType, indexType}, {}));
   func.setPrivate();
   Block *entry = func.addEntryBlock();
   b.setInsertionPointToStart(entry);
-  buf = entry->getArgument(0);
-  seed = entry->getArgument(1);
-  n = entry->getArgument(2);
-  tid = entry->getArgument(3);
-  nthreads = entry->getArgument(4);
+  arenaArg = entry->getArgument(0);
+  scratch = entry->getArgument(1);
+  seed = entry->getArgument(2);
+  n = entry->getArgument(3);
+  tid = entry->getArgument(4);
+  nthreads = entry->getArgument(5);
   json::Object ref{{"kernel", name},
                    {"emulate", static_cast<int64_t>(buildKernels.size())}};
   if (work >= 0)
     ref["work"] = work;
   buildKernels.push_back({name, func});
+  return ref;
+}
+
+json::Object NetworkLowering::emitBuildKernel(
+    StringRef what, size_t e, int64_t work,
+    llvm::function_ref<void(Value, Value, Value)> body) {
+  OpBuilder::InsertionGuard guard(b);
+  Value arenaArg, scratch, n;
+  json::Object ref = beginBuildKernel(what, e, work, arenaArg, scratch, n);
+  Block *entryBlock = b.getInsertionBlock();
+  body(arenaArg, scratch, n);
+  b.setInsertionPointToEnd(entryBlock);
+  b.create<func::ReturnOp>(loc);
   return ref;
 }
 
@@ -1362,6 +1384,236 @@ std::pair<Value, Value> NetworkLowering::emitDelaySteps(Value ms) {
   return {steps, valid};
 }
 
+void NetworkLowering::emitIndegreeKernels(ProjectionInfo &info, size_t e,
+                                          json::Object &entry) {
+  Type i32Type = b.getI32Type(), i64Type = b.getI64Type();
+  FloatType f64Type = b.getF64Type();
+  auto i64Memref = MemRefType::get({ShapedType::kDynamic}, i64Type);
+  auto i32Memref = MemRefType::get({ShapedType::kDynamic}, i32Type);
+  auto conn = cast<FixedIndegreeAttr>(info.op.getConnectivity());
+  uint32_t entity = static_cast<uint32_t>(e);
+  int64_t npre = spikingByName.lookup(info.op.getPre())->size;
+  int64_t npost = populationByName.lookup(info.op.getPost())->op.getSize();
+  int64_t k = conn.getK();
+  int64_t slots = 2 * k; // per post: an open-addressing table
+  bool excludeSelf =
+      info.op.getPre() == info.op.getPost() && !conn.getAllowSelf();
+  // The scratch: counts i64[npre], cursors i64[npre], then the tables,
+  // i32[npost * 2k] (docs/gpu-abi.md, "fixed_indegree").
+  entry["scratch"] = 2 * npre + npost * k;
+  auto cmp = [&](arith::CmpIPredicate pred, Value x, Value y) {
+    return b.create<arith::CmpIOp>(loc, pred, x, y);
+  };
+  auto add = [&](Value x, Value y) {
+    return b.create<arith::AddIOp>(loc, x, y);
+  };
+  // Per post j: its table, whether it skips itself, and candidate -> neuron.
+  struct Post {
+    Value j, table, base, skipSelf;
+  };
+  auto viewAt = [&](Value scratch, MemRefType type, int64_t byteOffset,
+                    int64_t size) -> Value {
+    return b.create<memref::ViewOp>(loc, type, scratch, index(byteOffset),
+                                    ValueRange{index(size)});
+  };
+  auto beginPost = [&](Value scratch) {
+    Post p;
+    p.table = viewAt(scratch, i32Memref, 16 * npre, npost * slots);
+    Value j = gridLoop(index(npost)).getInductionVar();
+    p.j = b.create<arith::IndexCastOp>(loc, i64Type, j);
+    p.base = b.create<arith::MulIOp>(loc, p.j, i64(slots));
+    p.skipSelf = b.create<arith::ConstantIntOp>(loc, 0, 1);
+    if (excludeSelf)
+      p.skipSelf = cmp(arith::CmpIPredicate::slt, p.j, i64(npre));
+    return p;
+  };
+  // Candidate c is neuron c, or c + 1 at and after j when j is skipped.
+  auto neuronOf = [&](Post &p, Value c) -> Value {
+    Value shift = b.create<arith::AndIOp>(
+        loc, p.skipSelf, cmp(arith::CmpIPredicate::sge, c, p.j));
+    return add(c, b.create<arith::ExtUIOp>(loc, i64Type, shift));
+  };
+  auto slotAt = [&](Post &p, Value slot) { return toIndex(add(p.base, slot)); };
+  // The slot of candidate c in post p's table: where it is, or the empty
+  // slot where it belongs (linear probing from c mod 2k).
+  auto probe = [&](Post &p, Value c) -> std::pair<Value, Value> {
+    Value key = b.create<arith::TruncIOp>(loc, i32Type, add(c, i64(1)));
+    Value zero32 = i32(0);
+    auto loop = b.create<scf::WhileOp>(
+        loc, TypeRange{i64Type},
+        ValueRange{b.create<arith::RemSIOp>(loc, c, i64(slots))},
+        [&](OpBuilder &, Location, ValueRange args) {
+          Value v = b.create<memref::LoadOp>(loc, p.table,
+                                             ValueRange{slotAt(p, args[0])});
+          Value go = b.create<arith::AndIOp>(
+              loc, cmp(arith::CmpIPredicate::ne, v, zero32),
+              cmp(arith::CmpIPredicate::ne, v, key));
+          b.create<scf::ConditionOp>(loc, go, args);
+        },
+        [&](OpBuilder &, Location, ValueRange args) {
+          Value next = add(args[0], i64(1));
+          b.create<scf::YieldOp>(
+              loc, ValueRange{b.create<arith::SelectOp>(
+                       loc, cmp(arith::CmpIPredicate::eq, next, i64(slots)),
+                       i64(0), next)});
+        });
+    Value slot = loop.getResult(0);
+    Value found = cmp(arith::CmpIPredicate::eq,
+                      b.create<memref::LoadOp>(loc, p.table,
+                                               ValueRange{slotAt(p, slot)}),
+                      key);
+    return {slot, found};
+  };
+
+  // rows: per post j, Floyd's sampling as the host's (runtime-abi.md): for
+  // the r-th value m of n - k .. n - 1, t = floor(u * (m + 1)), capped at m;
+  // take t unless it was taken, else m. Each pick counts in its row.
+  entry["rows"] = emitBuildKernel(
+      "rows", e, npost, [&](Value, Value scratch, Value) {
+        if (k == 0)
+          return;
+        Value counts = viewAt(scratch, i64Memref, 0, npre);
+        Post p = beginPost(scratch);
+        Value candidates = b.create<arith::SubIOp>(
+            loc, i64(npre), b.create<arith::ExtUIOp>(loc, i64Type, p.skipSelf));
+        Value c0 = b.create<arith::TruncIOp>(loc, i32Type, p.j);
+        auto loop = b.create<scf::ForOp>(loc, i64(0), i64(k), i64(1));
+        b.setInsertionPointToStart(loop.getBody());
+        Value r = loop.getInductionVar();
+        Value m = add(b.create<arith::SubIOp>(loc, candidates, i64(k)), r);
+        auto x = emitDraw(
+            b, loc, seed, c0, b.create<arith::TruncIOp>(loc, i32Type, r),
+            b.create<arith::TruncIOp>(
+                loc, i32Type, b.create<arith::ShRUIOp>(loc, r, i64(32))),
+            entity, RandomPurpose::Connectivity);
+        Value u = emitUniform(b, loc, x, f64Type);
+        Value scaled = b.create<arith::MulFOp>(
+            loc, u,
+            b.create<arith::SIToFPOp>(loc, f64Type, add(m, i64(1))));
+        Value t = b.create<arith::MinSIOp>(
+            loc, b.create<arith::FPToSIOp>(loc, i64Type, scaled), m);
+        Value taken = probe(p, t).second;
+        Value pick = b.create<arith::SelectOp>(loc, taken, m, t);
+        Value slot = probe(p, pick).first;
+        b.create<memref::StoreOp>(
+            loc, b.create<arith::TruncIOp>(loc, i32Type, add(pick, i64(1))),
+            p.table, ValueRange{slotAt(p, slot)});
+        b.create<memref::AtomicRMWOp>(loc, arith::AtomicRMWKind::addi, i64(1),
+                                      counts,
+                                      ValueRange{toIndex(neuronOf(p, pick))});
+      });
+
+  // fill: per post j, j into the next free slot of each chosen row.
+  entry["fill"] = emitBuildKernel(
+      "fill", e, npost, [&](Value arenaArg, Value scratch, Value) {
+        if (k == 0)
+          return;
+        arena = arenaArg;
+        emitViews();
+        Value cursors = viewAt(scratch, i64Memref, 8 * npre, npre);
+        Post p = beginPost(scratch);
+        Value post = b.create<arith::TruncIOp>(loc, i32Type, p.j);
+        auto loop = b.create<scf::ForOp>(loc, i64(0), i64(slots), i64(1));
+        b.setInsertionPointToStart(loop.getBody());
+        Value v = b.create<memref::LoadOp>(
+            loc, p.table, ValueRange{slotAt(p, loop.getInductionVar())});
+        auto ifOp = b.create<scf::IfOp>(
+            loc, cmp(arith::CmpIPredicate::ne, v, i32(0)),
+            /*withElseRegion=*/false);
+        b.setInsertionPointToStart(ifOp.thenBlock());
+        Value c = b.create<arith::SubIOp>(
+            loc, b.create<arith::ExtSIOp>(loc, i64Type, v), i64(1));
+        Value row = toIndex(neuronOf(p, c));
+        Value at = b.create<memref::AtomicRMWOp>(
+            loc, arith::AtomicRMWKind::addi, i64(1), cursors, ValueRange{row});
+        store(post, info.col, toIndex(add(load(info.rowPtr, row), at)));
+      });
+
+  // sort: each row ascending (heap sort in place: the rows are distinct
+  // posts, so any correct sort gives the host's order).
+  entry["sort"] = emitBuildKernel(
+      "sort", e, npre, [&](Value arenaArg, Value, Value) {
+        if (k == 0)
+          return;
+        arena = arenaArg;
+        emitViews();
+        Value i = gridLoop(index(npre)).getInductionVar();
+        Value first = load(info.rowPtr, i);
+        Value length = b.create<arith::SubIOp>(
+            loc, load(info.rowPtr, b.create<arith::AddIOp>(loc, i, index(1))),
+            first);
+        auto at = [&](Value x) { return toIndex(add(first, x)); };
+        auto get = [&](Value x) { return load(info.col, at(x)); };
+        auto swap = [&](Value x, Value y) {
+          Value vx = get(x), vy = get(y);
+          store(vy, info.col, at(x));
+          store(vx, info.col, at(y));
+        };
+        // Moves the value at `root` down the heap of [0, end).
+        auto siftDown = [&](Value root, Value end) {
+          b.create<scf::WhileOp>(
+              loc, TypeRange{i64Type, i64Type}, ValueRange{root, i64(0)},
+              [&](OpBuilder &, Location, ValueRange args) {
+                Value node = args[0];
+                Value child = add(
+                    b.create<arith::MulIOp>(loc, node, i64(2)), i64(1));
+                auto ifOp = b.create<scf::IfOp>(
+                    loc, cmp(arith::CmpIPredicate::slt, child, end),
+                    [&](OpBuilder &, Location) {
+                      Value right = add(child, i64(1));
+                      auto pick = b.create<scf::IfOp>(
+                          loc, cmp(arith::CmpIPredicate::slt, right, end),
+                          [&](OpBuilder &, Location) {
+                            b.create<scf::YieldOp>(
+                                loc, ValueRange{b.create<arith::SelectOp>(
+                                         loc,
+                                         cmp(arith::CmpIPredicate::slt,
+                                             get(child), get(right)),
+                                         right, child)});
+                          },
+                          [&](OpBuilder &, Location) {
+                            b.create<scf::YieldOp>(loc, ValueRange{child});
+                          });
+                      Value larger = pick.getResult(0);
+                      Value down = cmp(arith::CmpIPredicate::slt, get(node),
+                                       get(larger));
+                      b.create<scf::YieldOp>(loc, ValueRange{down, larger});
+                    },
+                    [&](OpBuilder &, Location) {
+                      b.create<scf::YieldOp>(
+                          loc,
+                          ValueRange{b.create<arith::ConstantIntOp>(loc, 0, 1),
+                                     i64(0)});
+                    });
+                b.create<scf::ConditionOp>(
+                    loc, ifOp.getResult(0),
+                    ValueRange{node, ifOp.getResult(1)});
+              },
+              [&](OpBuilder &, Location, ValueRange args) {
+                swap(args[0], args[1]);
+                b.create<scf::YieldOp>(loc, ValueRange{args[1], i64(0)});
+              });
+        };
+        // Heapify, then move the largest to the end, len - 1 times.
+        Value half = b.create<arith::DivSIOp>(loc, length, i64(2));
+        {
+          OpBuilder::InsertionGuard inner(b);
+          auto loop = b.create<scf::ForOp>(loc, i64(0), half, i64(1));
+          b.setInsertionPointToStart(loop.getBody());
+          Value root = b.create<arith::SubIOp>(
+              loc, b.create<arith::SubIOp>(loc, half, i64(1)),
+              loop.getInductionVar());
+          siftDown(root, length);
+        }
+        Value last = b.create<arith::SubIOp>(loc, length, i64(1));
+        auto loop = b.create<scf::ForOp>(loc, i64(0), last, i64(1));
+        b.setInsertionPointToStart(loop.getBody());
+        Value end = b.create<arith::SubIOp>(loc, last, loop.getInductionVar());
+        swap(i64(0), end);
+        siftDown(i64(0), end);
+      });
+}
+
 void NetworkLowering::emitBuildFunctions() {
   Type i32Type = b.getI32Type(), i64Type = b.getI64Type();
   auto i64Memref = MemRefType::get({ShapedType::kDynamic}, i64Type);
@@ -1382,44 +1634,43 @@ void NetworkLowering::emitBuildFunctions() {
     if (deviceDelay)
       writes.push_back(info.delay);
 
-    // One kernel: `body(buf, n)` inside its function, then the return.
     auto kernel = [&](StringRef what, int64_t work,
-                      llvm::function_ref<void(Value, Value)> body) {
-      Value buf, n;
-      json::Object ref = beginBuildKernel(what, e, work, buf, n);
-      Block *entryBlock = b.getInsertionBlock();
-      body(buf, n);
-      b.setInsertionPointToEnd(entryBlock);
-      b.create<func::ReturnOp>(loc);
-      return ref;
+                      llvm::function_ref<void(Value, Value, Value)> body) {
+      return emitBuildKernel(what, e, work, body);
     };
 
-    // rows: buf is i64[npre]; buf[i] = length of row i.
-    entry["rows"] = kernel("rows", npre, [&](Value buf, Value) {
-      Value lengths = b.create<memref::ViewOp>(loc, i64Memref, buf, index(0),
-                                               ValueRange{index(npre)});
-      Value i = gridLoop(index(npre)).getInductionVar();
-      Value length = emitRow(info, entity, i, nullptr);
-      b.create<memref::StoreOp>(loc, length, lengths, ValueRange{i});
-    });
-
-    // fill: the arena; the columns of row i from row_ptr[i] on.
-    entry["fill"] = kernel("fill", npre, [&](Value buf, Value) {
-      arena = buf;
-      emitViews();
-      Value i = gridLoop(index(npre)).getInductionVar();
-      Value base = load(info.rowPtr, i);
-      emitRow(info, entity, i, [&](Value k, Value j) {
-        Value at = toIndex(b.create<arith::AddIOp>(loc, base, k));
-        store(b.create<arith::TruncIOp>(loc, i32Type, j), info.col, at);
+    if (isa<FixedIndegreeAttr>(info.op.getConnectivity())) {
+      emitIndegreeKernels(info, e, entry);
+    } else {
+      // rows: the scratch is i64[npre]; scratch[i] = length of row i.
+      entry["rows"] = kernel("rows", npre, [&](Value, Value scratch, Value) {
+        Value lengths = b.create<memref::ViewOp>(
+            loc, i64Memref, scratch, index(0), ValueRange{index(npre)});
+        Value i = gridLoop(index(npre)).getInductionVar();
+        Value length = emitRow(info, entity, i, nullptr);
+        b.create<memref::StoreOp>(loc, length, lengths, ValueRange{i});
       });
-    });
 
-    // delays: buf is i64[2] = {largest steps, first invalid synapse}.
+      // fill: the arena; the columns of row i from row_ptr[i] on.
+      entry["fill"] = kernel("fill", npre, [&](Value arenaArg, Value, Value) {
+        arena = arenaArg;
+        emitViews();
+        Value i = gridLoop(index(npre)).getInductionVar();
+        Value base = load(info.rowPtr, i);
+        emitRow(info, entity, i, [&](Value k, Value j) {
+          Value at = toIndex(b.create<arith::AddIOp>(loc, base, k));
+          store(b.create<arith::TruncIOp>(loc, i32Type, j), info.col, at);
+        });
+      });
+    }
+
+    // delays: the scratch is i64[2] = {largest steps, first invalid
+    // synapse}.
     if (deviceDelay)
-      entry["delays"] = kernel("delays", -1, [&](Value buf, Value n) {
-        Value cells = b.create<memref::ViewOp>(loc, i64Memref, buf, index(0),
-                                               ValueRange{index(2)});
+      entry["delays"] = kernel("delays", -1, [&](Value, Value scratch,
+                                                 Value n) {
+        Value cells = b.create<memref::ViewOp>(
+            loc, i64Memref, scratch, index(0), ValueRange{index(2)});
         Value s = gridLoop(toIndex(n)).getInductionVar();
         auto [steps, valid] = emitDelaySteps(
             emitSynapseValue(delaySpec, RandomPurpose::Delay, entity, s));
@@ -1438,8 +1689,9 @@ void NetworkLowering::emitBuildFunctions() {
 
     // values: the arena; the weights and delays computed on the device.
     if (deviceWeight || deviceDelay)
-      entry["values"] = kernel("values", -1, [&](Value buf, Value n) {
-        arena = buf;
+      entry["values"] = kernel("values", -1, [&](Value arenaArg, Value,
+                                                 Value n) {
+        arena = arenaArg;
         emitViews();
         Value s = gridLoop(toIndex(n)).getInductionVar();
         if (deviceWeight) {
@@ -1536,22 +1788,24 @@ LogicalResult NetworkLowering::runGPU() {
     }
     b.create<func::ReturnOp>(loc);
   }
-  // The host emulation of build kernel number `kernel`.
+  // The host emulation of build kernel number `kernel`: (arena, scratch,
+  // seed, n, kernel, nthreads).
   auto emulateBuild = b.create<func::FuncOp>(
       loc, "snn_emulate_build",
-      b.getFunctionType({arenaType, i64Type, i64Type, i64Type, i64Type}, {}));
+      b.getFunctionType(
+          {arenaType, arenaType, i64Type, i64Type, i64Type, i64Type}, {}));
   emulateBuild->setAttr(LLVM::LLVMDialect::getEmitCWrapperAttrName(),
                         UnitAttr::get(ctx));
   {
     OpBuilder::InsertionGuard guard(b);
     Block *entry = emulateBuild.addEntryBlock();
     b.setInsertionPointToStart(entry);
-    Value threads = toIndex(entry->getArgument(4));
+    Value threads = toIndex(entry->getArgument(5));
     SmallVector<int64_t> cases;
     for (size_t k = 0; k < buildKernels.size(); ++k)
       cases.push_back(static_cast<int64_t>(k));
     auto sw = b.create<scf::IndexSwitchOp>(
-        loc, TypeRange{}, toIndex(entry->getArgument(3)), cases, cases.size());
+        loc, TypeRange{}, toIndex(entry->getArgument(4)), cases, cases.size());
     b.createBlock(&sw.getDefaultRegion());
     b.create<scf::YieldOp>(loc);
     for (auto [k, kernel] : llvm::enumerate(buildKernels)) {
@@ -1563,7 +1817,8 @@ LogicalResult NetworkLowering::runGPU() {
       b.create<func::CallOp>(
           loc, kernel.body,
           ValueRange{entry->getArgument(0), entry->getArgument(1),
-                     entry->getArgument(2), loop.getInductionVar(), threads});
+                     entry->getArgument(2), entry->getArgument(3),
+                     loop.getInductionVar(), threads});
     }
     b.setInsertionPointAfter(sw);
     b.create<func::ReturnOp>(loc);
@@ -1642,17 +1897,19 @@ LogicalResult NetworkLowering::runGPU() {
     hoistArenaTable(loop);
     b.create<gpu::ReturnOp>(loc);
   }
-  // The build kernels: (buf, seed, n) over the grid.
+  // The build kernels: (arena, scratch, seed, n) over the grid.
   for (BuildKernel &k : buildKernels) {
     auto kernel = b.create<gpu::GPUFuncOp>(
-        loc, k.name, b.getFunctionType({arenaType, i64Type, i64Type}, {}));
+        loc, k.name,
+        b.getFunctionType({arenaType, arenaType, i64Type, i64Type}, {}));
     kernel->setAttr(gpu::GPUDialect::getKernelFuncAttrName(),
                     UnitAttr::get(ctx));
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(&kernel.getBody().front());
     auto [t, n] = gridThreads();
     inlineBody(k.body, ValueRange{kernel.getArgument(0), kernel.getArgument(1),
-                                  kernel.getArgument(2), t, n});
+                                  kernel.getArgument(2), kernel.getArgument(3),
+                                  t, n});
     b.create<gpu::ReturnOp>(loc);
   }
   gpuJSON["phases"] = std::move(phasesJSON);
