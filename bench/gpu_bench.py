@@ -146,6 +146,7 @@ def run(args):
     except OSError as e:
         device = "unknown (nvidia-smi: %s)" % e.strerror
     rows = []
+    md = None
     for e in info["entries"]:
         row = dict(e)
         for mode in args.modes:
@@ -165,7 +166,17 @@ def run(args):
         if "sim_cpu" in e:
             row["cpu"] = run_one(args.work, e["sim_cpu"], [])
         rows.append(row)
+        # Written after every row: a run cut short (the device tool's time
+        # limit) still leaves the rows it finished.
+        md = write_report(args, info, device, date, rows)
+    if md is None:
+        sys.exit("benchmark: no entries in bench.json")
+    with open(md) as f:
+        print(f.read(), end="")
+    print("wrote", md)
 
+
+def write_report(args, info, device, date, rows):
     def rtf(s):
         return s["real_time_factor"] if s and "error" not in s else None
 
@@ -215,8 +226,7 @@ def run(args):
         f.write("\n".join(lines) + "\n")
     with open(os.path.join(args.out, "gpu-%s.json" % date), "w") as f:
         json.dump({"info": info, "device": device, "rows": rows}, f, indent=1)
-    print("\n".join(lines))
-    print("wrote", md)
+    return md
 
 
 def main():
