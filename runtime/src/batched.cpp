@@ -326,7 +326,7 @@ bool BatchedRun::run() {
   detail::finishRunResult(totals, result);
 
   // The final state, for inspection (and checkpoints).
-  if (!backend.download(net, error))
+  if (!backend.download(net, options.downloadConnectivity, error))
     return false;
 
   result.backend = backend.report();

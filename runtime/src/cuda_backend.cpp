@@ -134,7 +134,7 @@ public:
   bool read(int buffer, uint64_t first, uint64_t count, void *dst,
             std::string &error) override;
   bool zero(int buffer, std::string &error) override;
-  bool download(Network &net, std::string &error) override;
+  bool download(Network &net, bool connectivity, std::string &error) override;
   BackendReport report() const override;
 
 private:
@@ -194,7 +194,7 @@ private:
   /// kernels, freed by runDeviceInit (or the destructor).
   std::map<int, DeviceSpan> kept_;
   double scratchSeconds_ = 0, initSeconds_ = 0;
-  uint64_t uploadedBytes_ = 0, deviceWrittenBytes_ = 0;
+  uint64_t uploadedBytes_ = 0, deviceWrittenBytes_ = 0, downloadedBytes_ = 0;
 
   // For the report.
   std::string deviceName_, arch_, moduleKind_, cubinProblem_;
@@ -589,20 +589,28 @@ bool CudaBackend::runScratch(const GpuKernelRef &k, int64_t seed, int64_t n,
   return ok;
 }
 
-/// Copies the host's part of the arena: everything but the buffers the
-/// device writes, which are zeroed instead (contiguous runs coalesced).
-bool CudaBackend::copyArena(const Network &net, std::string &error) {
-  std::vector<std::pair<uint64_t, uint64_t>> skip; // [begin, end)
+/// The byte ranges [begin, end) of the buffers the device writes, in
+/// order, merged across the padding between buffers.
+std::vector<std::pair<uint64_t, uint64_t>>
+deviceWrittenRanges(const Network &net) {
+  std::vector<std::pair<uint64_t, uint64_t>> ranges;
   for (size_t k = 0; k < net.arena.numBuffers(); ++k) {
     const ArenaSlot &s = net.arena.slot(k);
     if (k >= net.deviceWritten.size() || !net.deviceWritten[k] || !s.bytes)
       continue;
     // Merge across the padding (< 64 bytes of zeros) between buffers.
-    if (!skip.empty() && s.offset <= skip.back().second + kArenaAlignment)
-      skip.back().second = std::max(skip.back().second, s.offset + s.bytes);
+    if (!ranges.empty() && s.offset <= ranges.back().second + kArenaAlignment)
+      ranges.back().second = std::max(ranges.back().second, s.offset + s.bytes);
     else
-      skip.emplace_back(s.offset, s.offset + s.bytes);
+      ranges.emplace_back(s.offset, s.offset + s.bytes);
   }
+  return ranges;
+}
+
+/// Copies the host's part of the arena: everything but the buffers the
+/// device writes, which are zeroed instead (contiguous runs coalesced).
+bool CudaBackend::copyArena(const Network &net, std::string &error) {
+  std::vector<std::pair<uint64_t, uint64_t>> skip = deviceWrittenRanges(net);
   const uint8_t *host = net.arena.data();
   uint64_t at = 0;
   uploadedBytes_ = deviceWrittenBytes_ = 0;
@@ -806,17 +814,34 @@ bool CudaBackend::zero(int buffer, std::string &error) {
              error);
 }
 
-bool CudaBackend::download(Network &net, std::string &error) {
+bool CudaBackend::download(Network &net, bool connectivity,
+                           std::string &error) {
   if (&net != net_ || !arena_ || net.arena.sizeBytes() != arenaBytes_) {
     error = "CUDA backend: download into a network that was not uploaded";
     return false;
   }
   std::string doing = "copying the final arena back to the host";
-  return makeCurrent(error) &&
-         drv_.check(drv_.cuMemcpyDtoHAsync_v2(net.arena.data(), arena_,
-                                              size_t(arenaBytes_), stream_),
-                    "cuMemcpyDtoHAsync", doing, error) &&
-         sync(doing, error);
+  if (!makeCurrent(error))
+    return false;
+  // Without the connectivity: the runs between the device-written ranges.
+  std::vector<std::pair<uint64_t, uint64_t>> skip;
+  if (!connectivity)
+    skip = deviceWrittenRanges(net);
+  skip.emplace_back(arenaBytes_, arenaBytes_);
+  uint64_t at = 0;
+  downloadedBytes_ = 0;
+  for (const auto &r : skip) {
+    if (r.first > at) {
+      if (!drv_.check(drv_.cuMemcpyDtoHAsync_v2(net.arena.data() + at,
+                                                arena_ + at,
+                                                size_t(r.first - at), stream_),
+                      "cuMemcpyDtoHAsync", doing, error))
+        return false;
+      downloadedBytes_ += r.first - at;
+    }
+    at = std::max(at, r.second);
+  }
+  return sync(doing, error);
 }
 
 BackendReport CudaBackend::report() const {
@@ -875,6 +900,7 @@ BackendReport CudaBackend::report() const {
                        {"steps_per_launch", kPersistentChunkSteps}};
   j["arena_bytes"] = arenaBytes_;
   j["uploaded_bytes"] = uploadedBytes_;
+  j["downloaded_bytes"] = downloadedBytes_;
   j["setup_seconds"] = setupSeconds_;
   if (!buildLaunches_.empty()) {
     nlohmann::ordered_json launches = nlohmann::ordered_json::array();

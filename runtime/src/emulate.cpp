@@ -136,7 +136,7 @@ public:
     return true;
   }
 
-  bool download(Network &net, std::string &error) override {
+  bool download(Network &net, bool, std::string &error) override {
     if (&net != net_) {
       error = "emulated backend: download into a network that was not "
               "uploaded";

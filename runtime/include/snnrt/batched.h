@@ -54,8 +54,12 @@ public:
                     std::string &error) = 0;
   /// Sets every byte of buffer `buffer` to zero.
   virtual bool zero(int buffer, std::string &error) = 0;
-  /// Copies the whole device arena back into `net.arena`.
-  virtual bool download(Network &net, std::string &error) = 0;
+  /// Copies the device arena back into `net.arena`: all of it with
+  /// `connectivity`, else all but the buffers the build kernels wrote
+  /// (Network::deviceWritten: synapses no step changes), which then stay
+  /// as the host has them (zero).
+  virtual bool download(Network &net, bool connectivity,
+                        std::string &error) = 0;
   /// What ran the steps (for the summary); called after a successful run.
   virtual BackendReport report() const = 0;
 };

@@ -44,6 +44,12 @@ struct RunOptions {
   /// the descriptor's gpu.build says the device builds
   /// (--host-connectivity). Ignored by the CPU loop.
   bool hostConnectivity = false;
+  /// GPU runs: at the end, copy the synapses the device built back into
+  /// the host arena along with the state. Off by default: a simulator
+  /// never reads them, and for big networks they are most of the arena
+  /// (the host would page in gigabytes it never built). Ignored by the CPU
+  /// loop.
+  bool downloadConnectivity = false;
 };
 
 struct PopulationResult {

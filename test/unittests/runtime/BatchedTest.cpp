@@ -63,7 +63,7 @@ public:
     std::memset(bytesAt(offset), 0, bytes);
     return true;
   }
-  bool download(Network &net, std::string &) override {
+  bool download(Network &net, bool, std::string &) override {
     std::memcpy(net.arena.data(), mem_.data(), net.arena.sizeBytes());
     return true;
   }

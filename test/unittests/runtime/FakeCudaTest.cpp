@@ -988,8 +988,10 @@ TEST_F(FakeCuda, DeviceBuiltArenaMatchesTheHost) {
   ASSERT_TRUE(parseDescriptor(buildNetJson().dump(), d, err)) << err;
   g.buildDesc = &d;
   Network host = hostBuildNet(d);
-  for (bool hostConnectivity : {false, true}) {
+  for (bool hostConnectivity : {false, true})
+  for (bool downloadConnectivity : {false, true}) {
     SCOPED_TRACE(hostConnectivity ? "host" : "device");
+    SCOPED_TRACE(downloadConnectivity ? "download all" : "download state");
     g.events.clear();
     CudaOptions cuda;
     cuda.mode = GpuMode::Graph;
@@ -1007,11 +1009,36 @@ TEST_F(FakeCuda, DeviceBuiltArenaMatchesTheHost) {
     RunResult r;
     RunOptions o;
     o.progress = false;
+    o.downloadConnectivity = downloadConnectivity;
     ASSERT_TRUE(simulateBatched(net, *backend, 0, o, r, err)) << err;
-    // Zero steps: the downloaded arena is the initial one.
-    EXPECT_EQ(std::memcmp(net.arena.data(), host.arena.data(),
-                          host.arena.sizeBytes()),
-              0);
+    // Zero steps: the downloaded arena is the initial one, but for the
+    // synapses the device built, which stay on the device (and zero on the
+    // host) unless asked for.
+    bool partial = !hostConnectivity && !downloadConnectivity;
+    size_t deviceBytes = 0;
+    for (size_t k = 0; k < net.arena.numBuffers(); ++k) {
+      const ArenaSlot &s = net.arena.slot(k);
+      const uint8_t *p = net.arena.data() + s.offset;
+      bool left = partial && net.deviceWritten[k];
+      if (left) {
+        deviceBytes += s.bytes;
+        EXPECT_EQ(std::count(p, p + s.bytes, 0), int64_t(s.bytes)) << k;
+      } else {
+        EXPECT_EQ(std::memcmp(p, host.arena.data() + s.offset, s.bytes), 0)
+            << k;
+      }
+    }
+    EXPECT_EQ(deviceBytes > 0, partial);
+    // The final copy: the arena less the buffers left (and the padding
+    // between them), or all of it.
+    json j = json::parse(r.backend.json);
+    uint64_t downloaded = j["downloaded_bytes"];
+    if (partial) {
+      EXPECT_LE(downloaded, net.arena.sizeBytes() - deviceBytes);
+      EXPECT_GT(downloaded, net.arena.sizeBytes() - deviceBytes - 64 * 6);
+    } else {
+      EXPECT_EQ(downloaded, net.arena.sizeBytes());
+    }
     size_t launches = 0;
     for (const Event &e : g.events)
       launches += e.what.rfind("snn_build_", 0) == 0;
