@@ -16,6 +16,10 @@ and every neuron receiving `k` inputs on average (connection probability
 k / size). k = 100 keeps the dynamics of the 4000-neuron originals; larger k
 loads the synapses (weights scaled by sqrt(100 / k), which keeps the
 variance of the input; the rates then change and are reported).
+CUBA is also built with fixed_indegree connectivity at --indegree-sizes
+(model "cuba-indegree": every neuron gets exactly 4k/5 excitatory and k/5
+inhibitory inputs), which times the other family of device build kernels
+(per-post sampling, then a scatter and a sort of every row).
 
 Reported per run: real-time factor (RTF = simulation wall time / biological
 time, the simulation phase only, network build excluded), synaptic events per
@@ -25,6 +29,7 @@ Usage:
   bench/gpu_bench.py --phase prepare --snnc build/bin/snnc --work DIR
         [--sizes 4000,16000,64000,256000] [--indegrees 100,1000]
         [--duration 1000] [--gpu-arch sm_90] [--cpu-max-size 16000]
+        [--indegree-sizes 64000]
   bench/gpu_bench.py --phase run --work DIR --out RESULTS_DIR
         [--modes persistent,graph,launch]
 """
@@ -41,10 +46,11 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def scaled_model(name, size, k, duration):
+def scaled_model(name, size, k, duration, indegree=False):
     with open(os.path.join(ROOT, "examples", name, name + ".json")) as f:
         model = json.load(f)
-    model["name"] = "%s_%d_k%d" % (name, size, k)
+    model["name"] = "%s_%d_k%d%s" % (name, size, k,
+                                     "_indegree" if indegree else "")
     model["populations"]["exc"]["size"] = size * 4 // 5
     model["populations"]["inh"]["size"] = size // 5
     model["simulation"]["duration"] = duration
@@ -52,6 +58,12 @@ def scaled_model(name, size, k, duration):
     scale = math.sqrt(100.0 / k)
     for projection in model["projections"].values():
         projection["connectivity"]["p"] = min(1.0, k / size)
+        if indegree:
+            pre = model["populations"][projection["pre"]]["size"]
+            projection["connectivity"] = {
+                "type": "fixed_indegree", "k": k * pre // size,
+                "allow_self": projection["connectivity"].get("allow_self",
+                                                             True)}
         w = projection["weight"]
         if isinstance(w, (int, float)):
             projection["weight"] = w * scale
@@ -68,33 +80,36 @@ def scaled_model(name, size, k, duration):
 def prepare(args):
     os.makedirs(args.work, exist_ok=True)
     entries = []
-    for name in ("cuba", "coba"):
-        for size in args.sizes:
-            for k in args.indegrees:
-                if k > size // 5:
-                    continue
-                model = scaled_model(name, size, k, args.duration)
-                tag = model["name"]
-                path = os.path.join(args.work, tag + ".json")
-                with open(path, "w") as f:
-                    json.dump(model, f, indent=1)
-                entry = {"model": name, "size": size, "k": k, "tag": tag}
-                for target in ("cuda", "cpu"):
-                    if target == "cpu" and size > args.cpu_max_size:
-                        continue
-                    sim = os.path.join(args.work, "%s.%s" % (tag, target))
-                    cmd = [args.snnc, "--target=" + target, path, "-o", sim]
-                    if target == "cuda":
-                        cmd.insert(2, "--gpu-arch=" + args.gpu_arch)
-                    start = time.perf_counter()
-                    subprocess.run(cmd, check=True)
-                    entry["compile_" + target] = time.perf_counter() - start
-                    entry["sim_" + target] = os.path.basename(sim)
-                print("compiled %s: cuda %.2f s%s" % (
-                    tag, entry["compile_cuda"],
-                    ", cpu %.2f s" % entry["compile_cpu"]
-                    if "compile_cpu" in entry else ""), flush=True)
-                entries.append(entry)
+    networks = [(name, size, k, False) for name in ("cuba", "coba")
+                for size in args.sizes for k in args.indegrees]
+    networks += [("cuba", size, k, True) for size in args.indegree_sizes
+                 for k in args.indegrees]
+    for name, size, k, indegree in networks:
+        if k > size // 5:
+            continue
+        model = scaled_model(name, size, k, args.duration, indegree)
+        tag = model["name"]
+        path = os.path.join(args.work, tag + ".json")
+        with open(path, "w") as f:
+            json.dump(model, f, indent=1)
+        entry = {"model": name + ("-indegree" if indegree else ""),
+                 "size": size, "k": k, "tag": tag}
+        for target in ("cuda", "cpu"):
+            if target == "cpu" and size > args.cpu_max_size:
+                continue
+            sim = os.path.join(args.work, "%s.%s" % (tag, target))
+            cmd = [args.snnc, "--target=" + target, path, "-o", sim]
+            if target == "cuda":
+                cmd.insert(2, "--gpu-arch=" + args.gpu_arch)
+            start = time.perf_counter()
+            subprocess.run(cmd, check=True)
+            entry["compile_" + target] = time.perf_counter() - start
+            entry["sim_" + target] = os.path.basename(sim)
+        print("compiled %s: cuda %.2f s%s" % (
+            tag, entry["compile_cuda"],
+            ", cpu %.2f s" % entry["compile_cpu"]
+            if "compile_cpu" in entry else ""), flush=True)
+        entries.append(entry)
     info = {"entries": entries, "duration_ms": args.duration,
             "gpu_arch": args.gpu_arch,
             "compile_machine": "%s, %d cores" % (platform.platform(),
@@ -237,6 +252,7 @@ def main():
     ap.add_argument("--out", default=os.path.join(ROOT, "bench", "results"))
     ap.add_argument("--sizes", default="4000,16000,64000,256000")
     ap.add_argument("--indegrees", default="100,1000")
+    ap.add_argument("--indegree-sizes", default="64000")
     ap.add_argument("--duration", type=float, default=1000.0)
     ap.add_argument("--gpu-arch", default="sm_90")
     ap.add_argument("--cpu-max-size", type=int, default=16000)
@@ -244,6 +260,8 @@ def main():
     args = ap.parse_args()
     args.sizes = [int(s) for s in args.sizes.split(",")]
     args.indegrees = [int(k) for k in args.indegrees.split(",")]
+    args.indegree_sizes = [int(s) for s in args.indegree_sizes.split(",")
+                           if s]
     args.modes = args.modes.split(",")
     (prepare if args.phase == "prepare" else run)(args)
 
