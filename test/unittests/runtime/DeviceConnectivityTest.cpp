@@ -585,6 +585,25 @@ TEST(DeviceConnectivity, CommandLine) {
   json summary = json::parse(readText(dir / "o/summary.json"));
   EXPECT_EQ(summary["backend"]["connectivity"]["host"].size(), 4u);
 
+  // --build-threads: the build kernels emulate 7 threads (emulateBuild
+  // checks), the phases 3.
+  gEmulatedKernels.clear();
+  EXPECT_EQ(runCli(text,
+                   {"--threads", "3", "--build-threads=7", "--out", dir / "o"},
+                   out, err),
+            0)
+      << err;
+  EXPECT_EQ(gEmulatedKernels.size(), 9u);
+  summary = json::parse(readText(dir / "o/summary.json"));
+  EXPECT_EQ(summary["backend"]["threads"], 3);
+  EXPECT_EQ(summary["backend"]["build_threads"], 7);
+  EXPECT_EQ(runCli(text, {"--build-threads", "0"}, out, err), 2);
+  EXPECT_NE(err.find("invalid thread count '0' (expected an integer from 1 "
+                     "to 16777216)"),
+            std::string::npos)
+      << err;
+  EXPECT_NE(err.find("[--build-threads N]"), std::string::npos) << err;
+
   EXPECT_EQ(runCli(text, {"--host-connectivity=yes"}, out, err), 2);
   EXPECT_NE(err.find("option --host-connectivity takes no value"),
             std::string::npos)
