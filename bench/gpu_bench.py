@@ -135,12 +135,16 @@ def events(summary):
     return total
 
 
-def run_one(work, sim, extra):
+def run_one(work, sim, extra, timeout=None):
     out = os.path.join(work, "out-" + sim + "-" + "-".join(
         a.strip("-").replace("=", "_") for a in extra))
-    r = subprocess.run([os.path.join(work, sim), "--quiet", "--out", out]
-                       + extra, stdout=subprocess.PIPE,
-                       stderr=subprocess.STDOUT, universal_newlines=True)
+    try:
+        r = subprocess.run([os.path.join(work, sim), "--quiet", "--out", out]
+                           + extra, stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, universal_newlines=True,
+                           timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return {"error": ["timed out after %g s" % timeout], "timeout": True}
     if r.returncode != 0:
         return {"error": r.stdout.strip().splitlines()[-1:]}
     with open(os.path.join(out, "summary.json")) as f:
@@ -162,10 +166,18 @@ def run(args):
         device = "unknown (nvidia-smi: %s)" % e.strerror
     rows = []
     md = None
+    hung = set()  # modes that timed out once are not tried again
     for e in info["entries"]:
         row = dict(e)
         for mode in args.modes:
-            s = run_one(args.work, e["sim_cuda"], ["--gpu-mode=" + mode])
+            if mode in hung:
+                row[mode] = {"error": ["skipped: timed out on an earlier "
+                                       "network"]}
+                continue
+            s = run_one(args.work, e["sim_cuda"], ["--gpu-mode=" + mode],
+                        args.timeout)
+            if s.get("timeout"):
+                hung.add(mode)
             row[mode] = s
             print("%s %s: %s" % (e["tag"], mode, "error " + str(s["error"])
                                  if "error" in s else "RTF %.4g, %.3g events/s"
@@ -177,9 +189,9 @@ def run(args):
         row["host_build"] = run_one(
             args.work, e["sim_cuda"],
             ["--gpu-mode=" + args.modes[0], "--host-connectivity",
-             "--duration", "1"])
+             "--duration", "1"], args.timeout)
         if "sim_cpu" in e:
-            row["cpu"] = run_one(args.work, e["sim_cpu"], [])
+            row["cpu"] = run_one(args.work, e["sim_cpu"], [], args.timeout)
         rows.append(row)
         # Written after every row: a run cut short (the device tool's time
         # limit) still leaves the rows it finished.
@@ -257,6 +269,9 @@ def main():
     ap.add_argument("--gpu-arch", default="sm_90")
     ap.add_argument("--cpu-max-size", type=int, default=16000)
     ap.add_argument("--modes", default="persistent,graph,launch")
+    ap.add_argument("--timeout", type=float, default=120.0,
+                    help="seconds one simulator run may take (run phase); a "
+                    "mode that times out is skipped for later networks")
     args = ap.parse_args()
     args.sizes = [int(s) for s in args.sizes.split(",")]
     args.indegrees = [int(k) for k in args.indegrees.split(",")]
