@@ -326,8 +326,13 @@ bool BatchedRun::run() {
   detail::finishRunResult(totals, result);
 
   // The final state, for inspection (and checkpoints).
-  if (!backend.download(net, options.downloadConnectivity, error))
+  if (!backend.download(net,
+                        options.downloadConnectivity ||
+                            options.saveConnectivity,
+                        error))
     return false;
+  if (options.saveConnectivity)
+    collectConnectivity(net, result);
 
   result.backend = backend.report();
   nlohmann::ordered_json j = nlohmann::ordered_json::parse(

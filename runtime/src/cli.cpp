@@ -38,7 +38,9 @@ std::string usage(const std::string &prog, const Descriptor *d,
     s += " [--batch-steps N] [--device N]\n       " +
          std::string(prog.size(), ' ') +
          " [--gpu-mode MODE] [--host-connectivity]";
-  s += " [--quiet] [--help]\n";
+  std::string indent = "\n       " + std::string(prog.size(), ' ');
+  s += (target == CliTarget::Cpu ? std::string(" ") : indent + " ") +
+       "[--save-connectivity] [--quiet] [--help]\n";
   if (d) {
     s += "\nRuns the compiled spiking network model \"" + d->model + "\"";
     if (target == CliTarget::Emulate)
@@ -87,7 +89,12 @@ std::string usage(const std::string &prog, const Descriptor *d,
          "                 build all synapses on the host, also those the "
          "model draws\n"
          "                 on the device (to compare, or to debug)\n";
-  s += "  --quiet        no progress bar and no run summary\n"
+  s += "  --save-connectivity\n"
+       "                 also write every projection's synapses to the "
+       "output directory\n"
+       "                 (<name>_synapses_row_ptr.npy, _col, _weight, _delay "
+       "in steps)\n"
+       "  --quiet        no progress bar and no run summary\n"
        "  --help         show this help\n";
   return s;
 }
@@ -184,6 +191,10 @@ int cliMainImpl(int argc, char **argv, const char *descriptorJson,
         else
           opts.batchSteps = n;
       }
+    } else if (a == "--save-connectivity") {
+      if (hasValue)
+        badArg = "option --save-connectivity takes no value";
+      opts.saveConnectivity = true;
     } else if (a == "--host-connectivity" && target != CliTarget::Cpu) {
       if (hasValue)
         badArg = "option --host-connectivity takes no value";

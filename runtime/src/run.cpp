@@ -18,6 +18,7 @@
 #include <filesystem>
 #include <map>
 #include <set>
+#include <type_traits>
 
 #include <nlohmann/json.hpp>
 #include <unistd.h>
@@ -276,6 +277,34 @@ bool simulateNetwork(Network &net, StepFn step, int64_t steps,
   return false;
 }
 
+void collectConnectivity(const Network &net, RunResult &result) {
+  const Descriptor &d = net.desc;
+  result.connectivity.clear();
+  for (size_t e = 0; e < d.projections.size(); ++e) {
+    const ProjectionDesc &pr = d.projections[e];
+    ConnectivityRecord c;
+    c.projection = pr.name;
+    auto copy = [&](int buffer, auto &out) {
+      using T = typename std::decay_t<decltype(out)>::value_type;
+      const T *p = net.arena.buffer<T>(size_t(buffer));
+      out.assign(p, p + net.counts[size_t(buffer)]);
+    };
+    copy(pr.rowPtr, c.rowPtr);
+    copy(pr.col, c.col);
+    if (pr.weightBuffer >= 0) {
+      c.weightF32 = d.buffers[pr.weightBuffer].type == ScalarType::F32;
+      const ArenaSlot &s = net.arena.slot(size_t(pr.weightBuffer));
+      c.weightBytes.assign(
+          reinterpret_cast<const char *>(net.arena.data() + s.offset),
+          size_t(net.counts[size_t(pr.weightBuffer)]) *
+              (c.weightF32 ? 4 : 8));
+    }
+    if (pr.delayBuffer >= 0)
+      copy(pr.delayBuffer, c.delaySteps);
+    result.connectivity.push_back(std::move(c));
+  }
+}
+
 bool writeOutputs(RunResult &r, const std::string &format,
                   const std::string &dir, std::string &error) {
   try {
@@ -390,6 +419,26 @@ bool writeOutputsImpl(RunResult &r, const std::string &format,
         return false;
     }
   }
+  for (const ConnectivityRecord &c : r.connectivity) {
+    std::string base = unique(safeName(c.projection) + "_synapses");
+    auto npy = [&](const char *suffix, NpyType type, const void *data,
+                   size_t n) {
+      return writeFileAtomic(path(base + suffix),
+                             encodeNpy(type, data, {n}), error);
+    };
+    if (!npy("_row_ptr.npy", NpyType::I64, c.rowPtr.data(), c.rowPtr.size()) ||
+        !npy("_col.npy", NpyType::I32, c.col.data(), c.col.size()))
+      return false;
+    if (!c.weightBytes.empty() &&
+        !npy("_weight.npy", c.weightF32 ? NpyType::F32 : NpyType::F64,
+             c.weightBytes.data(),
+             c.weightBytes.size() / (c.weightF32 ? 4 : 8)))
+      return false;
+    if (!c.delaySteps.empty() &&
+        !npy("_delay.npy", NpyType::I32, c.delaySteps.data(),
+             c.delaySteps.size()))
+      return false;
+  }
   files.push_back("summary.json");
   r.files = files;
   r.outDir = dir;
@@ -478,6 +527,8 @@ bool runSimulation(const std::string &descriptorJson, StepFn step,
     if (!simulateNetwork(net, step, steps, options, result, error))
       return false;
     result.buildSeconds = buildSeconds;
+    if (options.saveConnectivity)
+      collectConnectivity(net, result);
     if (options.writeOutput &&
         !writeOutputs(result, d.record.format, options.outDir, error))
       return false;

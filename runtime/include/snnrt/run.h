@@ -50,6 +50,11 @@ struct RunOptions {
   /// (the host would page in gigabytes it never built). Ignored by the CPU
   /// loop.
   bool downloadConnectivity = false;
+  /// Copy every projection's synapses (row pointers, columns, weights and
+  /// delays as the simulation used them) into RunResult::connectivity, and
+  /// write them with the outputs (--save-connectivity). On GPU targets this
+  /// implies downloadConnectivity.
+  bool saveConnectivity = false;
 };
 
 struct PopulationResult {
@@ -62,6 +67,20 @@ struct PopulationResult {
 struct ProjectionResult {
   std::string name, pre, post;
   int64_t synapses = 0;
+};
+
+/// The synapses of one projection (RunOptions::saveConnectivity), CSR by
+/// presynaptic neuron, as the arena holds them.
+struct ConnectivityRecord {
+  std::string projection;
+  std::vector<int64_t> rowPtr; ///< npre + 1
+  std::vector<int32_t> col;    ///< postsynaptic neuron of each synapse
+  /// Per-synapse weights in the buffer's type (f32 or f64 bytes); empty
+  /// when the weight is one constant (compiled into the code).
+  std::string weightBytes;
+  bool weightF32 = false;
+  /// Per-synapse delays in steps; empty when the delay is one constant.
+  std::vector<int32_t> delaySteps;
 };
 
 struct SpikeRecord {
@@ -95,6 +114,7 @@ struct RunResult {
   int64_t totalSynapses = 0;
   std::vector<SpikeRecord> spikes;
   std::vector<StateRecord> states;
+  std::vector<ConnectivityRecord> connectivity; ///< saveConnectivity only
   double buildSeconds = 0, simulationSeconds = 0;
   double realTimeFactor = 0;      ///< simulation wall time / biological time
   BackendReport backend;          ///< empty target for CPU runs
@@ -119,8 +139,15 @@ bool simulateNetwork(Network &net, StepFn step, int64_t steps,
                      const RunOptions &options, RunResult &result,
                      std::string &error);
 
+/// Copies every projection's synapses out of `net`'s arena into
+/// result.connectivity (on GPU targets, after a download with the
+/// connectivity).
+void collectConnectivity(const Network &net, RunResult &result);
+
 /// Writes spikes, state and summary.json to `dir` in `format` ("npy" or
-/// "csv"), recording the written paths in result.files/outDir.
+/// "csv"), and the saved connectivity (always NPY:
+/// <projection>_row_ptr.npy, _col.npy, _weight.npy, _delay.npy), recording
+/// the written paths in result.files/outDir.
 bool writeOutputs(RunResult &result, const std::string &format,
                   const std::string &dir, std::string &error);
 

@@ -25,6 +25,9 @@ Checks (one line each, ending in OK or FAILED):
              difference of the trains is printed as information (these
              networks are chaotic: one ulp of difference in a sum eventually
              changes a spike, after which the trains diverge)
+  every model: the synapses (both simulators run with --save-connectivity:
+             row pointers, columns, weights and delays of every projection)
+             identical, byte for byte, whichever side drew them
 With --exact, every spike train and every recorded voltage must be
 identical, bit for bit (one emulated thread sums in the CPU's order).
 
@@ -37,6 +40,7 @@ runs and compares what `prepare` left in DIR (on the GPU machine, which has
 no snnc; data files must be at the same absolute paths as when compiled).
 """
 import argparse
+import filecmp
 import json
 import os
 import shutil
@@ -78,6 +82,32 @@ def with_precision(src, dst, precision, duration=None):
     # next to the original.
     bc.write_json(dst, model)
     return dst
+
+
+def compare_synapses(label, out_cpu, out_gpu):
+    """The saved connectivity of both runs, byte for byte."""
+    def arrays(out):
+        return sorted(f for f in os.listdir(out)
+                      if "_synapses_" in f and f.endswith(".npy"))
+    names = arrays(out_cpu)
+    problem = None
+    if names != arrays(out_gpu):
+        only_cpu = sorted(set(names) - set(arrays(out_gpu)))
+        only_gpu = sorted(set(arrays(out_gpu)) - set(names))
+        problem = "only on the CPU: %s; only on the GPU: %s" % (
+            ", ".join(only_cpu) or "-", ", ".join(only_gpu) or "-")
+    elif not names:
+        problem = "no synapse files"
+    else:
+        for f in names:
+            if not filecmp.cmp(os.path.join(out_cpu, f),
+                               os.path.join(out_gpu, f), shallow=False):
+                problem = "%s differs" % f
+                break
+    print("%s: synapses identical (%d arrays): %s%s"
+          % (label, len(names), "OK" if problem is None else "FAILED",
+             "" if problem is None else " (" + problem + ")"))
+    return problem is None
 
 
 def spikes(out, pops):
@@ -192,14 +222,16 @@ def main():
                 continue
         out_cpu = os.path.join(work, "out-cpu")
         out_gpu = os.path.join(work, "out-gpu")
-        run(sims["cpu"], out_cpu, [])
-        summary = run(sims[args.target], out_gpu, args.sim_arg)
+        run(sims["cpu"], out_cpu, ["--save-connectivity"])
+        summary = run(sims[args.target], out_gpu,
+                      ["--save-connectivity"] + args.sim_arg)
         cpu, gpu = spikes(out_cpu, pops), spikes(out_gpu, pops)
         state = None
         if name == "deterministic":
             state = (np.load(os.path.join(out_cpu, "exc_v.npy")),
                      np.load(os.path.join(out_gpu, "exc_v.npy")))
         label = "%s %s" % (name, args.precision)
+        ok &= compare_synapses(label, out_cpu, out_gpu)
         if name == "deterministic" and args.precision == "f64":
             ok &= compare(label, cpu, gpu, pops, exact=args.exact, state=state)
         elif name == "deterministic":

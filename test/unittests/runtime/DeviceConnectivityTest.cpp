@@ -508,6 +508,55 @@ TEST(DeviceConnectivity, EmulatedBackendKeepsTheScratchForFill) {
   EXPECT_EQ(j["connectivity"]["device"], json({"aa", "ba", "bb", "ab"}));
 }
 
+TEST(DeviceConnectivity, SavedConnectivityIsTheHostBuild) {
+  // --save-connectivity: every projection's arrays, as the host builds
+  // them, whichever side drew them.
+  Descriptor d = parse(buildNetJson(true));
+  gEmulatedDesc = &d;
+  std::string err;
+  Network host;
+  ASSERT_TRUE(buildNetwork(d, 3, withDevice(nullptr), host, err)) << err;
+  std::string text = buildNetJson(true).dump();
+  for (bool hostConnectivity : {false, true}) {
+    SCOPED_TRACE(hostConnectivity ? "host" : "device");
+    RunOptions o = quiet();
+    o.saveConnectivity = true;
+    o.hostConnectivity = hostConnectivity;
+    RunResult r;
+    ASSERT_TRUE(runEmulatedSimulation(text, &counterEmulateStep, &emulateBuild,
+                                      7, o, r, err))
+        << err;
+    ASSERT_EQ(r.connectivity.size(), 4u);
+    for (size_t e = 0; e < 4; ++e) {
+      const ConnectivityRecord &c = r.connectivity[e];
+      const ProjectionDesc &pr = d.projections[e];
+      EXPECT_EQ(c.projection, pr.name);
+      EXPECT_EQ(c.rowPtr, bufferOf<int64_t>(host, pr.rowPtr)) << e;
+      EXPECT_EQ(c.col, bufferOf<int32_t>(host, pr.col)) << e;
+      EXPECT_FALSE(c.weightF32);
+      if (pr.weightBuffer >= 0) {
+        std::vector<double> w = bufferOf<double>(host, pr.weightBuffer);
+        ASSERT_EQ(c.weightBytes.size(), w.size() * 8) << e;
+        EXPECT_EQ(std::memcmp(c.weightBytes.data(), w.data(), w.size() * 8),
+                  0)
+            << e;
+      } else {
+        EXPECT_TRUE(c.weightBytes.empty()) << e;
+      }
+      if (pr.delayBuffer >= 0)
+        EXPECT_EQ(c.delaySteps, bufferOf<int32_t>(host, pr.delayBuffer)) << e;
+      else
+        EXPECT_TRUE(c.delaySteps.empty()) << e;
+    }
+  }
+  // Not asked for: nothing saved.
+  RunResult r;
+  ASSERT_TRUE(runEmulatedSimulation(text, &counterEmulateStep, &emulateBuild,
+                                    7, quiet(), r, err))
+      << err;
+  EXPECT_TRUE(r.connectivity.empty());
+}
+
 TEST(DeviceConnectivity, EmulatedRunsAndHostConnectivity) {
   Descriptor d = parse(buildNetJson());
   gEmulatedDesc = &d;

@@ -1029,6 +1029,7 @@ TEST_F(FakeCuda, DeviceBuiltArenaMatchesTheHost) {
       }
     }
     EXPECT_EQ(deviceBytes > 0, partial);
+    EXPECT_TRUE(r.connectivity.empty());
     // The final copy: the arena less the buffers left (and the padding
     // between them), or all of it.
     json j = json::parse(r.backend.json);
@@ -1044,6 +1045,30 @@ TEST_F(FakeCuda, DeviceBuiltArenaMatchesTheHost) {
       launches += e.what.rfind("snn_build_", 0) == 0;
     EXPECT_EQ(launches, hostConnectivity ? 0u : 9u);
   }
+}
+
+TEST_F(FakeCuda, SaveConnectivityDownloadsIt) {
+  Descriptor d;
+  std::string err;
+  ASSERT_TRUE(parseDescriptor(buildNetJson().dump(), d, err)) << err;
+  g.buildDesc = &d;
+  Network host = hostBuildNet(d);
+  RunOptions o = quiet(25, 10);
+  o.saveConnectivity = true;
+  RunResult r;
+  ASSERT_TRUE(runOnFake(buildNetJson().dump(), ptxImage(), CudaOptions(), o,
+                        r, err))
+      << err;
+  ASSERT_EQ(r.connectivity.size(), 4u);
+  for (size_t e = 0; e < 4; ++e) {
+    const ProjectionDesc &pr = d.projections[e];
+    const int32_t *col = host.arena.buffer<int32_t>(size_t(pr.col));
+    EXPECT_EQ(r.connectivity[e].col,
+              std::vector<int32_t>(col, col + host.counts[pr.col]))
+        << e;
+  }
+  json j = json::parse(r.backend.json);
+  EXPECT_EQ(j["downloaded_bytes"], host.arena.sizeBytes());
 }
 
 TEST_F(FakeCuda, FixedIndegreeScratchIsKeptForFill) {
