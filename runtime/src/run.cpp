@@ -291,7 +291,9 @@ void collectConnectivity(const Network &net, RunResult &result) {
     };
     copy(pr.rowPtr, c.rowPtr);
     copy(pr.col, c.col);
-    if (pr.weightBuffer >= 0) {
+    c.hasWeights = pr.weightBuffer >= 0;
+    c.hasDelays = pr.delayBuffer >= 0;
+    if (c.hasWeights) {
       c.weightF32 = d.buffers[pr.weightBuffer].type == ScalarType::F32;
       const ArenaSlot &s = net.arena.slot(size_t(pr.weightBuffer));
       c.weightBytes.assign(
@@ -299,7 +301,7 @@ void collectConnectivity(const Network &net, RunResult &result) {
           size_t(net.counts[size_t(pr.weightBuffer)]) *
               (c.weightF32 ? 4 : 8));
     }
-    if (pr.delayBuffer >= 0)
+    if (c.hasDelays)
       copy(pr.delayBuffer, c.delaySteps);
     result.connectivity.push_back(std::move(c));
   }
@@ -429,12 +431,12 @@ bool writeOutputsImpl(RunResult &r, const std::string &format,
     if (!npy("_row_ptr.npy", NpyType::I64, c.rowPtr.data(), c.rowPtr.size()) ||
         !npy("_col.npy", NpyType::I32, c.col.data(), c.col.size()))
       return false;
-    if (!c.weightBytes.empty() &&
+    if (c.hasWeights &&
         !npy("_weight.npy", c.weightF32 ? NpyType::F32 : NpyType::F64,
              c.weightBytes.data(),
              c.weightBytes.size() / (c.weightF32 ? 4 : 8)))
       return false;
-    if (!c.delaySteps.empty() &&
+    if (c.hasDelays &&
         !npy("_delay.npy", NpyType::I32, c.delaySteps.data(),
              c.delaySteps.size()))
       return false;

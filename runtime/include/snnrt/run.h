@@ -75,11 +75,13 @@ struct ConnectivityRecord {
   std::string projection;
   std::vector<int64_t> rowPtr; ///< npre + 1
   std::vector<int32_t> col;    ///< postsynaptic neuron of each synapse
-  /// Per-synapse weights in the buffer's type (f32 or f64 bytes); empty
-  /// when the weight is one constant (compiled into the code).
+  /// Per-synapse weights in the buffer's type (f32 or f64 bytes), when the
+  /// weight varies per synapse (else it is one constant, compiled into the
+  /// code, and hasWeights is false).
+  bool hasWeights = false, weightF32 = false;
   std::string weightBytes;
-  bool weightF32 = false;
-  /// Per-synapse delays in steps; empty when the delay is one constant.
+  /// Per-synapse delays in steps, when the delay varies per synapse.
+  bool hasDelays = false;
   std::vector<int32_t> delaySteps;
 };
 

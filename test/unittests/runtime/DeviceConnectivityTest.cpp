@@ -534,6 +534,8 @@ TEST(DeviceConnectivity, SavedConnectivityIsTheHostBuild) {
       EXPECT_EQ(c.rowPtr, bufferOf<int64_t>(host, pr.rowPtr)) << e;
       EXPECT_EQ(c.col, bufferOf<int32_t>(host, pr.col)) << e;
       EXPECT_FALSE(c.weightF32);
+      EXPECT_EQ(c.hasWeights, pr.weightBuffer >= 0) << e;
+      EXPECT_EQ(c.hasDelays, pr.delayBuffer >= 0) << e;
       if (pr.weightBuffer >= 0) {
         std::vector<double> w = bufferOf<double>(host, pr.weightBuffer);
         ASSERT_EQ(c.weightBytes.size(), w.size() * 8) << e;
