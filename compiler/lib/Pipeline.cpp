@@ -86,7 +86,11 @@ struct PreciseLibmPass
 
 } // namespace
 
-void populateLLVMPipeline(OpPassManager &pm) {
+void populateHostKernelsPipeline(OpPassManager &pm) {
+  pm.addPass(mlir::snn::createSNNGPUKernelsToHost());
+}
+
+void populateLLVMPipeline(OpPassManager &pm, bool hostKernelTable) {
   pm.addPass(createConvertSCFToCFPass());
   pm.addPass(std::make_unique<PreciseLibmPass>());
   // Intrinsics where LLVM has them, libm calls for the rest.
@@ -97,6 +101,8 @@ void populateLLVMPipeline(OpPassManager &pm) {
   pm.addPass(createConvertControlFlowToLLVMPass());
   pm.addPass(createConvertFuncToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
+  if (hostKernelTable)
+    pm.addPass(mlir::snn::createSNNHostKernelTable());
 }
 
 std::unique_ptr<llvm::TargetMachine>

@@ -102,6 +102,14 @@ static cl::opt<std::string> cudaPath(
              "$CUDA_PATH, $CUDA_HOME, the build's, /usr/local/cuda)"),
     cl::init(""), cl::cat(snncCategory));
 
+static cl::opt<bool> hostKernels(
+    "host-kernels",
+    cl::desc("--target=cuda: also compile the kernels for this CPU, so that "
+             "the simulator runs on the fake CUDA driver "
+             "(SNNRT_CUDA_DRIVER=libsnnrt_fakecuda.so; for testing the "
+             "CUDA runtime without a GPU)"),
+    cl::init(false), cl::cat(snncCategory));
+
 namespace {
 
 /// Prints an error in the driver's voice.
@@ -268,6 +276,9 @@ int Driver::link(const std::string &object, const std::string &output) {
     args.push_back(lib);
   if (target == Target::CUDA)
     args.push_back("-ldl"); // the driver is loaded with dlopen
+  // The fake CUDA driver finds the host copies of the kernels by name.
+  if (target == Target::CUDA && hostKernels)
+    args.push_back("-Wl,--export-dynamic-symbol=snn_host_kernels");
   for (llvm::StringRef a : {"-lpthread", "-lm", "-o"})
     args.push_back(a);
   args.push_back(temp);
@@ -285,6 +296,8 @@ int Driver::link(const std::string &object, const std::string &output) {
 }
 
 int Driver::compile(Stage stage, const std::string &output) {
+  if (hostKernels && target != Target::CUDA)
+    return fail("--host-kernels needs --target=cuda");
   bool done;
   int code = 0;
   OwningOpRef<ModuleOp> module = loadModule(stage, output, done, code);
@@ -329,6 +342,9 @@ int Driver::compile(Stage stage, const std::string &output) {
     if (!llvm::StringRef(gpu.chip).starts_with("sm_"))
       return fail("--gpu-arch: expected an architecture like sm_80 or "
                   "sm_90, not '" + gpu.chip + "'");
+    // Host copies first: the NVVM pipeline consumes the gpu.module.
+    if (hostKernels && !runStage(snn::compiler::populateHostKernelsPipeline))
+      return 1;
     if (!runStage([&](OpPassManager &pm) {
           snn::compiler::populateNVVMPipeline(pm, gpu);
         }))
@@ -347,7 +363,9 @@ int Driver::compile(Stage stage, const std::string &output) {
   } else if (target == Target::CUDAEmulate) {
     snn::compiler::dropKernels(*module);
   }
-  if (!runStage(snn::compiler::populateLLVMPipeline))
+  if (!runStage([](OpPassManager &pm) {
+        snn::compiler::populateLLVMPipeline(pm, hostKernels);
+      }))
     return 1;
   if (stage == Stage::LLVMDialect)
     return printModule(*module);

@@ -84,8 +84,16 @@ void dropKernels(mlir::ModuleOp module);
 /// they call) once the kernels are compiled: a CUDA simulator never calls
 /// it, and compiling it for the host would only cost time.
 void dropHostEmulation(mlir::ModuleOp module);
-/// Core dialects to the LLVM dialect.
-void populateLLVMPipeline(mlir::OpPassManager &pm);
+/// --host-kernels: host copies of the kernels (snn-gpu-kernels-to-host), for
+/// the fake CUDA driver. Runs before populateNVVMPipeline, which consumes
+/// the gpu.module.
+void populateHostKernelsPipeline(mlir::OpPassManager &pm);
+
+/// Core dialects to the LLVM dialect; with `hostKernelTable`, then the
+/// packed entry points and the table of the host copies of the kernels
+/// (snn-host-kernel-table).
+void populateLLVMPipeline(mlir::OpPassManager &pm,
+                          bool hostKernelTable = false);
 
 /// A target machine for this host (cpu "native") or the named CPU, with the
 /// PIC relocation model that PIE executables need.

@@ -53,4 +53,52 @@ def ConvertSNNToCore : Pass<"convert-snn-to-core", "::mlir::ModuleOp"> {
     "::mlir::gpu::GPUDialect"];
 }
 
+def SNNGPUKernelsToHost : Pass<"snn-gpu-kernels-to-host", "::mlir::ModuleOp"> {
+  let summary = "Copy every GPU kernel into a host function (for the fake "
+                "CUDA driver)";
+  let description = [{
+    For each `gpu.func` kernel `@K` of the module's `gpu.module`s, adds
+    `func.func @snn_hostk_K(<K's arguments>, %ctx: !llvm.ptr)` to the host
+    module: the kernel's body, with the thread's identity read from `%ctx`
+    instead of the GPU's special registers. `%ctx` points to
+
+        struct { int64_t thread, block, block_dim, grid_dim;
+                 void (*barrier)(void *ctx); }
+
+    (x dimension; y and z are index 0 of extent 1). `gpu.barrier` becomes a
+    call of `ctx->barrier(ctx)`. The copy carries `snn.host_kernel = "K"`,
+    and `snn.host_kernel_barrier` when it has barriers (its threads must
+    then run concurrently). The kernels themselves are left as they are.
+
+    This is how `snnc --host-kernels` lets a simulator run against the fake
+    CUDA driver (runtime/testing/fake_cuda.cpp): the whole CUDA runtime path,
+    kernels launched through the driver API, checked without a GPU.
+    `snn-host-kernel-table` finishes the job after the lowering to the LLVM
+    dialect.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::func::FuncDialect",
+    "::mlir::LLVM::LLVMDialect"];
+}
+
+def SNNHostKernelTable : Pass<"snn-host-kernel-table", "::mlir::ModuleOp"> {
+  let summary = "Packed entry points and the table of the host copies of the "
+                "kernels";
+  let description = [{
+    Runs on the LLVM dialect, after `snn-gpu-kernels-to-host` and the
+    lowering. For each `llvm.func` marked `snn.host_kernel = "K"` (its
+    parameters: the kernel's, each a pointer or an i64, then the context),
+    adds `llvm.func internal @snn_hostw_K(%params: !llvm.ptr, %ctx:
+    !llvm.ptr)`, which loads parameter `i` from `*params[i]` (the layout of
+    `cuLaunchKernel`'s `kernelParams`) and calls the copy; then the table
+
+        struct { const char *name; void (*fn)(void **params, void *ctx);
+                 int64_t params; int64_t flags; } snn_host_kernels[];
+
+    one entry per kernel and a last entry of zeros. `flags` bit 0: the kernel
+    has barriers. The markers are removed.
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
 #endif // SNN_CONVERSION_PASSES_TD
