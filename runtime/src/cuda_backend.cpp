@@ -98,9 +98,13 @@ namespace {
 using detail::Clock;
 using detail::secondsSince;
 
+/// "10.8 MiB"; small sizes in bytes ("8000 bytes"), not "0.0 MiB".
 std::string mib(double bytes) {
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f MiB", bytes / (1024.0 * 1024.0));
+  if (bytes < 0.1 * 1024 * 1024)
+    std::snprintf(buf, sizeof buf, "%.0f bytes", bytes);
+  else
+    std::snprintf(buf, sizeof buf, "%.1f MiB", bytes / (1024.0 * 1024.0));
   return buf;
 }
 

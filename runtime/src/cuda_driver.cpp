@@ -2,6 +2,7 @@
 
 #include "cuda_driver.h"
 
+#include <cstdlib>
 #include <dlfcn.h>
 #include <mutex>
 
@@ -88,8 +89,15 @@ const Driver *loadDriver(std::string &error) {
     // The handle stays open for the life of the process, also after a
     // failed cuInit: a driver that has run cuInit may have started threads
     // and registered exit handlers, so unloading it is never safe.
-    if (!loadDriverFrom("libcuda.so.1", driver, handle, failure))
+    // SNNRT_CUDA_DRIVER names another driver library: one outside the
+    // loader's path, or the fake driver the tests run without a GPU.
+    const char *env = std::getenv("SNNRT_CUDA_DRIVER");
+    std::string library = env && *env ? env : "libcuda.so.1";
+    if (!loadDriverFrom(library.c_str(), driver, handle, failure)) {
+      if (env && *env)
+        failure += " (the library named by SNNRT_CUDA_DRIVER)";
       driver = Driver();
+    }
   }
   if (!failure.empty()) {
     error = failure;

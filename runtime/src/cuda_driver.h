@@ -158,7 +158,9 @@ struct Driver {
   std::string versionString() const;
 };
 
-/// The process's driver: libcuda.so.1, loaded and initialised (cuInit) on
+/// The process's driver: libcuda.so.1 (or the library $SNNRT_CUDA_DRIVER
+/// names, e.g. the fake driver of runtime/testing), loaded and initialised
+/// (cuInit) on
 /// first use and then kept for the life of the process (unloading a CUDA
 /// driver that has been initialised is not safe). Returns null with `error`
 /// set when there is no usable driver; the outcome is cached.

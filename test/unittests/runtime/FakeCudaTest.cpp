@@ -763,8 +763,8 @@ TEST_F(FakeCuda, DeviceAndModeErrors) {
   EXPECT_FALSE(runOnFake(kCounterDescriptor, ptxImage(), CudaOptions(),
                          quiet(25, 10), r, err));
   EXPECT_EQ(err.rfind("the network needs ", 0), 0u) << err;
-  EXPECT_NE(err.find(" MiB of device memory, but device 0 (Fake GPU) has only "
-                     "0.0 MiB free (of 1024.0 MiB)"),
+  EXPECT_NE(err.find(" bytes of device memory, but device 0 (Fake GPU) has only "
+                     "1000 bytes free (of 1024.0 MiB)"),
             std::string::npos)
       << err;
   g.freeMemory = size_t(512) << 20;
