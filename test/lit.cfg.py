@@ -33,6 +33,13 @@ if config.has_ptxas:
 if os.path.exists(config.python_with_brian):
     config.available_features.add("python")
 
+# The fake CUDA driver (runtime/testing/fake_cuda.cpp): the CUDA runtime
+# path, kernels launched through the driver API, run on this CPU.
+fake_cuda = os.path.join(config.snn_obj_root, "lib", "libsnnrt_fakecuda.so")
+if os.path.exists(fake_cuda):
+    config.available_features.add("fake-cuda")
+    config.substitutions.append(("%fakecuda", fake_cuda))
+
 # GPU tests run only where a CUDA device is usable; elsewhere lit reports
 # them UNSUPPORTED, and this note says why.
 probe = os.path.join(config.snn_tools_dir, "snnrt-cuda-probe")

@@ -32,7 +32,7 @@ With --exact, every spike train and every recorded voltage must be
 identical, bit for bit (one emulated thread sums in the CPU's order).
 
 Usage: cpu_vs_gpu.py --snnc SNNC --work DIR --target cuda|cuda-emulate
-           [--sim-arg=ARG ...] [--models deterministic,cuba,coba]
+           [--sim-arg=ARG ...] [--snnc-arg=ARG ...] [--models deterministic,cuba,coba]
            [--precision f64|f32] [--exact] [--phase all|prepare|run]
 
 --phase prepare only compiles (on a machine with snnc), --phase run only
@@ -58,8 +58,9 @@ import numpy as np  # noqa: E402
 EXAMPLES = os.path.join(HERE, "..", "..", "..", "examples")
 
 
-def compile_model(snnc, model, sim, target):
-    r = subprocess.run([snnc, "--target=" + target, model, "-o", sim],
+def compile_model(snnc, model, sim, target, extra=()):
+    r = subprocess.run([snnc, "--target=" + target, model, "-o", sim]
+                       + list(extra),
                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                        universal_newlines=True)
     if r.returncode != 0:
@@ -171,6 +172,9 @@ def main():
                     choices=["cuda", "cuda-emulate"])
     ap.add_argument("--sim-arg", action="append", default=[],
                     help="argument for the GPU simulator (repeatable)")
+    ap.add_argument("--snnc-arg", action="append", default=[],
+                    help="argument for snnc when it compiles the GPU "
+                    "simulator (repeatable), e.g. --host-kernels")
     ap.add_argument("--models",
                     default="deterministic,cuba,coba,izhikevich,synapses")
     ap.add_argument("--precision", choices=["f64", "f32"], default="f64")
@@ -215,7 +219,8 @@ def main():
         sims = {t: os.path.join(work, "sim-" + t) for t in ("cpu", args.target)}
         if args.phase != "run":
             for target, sim in sims.items():
-                compile_model(args.snnc, model, sim, target)
+                compile_model(args.snnc, model, sim, target,
+                              args.snnc_arg if target != "cpu" else ())
             bc.write_json(os.path.join(work, "pops.json"), pops)
             if args.phase == "prepare":
                 print("%s: compiled for cpu and %s" % (name, args.target))
