@@ -32,7 +32,7 @@
 // the real driver gives the same observable order).
 //
 // Kernels without barriers run their threads one after another, block by
-// block; kernels with barriers (the persistent kernel) run each block's
+// block (or blocks on several host threads at once); kernels with barriers (the persistent kernel) run each block's
 // threads as real threads that meet at the barriers.
 //
 // Environment:
@@ -41,6 +41,9 @@
 //   SNNRT_FAKECUDA_MEMORY_MIB   device memory it reports (default 4096)
 //   SNNRT_FAKECUDA_ORDER        "reverse": blocks and threads of kernels
 //                               without barriers run last to first
+//   SNNRT_FAKECUDA_WORKERS      N: the blocks of kernels without barriers
+//                               run on N host threads at once (default 1),
+//                               so the kernels' atomics race for real
 //   SNNRT_FAKECUDA_FAIL         "call[:n[:code]]": the n-th call (default 1)
 //                               of driver function `call` (its exported
 //                               name) fails with `code` (default 2,
@@ -190,6 +193,7 @@ struct State {
   int maxThreads = 64, sms = 2;
   uint64_t memory = 0;
   bool reverse = false;
+  int workers = 1;
   // Fault injection.
   std::string failCall;
   long failAt = 1;
@@ -213,6 +217,7 @@ struct State {
              << 20;
     const char *order = std::getenv("SNNRT_FAKECUDA_ORDER");
     reverse = order && std::strcmp(order, "reverse") == 0;
+    workers = envInt("SNNRT_FAKECUDA_WORKERS", 1, 1, 256);
     if (const char *f = std::getenv("SNNRT_FAKECUDA_FAIL"); f && *f) {
       std::string spec = f;
       size_t a = spec.find(':');
@@ -378,14 +383,28 @@ void runKernel(const Node &n) {
   void **params = argv.empty() ? nullptr : argv.data();
   bool reverse = state().reverse;
   if (!(k.flags & 1)) {
-    for (unsigned bi = 0; bi < n.grid; ++bi) {
-      unsigned b = reverse ? n.grid - 1 - bi : bi;
-      for (unsigned ti = 0; ti < n.block; ++ti) {
-        unsigned t = reverse ? n.block - 1 - ti : ti;
-        ThreadCtx ctx{t, b, n.block, n.grid, barrierMissing, nullptr};
-        k.fn(params, &ctx);
+    // Worker w runs blocks w, w + W, ...; each block's threads one after
+    // another (last to first with `reverse`).
+    auto blocks = [&](unsigned w, unsigned workers) {
+      for (unsigned bi = w; bi < n.grid; bi += workers) {
+        unsigned b = reverse ? n.grid - 1 - bi : bi;
+        for (unsigned ti = 0; ti < n.block; ++ti) {
+          unsigned t = reverse ? n.block - 1 - ti : ti;
+          ThreadCtx ctx{t, b, n.block, n.grid, barrierMissing, nullptr};
+          k.fn(params, &ctx);
+        }
       }
+    };
+    unsigned workers = std::min<unsigned>(unsigned(state().workers), n.grid);
+    if (workers <= 1) {
+      blocks(0, 1);
+      return;
     }
+    std::vector<std::thread> pool;
+    for (unsigned w = 0; w < workers; ++w)
+      pool.emplace_back(blocks, w, workers);
+    for (std::thread &th : pool)
+      th.join();
     return;
   }
   for (unsigned b = 0; b < n.grid; ++b) {
