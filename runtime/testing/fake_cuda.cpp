@@ -104,13 +104,21 @@ struct CUctx_st {
   int refs = 0;
 };
 struct CUmod_st {
-  std::map<std::string, CUfunc_st *> functions;
+  std::map<std::string, CUfunc_st *> functions; // owned
+  CUmod_st() = default;
+  CUmod_st(const CUmod_st &) = delete;
+  CUmod_st &operator=(const CUmod_st &) = delete;
+  ~CUmod_st();
 };
 struct CUfunc_st {
   std::string name;
   const HostKernel *kernel = nullptr;
   CUmod_st *module = nullptr;
 };
+inline CUmod_st::~CUmod_st() {
+  for (auto &f : functions)
+    delete f.second;
+}
 struct CUgraph_st {
   std::vector<Node> nodes;
 };
@@ -567,8 +575,6 @@ CUresult loadModule(State &s, CUmodule *module, const void *image,
       why = "host kernel " + h.first +
             " is not in the image (the image and the host copies come from "
             "different compilations)";
-      for (auto &f : m->functions)
-        delete f.second;
       return kInvalidImage;
     }
   *module = m.release();
@@ -576,11 +582,7 @@ CUresult loadModule(State &s, CUmodule *module, const void *image,
   return CUDA_SUCCESS;
 }
 
-void freeModule(CUmod_st *m) {
-  for (auto &f : m->functions)
-    delete f.second;
-  delete m;
-}
+void freeModule(CUmod_st *m) { delete m; }
 
 } // namespace
 
