@@ -30,6 +30,24 @@ config.substitutions.append(("%examples", os.path.join(config.snn_src_root, "exa
 if config.has_ptxas:
     config.available_features.add("ptxas")
     config.substitutions.append(("%ptxas", config.ptxas))
+# --target=cuda needs the CUDA Toolkit's libdevice for the kernels' maths
+# (snnc looks in $CUDA_PATH, $CUDA_HOME, the build's toolkit, then
+# /usr/local/cuda). Without it, tests that compile for the GPU are skipped.
+def find_libdevice():
+    roots = [os.environ.get("CUDA_PATH"), os.environ.get("CUDA_HOME"),
+             config.snn_cuda_path, "/usr/local/cuda"]
+    for root in roots:
+        if root and os.path.isdir(root):
+            # The first existing root is the one snnc uses.
+            bc = os.path.join(root, "nvvm", "libdevice", "libdevice.10.bc")
+            return bc if os.path.exists(bc) else None
+    return None
+
+if find_libdevice():
+    config.available_features.add("libdevice")
+else:
+    lit_config.note("tests compiling for --target=cuda are skipped: no CUDA "
+                    "Toolkit libdevice (install the toolkit, or set CUDA_PATH)")
 if os.path.exists(config.python_with_brian):
     config.available_features.add("python")
 
