@@ -458,11 +458,8 @@ CUresult issue(State &s, std::unique_lock<std::mutex> &lock, CUstream stream,
     stream->capture->nodes.push_back(std::move(n));
     return CUDA_SUCCESS;
   }
-  if (n.kind == Node::Kernel) {
+  if (n.kind == Node::Kernel)
     lock.unlock(); // kernels run without the lock
-    runNode(s, n);
-    return CUDA_SUCCESS;
-  }
   runNode(s, n);
   return CUDA_SUCCESS;
 }
