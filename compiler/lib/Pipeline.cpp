@@ -28,6 +28,7 @@
 #include "mlir/Transforms/Passes.h"
 #include "llvm/ADT/ScopeExit.h"
 #include "llvm/IR/LegacyPassManager.h"
+#include "llvm/MC/MCSubtargetInfo.h"
 #include "llvm/MC/TargetRegistry.h"
 #include "llvm/Passes/PassBuilder.h"
 #include "llvm/Support/FileSystem.h"
@@ -105,8 +106,99 @@ void populateLLVMPipeline(OpPassManager &pm, bool hostKernelTable) {
     pm.addPass(mlir::snn::createSNNHostKernelTable());
 }
 
+namespace {
+
+/// Whether `cpu` names a processor of `target` for `triple`; otherwise
+/// `error` says so, with the closest valid name. Asks the subtarget's table
+/// (creating a subtarget for an unknown CPU would print LLVM's own warning).
+bool checkProcessor(const llvm::Target &target, const std::string &triple,
+                    const std::string &cpu, const std::string &option,
+                    const std::string &generic, const std::string &what,
+                    std::string &error) {
+  std::unique_ptr<llvm::MCSubtargetInfo> sti(
+      target.createMCSubtargetInfo(triple, generic, ""));
+  if (!sti) {
+    error = "cannot describe the processors of " + triple;
+    return false;
+  }
+  std::vector<std::string> names;
+  for (const llvm::SubtargetSubTypeKV &kv : sti->getAllProcessorDescriptions()) {
+    if (cpu == kv.Key)
+      return true;
+    names.push_back(kv.Key);
+  }
+  error = option + ": '" + cpu + "' is not " + what;
+  // The closest name by edit distance, when it is close.
+  std::string best;
+  unsigned bestDistance = ~0u;
+  for (const std::string &n : names) {
+    unsigned d = llvm::StringRef(n).edit_distance(cpu, true, 4);
+    if (d < bestDistance) {
+      bestDistance = d;
+      best = n;
+    }
+  }
+  if (!best.empty() && bestDistance <= std::max<size_t>(1, cpu.size() / 3))
+    error += " (did you mean '" + best + "'?)";
+  return false;
+}
+
+} // namespace
+
+bool checkTargetCPU(const std::string &cpu, std::string &error) {
+  if (cpu == "native")
+    return true;
+  if (cpu.empty()) {
+    error = "--cpu: empty processor name (use 'native', or a processor such "
+            "as 'x86-64-v3'; `llc -mcpu=help` lists them)";
+    return false;
+  }
+  llvm::InitializeNativeTarget();
+  std::string triple = llvm::sys::getDefaultTargetTriple();
+  const llvm::Target *target = llvm::TargetRegistry::lookupTarget(triple, error);
+  if (!target)
+    return false;
+  if (!checkProcessor(*target, triple, cpu, "--cpu", "generic",
+                      "a processor of " + triple, error)) {
+    error += "; `llc -mcpu=help` lists them, 'native' is this host";
+    return false;
+  }
+  return true;
+}
+
+} // namespace snn::compiler
+
+extern "C" void LLVMInitializeNVPTXTargetInfo();
+extern "C" void LLVMInitializeNVPTXTarget();
+extern "C" void LLVMInitializeNVPTXTargetMC();
+
+namespace snn::compiler {
+
+bool checkGPUArch(const std::string &chip, std::string &error) {
+  llvm::StringRef digits(chip);
+  if (!digits.consume_front("sm_") || digits.empty() ||
+      !std::isdigit(static_cast<unsigned char>(digits.front()))) {
+    error = "--gpu-arch: expected an architecture like sm_80 or sm_90, not '" +
+            chip + "'";
+    return false;
+  }
+  LLVMInitializeNVPTXTargetInfo();
+  LLVMInitializeNVPTXTarget();
+  LLVMInitializeNVPTXTargetMC();
+  std::string triple = "nvptx64-nvidia-cuda";
+  const llvm::Target *target = llvm::TargetRegistry::lookupTarget(triple, error);
+  if (!target)
+    return false;
+  return checkProcessor(*target, triple, chip, "--gpu-arch", "sm_52",
+                        "an NVIDIA GPU architecture that LLVM's NVPTX "
+                        "backend knows",
+                        error);
+}
+
 std::unique_ptr<llvm::TargetMachine>
 createTargetMachine(const std::string &cpu, std::string &error) {
+  if (!checkTargetCPU(cpu, error))
+    return nullptr;
   llvm::InitializeNativeTarget();
   llvm::InitializeNativeTargetAsmPrinter();
   std::string triple = llvm::sys::getDefaultTargetTriple();

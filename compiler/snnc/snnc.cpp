@@ -21,6 +21,8 @@
 #include "snn/Frontend/JSONFrontend.h"
 #include "snn/MLIRGen/MLIRGen.h"
 
+#include "OutputFile.h"
+
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
@@ -29,21 +31,31 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/ErrorHandling.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Program.h"
+#include "llvm/Support/Signals.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <cerrno>
+#include <csignal>
+#include <cstring>
 #include <iostream>
+#include <spawn.h>
 #include <sstream>
+#include <sys/wait.h>
 #include <unistd.h>
+
+extern char **environ;
 
 using namespace mlir;
 using snn::compiler::Stage;
 using snn::compiler::Target;
+namespace driver = snn::driver;
 namespace cl = llvm::cl;
 
 static cl::OptionCategory snncCategory("snnc options");
@@ -110,6 +122,12 @@ static cl::opt<bool> hostKernels(
              "CUDA runtime without a GPU)"),
     cl::init(false), cl::cat(snncCategory));
 
+static cl::opt<bool> reportFatalError(
+    "debug-report-fatal-error", cl::Hidden,
+    cl::desc("Raise an LLVM fatal error before compiling (tests the "
+             "handler that turns fatal errors into a clean exit)"),
+    cl::init(false));
+
 namespace {
 
 /// Prints an error in the driver's voice.
@@ -135,15 +153,52 @@ std::string runtimeLibDir(const char *argv0) {
   return SNN_RUNTIME_LIB_DIR;
 }
 
-/// Removes a file when it goes out of scope, unless kept.
+/// Removes a file when it goes out of scope, unless kept; an interrupt
+/// (SIGINT, SIGTERM) removes it too.
 struct TempFile {
   std::string path;
   bool keep = false;
+  explicit TempFile(std::string p) : path(std::move(p)) {
+    if (!path.empty())
+      llvm::sys::RemoveFileOnSignal(path);
+  }
   ~TempFile() {
-    if (!path.empty() && !keep)
+    if (path.empty())
+      return;
+    if (!keep)
       llvm::sys::fs::remove(path);
+    llvm::sys::DontRemoveFileOnSignal(path);
   }
 };
+
+/// The files a model reads: the model file and every data file it names.
+std::vector<driver::InputFile> modelInputs(const snn::ast::Model &model) {
+  std::vector<driver::InputFile> inputs = {
+      {model.file, "the model file", ""}};
+  auto dataFile = [&](const std::string &path, const snn::ast::Loc &loc) {
+    if (!path.empty())
+      inputs.push_back({path, "a data file of the model,", loc.path});
+  };
+  auto spec = [&](const snn::ast::ValueSpec &v) {
+    if (v.kind == snn::ast::ValueSpec::Kind::File)
+      dataFile(v.file, v.loc);
+  };
+  for (const snn::ast::Population &p : model.populations)
+    for (const auto &[name, v] : p.initial)
+      spec(v);
+  for (const snn::ast::Source &s : model.sources) {
+    spec(s.rate);
+    dataFile(s.file, s.fileLoc);
+  }
+  for (const snn::ast::CurrentInput &c : model.currents)
+    spec(c.amplitude);
+  for (const snn::ast::Projection &p : model.projections) {
+    dataFile(p.connectivity.file, p.connectivity.fileLoc);
+    spec(p.weight);
+    spec(p.delay);
+  }
+  return inputs;
+}
 
 class Driver {
 public:
@@ -155,32 +210,53 @@ public:
   int compile(Stage stage, const std::string &output);
 
 private:
-  OwningOpRef<ModuleOp> loadModule(Stage stage, const std::string &output,
-                                   bool &done, int &code);
-  int writeText(const std::string &output,
-                llvm::function_ref<void(llvm::raw_ostream &)> write);
-  int link(const std::string &object, const std::string &output);
+  OwningOpRef<ModuleOp> loadModule(Stage stage, bool &done, int &code);
+  /// Decides where the output goes, refusing one that would destroy an
+  /// input or a non-file; before any compiling.
+  bool openOutput(Stage stage, const std::vector<driver::InputFile> &inputs);
+  int writeText(llvm::function_ref<void(llvm::raw_ostream &)> write);
+  int link(const std::string &object);
 
   const char *argv0;
   MLIRContext &context;
   llvm::SourceMgr &sourceMgr;
+  std::string outputPath;
+  driver::OutputFile output;
 };
 
-int Driver::writeText(const std::string &output,
-                      llvm::function_ref<void(llvm::raw_ostream &)> write) {
+bool Driver::openOutput(Stage stage,
+                        const std::vector<driver::InputFile> &inputs) {
   std::string error;
-  auto file = openOutputFile(output, &error);
-  if (!file)
+  if (!output.open(outputPath, stage == Stage::Executable, inputs, error)) {
+    fail(error);
+    return false;
+  }
+  return true;
+}
+
+int Driver::writeText(llvm::function_ref<void(llvm::raw_ostream &)> write) {
+  // Rendered in memory first: a failure while printing leaves no partial
+  // file, and the write itself is checked (a full disk is an error, not a
+  // truncated dump).
+  std::string text;
+  {
+    llvm::raw_string_ostream os(text);
+    write(os);
+  }
+  std::string error;
+  if (!output.write(text, error))
     return fail(error);
-  write(file->os());
-  file->keep();
   return 0;
 }
 
-OwningOpRef<ModuleOp> Driver::loadModule(Stage stage, const std::string &output,
-                                         bool &done, int &code) {
+OwningOpRef<ModuleOp> Driver::loadModule(Stage stage, bool &done, int &code) {
   done = false;
   if (isMLIRInput(inputFile)) {
+    if (!openOutput(stage, {{inputFile, "the input file", ""}})) {
+      done = true;
+      code = 1;
+      return nullptr;
+    }
     std::string error;
     auto buffer = openInputFile(inputFile, &error);
     if (!buffer) {
@@ -207,9 +283,14 @@ OwningOpRef<ModuleOp> Driver::loadModule(Stage stage, const std::string &output,
     code = 1;
     return nullptr;
   }
+  if (!openOutput(stage, modelInputs(*model))) {
+    done = true;
+    code = 1;
+    return nullptr;
+  }
   if (stage == Stage::AST) {
     done = true;
-    code = writeText(output, [&](llvm::raw_ostream &os) {
+    code = writeText([&](llvm::raw_ostream &os) {
       std::ostringstream text;
       snn::frontend::dumpModel(*model, text);
       os << text.str();
@@ -227,7 +308,7 @@ OwningOpRef<ModuleOp> Driver::loadModule(Stage stage, const std::string &output,
   return module;
 }
 
-int Driver::link(const std::string &object, const std::string &output) {
+int Driver::link(const std::string &object) {
   std::string dir = runtimeLibDir(argv0);
   // model.o <main> [libsnnrt_cuda.a] libsnnrt.a
   std::vector<std::string> libNames;
@@ -260,17 +341,13 @@ int Driver::link(const std::string &object, const std::string &output) {
     return fail("cannot find the C++ linker driver '" + cxxName +
                 "' (set CXX)");
 
-  // Link to a temporary name next to the output, then rename: a failed link
-  // leaves nothing at the output path.
-  llvm::SmallString<256> temp;
-  int fd;
-  std::error_code ec = llvm::sys::fs::createUniqueFile(
-      output + ".tmp-%%%%%%", fd, temp);
-  if (ec)
-    return fail("cannot create a file next to '" + output + "': " +
-                ec.message());
-  ::close(fd);
-  TempFile tempGuard{temp.str().str()};
+  // Link to a temporary name next to the output, then rename: a failed or
+  // interrupted link leaves nothing at the output path, and the previous
+  // simulator there stays as it was.
+  std::string error, temp;
+  if (!output.createTemporary(temp, error))
+    return fail(error);
+  TempFile tempGuard(temp);
   std::vector<llvm::StringRef> args = {*cxx, object};
   for (const std::string &lib : libs)
     args.push_back(lib);
@@ -282,30 +359,35 @@ int Driver::link(const std::string &object, const std::string &output) {
   for (llvm::StringRef a : {"-lpthread", "-lm", "-o"})
     args.push_back(a);
   args.push_back(temp);
-  std::string error;
   int rc = llvm::sys::ExecuteAndWait(*cxx, args, std::nullopt, {}, 0, 0,
                                      &error);
   if (rc != 0)
     return fail("linking the simulator failed" +
                 (error.empty() ? llvm::Twine("") : llvm::Twine(": ") + error));
-  ec = llvm::sys::fs::rename(temp, output);
-  if (ec)
-    return fail("cannot write '" + output + "': " + ec.message());
+  if (!output.commit(temp, error))
+    return fail(error);
   tempGuard.keep = true;
   return 0;
 }
 
-int Driver::compile(Stage stage, const std::string &output) {
+int Driver::compile(Stage stage, const std::string &outputName) {
+  outputPath = outputName;
   if (hostKernels && target != Target::CUDA)
     return fail("--host-kernels needs --target=cuda");
+  if (stage == Stage::PTX && target != Target::CUDA)
+    return fail("--emit=ptx needs --target=cuda");
+  if (stage == Stage::Object && outputPath == "-")
+    return fail("--emit=obj needs an output file (-o)");
   bool done;
   int code = 0;
-  OwningOpRef<ModuleOp> module = loadModule(stage, output, done, code);
+  OwningOpRef<ModuleOp> module = loadModule(stage, done, code);
   if (done)
     return code;
+  if (reportFatalError)
+    llvm::report_fatal_error("raised by --debug-report-fatal-error");
 
   auto printModule = [&](ModuleOp m) {
-    return writeText(output, [&](llvm::raw_ostream &os) { m.print(os); });
+    return writeText([&](llvm::raw_ostream &os) { m.print(os); });
   };
   if (stage == Stage::SNN)
     return printModule(*module);
@@ -329,8 +411,6 @@ int Driver::compile(Stage stage, const std::string &output) {
     return 1;
   if (stage == Stage::Core)
     return printModule(*module);
-  if (stage == Stage::PTX && target != Target::CUDA)
-    return fail("--emit=ptx needs --target=cuda");
   std::string error;
   if (target == Target::CUDA) {
     // Kernels: NVVM -> PTX in-process, then a cubin when ptxas is here.
@@ -339,9 +419,6 @@ int Driver::compile(Stage stage, const std::string &output) {
     gpu.cudaPath = cudaPath.empty() ? snn::compiler::findCUDAPath()
                                     : std::string(cudaPath);
     gpu.optLevel = optLevel;
-    if (!llvm::StringRef(gpu.chip).starts_with("sm_"))
-      return fail("--gpu-arch: expected an architecture like sm_80 or "
-                  "sm_90, not '" + gpu.chip + "'");
     // Host copies first: the NVVM pipeline consumes the gpu.module.
     if (hostKernels && !runStage(snn::compiler::populateHostKernelsPipeline))
       return 1;
@@ -353,7 +430,7 @@ int Driver::compile(Stage stage, const std::string &output) {
     if (!snn::compiler::extractPTX(*module, gpu, ptx, error))
       return fail(error);
     if (stage == Stage::PTX)
-      return writeText(output, [&](llvm::raw_ostream &os) { os << ptx; });
+      return writeText([&](llvm::raw_ostream &os) { os << ptx; });
     std::string cubin;
     if (!snn::compiler::assembleCubin(ptx, gpu, cubin, error) &&
         !error.empty())
@@ -380,49 +457,157 @@ int Driver::compile(Stage stage, const std::string &output) {
   if (!llvmModule)
     return fail(error);
   if (stage == Stage::LLVMIR)
-    return writeText(output,
-                     [&](llvm::raw_ostream &os) { llvmModule->print(os, nullptr); });
+    return writeText(
+        [&](llvm::raw_ostream &os) { llvmModule->print(os, nullptr); });
 
-  if (stage == Stage::Asm || stage == Stage::Object) {
-    if (stage == Stage::Object && output == "-")
-      return fail("--emit=obj needs an output file (-o)");
-    std::string openError;
-    auto file = openOutputFile(output, &openError);
-    if (!file)
-      return fail(openError);
+  // Native code, in memory: written as a whole, or linked from a temporary.
+  llvm::SmallVector<char, 0> native;
+  {
+    llvm::raw_svector_ostream os(native);
     if (!snn::compiler::emitNativeCode(*llvmModule, *tm, stage == Stage::Asm,
-                                       file->os(), error))
+                                       os, error))
       return fail(error);
-    file->keep();
+  }
+  if (stage == Stage::Asm || stage == Stage::Object) {
+    if (!output.write(llvm::StringRef(native.data(), native.size()), error))
+      return fail(error);
     return 0;
   }
 
-  // The executable: an object in a temporary file, linked with the runtime.
-  if (output == "-")
-    return fail("a simulator needs an output path: -o sim");
+  // The executable: the object in a temporary file, linked with the runtime.
   llvm::SmallString<256> objectPath;
-  std::error_code ec =
-      llvm::sys::fs::createTemporaryFile("snnc-model", "o", objectPath);
-  if (ec)
+  int fd;
+  if (std::error_code ec = llvm::sys::fs::createTemporaryFile(
+          "snnc-model", "o", fd, objectPath))
     return fail("cannot create a temporary object file: " + ec.message());
-  TempFile objectGuard{objectPath.str().str()};
-  {
-    std::string openError;
-    auto file = openOutputFile(objectPath, &openError);
-    if (!file)
-      return fail(openError);
-    if (!snn::compiler::emitNativeCode(*llvmModule, *tm, false, file->os(),
-                                       error))
-      return fail(error);
-    file->keep();
+  TempFile objectGuard(objectPath.str().str());
+  bool written = driver::writeAll(
+      fd, llvm::StringRef(native.data(), native.size()), error);
+  if (::close(fd) != 0 && written) {
+    written = false;
+    error = std::strerror(errno);
   }
-  return link(objectPath.str().str(), output);
+  if (!written)
+    return fail("cannot write the temporary object file " + objectPath +
+                ": " + error);
+  return link(objectPath.str().str());
+}
+
+/// A signal that arrived while `snnc run`'s simulator ran, forwarded to it.
+volatile sig_atomic_t forwardedSignal = 0;
+volatile pid_t simulatorPid = 0;
+
+void forwardSignal(int sig) {
+  forwardedSignal = sig;
+  if (simulatorPid > 0)
+    ::kill(simulatorPid, sig);
+}
+
+/// Runs the simulator `exe` with `args` and waits for it. SIGINT and SIGTERM
+/// sent to snnc meanwhile are passed on to the simulator (a terminal's ^C
+/// reaches both), which stops at a step boundary and writes what it has;
+/// snnc then removes its temporary files and exits as the simulator did.
+/// Returns the exit code for snnc: the simulator's, or 128 + the signal
+/// that ended it.
+int runSimulator(const std::string &exe, const std::vector<std::string> &args) {
+  std::vector<char *> argv;
+  argv.push_back(const_cast<char *>(exe.c_str()));
+  for (const std::string &a : args)
+    argv.push_back(const_cast<char *>(a.c_str()));
+  argv.push_back(nullptr);
+
+  struct sigaction forward = {}, oldInt, oldTerm;
+  forward.sa_handler = forwardSignal;
+  sigemptyset(&forward.sa_mask);
+  // Block both while the child starts, so a signal cannot fall between the
+  // spawn and the recording of its pid.
+  sigset_t block, old;
+  sigemptyset(&block);
+  sigaddset(&block, SIGINT);
+  sigaddset(&block, SIGTERM);
+  ::sigprocmask(SIG_BLOCK, &block, &old);
+  ::sigaction(SIGINT, &forward, &oldInt);
+  ::sigaction(SIGTERM, &forward, &oldTerm);
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  // The child starts with the signal mask snnc had before, and default
+  // handlers (handlers are reset by exec; the mask is not).
+  posix_spawnattr_setsigmask(&attr, &old);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK);
+  pid_t pid;
+  int rc = ::posix_spawn(&pid, exe.c_str(), nullptr, &attr, argv.data(),
+                         environ);
+  posix_spawnattr_destroy(&attr);
+  if (rc == 0)
+    simulatorPid = pid;
+  ::sigprocmask(SIG_SETMASK, &old, nullptr);
+  int code;
+  if (rc != 0) {
+    code = fail("cannot run the simulator: " + llvm::Twine(std::strerror(rc)));
+  } else {
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    simulatorPid = 0;
+    if (WIFEXITED(status))
+      code = WEXITSTATUS(status);
+    else if (WIFSIGNALED(status))
+      code = 128 + WTERMSIG(status);
+    else
+      code = 1;
+  }
+  ::sigaction(SIGINT, &oldInt, nullptr);
+  ::sigaction(SIGTERM, &oldTerm, nullptr);
+  return code;
+}
+
+/// LLVM and MLIR report errors they cannot recover from here. No input
+/// should get this far (options and models are checked before they reach
+/// LLVM); if one does, the user gets a message and exit code 1 rather than
+/// an abort with a stack dump, and temporary files are removed.
+void fatalErrorHandler(void *, const char *reason, bool) {
+  std::string message = std::string("snnc: error: internal error: ") + reason +
+                        "\nsnnc: note: this is a bug in snnc; please report "
+                        "it with the model that caused it\n";
+  std::string ignored;
+  driver::writeAll(STDERR_FILENO, message, ignored);
+  llvm::sys::RunInterruptHandlers();
+  ::_exit(1);
+}
+
+void badAllocHandler(void *, const char *, bool) {
+  static const char message[] = "snnc: error: out of memory\n";
+  std::string ignored;
+  driver::writeAll(STDERR_FILENO, message, ignored);
+  llvm::sys::RunInterruptHandlers();
+  ::_exit(1);
+}
+
+/// Checks option values that LLVM would otherwise turn into fatal errors.
+int checkOptions() {
+  if (optLevel < 0 || optLevel > 3)
+    return fail("-O" + llvm::Twine(optLevel.getValue()) +
+                ": expected an optimization level from 0 to 3");
+  std::string error;
+  if (!snn::compiler::checkTargetCPU(targetCPU, error))
+    return fail(error);
+  if (gpuArch.getNumOccurrences() > 0 || target == Target::CUDA)
+    if (!snn::compiler::checkGPUArch(gpuArch, error))
+      return fail(error);
+  if (!cudaPath.empty() && !llvm::sys::fs::is_directory(cudaPath))
+    return fail("--cuda-path: '" + cudaPath + "' is not a directory");
+  return 0;
 }
 
 } // namespace
 
 int main(int argc, char **argv) {
   llvm::InitLLVM initLLVM(argc, argv);
+  llvm::install_fatal_error_handler(fatalErrorHandler);
+  llvm::install_bad_alloc_error_handler(badAllocHandler);
+  // Writing past a file size limit (ulimit -f) is an error to report (the
+  // write fails with EFBIG), not a signal that kills snnc mid-file.
+  ::signal(SIGXFSZ, SIG_IGN);
 
   // `snnc run model [-- args]`: take "run" and everything after "--" out of
   // what the option parser sees.
@@ -467,6 +652,9 @@ int main(int argc, char **argv) {
       "  snnc run model.json [-- ARGS]   build and run (ARGS go to the "
       "simulator)\n");
 
+  if (int code = checkOptions())
+    return code;
+
   DialectRegistry registry;
   snn::compiler::registerDialects(registry);
   MLIRContext context(registry);
@@ -491,16 +679,8 @@ int main(int argc, char **argv) {
           llvm::sys::fs::createTemporaryFile("snnc-sim", "", fd, exe))
     return fail("cannot create a temporary file: " + ec.message());
   ::close(fd);
-  TempFile exeGuard{exe.str().str()};
+  TempFile exeGuard(exe.str().str());
   if (int code = driver.compile(Stage::Executable, exe.str().str()))
     return code;
-  std::vector<llvm::StringRef> runArgs = {exe};
-  for (const std::string &a : simArgs)
-    runArgs.push_back(a);
-  std::string error;
-  int rc = llvm::sys::ExecuteAndWait(exe, runArgs, std::nullopt, {}, 0, 0,
-                                     &error);
-  if (rc < 0)
-    return fail("running the simulator failed: " + error);
-  return rc;
+  return runSimulator(exe.str().str(), simArgs);
 }

@@ -95,6 +95,15 @@ void populateHostKernelsPipeline(mlir::OpPassManager &pm);
 void populateLLVMPipeline(mlir::OpPassManager &pm,
                           bool hostKernelTable = false);
 
+/// Whether `cpu` is "native" or a processor LLVM knows for this host's
+/// target (x86-64 CPUs on x86-64); otherwise a message for --cpu, with the
+/// closest valid name.
+bool checkTargetCPU(const std::string &cpu, std::string &error);
+
+/// Whether `chip` is an NVPTX architecture LLVM knows ("sm_80"); otherwise a
+/// message for --gpu-arch.
+bool checkGPUArch(const std::string &chip, std::string &error);
+
 /// A target machine for this host (cpu "native") or the named CPU, with the
 /// PIC relocation model that PIE executables need.
 std::unique_ptr<llvm::TargetMachine>
