@@ -16,6 +16,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "snn/Compiler/Diagnostics.h"
 #include "snn/Compiler/Pipeline.h"
 #include "snn/Compiler/Registration.h"
 #include "snn/Frontend/JSONFrontend.h"
@@ -297,9 +298,6 @@ OwningOpRef<ModuleOp> Driver::loadModule(Stage stage, bool &done, int &code) {
     });
     return nullptr;
   }
-  // Let MLIR diagnostics quote the model file's lines.
-  if (auto buffer = llvm::MemoryBuffer::getFile(model->file))
-    sourceMgr.AddNewSourceBuffer(std::move(*buffer), llvm::SMLoc());
   OwningOpRef<ModuleOp> module = snn::mlirGen(context, *model);
   if (!module) {
     done = true;
@@ -663,13 +661,19 @@ int main(int argc, char **argv) {
   // lines of lowered IR) helps no user. --mlir-print-ir-* still shows IR.
   context.printOpOnDiagnostic(false);
   llvm::SourceMgr sourceMgr;
-  SourceMgrDiagnosticHandler diagHandler(sourceMgr, &context);
+  // Errors from the passes in the model's terms: file:line:col, the JSON
+  // pointer, a window of the source line, at most 50 of them.
+  snn::compiler::ModelDiagnosticPrinter diagPrinter(context, llvm::errs());
+  auto finish = [&](int code) {
+    diagPrinter.finish();
+    return code;
+  };
   Driver driver(argv[0], context, sourceMgr);
 
   if (!runMode) {
     if (emitStage == Stage::Executable && outputFile == "-")
       return fail("a simulator needs an output path: -o sim (or --emit=STAGE)");
-    return driver.compile(emitStage, outputFile);
+    return finish(driver.compile(emitStage, outputFile));
   }
 
   // Run mode: a temporary simulator, run with the given arguments.
@@ -681,6 +685,6 @@ int main(int argc, char **argv) {
   ::close(fd);
   TempFile exeGuard(exe.str().str());
   if (int code = driver.compile(Stage::Executable, exe.str().str()))
-    return code;
+    return finish(code);
   return runSimulator(exe.str().str(), simArgs);
 }

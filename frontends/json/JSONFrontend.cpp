@@ -37,8 +37,14 @@ using json::Member;
 using json::Value;
 namespace fs = std::filesystem;
 
-void printDiagnostics(const std::vector<Diagnostic> &diags, std::ostream &os) {
+void printDiagnostics(const std::vector<Diagnostic> &diags, std::ostream &os,
+                      size_t maxErrors) {
+  size_t errors = 0, hidden = 0;
   for (const Diagnostic &d : diags) {
+    if (d.severity == Severity::Error && ++errors > maxErrors) {
+      ++hidden;
+      continue;
+    }
     os << (d.loc.file.empty() ? std::string("<input>") : d.loc.file);
     if (d.loc.line) {
       os << ':' << d.loc.line;
@@ -50,6 +56,12 @@ void printDiagnostics(const std::vector<Diagnostic> &diags, std::ostream &os) {
     if (!d.loc.path.empty())
       os << " [at " << d.loc.path << "]";
     os << '\n';
+  }
+  if (hidden > 0) {
+    const std::string &file = diags.front().loc.file;
+    os << (file.empty() ? std::string("<input>") : file) << ": note: "
+       << hidden << " more error" << (hidden == 1 ? "" : "s")
+       << " not shown (only the first " << maxErrors << " are)\n";
   }
 }
 

@@ -30,9 +30,14 @@ public:
   OwningOpRef<ModuleOp> run();
 
 private:
+  /// The model file's line and column, named by the value's JSON pointer
+  /// when it has one, so that errors raised by passes say both.
   Location loc(const ast::Loc &l) {
     std::string file = l.file.empty() ? model.file : l.file;
-    return FileLineColLoc::get(&ctx, file, l.line, l.col);
+    Location position = FileLineColLoc::get(&ctx, file, l.line, l.col);
+    if (l.path.empty())
+      return position;
+    return NameLoc::get(StringAttr::get(&ctx, l.path), position);
   }
   ArrayAttr names(const std::vector<std::string> &list) {
     SmallVector<Attribute> attrs;
@@ -366,7 +371,8 @@ OwningOpRef<ModuleOp> Generator::run() {
   auto network = b.create<mlir::snn::NetworkOp>(
       loc(sim.loc), b.getStringAttr(model.name), b.getF64FloatAttr(sim.dt),
       b.getF64FloatAttr(sim.duration),
-      b.getI64IntegerAttr(static_cast<int64_t>(sim.seed)),
+      b.getIntegerAttr(b.getIntegerType(64, /*isSigned=*/false),
+                       llvm::APInt(64, sim.seed)),
       TypeAttr::get(floatType), b.getStringAttr(model.record.format),
       b.getStringAttr(model.file));
   network.getBody().push_back(new Block());

@@ -1,7 +1,7 @@
 // snn-integrate refuses what a method cannot do, pointing at the equation.
 // RUN: snn-opt %s -split-input-file -snn-integrate -verify-diagnostics
 
-snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f64} {
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
   snn.neuron_model @m attributes {variables = ["v", "g"], params = ["tau"], method = "exact"} ode {
   ^bb0(%v: f64, %g: f64, %tau: f64):
     // expected-error @+1 {{model 'm' asks for method 'exact', but dv/dt is not linear in the variables with constant coefficients; choose euler, rk2, rk4 or exponential_euler}}
@@ -22,7 +22,7 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64,
 // -----
 
 // A coefficient that is a per-neuron variable is not constant either.
-snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f64} {
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
   snn.neuron_model @m attributes {variables = ["v", "tau"], method = "exact"} ode {
   ^bb0(%v: f64, %tau: f64):
     %0 = arith.negf %v : f64
@@ -42,7 +42,7 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64,
 
 // -----
 
-snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f64} {
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
   snn.neuron_model @m attributes {variables = ["v"], method = "exponential_euler"} ode {
   ^bb0(%v: f64):
     // expected-error @+1 {{method 'exponential_euler' needs dv/dt to be linear in v; choose euler, rk2 or rk4}}
@@ -61,7 +61,7 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64,
 // -----
 
 // floor() has no derivative: fine for Euler, not for exponential Euler.
-snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f64} {
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
   snn.neuron_model @m attributes {variables = ["v"], method = "exponential_euler"} ode {
   ^bb0(%v: f64):
     // expected-error @+1 {{method 'exponential_euler' needs dv/dt to be linear in v}}

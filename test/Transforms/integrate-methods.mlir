@@ -22,7 +22,7 @@
 // CHECK: %[[B:.*]] = arith.divf %[[B1]], %tau : f64
 // CHECK: %[[NEW:.*]]:2 = snn.linear_update (%v, %g) affine (%[[B]], %{{.*}}) jacobian [%[[A00]], %[[A01]], %[[ZERO]], %[[A11]]] dt 0.1 : f64
 // CHECK: snn.yield %[[NEW]]#0, %[[NEW]]#1, %b : f64, f64, f64
-snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f64} {
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
   snn.neuron_model @cuba attributes {variables = ["v", "g", "b"], inputs = ["I"], params = ["tau", "tau_g"], method = "exact"} ode {
   ^bb0(%v: f64, %g: f64, %b: f64, %I: f64, %tau: f64, %tau_g: f64):
     %0 = arith.subf %g, %v : f64
@@ -69,7 +69,7 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64,
 // CHECK: %[[NBA:.*]] = arith.negf %[[BA]] : f64
 // CHECK: %[[V:.*]] = arith.addf %[[NBA]], %[[P]] : f64
 // CHECK: snn.yield %[[V]], %[[G]] : f64, f64
-snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f64} {
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
   snn.neuron_model @coba attributes {variables = ["v", "g"], params = ["tau", "E", "El", "tau_g"], method = "exponential_euler"} ode {
   ^bb0(%v: f64, %g: f64, %tau: f64, %E: f64, %El: f64, %tau_g: f64):
     %0 = arith.subf %El, %v : f64
@@ -102,7 +102,7 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64,
 // CHECK: %[[STEP:.*]] = arith.mulf %[[F]], %[[DT]] : f64
 // CHECK: %[[V:.*]] = arith.addf %v, %[[STEP]] : f64
 // CHECK: snn.yield %[[V]] : f64
-snn.network @n attributes {dt = 0.5 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f64} {
+snn.network @n attributes {dt = 0.5 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
   snn.neuron_model @quad attributes {variables = ["v"], params = ["a"], method = "euler"} ode {
   ^bb0(%v: f64, %a: f64):
     %0 = arith.mulf %v, %v : f64
@@ -138,7 +138,7 @@ snn.network @n attributes {dt = 0.5 : f64, duration = 1.0 : f64, seed = 1 : i64,
 // CHECK: %[[INC:.*]] = arith.mulf %[[K2]], %[[DT]] : f64
 // CHECK: %[[V:.*]] = arith.addf %v, %[[INC]] : f64
 // CHECK: snn.yield %[[V]], %[[GFULL]] : f64, f64
-snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f64} {
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
   snn.neuron_model @mid attributes {variables = ["v", "g"], params = ["tau_g"], method = "rk2"} ode {
   ^bb0(%v: f64, %g: f64, %tau_g: f64):
     %0 = arith.mulf %v, %v : f64
@@ -166,7 +166,7 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64,
 // CHECK: %[[INC:.*]] = arith.mulf %{{.*}}, %[[SIXTH]] : f64
 // CHECK: %[[V:.*]] = arith.addf %v, %[[INC]] : f64
 // CHECK: snn.yield %[[V]] : f64
-snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f64} {
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
   snn.neuron_model @rk attributes {variables = ["v"], method = "rk4"} ode {
   ^bb0(%v: f64):
     %0 = math.sin %v : f64

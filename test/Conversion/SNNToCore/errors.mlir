@@ -1,7 +1,7 @@
 // convert-snn-to-core needs integrated models and one network per module.
 // RUN: snn-opt %s -split-input-file -convert-snn-to-core -verify-diagnostics
 
-snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f64} {
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
   // expected-error @+1 {{has not been integrated: run snn-integrate before convert-snn-to-core}}
   snn.neuron_model @m attributes {variables = ["v"]} ode {
   ^bb0(%v: f64):
@@ -18,10 +18,10 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64,
 
 // -----
 
-snn.network @a attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f64} {
+snn.network @a attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
 }
 // expected-error @+1 {{a module may hold only one network (the simulator exports one snn_step)}}
-snn.network @b attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f64} {
+snn.network @b attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
 }
 
 // -----
@@ -29,7 +29,7 @@ snn.network @b attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64,
 // A linear system whose Jacobian depends on a per-neuron variable is not
 // integrated exactly (so this cannot arise from snn-integrate), but a
 // hand-written update region can carry one: it is refused at lowering.
-snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f64} {
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
   snn.neuron_model @m attributes {variables = ["v", "a"]} update {
   ^bb0(%v: f64, %a: f64):
     %z = arith.constant 0.0 : f64

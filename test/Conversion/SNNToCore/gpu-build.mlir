@@ -7,7 +7,7 @@
 // atomic cursors and a heap sort of every row).
 // RUN: snn-opt %s -snn-integrate -convert-snn-to-core=target=gpu -canonicalize -cse | FileCheck %s
 
-snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f32} {
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f32} {
   snn.neuron_model @m attributes {variables = ["v"], params = ["tau"], method = "exact"} ode {
   ^bb0(%v: f32, %tau: f32):
     %0 = arith.negf %v : f32

@@ -6,7 +6,7 @@
 // RUN: snn-opt %s -snn-integrate -convert-snn-to-core=target=gpu | FileCheck %s
 // RUN: not snn-opt %s -snn-integrate -convert-snn-to-core=target=tpu 2>&1 | FileCheck %s --check-prefix=TARGET
 
-snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f64} {
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
   snn.neuron_model @m attributes {variables = ["v", "g"], params = ["tau"], method = "exact", refractory = 0.2 : f64, refractory_clamp = ["v"]} ode {
   ^bb0(%v: f64, %g: f64, %tau: f64):
     %0 = arith.subf %g, %v : f64

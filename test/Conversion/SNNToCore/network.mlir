@@ -2,7 +2,7 @@
 // snn_step over arena views and the descriptor global.
 // RUN: snn-opt %s -snn-integrate -convert-snn-to-core | FileCheck %s
 
-snn.network @small attributes {dt = 0.1 : f64, duration = 10.0 : f64, seed = 3 : i64, precision = f64} {
+snn.network @small attributes {dt = 0.1 : f64, duration = 10.0 : f64, seed = 3 : ui64, precision = f64} {
   snn.neuron_model @lif attributes {variables = ["v", "g"], params = ["tau", "tau_g", "vth", "vr"], method = "exact", refractory = 0.5 : f64, refractory_clamp = ["v"]} ode {
   ^bb0(%v: f64, %g: f64, %tau: f64, %tau_g: f64, %vth: f64, %vr: f64):
     %0 = arith.subf %g, %v : f64

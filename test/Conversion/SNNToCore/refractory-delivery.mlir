@@ -2,7 +2,7 @@
 // for every neuron, but only added where the countdown is zero.
 // RUN: snn-opt %s -snn-integrate -convert-snn-to-core | FileCheck %s
 
-snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f64} {
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
   snn.neuron_model @m attributes {variables = ["v", "g"], params = ["tau"], method = "exact", refractory = 1.0 : f64, refractory_clamp = ["v"]} ode {
   ^bb0(%v: f64, %g: f64, %tau: f64):
     %0 = arith.negf %v : f64

@@ -2,7 +2,7 @@
 // input (constant and noise), and per-synapse delays and weights.
 // RUN: snn-opt %s -snn-integrate -convert-snn-to-core | FileCheck %s
 
-snn.network @inputs attributes {dt = 0.5 : f64, duration = 100.0 : f64, seed = 11 : i64, precision = f32} {
+snn.network @inputs attributes {dt = 0.5 : f64, duration = 100.0 : f64, seed = 11 : ui64, precision = f32} {
   snn.neuron_model @lif attributes {variables = ["v"], inputs = ["I"], params = ["tau"], method = "euler"} ode {
   ^bb0(%v: f32, %I: f32, %tau: f32):
     %0 = arith.subf %I, %v : f32

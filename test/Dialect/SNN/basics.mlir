@@ -5,7 +5,7 @@
 // CHECK-SAME: dt = 1.000000e-01 : f64
 // CHECK-SAME: precision = f64
 // CHECK-SAME: record_format = "csv"
-snn.network @net attributes {dt = 0.1 : f64, duration = 50.0 : f64, seed = 7 : i64, precision = f64, record_format = "csv"} {
+snn.network @net attributes {dt = 0.1 : f64, duration = 50.0 : f64, seed = 7 : ui64, precision = f64, record_format = "csv"} {
   // CHECK: snn.neuron_model @lif
   // CHECK-SAME: inputs = ["I"]
   // CHECK-SAME: method = "exponential_euler"

@@ -2,36 +2,36 @@
 // RUN: snn-opt %s -split-input-file -verify-diagnostics
 
 // expected-error @+1 {{'snn.network' op time step dt = 0 ms must be positive}}
-snn.network @n attributes {dt = 0.0 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f64} {
+snn.network @n attributes {dt = 0.0 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
 }
 
 // -----
 
 // expected-error @+1 {{duration -5 ms must not be negative}}
-snn.network @n attributes {dt = 0.1 : f64, duration = -5.0 : f64, seed = 1 : i64, precision = f64} {
+snn.network @n attributes {dt = 0.1 : f64, duration = -5.0 : f64, seed = 1 : ui64, precision = f64} {
 }
 
 // -----
 
 // expected-error @+1 {{precision must be f32 or f64, not 'f16'}}
-snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f16} {
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f16} {
 }
 
 // -----
 
 // expected-error @+1 {{record format 'hdf5' is neither 'npy' nor 'csv'}}
-snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f64, record_format = "hdf5"} {
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64, record_format = "hdf5"} {
 }
 
 // -----
 
-// expected-error @+1 {{seed -3 must not be negative}}
+// expected-error @+1 {{attribute 'seed' failed to satisfy constraint: 64-bit unsigned integer attribute}}
 snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = -3 : i64, precision = f64} {
 }
 
 // -----
 
-snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f64} {
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
   // expected-error @+1 {{name 'v' is declared twice}}
   snn.neuron_model @m attributes {variables = ["v"], params = ["v"]} ode {
   ^bb0(%v: f64, %p: f64):
@@ -48,7 +48,7 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64,
 
 // -----
 
-snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f64} {
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
   // expected-error @+1 {{unknown integration method 'leapfrog'}}
   snn.neuron_model @m attributes {variables = ["v"], method = "leapfrog"} ode {
   ^bb0(%v: f64):
@@ -65,7 +65,7 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64,
 
 // -----
 
-snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f64} {
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
   // expected-error @+1 {{refractory period -1 ms is negative}}
   snn.neuron_model @m attributes {variables = ["v"], refractory = -1.0 : f64} ode {
   ^bb0(%v: f64):
@@ -82,7 +82,7 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64,
 
 // -----
 
-snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f64} {
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
   // expected-error @+1 {{refractory_clamp names 'w', not a variable}}
   snn.neuron_model @m attributes {variables = ["v"], refractory_clamp = ["w"]} ode {
   ^bb0(%v: f64):
@@ -99,7 +99,7 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64,
 
 // -----
 
-snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f64} {
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
   // expected-error @+1 {{region 'ode' takes 1 arguments, expected 2 (variables, inputs, parameters)}}
   snn.neuron_model @m attributes {variables = ["v"], params = ["tau"]} ode {
   ^bb0(%v: f64):
@@ -116,7 +116,7 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64,
 
 // -----
 
-snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f32} {
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f32} {
   // expected-error @+1 {{region 'ode' argument #0 has type 'f64', expected the network's 'f32'}}
   snn.neuron_model @m attributes {variables = ["v"]} ode {
   ^bb0(%v: f64):
@@ -133,7 +133,7 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64,
 
 // -----
 
-snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f64} {
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
   snn.neuron_model @m attributes {variables = ["v"]} ode {
   ^bb0(%v: f64):
     snn.yield %v : f64
@@ -149,7 +149,7 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64,
 
 // -----
 
-snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f64} {
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
   // expected-error @+1 {{needs exactly one of the 'ode' and 'update' regions}}
   snn.neuron_model @m attributes {variables = ["v"]} threshold {
   ^bb0(%v: f64):
@@ -163,21 +163,21 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64,
 
 // -----
 
-snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f64} {
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
   // expected-error @+1 {{size 0 must be positive}}
   snn.population @p of @m size 0
 }
 
 // -----
 
-snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f64} {
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
   // expected-error @+1 {{model 'nope' is not a neuron model of this network}}
   snn.population @p of @nope size 10
 }
 
 // -----
 
-snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f64} {
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
   snn.neuron_model @m attributes {variables = ["v"], params = ["tau"]} ode {
   ^bb0(%v: f64, %tau: f64):
     snn.yield %v : f64
@@ -195,7 +195,7 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64,
 
 // -----
 
-snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f64} {
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
   snn.neuron_model @m attributes {variables = ["v"], params = ["tau"]} ode {
   ^bb0(%v: f64, %tau: f64):
     snn.yield %v : f64
@@ -213,7 +213,7 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64,
 
 // -----
 
-snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f64} {
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
   snn.neuron_model @m attributes {variables = ["v"], params = ["tau"]} ode {
   ^bb0(%v: f64, %tau: f64):
     snn.yield %v : f64
@@ -231,7 +231,7 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64,
 
 // -----
 
-snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f64} {
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
   snn.neuron_model @m attributes {variables = ["v"], params = ["tau"]} ode {
   ^bb0(%v: f64, %tau: f64):
     snn.yield %v : f64
@@ -249,7 +249,7 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64,
 
 // -----
 
-snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f64} {
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
   snn.neuron_model @m attributes {variables = ["v"], params = ["tau"]} ode {
   ^bb0(%v: f64, %tau: f64):
     snn.yield %v : f64
@@ -267,28 +267,28 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64,
 
 // -----
 
-snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f64} {
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
   // expected-error @+1 {{rate -2 Hz must not be negative}}
   snn.poisson_source @s size 10 attributes {rate = -2.0 : f64}
 }
 
 // -----
 
-snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f64} {
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
   // expected-error @+1 {{size -1 must be positive}}
   snn.spike_source_array @s size -1 from "/x.csv"
 }
 
 // -----
 
-snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f64} {
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
   // expected-error @+1 {{needs the path of a spike-time file}}
   snn.spike_source_array @s size 3 from ""
 }
 
 // -----
 
-snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f64} {
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
   snn.neuron_model @m attributes {variables = ["v"], inputs = ["I"]} ode {
   ^bb0(%v: f64, %I: f64):
     snn.yield %I : f64
@@ -307,7 +307,7 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64,
 
 // -----
 
-snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f64} {
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
   snn.neuron_model @m attributes {variables = ["v"], inputs = ["I"]} ode {
   ^bb0(%v: f64, %I: f64):
     snn.yield %I : f64
@@ -326,7 +326,7 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64,
 
 // -----
 
-snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f64} {
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
   snn.neuron_model @m attributes {variables = ["v"], inputs = ["I"]} ode {
   ^bb0(%v: f64, %I: f64):
     snn.yield %I : f64
@@ -345,7 +345,7 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64,
 
 // -----
 
-snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f64} {
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
   snn.neuron_model @m attributes {variables = ["v"], inputs = ["I"]} ode {
   ^bb0(%v: f64, %I: f64):
     snn.yield %I : f64
@@ -364,7 +364,7 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64,
 
 // -----
 
-snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f64} {
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
   snn.neuron_model @m attributes {variables = ["v"], inputs = ["I"]} ode {
   ^bb0(%v: f64, %I: f64):
     snn.yield %I : f64
@@ -383,7 +383,7 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64,
 
 // -----
 
-snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f64} {
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
   snn.neuron_model @m attributes {variables = ["v"]} ode {
   ^bb0(%v: f64):
     snn.yield %v : f64
@@ -404,7 +404,7 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64,
 
 // -----
 
-snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f64} {
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
   snn.neuron_model @m attributes {variables = ["v"]} ode {
   ^bb0(%v: f64):
     snn.yield %v : f64
@@ -425,7 +425,7 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64,
 
 // -----
 
-snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f64} {
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
   snn.neuron_model @m attributes {variables = ["v"]} ode {
   ^bb0(%v: f64):
     snn.yield %v : f64
@@ -446,7 +446,7 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64,
 
 // -----
 
-snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f64} {
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
   snn.neuron_model @m attributes {variables = ["v"]} ode {
   ^bb0(%v: f64):
     snn.yield %v : f64
@@ -467,7 +467,7 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64,
 
 // -----
 
-snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f64} {
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
   snn.neuron_model @m attributes {variables = ["v"]} ode {
   ^bb0(%v: f64):
     snn.yield %v : f64
@@ -488,7 +488,7 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64,
 
 // -----
 
-snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f64} {
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
   snn.neuron_model @m attributes {variables = ["v"]} ode {
   ^bb0(%v: f64):
     snn.yield %v : f64
@@ -509,7 +509,7 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64,
 
 // -----
 
-snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f64} {
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
   snn.neuron_model @m attributes {variables = ["v"]} ode {
   ^bb0(%v: f64):
     snn.yield %v : f64
@@ -530,7 +530,7 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64,
 
 // -----
 
-snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f64} {
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
   snn.neuron_model @m attributes {variables = ["v"]} ode {
   ^bb0(%v: f64):
     snn.yield %v : f64
@@ -551,7 +551,7 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64,
 
 // -----
 
-snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f64} {
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
   snn.neuron_model @m attributes {variables = ["v"]} ode {
   ^bb0(%v: f64):
     snn.yield %v : f64
@@ -572,7 +572,7 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64,
 
 // -----
 
-snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f64} {
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
   snn.neuron_model @m attributes {variables = ["v"]} ode {
   ^bb0(%v: f64):
     snn.yield %v : f64
@@ -593,7 +593,7 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64,
 
 // -----
 
-snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f64} {
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
   snn.neuron_model @m attributes {variables = ["v"]} ode {
   ^bb0(%v: f64):
     snn.yield %v : f64
@@ -614,7 +614,7 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64,
 
 // -----
 
-snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f64} {
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
   snn.neuron_model @m attributes {variables = ["v"]} ode {
   ^bb0(%v: f64):
     snn.yield %v : f64
@@ -635,7 +635,7 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64,
 
 // -----
 
-snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f64} {
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
   snn.neuron_model @m attributes {variables = ["v"]} ode {
   ^bb0(%v: f64):
     snn.yield %v : f64
@@ -656,7 +656,7 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64,
 
 // -----
 
-snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f64} {
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
   snn.neuron_model @m attributes {variables = ["v"]} ode {
   ^bb0(%v: f64):
     snn.yield %v : f64
@@ -677,7 +677,7 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64,
 
 // -----
 
-snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f64} {
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
   snn.neuron_model @m attributes {variables = ["v"]} ode {
   ^bb0(%v: f64):
     snn.yield %v : f64
@@ -698,28 +698,28 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64,
 
 // -----
 
-snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f64} {
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
   // expected-error @+1 {{connection probability 1.5 is outside [0, 1]}}
   snn.projection @p from @a to @a target "v" attributes {connectivity = #snn.fixed_probability<1.5, allow_self = true>, weight = 1.0 : f64, delay = 0.0 : f64}
 }
 
 // -----
 
-snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f64} {
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
   // expected-error @+1 {{in-degree -4 is negative}}
   snn.projection @p from @a to @a target "v" attributes {connectivity = #snn.fixed_indegree<-4, allow_self = true>, weight = 1.0 : f64, delay = 0.0 : f64}
 }
 
 // -----
 
-snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f64} {
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
   // expected-error @+1 {{uniform range [2, 1) is empty}}
   snn.poisson_source @s size 5 attributes {rate = #snn.uniform<2.0, 1.0>}
 }
 
 // -----
 
-snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f64} {
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
   // expected-error @+1 {{normal standard deviation -1 is negative}}
   snn.poisson_source @s size 5 attributes {rate = #snn.normal<2.0, -1.0>}
 }

@@ -59,8 +59,6 @@ LogicalResult NetworkOp::verify() {
   if (getRecordFormat() != "npy" && getRecordFormat() != "csv")
     return emitOpError("record format '")
            << getRecordFormat() << "' is neither 'npy' nor 'csv'";
-  if (getSeedAttr().getInt() < 0)
-    return emitOpError("seed ") << getSeedAttr().getInt() << " must not be negative";
   return success();
 }
 

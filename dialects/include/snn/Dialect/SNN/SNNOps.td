@@ -25,18 +25,19 @@ def SNN_NetworkOp : SNN_Op<"network", [
   let description = [{
     Holds the declarations of one network: neuron models, populations,
     sources, currents, projections and recordings. The run settings are
-    attributes: `dt` and `duration` in ms, the RNG `seed`, the floating-point
+    attributes: `dt` and `duration` in ms, the RNG `seed` (any 64-bit
+    unsigned integer), the floating-point
     `precision` (f32 or f64) of all state, and `record_format` (npy or csv).
 
     ```mlir
     snn.network @cuba attributes {dt = 1.000000e-01 : f64,
-        duration = 1.000000e+03 : f64, precision = f64, seed = 42 : i64} {
+        duration = 1.000000e+03 : f64, precision = f64, seed = 42 : ui64} {
       ...
     }
     ```
   }];
   let arguments = (ins SymbolNameAttr:$sym_name, F64Attr:$dt,
-                       F64Attr:$duration, I64Attr:$seed,
+                       F64Attr:$duration, UI64Attr:$seed,
                        TypeAttrOf<AnyFloat>:$precision,
                        DefaultValuedStrAttr<StrAttr, "npy">:$record_format,
                        OptionalAttr<StrAttr>:$source_file);

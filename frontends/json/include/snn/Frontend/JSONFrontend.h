@@ -26,7 +26,10 @@ using Diagnostic = ast::Diagnostic;
 
 /// Prints "file:line:col: error: message [at /json/path]" one per line
 /// ("warning:" for warnings; "file: error: ..." when the line is unknown).
-void printDiagnostics(const std::vector<Diagnostic> &diags, std::ostream &os);
+/// Only the first `maxErrors` errors are printed, then how many more there
+/// were: a million bad entries must not flood the terminal.
+void printDiagnostics(const std::vector<Diagnostic> &diags, std::ostream &os,
+                      size_t maxErrors = 50);
 
 /// Parses and checks the model file at `path`. On failure returns nullopt and
 /// appends at least one diagnostic; never throws, never exits.
