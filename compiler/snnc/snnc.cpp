@@ -41,11 +41,13 @@
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/raw_ostream.h"
+#include "llvm/Support/thread.h"
 
 #include <cerrno>
 #include <csignal>
 #include <cstring>
 #include <iostream>
+#include <pthread.h>
 #include <spawn.h>
 #include <sstream>
 #include <sys/wait.h>
@@ -523,7 +525,7 @@ int runSimulator(const std::string &exe, const std::vector<std::string> &args) {
   sigemptyset(&block);
   sigaddset(&block, SIGINT);
   sigaddset(&block, SIGTERM);
-  ::sigprocmask(SIG_BLOCK, &block, &old);
+  ::pthread_sigmask(SIG_BLOCK, &block, &old);
   ::sigaction(SIGINT, &forward, &oldInt);
   ::sigaction(SIGTERM, &forward, &oldTerm);
   posix_spawnattr_t attr;
@@ -538,7 +540,7 @@ int runSimulator(const std::string &exe, const std::vector<std::string> &args) {
   posix_spawnattr_destroy(&attr);
   if (rc == 0)
     simulatorPid = pid;
-  ::sigprocmask(SIG_SETMASK, &old, nullptr);
+  ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
   int code;
   if (rc != 0) {
     code = fail("cannot run the simulator: " + llvm::Twine(std::strerror(rc)));
@@ -599,13 +601,8 @@ int checkOptions() {
 
 } // namespace
 
-int main(int argc, char **argv) {
-  llvm::InitLLVM initLLVM(argc, argv);
-  llvm::install_fatal_error_handler(fatalErrorHandler);
-  llvm::install_bad_alloc_error_handler(badAllocHandler);
-  // Writing past a file size limit (ulimit -f) is an error to report (the
-  // write fails with EFBIG), not a signal that kills snnc mid-file.
-  ::signal(SIGXFSZ, SIG_IGN);
+/// Everything main() does, on a thread with a large stack.
+int snncMain(int argc, char **argv) {
 
   // `snnc run model [-- args]`: take "run" and everything after "--" out of
   // what the option parser sees.
@@ -687,4 +684,32 @@ int main(int argc, char **argv) {
   if (int code = driver.compile(Stage::Executable, exe.str().str()))
     return finish(code);
   return runSimulator(exe.str().str(), simArgs);
+}
+
+/// The stack of the thread snnc works on. Expressions and models are walked
+/// recursively (checker, printer, MLIRGen, differentiation): the frontend
+/// bounds their depth (docs/model-format.md), and this stack holds that
+/// depth with room to spare; it is only reserved, pages are committed as
+/// they are touched.
+constexpr unsigned kStackBytes = 512u << 20;
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM initLLVM(argc, argv);
+  llvm::install_fatal_error_handler(fatalErrorHandler);
+  llvm::install_bad_alloc_error_handler(badAllocHandler);
+  // Writing past a file size limit (ulimit -f) is an error to report (the
+  // write fails with EFBIG), not a signal that kills snnc mid-file.
+  ::signal(SIGXFSZ, SIG_IGN);
+  int code = 1;
+  llvm::thread worker(std::optional<unsigned>(kStackBytes),
+                      [&] { code = snncMain(argc, argv); });
+  // Interrupts go to the worker, which knows what to clean up (and, in
+  // `snnc run`, whom to pass them on to).
+  sigset_t interrupts;
+  sigemptyset(&interrupts);
+  for (int sig : {SIGINT, SIGTERM, SIGHUP})
+    sigaddset(&interrupts, sig);
+  ::pthread_sigmask(SIG_BLOCK, &interrupts, nullptr);
+  worker.join();
+  return code;
 }

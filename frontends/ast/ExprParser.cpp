@@ -272,7 +272,7 @@ private:
   /// ("a + a + ... + a") build deep trees without deep recursion here, but
   /// everything that walks the tree later (checker, printer, MLIRGen, even
   /// the destructor) recurses: trees are kept at most kMaxHeight deep.
-  static constexpr unsigned kMaxHeight = 256;
+  static constexpr unsigned kMaxHeight = 10000;
   std::unordered_map<const Expr *, unsigned> heights;
 
   void seal(const std::shared_ptr<Expr> &e, size_t offset) {
