@@ -428,8 +428,8 @@ void Parser::populations(const json &j, const std::string &path) {
       }
       pd.refractory = bufferRef(o, p, "refractory", false);
       if (pd.refractory >= 0)
-        checkBuffer(sub(p, "refractory"), pd.refractory, {ScalarType::I32},
-                    pd.size);
+        checkBuffer(sub(p, "refractory"), pd.refractory,
+                    {ScalarType::I32, ScalarType::I64}, pd.size);
     } else if (pd.kind == PopulationKind::Poisson) {
       pd.rate = valueSpec(req(o, p, "rate"), sub(p, "rate"));
       if (pd.rate.kind == ValueSpec::Kind::FromList)

@@ -81,7 +81,8 @@ struct PopulationDesc {
   int spikes = -1;     ///< buffer: i32[size]
   // neuron
   std::vector<VariableDesc> variables;
-  int refractory = -1; ///< buffer: i32[size], optional
+  int refractory = -1; ///< buffer: i32[size] (i64 for periods of 2^31 steps
+                       ///< or more), optional
   // poisson
   ValueSpec rate;
   int rateBuffer = -1;

@@ -40,6 +40,21 @@ namespace json = llvm::json;
 
 namespace {
 
+/// A step count that stands for "never": no run is this long (the runtime
+/// refuses runs of more than 2^53 steps), so a time of this many steps or
+/// more behaves exactly like an infinite one.
+constexpr int64_t kNeverSteps = int64_t(1) << 62;
+
+/// `ms` in steps of `dt`, rounded half away from zero, saturated at
+/// kNeverSteps: `"refractory": "1e300 ms"` means "for the rest of any run",
+/// never a wrapped counter. Negative times give 0.
+int64_t stepsOf(double ms, double dt) {
+  double steps = std::round(ms / dt);
+  if (!(steps < double(kNeverSteps)))
+    return kNeverSteps;
+  return steps > 0 ? int64_t(steps) : 0;
+}
+
 /// A population or source: anything with a spike list.
 struct Spiking {
   Operation *op = nullptr;
@@ -61,6 +76,9 @@ struct Population {
   SmallVector<int> variables; // buffer per model variable
   int refractory = -1;        // countdown buffer, when refractory > 0
   int64_t refractorySteps = 0;
+  /// The countdown's type: i32, or i64 when the period is longer than
+  /// 2^31 - 1 steps (which the counter must hold without wrapping).
+  IntegerType refractoryType;
   SmallVector<struct Ring *> rings; // delay rings into this population
   bool resets = false;              // whether the reset changes anything
   int spiked = -1; // GPU: per-neuron flag, reset pending after delivery
@@ -112,6 +130,11 @@ private:
   }
   Value real(double v) {
     return b.create<arith::ConstantOp>(loc, b.getFloatAttr(floatType, v));
+  }
+  /// A constant of the type of `pop`'s refractory countdown.
+  Value refractoryConstant(const Population &pop, int64_t v) {
+    return b.create<arith::ConstantOp>(
+        loc, b.getIntegerAttr(pop.refractoryType, v));
   }
   Value toIndex(Value integer) {
     return b.create<arith::IndexCastOp>(loc, b.getIndexType(), integer);
@@ -367,10 +390,12 @@ void NetworkLowering::planBuffers() {
                          {"spikes", p.spiking->spikes},
                          {"variables", std::move(vars)}};
       p.refractorySteps =
-          std::llround(p.model.getRefractory().convertToDouble() / dt);
+          stepsOf(p.model.getRefractory().convertToDouble(), dt);
+      p.refractoryType = p.refractorySteps > INT32_MAX ? b.getI64Type()
+                                                        : b.getI32Type();
       if (p.refractorySteps > 0) {
         p.refractory = addBuffer((pop.getSymName() + ".refractory").str(),
-                                 i32Type, pop.getSize());
+                                 p.refractoryType, pop.getSize());
         entry["refractory"] = p.refractory;
         entry["refractory_steps"] = p.refractorySteps;
       }
@@ -588,13 +613,13 @@ Value NetworkLowering::inputValue(Population &pop, unsigned input, Value i) {
     if (c.op.getTarget() != pop.op.getSymName() || c.op.getInput() != name)
       continue;
     // Active while start <= t < stop, i.e. for steps in [start/dt, stop/dt).
-    int64_t first = std::llround(c.op.getStart().convertToDouble() / dt);
+    int64_t first = stepsOf(c.op.getStart().convertToDouble(), dt);
     double stop = c.op.getStop().convertToDouble();
     Value active = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::sge,
                                            step, i64(first));
     if (stop >= 0.0) {
       Value before = b.create<arith::CmpIOp>(
-          loc, arith::CmpIPredicate::slt, step, i64(std::llround(stop / dt)));
+          loc, arith::CmpIPredicate::slt, step, i64(stepsOf(stop, dt)));
       active = b.create<arith::AndIOp>(loc, active, before);
     }
     Value amplitude = elementValue(c.op.getAmplitude(), c.amplitude, i);
@@ -688,10 +713,11 @@ NetworkLowering::Updated NetworkLowering::emitNeuronStep(Population &pop,
   if (pop.refractory >= 0) {
     Value r = load(pop.refractory, i);
     Value dec = b.create<arith::MaxSIOp>(
-        loc, b.create<arith::SubIOp>(loc, r, i32(1)), i32(0));
+        loc, b.create<arith::SubIOp>(loc, r, refractoryConstant(pop, 1)),
+        refractoryConstant(pop, 0));
     store(dec, pop.refractory, i);
-    notRefractory =
-        b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, dec, i32(0));
+    notRefractory = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq,
+                                            dec, refractoryConstant(pop, 0));
   }
 
   SmallVector<Value> args = regionArgs(pop, old, i);
@@ -735,7 +761,9 @@ void NetworkLowering::emitUpdateAndThreshold(Population &pop) {
   b.create<scf::YieldOp>(loc, appendSpikeIf(u.spike, *pop.spiking, count, i,
                                             [&] {
                                               if (pop.refractory >= 0)
-                                                store(i32(pop.refractorySteps),
+                                                store(refractoryConstant(
+                                                          pop,
+                                                          pop.refractorySteps),
                                                       pop.refractory, i);
                                             }));
   b.setInsertionPointAfter(loop);
@@ -916,7 +944,8 @@ void NetworkLowering::emitDeliveryAt(Ring &ring, Value i, Value base) {
   Population &pop = *ring.population;
   if (pop.refractory >= 0 && isClamped(pop, ring.variable)) {
     Value free = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq,
-                                         load(pop.refractory, i), i32(0));
+                                         load(pop.refractory, i),
+                                         refractoryConstant(pop, 0));
     sum = b.create<arith::SelectOp>(loc, free, sum, old);
   }
   store(sum, target, i);
@@ -1012,7 +1041,8 @@ void NetworkLowering::emitPhaseUpdate() {
     Updated u = emitNeuronStep(pop, i);
     appendSpikeAtomic(u.spike, *pop.spiking, i, [&] {
       if (pop.refractory >= 0)
-        store(i32(pop.refractorySteps), pop.refractory, i);
+        store(refractoryConstant(pop, pop.refractorySteps), pop.refractory,
+              i);
       if (!pop.resets)
         return;
       // No ring delivers into it: nothing happens between the threshold
