@@ -48,7 +48,11 @@ using namespace mlir;
 namespace snn::compiler {
 
 void populateIntegratePipeline(OpPassManager &pm) {
+  // No NaN or inf from numbers and parameters: in the equations as written,
+  // then in what integration derived from them (the Jacobian).
+  pm.addPass(mlir::snn::createSNNCheckFinite());
   pm.addPass(mlir::snn::createSNNIntegrate());
+  pm.addPass(mlir::snn::createSNNCheckFinite());
 }
 
 void populateCorePipeline(OpPassManager &pm, Target target) {

@@ -9,6 +9,33 @@
 
 include "mlir/Pass/PassBase.td"
 
+def SNNCheckFinite : Pass<"snn-check-finite", "::mlir::ModuleOp"> {
+  let summary = "Report NaN and infinity made from numbers and parameters";
+  let description = [{
+    For every `snn.population`, evaluates what its neuron model computes from
+    numbers and the population's parameter values alone (what
+    canonicalization would fold), in the network's precision, and reports at
+    the op every value that comes out infinite or NaN, naming the
+    parameters involved and what it feeds (`dv/dt`, the threshold, the reset
+    of a variable). A division by a value that is zero is reported even when
+    the numerator is a variable. The pass changes nothing; it fails when it
+    reports. snnc runs it before and after `snn-integrate` (after, it also
+    sees the Jacobian entries that differentiation made).
+
+    ```mlir
+    snn.neuron_model @m attributes {variables = ["v", "g"],
+                                    params = ["tau", "tau_syn"]} ode {
+    ^bb0(%v: f64, %g: f64, %tau: f64, %tau_syn: f64):
+      ...
+      %3 = arith.divf %2, %tau_syn : f64   // error: tau_syn = 0 makes dg/dt
+                                           // infinite in population 'p'
+    }
+    snn.population @p of @m size 3 attributes {
+        params = {tau = 1.0e+01 : f64, tau_syn = 0.0 : f64}}
+    ```
+  }];
+}
+
 def SNNIntegrate : Pass<"snn-integrate", "::mlir::ModuleOp"> {
   let summary = "Turn neuron-model ODEs into per-step updates";
   let description = [{
