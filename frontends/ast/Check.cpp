@@ -8,9 +8,31 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <limits>
 #include <set>
 
 namespace snn::ast {
+
+double stepsOf(double ms, double dt) { return std::round(ms / dt); }
+
+std::string formatRounded(double v) {
+  if (!std::isfinite(v))
+    return formatNumber(v);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.15g", v);
+  return formatNumber(std::strtod(buf, nullptr));
+}
+
+bool wholeSteps(double duration, double dt, int64_t &steps) {
+  double exact = duration / dt;
+  double rounded = std::round(exact);
+  if (!std::isfinite(rounded) || rounded > 9.0e15)
+    return false;
+  steps = int64_t(rounded);
+  return std::fabs(exact - rounded) <= 1e-4;
+}
 
 namespace {
 
@@ -75,6 +97,13 @@ private:
   void valueSpec(const ValueSpec &v, const std::string &what,
                  bool allowNegative, bool allowFromList, bool allowFile,
                  const char *unit);
+  /// Every value `v` can produce must be finite, and representable in the
+  /// state's precision when it is stored in it (`f32`).
+  void drawRange(const ValueSpec &v, const std::string &what, bool f32,
+                 const char *unit);
+  /// A delay (constant, or the largest of a uniform range) must fit the
+  /// runtime's delay rings.
+  void delaySteps(const ValueSpec &v, const std::string &what, double dt);
   void dimAgrees(const std::optional<Dim> &written,
                  const std::optional<Dim> &declared, const Loc &loc,
                  const std::string &what, const std::string &declaredWhat);
@@ -427,6 +456,71 @@ void Checker::valueSpec(const ValueSpec &v, const std::string &what,
   }
 }
 
+void Checker::drawRange(const ValueSpec &v, const std::string &what,
+                        bool f32, const char *unit) {
+  const double limit = f32 ? double(std::numeric_limits<float>::max())
+                           : std::numeric_limits<double>::max();
+  const char *type = f32 ? "a float (the model is f32)" : "a double";
+  auto fits = [&](double x) { return std::isfinite(x) && std::fabs(x) <= limit; };
+  switch (v.kind) {
+  case ValueSpec::Kind::Constant:
+    if (std::isfinite(v.a) && !fits(v.a))
+      error(v.loc, what + " " + quantity(v.a, unit) + " does not fit " + type);
+    break;
+  case ValueSpec::Kind::Uniform:
+    if (!std::isfinite(v.a) || !std::isfinite(v.b) || v.a > v.b)
+      break; // reported by valueSpec()
+    if (!fits(v.a) || !fits(v.b))
+      error(v.loc, "the uniform range of " + what + " does not fit " + type);
+    else if (!std::isfinite(v.b - v.a))
+      error(v.loc, "the uniform range of " + what + " is wider than the " +
+                       "largest double (" + quantity(v.a, unit) + " to " +
+                       quantity(v.b, unit) +
+                       "): its draws would not be finite");
+    break;
+  case ValueSpec::Kind::Normal: {
+    if (!std::isfinite(v.a) || !std::isfinite(v.b) || v.b < 0)
+      break; // reported by valueSpec()
+    double reach = std::fabs(v.a) + kMaxNormalDeviations * v.b;
+    if (!fits(reach))
+      error(v.loc, "the normal distribution of " + what + " (mean " +
+                       quantity(v.a, unit) + ", standard deviation " +
+                       quantity(v.b, unit) + ") can draw values that do not " +
+                       "fit " + type + " (draws reach " +
+                       formatNumber(kMaxNormalDeviations) +
+                       " standard deviations from the mean)");
+    break;
+  }
+  case ValueSpec::Kind::File:
+  case ValueSpec::Kind::FromList:
+    break; // the data files are checked with their values
+  }
+}
+
+void Checker::delaySteps(const ValueSpec &v, const std::string &what,
+                         double dt) {
+  if (!(dt > 0) || !std::isfinite(dt))
+    return;
+  double largest;
+  if (v.kind == ValueSpec::Kind::Constant)
+    largest = v.a;
+  else if (v.kind == ValueSpec::Kind::Uniform)
+    largest = v.b;
+  else
+    return; // normal: drawn at run time; files: checked with their values
+  if (!std::isfinite(largest) || largest < 0)
+    return;
+  double steps = stepsOf(largest, dt);
+  if (steps > double(kMaxDelaySteps))
+    error(v.loc, what + (v.kind == ValueSpec::Kind::Uniform
+                             ? " reaches " : " is ") +
+                     quantity(largest, "ms") + ", " + formatRounded(steps) +
+                     " steps of dt = " + quantity(dt, "ms") +
+                     "; a delay is at most " + std::to_string(kMaxDelaySteps) +
+                     " steps (" + formatRounded(double(kMaxDelaySteps) * dt) +
+                     " ms)");
+}
+
 void Checker::size(int64_t n, const Loc &loc, const std::string &what) {
   if (n < 1)
     error(loc, what + " must be >= 1, got " + std::to_string(n));
@@ -454,6 +548,22 @@ void Checker::model(const Model &m) {
                       formatNumber(std::round(sim.duration / sim.dt)) +
                       " steps; at most " + std::to_string(kMaxSize) +
                       " are supported");
+  else if (int64_t steps; sim.dt > 0 && std::isfinite(sim.dt) &&
+                          !wholeSteps(sim.duration, sim.dt, steps)) {
+    // Never a silent partial step: with dt 0.1 ms, 0.05 ms would run one
+    // whole step (0.1 ms), 100.02 ms 1000 steps (100 ms).
+    double down = std::floor(sim.duration / sim.dt) * sim.dt;
+    double up = std::ceil(sim.duration / sim.dt) * sim.dt;
+    error(durLoc, "duration " + quantity(sim.duration, "ms") +
+                      " is not a whole number of steps of dt = " +
+                      quantity(sim.dt, "ms") + " (" +
+                      formatNumber(sim.duration / sim.dt) +
+                      " steps); use a multiple of dt, such as " +
+                      (down > 0 ? quantity(down, "ms") + " or " : "") +
+                      quantity(up, "ms"));
+  }
+
+  const bool f32 = sim.precision == Precision::F32;
 
   // Neuron models.
   std::vector<std::string> modelNames;
@@ -580,6 +690,7 @@ void Checker::model(const Model &m) {
       }
       valueSpec(spec, "the initial value of '" + name + "'", true, false, true,
                 "");
+      drawRange(spec, "the initial value of '" + name + "'", f32, "");
       dimAgrees(spec.dim, findVar(*nm, name)->dim, spec.loc,
                 "the initial value of '" + name + "'",
                 "variable '" + name + "' of model '" + nm->name + "'");
@@ -590,8 +701,10 @@ void Checker::model(const Model &m) {
   for (const Source &s : m.sources) {
     const std::string what = "source '" + s.name + "'";
     size(s.size, s.sizeLoc.line ? s.sizeLoc : s.loc, "size of " + what);
-    if (s.kind == Source::Kind::Poisson)
+    if (s.kind == Source::Kind::Poisson) {
       valueSpec(s.rate, "the rate of " + what, false, false, true, "Hz");
+      drawRange(s.rate, "the rate of " + what, f32, "Hz");
+    }
     else if (s.file.empty())
       error(s.fileLoc.line ? s.fileLoc : s.loc, what + " needs a spike file");
   }
@@ -630,6 +743,7 @@ void Checker::model(const Model &m) {
                           ")" + didYouMean(c.variable, nm->inputs));
     }
     valueSpec(c.amplitude, "the amplitude of " + what, true, false, true, "pA");
+    drawRange(c.amplitude, "the amplitude of " + what, f32, "pA");
     if (!(c.stddev >= 0) || !std::isfinite(c.stddev))
       error(c.stddevLoc.line ? c.stddevLoc : c.loc,
             "standard deviation of " + what + " must be >= 0, got " +
@@ -733,7 +847,10 @@ void Checker::model(const Model &m) {
       dimAgrees(pr.weight.dim, target->dim, pr.weight.loc,
                 "the weight of " + what,
                 "its target '" + pr.target + "' of model '" + nm->name + "'");
+    drawRange(pr.weight, "the weight of " + what, f32, "");
     valueSpec(pr.delay, "the delay of " + what, false, isList, false, "ms");
+    drawRange(pr.delay, "the delay of " + what, false, "ms");
+    delaySteps(pr.delay, "the delay of " + what, sim.dt);
   }
 
   // Recording.

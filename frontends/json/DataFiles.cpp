@@ -1,22 +1,20 @@
 //===- DataFiles.cpp - Compile-time checks of data files ------------------===//
 //
-// Column selection mirrors the runtime (runtime/src/network.cpp and
-// connectivity.cpp), so a file accepted here is read the same way there:
-//  - per-neuron values: the named column; the only column when no name is
-//    given; a number selects a column by position;
-//  - spike arrays: header columns neuron|i|index|indices|id|ids and
-//    time|t|t_ms|time_ms|times, else the first two columns;
-//  - synapse lists: header columns pre, post[, weight, delay], else by
-//    position.
+// Columns are chosen by the runtime's own rules (snnrt/io.h:
+// selectColumn, findSpikeArrayColumns, findListColumns), so a file accepted
+// here is read the same way there; the limits are the runtime's too (delays
+// and spike times in 32-bit steps, values in the state's precision).
 //
 //===----------------------------------------------------------------------===//
 
 #include "DataFiles.h"
 
+#include "snn/AST/Check.h"
 #include "snn/AST/ExprPrinter.h"
 
 #include <cmath>
 #include <fstream>
+#include <limits>
 #include <map>
 
 #ifdef SNN_HAVE_TABLE_IO
@@ -72,6 +70,12 @@ private:
     ++errors;
   }
 
+  /// Whether a value kept in the state's precision fits it.
+  bool fitsState(double v) const {
+    return m.simulation.precision != Precision::F32 ||
+           std::fabs(v) <= double(std::numeric_limits<float>::max());
+  }
+
   /// Reads (once) the table at `path`; reports a failure at `loc`.
   const snnrt::Table *table(const std::string &path, const Loc &loc) {
     auto it = cache.find(path);
@@ -100,24 +104,10 @@ private:
     const snnrt::Table *t = table(spec.file, spec.loc);
     if (!t)
       return;
-    int c = t->findColumn(spec.column);
-    if (c < 0 && spec.column.empty() && t->columns.size() == 1)
-      c = 0;
-    if (c < 0 && !spec.column.empty() &&
-        spec.column.find_first_not_of("0123456789") == std::string::npos &&
-        spec.column.size() < 9 &&
-        std::stoi(spec.column) < int(t->columns.size()))
-      c = std::stoi(spec.column);
-    if (c < 0) {
-      if (spec.column.empty())
-        error(spec.loc,
-              spec.file + " has " + std::to_string(t->columns.size()) +
-                  " columns; choose one for the " + what +
-                  " with \"column\" (columns: " + columnList(*t) + ")");
-      else
-        error(spec.loc, spec.file + " has no column \"" + spec.column +
-                            "\" for the " + what +
-                            " (columns: " + columnList(*t) + ")");
+    int c;
+    std::string why;
+    if (!snnrt::selectColumn(*t, spec.file, spec.column, c, why)) {
+      error(spec.loc, "the " + what + ": " + why);
       return;
     }
     if (int64_t(t->rows()) != size) {
@@ -133,6 +123,12 @@ private:
         error(spec.loc, t->rowLocation(spec.file, r) + ": value " +
                             formatNumber(col[r]) + " of the " + what +
                             " is not finite");
+        return;
+      }
+      if (!fitsState(col[r])) {
+        error(spec.loc, t->rowLocation(spec.file, r) + ": value " +
+                            formatNumber(col[r]) + " of the " + what +
+                            " does not fit a float (the model is f32)");
         return;
       }
       if (nonNegative && col[r] < 0) {
@@ -169,36 +165,34 @@ private:
     const snnrt::Table *t = table(s.file, loc);
     if (!t)
       return;
-    int ci = -1, ct = -1;
-    if (t->hasHeader) {
-      for (const char *n : {"neuron", "i", "index", "indices", "id", "ids"})
-        if (ci < 0)
-          ci = t->findColumn(n);
-      for (const char *n : {"time", "t", "t_ms", "time_ms", "times"})
-        if (ct < 0)
-          ct = t->findColumn(n);
-    }
-    if (ci < 0 || ct < 0) {
-      if (t->columns.size() < 2) {
-        error(loc, s.file +
-                       ": a spike array needs 2 columns (neuron, time "
-                       "in ms), found " +
-                       std::to_string(t->columns.size()));
-        return;
-      }
-      ci = 0;
-      ct = 1;
+    int ci, ct;
+    std::string why;
+    if (!snnrt::findSpikeArrayColumns(*t, s.file, ci, ct, why)) {
+      error(loc, why);
+      return;
     }
     if (!indices(*t, ci, s.size, s.file, loc,
                  "neuron of source '" + s.name + "'"))
       return;
     const std::vector<double> &times = t->data[size_t(ct)];
-    for (size_t r = 0; r < times.size(); ++r)
+    const double dt = m.simulation.dt;
+    for (size_t r = 0; r < times.size(); ++r) {
       if (!std::isfinite(times[r]) || times[r] < 0) {
         error(loc, t->rowLocation(s.file, r) + ": spike time " +
                        formatNumber(times[r]) + " ms must be >= 0");
         return;
       }
+      double step = stepsOf(times[r], dt);
+      if (step > double(kMaxSpikeStep)) {
+        error(loc, t->rowLocation(s.file, r) + ": spike time " +
+                       formatNumber(times[r]) + " ms is step " +
+                       formatRounded(step) + " of dt = " + formatNumber(dt) +
+                       " ms; spike arrays reach at most step " +
+                       std::to_string(kMaxSpikeStep) + " (" +
+                       formatRounded(double(kMaxSpikeStep) * dt) + " ms)");
+        return;
+      }
+    }
   }
 
   void synapseList(const Projection &p) {
@@ -207,79 +201,81 @@ private:
     const snnrt::Table *t = table(c.file, loc);
     if (!t)
       return;
-    int pre = -1, post = -1, weight = -1, delay = -1;
-    if (t->hasHeader && t->findColumn("pre") >= 0 &&
-        t->findColumn("post") >= 0) {
-      pre = t->findColumn("pre");
-      post = t->findColumn("post");
-      weight = t->findColumn("weight");
-      delay = t->findColumn("delay");
-    } else if (t->hasHeader &&
-               (t->findColumn("pre") >= 0 || t->findColumn("post") >= 0)) {
-      error(loc, c.file +
-                     ": a synapse list needs both a \"pre\" and a "
-                     "\"post\" column (columns: " +
-                     columnList(*t) + ")");
+    snnrt::ListColumns cols;
+    std::string why;
+    if (!snnrt::findListColumns(*t, c.file, cols, why)) {
+      error(loc, why);
       return;
-    } else {
-      size_t n = t->columns.size();
-      if (n < 2) {
-        error(loc, c.file +
-                       ": a synapse list needs at least 2 columns (pre, "
-                       "post), found " +
-                       std::to_string(n));
-        return;
-      }
-      pre = 0;
-      post = 1;
-      weight = n > 2 ? 2 : -1;
-      delay = n > 3 ? 3 : -1;
     }
+    int pre = cols.pre, post = cols.post;
     const std::string what = "projection '" + p.name + "'";
     if (!indices(*t, pre, m.sizeOf(p.pre), c.file, loc,
                  "pre index of " + what) ||
         !indices(*t, post, m.sizeOf(p.post), c.file, loc,
                  "post index of " + what))
       return;
-    auto column = [&](const ValueSpec &spec, int fallback) {
-      int col = t->findColumn(spec.column);
-      if (col >= 0)
-        return col;
-      if (spec.column == "weight" || spec.column == "delay")
-        return fallback;
-      return -1;
+    auto column = [&](const ValueSpec &spec) {
+      return snnrt::findListValueColumn(*t, cols, spec.column);
     };
     if (p.weight.kind == ValueSpec::Kind::FromList) {
-      int col = column(p.weight, weight);
+      int col = column(p.weight);
       if (col < 0)
         error(p.weight.loc, "the weight of " + what + " is 'from_list', but " +
                                 c.file + " has no \"" + p.weight.column +
                                 "\" column (columns: " + columnList(*t) + ")");
       else
-        finite(*t, col, c.file, loc, "weight of " + what, false);
+        finite(*t, col, c.file, loc, "weight of " + what, false, true);
     }
     if (p.delay.kind == ValueSpec::Kind::FromList) {
-      int col = column(p.delay, delay);
+      int col = column(p.delay);
       if (col < 0)
         error(p.delay.loc, "the delay of " + what + " is 'from_list', but " +
                                c.file + " has no \"" + p.delay.column +
                                "\" column (columns: " + columnList(*t) + ")");
-      else
-        finite(*t, col, c.file, loc, "delay of " + what, true);
+      else if (finite(*t, col, c.file, loc, "delay of " + what, true, false))
+        delays(*t, col, c.file, loc, "delay of " + what);
     }
   }
 
-  void finite(const snnrt::Table &t, int c, const std::string &path,
-              const Loc &loc, const std::string &what, bool nonNegative) {
+  bool finite(const snnrt::Table &t, int c, const std::string &path,
+              const Loc &loc, const std::string &what, bool nonNegative,
+              bool state) {
     const std::vector<double> &col = t.data[size_t(c)];
-    for (size_t r = 0; r < col.size(); ++r)
+    for (size_t r = 0; r < col.size(); ++r) {
       if (!std::isfinite(col[r]) || (nonNegative && col[r] < 0)) {
         error(loc, t.rowLocation(path, r) + ": " + what + " " +
                        formatNumber(col[r]) +
                        (nonNegative ? " must be a finite number >= 0"
                                     : " is not finite"));
+        return false;
+      }
+      if (state && !fitsState(col[r])) {
+        error(loc, t.rowLocation(path, r) + ": " + what + " " +
+                       formatNumber(col[r]) +
+                       " does not fit a float (the model is f32)");
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /// Delays in ms, which must fit the runtime's delay rings.
+  void delays(const snnrt::Table &t, int c, const std::string &path,
+              const Loc &loc, const std::string &what) {
+    const double dt = m.simulation.dt;
+    const std::vector<double> &col = t.data[size_t(c)];
+    for (size_t r = 0; r < col.size(); ++r) {
+      double steps = stepsOf(col[r], dt);
+      if (steps > double(kMaxDelaySteps)) {
+        error(loc, t.rowLocation(path, r) + ": " + what + " " +
+                       formatNumber(col[r]) + " ms is " +
+                       formatRounded(steps) + " steps of dt = " +
+                       formatNumber(dt) + " ms; a delay is at most " +
+                       std::to_string(kMaxDelaySteps) + " steps (" +
+                       formatRounded(double(kMaxDelaySteps) * dt) + " ms)");
         return;
       }
+    }
   }
 };
 

@@ -862,6 +862,11 @@ void Converter::record(const Value &v, Recording &out) {
             error(*n, "\"neurons\" must be an array of neuron indices, got " +
                           std::string(n->kindName()) +
                           " (leave it out to record all neurons)");
+          else if (n->items.empty())
+            // An empty list would record nothing; reading it as "all"
+            // (the default) would record what the user did not ask for.
+            error(*n, "\"neurons\" is empty: list the neurons to record, "
+                      "or leave it out to record all neurons");
           else
             for (const Value &i : n->items)
               if (auto x = integer(i, "a neuron index")) {

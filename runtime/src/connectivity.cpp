@@ -163,49 +163,6 @@ bool buildFixedIndegree(int64_t npre, int64_t npost, int64_t indegree,
   return true;
 }
 
-bool findListColumns(const Table &table, const std::string &path,
-                     ListColumns &cols, std::string &error) {
-  cols = ListColumns();
-  if (table.hasHeader && table.findColumn("pre") >= 0 &&
-      table.findColumn("post") >= 0) {
-    cols.pre = table.findColumn("pre");
-    cols.post = table.findColumn("post");
-    cols.weight = table.findColumn("weight");
-    cols.delay = table.findColumn("delay");
-    return true;
-  }
-  if (table.hasHeader &&
-      (table.findColumn("pre") >= 0 || table.findColumn("post") >= 0)) {
-    error = path + ": a synapse list needs both a \"pre\" and a \"post\" "
-                   "column";
-    return false;
-  }
-  size_t n = table.columns.size();
-  if (n < 2) {
-    error = path +
-            ": a synapse list needs at least 2 columns (pre, post), "
-            "found " +
-            std::to_string(n);
-    return false;
-  }
-  cols.pre = 0;
-  cols.post = 1;
-  cols.weight = n > 2 ? 2 : -1;
-  cols.delay = n > 3 ? 3 : -1;
-  return true;
-}
-
-int findListValueColumn(const Table &table, const ListColumns &cols,
-                        const std::string &column) {
-  int c = table.findColumn(column);
-  if (c >= 0)
-    return c;
-  if (column == "weight")
-    return cols.weight;
-  if (column == "delay")
-    return cols.delay;
-  return -1;
-}
 
 namespace {
 

@@ -133,12 +133,23 @@ bool parseCsv(const std::string &text, const std::string &name, Table &out,
       if (!allNumbers) {
         out.columns = fields;
         out.hasHeader = true;
-        for (size_t c = 0; c < ncols; ++c)
+        for (size_t c = 0; c < ncols; ++c) {
           if (fields[c].empty()) {
             error = name + ":" + std::to_string(lineNo) + ": column " +
                     std::to_string(c + 1) + " of the header has no name";
             return false;
           }
+          // Columns are found by name: a name used twice would silently
+          // pick one of them.
+          for (size_t k = 0; k < c; ++k)
+            if (fields[k] == fields[c]) {
+              error = name + ":" + std::to_string(lineNo) + ": the header "
+                      "names column \"" + fields[c] + "\" twice (columns " +
+                      std::to_string(k + 1) + " and " + std::to_string(c + 1) +
+                      ")";
+              return false;
+            }
+        }
         continue;
       }
       for (size_t c = 0; c < ncols; ++c)
@@ -167,6 +178,123 @@ bool parseCsv(const std::string &text, const std::string &name, Table &out,
     out.lines.push_back(lineNo);
   }
   return true;
+}
+
+namespace {
+
+std::string columnNames(const Table &table) {
+  std::string names;
+  for (const auto &n : table.columns)
+    names += (names.empty() ? "\"" : ", \"") + n + "\"";
+  return names;
+}
+
+} // namespace
+
+bool selectColumn(const Table &table, const std::string &path,
+                  const std::string &column, int &c, std::string &error) {
+  c = table.findColumn(column);
+  if (c >= 0)
+    return true;
+  if (column.empty() && table.columns.size() == 1) {
+    c = 0;
+    return true;
+  }
+  if (!column.empty() &&
+      column.find_first_not_of("0123456789") == std::string::npos &&
+      column.size() < 9 && std::stoi(column) < int(table.columns.size())) {
+    c = std::stoi(column);
+    return true;
+  }
+  if (column.empty())
+    error = path + " has " + std::to_string(table.columns.size()) +
+            " columns; choose one with \"column\" (columns: " +
+            columnNames(table) + ")";
+  else
+    error = path + " has no column \"" + column +
+            "\" (columns: " + columnNames(table) + ")";
+  return false;
+}
+
+bool findSpikeArrayColumns(const Table &table, const std::string &path,
+                           int &neuron, int &time, std::string &error) {
+  neuron = time = -1;
+  if (table.hasHeader) {
+    for (const char *n : {"neuron", "i", "index", "indices", "id", "ids"})
+      if (neuron < 0)
+        neuron = table.findColumn(n);
+    for (const char *n : {"time", "t", "t_ms", "time_ms", "times"})
+      if (time < 0)
+        time = table.findColumn(n);
+    // A header that names other columns is not read by position: the
+    // columns might be in any order.
+    if (neuron < 0 || time < 0) {
+      error = path + ": the header (" + columnNames(table) +
+              ") names no " +
+              (neuron < 0 ? "neuron column (neuron, i, index, indices, id or "
+                            "ids)"
+                          : "") +
+              (neuron < 0 && time < 0 ? " and no " : "") +
+              (time < 0 ? "time column (time, t, t_ms, time_ms or times)"
+                        : "") +
+              "; name the columns, or remove the header to read the first "
+              "two columns as neuron and time";
+      return false;
+    }
+    return true;
+  }
+  if (table.columns.size() < 2) {
+    error = path +
+            ": a spike array needs 2 columns (neuron, time in ms), found " +
+            std::to_string(table.columns.size());
+    return false;
+  }
+  neuron = 0;
+  time = 1;
+  return true;
+}
+
+bool findListColumns(const Table &table, const std::string &path,
+                     ListColumns &cols, std::string &error) {
+  cols = ListColumns();
+  if (table.hasHeader) {
+    cols.pre = table.findColumn("pre");
+    cols.post = table.findColumn("post");
+    cols.weight = table.findColumn("weight");
+    cols.delay = table.findColumn("delay");
+    if (cols.pre < 0 || cols.post < 0) {
+      error = path + ": the header (" + columnNames(table) +
+              ") does not name both a \"pre\" and a \"post\" column; name "
+              "them, or remove the header to read the columns by position "
+              "(pre, post, weight, delay)";
+      return false;
+    }
+    return true;
+  }
+  size_t n = table.columns.size();
+  if (n < 2) {
+    error = path +
+            ": a synapse list needs at least 2 columns (pre, post), found " +
+            std::to_string(n);
+    return false;
+  }
+  cols.pre = 0;
+  cols.post = 1;
+  cols.weight = n > 2 ? 2 : -1;
+  cols.delay = n > 3 ? 3 : -1;
+  return true;
+}
+
+int findListValueColumn(const Table &table, const ListColumns &cols,
+                        const std::string &column) {
+  int c = table.findColumn(column);
+  if (c >= 0)
+    return c;
+  if (column == "weight")
+    return cols.weight;
+  if (column == "delay")
+    return cols.delay;
+  return -1;
 }
 
 namespace {

@@ -10,9 +10,11 @@
 #include "run_internal.h"
 
 #include <algorithm>
+#include <atomic>
 #include <climits>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 #include <map>
 #include <stdexcept>
 #include <unistd.h>
@@ -43,12 +45,30 @@ struct BuildError : std::runtime_error {
 using detail::Clock;
 using detail::secondsSince;
 
-std::string popPath(size_t i) {
-  return "populations[" + std::to_string(i) + "]";
+/// "normal(1 ms, 0.5 ms)": a random value specification, for messages.
+std::string describeSpec(const ValueSpec &spec, const char *unit) {
+  std::string u = *unit ? std::string(" ") + unit : "";
+  switch (spec.kind) {
+  case ValueSpec::Kind::Uniform:
+    return "uniform(" + formatNumber(spec.low) + u + ", " +
+           formatNumber(spec.high) + u + ")";
+  case ValueSpec::Kind::Normal:
+    return "normal(" + formatNumber(spec.mean) + u + ", " +
+           formatNumber(spec.std) + u + ")";
+  case ValueSpec::Kind::Constant:
+    return formatNumber(spec.value) + u;
+  case ValueSpec::Kind::File:
+    return spec.file;
+  case ValueSpec::Kind::FromList:
+    return "the synapse list";
+  }
+  return "";
 }
-std::string projPath(size_t i) {
-  return "projections[" + std::to_string(i) + "]";
-}
+
+/// How to keep a random quantity in range, for the end of messages.
+const char *kBoundHint =
+    "; bound the distribution in the model with \"clip\": [low, high] "
+    "(docs/model-format.md, \"Value specifications\")";
 
 void store(ScalarType t, uint8_t *base, int64_t i, double v) {
   switch (t) {
@@ -65,30 +85,6 @@ void store(ScalarType t, uint8_t *base, int64_t i, double v) {
     reinterpret_cast<int64_t *>(base)[i] = int64_t(std::llround(v));
     break;
   }
-}
-
-/// Picks the column of `table` named `column`: "" with a one-column table
-/// means that column; a number selects by position.
-bool selectColumn(const Table &table, const std::string &path,
-                  const std::string &column, int &c, std::string &error) {
-  c = table.findColumn(column);
-  if (c >= 0)
-    return true;
-  if (column.empty() && table.columns.size() == 1) {
-    c = 0;
-    return true;
-  }
-  if (!column.empty() &&
-      column.find_first_not_of("0123456789") == std::string::npos &&
-      column.size() < 9 && std::stoi(column) < int(table.columns.size())) {
-    c = std::stoi(column);
-    return true;
-  }
-  std::string names;
-  for (const auto &n : table.columns)
-    names += (names.empty() ? "\"" : ", \"") + n + "\"";
-  error = path + ": no column \"" + column + "\" (columns: " + names + ")";
-  return false;
 }
 
 /// Tables are loaded once per path.
@@ -160,8 +156,16 @@ private:
 
   /// Buffer `k` exists and the host fills it.
   bool hostFilled(int k) const { return k >= 0 && !net.deviceWritten[k]; }
+  /// "projection 'ee'": how messages name things (the model's names).
   std::string projName(size_t e) const {
-    return projPath(e) + " (\"" + d.projections[e].name + "\")";
+    return "projection '" + d.projections[e].name + "'";
+  }
+  /// "population 'exc'", or "source 'noise'" for spike sources.
+  std::string popName(size_t i) const {
+    const PopulationDesc &p = d.populations[i];
+    return std::string(p.kind == PopulationKind::Neuron ? "population '"
+                                                        : "source '") +
+           p.name + "'";
   }
   SynapseValues synapseValues(size_t e, const ValueSpec &spec,
                               RngPurpose purpose, const std::string &what);
@@ -170,6 +174,8 @@ private:
                    int keepFor = -1);
   void buildRowsOnDevice(size_t e);
   bool delaysOnDevice(size_t e);
+  [[noreturn]] void failBadDelays(size_t e, const SynapseValues &values,
+                                  int64_t n, const std::string &what);
   void buildProjection(size_t e);
   void fillValues(int buffer, const ValueSpec &spec, int64_t n,
                   uint32_t purpose, uint32_t entity, uint32_t c1,
@@ -317,6 +323,24 @@ SynapseValues Builder::synapseValues(size_t e, const ValueSpec &spec,
     break;
   }
   }
+  // Values read from files now, not at compile time: they may have changed.
+  if (v.column) {
+    const std::string &file = spec.kind == ValueSpec::Kind::FromList
+                                  ? pr.connectivity.file
+                                  : spec.file;
+    const Table &t = tables.get(file);
+    const bool f32 = pr.weightBuffer >= 0 && purpose == RngPurpose::Weight &&
+                     d.buffers[pr.weightBuffer].type == ScalarType::F32;
+    for (size_t r = 0; r < v.column->size(); ++r) {
+      double x = (*v.column)[r];
+      if (!std::isfinite(x))
+        fail(what + ": " + t.rowLocation(file, r) + ": value " +
+             formatNumber(x) + " is not finite");
+      if (f32 && std::fabs(x) > double(std::numeric_limits<float>::max()))
+        fail(what + ": " + t.rowLocation(file, r) + ": value " +
+             formatNumber(x) + " does not fit a float (the model is f32)");
+    }
+  }
   return v;
 }
 
@@ -378,7 +402,7 @@ bool Builder::delaysOnDevice(size_t e) {
   const GpuKernelRef &k = *b->delays;
   std::vector<int64_t> words = {0, INT64_MAX};
   runOnDevice(e, k, "delays", n, words);
-  const std::string what = projPath(e) + ".delay";
+  const std::string what = projName(e) + ", delay";
   const std::string bug = " (a bug in the generated code)";
   if (words[1] != INT64_MAX) {
     int64_t s = words[1];
@@ -387,15 +411,13 @@ bool Builder::delaysOnDevice(size_t e) {
            " reported synapse " + std::to_string(s) + ", outside [0, " +
            std::to_string(n) + ")" + bug);
     SynapseValues values = synapseValues(e, pr.delay, RngPurpose::Delay, what);
-    double ms = values(s);
     int32_t steps = 0;
-    if (delayToSteps(ms, d.dt, steps))
+    if (delayToSteps(values(s), d.dt, steps))
       fail(what + ": the device's delays kernel " + k.kernel +
            " reported the delay of synapse " + std::to_string(s) + " (" +
-           formatNumber(ms) + " ms) as invalid" + bug);
-    fail(what + ": synapse " + std::to_string(s) + ": " +
-         (ms < 0 ? "negative delay " : "invalid delay ") + formatNumber(ms) +
-         " ms");
+           formatNumber(values(s)) + " ms) as invalid" + bug);
+    // The same draws on the host, to say how many broke the rule.
+    failBadDelays(e, values, n, what);
   }
   if (words[0] < 0 || words[0] > INT32_MAX)
     fail(what + ": the device's delays kernel " + k.kernel +
@@ -407,7 +429,7 @@ bool Builder::delaysOnDevice(size_t e) {
 
 void Builder::buildProjection(size_t e) {
   const ProjectionDesc &pr = d.projections[e];
-  const std::string path = projPath(e);
+  const std::string path = projName(e);
   const ConnectivityDesc &cd = pr.connectivity;
   int64_t npre = d.populations[pr.preIndex].size;
   int64_t npost = d.populations[pr.postIndex].size;
@@ -431,13 +453,13 @@ void Builder::buildProjection(size_t e) {
     case ConnectivityDesc::Kind::FixedIndegree:
       if (!buildFixedIndegree(npre, npost, cd.indegree, excludeSelf, seed,
                               uint32_t(e), c, error))
-        fail(path + ".connectivity: " + error);
+        fail(path + ", connectivity: " + error);
       break;
     case ConnectivityDesc::Kind::List: {
       const Table &t = tables.get(cd.file);
       if (!findListColumns(t, cd.file, listColumns[e], error) ||
           !buildFromList(t, cd.file, npre, npost, c, error))
-        fail(path + " (\"" + pr.name + "\"): " + error);
+        fail(path + ": " + error);
       break;
     }
     }
@@ -446,7 +468,7 @@ void Builder::buildProjection(size_t e) {
   const int64_t n = net.synapses[e];
 
   // Delays: in steps, needed now for the ring sizes.
-  const std::string what = path + ".delay";
+  const std::string what = path + ", delay";
   if (pr.delayBuffer < 0) {
     int32_t s = 0;
     if (!delayToSteps(pr.delay.value, d.dt, s))
@@ -468,22 +490,65 @@ void Builder::buildProjection(size_t e) {
   });
   int64_t maxSteps = 0;
   for (int64_t s = 0; s < n; ++s) {
-    if (steps[s] < 0) {
-      double ms = values(s);
-      std::string where = "synapse " + std::to_string(s);
-      if (!c.source.empty()) {
-        const Table &t = tables.get(cd.file);
-        where = t.rowLocation(cd.file, size_t(c.source[s]));
-      }
-      fail(what + ": " + where + ": " +
-           (ms < 0 ? "negative delay " : "invalid delay ") + formatNumber(ms) +
-           " ms");
-    }
+    if (steps[s] < 0)
+      failBadDelays(e, values, n, what);
     maxSteps = std::max<int64_t>(maxSteps, steps[s]);
   }
   net.maxDelaySteps[e] = maxSteps;
   if (!hostFilled(pr.delayBuffer)) // the device computes them again
     std::vector<int32_t>().swap(steps);
+}
+
+void Builder::failBadDelays(size_t e, const SynapseValues &values, int64_t n,
+                            const std::string &what) {
+  // Count them all: one message says how many, where the first is, and how
+  // to keep a random delay in range.
+  std::atomic<int64_t> negative{0}, tooLong{0};
+  std::atomic<int64_t> first{INT64_MAX};
+  const double dt = d.dt;
+  detail::parallelFor(n, 4096, [&](int64_t b, int64_t end) {
+    int64_t neg = 0, big = 0, firstHere = INT64_MAX;
+    for (int64_t s = b; s < end; ++s) {
+      double ms = values(s);
+      int32_t steps;
+      if (delayToSteps(ms, dt, steps))
+        continue;
+      (ms < 0 || !std::isfinite(ms) ? neg : big) += 1;
+      firstHere = std::min(firstHere, s);
+    }
+    negative += neg;
+    tooLong += big;
+    int64_t seen = first.load();
+    while (firstHere < seen && !first.compare_exchange_weak(seen, firstHere)) {
+    }
+  });
+  const ProjectionDesc &pr = d.projections[e];
+  const ConnectivityDesc &cd = pr.connectivity;
+  int64_t s = first.load();
+  double ms = values(s);
+  std::string where = "synapse " + std::to_string(s);
+  if (!csr[e].source.empty())
+    where = tables.get(cd.file).rowLocation(cd.file, size_t(csr[e].source[s]));
+  std::string one =
+      ms < 0 || !std::isfinite(ms)
+          ? "negative delay " + formatNumber(ms) + " ms"
+          : "delay " + formatNumber(ms) + " ms is " +
+                formatNumber(std::round(ms / dt)) + " steps of dt = " +
+                formatNumber(dt) + " ms, more than the " +
+                std::to_string(INT32_MAX) + " a delay can have";
+  bool random = pr.delay.kind == ValueSpec::Kind::Normal ||
+                pr.delay.kind == ValueSpec::Kind::Uniform;
+  int64_t bad = negative + tooLong;
+  if (!random)
+    fail(what + ": " + where + ": " + one +
+         (bad > 1 ? " (and " + std::to_string(bad - 1) + " more)" : ""));
+  fail(what + ": " + std::to_string(bad) + " of " + std::to_string(n) +
+       " delays drawn from " + describeSpec(pr.delay, "ms") + " are " +
+       (tooLong == 0 ? "negative"
+        : negative == 0
+            ? "longer than a delay can be"
+            : "negative or longer than a delay can be") +
+       " (the first, " + where + ": " + one + ")" + kBoundHint);
 }
 
 void Builder::fillValues(int buffer, const ValueSpec &spec, int64_t n,
@@ -494,6 +559,28 @@ void Builder::fillValues(int buffer, const ValueSpec &spec, int64_t n,
   if (!computeValues(spec, n, seed, purpose, entity, c1, what, values, error))
     fail(error);
   ScalarType t = d.buffers[buffer].type;
+  // Rates are probabilities per step: a negative one is no rate at all.
+  if (RngPurpose(purpose) == RngPurpose::SourceValue) {
+    int64_t negative = 0, first = -1;
+    for (int64_t i = 0; i < n; ++i)
+      if (values[i] < 0 && negative++ == 0)
+        first = i;
+    if (negative > 0) {
+      std::string one = "neuron " + std::to_string(first) + ": " +
+                        formatNumber(values[first]) + " Hz";
+      if (spec.kind == ValueSpec::Kind::File)
+        fail(what + ": " + spec.file + ": " + one + " is negative");
+      fail(what + ": " + std::to_string(negative) + " of " +
+           std::to_string(n) + " rates drawn from " +
+           describeSpec(spec, "Hz") + " are negative (the first, " + one +
+           ")" + kBoundHint);
+    }
+  }
+  if (t == ScalarType::F32)
+    for (int64_t i = 0; i < n; ++i)
+      if (std::fabs(values[i]) > double(std::numeric_limits<float>::max()))
+        fail(what + ": value " + formatNumber(values[i]) + " of neuron " +
+             std::to_string(i) + " does not fit a float (the model is f32)");
   uint8_t *base = net.arena.buffer<uint8_t>(buffer);
   for (int64_t i = 0; i < n; ++i)
     store(t, base, i, values[i]);
@@ -523,7 +610,7 @@ void Builder::build() {
       continue;
     std::string error;
     if (!loadSpikeArray(p.file, p.size, d.dt, spikeArrays[i], error))
-      fail(popPath(i) + " (\"" + p.name + "\"): " + error);
+      fail(popName(i) + ": " + error);
     net.spikeArrayCounts[i] = int64_t(spikeArrays[i].ids.size());
     checkFixedCount(p.times, net.spikeArrayCounts[i],
                     "the spikes in " + p.file);
@@ -660,7 +747,7 @@ void Builder::build() {
   // 5. Populations.
   for (size_t i = 0; i < npops; ++i) {
     const PopulationDesc &p = d.populations[i];
-    std::string path = popPath(i);
+    std::string path = popName(i);
     if (p.kind == PopulationKind::Neuron) {
       for (size_t j = 0; j < p.variables.size(); ++j) {
         const VariableDesc &v = p.variables[j];
@@ -668,13 +755,13 @@ void Builder::build() {
           fillValues(v.buffer, v.init, p.size,
                      uint32_t(RngPurpose::InitialValue), uint32_t(i),
                      uint32_t(j),
-                     path + ".variables[" + std::to_string(j) + "].init");
+                     path + ", initial value of '" + v.name + "'");
       }
     } else if (p.kind == PopulationKind::Poisson) {
       if (p.rateBuffer >= 0)
         fillValues(p.rateBuffer, p.rate, p.size,
                    uint32_t(RngPurpose::SourceValue), uint32_t(i), 0,
-                   path + ".rate");
+                   path + ", rate");
     } else {
       const SpikeArray &sa = spikeArrays[i];
       std::copy(sa.steps.begin(), sa.steps.end(),
@@ -690,7 +777,7 @@ void Builder::build() {
       fillValues(cur.amplitudeBuffer, cur.amplitude,
                  d.populations[cur.populationIndex].size,
                  uint32_t(RngPurpose::CurrentAmplitude), uint32_t(c), 0,
-                 "currents[" + std::to_string(c) + "].amplitude");
+                 "current '" + cur.name + "', amplitude");
   }
 
   // 7. Projections: CSR, weights, delays; what the device writes is left
@@ -706,7 +793,7 @@ void Builder::build() {
       std::copy(c.col.begin(), c.col.end(), net.arena.buffer<int32_t>(pr.col));
     if (hostFilled(pr.weightBuffer)) {
       SynapseValues w = synapseValues(e, pr.weight, RngPurpose::Weight,
-                                      projPath(e) + ".weight");
+                                      projName(e) + ", weight");
       ScalarType t = d.buffers[pr.weightBuffer].type;
       uint8_t *base = net.arena.buffer<uint8_t>(pr.weightBuffer);
       detail::parallelFor(n, 4096, [&](int64_t b, int64_t end) {
@@ -768,6 +855,14 @@ bool computeValues(const ValueSpec &spec, int64_t n, uint64_t seed,
               " rows, expected " + std::to_string(n) + " (one per neuron)";
       return false;
     }
+    // The compiler checked the file, but it is read again now: it may have
+    // changed since.
+    for (size_t r = 0; r < t.rows(); ++r)
+      if (!std::isfinite(t.data[c][r])) {
+        error = what + ": " + t.rowLocation(spec.file, r) + ": value " +
+                formatNumber(t.data[c][r]) + " is not finite";
+        return false;
+      }
     out = t.data[c];
     return true;
   }
@@ -784,26 +879,9 @@ bool loadSpikeArray(const std::string &path, int64_t size, double dt,
   Table t;
   if (!readTable(path, t, error))
     return false;
-  int ci = -1, ct = -1;
-  if (t.hasHeader) {
-    for (const char *n : {"neuron", "i", "index", "indices", "id", "ids"})
-      if (ci < 0)
-        ci = t.findColumn(n);
-    for (const char *n : {"time", "t", "t_ms", "time_ms", "times"})
-      if (ct < 0)
-        ct = t.findColumn(n);
-  }
-  if (ci < 0 || ct < 0) {
-    if (t.columns.size() < 2) {
-      error = path +
-              ": a spike array needs 2 columns (neuron, time in ms), "
-              "found " +
-              std::to_string(t.columns.size());
-      return false;
-    }
-    ci = 0;
-    ct = 1;
-  }
+  int ci, ct;
+  if (!findSpikeArrayColumns(t, path, ci, ct, error))
+    return false;
   size_t n = t.rows();
   std::vector<std::pair<int64_t, int32_t>> spikes(n);
   for (size_t r = 0; r < n; ++r) {

@@ -57,21 +57,8 @@ bool buildFixedIndegree(int64_t npre, int64_t npost, int64_t indegree,
                         bool excludeSelf, uint64_t seed, uint32_t projection,
                         Csr &out, std::string &error);
 
-/// Column indices of a synapse-list table.
-struct ListColumns {
-  int pre = -1, post = -1, weight = -1, delay = -1;
-};
-
-/// Finds the pre/post/weight/delay columns of a list table: by name when the
-/// table has a header naming "pre" and "post", else by position (0 pre,
-/// 1 post, 2 weight, 3 delay).
-bool findListColumns(const Table &table, const std::string &path,
-                     ListColumns &cols, std::string &error);
-
-/// Index of the column a from_list value refers to ("weight", "delay", or
-/// any header name / position), or -1.
-int findListValueColumn(const Table &table, const ListColumns &cols,
-                        const std::string &column);
+// ListColumns, findListColumns and findListValueColumn: snnrt/io.h (the
+// compiler checks data files with the same rules).
 
 /// Builds CSR from a synapse list: synapses are grouped by pre (stable, so
 /// each row keeps the file's order); `source` maps each synapse to its table

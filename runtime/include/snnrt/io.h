@@ -45,6 +45,34 @@ struct Table {
 /// CSV, the line: "file.csv:12: expected 3 values, found 2").
 bool readTable(const std::string &path, Table &out, std::string &error);
 
+/// The column of a per-neuron value: the one named `column`; with no name,
+/// the only column; a number selects by position ("2"). Otherwise false,
+/// with `error` naming the file and its columns.
+bool selectColumn(const Table &table, const std::string &path,
+                  const std::string &column, int &c, std::string &error);
+
+/// The columns of a spike array (neuron, time in ms). A header must name
+/// them: neuron|i|index|indices|id|ids and time|t|t_ms|time_ms|times;
+/// without a header they are the first two columns.
+bool findSpikeArrayColumns(const Table &table, const std::string &path,
+                           int &neuron, int &time, std::string &error);
+
+/// Column indices of a synapse-list table.
+struct ListColumns {
+  int pre = -1, post = -1, weight = -1, delay = -1;
+};
+
+/// Finds the pre/post/weight/delay columns of a list table. A header must
+/// name "pre" and "post" ("weight" and "delay" are optional, other columns
+/// are for from_list); without a header: 0 pre, 1 post, 2 weight, 3 delay.
+bool findListColumns(const Table &table, const std::string &path,
+                     ListColumns &cols, std::string &error);
+
+/// Index of the column a from_list value refers to ("weight", "delay", or
+/// any header name / position), or -1.
+int findListValueColumn(const Table &table, const ListColumns &cols,
+                        const std::string &column);
+
 /// Parses CSV text (`name` is used in messages in place of a path).
 bool parseCsv(const std::string &text, const std::string &name, Table &out,
               std::string &error);

@@ -61,8 +61,9 @@ TEST_F(DataFiles, PerNeuronValues) {
                                    "in population 'inh', but 25 (one per "
                                    "neuron) are needed");
   write("v0.csv", "a,b\n1,2\n");
-  EXPECT_MODEL_ERROR(parseFile(j), "has 2 columns; choose one for the initial "
-                                   "values of 'v' in population 'inh' with "
+  EXPECT_MODEL_ERROR(parseFile(j), "the initial values of 'v' in population "
+                                   "'inh': ");
+  EXPECT_MODEL_ERROR(parseFile(j), "v0.csv has 2 columns; choose one with "
                                    "\"column\" (columns: \"a\", \"b\")");
   j["populations"]["inh"]["initial"]["v"]["column"] = "c";
   EXPECT_MODEL_ERROR(parseFile(j), "has no column \"c\"");
@@ -124,8 +125,17 @@ TEST_F(DataFiles, SynapseLists) {
   EXPECT_MODEL_ERROR(parseFile(j), "delay of projection 'ee' -1 must be a "
                                    "finite number >= 0");
   write("syn.csv", "pre,x\n0,1\n");
-  EXPECT_MODEL_ERROR(parseFile(j), "a synapse list needs both a \"pre\" and a "
-                                   "\"post\" column");
+  EXPECT_MODEL_ERROR(parseFile(j), "syn.csv: the header (\"pre\", \"x\") does "
+                                   "not name both a \"pre\" and a \"post\" "
+                                   "column; name them, or remove the header");
+  // A header of other names is not read by position either.
+  write("syn.csv", "a,b,c\n0,1,0.5\n");
+  EXPECT_MODEL_ERROR(parseFile(j), "syn.csv: the header (\"a\", \"b\", \"c\") "
+                                   "does not name both");
+  // Nor one that names a column twice.
+  write("syn.csv", "pre,post,pre\n0,1,2\n");
+  EXPECT_MODEL_ERROR(parseFile(j), "syn.csv:1: the header names column "
+                                   "\"pre\" twice (columns 1 and 3)");
   j["projections"]["ee"]["weight"] = {{"from_list", "w"}};
   j["projections"]["ee"]["delay"] = "1 ms";
   write("syn.csv", "pre,post,w\n0,1,0.5\n");

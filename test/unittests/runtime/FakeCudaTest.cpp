@@ -1136,7 +1136,7 @@ TEST_F(FakeCuda, BuildKernelErrorsNameKernelAndProjection) {
   j["gpu"]["build"][1]["rows"]["kernel"] = "snn_nope";
   EXPECT_FALSE(
       runOnFake(j.dump(), ptxImage(), CudaOptions(), quiet(25, 10), r, err));
-  EXPECT_EQ(err, "projections[1] (\"ba\"): rows kernel snn_nope: "
+  EXPECT_EQ(err, "projection 'ba': rows kernel snn_nope: "
                  "cuModuleGetFunction (finding kernel \"snn_nope\" "
                  "(connectivity build kernel)): CUDA_ERROR_NOT_FOUND: fake "
                  "description");
@@ -1159,7 +1159,7 @@ TEST_F(FakeCuda, BuildKernelErrorsNameKernelAndProjection) {
   g.faultingKernel = "snn_build_delays_0";
   EXPECT_FALSE(runOnFake(buildNetJson().dump(), ptxImage(), CudaOptions(),
                          quiet(25, 10), r, err));
-  EXPECT_EQ(err, "projections[0] (\"aa\"): delays kernel snn_build_delays_0: "
+  EXPECT_EQ(err, "projection 'aa': delays kernel snn_build_delays_0: "
                  "cuStreamSynchronize (running snn_build_delays_0 "
                  "(scratch)): CUDA_ERROR_ILLEGAL_ADDRESS: fake description");
   g.faulted = false; // TearDown: the scratch was freed all the same

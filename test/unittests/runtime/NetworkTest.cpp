@@ -231,15 +231,15 @@ TEST(Network, FileInitialValues) {
 
   b.d["populations"][0]["variables"][1]["init"]["column"] = "c";
   EXPECT_FALSE(build(b.d, net, err));
-  EXPECT_EQ(err, "populations[0].variables[1].init: " + dir / "cols.csv" +
-                     ": no column \"c\" (columns: \"a\", \"b\")");
+  EXPECT_EQ(err, "population 'n', initial value of 'b': " + dir / "cols.csv" +
+                     " has no column \"c\" (columns: \"a\", \"b\")");
   b.d["populations"][0]["size"] = 4;
   b.d["buffers"][1]["count"] = 4;
   b.d["buffers"][2]["count"] = 4;
   b.d["buffers"][3]["count"] = 4;
   b.d["populations"][0]["variables"][1]["init"]["column"] = "b";
   EXPECT_FALSE(build(b.d, net, err));
-  EXPECT_EQ(err, "populations[0].variables[0].init: " + dir / "v.npy" +
+  EXPECT_EQ(err, "population 'n', initial value of 'v': " + dir / "v.npy" +
                      " has 3 rows, expected 4 (one per neuron)");
 }
 
@@ -346,23 +346,23 @@ TEST(Network, BuildErrors) {
     writeText(dir / "list.csv",
               "pre,post,weight,delay\n0,0,1,0.5\n1,1,1,-0.3\n");
     EXPECT_FALSE(build(j, net, err));
-    EXPECT_EQ(err, "projections[0].delay: " + dir / "list.csv" +
+    EXPECT_EQ(err, "projection 'p', delay: " + dir / "list.csv" +
                        ":3: negative delay -0.3 ms");
     writeText(dir / "list.csv",
               "pre,post,weight,delay\n0,0,1,0.5\n2,1,1,0.3\n");
     EXPECT_FALSE(build(j, net, err));
-    EXPECT_EQ(err, "projections[0] (\"p\"): " + dir / "list.csv" +
+    EXPECT_EQ(err, "projection 'p': " + dir / "list.csv" +
                        ":3: pre index 2 is out of range [0, 2)");
     writeText(dir / "list.csv", "pre,post,weight\n0,0,1\n");
     EXPECT_FALSE(build(j, net, err));
-    EXPECT_EQ(err, "projections[0].delay: " + dir / "list.csv" +
+    EXPECT_EQ(err, "projection 'p', delay: " + dir / "list.csv" +
                        " has no column \"delay\"");
   }
   {
     json j = tinyDescriptor(dir);
     writeText(dir / "spikes.csv", "neuron,time\n0,1.0\n2,1.0\n");
     EXPECT_FALSE(build(j, net, err));
-    EXPECT_EQ(err, "populations[0] (\"src\"): " + dir / "spikes.csv" +
+    EXPECT_EQ(err, "source 'src': " + dir / "spikes.csv" +
                        ":3: neuron 2 is out of range [0, 2)");
     writeText(dir / "spikes.csv", "neuron,time\n0,-1.0\n");
     EXPECT_FALSE(build(j, net, err));
@@ -390,9 +390,18 @@ TEST(Network, BuildErrors) {
                  normal(0.1, 1.0));
     b.ring("a.g", "a", {"aa"});
     EXPECT_FALSE(build(b.d, net, err));
-    EXPECT_NE(err.find("projections[0].delay: synapse "), std::string::npos)
+    // Every draw is counted: how many broke the rule, where the first is,
+    // and how to bound the distribution.
+    EXPECT_EQ(err.rfind("projection 'aa', delay: 16 of 25 delays drawn from "
+                        "normal(0.1 ms, 1 ms) are negative (the first, "
+                        "synapse 0: negative delay -",
+                        0),
+              0u)
         << err;
-    EXPECT_NE(err.find("negative delay"), std::string::npos) << err;
+    EXPECT_NE(err.find("; bound the distribution in the model with \"clip\": "
+                       "[low, high]"),
+              std::string::npos)
+        << err;
   }
 }
 

@@ -313,7 +313,7 @@ TEST(Cli, HelpAndErrors) {
   json j = tinyDescriptor(dir);
   j["populations"][0]["file"] = "nope.csv";
   EXPECT_EQ(runCli(j.dump(), {"--out", dir / "x"}, out, err), 1);
-  EXPECT_EQ(err.rfind("error: populations[0] (\"src\"): ", 0), 0u) << err;
+  EXPECT_EQ(err.rfind("error: source 'src': ", 0), 0u) << err;
   EXPECT_EQ(out, "");
   EXPECT_EQ(runCli("{", {}, out, err), 1);
   EXPECT_EQ(err.rfind("error: descriptor: invalid JSON", 0), 0u) << err;

@@ -27,6 +27,28 @@ namespace snn::ast {
 /// The largest population, source or record size accepted (2^31 - 1).
 inline constexpr int64_t kMaxSize = 2147483647;
 
+/// The longest delay, and the latest spike of a spike array, in steps: the
+/// runtime keeps them in 32 bits (2^31 - 1).
+inline constexpr int64_t kMaxDelaySteps = 2147483647;
+inline constexpr int64_t kMaxSpikeStep = 2147483647;
+
+/// How far from its mean a normal draw can land, in standard deviations:
+/// the Box-Muller transform of the runtime's 53-bit uniforms stays within
+/// sqrt(-2 ln 2^-53) = 8.6; 10 leaves a margin.
+inline constexpr double kMaxNormalDeviations = 10.0;
+
+/// Whether `duration` is a whole number of steps of `dt` (within 1e-4 of a
+/// step, as Brian2 allows for rounding), and that number.
+bool wholeSteps(double duration, double dt, int64_t &steps);
+
+/// A time in steps of `dt`, rounded half away from zero: what the compiler
+/// and the runtime compute for delays and spike times.
+double stepsOf(double ms, double dt);
+
+/// `v` rounded to 15 significant digits, for messages about computed values
+/// (2147483647 * 0.1 ms is "214748364.7 ms", not "214748364.70000002 ms").
+std::string formatRounded(double v);
+
 /// Checks one neuron model on its own. Appends diagnostics; returns true
 /// when it found no error.
 bool checkNeuronModel(const NeuronModel &model, std::vector<Diagnostic> &diags);
