@@ -436,9 +436,20 @@ void Checker::valueSpec(const ValueSpec &v, const std::string &what,
     else if (v.b < 0)
       error(v.loc, "standard deviation of " + what + " must be >= 0, got " +
                        quantity(v.b, unit));
-    else if (!allowNegative && v.a < 0)
+    else if (!allowNegative && v.a < 0 && !(v.clipLow && *v.clipLow >= 0))
       error(v.loc, "the mean of " + what + " must be >= 0, got " +
-                       quantity(v.a, unit));
+                       quantity(v.a, unit) +
+                       " (or clip the distribution at 0 and above)");
+    else if ((v.clipLow && !std::isfinite(*v.clipLow)) ||
+             (v.clipHigh && !std::isfinite(*v.clipHigh)))
+      error(v.clipLoc, "the clip bounds of " + what + " must be finite");
+    else if (v.clipLow && v.clipHigh && *v.clipLow > *v.clipHigh)
+      error(v.clipLoc, "the clip range of " + what + " is empty: low " +
+                           quantity(*v.clipLow, unit) + " > high " +
+                           quantity(*v.clipHigh, unit));
+    else if (!allowNegative && v.clipLow && *v.clipLow < 0)
+      error(v.clipLoc, what + " must be >= 0, but its clip range starts at " +
+                           quantity(*v.clipLow, unit));
     break;
   case ValueSpec::Kind::File:
     if (!allowFile)
@@ -481,8 +492,17 @@ void Checker::drawRange(const ValueSpec &v, const std::string &what,
   case ValueSpec::Kind::Normal: {
     if (!std::isfinite(v.a) || !std::isfinite(v.b) || v.b < 0)
       break; // reported by valueSpec()
-    double reach = std::fabs(v.a) + kMaxNormalDeviations * v.b;
-    if (!fits(reach))
+    // The draws before clipping must be finite (mean + std z), and after
+    // clipping fit the state.
+    double lowest = v.a - kMaxNormalDeviations * v.b;
+    double highest = v.a + kMaxNormalDeviations * v.b;
+    if (v.clipLow)
+      lowest = std::max(lowest, *v.clipLow);
+    if (v.clipHigh)
+      highest = std::min(highest, *v.clipHigh);
+    double reach = std::max(std::fabs(lowest), std::fabs(highest));
+    if (!std::isfinite(std::fabs(v.a) + kMaxNormalDeviations * v.b) ||
+        !fits(reach))
       error(v.loc, "the normal distribution of " + what + " (mean " +
                        quantity(v.a, unit) + ", standard deviation " +
                        quantity(v.b, unit) + ") can draw values that do not " +

@@ -27,8 +27,13 @@ ojson valueSpec(const ValueSpec &v, const char *fromListDefault = nullptr) {
     return v.a;
   case ValueSpec::Kind::Uniform:
     return ojson{{"uniform", {v.a, v.b}}};
-  case ValueSpec::Kind::Normal:
-    return ojson{{"normal", {v.a, v.b}}};
+  case ValueSpec::Kind::Normal: {
+    ojson j{{"normal", {v.a, v.b}}};
+    if (v.clipLow || v.clipHigh)
+      j["clip"] = {v.clipLow ? ojson(*v.clipLow) : ojson(nullptr),
+                   v.clipHigh ? ojson(*v.clipHigh) : ojson(nullptr)};
+    return j;
+  }
   case ValueSpec::Kind::File: {
     ojson j{{"file", v.file}};
     if (!v.column.empty())

@@ -292,6 +292,37 @@ private:
     return true;
   }
 
+  /// "clip": [low, high] of a normal distribution; null leaves a side open.
+  bool clipBounds(const Value &arr, const std::string &what,
+                  const SpecOptions &opt, ValueSpec &out) {
+    out.clipLoc = loc(arr);
+    if (!arr.isArray() || arr.items.size() != 2) {
+      error(arr, what + ": \"clip\" takes an array of two values [low, "
+                        "high] (null for no bound)");
+      return false;
+    }
+    std::optional<Dim> dim = out.dim;
+    for (int side = 0; side < 2; ++side) {
+      const Value &item = arr.items[size_t(side)];
+      if (item.kind == Value::Kind::Null)
+        continue;
+      auto q = quantity(item, what, opt.dim, opt.extraExp10);
+      if (!q)
+        return false;
+      if (q->dim && dim && *q->dim != *dim) {
+        error(item, what + ": the clip bound is " + units::describe(*q->dim) +
+                        ", but the distribution is " + units::describe(*dim));
+        return false;
+      }
+      (side == 0 ? out.clipLow : out.clipHigh) = q->value;
+    }
+    if (!out.clipLow && !out.clipHigh) {
+      error(arr, what + ": \"clip\" needs at least one bound");
+      return false;
+    }
+    return true;
+  }
+
   std::optional<ValueSpec> valueSpec(const Value &v, const std::string &what,
                                      const SpecOptions &opt) {
     ValueSpec spec;
@@ -317,8 +348,8 @@ private:
                    v.kindName());
       return std::nullopt;
     }
-    static const std::vector<std::string> forms = {"uniform", "normal", "file",
-                                                   "column", "from_list"};
+    static const std::vector<std::string> forms = {
+        "uniform", "normal", "clip", "file", "column", "from_list"};
     checkKeys(v, forms, what);
     const Value *uniform = v.find("uniform"), *normal = v.find("normal"),
                 *fileV = v.find("file"), *fromList = v.find("from_list");
@@ -333,6 +364,12 @@ private:
       error(*column, what + ": \"column\" goes with \"file\"");
       return std::nullopt;
     }
+    const Value *clip = v.find("clip");
+    if (clip && !normal) {
+      error(*clip, what + ": \"clip\" bounds a \"normal\" distribution (a "
+                          "uniform one is bounded by its range)");
+      return std::nullopt;
+    }
     if (uniform) {
       spec.kind = ValueSpec::Kind::Uniform;
       if (!pair(*uniform, what, "\"uniform\"", opt, spec))
@@ -342,6 +379,8 @@ private:
     if (normal) {
       spec.kind = ValueSpec::Kind::Normal;
       if (!pair(*normal, what, "\"normal\"", opt, spec))
+        return std::nullopt;
+      if (clip && !clipBounds(*clip, what, opt, spec))
         return std::nullopt;
       return spec;
     }

@@ -76,9 +76,15 @@ Attribute Generator::valueSpec(const ast::ValueSpec &spec) {
   case ast::ValueSpec::Kind::Uniform:
     return mlir::snn::UniformAttr::get(&ctx, llvm::APFloat(spec.a),
                                        llvm::APFloat(spec.b));
-  case ast::ValueSpec::Kind::Normal:
-    return mlir::snn::NormalAttr::get(&ctx, llvm::APFloat(spec.a),
-                                      llvm::APFloat(spec.b));
+  case ast::ValueSpec::Kind::Normal: {
+    llvm::APFloat inf = llvm::APFloat::getInf(llvm::APFloat::IEEEdouble());
+    llvm::APFloat minusInf =
+        llvm::APFloat::getInf(llvm::APFloat::IEEEdouble(), true);
+    return mlir::snn::NormalAttr::get(
+        &ctx, llvm::APFloat(spec.a), llvm::APFloat(spec.b),
+        spec.clipLow ? llvm::APFloat(*spec.clipLow) : minusInf,
+        spec.clipHigh ? llvm::APFloat(*spec.clipHigh) : inf);
+  }
   case ast::ValueSpec::Kind::File:
     return mlir::snn::FileAttr::get(&ctx, spec.file, spec.column);
   case ast::ValueSpec::Kind::FromList:

@@ -276,6 +276,12 @@ ValueSpec Parser::valueSpec(const json &j, const std::string &path) {
     v.std = reqNum(j, path, "std");
     if (v.std < 0)
       fail(sub(path, "std"), "must not be negative");
+    if (const json *lo = opt(j, "clip_low"))
+      v.clipLow = num(*lo, sub(path, "clip_low"));
+    if (const json *hi = opt(j, "clip_high"))
+      v.clipHigh = num(*hi, sub(path, "clip_high"));
+    if (!(v.clipLow <= v.clipHigh))
+      fail(path, "normal: clip_high is below clip_low");
   } else if (kind == "file") {
     v.kind = ValueSpec::Kind::File;
     v.file = resolvePath(reqStr(j, path, "file"));

@@ -52,9 +52,19 @@ std::string describeSpec(const ValueSpec &spec, const char *unit) {
   case ValueSpec::Kind::Uniform:
     return "uniform(" + formatNumber(spec.low) + u + ", " +
            formatNumber(spec.high) + u + ")";
-  case ValueSpec::Kind::Normal:
-    return "normal(" + formatNumber(spec.mean) + u + ", " +
-           formatNumber(spec.std) + u + ")";
+  case ValueSpec::Kind::Normal: {
+    std::string s = "normal(" + formatNumber(spec.mean) + u + ", " +
+                    formatNumber(spec.std) + u + ")";
+    if (std::isfinite(spec.clipLow) || std::isfinite(spec.clipHigh))
+      s += " clipped to [" +
+           (std::isfinite(spec.clipLow) ? formatNumber(spec.clipLow) + u
+                                        : std::string("none")) +
+           ", " +
+           (std::isfinite(spec.clipHigh) ? formatNumber(spec.clipHigh) + u
+                                         : std::string("none")) +
+           "]";
+    return s;
+  }
   case ValueSpec::Kind::Constant:
     return formatNumber(spec.value) + u;
   case ValueSpec::Kind::File:
@@ -109,6 +119,7 @@ private:
 struct SynapseValues {
   ValueSpec::Kind kind = ValueSpec::Kind::Constant;
   double a = 0, b = 0; // constant: a; uniform: a + (b - a) u; normal: a + b z
+  double low = -HUGE_VAL, high = HUGE_VAL; // normal: clamped to [low, high]
   const std::vector<double> *column = nullptr;  // file / from_list
   const std::vector<int64_t> *source = nullptr; // synapse -> table row
   uint64_t seed = 0;
@@ -123,8 +134,12 @@ struct SynapseValues {
       return a + (b - a) * uniform01(seed, purpose, entity, uint32_t(s),
                                      uint32_t(uint64_t(s) >> 32), 0);
     case ValueSpec::Kind::Normal:
-      return a + b * standardNormal(seed, purpose, entity, uint32_t(s),
-                                    uint32_t(uint64_t(s) >> 32), 0);
+      // Clamped as the generated code does (max, then min): exact.
+      return std::min(std::max(a + b * standardNormal(
+                                           seed, purpose, entity, uint32_t(s),
+                                           uint32_t(uint64_t(s) >> 32), 0),
+                               low),
+                      high);
     case ValueSpec::Kind::File:
     case ValueSpec::Kind::FromList:
       return (*column)[source && !source->empty() ? (*source)[s] : s];
@@ -297,6 +312,8 @@ SynapseValues Builder::synapseValues(size_t e, const ValueSpec &spec,
   case ValueSpec::Kind::Normal:
     v.a = spec.mean;
     v.b = spec.std;
+    v.low = spec.clipLow;
+    v.high = spec.clipHigh;
     break;
   case ValueSpec::Kind::File: {
     const Table &t = tables.get(spec.file);
@@ -839,8 +856,11 @@ bool computeValues(const ValueSpec &spec, int64_t n, uint64_t seed,
     return true;
   case ValueSpec::Kind::Normal:
     for (int64_t i = 0; i < n; ++i)
-      out[i] = spec.mean +
-               spec.std * standardNormal(seed, pu, entity, uint32_t(i), c1, 0);
+      out[i] = std::min(
+          std::max(spec.mean + spec.std * standardNormal(seed, pu, entity,
+                                                         uint32_t(i), c1, 0),
+                   spec.clipLow),
+          spec.clipHigh);
     return true;
   case ValueSpec::Kind::File: {
     Table t;

@@ -11,6 +11,7 @@
 #ifndef SNNRT_DESCRIPTOR_H
 #define SNNRT_DESCRIPTOR_H
 
+#include <cmath>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -59,6 +60,8 @@ struct ValueSpec {
   double value = 0;         ///< constant
   double low = 0, high = 0; ///< uniform [low, high)
   double mean = 0, std = 0; ///< normal
+  /// normal: draws are clamped to [clipLow, clipHigh] (infinite: no bound).
+  double clipLow = -HUGE_VAL, clipHigh = HUGE_VAL;
   std::string file;         ///< file (resolved to an absolute-ish path)
   std::string column;       ///< file / from_list
   bool isConstant() const { return kind == Kind::Constant; }

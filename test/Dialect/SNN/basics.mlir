@@ -75,6 +75,9 @@ snn.network @net attributes {dt = 0.1 : f64, duration = 50.0 : f64, seed = 7 : u
   snn.projection @ee from @exc to @exc target "g" attributes {connectivity = #snn.fixed_probability<0.1, allow_self = false>, weight = 0.25 : f64, delay = #snn.uniform<0.0, 2.0>}
   // CHECK: connectivity = #snn.all_to_all<allow_self = true>
   snn.projection @ei from @exc to @inh target "g" attributes {connectivity = #snn.all_to_all<allow_self = true>, weight = #snn.normal<0.5, 0.1>, delay = 1.0 : f64}
+  // Clipped normal distributions: both bounds, or one ("none" for the other).
+  // CHECK: delay = #snn.normal<1.0, 0.5, clip [0.0, none]>, weight = #snn.normal<0.5, 0.1, clip [-1.0, 1.0]>
+  snn.projection @ei2 from @exc to @inh target "g" attributes {connectivity = #snn.all_to_all<allow_self = true>, weight = #snn.normal<0.5, 0.1, clip [-1.0, 1.0]>, delay = #snn.normal<1.0, 0.5, clip [0.0, none]>}
   // CHECK: connectivity = #snn.one_to_one
   snn.projection @ii from @inh to @inh target "v" attributes {connectivity = #snn.one_to_one, weight = -1.0 : f64, delay = 0.0 : f64}
   // CHECK: connectivity = #snn.fixed_indegree<10, allow_self = true>

@@ -720,8 +720,22 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64
 // -----
 
 snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
-  // expected-error @+1 {{normal standard deviation -1 is negative}}
+  // expected-error @+1 {{normal standard deviation -1 is negative or not finite}}
   snn.poisson_source @s size 5 attributes {rate = #snn.normal<2.0, -1.0>}
+}
+
+// -----
+
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
+  // expected-error @+1 {{normal clip range [3, 1] is empty}}
+  snn.poisson_source @s size 5 attributes {rate = #snn.normal<2.0, 1.0, clip [3.0, 1.0]>}
+}
+
+// -----
+
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
+  // expected-error @+1 {{expected 'clip'}}
+  snn.poisson_source @s size 5 attributes {rate = #snn.normal<2.0, 1.0, [0.0, 1.0]>}
 }
 
 // -----

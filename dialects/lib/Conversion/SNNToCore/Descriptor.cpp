@@ -25,9 +25,15 @@ json::Value mlir::snn::valueSpecToJSON(Attribute spec) {
                             {"high", a.getHigh().convertToDouble()}};
       })
       .Case([](NormalAttr a) {
-        return json::Object{{"kind", "normal"},
-                            {"mean", a.getMean().convertToDouble()},
-                            {"std", a.getStd().convertToDouble()}};
+        json::Object o{{"kind", "normal"},
+                       {"mean", a.getMean().convertToDouble()},
+                       {"std", a.getStd().convertToDouble()}};
+        // Bounds that clip (JSON has no infinity: an absent bound is none).
+        if (!a.getLow().isInfinity())
+          o["clip_low"] = a.getLow().convertToDouble();
+        if (!a.getHigh().isInfinity())
+          o["clip_high"] = a.getHigh().convertToDouble();
+        return o;
       })
       .Case([](FileAttr a) {
         return json::Object{{"kind", "file"},

@@ -555,7 +555,10 @@ void NetworkLowering::planBuffers() {
       r.population = pop;
       r.variable = pop->variables[pop->model.lookupVariable(op.getVariable())];
       r.every = static_cast<int64_t>(op.getEvery());
-      r.size = static_cast<int64_t>(op.getNeurons().size());
+      // No neurons listed means all of them (as the runtime reads it).
+      r.size = op.getNeurons().empty()
+                   ? pop->op.getSize()
+                   : static_cast<int64_t>(op.getNeurons().size());
       r.neurons = addBuffer(name + ".neurons", i32Type, r.size);
       r.samples = addBuffer(name + ".samples", i64Type, 1);
       r.values = addBuffer(name + ".values", floatType,
@@ -1378,10 +1381,18 @@ Value NetworkLowering::emitSynapseValue(Attribute spec, RandomPurpose purpose,
                                 emitUniform(b, loc, x, b.getF64Type())));
   }
   auto normal = cast<NormalAttr>(spec);
-  return b.create<arith::AddFOp>(
+  Value value = b.create<arith::AddFOp>(
       loc, f64(normal.getMean().convertToDouble()),
       b.create<arith::MulFOp>(loc, f64(normal.getStd().convertToDouble()),
                               emitNormal(b, loc, x, b.getF64Type())));
+  // Clipping, as the runtime's std::clamp: max then min, exact.
+  if (!normal.getLow().isInfinity())
+    value = b.create<arith::MaximumFOp>(
+        loc, value, f64(normal.getLow().convertToDouble()));
+  if (!normal.getHigh().isInfinity())
+    value = b.create<arith::MinimumFOp>(
+        loc, value, f64(normal.getHigh().convertToDouble()));
+  return value;
 }
 
 std::pair<Value, Value> NetworkLowering::emitDelaySteps(Value ms) {

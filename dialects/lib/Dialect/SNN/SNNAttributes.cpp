@@ -84,12 +84,75 @@ LogicalResult UniformAttr::verify(function_ref<InFlightDiagnostic()> emitError,
 
 LogicalResult NormalAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                  llvm::APFloat meanValue,
-                                 llvm::APFloat stdValue) {
-  double std = stdValue.convertToDouble();
-  if (!(std >= 0.0))
+                                 llvm::APFloat stdValue, llvm::APFloat lowValue,
+                                 llvm::APFloat highValue) {
+  double mean = meanValue.convertToDouble(), std = stdValue.convertToDouble();
+  double low = lowValue.convertToDouble(), high = highValue.convertToDouble();
+  if (!std::isfinite(mean))
+    return emitError() << "normal mean " << formatDouble(mean)
+                       << " is not finite";
+  if (!(std >= 0.0) || !std::isfinite(std))
     return emitError() << "normal standard deviation " << formatDouble(std)
-                       << " is negative";
+                       << " is negative or not finite";
+  if (std::isnan(low) || std::isnan(high) || low == INFINITY ||
+      high == -INFINITY)
+    return emitError() << "normal clip bounds must be numbers, or -inf and "
+                          "+inf for none";
+  if (!(low <= high))
+    return emitError() << "normal clip range [" << formatDouble(low) << ", "
+                       << formatDouble(high) << "] is empty";
   return success();
+}
+
+// #snn.normal<mean, std> or #snn.normal<mean, std, clip [low|none, high|none]>
+Attribute NormalAttr::parse(AsmParser &parser, Type) {
+  FailureOr<llvm::APFloat> mean, std;
+  llvm::APFloat low = llvm::APFloat::getInf(llvm::APFloat::IEEEdouble(), true);
+  llvm::APFloat high = llvm::APFloat::getInf(llvm::APFloat::IEEEdouble());
+  if (parser.parseLess() || failed(mean = parseAPFloat(parser)) ||
+      parser.parseComma() || failed(std = parseAPFloat(parser)))
+    return {};
+  if (succeeded(parser.parseOptionalComma())) {
+    auto bound = [&](llvm::APFloat &out) -> LogicalResult {
+      if (succeeded(parser.parseOptionalKeyword("none")))
+        return success();
+      FailureOr<llvm::APFloat> v = parseAPFloat(parser);
+      if (failed(v))
+        return failure();
+      out = *v;
+      return success();
+    };
+    if (parser.parseKeyword("clip") || parser.parseLSquare() ||
+        failed(bound(low)) || parser.parseComma() || failed(bound(high)) ||
+        parser.parseRSquare())
+      return {};
+  }
+  if (parser.parseGreater())
+    return {};
+  return NormalAttr::getChecked(
+      [&] { return parser.emitError(parser.getNameLoc()); },
+      parser.getContext(), *mean, *std, low, high);
+}
+
+void NormalAttr::print(AsmPrinter &printer) const {
+  printer << "<";
+  printDouble(printer, getMean().convertToDouble());
+  printer << ", ";
+  printDouble(printer, getStd().convertToDouble());
+  if (isClipped()) {
+    auto bound = [&](const llvm::APFloat &v) {
+      if (v.isInfinity())
+        printer << "none";
+      else
+        printDouble(printer, v.convertToDouble());
+    };
+    printer << ", clip [";
+    bound(getLow());
+    printer << ", ";
+    bound(getHigh());
+    printer << "]";
+  }
+  printer << ">";
 }
 
 LogicalResult

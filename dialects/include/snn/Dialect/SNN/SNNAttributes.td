@@ -38,11 +38,36 @@ def SNN_UniformAttr : SNN_Attr<"Uniform", "uniform"> {
 }
 
 def SNN_NormalAttr : SNN_Attr<"Normal", "normal"> {
-  let summary = "normally distributed values";
+  let summary = "normally distributed values, optionally clipped";
+  let description = [{
+    Draws `mean + std * z` with z standard normal, then clamps it to
+    [`low`, `high`] (a bound of -inf or +inf is none; clamping never rounds,
+    so every target clips the same draws to the same values).
+
+    ```mlir
+    #snn.normal<1.0, 0.5>                      // unbounded
+    #snn.normal<1.0, 0.5, clip [0.0, none]>    // a delay: never negative
+    ```
+  }];
   let parameters = (ins SNN_DoubleParameter<"">:$mean,
-                        SNN_DoubleParameter<"">:$std);
-  let assemblyFormat = "`<` $mean `,` $std `>`";
+                        SNN_DoubleParameter<"">:$std,
+                        SNN_DoubleParameter<"lower clip bound (-inf: none)">:$low,
+                        SNN_DoubleParameter<"upper clip bound (+inf: none)">:$high);
+  let builders = [
+    AttrBuilder<(ins "::llvm::APFloat":$mean, "::llvm::APFloat":$std), [{
+      return $_get($_ctxt, mean, std,
+                   ::llvm::APFloat::getInf(::llvm::APFloat::IEEEdouble(), true),
+                   ::llvm::APFloat::getInf(::llvm::APFloat::IEEEdouble()));
+    }]>
+  ];
+  let hasCustomAssemblyFormat = 1;
   let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    /// Whether a bound clips the draws.
+    bool isClipped() const {
+      return !getLow().isInfinity() || !getHigh().isInfinity();
+    }
+  }];
 }
 
 def SNN_FileAttr : SNN_Attr<"File", "file"> {

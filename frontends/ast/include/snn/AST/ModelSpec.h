@@ -152,7 +152,8 @@ struct NeuronModel {
 
 /// How a per-neuron or per-synapse value is produced.
 ///  - Constant: `a`.
-///  - Uniform: in [a, b).  Normal: mean a, standard deviation b.
+///  - Uniform: in [a, b).  Normal: mean a, standard deviation b, each draw
+///    clamped to [clipLow, clipHigh] when they are set ("clip").
 ///  - File: per-neuron values from `file` (an NPY 1-d array, or a CSV column
 ///    named `column`, or the only column when `column` is empty).
 ///  - FromList: the column `column` of the projection's synapse list file.
@@ -160,6 +161,8 @@ struct ValueSpec {
   enum class Kind { Constant, Uniform, Normal, File, FromList };
   Kind kind = Kind::Constant;
   double a = 0.0, b = 0.0;
+  std::optional<double> clipLow, clipHigh; // Normal: "clip": [low, high]
+  Loc clipLoc;
   std::string file; // absolute path
   std::string column;
   Loc loc; // the value; for File, the file name string
