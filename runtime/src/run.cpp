@@ -7,6 +7,7 @@
 #include "snnrt/network.h"
 #include "snnrt/progress.h"
 
+#include "output_dir.h"
 #include "run_internal.h"
 
 #include <algorithm>
@@ -15,7 +16,6 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <filesystem>
 #include <map>
 #include <set>
 #include <type_traits>
@@ -156,15 +156,8 @@ bool resolveRunSteps(const Descriptor &d, const RunOptions &options,
     error = "negative number of steps";
     return false;
   }
-  if (options.writeOutput) { // fail before a long run, not after it
-    std::error_code ec;
-    if (std::filesystem::exists(options.outDir, ec) &&
-        !std::filesystem::is_directory(options.outDir, ec)) {
-      error = options.outDir + ": not a directory";
-      return false;
-    }
-  }
-  return true;
+  // Fail before a long run, not after it.
+  return !options.writeOutput || checkOutputDir(options.outDir, error);
 }
 
 } // namespace detail
@@ -361,14 +354,11 @@ namespace {
 
 bool writeOutputsImpl(RunResult &r, const std::string &format,
                       const std::string &dir, std::string &error) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec || !fs::is_directory(dir)) {
-    error = dir + ": cannot create output directory" +
-            (ec ? ": " + ec.message() : "");
+  // Everything goes to a staging directory first, swapped in by commit():
+  // the output directory never holds a mix of two runs.
+  detail::StagedOutputDir out(dir);
+  if (!out.begin(error))
     return false;
-  }
   bool csv = format == "csv";
   std::vector<std::string> files;
   std::set<std::string> used;
@@ -379,23 +369,22 @@ bool writeOutputsImpl(RunResult &r, const std::string &format,
     used.insert(name);
     return name;
   };
-  auto path = [&](const std::string &file) {
+  auto add = [&](const std::string &file, const std::string &contents) {
     files.push_back(file);
-    return (fs::path(dir) / file).string();
+    return out.add(file, contents, error);
   };
 
   for (const SpikeRecord &s : r.spikes) {
     std::string base = unique(safeName(s.population) + "_spikes");
     if (csv) {
       std::vector<double> ids(s.neurons.begin(), s.neurons.end());
-      if (!writeCsv(path(base + ".csv"), {"t_ms", "neuron"}, {s.timesMs, ids},
-                    error))
+      if (!add(base + ".csv", encodeCsv({"t_ms", "neuron"}, {s.timesMs, ids})))
         return false;
     } else {
-      if (!writeNpy(path(base + "_t.npy"), s.timesMs, {s.timesMs.size()},
-                    error) ||
-          !writeNpy(path(base + "_i.npy"), s.neurons, {s.neurons.size()},
-                    error))
+      if (!add(base + "_t.npy", encodeNpy(NpyType::F64, s.timesMs.data(),
+                                          {s.timesMs.size()})) ||
+          !add(base + "_i.npy", encodeNpy(NpyType::I32, s.neurons.data(),
+                                          {s.neurons.size()})))
         return false;
     }
   }
@@ -413,11 +402,13 @@ bool writeOutputsImpl(RunResult &r, const std::string &format,
           col[i] = s.values[i * n + k];
         cols.push_back(std::move(col));
       }
-      if (!writeCsv(path(base + ".csv"), header, cols, error))
+      if (!add(base + ".csv", encodeCsv(header, cols)))
         return false;
     } else {
-      if (!writeNpy(path(base + ".npy"), s.values, {samples, n}, error) ||
-          !writeNpy(path(base + "_t.npy"), s.timesMs, {samples}, error))
+      if (!add(base + ".npy",
+               encodeNpy(NpyType::F64, s.values.data(), {samples, n})) ||
+          !add(base + "_t.npy",
+               encodeNpy(NpyType::F64, s.timesMs.data(), {samples})))
         return false;
     }
   }
@@ -425,8 +416,7 @@ bool writeOutputsImpl(RunResult &r, const std::string &format,
     std::string base = unique(safeName(c.projection) + "_synapses");
     auto npy = [&](const char *suffix, NpyType type, const void *data,
                    size_t n) {
-      return writeFileAtomic(path(base + suffix),
-                             encodeNpy(type, data, {n}), error);
+      return add(base + suffix, encodeNpy(type, data, {n}));
     };
     if (!npy("_row_ptr.npy", NpyType::I64, c.rowPtr.data(), c.rowPtr.size()) ||
         !npy("_col.npy", NpyType::I32, c.col.data(), c.col.size()))
@@ -444,8 +434,7 @@ bool writeOutputsImpl(RunResult &r, const std::string &format,
   files.push_back("summary.json");
   r.files = files;
   r.outDir = dir;
-  if (!writeFileAtomic((fs::path(dir) / "summary.json").string(),
-                       summaryJson(r), error)) {
+  if (!out.add("summary.json", summaryJson(r), error) || !out.commit(error)) {
     r.outDir.clear();
     return false;
   }

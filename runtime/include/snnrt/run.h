@@ -29,7 +29,9 @@ struct RunOptions {
   std::optional<double> durationMs;
   /// Overrides the descriptor's seed.
   std::optional<uint64_t> seed;
-  /// Output directory (created if missing).
+  /// Output directory (created if missing). A run replaces it as a whole
+  /// (see writeOutputs), so it must not exist, be empty or hold a previous
+  /// run; this is checked before the run starts.
   std::string outDir = "snn-out";
   /// Write the output files (spikes, state, summary.json).
   bool writeOutput = true;
@@ -128,7 +130,7 @@ struct RunResult {
 
 /// Parses `descriptorJson`, builds the network, runs it with `step` and
 /// (unless options.writeOutput is false) writes the outputs. On failure
-/// returns false with `error` set; no output file is left half-written.
+/// returns false with `error` set, and the output directory is as it was.
 bool runSimulation(const std::string &descriptorJson, StepFn step,
                    const RunOptions &options, RunResult &result,
                    std::string &error);
@@ -149,7 +151,13 @@ void collectConnectivity(const Network &net, RunResult &result);
 /// Writes spikes, state and summary.json to `dir` in `format` ("npy" or
 /// "csv"), and the saved connectivity (always NPY:
 /// <projection>_row_ptr.npy, _col.npy, _weight.npy, _delay.npy), recording
-/// the written paths in result.files/outDir.
+/// the written paths in result.files/outDir. The files are written into a
+/// staging directory beside `dir`, flushed to disk, and swapped in as a
+/// whole: afterwards `dir` holds exactly this run, or, on failure, what it
+/// held before. `dir` must not exist, be empty or hold a previous run (its
+/// summary.json and the files it lists): anything else is refused, never
+/// deleted. A symbolic link is followed (the directory it points to is
+/// replaced; the link stays).
 bool writeOutputs(RunResult &result, const std::string &format,
                   const std::string &dir, std::string &error);
 
