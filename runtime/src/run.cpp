@@ -7,6 +7,7 @@
 #include "snnrt/network.h"
 #include "snnrt/progress.h"
 
+#include "interrupt.h"
 #include "output_dir.h"
 #include "run_internal.h"
 
@@ -91,6 +92,8 @@ std::vector<int> initRunResult(const Network &net, int64_t steps,
   result.precision = scalarTypeName(d.precision);
   result.dt = d.dt;
   result.steps = steps;
+  result.requestedSteps = steps;
+  result.interruptSignal = 0;
   result.seed = net.seed;
   result.populations.clear();
   for (const PopulationDesc &p : d.populations)
@@ -137,6 +140,13 @@ void finishRunResult(const std::vector<int64_t> &totals, RunResult &result) {
   }
   result.realTimeFactor =
       bioSeconds > 0 ? result.simulationSeconds / bioSeconds : 0.0;
+}
+
+std::string describeInterruption(const RunResult &r) {
+  return "interrupted by " + signalName(r.interruptSignal) + " at " +
+         formatNumber(stepTimeMs(r.steps, r.dt)) + " ms, after " +
+         std::to_string(r.steps) + " of " + std::to_string(r.requestedSteps) +
+         " steps";
 }
 
 bool resolveRunSteps(const Descriptor &d, const RunOptions &options,
@@ -195,7 +205,16 @@ bool simulateImpl(Network &net, StepFn step, int64_t steps,
   MemRefI8 mem = net.arena.memref();
   const int64_t seedArg = int64_t(net.seed);
   auto t0 = Clock::now();
-  for (int64_t n = 0; n < steps; ++n) {
+  int64_t n = 0;
+  for (; n < steps; ++n) {
+    // A step boundary: everything recorded so far is exactly what a run of
+    // n steps records, so an interrupted run stops here.
+    if (options.interruptAtStep && *options.interruptAtStep == n)
+      requestInterrupt(options.interruptSignal);
+    if (int signal = detail::pendingInterrupt()) {
+      result.interruptSignal = signal;
+      break;
+    }
     for (size_t k = 0; k < d.record.state.size(); ++k) {
       const StateRecordDesc &s = d.record.state[k];
       if (n % s.every != 0)
@@ -246,6 +265,7 @@ bool simulateImpl(Network &net, StepFn step, int64_t steps,
     if (options.progress)
       progress.update(n + 1, secondsSince(t0));
   }
+  result.steps = n;
   result.simulationSeconds = secondsSince(t0);
   progress.finish(result.simulationSeconds);
   detail::finishRunResult(totals, result);
@@ -261,6 +281,7 @@ bool simulateNetwork(Network &net, StepFn step, int64_t steps,
                      const RunOptions &options, RunResult &result,
                      std::string &error) {
   try {
+    detail::InterruptibleScope interruptible;
     return simulateImpl(net, step, steps, options, result, error);
   } catch (const std::bad_alloc &) {
     error = "out of memory while recording";
@@ -318,6 +339,14 @@ std::string summaryJson(const RunResult &r) {
   j["dt"] = r.dt;
   j["steps"] = r.steps;
   j["duration_ms"] = stepTimeMs(r.steps, r.dt);
+  j["interrupted"] = r.interrupted();
+  if (r.interrupted())
+    j["interruption"] = {
+        {"signal", detail::signalName(r.interruptSignal)},
+        {"step", r.steps},
+        {"time_ms", stepTimeMs(r.steps, r.dt)},
+        {"requested_steps", r.requestedSteps},
+        {"requested_duration_ms", stepTimeMs(r.requestedSteps, r.dt)}};
   j["seed"] = r.seed;
   j["precision"] = r.precision;
   nlohmann::ordered_json pops = nlohmann::ordered_json::object();
@@ -454,6 +483,8 @@ std::string formatSummary(const RunResult &r) {
                 formatNumber(stepTimeMs(r.steps, r.dt)).c_str(),
                 (unsigned long long)r.seed, r.precision.c_str());
   out += buf;
+  if (r.interrupted())
+    out += "  " + detail::describeInterruption(r) + "\n";
   int width = 10;
   for (const PopulationResult &p : r.populations)
     width = std::max<int>(width, int(p.name.size()));
@@ -515,6 +546,9 @@ bool runSimulation(const std::string &descriptorJson, StepFn step,
     if (!buildNetwork(d, seed, net, error))
       return false;
     double buildSeconds = secondsSince(t0);
+    // From the first step until the outputs are written, SIGINT and SIGTERM
+    // stop the run at a step boundary (and, while writing, wait for it).
+    detail::InterruptibleScope interruptible;
     if (!simulateNetwork(net, step, steps, options, result, error))
       return false;
     result.buildSeconds = buildSeconds;

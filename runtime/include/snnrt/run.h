@@ -13,6 +13,7 @@
 
 #include "snnrt/arena.h"
 
+#include <csignal>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -57,6 +58,13 @@ struct RunOptions {
   /// write them with the outputs (--save-connectivity). On GPU targets this
   /// implies downloadConnectivity.
   bool saveConnectivity = false;
+  /// Testing: act as if signal `interruptSignal` had arrived (see
+  /// requestInterrupt) when step `interruptAtStep` is about to start. The
+  /// CPU loop then stops before that step; the batched loop at the end of
+  /// the batch that holds it. Simulators take it from the environment:
+  /// SNNRT_TEST_INTERRUPT=STEP[:SIGNAL].
+  std::optional<int64_t> interruptAtStep;
+  int interruptSignal = SIGINT;
 };
 
 struct PopulationResult {
@@ -124,13 +132,31 @@ struct RunResult {
   BackendReport backend;          ///< empty target for CPU runs
   std::string outDir;             ///< empty when no output was written
   std::vector<std::string> files; ///< output files written
+  /// The steps asked for. `steps` is the number that ran: the same, unless
+  /// the run was interrupted.
+  int64_t requestedSteps = 0;
+  /// The signal that interrupted the run (requestInterrupt), or 0. An
+  /// interrupted run holds everything recorded in its `steps` steps, exactly
+  /// what a run of that many steps records.
+  int interruptSignal = 0;
 
   double biologicalMs() const { return double(steps) * dt; }
+  bool interrupted() const { return interruptSignal != 0; }
 };
+
+/// Asks the run in progress (from its first step until its outputs are
+/// written) to stop at its next step boundary, as `signal` (SIGINT,
+/// SIGTERM) does in the simulators: the steps that ran are recorded and
+/// written as usual, and RunResult::interruptSignal says it was
+/// interrupted. Async-signal-safe: meant to be called from a signal handler.
+/// Returns false, doing nothing, when no run is in that phase. The request is
+/// process-wide: it stops every run in progress in this process.
+bool requestInterrupt(int signal);
 
 /// Parses `descriptorJson`, builds the network, runs it with `step` and
 /// (unless options.writeOutput is false) writes the outputs. On failure
 /// returns false with `error` set, and the output directory is as it was.
+/// An interrupted run (requestInterrupt) succeeds, with the steps that ran.
 bool runSimulation(const std::string &descriptorJson, StepFn step,
                    const RunOptions &options, RunResult &result,
                    std::string &error);
@@ -172,7 +198,11 @@ std::string formatSummary(const RunResult &result);
 double stepTimeMs(int64_t step, double dt);
 
 /// The simulator's main(): parses the command line, runs, prints the
-/// summary. Returns the exit code (0 ok, 1 error, 2 bad arguments).
+/// summary. Returns the exit code (0 ok, 1 error, 2 bad arguments, 128 +
+/// signal when SIGINT or SIGTERM interrupted the run and its outputs were
+/// written). While it runs, SIGXFSZ is ignored (a write past `ulimit -f` is
+/// an error naming the file) and SIGINT/SIGTERM interrupt the run at a step
+/// boundary once it has started (before that they end the process).
 int runMain(int argc, char **argv, const char *descriptorJson, StepFn step);
 
 } // namespace snnrt

@@ -17,6 +17,7 @@
 #include <filesystem>
 #include <map>
 
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 using namespace snnrt;
@@ -54,6 +55,18 @@ std::vector<std::string> names(const std::string &dir) {
   for (auto &kv : snapshot(dir))
     v.push_back(kv.first);
   return v;
+}
+
+/// runMain with these arguments (output not captured).
+int runSim(const std::string &descriptor, std::vector<std::string> args) {
+  std::vector<char *> argv;
+  std::string prog = "sim";
+  argv.push_back(prog.data());
+  for (auto &a : args)
+    argv.push_back(a.data());
+  argv.push_back(nullptr);
+  return runMain(int(argv.size()) - 1, argv.data(), descriptor.c_str(),
+                 &tinyStep);
 }
 
 /// Runs the tiny network into `out` (a first, complete run).
@@ -117,6 +130,28 @@ TEST(OutputDir, DiskFullLeavesThePreviousRunUntouched) {
   // Into a new directory: nothing at all.
   EXPECT_FALSE(runSimulation(tinyDescriptor(dir).dump(), &tinyStep,
                              quietOptions(dir / "new"), r, err));
+  EXPECT_EQ(names(dir.str()), kTinyParent);
+}
+
+TEST(OutputDir, FileSizeLimitIsAnErrorNamingTheFileNotASignal) {
+  // `ulimit -f`: without SIGXFSZ ignored the kernel kills the simulator in
+  // the middle of a write, leaving a temporary file and a mixed directory.
+  TempDir dir;
+  std::string out = dir / "out";
+  std::string desc = tinyDescriptor(dir).dump();
+  firstRun(dir, out, 50);
+  auto before = snapshot(out);
+  ChildResult c = runInChild([&] {
+    // n_v.npy (100 x 2 f64) is the first file above 1000 bytes.
+    struct rlimit limit = {1000, 1000};
+    ::setrlimit(RLIMIT_FSIZE, &limit);
+    return runSim(desc, {"--quiet", "--out", out});
+  });
+  ASSERT_TRUE(c.exited) << c.describe();
+  EXPECT_EQ(c.code, 1);
+  EXPECT_EQ(c.stderrText,
+            "error: " + out + "/n_v.npy: write error: File too large\n");
+  EXPECT_EQ(snapshot(out), before);
   EXPECT_EQ(names(dir.str()), kTinyParent);
 }
 
