@@ -1,4 +1,4 @@
-//===- interrupt.h - Stopping a run at a step boundary (internal) -*- C++ -*-===//
+//===- interrupt.h - Stopping a run at a step boundary ---------*- C++ -*-===//
 //
 // SIGINT and SIGTERM must not lose a long run: once the simulation has
 // started, they only raise a flag (requestInterrupt in snnrt/run.h), the run

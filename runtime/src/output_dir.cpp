@@ -55,8 +55,7 @@ bool realPath(const std::string &p, std::string &out, int &err) {
   return true;
 }
 
-void splitPath(const std::string &abs, std::string &parent,
-               std::string &name) {
+void splitPath(const std::string &abs, std::string &parent, std::string &name) {
   size_t slash = abs.rfind('/');
   parent = slash == 0 ? "/" : abs.substr(0, slash);
   name = abs.substr(slash + 1);
@@ -122,8 +121,8 @@ bool resolveTarget(const std::string &dir, bool createParents, Target &t,
   }
   int e = errno;
   if (e != ENOENT) {
-    error = dir + ": " + (e == ENOTDIR ? std::string("not a directory")
-                                       : errnoText(e));
+    error = dir + ": " +
+            (e == ENOTDIR ? std::string("not a directory") : errnoText(e));
     return false;
   }
 
@@ -164,8 +163,8 @@ bool resolveTarget(const std::string &dir, bool createParents, Target &t,
       }
       if (errno != ENOENT || !a.has_parent_path() || a.parent_path() == a) {
         int se = errno;
-        error = dir + ": cannot create output directory: " + a.string() +
-                ": " + errnoText(se);
+        error = dir + ": cannot create output directory: " + a.string() + ": " +
+                errnoText(se);
         return false;
       }
       a = a.parent_path();
@@ -247,8 +246,9 @@ bool listDir(const std::string &path, std::vector<DirEntry> &entries,
   }
   err = errno;
   ::closedir(d);
-  std::sort(entries.begin(), entries.end(),
-            [](const DirEntry &a, const DirEntry &b) { return a.name < b.name; });
+  std::sort(
+      entries.begin(), entries.end(),
+      [](const DirEntry &a, const DirEntry &b) { return a.name < b.name; });
   return err == 0;
 }
 
@@ -280,9 +280,9 @@ bool checkNotCurrentDirectory(const std::string &dirShown, const Target &t,
   int e = 0;
   if (!realPath(".", cwd, e))
     return true; // no current directory to protect
-  if (cwd == t.path ||
-      (cwd.size() > t.path.size() && cwd.compare(0, t.path.size(), t.path) == 0 &&
-       cwd[t.path.size()] == '/')) {
+  if (cwd == t.path || (cwd.size() > t.path.size() &&
+                        cwd.compare(0, t.path.size(), t.path) == 0 &&
+                        cwd[t.path.size()] == '/')) {
     error = dirShown +
             (cwd == t.path ? ": is the current directory"
                            : ": holds the current directory (" + cwd + ")") +
@@ -363,8 +363,9 @@ bool checkNameLength(const std::string &dirShown, const Target &t,
                      std::string &error) {
   // The staging directory's name is the longest we make.
   if (stagingName(t.name, long(INT32_MAX)).size() > NAME_MAX) {
-    error = dirShown + ": name too long (a run is written beside it in a "
-                       "directory named " +
+    error = dirShown +
+            ": name too long (a run is written beside it in a "
+            "directory named " +
             stagingName(t.name, ::getpid()) + ")";
     return false;
   }
@@ -505,8 +506,8 @@ bool StagedOutputDir::begin(std::string &error) {
     return false;
   if (t.exists && !checkExisting(dir_, t, error))
     return false;
-  if (!t.exists && !checkWritableDir(dir_, t.parent, "its parent directory",
-                                     error))
+  if (!t.exists &&
+      !checkWritableDir(dir_, t.parent, "its parent directory", error))
     return false;
   parent_ = t.parent;
   name_ = t.name;
@@ -577,8 +578,9 @@ bool StagedOutputDir::commit(std::string &error) {
       staging_.clear();
       written_.clear();
       if (int se = syncDir(parent_)) {
-        error = dir_ + ": written, but its parent directory could not be "
-                       "flushed to disk: " +
+        error = dir_ +
+                ": written, but its parent directory could not be "
+                "flushed to disk: " +
                 errnoText(se);
         return false;
       }
@@ -586,8 +588,8 @@ bool StagedOutputDir::commit(std::string &error) {
     }
     int e = errno;
     if (e != EEXIST && e != ENOTEMPTY)
-      return fail(dir_ + ": cannot move the run into place: " +
-                  renameProblem(e));
+      return fail(dir_ +
+                  ": cannot move the run into place: " + renameProblem(e));
     // Created meanwhile: replace it like any existing output directory.
     if (!resolveTarget(dir_, true, t, error))
       return fail(error);
@@ -612,25 +614,25 @@ bool StagedOutputDir::commit(std::string &error) {
     old = parent_ + "/." + name_ + ".snn-old." + std::to_string(::getpid());
     if (std::rename(t.path.c_str(), old.c_str()) != 0) {
       int re = errno;
-      return fail(dir_ + ": cannot move the previous run aside: " +
-                  renameProblem(re));
+      return fail(dir_ +
+                  ": cannot move the previous run aside: " + renameProblem(re));
     }
     if (std::rename(staging_.c_str(), t.path.c_str()) != 0) {
       int re = errno;
       std::rename(old.c_str(), t.path.c_str());
-      return fail(dir_ + ": cannot move the run into place: " +
-                  renameProblem(re));
+      return fail(dir_ +
+                  ": cannot move the run into place: " + renameProblem(re));
     }
   } else {
-    return fail(dir_ + ": cannot move the run into place: " +
-                renameProblem(e));
+    return fail(dir_ + ": cannot move the run into place: " + renameProblem(e));
   }
   staging_.clear();
   written_.clear();
   removeOldRun(old);
   if (int se = syncDir(parent_)) {
-    error = dir_ + ": written, but its parent directory could not be "
-                   "flushed to disk: " +
+    error = dir_ +
+            ": written, but its parent directory could not be "
+            "flushed to disk: " +
             errnoText(se);
     return false;
   }

@@ -1,4 +1,4 @@
-//===- output_dir.h - One complete run per output directory (internal) -*- C++ -*-===//
+//===- output_dir.h - One complete run per output directory ----*- C++ -*-===//
 //
 // An output directory holds exactly one complete run, or, after a failure,
 // the previous complete run untouched. A run's files are written into a

@@ -101,12 +101,11 @@ TEST(Interrupt, TheRunStopsAtAStepBoundaryAndWritesWhatItRecorded) {
   EXPECT_EQ(s["steps"], 37);
   EXPECT_EQ(s["duration_ms"], 3.7);
   EXPECT_EQ(s["interrupted"], true);
-  EXPECT_EQ(s["interruption"],
-            json({{"signal", "SIGINT"},
-                  {"step", 37},
-                  {"time_ms", 3.7},
-                  {"requested_steps", 100},
-                  {"requested_duration_ms", 10.0}}));
+  EXPECT_EQ(s["interruption"], json({{"signal", "SIGINT"},
+                                     {"step", 37},
+                                     {"time_ms", 3.7},
+                                     {"requested_steps", 100},
+                                     {"requested_duration_ms", 10.0}}));
   EXPECT_EQ(s["populations"]["n"]["spikes"], 2);
   json sr = json::parse(readText(dir / "ref/summary.json"));
   EXPECT_EQ(sr["interrupted"], false);
@@ -125,8 +124,7 @@ TEST(Interrupt, BeforeTheFirstStepTheRunIsEmpty) {
   o.interruptAtStep = 0;
   RunResult r;
   std::string err;
-  ASSERT_TRUE(
-      runSimulation(tinyDescriptor(dir).dump(), &tinyStep, o, r, err))
+  ASSERT_TRUE(runSimulation(tinyDescriptor(dir).dump(), &tinyStep, o, r, err))
       << err;
   EXPECT_EQ(r.steps, 0);
   EXPECT_TRUE(r.interrupted());
@@ -151,9 +149,9 @@ TEST(Interrupt, ARealSignalStopsTheRunAfterTheStepInProgress) {
   }
   EXPECT_EQ(r.interruptSignal, SIGTERM);
   EXPECT_EQ(r.steps, 41); // step 40 ran to its end
-  EXPECT_EQ(json::parse(readText(dir / "out/summary.json"))["interruption"]
-                ["signal"],
-            "SIGTERM");
+  EXPECT_EQ(
+      json::parse(readText(dir / "out/summary.json"))["interruption"]["signal"],
+      "SIGTERM");
 }
 
 TEST(Interrupt, ASecondSignalWhileWritingIsIgnoredUntilTheRunIsWritten) {
@@ -184,8 +182,8 @@ TEST(Interrupt, ASecondSignalWhileWritingIsIgnoredUntilTheRunIsWritten) {
   // complete.
   {
     detail::RunSignalHandlers handlers;
-    ASSERT_TRUE(runSimulation(desc, &tinyStep, quietOptions(dir / "out"), r,
-                              err))
+    ASSERT_TRUE(
+        runSimulation(desc, &tinyStep, quietOptions(dir / "out"), r, err))
         << err;
   }
   EXPECT_FALSE(r.interrupted());

@@ -86,8 +86,7 @@ struct FaultsGuard {
   ~FaultsGuard() { detail::outputFaults() = detail::OutputFaults(); }
 };
 
-const std::vector<std::string> kTinyParent = {"list.csv", "out",
-                                              "spikes.csv"};
+const std::vector<std::string> kTinyParent = {"list.csv", "out", "spikes.csv"};
 
 } // namespace
 
@@ -99,10 +98,9 @@ TEST(OutputDir, ARunReplacesThePreviousOneAsAWhole) {
   ASSERT_TRUE(fs::exists(out + "/n_spikes.csv"));
   firstRun(dir, out, 30, "npy");
   EXPECT_EQ(names(out),
-            (std::vector<std::string>{"n_spikes_i.npy", "n_spikes_t.npy",
-                                      "n_v.npy", "n_v_t.npy",
-                                      "src_spikes_i.npy", "src_spikes_t.npy",
-                                      "summary.json"}));
+            (std::vector<std::string>{
+                "n_spikes_i.npy", "n_spikes_t.npy", "n_v.npy", "n_v_t.npy",
+                "src_spikes_i.npy", "src_spikes_t.npy", "summary.json"}));
   EXPECT_EQ(json::parse(readText(out + "/summary.json"))["steps"], 30);
   // No staging directory or temporary file next to it either.
   EXPECT_EQ(names(dir.str()), kTinyParent);
@@ -164,8 +162,7 @@ TEST(OutputDir, UserFilesAreRefusedBeforeTheRunAndNeverDeleted) {
   auto refused = [&](const std::string &expected) {
     gStepsRun = 0;
     auto before = snapshot(out);
-    EXPECT_FALSE(
-        runSimulation(desc, &countingStep, quietOptions(out), r, err));
+    EXPECT_FALSE(runSimulation(desc, &countingStep, quietOptions(out), r, err));
     EXPECT_EQ(err, expected);
     EXPECT_EQ(gStepsRun, 0) << "checked only after running";
     EXPECT_EQ(snapshot(out), before);
@@ -177,39 +174,41 @@ TEST(OutputDir, UserFilesAreRefusedBeforeTheRunAndNeverDeleted) {
   // A directory of the user's.
   fs::create_directories(out + "/data");
   writeText(out + "/notes.txt", "mine");
-  refused(out + ": holds files that are not from a simulator run (data/, "
-                "notes.txt" +
+  refused(out +
+          ": holds files that are not from a simulator run (data/, "
+          "notes.txt" +
           advice);
   // A previous run plus a file of the user's.
   fs::remove_all(out);
   firstRun(dir, out);
   writeText(out + "/analysis.py", "import numpy");
-  refused(out + ": holds files that are not from a simulator run "
-                "(analysis.py" +
+  refused(out +
+          ": holds files that are not from a simulator run "
+          "(analysis.py" +
           advice);
   // A summary.json that is not a run's: nothing in there is ours.
   fs::remove_all(out);
   fs::create_directories(out);
   writeText(out + "/summary.json", "{\"files\": [\"a\"]}");
   writeText(out + "/a", "x");
-  refused(out + ": holds files that are not from a simulator run (a, "
-                "summary.json" +
+  refused(out +
+          ": holds files that are not from a simulator run (a, "
+          "summary.json" +
           advice);
   // Many: the first three, and how many more.
   for (int i = 0; i < 5; ++i)
     writeText(out + "/f" + std::to_string(i), "x");
-  refused(out + ": holds files that are not from a simulator run (a, f0, f1, "
-                "and 4 more" +
+  refused(out +
+          ": holds files that are not from a simulator run (a, f0, f1, "
+          "and 4 more" +
           advice);
 
   // Empty, or a previous run whose files the user deleted some of: fine.
   fs::remove_all(out);
   fs::create_directories(out);
-  ASSERT_TRUE(runSimulation(desc, &tinyStep, quietOptions(out), r, err))
-      << err;
+  ASSERT_TRUE(runSimulation(desc, &tinyStep, quietOptions(out), r, err)) << err;
   fs::remove(out + "/n_v.npy");
-  ASSERT_TRUE(runSimulation(desc, &tinyStep, quietOptions(out), r, err))
-      << err;
+  ASSERT_TRUE(runSimulation(desc, &tinyStep, quietOptions(out), r, err)) << err;
   EXPECT_TRUE(fs::exists(out + "/n_v.npy"));
 }
 
@@ -244,8 +243,8 @@ TEST(OutputDir, ASymbolicLinkIsFollowedAndKept) {
   fs::create_directory_symlink(target, dir / "link");
   RunResult r;
   std::string err;
-  ASSERT_TRUE(runSimulation(desc, &tinyStep, quietOptions(dir / "link"), r,
-                            err))
+  ASSERT_TRUE(
+      runSimulation(desc, &tinyStep, quietOptions(dir / "link"), r, err))
       << err;
   EXPECT_TRUE(fs::is_symlink(dir / "link"));
   EXPECT_FALSE(fs::exists(target + "/n_spikes.csv"));
@@ -254,8 +253,8 @@ TEST(OutputDir, ASymbolicLinkIsFollowedAndKept) {
   EXPECT_EQ(r.outDir, dir / "link");
   // A link to nothing is refused, before running.
   fs::create_directory_symlink(dir / "nowhere", dir / "dangling");
-  EXPECT_FALSE(runSimulation(desc, &tinyStep, quietOptions(dir / "dangling"),
-                             r, err));
+  EXPECT_FALSE(
+      runSimulation(desc, &tinyStep, quietOptions(dir / "dangling"), r, err));
   EXPECT_EQ(err, dir / "dangling" + ": is a symbolic link to " +
                      dir / "nowhere" +
                      ", which does not exist: create that directory or "
@@ -302,11 +301,15 @@ TEST(OutputDir, UnwritableParentIsAClearErrorBeforeTheRun) {
     GTEST_SKIP() << "cannot drop the write permission";
   ASSERT_TRUE(c.exited && c.code == 0) << c.describe() << c.stderrText;
   EXPECT_EQ(c.stderrText,
-            "0 0 0\n" + out + ": cannot write a run there: its parent "
-            "directory " + dir.str() + " is not writable (Permission denied); "
-            "a run is written beside its output directory, then moved into "
-            "place\n" + dir / "new" + ": cannot create output directory: " +
-            dir.str() + " is not writable (Permission denied)\n");
+            "0 0 0\n" + out +
+                ": cannot write a run there: its parent "
+                "directory " +
+                dir.str() +
+                " is not writable (Permission denied); "
+                "a run is written beside its output directory, then moved into "
+                "place\n" +
+                dir / "new" + ": cannot create output directory: " + dir.str() +
+                " is not writable (Permission denied)\n");
   EXPECT_EQ(snapshot(out), before);
 }
 
@@ -364,8 +367,8 @@ TEST(OutputDir, AFileOfTheUsersAddedDuringTheRunIsNotDeleted) {
   detail::StagedOutputDir staged(out);
   std::string err;
   ASSERT_TRUE(staged.begin(err)) << err;
-  ASSERT_TRUE(staged.add("summary.json", "{\"files\": [\"summary.json\"]}",
-                         err))
+  ASSERT_TRUE(
+      staged.add("summary.json", "{\"files\": [\"summary.json\"]}", err))
       << err;
   writeText(out + "/late.txt", "mine");
   EXPECT_FALSE(staged.commit(err));
