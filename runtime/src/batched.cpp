@@ -6,6 +6,7 @@
 #include "snnrt/network.h"
 #include "snnrt/progress.h"
 
+#include "interrupt.h"
 #include "run_internal.h"
 
 #include <algorithm>
@@ -276,8 +277,19 @@ bool BatchedRun::run() {
     return false;
   };
   int64_t batches = 0;
+  // The host sees the device only between batches: that is where an
+  // interrupted run stops (the batch in progress runs to its end, and its
+  // recordings are read, so the steps that ran are all recorded).
+  int64_t ran = 0;
   for (int64_t b = 0; b < steps; b += batch) {
+    if (int signal = detail::pendingInterrupt()) {
+      result.interruptSignal = signal;
+      break;
+    }
     int64_t e = std::min(steps, b + batch);
+    if (options.interruptAtStep && *options.interruptAtStep >= b &&
+        *options.interruptAtStep < e)
+      requestInterrupt(options.interruptSignal);
     if (!backend.runSteps(b, e - b, error))
       return stop();
     ++batches;
@@ -289,7 +301,12 @@ bool BatchedRun::run() {
         return stop();
     if (options.progress)
       progress.update(e, secondsSince(t0));
+    ran = e;
   }
+  // From here on, the run is the steps that ran (all of them unless
+  // interrupted): the device's counters must agree with that.
+  steps = ran;
+  result.steps = ran;
 
   // Totals and the step counter, once at the end.
   std::vector<int64_t> totals(npops, 0);
@@ -378,6 +395,7 @@ bool simulateBatched(Network &net, StepBackend &backend, int64_t steps,
                      const RunOptions &options, RunResult &result,
                      std::string &error) {
   try {
+    detail::InterruptibleScope interruptible;
     return BatchedRun(net, backend, steps, options, result, error).run();
   } catch (const std::bad_alloc &) {
     error = "out of memory while recording";
@@ -429,6 +447,9 @@ bool runBatchedSimulation(const std::string &descriptorJson,
     if (!buildNetwork(d, seed, build, net, error))
       return false;
     result.buildSeconds = secondsSince(t0);
+    // From the upload until the outputs are written, SIGINT and SIGTERM stop
+    // the run at the end of a batch (and, while writing, wait for it).
+    detail::InterruptibleScope interruptible;
     if (!simulateBatched(net, *backend, steps, options, result, error))
       return false;
     backend.reset(); // release the device before writing files

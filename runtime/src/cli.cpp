@@ -8,10 +8,13 @@
 #include "snnrt/run.h"
 
 #include "cli.h"
+#include "interrupt.h"
+#include "run_internal.h"
 
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <exception>
 #include <string>
@@ -121,6 +124,32 @@ bool parseI64(const std::string &s, int64_t &v) {
   const char *b = s.data(), *e = b + s.size();
   auto r = std::from_chars(b, e, v);
   return b != e && r.ec == std::errc() && r.ptr == e;
+}
+
+/// SNNRT_TEST_INTERRUPT=STEP[:SIGNAL] (testing): the run is interrupted as
+/// if SIGNAL (default INT) arrived when step STEP is about to start
+/// (RunOptions::interruptAtStep), so that tests of interrupted runs are
+/// deterministic.
+bool parseTestInterrupt(RunOptions &opts, std::string &error) {
+  const char *env = std::getenv("SNNRT_TEST_INTERRUPT");
+  if (!env || !*env)
+    return true;
+  std::string v = env, stepText = v, signalText = "INT";
+  size_t colon = v.find(':');
+  if (colon != std::string::npos) {
+    stepText = v.substr(0, colon);
+    signalText = v.substr(colon + 1);
+  }
+  int64_t step = 0;
+  int signal = detail::parseSignalName(signalText);
+  if (!parseI64(stepText, step) || step < 0 || signal == 0) {
+    error = "SNNRT_TEST_INTERRUPT='" + v +
+            "': expected STEP[:SIGNAL], e.g. 100 or 100:TERM";
+    return false;
+  }
+  opts.interruptAtStep = step;
+  opts.interruptSignal = signal;
+  return true;
 }
 
 int cliMainImpl(int argc, char **argv, const char *descriptorJson,
@@ -254,14 +283,37 @@ int cliMainImpl(int argc, char **argv, const char *descriptorJson,
 
   opts.progress = !quiet;
   cli.quiet = quiet;
-  RunResult result;
-  if (!run(cli, result, error)) {
+  if (!parseTestInterrupt(opts, error)) {
     std::fprintf(stderr, "error: %s\n", error.c_str());
+    return 1;
+  }
+  RunResult result;
+  bool ok;
+  {
+    // SIGXFSZ ignored (write errors name the file), SIGINT/SIGTERM stop the
+    // run at a step boundary once it has started; restored afterwards.
+    detail::RunSignalHandlers signals;
+    ok = run(cli, result, error);
+  }
+  std::string interruption =
+      result.interrupted() ? detail::describeInterruption(result) : "";
+  if (!ok) {
+    std::fprintf(stderr, "error: %s\n", error.c_str());
+    if (!interruption.empty())
+      std::fprintf(stderr, "note: the run was %s\n", interruption.c_str());
     return 1;
   }
   if (!quiet) {
     std::fputs(formatSummary(result).c_str(), stdout);
     std::fflush(stdout);
+  }
+  if (result.interrupted()) {
+    // The shells' convention for a process ended by a signal, but with the
+    // outputs of the steps that ran written.
+    std::fprintf(stderr, "%s: %s; outputs written%s%s\n", prog.c_str(),
+                 interruption.c_str(), result.outDir.empty() ? "" : " to ",
+                 result.outDir.c_str());
+    return 128 + result.interruptSignal;
   }
   return 0;
 }

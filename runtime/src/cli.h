@@ -33,9 +33,12 @@ struct CliOptions {
 using CliRun =
     std::function<bool(const CliOptions &, RunResult &, std::string &error)>;
 
-/// Parses the command line, calls `run`, prints the summary. Returns the
-/// exit code: 0 ok, 1 error ("error: ..." on stderr), 2 bad arguments
-/// (message and usage on stderr). Never throws.
+/// Parses the command line, calls `run` with the simulators' signal
+/// handling installed (RunSignalHandlers, interrupt.h), prints the summary.
+/// Returns the exit code: 0 ok, 1 error ("error: ..." on stderr), 2 bad
+/// arguments (message and usage on stderr), 128 + signal when SIGINT or
+/// SIGTERM interrupted the run (its outputs written; a line on stderr says
+/// where it stopped). Never throws.
 int cliMain(int argc, char **argv, const char *descriptorJson, CliTarget target,
             const CliRun &run);
 

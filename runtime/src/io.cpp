@@ -2,6 +2,7 @@
 
 #include "snnrt/io.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cmath>
@@ -11,6 +12,7 @@
 #include <sstream>
 #include <system_error>
 
+#include <fcntl.h>
 #include <unistd.h>
 
 namespace snnrt {
@@ -602,33 +604,53 @@ bool writeCsv(const std::string &path, const std::vector<std::string> &header,
   return writeFileAtomic(path, encodeCsv(header, columns), error);
 }
 
+bool writeNewFile(const std::string &path, const std::string &contents,
+                  std::string &error, const std::string &shownAs) {
+  const std::string &name = shownAs.empty() ? path : shownAs;
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+  if (fd < 0) {
+    error = name + ": cannot create file: " + std::strerror(errno);
+    return false;
+  }
+  const char *p = contents.data();
+  size_t left = contents.size();
+  int err = 0;
+  while (left > 0 && !err) {
+    // A write may be short (a signal, a file size limit reached half-way):
+    // go on until everything is written or a write fails.
+    ssize_t n = ::write(fd, p, std::min<size_t>(left, size_t(1) << 30));
+    if (n > 0) {
+      p += n;
+      left -= size_t(n);
+    } else if (n < 0 && errno != EINTR) {
+      err = errno;
+    } else if (n == 0) {
+      err = EIO;
+    }
+  }
+  // Write errors of buffered data (NFS, quotas) may only show here. EINVAL:
+  // a file system that cannot sync, not a lost write.
+  if (!err && ::fsync(fd) != 0 && errno != EINVAL)
+    err = errno;
+  if (::close(fd) != 0 && !err && errno != EINTR)
+    err = errno;
+  if (err) {
+    ::unlink(path.c_str());
+    error = name + ": write error: " + std::strerror(err);
+    return false;
+  }
+  return true;
+}
+
 bool writeFileAtomic(const std::string &path, const std::string &contents,
                      std::string &error) {
   std::string tmp = path + ".tmp." + std::to_string(::getpid());
-  FILE *f = std::fopen(tmp.c_str(), "wb");
-  if (!f) {
-    error = path + ": cannot create file: " + std::strerror(errno);
+  ::unlink(tmp.c_str()); // one left by a killed process with our pid
+  if (!writeNewFile(tmp, contents, error, path))
     return false;
-  }
-  bool ok =
-      std::fwrite(contents.data(), 1, contents.size(), f) == contents.size();
-  int writeErr = errno;
-  if (std::fflush(f) != 0 && ok) {
-    ok = false;
-    writeErr = errno;
-  }
-  if (std::fclose(f) != 0 && ok) {
-    ok = false;
-    writeErr = errno;
-  }
-  if (!ok) {
-    std::remove(tmp.c_str());
-    error = path + ": write error: " + std::strerror(writeErr);
-    return false;
-  }
   if (std::rename(tmp.c_str(), path.c_str()) != 0) {
     int e = errno;
-    std::remove(tmp.c_str());
+    ::unlink(tmp.c_str());
     error = path + ": cannot rename temporary file: " + std::strerror(e);
     return false;
   }

@@ -42,10 +42,12 @@ void ProgressReporter::update(int64_t done, double elapsed) {
   }
 }
 
-void ProgressReporter::draw(int64_t done, double elapsed) {
+void ProgressReporter::draw(int64_t done, double elapsed, bool final) {
   double frac = std::min(1.0, double(done) / double(total_));
   char eta[64] = "";
-  if (done > 0 && done < total_)
+  // A final line short of 100% is a run that stopped early (interrupted, or
+  // an error): no time is left to estimate.
+  if (!final && done > 0 && done < total_)
     std::snprintf(eta, sizeof eta, ", ~%.1f s left",
                   elapsed * double(total_ - done) / double(done));
   if (terminal_) {
@@ -73,7 +75,7 @@ void ProgressReporter::finish(double elapsed) {
     std::fprintf(out_, "\r\033[K");
     std::fflush(out_);
   } else if (lastDecile_ < 10) {
-    draw(lastDone_, elapsed);
+    draw(lastDone_, elapsed, true);
   }
   active_ = false;
 }

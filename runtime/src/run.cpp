@@ -7,6 +7,8 @@
 #include "snnrt/network.h"
 #include "snnrt/progress.h"
 
+#include "interrupt.h"
+#include "output_dir.h"
 #include "run_internal.h"
 
 #include <algorithm>
@@ -15,7 +17,6 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <filesystem>
 #include <map>
 #include <set>
 #include <type_traits>
@@ -91,6 +92,8 @@ std::vector<int> initRunResult(const Network &net, int64_t steps,
   result.precision = scalarTypeName(d.precision);
   result.dt = d.dt;
   result.steps = steps;
+  result.requestedSteps = steps;
+  result.interruptSignal = 0;
   result.seed = net.seed;
   result.populations.clear();
   for (const PopulationDesc &p : d.populations)
@@ -139,6 +142,13 @@ void finishRunResult(const std::vector<int64_t> &totals, RunResult &result) {
       bioSeconds > 0 ? result.simulationSeconds / bioSeconds : 0.0;
 }
 
+std::string describeInterruption(const RunResult &r) {
+  return "interrupted by " + signalName(r.interruptSignal) + " at " +
+         formatNumber(stepTimeMs(r.steps, r.dt)) + " ms, after " +
+         std::to_string(r.steps) + " of " + std::to_string(r.requestedSteps) +
+         " steps";
+}
+
 bool resolveRunSteps(const Descriptor &d, const RunOptions &options,
                      int64_t &steps, std::string &error) {
   steps = d.steps;
@@ -156,15 +166,8 @@ bool resolveRunSteps(const Descriptor &d, const RunOptions &options,
     error = "negative number of steps";
     return false;
   }
-  if (options.writeOutput) { // fail before a long run, not after it
-    std::error_code ec;
-    if (std::filesystem::exists(options.outDir, ec) &&
-        !std::filesystem::is_directory(options.outDir, ec)) {
-      error = options.outDir + ": not a directory";
-      return false;
-    }
-  }
-  return true;
+  // Fail before a long run, not after it.
+  return !options.writeOutput || checkOutputDir(options.outDir, error);
 }
 
 } // namespace detail
@@ -202,7 +205,16 @@ bool simulateImpl(Network &net, StepFn step, int64_t steps,
   MemRefI8 mem = net.arena.memref();
   const int64_t seedArg = int64_t(net.seed);
   auto t0 = Clock::now();
-  for (int64_t n = 0; n < steps; ++n) {
+  int64_t n = 0;
+  for (; n < steps; ++n) {
+    // A step boundary: everything recorded so far is exactly what a run of
+    // n steps records, so an interrupted run stops here.
+    if (options.interruptAtStep && *options.interruptAtStep == n)
+      requestInterrupt(options.interruptSignal);
+    if (int signal = detail::pendingInterrupt()) {
+      result.interruptSignal = signal;
+      break;
+    }
     for (size_t k = 0; k < d.record.state.size(); ++k) {
       const StateRecordDesc &s = d.record.state[k];
       if (n % s.every != 0)
@@ -253,6 +265,7 @@ bool simulateImpl(Network &net, StepFn step, int64_t steps,
     if (options.progress)
       progress.update(n + 1, secondsSince(t0));
   }
+  result.steps = n;
   result.simulationSeconds = secondsSince(t0);
   progress.finish(result.simulationSeconds);
   detail::finishRunResult(totals, result);
@@ -268,6 +281,7 @@ bool simulateNetwork(Network &net, StepFn step, int64_t steps,
                      const RunOptions &options, RunResult &result,
                      std::string &error) {
   try {
+    detail::InterruptibleScope interruptible;
     return simulateImpl(net, step, steps, options, result, error);
   } catch (const std::bad_alloc &) {
     error = "out of memory while recording";
@@ -325,6 +339,14 @@ std::string summaryJson(const RunResult &r) {
   j["dt"] = r.dt;
   j["steps"] = r.steps;
   j["duration_ms"] = stepTimeMs(r.steps, r.dt);
+  j["interrupted"] = r.interrupted();
+  if (r.interrupted())
+    j["interruption"] = {
+        {"signal", detail::signalName(r.interruptSignal)},
+        {"step", r.steps},
+        {"time_ms", stepTimeMs(r.steps, r.dt)},
+        {"requested_steps", r.requestedSteps},
+        {"requested_duration_ms", stepTimeMs(r.requestedSteps, r.dt)}};
   j["seed"] = r.seed;
   j["precision"] = r.precision;
   nlohmann::ordered_json pops = nlohmann::ordered_json::object();
@@ -361,14 +383,11 @@ namespace {
 
 bool writeOutputsImpl(RunResult &r, const std::string &format,
                       const std::string &dir, std::string &error) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec || !fs::is_directory(dir)) {
-    error = dir + ": cannot create output directory" +
-            (ec ? ": " + ec.message() : "");
+  // Everything goes to a staging directory first, swapped in by commit():
+  // the output directory never holds a mix of two runs.
+  detail::StagedOutputDir out(dir);
+  if (!out.begin(error))
     return false;
-  }
   bool csv = format == "csv";
   std::vector<std::string> files;
   std::set<std::string> used;
@@ -379,23 +398,22 @@ bool writeOutputsImpl(RunResult &r, const std::string &format,
     used.insert(name);
     return name;
   };
-  auto path = [&](const std::string &file) {
+  auto add = [&](const std::string &file, const std::string &contents) {
     files.push_back(file);
-    return (fs::path(dir) / file).string();
+    return out.add(file, contents, error);
   };
 
   for (const SpikeRecord &s : r.spikes) {
     std::string base = unique(safeName(s.population) + "_spikes");
     if (csv) {
       std::vector<double> ids(s.neurons.begin(), s.neurons.end());
-      if (!writeCsv(path(base + ".csv"), {"t_ms", "neuron"}, {s.timesMs, ids},
-                    error))
+      if (!add(base + ".csv", encodeCsv({"t_ms", "neuron"}, {s.timesMs, ids})))
         return false;
     } else {
-      if (!writeNpy(path(base + "_t.npy"), s.timesMs, {s.timesMs.size()},
-                    error) ||
-          !writeNpy(path(base + "_i.npy"), s.neurons, {s.neurons.size()},
-                    error))
+      if (!add(base + "_t.npy", encodeNpy(NpyType::F64, s.timesMs.data(),
+                                          {s.timesMs.size()})) ||
+          !add(base + "_i.npy", encodeNpy(NpyType::I32, s.neurons.data(),
+                                          {s.neurons.size()})))
         return false;
     }
   }
@@ -413,11 +431,13 @@ bool writeOutputsImpl(RunResult &r, const std::string &format,
           col[i] = s.values[i * n + k];
         cols.push_back(std::move(col));
       }
-      if (!writeCsv(path(base + ".csv"), header, cols, error))
+      if (!add(base + ".csv", encodeCsv(header, cols)))
         return false;
     } else {
-      if (!writeNpy(path(base + ".npy"), s.values, {samples, n}, error) ||
-          !writeNpy(path(base + "_t.npy"), s.timesMs, {samples}, error))
+      if (!add(base + ".npy",
+               encodeNpy(NpyType::F64, s.values.data(), {samples, n})) ||
+          !add(base + "_t.npy",
+               encodeNpy(NpyType::F64, s.timesMs.data(), {samples})))
         return false;
     }
   }
@@ -425,8 +445,7 @@ bool writeOutputsImpl(RunResult &r, const std::string &format,
     std::string base = unique(safeName(c.projection) + "_synapses");
     auto npy = [&](const char *suffix, NpyType type, const void *data,
                    size_t n) {
-      return writeFileAtomic(path(base + suffix),
-                             encodeNpy(type, data, {n}), error);
+      return add(base + suffix, encodeNpy(type, data, {n}));
     };
     if (!npy("_row_ptr.npy", NpyType::I64, c.rowPtr.data(), c.rowPtr.size()) ||
         !npy("_col.npy", NpyType::I32, c.col.data(), c.col.size()))
@@ -444,8 +463,7 @@ bool writeOutputsImpl(RunResult &r, const std::string &format,
   files.push_back("summary.json");
   r.files = files;
   r.outDir = dir;
-  if (!writeFileAtomic((fs::path(dir) / "summary.json").string(),
-                       summaryJson(r), error)) {
+  if (!out.add("summary.json", summaryJson(r), error) || !out.commit(error)) {
     r.outDir.clear();
     return false;
   }
@@ -465,6 +483,8 @@ std::string formatSummary(const RunResult &r) {
                 formatNumber(stepTimeMs(r.steps, r.dt)).c_str(),
                 (unsigned long long)r.seed, r.precision.c_str());
   out += buf;
+  if (r.interrupted())
+    out += "  " + detail::describeInterruption(r) + "\n";
   int width = 10;
   for (const PopulationResult &p : r.populations)
     width = std::max<int>(width, int(p.name.size()));
@@ -526,6 +546,9 @@ bool runSimulation(const std::string &descriptorJson, StepFn step,
     if (!buildNetwork(d, seed, net, error))
       return false;
     double buildSeconds = secondsSince(t0);
+    // From the first step until the outputs are written, SIGINT and SIGTERM
+    // stop the run at a step boundary (and, while writing, wait for it).
+    detail::InterruptibleScope interruptible;
     if (!simulateNetwork(net, step, steps, options, result, error))
       return false;
     result.buildSeconds = buildSeconds;

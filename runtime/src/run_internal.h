@@ -40,6 +40,10 @@ std::vector<int> initRunResult(const Network &net, int64_t steps,
 /// (from result.simulationSeconds).
 void finishRunResult(const std::vector<int64_t> &totals, RunResult &result);
 
+/// "interrupted by SIGINT at 123.4 ms, after 1234 of 10000 steps", for an
+/// interrupted run (printed summary, stderr).
+std::string describeInterruption(const RunResult &result);
+
 /// The number of steps of a run (options.steps, else options.durationMs,
 /// else the descriptor's), and the early check that the output directory
 /// can be one.

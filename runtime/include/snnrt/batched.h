@@ -91,6 +91,8 @@ bool chooseBatchSteps(const Descriptor &d, int64_t steps,
 /// records as the descriptor says, checks the device's step counter and
 /// totals, and downloads the final arena into `net`. Fills everything in
 /// `result` except outputs; adds the upload time to result.buildSeconds.
+/// An interruption (requestInterrupt, snnrt/run.h) stops the run at the end
+/// of the batch in progress: `result` then holds the batches that ran.
 bool simulateBatched(Network &net, StepBackend &backend, int64_t steps,
                      const RunOptions &options, RunResult &result,
                      std::string &error);

@@ -109,9 +109,19 @@ bool writeCsv(const std::string &path, const std::vector<std::string> &header,
               std::string &error);
 
 /// Writes `contents` to `path` atomically: a temporary file in the same
-/// directory is written, flushed and renamed over `path`.
+/// directory (`path.tmp.<pid>`) is written, flushed to disk and renamed over
+/// `path`. On failure the temporary file is removed and `path` is as it was.
 bool writeFileAtomic(const std::string &path, const std::string &contents,
                      std::string &error);
+
+/// Creates `path`, which must not exist, writes `contents` and flushes them
+/// to disk (fsync). Every write, the flush and the close are checked; on
+/// failure the file is removed and `error` names `shownAs` (default: `path`)
+/// and the reason: "out/a.npy: write error: No space left on device".
+/// (SIGXFSZ must be ignored for a write past `ulimit -f` to fail with EFBIG
+/// rather than kill the process; the simulators ignore it.)
+bool writeNewFile(const std::string &path, const std::string &contents,
+                  std::string &error, const std::string &shownAs = "");
 
 } // namespace snnrt
 

@@ -25,7 +25,7 @@ public:
   bool active() const { return active_; }
 
 private:
-  void draw(int64_t done, double elapsed);
+  void draw(int64_t done, double elapsed, bool final = false);
 
   std::FILE *out_;
   bool terminal_;

@@ -13,6 +13,7 @@
 
 #include "snnrt/arena.h"
 
+#include <csignal>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -29,7 +30,9 @@ struct RunOptions {
   std::optional<double> durationMs;
   /// Overrides the descriptor's seed.
   std::optional<uint64_t> seed;
-  /// Output directory (created if missing).
+  /// Output directory (created if missing). A run replaces it as a whole
+  /// (see writeOutputs), so it must not exist, be empty or hold a previous
+  /// run; this is checked before the run starts.
   std::string outDir = "snn-out";
   /// Write the output files (spikes, state, summary.json).
   bool writeOutput = true;
@@ -55,6 +58,13 @@ struct RunOptions {
   /// write them with the outputs (--save-connectivity). On GPU targets this
   /// implies downloadConnectivity.
   bool saveConnectivity = false;
+  /// Testing: act as if signal `interruptSignal` had arrived (see
+  /// requestInterrupt) when step `interruptAtStep` is about to start. The
+  /// CPU loop then stops before that step; the batched loop at the end of
+  /// the batch that holds it. Simulators take it from the environment:
+  /// SNNRT_TEST_INTERRUPT=STEP[:SIGNAL].
+  std::optional<int64_t> interruptAtStep;
+  int interruptSignal = SIGINT;
 };
 
 struct PopulationResult {
@@ -122,13 +132,31 @@ struct RunResult {
   BackendReport backend;          ///< empty target for CPU runs
   std::string outDir;             ///< empty when no output was written
   std::vector<std::string> files; ///< output files written
+  /// The steps asked for. `steps` is the number that ran: the same, unless
+  /// the run was interrupted.
+  int64_t requestedSteps = 0;
+  /// The signal that interrupted the run (requestInterrupt), or 0. An
+  /// interrupted run holds everything recorded in its `steps` steps, exactly
+  /// what a run of that many steps records.
+  int interruptSignal = 0;
 
   double biologicalMs() const { return double(steps) * dt; }
+  bool interrupted() const { return interruptSignal != 0; }
 };
+
+/// Asks the run in progress (from its first step until its outputs are
+/// written) to stop at its next step boundary, as `signal` (SIGINT,
+/// SIGTERM) does in the simulators: the steps that ran are recorded and
+/// written as usual, and RunResult::interruptSignal says it was
+/// interrupted. Async-signal-safe: meant to be called from a signal handler.
+/// Returns false, doing nothing, when no run is in that phase. The request is
+/// process-wide: it stops every run in progress in this process.
+bool requestInterrupt(int signal);
 
 /// Parses `descriptorJson`, builds the network, runs it with `step` and
 /// (unless options.writeOutput is false) writes the outputs. On failure
-/// returns false with `error` set; no output file is left half-written.
+/// returns false with `error` set, and the output directory is as it was.
+/// An interrupted run (requestInterrupt) succeeds, with the steps that ran.
 bool runSimulation(const std::string &descriptorJson, StepFn step,
                    const RunOptions &options, RunResult &result,
                    std::string &error);
@@ -149,7 +177,13 @@ void collectConnectivity(const Network &net, RunResult &result);
 /// Writes spikes, state and summary.json to `dir` in `format` ("npy" or
 /// "csv"), and the saved connectivity (always NPY:
 /// <projection>_row_ptr.npy, _col.npy, _weight.npy, _delay.npy), recording
-/// the written paths in result.files/outDir.
+/// the written paths in result.files/outDir. The files are written into a
+/// staging directory beside `dir`, flushed to disk, and swapped in as a
+/// whole: afterwards `dir` holds exactly this run, or, on failure, what it
+/// held before. `dir` must not exist, be empty or hold a previous run (its
+/// summary.json and the files it lists): anything else is refused, never
+/// deleted. A symbolic link is followed (the directory it points to is
+/// replaced; the link stays).
 bool writeOutputs(RunResult &result, const std::string &format,
                   const std::string &dir, std::string &error);
 
@@ -164,7 +198,11 @@ std::string formatSummary(const RunResult &result);
 double stepTimeMs(int64_t step, double dt);
 
 /// The simulator's main(): parses the command line, runs, prints the
-/// summary. Returns the exit code (0 ok, 1 error, 2 bad arguments).
+/// summary. Returns the exit code (0 ok, 1 error, 2 bad arguments, 128 +
+/// signal when SIGINT or SIGTERM interrupted the run and its outputs were
+/// written). While it runs, SIGXFSZ is ignored (a write past `ulimit -f` is
+/// an error naming the file) and SIGINT/SIGTERM interrupt the run at a step
+/// boundary once it has started (before that they end the process).
 int runMain(int argc, char **argv, const char *descriptorJson, StepFn step);
 
 } // namespace snnrt

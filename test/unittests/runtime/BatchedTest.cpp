@@ -9,6 +9,7 @@
 #include "GpuCounterNet.h"
 #include "TinyNet.h"
 
+#include <csignal>
 #include <cstring>
 #include <filesystem>
 #include <functional>
@@ -197,6 +198,29 @@ TEST(Batched, OddStepCountsAndBatchBoundaries) {
       }
       EXPECT_EQ(next, steps);
     }
+  }
+}
+
+TEST(Batched, AnInterruptedRunStopsAtTheEndOfTheBatch) {
+  // The host sees the device only between batches: a signal during a batch
+  // lets it finish, and the run holds every step up to its end, exactly as
+  // a run of that many steps (the device's counters must agree).
+  for (int64_t at : {0, 5, 7, 8, 23, 24}) {
+    FakeBackend fake;
+    Network net;
+    RunResult r;
+    std::string err;
+    ASSERT_TRUE(buildCounter(net, err, 8)) << err;
+    RunOptions o = quiet();
+    o.interruptAtStep = at;
+    o.interruptSignal = SIGTERM;
+    ASSERT_TRUE(simulateBatched(net, fake, 25, o, r, err)) << err;
+    SCOPED_TRACE("interrupted at step " + std::to_string(at));
+    int64_t end = std::min<int64_t>(25, (at / 8 + 1) * 8);
+    EXPECT_EQ(r.interruptSignal, end < 25 ? SIGTERM : 0);
+    EXPECT_EQ(r.requestedSteps, 25);
+    expectMatchesReference(r, end);
+    EXPECT_EQ(int64_t(fake.calls.size()), (end + 7) / 8);
   }
 }
 
@@ -466,6 +490,38 @@ TEST(Emulated, OutputsHaveTheCpuFormat) {
                                   "steps\n"),
             std::string::npos)
       << formatSummary(r);
+}
+
+TEST(Emulated, InterruptedRunsWriteTheBatchesThatRan) {
+  TempDir dir;
+  RunOptions o = quiet();
+  o.writeOutput = true;
+  o.outDir = dir / "int";
+  o.batchSteps = 4;
+  o.interruptAtStep = 9; // in the batch [8, 12)
+  RunResult r, ref;
+  std::string err;
+  ASSERT_TRUE(runEmulatedSimulation(kCounterDescriptor, &counterEmulateStep,
+                                    nullptr, 64, o, r, err))
+      << err;
+  EXPECT_EQ(r.steps, 12);
+  EXPECT_EQ(r.interruptSignal, SIGINT);
+  o.outDir = dir / "ref";
+  o.interruptAtStep.reset();
+  o.durationMs = 1.2;
+  ASSERT_TRUE(runEmulatedSimulation(kCounterDescriptor, &counterEmulateStep,
+                                    nullptr, 64, o, ref, err))
+      << err;
+  ASSERT_EQ(r.files, ref.files);
+  for (const std::string &f : r.files)
+    if (f != "summary.json")
+      EXPECT_EQ(readText(dir / "int/" + f), readText(dir / "ref/" + f)) << f;
+  json s = json::parse(readText(dir / "int/summary.json"));
+  EXPECT_EQ(s["interrupted"], true);
+  EXPECT_EQ(s["interruption"]["step"], 12);
+  EXPECT_EQ(s["interruption"]["time_ms"], 1.2);
+  EXPECT_EQ(s["interruption"]["requested_steps"], 25);
+  EXPECT_EQ(s["backend"]["batches"], 3);
 }
 
 TEST(Emulated, FailedRunsWriteNothing) {

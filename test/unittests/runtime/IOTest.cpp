@@ -3,10 +3,14 @@
 
 #include "snnrt/io.h"
 
+#include "ChildProcess.h"
 #include "TestUtil.h"
 
 #include <cmath>
+#include <csignal>
 #include <filesystem>
+
+#include <sys/resource.h>
 
 using namespace snnrt;
 using namespace snnrt_test;
@@ -211,4 +215,39 @@ TEST(WriteFileAtomic, LeavesNoTemporaryAndReplaces) {
   EXPECT_EQ(files, 1);
   EXPECT_FALSE(writeFileAtomic(dir / "no/such/dir/f.txt", "x", err));
   EXPECT_NE(err.find("cannot create file"), std::string::npos) << err;
+}
+
+TEST(WriteNewFile, FlushesAndRefusesAnExistingFile) {
+  TempDir dir;
+  std::string err;
+  ASSERT_TRUE(writeNewFile(dir / "f.bin", std::string(100000, 'x'), err))
+      << err;
+  EXPECT_EQ(readText(dir / "f.bin"), std::string(100000, 'x'));
+  EXPECT_FALSE(writeNewFile(dir / "f.bin", "y", err, "out/f.bin"));
+  EXPECT_EQ(err, "out/f.bin: cannot create file: File exists");
+  EXPECT_EQ(readText(dir / "f.bin"), std::string(100000, 'x'));
+}
+
+TEST(WriteNewFile, AFileSizeLimitIsAnErrorAndLeavesNoFile) {
+  // With SIGXFSZ ignored (the simulators ignore it), a write past the limit
+  // fails with EFBIG: half a file must not stay, nor a temporary one.
+  TempDir dir;
+  ChildResult c = runInChild([&] {
+    std::signal(SIGXFSZ, SIG_IGN);
+    struct rlimit limit = {4096, 4096};
+    ::setrlimit(RLIMIT_FSIZE, &limit);
+    std::string err1, err2;
+    bool ok1 = writeNewFile(dir / "big.npy", std::string(10000, 'x'), err1,
+                            "out/big.npy");
+    bool ok2 =
+        writeFileAtomic(dir / "atomic.npy", std::string(10000, 'x'), err2);
+    std::fprintf(stderr, "%d %d\n%s\n%s\n", ok1, ok2, err1.c_str(),
+                 err2.c_str());
+    return 0;
+  });
+  ASSERT_TRUE(c.exited) << c.describe();
+  EXPECT_EQ(c.stderrText, "0 0\nout/big.npy: write error: File too large\n" +
+                              dir / "atomic.npy" +
+                              ": write error: File too large\n");
+  EXPECT_TRUE(std::filesystem::is_empty(dir.str()));
 }

@@ -359,6 +359,27 @@ TEST(Progress, LinePerTenPercentWhenNotATerminal) {
   EXPECT_EQ(text.find('\r'), std::string::npos);
 }
 
+TEST(Progress, AnEarlyStopEndsWithoutAnEstimate) {
+  // An interrupted run's last line says where it stopped, not how long the
+  // rest would have taken.
+  std::FILE *f = std::tmpfile();
+  ASSERT_NE(f, nullptr);
+  ProgressReporter p(f, false, 1000);
+  for (int i = 1; i <= 450; ++i)
+    p.update(i, i * 0.005);
+  p.finish(2.3);
+  std::rewind(f);
+  std::string text;
+  char buf[256];
+  while (std::fgets(buf, sizeof buf, f))
+    text += buf;
+  std::fclose(f);
+  EXPECT_NE(text.find("progress:  40% (400/1000 steps, 2.0 s, ~3.0 s left)\n"
+                      "progress:  45% (450/1000 steps, 2.3 s)\n"),
+            std::string::npos)
+      << text;
+}
+
 TEST(Progress, TerminalRedrawsAtMostFourTimesASecond) {
   std::FILE *f = std::tmpfile();
   ASSERT_NE(f, nullptr);
