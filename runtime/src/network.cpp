@@ -576,6 +576,13 @@ void Builder::fillValues(int buffer, const ValueSpec &spec, int64_t n,
   if (!computeValues(spec, n, seed, purpose, entity, c1, what, values, error))
     fail(error);
   ScalarType t = d.buffers[buffer].type;
+  // The compiler refuses specifications that can draw non-finite values;
+  // a descriptor written by hand (or from .mlir) is checked here.
+  for (int64_t i = 0; i < n; ++i)
+    if (!std::isfinite(values[i]))
+      fail(what + ": value " + formatNumber(values[i]) + " of neuron " +
+           std::to_string(i) + " (drawn from " + describeSpec(spec, "") +
+           ") is not finite");
   // Rates are probabilities per step: a negative one is no rate at all.
   if (RngPurpose(purpose) == RngPurpose::SourceValue) {
     int64_t negative = 0, first = -1;

@@ -155,9 +155,24 @@ bool resolveRunSteps(const Descriptor &d, const RunOptions &options,
   if (options.steps) {
     steps = *options.steps;
   } else if (options.durationMs) {
-    double s = std::round(*options.durationMs / d.dt);
+    double exact = *options.durationMs / d.dt;
+    double s = std::round(exact);
     if (!std::isfinite(s) || s < 0 || s > 9.0e15) {
       error = "invalid duration " + formatNumber(*options.durationMs) + " ms";
+      return false;
+    }
+    // Whole steps only (within 1e-4 of a step, as Brian2 allows): never a
+    // silent partial step, such as 0.05 ms running one 0.1 ms step.
+    if (std::fabs(exact - s) > 1e-4) {
+      double down = std::floor(exact), up = std::ceil(exact);
+      error = "invalid duration " + formatNumber(*options.durationMs) +
+              " ms: not a whole number of steps of dt = " +
+              formatNumber(d.dt) + " ms (" + formatNumber(stepTimeMs(1, exact)) +
+              " steps); use a multiple of dt, such as " +
+              (down > 0 ? formatNumber(stepTimeMs(int64_t(down), d.dt)) +
+                              " ms or "
+                        : std::string()) +
+              formatNumber(stepTimeMs(int64_t(up), d.dt)) + " ms";
       return false;
     }
     steps = int64_t(s);

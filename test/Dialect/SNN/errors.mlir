@@ -720,6 +720,13 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64
 // -----
 
 snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
+  // expected-error @+1 {{uniform range [-1e+308, 1e+308) is wider than the largest double}}
+  snn.population @p of @m size 5 attributes {init = {v = #snn.uniform<-1.0e308, 1.0e308>}}
+}
+
+// -----
+
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
   // expected-error @+1 {{normal standard deviation -1 is negative or not finite}}
   snn.poisson_source @s size 5 attributes {rate = #snn.normal<2.0, -1.0>}
 }

@@ -79,6 +79,10 @@ LogicalResult UniformAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   if (!(low <= high))
     return emitError() << "uniform range [" << formatDouble(low) << ", " << formatDouble(high)
                        << ") is empty";
+  if (!std::isfinite(high - low))
+    return emitError() << "uniform range [" << formatDouble(low) << ", "
+                       << formatDouble(high)
+                       << ") is wider than the largest double";
   return success();
 }
 
