@@ -49,6 +49,26 @@ func.func @coupled(%v: f64, %g: f64) -> (f64, f64) {
   return %0#0, %0#1 : f64, f64
 }
 
+// The sparse form: the same coupled system, zero entries not listed.
+// CHECK-LABEL: func.func @coupled_sparse
+// CHECK-DAG: arith.constant 0.36787944117144233 : f64
+// CHECK-DAG: arith.constant 0.4773024370823821{{[0-9]*}} : f64
+// CHECK-DAG: arith.constant 0.60653065971263342 : f64
+// CHECK: %[[V0:.*]] = arith.mulf %arg0, %{{.*}} : f64
+// CHECK: %[[V1:.*]] = arith.mulf %arg1, %{{.*}} : f64
+// CHECK: %[[V:.*]] = arith.addf %[[V0]], %[[V1]] : f64
+// CHECK: %[[G:.*]] = arith.mulf %arg1, %{{.*}} : f64
+// CHECK: return %[[V]], %[[G]]
+func.func @coupled_sparse(%v: f64, %g: f64) -> (f64, f64) {
+  %m1 = arith.constant -1.0 : f64
+  %one = arith.constant 1.0 : f64
+  %zero = arith.constant 0.0 : f64
+  %half = arith.constant -0.5 : f64
+  %0:2 = snn.linear_update (%v, %g) affine (%zero, %zero) jacobian [(0, 0): %m1, (0, 1): %one, (1, 1): %half] dt 1.0 : f64
+  return %0#0, %0#1 : f64, f64
+}
+
+
 // A Jacobian that is not constant stays.
 // CHECK-LABEL: func.func @symbolic
 // CHECK: snn.linear_update
