@@ -199,12 +199,16 @@ LogicalResult ModelIntegrator::run() {
       }
     }
   }
+  // Errors about the propagator (reported when it is computed) point at the
+  // first equation of the linear subsystem.
+  Location linearLoc =
+      linear.empty() ? model.getLoc() : equationLoc(linear.front());
   auto exactAt = [&](double h) {
     SmallVector<Value> result(current);
     if (linear.empty())
       return result;
     auto op = b.create<LinearUpdateOp>(
-        model.getLoc(), SmallVector<Type>(linState.size(), type), linState,
+        linearLoc, SmallVector<Type>(linState.size(), type), linState,
         linAffine, linJacobian, b.getF64FloatAttr(h),
         b.getDenseI64ArrayAttr(linPositions));
     for (auto [k, i] : llvm::enumerate(linear))

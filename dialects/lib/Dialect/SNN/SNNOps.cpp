@@ -509,34 +509,56 @@ LogicalResult LinearUpdateOp::verify() {
   return success();
 }
 
+FailureOr<Propagator> LinearUpdateOp::computeConstantPropagator(
+    ArrayRef<std::string> names) {
+  // The canonicalizer retries the op each time one of its operands folds:
+  // give up before allocating anything while some are not constant yet.
+  SmallVector<double> entries;
+  entries.reserve(getJacobian().size());
+  for (Value v : getJacobian()) {
+    FloatAttr attr;
+    if (!matchPattern(v, m_Constant(&attr)))
+      return failure();
+    entries.push_back(attr.getValueAsDouble());
+  }
+  unsigned s = getState().size();
+  std::vector<double> a(static_cast<size_t>(s) * s, 0.0);
+  for (auto [k, value] : llvm::enumerate(entries)) {
+    auto [row, col] = getJacobianPosition(k);
+    a[static_cast<size_t>(row) * s + col] = value;
+  }
+  Type type = getState().front().getType();
+  Propagator result;
+  if (!type.isF32() && !type.isF64()) {
+    result.error = "only f32 and f64 are supported";
+    return result;
+  }
+  return computePropagator(a, s, getDt().convertToDouble(),
+                           type.isF32() ? FloatFormat::F32 : FloatFormat::F64,
+                           std::vector<std::string>(names.begin(),
+                                                    names.end()));
+}
+
 namespace {
 /// Once the Jacobian is made of constants, computes the propagator matrices
 /// (at compile time, once) and replaces the op by the sums of the products
 /// with their non-zero entries. Terms are added in a fixed order: state terms
-/// by column, then affine terms by column.
+/// by column, then affine terms by column. Refuses (and leaves the op for
+/// convert-snn-to-core to report) when the propagator cannot be computed to
+/// the type's precision.
 struct ExpandConstantLinearUpdate : OpRewritePattern<LinearUpdateOp> {
   using OpRewritePattern::OpRewritePattern;
 
   LogicalResult matchAndRewrite(LinearUpdateOp op,
                                 PatternRewriter &rewriter) const override {
-    // The canonicalizer retries the op each time one of its operands folds:
-    // give up before allocating anything while some are not constant yet.
-    SmallVector<double> entries;
-    entries.reserve(op.getJacobian().size());
-    for (Value v : op.getJacobian()) {
-      FloatAttr attr;
-      if (!matchPattern(v, m_Constant(&attr)))
-        return rewriter.notifyMatchFailure(op, "Jacobian is not constant");
-      entries.push_back(attr.getValueAsDouble());
-    }
-    int n = static_cast<int>(op.getState().size());
-    std::vector<double> a(static_cast<size_t>(n) * n, 0.0);
-    for (auto [k, value] : llvm::enumerate(entries)) {
-      auto [row, col] = op.getJacobianPosition(k);
-      a[static_cast<size_t>(row) * n + col] = value;
-    }
-    std::vector<double> p, m;
-    computePropagator(a, n, op.getDt().convertToDouble(), p, m);
+    FailureOr<Propagator> propagator = op.computeConstantPropagator();
+    if (failed(propagator))
+      return rewriter.notifyMatchFailure(op, "Jacobian is not constant");
+    if (!propagator->ok())
+      return rewriter.notifyMatchFailure(op, [&](Diagnostic &diag) {
+        diag << propagator->error;
+      });
+    const std::vector<double> &p = propagator->p, &m = propagator->m;
 
     size_t s = op.getState().size();
     auto type = cast<FloatType>(op.getState().front().getType());

@@ -273,7 +273,9 @@ def SNN_LinearUpdateOp : SNN_Op<"linear_update", [
     zero; once the Jacobian operands are constants (after the parameters of
     a population are substituted) canonicalization computes both matrices
     once, at compile time, and replaces the op by the multiply-adds with
-    their non-zero entries.
+    their non-zero entries. It leaves the op alone when the propagator
+    cannot be computed to the precision of the op's type (then
+    convert-snn-to-core reports why).
 
     ```mlir
     %v1, %g1 = snn.linear_update (%v, %g) affine (%b0, %b1)
@@ -291,6 +293,12 @@ def SNN_LinearUpdateOp : SNN_Op<"linear_update", [
   let extraClassDeclaration = [{
     /// The (row, column) of Jacobian operand `k`.
     std::pair<unsigned, unsigned> getJacobianPosition(unsigned k);
+    /// With a constant Jacobian, its propagator (whose `error` says why it
+    /// could not be computed to the type's precision, if it could not);
+    /// failure when the Jacobian is not constant. `names` name the state
+    /// values in the error.
+    ::mlir::FailureOr<::mlir::snn::Propagator>
+    computeConstantPropagator(::llvm::ArrayRef<std::string> names = {});
   }];
 }
 
