@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Descriptor.h"
+#include "LinearUpdateTable.h"
 #include "Philox.h"
 
 #include "snn/Conversion/Passes.h"
@@ -1101,13 +1102,17 @@ void NetworkLowering::emitPhaseDeliver() {
 
 LogicalResult NetworkLowering::simplify(func::FuncOp func) {
   // Parameters are constants now: fold the Jacobians and expand the exact
-  // propagators (and clean up whatever else folds).
+  // propagators (and clean up whatever else folds). On the host, large
+  // propagators become loops over constant tables (LinearUpdateTable.h);
+  // GPU kernels, cloned into a gpu.module later, keep the expansion.
   MLIRContext *ctx = func.getContext();
   RewritePatternSet patterns(ctx);
   for (Dialect *dialect : ctx->getLoadedDialects())
     dialect->getCanonicalizationPatterns(patterns);
   for (RegisteredOperationName op : ctx->getRegisteredOperations())
     op.getCanonicalizationPatterns(patterns, ctx);
+  if (!gpu)
+    populateLinearUpdateTablePatterns(patterns);
   if (failed(applyPatternsAndFoldGreedily(func, std::move(patterns))))
     return network.emitOpError("simplification did not converge");
 
