@@ -9,7 +9,7 @@
 // CHECK-NOT: ode {
 // CHECK: update {
 // CHECK-NEXT: ^bb0(%v: f64, %g: f64, %b: f64, %I: f64, %tau: f64, %tau_g: f64):
-// Jacobian row of v: -1/tau, 1/tau; row of g: 0, -1/tau_g.
+// Jacobian row of v: -1/tau, 1/tau; row of g: -1/tau_g (the 0 is not listed).
 // CHECK-DAG: %[[ZERO:.*]] = arith.constant 0.000000e+00 : f64
 // CHECK-DAG: %[[ONE:.*]] = arith.constant 1.000000e+00 : f64
 // CHECK-DAG: %[[M1:.*]] = arith.constant -1.000000e+00 : f64
@@ -20,7 +20,7 @@
 // CHECK: %[[B0:.*]] = arith.addf %b, %[[ZERO]] : f64
 // CHECK: %[[B1:.*]] = arith.addf %[[B0]], %I : f64
 // CHECK: %[[B:.*]] = arith.divf %[[B1]], %tau : f64
-// CHECK: %[[NEW:.*]]:2 = snn.linear_update (%v, %g) affine (%[[B]], %{{.*}}) jacobian [%[[A00]], %[[A01]], %[[ZERO]], %[[A11]]] dt 0.1 : f64
+// CHECK: %[[NEW:.*]]:2 = snn.linear_update (%v, %g) affine (%[[B]], %{{.*}}) jacobian [(0, 0): %[[A00]], (0, 1): %[[A01]], (1, 1): %[[A11]]] dt 0.1 : f64
 // CHECK: snn.yield %[[NEW]]#0, %[[NEW]]#1, %b : f64, f64, f64
 snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
   snn.neuron_model @cuba attributes {variables = ["v", "g", "b"], inputs = ["I"], params = ["tau", "tau_g"], method = "exact"} ode {
@@ -56,7 +56,7 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64
 // CHECK: %[[NG:.*]] = arith.negf %g : f64
 // CHECK: %[[NG1:.*]] = arith.addf %[[NG]], %{{.*}} : f64
 // CHECK: %[[A:.*]] = arith.divf %[[NG1]], %tau : f64
-// CHECK: %[[G:.*]] = snn.linear_update (%g) affine (%{{.*}}) jacobian [%{{.*}}] dt 0.1 : f64
+// CHECK: %[[G:.*]] = snn.linear_update (%g) affine (%{{.*}}) jacobian [(0, 0): %{{.*}}] dt 0.1 : f64
 // B = (El + g E) / tau
 // CHECK: %[[GE:.*]] = arith.mulf %g, %E : f64
 // CHECK: %[[B0:.*]] = arith.addf %El, %[[GE]] : f64
@@ -129,8 +129,8 @@ snn.network @n attributes {dt = 0.5 : f64, duration = 1.0 : f64, seed = 1 : ui64
 // CHECK-DAG: %[[DT:.*]] = arith.constant 1.000000e-01 : f64
 // CHECK: %[[VV:.*]] = arith.mulf %v, %v : f64
 // CHECK: %[[K1:.*]] = arith.addf %[[VV]], %g : f64
-// CHECK: %[[GFULL:.*]] = snn.linear_update (%g) affine (%{{.*}}) jacobian [%{{.*}}] dt 0.1 : f64
-// CHECK: %[[GHALF:.*]] = snn.linear_update (%g) affine (%{{.*}}) jacobian [%{{.*}}] dt 0.05 : f64
+// CHECK: %[[GFULL:.*]] = snn.linear_update (%g) affine (%{{.*}}) jacobian [(0, 0): %{{.*}}] dt 0.1 : f64
+// CHECK: %[[GHALF:.*]] = snn.linear_update (%g) affine (%{{.*}}) jacobian [(0, 0): %{{.*}}] dt 0.05 : f64
 // CHECK: %[[K1H:.*]] = arith.mulf %[[K1]], %[[H]] : f64
 // CHECK: %[[VMID:.*]] = arith.addf %v, %[[K1H]] : f64
 // CHECK: %[[VM2:.*]] = arith.mulf %[[VMID]], %[[VMID]] : f64

@@ -105,15 +105,33 @@ LogicalResult ModelIntegrator::run() {
     if (!FoldingBuilder::isConstant(f[i], 0.0))
       odeVars.push_back(i);
 
-  // Jacobian over the ODE variables; a null entry: not differentiable.
-  DenseMap<std::pair<unsigned, unsigned>, Value> jac;
+  // The Jacobian over the ODE variables, sparse: row i holds d f_i / d x_j
+  // for the variables x_j that f_i depends on (the other entries are 0
+  // without differentiating anything, so a chain of s variables costs O(s)
+  // derivatives, not s^2); a null entry: not differentiable.
+  llvm::BitVector isODE(numVars);
+  for (unsigned j : odeVars)
+    isODE.set(j);
+  std::vector<SmallVector<std::pair<unsigned, Value>>> jac(numVars);
+  auto entry = [&](unsigned i, unsigned j) -> Value {
+    for (auto &[col, v] : jac[i])
+      if (col == j)
+        return v;
+    return fb.constant(0.0);
+  };
   llvm::SetVector<unsigned> linear;
   for (unsigned i : odeVars) {
     bool affine = true;
-    for (unsigned j : odeVars) {
+    // A copy: differentiating adds to `deps`' cache.
+    llvm::BitVector dependsOn = deps.of(f[i]);
+    for (unsigned j : dependsOn.set_bits()) {
+      if (j >= numVars || !isODE.test(j))
+        continue;
       Differentiator diff(fb, deps, update->getArgument(j));
       Value a = diff.derivative(f[i]);
-      jac[{i, j}] = a;
+      if (a && FoldingBuilder::isConstant(a, 0.0))
+        continue;
+      jac[i].emplace_back(j, a);
       // Constant coefficients depend on parameters only (not on variables,
       // per-neuron constants or inputs).
       if (!a || !deps.dependsOnlyOn(a, paramBegin, numArgs))
@@ -127,9 +145,8 @@ LogicalResult ModelIntegrator::run() {
   for (bool changed = true; changed;) {
     changed = false;
     for (unsigned i : SmallVector<unsigned>(linear.begin(), linear.end()))
-      for (unsigned j : odeVars)
-        if (!linear.contains(j) &&
-            !FoldingBuilder::isConstant(jac[{i, j}], 0.0)) {
+      for (auto &[j, a] : jac[i])
+        if (!linear.contains(j)) {
           linear.remove(i);
           changed = true;
           break;
@@ -155,6 +172,7 @@ LogicalResult ModelIntegrator::run() {
   // The exact part: affine terms are the right-hand sides with the linear
   // subsystem's variables set to 0.
   SmallVector<Value> linState, linAffine, linJacobian;
+  SmallVector<int64_t> linPositions;
   if (!linear.empty()) {
     SmallVector<Value> zeroed(current);
     Value zero = fb.constant(0.0);
@@ -162,20 +180,37 @@ LogicalResult ModelIntegrator::run() {
       zeroed[i] = zero;
     SmallVector<Value> fz = evaluateODE(zeroed);
     b.setInsertionPointToEnd(update);
-    for (unsigned i : linear) {
+    // Positions are indices into `linear`, row-major (rows in order, and
+    // each row's entries sorted by column).
+    DenseMap<unsigned, int64_t> indexInLinear;
+    for (auto [k, i] : llvm::enumerate(linear))
+      indexInLinear[i] = k;
+    for (auto [k, i] : llvm::enumerate(linear)) {
       linState.push_back(current[i]);
       linAffine.push_back(fz[i]);
-      for (unsigned j : linear)
-        linJacobian.push_back(jac[{i, j}]);
+      SmallVector<std::pair<int64_t, Value>> row;
+      for (auto &[j, a] : jac[i])
+        row.emplace_back(indexInLinear.lookup(j), a);
+      llvm::sort(row, [](auto &x, auto &y) { return x.first < y.first; });
+      for (auto &[col, a] : row) {
+        linPositions.push_back(static_cast<int64_t>(k));
+        linPositions.push_back(col);
+        linJacobian.push_back(a);
+      }
     }
   }
+  // Errors about the propagator (reported when it is computed) point at the
+  // first equation of the linear subsystem.
+  Location linearLoc =
+      linear.empty() ? model.getLoc() : equationLoc(linear.front());
   auto exactAt = [&](double h) {
     SmallVector<Value> result(current);
     if (linear.empty())
       return result;
     auto op = b.create<LinearUpdateOp>(
-        model.getLoc(), SmallVector<Type>(linState.size(), type), linState,
-        linAffine, linJacobian, b.getF64FloatAttr(h));
+        linearLoc, SmallVector<Type>(linState.size(), type), linState,
+        linAffine, linJacobian, b.getF64FloatAttr(h),
+        b.getDenseI64ArrayAttr(linPositions));
     for (auto [k, i] : llvm::enumerate(linear))
       result[i] = op.getResult(k);
     return result;
@@ -226,7 +261,7 @@ LogicalResult ModelIntegrator::run() {
       // their values at the start of the step):
       //   x(t + dt) = -B/A + (x + B/A) exp(A dt),  or x + dt B when A = 0.
       for (unsigned i : nonlinear) {
-        Value a = jac[{i, i}];
+        Value a = entry(i, i);
         if (!a || deps.dependsOn(a, i))
           return emitError(equationLoc(i))
                  << "method 'exponential_euler' needs d"

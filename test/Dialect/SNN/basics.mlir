@@ -92,3 +92,23 @@ snn.network @net attributes {dt = 0.1 : f64, duration = 50.0 : f64, seed = 7 : u
   // CHECK: snn.record_state @exc "v" {every = 10 : i64, neurons = array<i64: 0, 1, 79>}
   snn.record_state @exc "v" {neurons = array<i64: 0, 1, 79>, every = 10}
 }
+
+// snn.linear_update: a sparse Jacobian lists (row, column): value, row-major;
+// the dense shorthand lists all s * s entries; `jacobian []` is all zero.
+// CHECK-LABEL: func.func @linear_update
+// CHECK: snn.linear_update (%[[V:[a-z0-9_]+]], %[[G:[a-z0-9_]+]]) affine (%[[B:[a-z0-9_]+]], %[[Z:[a-z0-9_]+]]) jacobian [(0, 0): %[[A00:[a-z0-9_]+]], (0, 1): %[[A01:[a-z0-9_]+]], (1, 1): %[[A11:[a-z0-9_]+]]] dt 0.1 : f64
+// CHECK: snn.linear_update (%[[V]], %[[G]]) affine (%[[B]], %[[Z]]) jacobian [%[[A00]], %[[A01]], %[[Z]], %[[A11]]] dt 0.1 : f64
+// CHECK: snn.linear_update (%{{.*}}) affine (%{{.*}}) jacobian [] dt 0.05 {note = "integrator"} : f32
+func.func @linear_update(%v: f64, %g: f64, %b: f64, %a00: f64, %a01: f64, %a11: f64, %w: f32, %c: f32) -> (f64, f64, f64, f64, f32) {
+  %z = arith.constant 0.0 : f64
+  %0:2 = snn.linear_update (%v, %g) affine (%b, %z) jacobian [(0, 0): %a00, (0, 1): %a01, (1, 1): %a11] dt 0.1 : f64
+  %1:2 = snn.linear_update (%v, %g) affine (%b, %z) jacobian [%a00, %a01, %z, %a11] dt 0.1 : f64
+  %2 = snn.linear_update (%w) affine (%c) jacobian [] dt 0.05 {note = "integrator"} : f32
+  return %0#0, %0#1, %1#0, %1#1, %2 : f64, f64, f64, f64, f32
+}
+
+// The positions are an attribute, pairs in a flat array.
+// RUN: snn-opt %s -mlir-print-op-generic | FileCheck %s --check-prefix=GENERIC
+// GENERIC: "snn.linear_update"({{.*}}) <{dt = 1.000000e-01 : f64, jacobian_positions = array<i64: 0, 0, 0, 1, 1, 1>, operandSegmentSizes = array<i32: 2, 2, 3>}>
+// GENERIC: "snn.linear_update"({{.*}}) <{dt = 1.000000e-01 : f64, operandSegmentSizes = array<i32: 2, 2, 4>}>
+// GENERIC: "snn.linear_update"({{.*}}) <{dt = 5.000000e-02 : f64, jacobian_positions = array<i64>, operandSegmentSizes = array<i32: 1, 1, 0>}> {note = "integrator"}

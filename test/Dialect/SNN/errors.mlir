@@ -760,3 +760,43 @@ func.func @f(%x: f64, %b: f64, %a: f64) {
   %0 = snn.linear_update (%x) affine (%b) jacobian [%a] dt 0.0 : f64
   return
 }
+
+// -----
+
+func.func @f(%x: f64, %b: f64, %a: f64) {
+  // expected-error @+1 {{has 1 Jacobian entries but 4 position values (2 per entry)}}
+  %0:2 = "snn.linear_update"(%x, %x, %b, %b, %a) <{dt = 0.1 : f64, jacobian_positions = array<i64: 0, 0, 1, 1>, operandSegmentSizes = array<i32: 2, 2, 1>}> : (f64, f64, f64, f64, f64) -> (f64, f64)
+  return
+}
+
+// -----
+
+func.func @f(%x: f64, %b: f64, %a: f64) {
+  // expected-error @+1 {{Jacobian position (0, 2) is out of range for 2 state values}}
+  %0:2 = snn.linear_update (%x, %x) affine (%b, %b) jacobian [(0, 2): %a] dt 0.1 : f64
+  return
+}
+
+// -----
+
+func.func @f(%x: f64, %b: f64, %a: f64) {
+  // expected-error @+1 {{Jacobian positions must be in row-major order without repeats, but (0, 1) follows (1, 0)}}
+  %0:2 = snn.linear_update (%x, %x) affine (%b, %b) jacobian [(1, 0): %a, (0, 1): %a] dt 0.1 : f64
+  return
+}
+
+// -----
+
+func.func @f(%x: f64, %b: f64, %a: f64) {
+  // expected-error @+1 {{Jacobian positions must be in row-major order without repeats, but (1, 1) follows (1, 1)}}
+  %0:2 = snn.linear_update (%x, %x) affine (%b, %b) jacobian [(1, 1): %a, (1, 1): %a] dt 0.1 : f64
+  return
+}
+
+// -----
+
+func.func @f(%x: f64, %b: f64, %a: f64) {
+  // expected-error @+1 {{Jacobian entries must all have positions or none}}
+  %0:2 = snn.linear_update (%x, %x) affine (%b, %b) jacobian [(0, 0): %a, %a] dt 0.1 : f64
+  return
+}

@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Descriptor.h"
+#include "LinearUpdateTable.h"
 #include "Philox.h"
 
 #include "snn/Conversion/Passes.h"
@@ -1134,19 +1135,80 @@ void NetworkLowering::emitPhaseDeliver() {
 
 LogicalResult NetworkLowering::simplify(func::FuncOp func) {
   // Parameters are constants now: fold the Jacobians and expand the exact
-  // propagators (and clean up whatever else folds).
+  // propagators (and clean up whatever else folds). On the host, large
+  // propagators become loops over constant tables (LinearUpdateTable.h);
+  // GPU kernels, cloned into a gpu.module later, keep the expansion.
   MLIRContext *ctx = func.getContext();
   RewritePatternSet patterns(ctx);
   for (Dialect *dialect : ctx->getLoadedDialects())
     dialect->getCanonicalizationPatterns(patterns);
   for (RegisteredOperationName op : ctx->getRegisteredOperations())
     op.getCanonicalizationPatterns(patterns, ctx);
+  if (!gpu)
+    populateLinearUpdateTablePatterns(patterns);
   if (failed(applyPatternsAndFoldGreedily(func, std::move(patterns))))
     return network.emitOpError("simplification did not converge");
+
+  // What is left of snn.linear_update could not be expanded: say why, with
+  // the population and variables. A state operand is a load of the
+  // variable's buffer "<population>.<variable>", whose view starts at the
+  // offset read from entry 2 k of the buffer table (emitViews).
+  auto bufferName = [&](Value v) -> std::optional<StringRef> {
+    auto load = v.getDefiningOp<memref::LoadOp>();
+    auto view = load ? load.getMemRef().getDefiningOp<memref::ViewOp>()
+                     : memref::ViewOp();
+    if (!view)
+      return std::nullopt;
+    Value offset = view.getByteShift();
+    if (auto cast = offset.getDefiningOp<arith::IndexCastOp>())
+      offset = cast.getIn();
+    auto entry = offset.getDefiningOp<memref::LoadOp>();
+    APInt k;
+    if (!entry || entry.getIndices().size() != 1 ||
+        !matchPattern(entry.getIndices()[0], m_ConstantInt(&k)))
+      return std::nullopt;
+    uint64_t id = k.getZExtValue() / 2;
+    if (id >= buffers.size())
+      return std::nullopt;
+    return StringRef(buffers[id].name);
+  };
   LogicalResult result = success();
   func.walk([&](LinearUpdateOp op) {
-    result = op.emitOpError("Jacobian is not a compile-time constant; the "
-                            "parameters of the linear subsystem must be");
+    result = failure();
+    std::string population;
+    std::vector<std::string> names;
+    for (Value v : op.getState()) {
+      std::optional<StringRef> name = bufferName(v);
+      if (!name || !name->contains('.')) {
+        names.clear();
+        break;
+      }
+      auto [pop, var] = name->rsplit('.');
+      population = pop.str();
+      names.push_back(var.str());
+    }
+    std::string prefix =
+        names.empty() ? "" : "population '" + population + "': ";
+    FailureOr<Propagator> propagator = op.computeConstantPropagator(names);
+    if (failed(propagator)) {
+      op.emitOpError(prefix) << "Jacobian is not a compile-time constant; "
+                                "the parameters of the linear subsystem "
+                                "must be";
+      return;
+    }
+    std::string variables;
+    for (auto [k, name] : llvm::enumerate(names))
+      variables += (k ? ", " : "") + name;
+    auto diag = op.emitError(prefix) << "the exact propagator";
+    if (!names.empty())
+      diag << " of (" << variables << ")";
+    std::string type;
+    llvm::raw_string_ostream(type) << op.getState().front().getType();
+    char dt[32];
+    std::snprintf(dt, sizeof dt, "%g", op.getDt().convertToDouble());
+    diag << " over dt = " << dt << " ms cannot be computed to " << type
+         << " precision: "
+         << (propagator->ok() ? "it was not expanded" : propagator->error);
   });
   return result;
 }

@@ -375,16 +375,40 @@ RecordStateOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
 // LinearUpdateOp
 //===----------------------------------------------------------------------===//
 
-// snn.linear_update (%x...) affine (%b...) jacobian [%a...] dt <f64> : type
+// snn.linear_update (%x...) affine (%b...)
+//     jacobian [(row, col): %a, ...] dt <f64> : type
+// or, dense, jacobian [%a00, %a01, ...].
 ParseResult LinearUpdateOp::parse(OpAsmParser &parser, OperationState &result) {
   SmallVector<OpAsmParser::UnresolvedOperand> state, affine, jacobian;
+  SmallVector<int64_t> positions;
   Type type;
   FailureOr<double> dt;
+  // Each entry is either `(row, col): %a` or `%a`; one form per list.
+  bool sparse = false;
+  auto parseEntry = [&]() -> ParseResult {
+    bool hasPosition = succeeded(parser.parseOptionalLParen());
+    if (!jacobian.empty() && hasPosition != sparse)
+      return parser.emitError(parser.getCurrentLocation(),
+                              "Jacobian entries must all have positions or "
+                              "none");
+    sparse = hasPosition;
+    if (hasPosition) {
+      int64_t row, col;
+      if (parser.parseInteger(row) || parser.parseComma() ||
+          parser.parseInteger(col) || parser.parseRParen() ||
+          parser.parseColon())
+        return failure();
+      positions.push_back(row);
+      positions.push_back(col);
+    }
+    return parser.parseOperand(jacobian.emplace_back());
+  };
   if (parser.parseOperandList(state, OpAsmParser::Delimiter::Paren) ||
       parser.parseKeyword("affine") ||
       parser.parseOperandList(affine, OpAsmParser::Delimiter::Paren) ||
       parser.parseKeyword("jacobian") ||
-      parser.parseOperandList(jacobian, OpAsmParser::Delimiter::Square) ||
+      parser.parseCommaSeparatedList(OpAsmParser::Delimiter::Square,
+                                     parseEntry) ||
       parser.parseKeyword("dt") || failed(dt = parseDouble(parser)) ||
       parser.parseOptionalAttrDict(result.attributes) ||
       parser.parseColonType(type))
@@ -395,6 +419,11 @@ ParseResult LinearUpdateOp::parse(OpAsmParser &parser, OperationState &result) {
     return failure();
   Builder &b = parser.getBuilder();
   result.addAttribute(getDtAttrName(result.name), b.getF64FloatAttr(*dt));
+  // `jacobian []` is the all-zero sparse Jacobian (a dense one has s * s
+  // entries, and s >= 1).
+  if (sparse || jacobian.empty())
+    result.addAttribute(getJacobianPositionsAttrName(result.name),
+                        b.getDenseI64ArrayAttr(positions));
   result.addAttribute(getOperandSegmentSizesAttrName(result.name),
                       b.getDenseI32ArrayAttr(
                           {static_cast<int32_t>(state.size()),
@@ -405,12 +434,29 @@ ParseResult LinearUpdateOp::parse(OpAsmParser &parser, OperationState &result) {
 }
 
 void LinearUpdateOp::print(OpAsmPrinter &p) {
-  p << " (" << getState() << ") affine (" << getAffine() << ") jacobian ["
-    << getJacobian() << "] dt ";
+  p << " (" << getState() << ") affine (" << getAffine() << ") jacobian [";
+  if (getJacobianPositions()) {
+    llvm::interleaveComma(llvm::enumerate(getJacobian()), p, [&](auto entry) {
+      auto [row, col] = getJacobianPosition(entry.index());
+      p << "(" << row << ", " << col << "): " << entry.value();
+    });
+  } else {
+    p << getJacobian();
+  }
+  p << "] dt ";
   printDouble(p, getDt().convertToDouble());
   p.printOptionalAttrDict((*this)->getAttrs(),
-                          {getDtAttrName(), getOperandSegmentSizesAttrName()});
+                          {getDtAttrName(), getOperandSegmentSizesAttrName(),
+                           getJacobianPositionsAttrName()});
   p << " : " << getState().front().getType();
+}
+
+std::pair<unsigned, unsigned> LinearUpdateOp::getJacobianPosition(unsigned k) {
+  if (std::optional<ArrayRef<int64_t>> positions = getJacobianPositions())
+    return {static_cast<unsigned>((*positions)[2 * k]),
+            static_cast<unsigned>((*positions)[2 * k + 1])};
+  unsigned s = getState().size();
+  return {k / s, k % s};
 }
 
 LogicalResult LinearUpdateOp::verify() {
@@ -420,10 +466,33 @@ LogicalResult LinearUpdateOp::verify() {
   if (getAffine().size() != s)
     return emitOpError("has ") << s << " state values but "
                                << getAffine().size() << " affine terms";
-  if (getJacobian().size() != s * s)
+  if (std::optional<ArrayRef<int64_t>> positions = getJacobianPositions()) {
+    if (positions->size() != 2 * getJacobian().size())
+      return emitOpError("has ")
+             << getJacobian().size() << " Jacobian entries but "
+             << positions->size() << " position values (2 per entry)";
+    int64_t previous = -1;
+    for (size_t k = 0; k < getJacobian().size(); ++k) {
+      int64_t row = (*positions)[2 * k], col = (*positions)[2 * k + 1];
+      if (row < 0 || col < 0 || row >= static_cast<int64_t>(s) ||
+          col >= static_cast<int64_t>(s))
+        return emitOpError("Jacobian position (")
+               << row << ", " << col << ") is out of range for " << s
+               << " state values";
+      int64_t flat = row * static_cast<int64_t>(s) + col;
+      if (flat <= previous)
+        return emitOpError("Jacobian positions must be in row-major order "
+                           "without repeats, but (")
+               << row << ", " << col << ") follows ("
+               << previous / static_cast<int64_t>(s) << ", "
+               << previous % static_cast<int64_t>(s) << ")";
+      previous = flat;
+    }
+  } else if (getJacobian().size() != s * s) {
     return emitOpError("needs a ")
            << s << "x" << s << " Jacobian (" << s * s << " values), got "
            << getJacobian().size();
+  }
   if (getResults().size() != s)
     return emitOpError("must return one value per state value");
   Type type = getState().front().getType();
@@ -438,55 +507,100 @@ LogicalResult LinearUpdateOp::verify() {
   return success();
 }
 
+FailureOr<Propagator> LinearUpdateOp::computeConstantPropagator(
+    ArrayRef<std::string> names) {
+  // The canonicalizer retries the op each time one of its operands folds:
+  // give up before allocating anything while some are not constant yet.
+  SmallVector<double> entries;
+  entries.reserve(getJacobian().size());
+  for (Value v : getJacobian()) {
+    FloatAttr attr;
+    if (!matchPattern(v, m_Constant(&attr)))
+      return failure();
+    entries.push_back(attr.getValueAsDouble());
+  }
+  unsigned s = getState().size();
+  std::vector<double> a(static_cast<size_t>(s) * s, 0.0);
+  for (auto [k, value] : llvm::enumerate(entries)) {
+    auto [row, col] = getJacobianPosition(k);
+    a[static_cast<size_t>(row) * s + col] = value;
+  }
+  Type type = getState().front().getType();
+  Propagator result;
+  if (!type.isF32() && !type.isF64()) {
+    result.error = "only f32 and f64 are supported";
+    return result;
+  }
+  return computePropagator(a, s, getDt().convertToDouble(),
+                           type.isF32() ? FloatFormat::F32 : FloatFormat::F64,
+                           std::vector<std::string>(names.begin(),
+                                                    names.end()));
+}
+
 namespace {
 /// Once the Jacobian is made of constants, computes the propagator matrices
 /// (at compile time, once) and replaces the op by the sums of the products
 /// with their non-zero entries. Terms are added in a fixed order: state terms
-/// by column, then affine terms by column.
+/// by column, then affine terms by column. Refuses (and leaves the op for
+/// convert-snn-to-core to report) when the propagator cannot be computed to
+/// the type's precision.
 struct ExpandConstantLinearUpdate : OpRewritePattern<LinearUpdateOp> {
   using OpRewritePattern::OpRewritePattern;
 
   LogicalResult matchAndRewrite(LinearUpdateOp op,
                                 PatternRewriter &rewriter) const override {
-    int s = static_cast<int>(op.getState().size());
-    std::vector<double> a(s * s);
-    for (auto [i, v] : llvm::enumerate(op.getJacobian())) {
-      FloatAttr attr;
-      if (!matchPattern(v, m_Constant(&attr)))
-        return rewriter.notifyMatchFailure(op, "Jacobian is not constant");
-      a[i] = attr.getValueAsDouble();
-    }
-    std::vector<double> p, m;
-    computePropagator(a, s, op.getDt().convertToDouble(), p, m);
+    FailureOr<Propagator> propagator = op.computeConstantPropagator();
+    if (failed(propagator))
+      return rewriter.notifyMatchFailure(op, "Jacobian is not constant");
+    if (!propagator->ok())
+      return rewriter.notifyMatchFailure(op, [&](Diagnostic &diag) {
+        diag << propagator->error;
+      });
+    const std::vector<double> &p = propagator->p, &m = propagator->m;
 
+    size_t s = op.getState().size();
     auto type = cast<FloatType>(op.getState().front().getType());
     Location loc = op.getLoc();
     auto isZeroConstant = [](Value v) {
       FloatAttr attr;
       return matchPattern(v, m_Constant(&attr)) && attr.getValue().isZero();
     };
+    SmallVector<Value> state(op.getState()), affine(op.getAffine());
+    // Zero inputs contribute nothing: drop them once, not once per row.
+    for (Value &v : state)
+      if (isZeroConstant(v))
+        v = nullptr;
+    for (Value &v : affine)
+      if (isZeroConstant(v))
+        v = nullptr;
+    // One constant per distinct coefficient (the greedy driver would merge
+    // them anyway, after building them all).
+    DenseMap<uint64_t, Value> constants;
+    auto constant = [&](double value) {
+      Value &c = constants[llvm::bit_cast<uint64_t>(value)];
+      if (!c)
+        c = rewriter.create<arith::ConstantOp>(
+            loc, rewriter.getFloatAttr(type, value));
+      return c;
+    };
     SmallVector<Value> results;
-    for (int i = 0; i < s; ++i) {
+    for (size_t i = 0; i < s; ++i) {
       Value sum;
       auto accumulate = [&](double coefficient, Value x) {
-        if (coefficient == 0.0 || isZeroConstant(x))
+        if (coefficient == 0.0 || !x)
           return;
         Value term = x;
-        if (coefficient != 1.0) {
-          Value c = rewriter.create<arith::ConstantOp>(
-              loc, rewriter.getFloatAttr(type, coefficient));
-          term = rewriter.create<arith::MulFOp>(loc, c, x);
-        }
+        if (coefficient != 1.0)
+          term = rewriter.create<arith::MulFOp>(loc, constant(coefficient), x);
         sum = sum ? rewriter.create<arith::AddFOp>(loc, sum, term).getResult()
                   : term;
       };
-      for (int j = 0; j < s; ++j)
-        accumulate(p[i * s + j], op.getState()[j]);
-      for (int j = 0; j < s; ++j)
-        accumulate(m[i * s + j], op.getAffine()[j]);
+      for (size_t j = 0; j < s; ++j)
+        accumulate(p[i * s + j], state[j]);
+      for (size_t j = 0; j < s; ++j)
+        accumulate(m[i * s + j], affine[j]);
       if (!sum)
-        sum = rewriter.create<arith::ConstantOp>(loc,
-                                                 rewriter.getFloatAttr(type, 0.0));
+        sum = constant(0.0);
       results.push_back(sum);
     }
     rewriter.replaceOp(op, results);

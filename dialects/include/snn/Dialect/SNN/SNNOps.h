@@ -9,6 +9,7 @@
 
 #include "snn/Dialect/SNN/SNNAttributes.h"
 #include "snn/Dialect/SNN/SNNDialect.h"
+#include "snn/Dialect/SNN/Propagator.h"
 
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/OpDefinition.h"

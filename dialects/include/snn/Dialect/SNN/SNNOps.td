@@ -259,28 +259,48 @@ def SNN_LinearUpdateOp : SNN_Op<"linear_update", [
     Pure, AttrSizedOperandSegments]> {
   let summary = "exact step of a linear system with constant coefficients";
   let description = [{
-    For the system dx/dt = A x + b, with the s x s Jacobian `A` given row by
-    row in `jacobian` and `b` in `affine`, returns x(t + dt) for x(t) =
-    `state`, `b` held constant over the step:
+    For the system dx/dt = A x + b, with the s x s Jacobian `A` given by
+    `jacobian` and `b` by `affine`, returns x(t + dt) for x(t) = `state`,
+    `b` held constant over the step:
 
-      x(t + dt) = exp(A dt) x + (integral_0^dt exp(A s) ds) b
+      x(t + dt) = exp(A dt) x + (integral_0^dt exp(A u) du) b
 
-    `snn-integrate` emits it; once the Jacobian operands are constants (after
-    the parameters of a population are substituted) canonicalization computes
-    both matrices once, at compile time, and replaces the op by the
-    multiply-adds with their non-zero entries.
+    The Jacobian is sparse: each operand is the entry at the (row, column)
+    written before it, stored pairwise in `jacobian_positions` in row-major
+    order; the other entries are 0. Without positions, the operands are all
+    s * s entries, row by row (a shorthand for hand-written IR).
+
+    `snn-integrate` emits it with the entries that are not structurally
+    zero; once the Jacobian operands are constants (after the parameters of
+    a population are substituted) canonicalization computes both matrices
+    once, at compile time, and replaces the op by the multiply-adds with
+    their non-zero entries. It leaves the op alone when the propagator
+    cannot be computed to the precision of the op's type (then
+    convert-snn-to-core reports why).
 
     ```mlir
     %v1, %g1 = snn.linear_update (%v, %g) affine (%b0, %b1)
-        jacobian [%a00, %a01, %a10, %a11] dt 1.000000e-01 : f64
+        jacobian [(0, 0): %a00, (0, 1): %a01, (1, 1): %a11] dt 1.000000e-01 : f64
+    %x1 = snn.linear_update (%x) affine (%b) jacobian [%a] dt 1.000000e-01 : f64
     ```
   }];
   let arguments = (ins Variadic<AnyFloat>:$state, Variadic<AnyFloat>:$affine,
-                       Variadic<AnyFloat>:$jacobian, F64Attr:$dt);
+                       Variadic<AnyFloat>:$jacobian, F64Attr:$dt,
+                       OptionalAttr<DenseI64ArrayAttr>:$jacobian_positions);
   let results = (outs Variadic<AnyFloat>:$results);
   let hasCustomAssemblyFormat = 1;
   let hasVerifier = 1;
   let hasCanonicalizer = 1;
+  let extraClassDeclaration = [{
+    /// The (row, column) of Jacobian operand `k`.
+    std::pair<unsigned, unsigned> getJacobianPosition(unsigned k);
+    /// With a constant Jacobian, its propagator (whose `error` says why it
+    /// could not be computed to the type's precision, if it could not);
+    /// failure when the Jacobian is not constant. `names` name the state
+    /// values in the error.
+    ::mlir::FailureOr<::mlir::snn::Propagator>
+    computeConstantPropagator(::llvm::ArrayRef<std::string> names = {});
+  }];
 }
 
 #endif // SNN_DIALECT_SNN_SNNOPS_TD
