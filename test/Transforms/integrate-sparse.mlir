@@ -7,7 +7,7 @@
 // CHECK-LABEL: snn.neuron_model @chain
 // CHECK: snn.linear_update (%x0, %x1, %x2, %x3) affine (%{{[0-9]+}}, %{{[0-9]+}}, %{{[0-9]+}}, %{{[0-9]+}})
 // CHECK-SAME: jacobian [(0, 0): %{{[0-9]+}}, (1, 0): %{{[0-9]+}}, (1, 1): %{{[0-9]+}}, (2, 1): %{{[0-9]+}}, (2, 2): %{{[0-9]+}}, (3, 2): %{{[0-9]+}}, (3, 3): %{{[0-9]+}}] dt 0.1 : f64
-snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f64} {
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
   snn.neuron_model @chain attributes {variables = ["x0", "x1", "x2", "x3"], params = ["tau"], method = "exact"} ode {
   ^bb0(%x0: f64, %x1: f64, %x2: f64, %x3: f64, %tau: f64):
     %one = arith.constant 1.0 : f64

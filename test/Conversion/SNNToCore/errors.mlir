@@ -52,7 +52,7 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64
 // A propagator that cannot be computed to the network's precision is
 // reported at the equation, naming the population and its variables; the
 // population of the same model with decaying parameters is fine.
-snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : i64, precision = f64} {
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
   snn.neuron_model @m attributes {variables = ["v", "g"], params = ["rate", "tau_g"]} update {
   ^bb0(%v: f64, %g: f64, %rate: f64, %tau_g: f64):
     %z = arith.constant 0.0 : f64

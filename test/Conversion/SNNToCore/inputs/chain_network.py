@@ -17,7 +17,7 @@ for i in range(1, n):
     entries += ["(%d, %d): %%c" % (i, i - 1), "(%d, %d): %%d" % (i, i)]
 affine = ", ".join(["%b"] + ["%z"] * (n - 1))
 print('snn.network @chain attributes {dt = 0.1 : f64, duration = 1.0 : f64, '
-      'seed = 1 : i64, precision = %s} {' % t)
+      'seed = 1 : ui64, precision = %s} {' % t)
 print('  snn.neuron_model @chain attributes {variables = [%s], params = ["tau"]} '
       'update {' % ", ".join('"x%d"' % i for i in range(n)))
 print('  ^bb0(%s):' % args)
