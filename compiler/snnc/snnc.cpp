@@ -603,7 +603,6 @@ int checkOptions() {
 
 /// Everything main() does, on a thread with a large stack.
 int snncMain(int argc, char **argv) {
-
   // `snnc run model [-- args]`: take "run" and everything after "--" out of
   // what the option parser sees.
   bool runMode = false;
