@@ -26,29 +26,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-RunOptions quietOptions(const std::string &out) {
-  RunOptions o;
-  o.outDir = out;
-  o.progress = false;
-  return o;
-}
-
-int runCli(const std::string &descriptor, std::vector<std::string> args,
-           std::string &out, std::string &err, StepFn step = &tinyStep) {
-  std::vector<char *> argv;
-  std::string prog = "/some/dir/sim";
-  argv.push_back(prog.data());
-  for (auto &a : args)
-    argv.push_back(a.data());
-  argv.push_back(nullptr);
-  ::testing::internal::CaptureStdout();
-  ::testing::internal::CaptureStderr();
-  int rc = runMain(int(argv.size()) - 1, argv.data(), descriptor.c_str(), step);
-  out = ::testing::internal::GetCapturedStdout();
-  err = ::testing::internal::GetCapturedStderr();
-  return rc;
-}
-
 int64_t gRaiseAt = -1;
 int gRaiseSignal = SIGTERM;
 /// A signal arriving while step gRaiseAt runs.

@@ -27,13 +27,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-RunOptions quietOptions(const std::string &out) {
-  RunOptions o;
-  o.outDir = out;
-  o.progress = false;
-  return o;
-}
-
 int gStepsRun = 0;
 void countingStep(MemRefI8 *arena, int64_t n, int64_t seed) {
   ++gStepsRun;

@@ -15,35 +15,11 @@ using json = nlohmann::json;
 
 namespace {
 
-RunOptions quietOptions(const std::string &out) {
-  RunOptions o;
-  o.outDir = out;
-  o.progress = false;
-  return o;
-}
-
 std::vector<double> column(const std::string &path, int c = 0) {
   Table t;
   std::string err;
   EXPECT_TRUE(readTable(path, t, err)) << err;
   return c < int(t.data.size()) ? t.data[c] : std::vector<double>{};
-}
-
-/// Runs runMain with the given arguments, capturing stdout and stderr.
-int runCli(const std::string &descriptor, std::vector<std::string> args,
-           std::string &out, std::string &err, StepFn step = &tinyStep) {
-  std::vector<char *> argv;
-  std::string prog = "/some/dir/sim";
-  argv.push_back(prog.data());
-  for (auto &a : args)
-    argv.push_back(a.data());
-  argv.push_back(nullptr);
-  ::testing::internal::CaptureStdout();
-  ::testing::internal::CaptureStderr();
-  int rc = runMain(int(argv.size()) - 1, argv.data(), descriptor.c_str(), step);
-  out = ::testing::internal::GetCapturedStdout();
-  err = ::testing::internal::GetCapturedStderr();
-  return rc;
 }
 
 int32_t gBadStep = 3;

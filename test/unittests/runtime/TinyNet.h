@@ -16,6 +16,7 @@
 #define SNNRT_TEST_TINYNET_H
 
 #include "snnrt/arena.h"
+#include "snnrt/run.h"
 
 #include "TestUtil.h"
 
@@ -189,6 +190,34 @@ inline void tinyStep(snnrt::MemRefI8 *arena, int64_t n, int64_t /*seed*/) {
   // 5. Reset.
   for (int32_t k = 0; k < nCount; ++k)
     v[nSpikes[k]] = 0;
+}
+
+/// Options for a library run into `out` without a progress bar.
+inline snnrt::RunOptions quietOptions(const std::string &out) {
+  snnrt::RunOptions o;
+  o.outDir = out;
+  o.progress = false;
+  return o;
+}
+
+/// Runs the CPU simulator's main (runMain) with `args`, capturing stdout
+/// and stderr.
+inline int runCli(const std::string &descriptor, std::vector<std::string> args,
+                  std::string &out, std::string &err,
+                  snnrt::StepFn step = &tinyStep) {
+  std::vector<char *> argv;
+  std::string prog = "/some/dir/sim";
+  argv.push_back(prog.data());
+  for (auto &a : args)
+    argv.push_back(a.data());
+  argv.push_back(nullptr);
+  ::testing::internal::CaptureStdout();
+  ::testing::internal::CaptureStderr();
+  int rc = snnrt::runMain(int(argv.size()) - 1, argv.data(),
+                          descriptor.c_str(), step);
+  out = ::testing::internal::GetCapturedStdout();
+  err = ::testing::internal::GetCapturedStderr();
+  return rc;
 }
 
 } // namespace snnrt_test
