@@ -27,6 +27,16 @@ config.substitutions.insert(0, ("%snn-opt", os.path.join(config.snn_tools_dir, "
 config.substitutions.insert(0, ("%python", config.python_with_brian))
 config.substitutions.append(("%examples", os.path.join(config.snn_src_root, "examples")))
 
+# mlir-cpu-runner runs lowered test programs (the accuracy of snn-expand-exp
+# against libm).
+runner = os.path.join(config.llvm_tools_dir, "mlir-cpu-runner")
+runner_utils = os.path.join(os.path.dirname(config.llvm_tools_dir), "lib",
+                            "libmlir_c_runner_utils.so")
+if os.path.exists(runner) and os.path.exists(runner_utils):
+    config.available_features.add("mlir-cpu-runner")
+    config.substitutions.append(("%mlir-cpu-runner", runner))
+    config.substitutions.append(("%mlir_c_runner_utils", runner_utils))
+
 if config.has_ptxas:
     config.available_features.add("ptxas")
     config.substitutions.append(("%ptxas", config.ptxas))

@@ -17,6 +17,7 @@
 #include "mlir/Conversion/MemRefToLLVM/MemRefToLLVM.h"
 #include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
 #include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
+#include "mlir/Conversion/VectorToLLVM/ConvertVectorToLLVMPass.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/GPU/Transforms/Passes.h"
@@ -55,13 +56,24 @@ void populateIntegratePipeline(OpPassManager &pm) {
   pm.addPass(mlir::snn::createSNNCheckFinite());
 }
 
-void populateCorePipeline(OpPassManager &pm, Target target) {
+void populateCorePipeline(OpPassManager &pm, Target target,
+                          const CoreOptions &core) {
   mlir::snn::ConvertSNNToCoreOptions options;
   options.target = target == Target::CPU ? "cpu" : "gpu";
   pm.addPass(mlir::snn::createConvertSNNToCore(options));
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   pm.addPass(createLoopInvariantCodeMotionPass());
+  // The per-neuron loops over vectors (CPU; the marker is only set there),
+  // and exp as a polynomial that vectorizes, the same on every target so
+  // that CPU, emulation and GPU agree.
+  mlir::snn::SNNVectorizeLoopsOptions vectorize;
+  vectorize.vectorBits = core.vectorBits;
+  pm.addNestedPass<func::FuncOp>(mlir::snn::createSNNVectorizeLoops(vectorize));
+  if (!core.preciseMath)
+    pm.addPass(mlir::snn::createSNNExpandExp());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
 }
 
 namespace {
@@ -97,6 +109,7 @@ void populateHostKernelsPipeline(OpPassManager &pm) {
 
 void populateLLVMPipeline(OpPassManager &pm, bool hostKernelTable) {
   pm.addPass(createConvertSCFToCFPass());
+  pm.addPass(createConvertVectorToLLVMPass());
   pm.addPass(std::make_unique<PreciseLibmPass>());
   // Intrinsics where LLVM has them, libm calls for the rest.
   pm.addPass(createConvertMathToLLVMPass());

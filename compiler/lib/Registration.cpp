@@ -20,6 +20,7 @@
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVM/NVVM/Target.h"
@@ -33,7 +34,8 @@ void ::snn::compiler::registerDialects(mlir::DialectRegistry &registry) {
                   mlir::arith::ArithDialect, mlir::math::MathDialect,
                   mlir::scf::SCFDialect, mlir::cf::ControlFlowDialect,
                   mlir::memref::MemRefDialect, mlir::LLVM::LLVMDialect,
-                  mlir::gpu::GPUDialect, mlir::NVVM::NVVMDialect>();
+                  mlir::gpu::GPUDialect, mlir::NVVM::NVVMDialect,
+                  mlir::vector::VectorDialect>();
   mlir::registerBuiltinDialectTranslation(registry);
   mlir::registerLLVMDialectTranslation(registry);
   // The CUDA target: gpu.module -> NVVM -> PTX.
@@ -54,6 +56,7 @@ void ::snn::compiler::registerPasses() {
   mlir::registerConvertControlFlowToLLVMPass();
   mlir::registerArithToLLVMConversionPass();
   mlir::registerConvertMathToLLVMPass();
+  mlir::registerConvertVectorToLLVMPass();
   mlir::registerConvertMathToLibmPass();
   mlir::registerFinalizeMemRefToLLVMConversionPass();
   mlir::registerConvertFuncToLLVMPass();

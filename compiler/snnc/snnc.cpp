@@ -125,6 +125,19 @@ static cl::opt<bool> hostKernels(
              "CUDA runtime without a GPU)"),
     cl::init(false), cl::cat(snncCategory));
 
+static cl::opt<bool> preciseMath(
+    "precise-math",
+    cl::desc("Keep libm's exp (correctly rounded, one call per neuron and "
+             "step) instead of the vectorizing polynomial (within 1 ulp; "
+             "docs/design.md, \"Vector math\")"),
+    cl::init(false), cl::cat(snncCategory));
+
+static cl::opt<int> vectorBits(
+    "vector-bits",
+    cl::desc("Width in bits of the vectors of neurons on the CPU (default "
+             "512: 8 f64 or 16 f32 neurons per vector; 0: scalar loops)"),
+    cl::init(512), cl::cat(snncCategory));
+
 static cl::opt<bool> reportFatalError(
     "debug-report-fatal-error", cl::Hidden,
     cl::desc("Raise an LLVM fatal error before compiling (tests the "
@@ -405,8 +418,11 @@ int Driver::compile(Stage stage, const std::string &outputName) {
     return 1;
   if (stage == Stage::Integrated)
     return printModule(*module);
-  if (!runStage([](OpPassManager &pm) {
-        snn::compiler::populateCorePipeline(pm, target);
+  snn::compiler::CoreOptions core;
+  core.vectorBits = vectorBits;
+  core.preciseMath = preciseMath;
+  if (!runStage([&](OpPassManager &pm) {
+        snn::compiler::populateCorePipeline(pm, target, core);
       }))
     return 1;
   if (stage == Stage::Core)
@@ -588,6 +604,11 @@ int checkOptions() {
   if (optLevel < 0 || optLevel > 3)
     return fail("-O" + llvm::Twine(optLevel.getValue()) +
                 ": expected an optimization level from 0 to 3");
+  if (vectorBits != 0 && (vectorBits < 64 || vectorBits > 4096 ||
+                          (vectorBits & (vectorBits - 1)) != 0))
+    return fail("--vector-bits=" + llvm::Twine(vectorBits.getValue()) +
+                ": expected a power of two from 64 to 4096, or 0 for scalar "
+                "loops");
   std::string error;
   if (!snn::compiler::checkTargetCPU(targetCPU, error))
     return fail(error);

@@ -43,8 +43,18 @@ enum class Target {
   CUDAEmulate, // the same phases run on the host, for testing
 };
 
-/// convert-snn-to-core (for `target`) and clean-ups.
-void populateCorePipeline(mlir::OpPassManager &pm, Target target = Target::CPU);
+/// Choices of the core pipeline.
+struct CoreOptions {
+  /// Width of the vectors of neurons (snn-vectorize-loops).
+  int64_t vectorBits = 512;
+  /// Keep libm's exp (no snn-expand-exp): slower, correctly rounded.
+  bool preciseMath = false;
+};
+
+/// convert-snn-to-core (for `target`), clean-ups, vectorization of the
+/// per-neuron loops and of exp.
+void populateCorePipeline(mlir::OpPassManager &pm, Target target = Target::CPU,
+                          const CoreOptions &options = {});
 
 /// How kernels are compiled for the CUDA target.
 struct GPUOptions {

@@ -80,4 +80,78 @@ def SNNIntegrate : Pass<"snn-integrate", "::mlir::ModuleOp"> {
                            "::mlir::math::MathDialect"];
 }
 
+def SNNVectorizeLoops : Pass<"snn-vectorize-loops", "::mlir::func::FuncOp"> {
+  let summary = "Per-neuron loops over vectors of neurons";
+  let description = [{
+    Rewrites every `scf.for` marked `snn.parallel` (convert-snn-to-core marks
+    the CPU loops over the neurons of a population or source: update and
+    threshold, Poisson draws, delivery) into a loop over vectors of W neurons,
+    followed by the original scalar loop for the last `n mod W`. W is
+    `vector-bits` over the widest element type of the loop (8 for f64 at 512
+    bits).
+
+    The marked loop must touch element i of its buffers only, at one offset
+    per buffer (`%view[%i]`, `%ring[%base + %i]`), read other buffers at
+    fixed indices only, and may end in a spike append: an `scf.if` whose
+    results are the loop-carried spike counts. In the vector loop, loads and
+    stores become `vector.load`/`vector.store`, elementwise `arith`/`math`
+    ops take vector types (every lane computes exactly what the scalar loop
+    computes), the spike condition becomes a mask, and the append runs for
+    the lanes that spiked, in ascending order, so spike lists are identical.
+    A marked loop of another shape is left scalar (with a remark under
+    `report-scalar`); the marker is removed either way.
+
+    ```mlir
+    %n = scf.for %i = %c0 to %c100 step %c1 iter_args(%c = %z) -> (i32) {
+      %v = memref.load %vm[%i] : memref<?xf64>
+      %v1 = arith.mulf %v, %decay : f64
+      memref.store %v1, %vm[%i] : memref<?xf64>
+      %s = arith.cmpf ogt, %v1, %thr : f64
+      %c1 = scf.if %s -> (i32) { ... append %i ... } else { scf.yield %c : i32 }
+      scf.yield %c1 : i32
+    } {snn.parallel}
+    // becomes
+    %nv = scf.for %i = %c0 to %c96 step %c8 iter_args(%c = %z) -> (i32) {
+      %v = vector.load %vm[%i] : memref<?xf64>, vector<8xf64>
+      ...
+      %any = vector.reduction <or>, %s : vector<8xi1> into i1
+      %c1 = scf.if %any -> (i32) { scf.for %lane ... } else { ... }
+      scf.yield %c1 : i32
+    } {snn.vectorized = 8}
+    %n = scf.for %i = %c96 to %c100 step %c1 iter_args(%c = %nv) ...
+    ```
+  }];
+  let options = [
+    Option<"vectorBits", "vector-bits", "int64_t", /*default=*/"512",
+           "the width of a vector in bits (0: leave the loops scalar)">,
+    Option<"reportScalar", "report-scalar", "bool", /*default=*/"false",
+           "emit a remark at each marked loop left scalar, saying why">
+  ];
+  let dependentDialects = ["::mlir::vector::VectorDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::scf::SCFDialect"];
+}
+
+def SNNExpandExp : Pass<"snn-expand-exp", "::mlir::ModuleOp"> {
+  let summary = "math.exp as arithmetic that vectorizes";
+  let description = [{
+    Replaces every `math.exp` on f32 or f64 (scalars and vectors, in every
+    function, kernels included) by a range reduction and a polynomial in
+    `arith` and `math.floor` ops: exp(x) = 2^k exp(r), k = floor(x / ln 2 +
+    1/2), r = x - k ln 2 (ln 2 in two parts, so that r is exact), exp(r) by
+    its Taylor polynomial of degree 13 (f64) or 7 (f32) in Horner form, 2^k
+    built from the exponent bits in two halves (so that results near the
+    overflow and underflow thresholds are right). NaN gives NaN, +inf gives
+    +inf, -inf gives 0.
+
+    Unlike a libm call it vectorizes (a vector `math.exp` would become W
+    calls of the scalar libm function), and it computes the same value in
+    every lane, in the vector loop and in its scalar remainder, on every
+    target. Accuracy against glibc's correctly rounded `exp`: see
+    docs/design.md ("Vector math"); `snnc --precise-math` skips this pass.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::math::MathDialect"];
+}
+
 #endif // SNN_TRANSFORMS_PASSES_TD

@@ -137,6 +137,12 @@ private:
     return b.create<arith::ConstantOp>(
         loc, b.getIntegerAttr(pop.refractoryType, v));
   }
+  /// Marks a CPU loop over neurons for snn-vectorize-loops: iteration i
+  /// touches neuron i's elements only, but for a spike append at its end.
+  void markParallel(scf::ForOp loop) {
+    if (!gpu)
+      loop->setAttr("snn.parallel", b.getUnitAttr());
+  }
   Value toIndex(Value integer) {
     return b.create<arith::IndexCastOp>(loc, b.getIndexType(), integer);
   }
@@ -757,6 +763,7 @@ void NetworkLowering::emitUpdateAndThreshold(Population &pop) {
   loc = pop.op.getLoc();
   auto loop = b.create<scf::ForOp>(loc, index(0), index(pop.op.getSize()),
                                    index(1), ValueRange{i32(0)});
+  markParallel(loop);
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(loop.getBody());
   Value i = loop.getInductionVar();
@@ -807,6 +814,7 @@ void NetworkLowering::emitPoissonSource(PoissonSourceOp op, Spiking &s,
   loc = op.getLoc();
   auto loop = b.create<scf::ForOp>(loc, index(0), index(s.size), index(1),
                                    ValueRange{i32(0)});
+  markParallel(loop);
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(loop.getBody());
   Value i = loop.getInductionVar();
@@ -962,6 +970,7 @@ void NetworkLowering::emitDelivery(Ring &ring) {
   auto loop = b.create<scf::ForOp>(loc, index(0),
                                    index(ring.population->op.getSize()),
                                    index(1));
+  markParallel(loop);
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(loop.getBody());
   emitDeliveryAt(ring, loop.getInductionVar(), base);
