@@ -41,8 +41,10 @@ std::string usage(const std::string &prog, const Descriptor *d,
     s += " [--batch-steps N] [--device N]\n       " +
          std::string(prog.size(), ' ') +
          " [--gpu-mode MODE] [--host-connectivity]";
+  if (target == CliTarget::Cpu)
+    s += " [--threads N]";
   std::string indent = "\n       " + std::string(prog.size(), ' ');
-  s += (target == CliTarget::Cpu ? std::string(" ") : indent + " ") +
+  s += indent + " " +
        "[--save-connectivity] [--quiet] [--help]\n";
   if (d) {
     s += "\nRuns the compiled spiking network model \"" + d->model + "\"";
@@ -73,6 +75,14 @@ std::string usage(const std::string &prog, const Descriptor *d,
     s += ", or fewer when\n"
          "                 recording one batch would take much memory)\n";
   }
+  if (target == CliTarget::Cpu)
+    s += "  --threads N    threads that run the steps (default: the " +
+         std::to_string(availableCores()) +
+         " cores this process\n"
+         "                 may use, at most one per " +
+         std::to_string(kNeuronsPerThread) +
+         " neurons); the results do not\n"
+         "                 depend on it\n";
   if (target == CliTarget::Emulate)
     s += "  --threads N    GPU threads emulated per phase (default " +
          std::to_string(kDefaultEmulatedThreads) + ")\n"
@@ -228,6 +238,15 @@ int cliMainImpl(int argc, char **argv, const char *descriptorJson,
       if (hasValue)
         badArg = "option --host-connectivity takes no value";
       opts.hostConnectivity = true;
+    } else if (a == "--threads" && target == CliTarget::Cpu) {
+      int64_t n;
+      if (takeValue()) {
+        if (!parseI64(value, n) || n < 1 || n > 4096)
+          badArg = "invalid thread count '" + value +
+                   "' (expected an integer from 1 to 4096)";
+        else
+          opts.threads = n;
+      }
     } else if ((a == "--threads" || a == "--build-threads") &&
                target == CliTarget::Emulate) {
       int64_t n;
@@ -332,7 +351,8 @@ int detail::cliMain(int argc, char **argv, const char *descriptorJson,
   return 1;
 }
 
-int runMain(int argc, char **argv, const char *descriptorJson, StepFn step) {
+int runMain(int argc, char **argv, const char *descriptorJson,
+            const StepFunctions &step) {
   return detail::cliMain(argc, argv, descriptorJson, detail::CliTarget::Cpu,
                          [&](const detail::CliOptions &cli, RunResult &result,
                              std::string &error) {

@@ -2,6 +2,8 @@
 
 #include "snnrt/descriptor.h"
 
+#include <algorithm>
+
 #include <climits>
 #include <cmath>
 #include <filesystem>
@@ -31,6 +33,14 @@ const char *scalarTypeName(ScalarType t) {
 
 size_t scalarTypeSize(ScalarType t) {
   return t == ScalarType::F32 || t == ScalarType::I32 ? 4 : 8;
+}
+
+int64_t Descriptor::threadStart(int64_t size, int64_t thread,
+                                int64_t nthreads) const {
+  // As the generated code computes it (docs/runtime-abi.md, "Threads").
+  int64_t perThread = (size + nthreads - 1) / nthreads;
+  int64_t chunk = (perThread + threadAlign - 1) / threadAlign * threadAlign;
+  return std::min(thread * chunk, size);
 }
 
 int Descriptor::findPopulation(const std::string &name) const {
@@ -404,10 +414,13 @@ void Parser::populations(const json &j, const std::string &path) {
       fail(sub(p, "size"), "size out of range");
     pd.spikeCount = bufferRef(o, p, "spike_count", true);
     // Double-buffered by step parity on the GPU target (docs/gpu-abi.md).
+    // With threads: per step parity, one count per thread and one list
+    // segment per thread.
     checkBuffer(sub(p, "spike_count"), pd.spikeCount, {ScalarType::I32},
-                d.hasGpu ? 2 : 1);
+                d.hasGpu ? 2 : d.maxThreads ? 2 * d.maxThreads : 1);
     pd.spikes = bufferRef(o, p, "spikes", true);
-    checkBuffer(sub(p, "spikes"), pd.spikes, {ScalarType::I32}, pd.size);
+    checkBuffer(sub(p, "spikes"), pd.spikes, {ScalarType::I32},
+                d.maxThreads ? 2 * pd.size : pd.size);
     if (pd.kind == PopulationKind::Neuron) {
       if (const json *vs = opt(o, "variables")) {
         std::string vp = sub(p, "variables");
@@ -1091,6 +1104,17 @@ void Parser::parse(const json &root) {
   // Known before anything refers to buffers: the GPU target double-buffers
   // spike counts.
   d.hasGpu = opt(root, "gpu") != nullptr;
+  if (const json *t = opt(root, "threads")) {
+    if (d.hasGpu)
+      fail("threads", "a GPU descriptor has no \"threads\" section");
+    object(*t, "threads");
+    d.maxThreads = reqInt(*t, "threads", "max");
+    d.threadAlign = reqInt(*t, "threads", "align");
+    if (d.maxThreads < 1 || d.maxThreads > 4096)
+      fail("threads.max", "out of range (1 to 4096)");
+    if (d.threadAlign < 1 || d.threadAlign > 4096)
+      fail("threads.align", "out of range (1 to 4096)");
+  }
   buffers(req(root, "", "buffers"), "buffers");
   if (const json *p = opt(root, "populations"))
     populations(*p, "populations");

@@ -9,9 +9,15 @@
 #include <cstdint>
 
 extern "C" const char snn_descriptor[];
-extern "C" void _mlir_ciface_snn_step(snnrt::MemRefI8 *arena, int64_t step,
-                                      int64_t seed);
+extern "C" void _mlir_ciface_snn_update(snnrt::MemRefI8 *arena, int64_t step,
+                                        int64_t seed, int64_t tid,
+                                        int64_t nthreads);
+extern "C" void _mlir_ciface_snn_propagate(snnrt::MemRefI8 *arena,
+                                           int64_t step, int64_t seed,
+                                           int64_t tid, int64_t nthreads);
 
 int main(int argc, char **argv) {
-  return snnrt::runMain(argc, argv, snn_descriptor, &_mlir_ciface_snn_step);
+  return snnrt::runMain(argc, argv, snn_descriptor,
+                        snnrt::StepFunctions(&_mlir_ciface_snn_update,
+                                             &_mlir_ciface_snn_propagate));
 }

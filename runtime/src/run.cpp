@@ -17,11 +17,16 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <atomic>
 #include <map>
 #include <set>
+#include <thread>
 #include <type_traits>
 
 #include <nlohmann/json.hpp>
+#include <linux/futex.h>
+#include <sched.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 namespace snnrt {
@@ -189,14 +194,164 @@ bool resolveRunSteps(const Descriptor &d, const RunOptions &options,
 
 namespace {
 
-bool simulateImpl(Network &net, StepFn step, int64_t steps,
+/// A barrier for the simulation threads: spins a little (steps are short,
+/// the others usually arrive within microseconds), then sleeps on a futex
+/// (the machine may be shared: a thread that is not running must not be
+/// waited for by burning the core it needs).
+class StepBarrier {
+public:
+  explicit StepBarrier(int64_t threads) : threads_(threads) {}
+  void wait() {
+    if (threads_ == 1)
+      return;
+    uint32_t generation = generation_.load();
+    if (arrived_.fetch_add(1) + 1 == threads_) {
+      arrived_.store(0);
+      generation_.fetch_add(1);
+      if (sleepers_.load() > 0)
+        futex(FUTEX_WAKE_PRIVATE, INT32_MAX);
+      return;
+    }
+    for (int spins = 0; spins < 20000; ++spins) {
+      if (generation_.load() != generation)
+        return;
+#if defined(__x86_64__) || defined(__i386__)
+      __builtin_ia32_pause();
+#endif
+    }
+    // The kernel sleeps only while the generation is still the old one, so
+    // a wake-up that came before the sleep is not lost.
+    sleepers_.fetch_add(1);
+    while (generation_.load() == generation)
+      futex(FUTEX_WAIT_PRIVATE, generation);
+    sleepers_.fetch_sub(1);
+  }
+
+private:
+  void futex(int op, uint32_t value) {
+    ::syscall(SYS_futex, reinterpret_cast<uint32_t *>(&generation_), op,
+              value, nullptr, nullptr, 0);
+  }
+  static_assert(sizeof(std::atomic<uint32_t>) == sizeof(uint32_t));
+
+  const int64_t threads_;
+  std::atomic<int64_t> arrived_{0};
+  std::atomic<uint32_t> generation_{0};
+  std::atomic<int32_t> sleepers_{0};
+};
+
+/// The recording of a CPU run: state before a step, spikes after it.
+class Recorder {
+public:
+  Recorder(Network &net, RunResult &result, std::vector<int> spikeRecord,
+           int64_t threads)
+      : net_(net), d_(net.desc), result_(result),
+        spikeRecord_(std::move(spikeRecord)), threads_(threads),
+        totals_(d_.populations.size(), 0) {
+    for (const PopulationDesc &p : d_.populations) {
+      counts_.push_back(net.arena.buffer<int32_t>(p.spikeCount));
+      ids_.push_back(net.arena.buffer<int32_t>(p.spikes));
+    }
+  }
+
+  bool stateDue(int64_t n) const {
+    for (const StateRecordDesc &s : d_.record.state)
+      if (n % s.every == 0)
+        return true;
+    return false;
+  }
+
+  void recordState(int64_t n) {
+    for (size_t k = 0; k < d_.record.state.size(); ++k) {
+      const StateRecordDesc &s = d_.record.state[k];
+      if (n % s.every != 0)
+        continue;
+      StateRecord &r = result_.states[k];
+      r.timesMs.push_back(stepTimeMs(n, d_.dt));
+      const uint8_t *base = net_.arena.buffer<uint8_t>(s.buffer);
+      ScalarType t = d_.buffers[s.buffer].type;
+      for (int64_t i : s.neurons)
+        r.values.push_back(detail::loadScalar(t, base, i));
+    }
+  }
+
+  /// The spikes of step `n`: one list per population, or (with threads)
+  /// one segment per thread in this step's half (docs/runtime-abi.md).
+  bool recordSpikes(int64_t n, std::string &error) {
+    double tStep = -1; // computed when a recorded population spiked
+    for (size_t p = 0; p < d_.populations.size(); ++p) {
+      const PopulationDesc &pd = d_.populations[p];
+      int64_t size = pd.size;
+      int64_t segments = d_.maxThreads ? threads_ : 1;
+      int64_t half = d_.maxThreads ? (n & 1) : 0;
+      int64_t total = 0;
+      for (int64_t t = 0; t < segments; ++t) {
+        int32_t c = counts_[p][half * d_.maxThreads + t];
+        int64_t start = d_.maxThreads ? d_.threadStart(size, t, threads_) : 0;
+        if (c < 0 || start + c > size || total + c > size) {
+          error = "step " + std::to_string(n) + ": population \"" + pd.name +
+                  "\" reports " + std::to_string(c) + " spikes" +
+                  (segments > 1 ? " in thread " + std::to_string(t) + "'s share"
+                                : std::string()) +
+                  " (size " + std::to_string(size) + ")";
+          return false;
+        }
+        total += c;
+        if (spikeRecord_[p] < 0 || c == 0)
+          continue;
+        SpikeRecord &r = result_.spikes[spikeRecord_[p]];
+        if (tStep < 0)
+          tStep = stepTimeMs(n, d_.dt);
+        const int32_t *ids = ids_[p] + half * size + start;
+        for (int32_t i = 0; i < c; ++i) {
+          if (ids[i] < 0 || ids[i] >= size) {
+            error = "step " + std::to_string(n) + ": population \"" +
+                    pd.name + "\" reports spike of neuron " +
+                    std::to_string(ids[i]) + " (size " + std::to_string(size) +
+                    ")";
+            return false;
+          }
+          r.timesMs.push_back(tStep);
+          r.neurons.push_back(ids[i]);
+        }
+      }
+      totals_[p] += total;
+    }
+    return true;
+  }
+
+  const std::vector<int64_t> &totals() const { return totals_; }
+
+private:
+  Network &net_;
+  const Descriptor &d_;
+  RunResult &result_;
+  std::vector<int> spikeRecord_;
+  int64_t threads_;
+  std::vector<const int32_t *> counts_, ids_;
+  std::vector<int64_t> totals_;
+};
+
+/// Whether the run stops at the boundary before step `n`.
+bool stopsAt(int64_t n, const RunOptions &options, RunResult &result) {
+  // Everything recorded so far is exactly what a run of n steps records,
+  // so an interrupted run stops here.
+  if (options.interruptAtStep && *options.interruptAtStep == n)
+    requestInterrupt(options.interruptSignal);
+  if (int signal = detail::pendingInterrupt()) {
+    result.interruptSignal = signal;
+    return true;
+  }
+  return false;
+}
+
+bool simulateImpl(Network &net, const StepFunctions &fns, int64_t steps,
                   const RunOptions &options, RunResult &result,
                   std::string &error) {
   const Descriptor &d = net.desc;
   std::vector<int> spikeRecord = detail::initRunResult(net, steps, result);
-  size_t npops = d.populations.size();
 
-  if (!step) {
+  if (!fns) {
     error = "no step function";
     return false;
   }
@@ -206,13 +361,31 @@ bool simulateImpl(Network &net, StepFn step, int64_t steps,
             "libsnnrt_emulate_main.a, not libsnnrt_main.a";
     return false;
   }
-
-  std::vector<const int32_t *> countPtr(npops), idsPtr(npops);
-  for (size_t p = 0; p < npops; ++p) {
-    countPtr[p] = net.arena.buffer<int32_t>(d.populations[p].spikeCount);
-    idsPtr[p] = net.arena.buffer<int32_t>(d.populations[p].spikes);
+  bool phases = fns.update && fns.propagate;
+  if (phases != (d.maxThreads > 0)) {
+    error = phases ? "the descriptor has no \"threads\" section, but the "
+                     "model's step comes in two phases"
+                   : "the descriptor has a \"threads\" section, but the "
+                     "model has one step function";
+    return false;
   }
-  std::vector<int64_t> totals(npops, 0);
+  int64_t neurons = 0;
+  for (const PopulationDesc &p : d.populations)
+    neurons += p.size;
+  int64_t threads = 1;
+  if (phases) {
+    if (options.threads && *options.threads > d.maxThreads) {
+      error = "--threads " + std::to_string(*options.threads) +
+              ": this simulator runs at most " + std::to_string(d.maxThreads) +
+              " threads";
+      return false;
+    }
+    threads = std::clamp<int64_t>(
+        options.threads ? *options.threads : defaultThreads(neurons), 1,
+        d.maxThreads);
+  }
+  result.threads = threads;
+  Recorder recorder(net, result, std::move(spikeRecord), threads);
 
   bool terminal = ::isatty(::fileno(stderr)) != 0;
   ProgressReporter progress(options.progress ? stderr : nullptr, terminal,
@@ -221,69 +394,95 @@ bool simulateImpl(Network &net, StepFn step, int64_t steps,
   const int64_t seedArg = int64_t(net.seed);
   auto t0 = Clock::now();
   int64_t n = 0;
-  for (; n < steps; ++n) {
-    // A step boundary: everything recorded so far is exactly what a run of
-    // n steps records, so an interrupted run stops here.
-    if (options.interruptAtStep && *options.interruptAtStep == n)
-      requestInterrupt(options.interruptSignal);
-    if (int signal = detail::pendingInterrupt()) {
-      result.interruptSignal = signal;
-      break;
-    }
-    for (size_t k = 0; k < d.record.state.size(); ++k) {
-      const StateRecordDesc &s = d.record.state[k];
-      if (n % s.every != 0)
-        continue;
-      StateRecord &r = result.states[k];
-      r.timesMs.push_back(stepTimeMs(n, d.dt));
-      const uint8_t *base = net.arena.buffer<uint8_t>(s.buffer);
-      ScalarType t = d.buffers[s.buffer].type;
-      for (int64_t i : s.neurons)
-        r.values.push_back(detail::loadScalar(t, base, i));
-    }
-
-    MemRefI8 arg = mem;
-    step(&arg, n, seedArg);
-
-    double tStep = -1; // computed when a recorded population spiked
-    for (size_t p = 0; p < npops; ++p) {
-      int32_t c = *countPtr[p];
-      int64_t size = d.populations[p].size;
-      if (c < 0 || c > size) {
-        error = "step " + std::to_string(n) + ": population \"" +
-                d.populations[p].name + "\" reports " + std::to_string(c) +
-                " spikes (size " + std::to_string(size) + ")";
-        progress.finish(secondsSince(t0));
-        return false;
+  bool ok = true;
+  if (!phases) {
+    for (; n < steps; ++n) {
+      if (stopsAt(n, options, result))
+        break;
+      recorder.recordState(n);
+      MemRefI8 arg = mem;
+      fns.step(&arg, n, seedArg);
+      if (!recorder.recordSpikes(n, error)) {
+        ok = false;
+        break;
       }
-      totals[p] += c;
-      if (spikeRecord[p] >= 0 && c > 0) {
-        SpikeRecord &r = result.spikes[spikeRecord[p]];
-        if (tStep < 0)
-          tStep = stepTimeMs(n, d.dt);
-        const double t = tStep;
-        const int32_t *ids = idsPtr[p];
-        for (int32_t i = 0; i < c; ++i) {
-          if (ids[i] < 0 || ids[i] >= size) {
-            error = "step " + std::to_string(n) + ": population \"" +
-                    d.populations[p].name + "\" reports spike of neuron " +
-                    std::to_string(ids[i]) + " (size " + std::to_string(size) +
-                    ")";
-            progress.finish(secondsSince(t0));
-            return false;
+      if (options.progress)
+        progress.update(n + 1, secondsSince(t0));
+    }
+  } else {
+    // Every thread runs every step: update, barrier, propagate. Thread 0
+    // (this one) also records: the spikes of step n between the phases
+    // (the other threads write this step's half of the spike lists only in
+    // step n + 2, after the next barrier), and, on the steps that record
+    // state, the state between two barriers. It decides before the
+    // barrier of step n whether the run stops after step n, so that every
+    // thread reads the same decision after it.
+    StepBarrier barrier(threads);
+    enum : int { kGoOn, kStop, kFailed };
+    // By step parity: thread 0 writes step k + 1's before the others have
+    // all read step k's, but cannot write step k + 2's before they reach
+    // the barrier of step k + 1.
+    std::atomic<int> decision[2] = {kGoOn, kGoOn};
+    bool failed = false; // thread 0's: recording step k failed
+    n = steps;
+    if (stopsAt(0, options, result))
+      n = 0;
+    auto run = [&](int64_t tid) {
+      for (int64_t k = 0; k < n; ++k) {
+        if (recorder.stateDue(k)) {
+          barrier.wait();
+          if (tid == 0)
+            recorder.recordState(k);
+          barrier.wait();
+        }
+        MemRefI8 arg = mem;
+        fns.update(&arg, k, seedArg, tid, threads);
+        if (tid == 0)
+          decision[k & 1].store(
+              failed                                         ? kFailed
+              : k + 1 < n && stopsAt(k + 1, options, result) ? kStop
+                                                             : kGoOn,
+              std::memory_order_relaxed);
+        barrier.wait();
+        int now = decision[k & 1].load(std::memory_order_relaxed);
+        if (now == kFailed)
+          return;
+        if (tid == 0) {
+          try {
+            failed = !recorder.recordSpikes(k, error);
+          } catch (const std::bad_alloc &) {
+            error = "out of memory";
+            failed = true;
           }
-          r.timesMs.push_back(t);
-          r.neurons.push_back(ids[i]);
+          if (options.progress)
+            progress.update(k + 1, secondsSince(t0));
+        }
+        arg = mem;
+        fns.propagate(&arg, k, seedArg, tid, threads);
+        if (now == kStop) {
+          if (tid == 0)
+            result.steps = k + 1;
+          return;
         }
       }
-    }
-    if (options.progress)
-      progress.update(n + 1, secondsSince(t0));
+      if (tid == 0)
+        result.steps = n;
+    };
+    std::vector<std::thread> workers;
+    for (int64_t t = 1; t < threads; ++t)
+      workers.emplace_back(run, t);
+    run(0);
+    for (std::thread &w : workers)
+      w.join();
+    n = result.steps;
+    ok = !failed;
   }
   result.steps = n;
   result.simulationSeconds = secondsSince(t0);
   progress.finish(result.simulationSeconds);
-  detail::finishRunResult(totals, result);
+  if (!ok)
+    return false;
+  detail::finishRunResult(recorder.totals(), result);
   return true;
 }
 
@@ -292,7 +491,18 @@ bool writeOutputsImpl(RunResult &r, const std::string &format,
 
 } // namespace
 
-bool simulateNetwork(Network &net, StepFn step, int64_t steps,
+int64_t defaultThreads(int64_t neurons) {
+  return std::clamp<int64_t>(neurons / kNeuronsPerThread, 1, availableCores());
+}
+
+int64_t availableCores() {
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof set, &set) == 0)
+    return std::max(1, CPU_COUNT(&set));
+  return std::max<int64_t>(1, std::thread::hardware_concurrency());
+}
+
+bool simulateNetwork(Network &net, const StepFunctions &step, int64_t steps,
                      const RunOptions &options, RunResult &result,
                      std::string &error) {
   try {
@@ -379,6 +589,7 @@ std::string summaryJson(const RunResult &r) {
   j["synapses_total"] = r.totalSynapses;
   j["build_seconds"] = r.buildSeconds;
   j["simulation_seconds"] = r.simulationSeconds;
+  j["threads"] = r.threads;
   j["real_time_factor"] = r.realTimeFactor;
   if (!r.backend.target.empty()) {
     nlohmann::ordered_json b = nlohmann::ordered_json::parse(
@@ -538,7 +749,8 @@ std::string formatSummary(const RunResult &r) {
   return out;
 }
 
-bool runSimulation(const std::string &descriptorJson, StepFn step,
+bool runSimulation(const std::string &descriptorJson,
+                   const StepFunctions &step,
                    const RunOptions &options, RunResult &result,
                    std::string &error) {
   result = RunResult();

@@ -28,8 +28,27 @@ struct MemRefI8 {
   int64_t stride;
 };
 
-/// The generated step function: _mlir_ciface_snn_step.
+/// A step function of one thread: hand-written models in the tests use it
+/// (their descriptors have no "threads" section).
 using StepFn = void (*)(MemRefI8 *arena, int64_t step, int64_t seed);
+
+/// A phase of the generated step (_mlir_ciface_snn_update,
+/// _mlir_ciface_snn_propagate), run by each of `nthreads` threads on its
+/// share (docs/runtime-abi.md, "Threads").
+using PhaseFn = void (*)(MemRefI8 *arena, int64_t step, int64_t seed,
+                         int64_t tid, int64_t nthreads);
+
+/// What a CPU simulator calls each step: `step`, or the two phases with a
+/// barrier between them.
+struct StepFunctions {
+  StepFunctions() = default;
+  StepFunctions(StepFn step) : step(step) {}
+  StepFunctions(PhaseFn update, PhaseFn propagate)
+      : update(update), propagate(propagate) {}
+  StepFn step = nullptr;
+  PhaseFn update = nullptr, propagate = nullptr;
+  explicit operator bool() const { return step || (update && propagate); }
+};
 
 inline constexpr size_t kArenaAlignment = 64;
 /// Arenas of at least this many bytes are anonymous memory maps (zero

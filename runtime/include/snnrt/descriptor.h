@@ -240,6 +240,15 @@ struct Descriptor {
   /// target): `<pop>.spike_count` then has two elements, and `gpu` is set.
   bool hasGpu = false;
   GpuDesc gpu;
+  /// The "threads" section of CPU descriptors for the two-phase step
+  /// (docs/runtime-abi.md, "Threads"); 0 without it (one step function, one
+  /// spike list per population).
+  int64_t maxThreads = 0;
+  int64_t threadAlign = 0;
+
+  /// With a "threads" section: the first neuron of thread `thread`'s share
+  /// of an entity of `size` neurons, when `nthreads` threads run.
+  int64_t threadStart(int64_t size, int64_t thread, int64_t nthreads) const;
 
   int findPopulation(const std::string &name) const;
   int findProjection(const std::string &name) const;

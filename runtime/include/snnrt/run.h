@@ -23,6 +23,19 @@ namespace snnrt {
 
 struct Network;
 
+/// The number of cores this process may run on (its affinity mask), at
+/// least 1.
+int64_t availableCores();
+
+/// Neurons per thread below which another thread costs more (in per-step
+/// synchronisation) than it saves, as measured (bench/results/).
+inline constexpr int64_t kNeuronsPerThread = 20000;
+
+/// The default thread count of a CPU run of `neurons` neurons (populations
+/// and sources): the available cores, but at most one thread per
+/// kNeuronsPerThread neurons.
+int64_t defaultThreads(int64_t neurons);
+
 struct RunOptions {
   /// Number of steps; overrides the descriptor's (and durationMs).
   std::optional<int64_t> steps;
@@ -65,6 +78,10 @@ struct RunOptions {
   /// SNNRT_TEST_INTERRUPT=STEP[:SIGNAL].
   std::optional<int64_t> interruptAtStep;
   int interruptSignal = SIGINT;
+  /// CPU runs of generated models: threads that run the steps (--threads;
+  /// default: defaultThreads()). Spikes and state are the same for every
+  /// count (docs/runtime-abi.md, "Threads").
+  std::optional<int64_t> threads;
 };
 
 struct PopulationResult {
@@ -128,6 +145,8 @@ struct RunResult {
   std::vector<StateRecord> states;
   std::vector<ConnectivityRecord> connectivity; ///< saveConnectivity only
   double buildSeconds = 0, simulationSeconds = 0;
+  /// CPU runs: the threads that ran the steps.
+  int64_t threads = 1;
   double realTimeFactor = 0;      ///< simulation wall time / biological time
   BackendReport backend;          ///< empty target for CPU runs
   std::string outDir;             ///< empty when no output was written
@@ -157,7 +176,8 @@ bool requestInterrupt(int signal);
 /// (unless options.writeOutput is false) writes the outputs. On failure
 /// returns false with `error` set, and the output directory is as it was.
 /// An interrupted run (requestInterrupt) succeeds, with the steps that ran.
-bool runSimulation(const std::string &descriptorJson, StepFn step,
+bool runSimulation(const std::string &descriptorJson,
+                   const StepFunctions &step,
                    const RunOptions &options, RunResult &result,
                    std::string &error);
 
@@ -165,7 +185,7 @@ bool runSimulation(const std::string &descriptorJson, StepFn step,
 /// descriptor says), filling everything in `result` except build time and
 /// outputs. The arena keeps the final state. CPU descriptors only (GPU
 /// descriptors run with simulateBatched(), snnrt/batched.h).
-bool simulateNetwork(Network &net, StepFn step, int64_t steps,
+bool simulateNetwork(Network &net, const StepFunctions &step, int64_t steps,
                      const RunOptions &options, RunResult &result,
                      std::string &error);
 
@@ -203,7 +223,8 @@ double stepTimeMs(int64_t step, double dt);
 /// written). While it runs, SIGXFSZ is ignored (a write past `ulimit -f` is
 /// an error naming the file) and SIGINT/SIGTERM interrupt the run at a step
 /// boundary once it has started (before that they end the process).
-int runMain(int argc, char **argv, const char *descriptorJson, StepFn step);
+int runMain(int argc, char **argv, const char *descriptorJson,
+            const StepFunctions &step);
 
 } // namespace snnrt
 

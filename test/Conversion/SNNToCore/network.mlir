@@ -1,5 +1,5 @@
 // convert-snn-to-core: one population with a recurrent projection becomes
-// snn_step over arena views and the descriptor global.
+// snn_update and snn_propagate over arena views, and the descriptor global.
 // RUN: snn-opt %s -snn-integrate -convert-snn-to-core | FileCheck %s
 
 snn.network @small attributes {dt = 0.1 : f64, duration = 10.0 : f64, seed = 3 : ui64, precision = f64} {
@@ -23,40 +23,73 @@ snn.network @small attributes {dt = 0.1 : f64, duration = 10.0 : f64, seed = 3 :
   snn.record_spikes @exc
 }
 
-// CHECK-LABEL: func.func @snn_step(
-// CHECK-SAME: %[[ARENA:.*]]: memref<?xi8>, %[[STEP:.*]]: i64, %{{.*}}: i64) attributes {llvm.emit_c_interface}
+// The step in two phases, each run by every thread (tid, nthreads) on its
+// share (docs/runtime-abi.md, "Threads").
+// CHECK-LABEL: func.func @snn_update(
+// CHECK-SAME: %[[ARENA:.*]]: memref<?xi8>, %[[STEP:.*]]: i64, %{{.*}}: i64, %[[TID:.*]]: i64, %[[NT:.*]]: i64) attributes {llvm.emit_c_interface}
 // The propagator, computed at compile time: v' = e^-0.01 v + c g, g' = e^-0.02 g.
 // CHECK-DAG: arith.constant 0.99004983374916811 : f64
 // CHECK-DAG: arith.constant 0.98019867330675525 : f64
 // The refractory period is 5 steps.
 // CHECK-DAG: %[[R:.*]] = arith.constant 5 : i32
-// The table of buffers at the start of the arena, then one view per buffer.
+// The table of buffers at the start of the arena, then a view per buffer used.
 // CHECK: %[[TABLE:.*]] = memref.view %[[ARENA]][%{{.*}}][] : memref<?xi8> to memref<16xi64>
-// CHECK-COUNT-8: memref.view %[[ARENA]][%{{.*}}][%{{.*}}] : memref<?xi8> to memref<?x{{.*}}>
-// Update and threshold, fused: one loop over the 100 neurons counting spikes.
-// CHECK: %[[N:.*]] = scf.for %[[I:.*]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[COUNT:.*]] = %{{.*}}) -> (i32) {
+// CHECK: memref.view %[[ARENA]][%{{.*}}][%{{.*}}] : memref<?xi8> to memref<?x{{.*}}>
+// The step's parity; this thread's share of the 100 neurons: chunks of
+// ceil(ceil(100 / nthreads) / 16) * 16 neurons.
+// CHECK: %[[PARITY:.*]] = arith.andi %{{.*}}, %c1 : index
+// CHECK: arith.divui %{{.*}}, %c16 : index
+// CHECK: %[[CHUNK:.*]] = arith.muli %{{.*}}, %c16 : index
+// CHECK: %[[LO0:.*]] = arith.muli %{{.*}}, %[[CHUNK]] : index
+// CHECK: %[[LO:.*]] = arith.minui %[[LO0]], %c100 : index
+// CHECK: %[[HI:.*]] = arith.minui %{{.*}}, %c100 : index
+// Its spikes go to its own segment of this step's half of the list.
+// CHECK: %[[HALF:.*]] = arith.muli %[[PARITY]], %c100 : index
+// CHECK: %[[SEG:.*]] = arith.addi %[[HALF]], %{{.*}} : index
+// Update and threshold, fused: one loop over the share counting spikes,
+// marked for snn-vectorize-loops.
+// CHECK: %[[N:.*]] = scf.for %[[I:.*]] = %[[LO]] to %[[HI]] step %{{.*}} iter_args(%[[COUNT:.*]] = %{{.*}}) -> (i32) {
 // CHECK:   arith.maxsi
 // CHECK:   %[[FREE:.*]] = arith.cmpi eq
 // CHECK:   %[[VNEW:.*]] = arith.select %[[FREE]], %{{.*}}, %{{.*}} : f64
 // CHECK:   %[[ABOVE:.*]] = arith.cmpf ogt, %[[VNEW]], %{{.*}} : f64
 // CHECK:   %[[SPIKE:.*]] = arith.andi %[[ABOVE]], %[[FREE]] : i1
 // CHECK:   scf.if %[[SPIKE]] -> (i32) {
+// CHECK:     %[[AT:.*]] = arith.addi %[[SEG]], %{{.*}} : index
+// CHECK:     memref.store %{{.*}}, %{{.*}}[%[[AT]]] : memref<?xi32>
 // CHECK:     memref.store %[[R]], %{{.*}}[%[[I]]] : memref<?xi32>
 // CHECK:     arith.addi %[[COUNT]], %{{.*}} : i32
-// CHECK: memref.store %[[N]], %{{.*}}[%{{.*}}] : memref<?xi32>
-// Propagation: slot (step + 2) mod slots of the ring.
+// CHECK: } {snn.parallel}
+// The count of the segment: entry parity * 256 + tid.
+// CHECK: %[[CI:.*]] = arith.muli %[[PARITY]], %c256 : index
+// CHECK: %[[C:.*]] = arith.addi %[[CI]], %{{.*}} : index
+// CHECK: memref.store %[[N]], %{{.*}}[%[[C]]] : memref<?xi32>
+// CHECK: return
+
+// CHECK-LABEL: func.func @snn_propagate(
+// Propagation: slot (step + 2) mod slots of the ring; every thread's
+// segment in order, every synapse, but only the targets in this thread's
+// share.
 // CHECK: %[[SLOTS:.*]] = arith.divui
 // CHECK: arith.remui %{{.*}}, %[[SLOTS]] : index
-// CHECK: scf.for
+// CHECK: %[[PLO:.*]] = arith.minui %{{.*}}, %c100 : index
+// CHECK: %[[PHI:.*]] = arith.minui %{{.*}}, %c100 : index
+// CHECK: scf.for %[[SEGMENT:.*]] = %c0 to %{{.*}} step %c1 {
 // CHECK:   scf.for
-// CHECK:     memref.load %{{.*}}[%{{.*}}] : memref<?xi32>
-// CHECK:     arith.addf %{{.*}}, %{{.*}} : f64
-// Delivery of this step's slot into g, which is then cleared.
+// CHECK:     scf.for
+// CHECK:       %[[POST:.*]] = arith.index_cast %{{.*}} : i32 to index
+// CHECK-DAG:   arith.cmpi ult, %[[POST]], %[[PHI]] : index
+// CHECK-DAG:   arith.cmpi uge, %[[POST]], %[[PLO]] : index
+// CHECK:       scf.if
+// CHECK:         arith.addf %{{.*}}, %{{.*}} : f64
+// Delivery of this step's slot into g, which is then cleared: this thread's
+// share, marked for snn-vectorize-loops.
 // CHECK: scf.for
 // CHECK:   arith.addf
 // CHECK:   memref.store %{{.*}}, %{{.*}}[%{{.*}}] : memref<?xf64>
 // CHECK:   memref.store %{{.*}}, %{{.*}}[%{{.*}}] : memref<?xf64>
-// Reset of the neurons that spiked: v = vr = 0.
+// CHECK: } {snn.parallel}
+// Reset of the neurons that spiked, this thread's segment: v = vr = 0.
 // CHECK: scf.for
 // CHECK:   memref.store %{{.*}}, %{{.*}}[%{{.*}}] : memref<?xf64>
 // CHECK: return
@@ -67,4 +100,5 @@ snn.network @small attributes {dt = 0.1 : f64, duration = 10.0 : f64, seed = 3 :
 // CHECK-SAME: \22refractory_steps\22:5
 // CHECK-SAME: \22kind\22:\22fixed_probability\22
 // CHECK-SAME: \22steps\22:100
+// CHECK-SAME: \22threads\22:{\22align\22:16,\22max\22:256}
 // CHECK-NOT: snn.

@@ -24,9 +24,9 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64
   snn.projection @to_g from @p to @p target "g" attributes {connectivity = #snn.all_to_all<allow_self = false>, weight = 1.0 : f64, delay = 0.0 : f64}
 }
 
-// CHECK-LABEL: func.func @snn_step
-// Delivery into v: guarded by the countdown.
-// CHECK: scf.for %[[I:arg[0-9]+]] = %c0 to %c4 step %c1 {
+// CHECK-LABEL: func.func @snn_propagate
+// Delivery into v (this thread's share): guarded by the countdown.
+// CHECK: scf.for %[[I:arg[0-9]+]] = %{{.*}} to %{{.*}} step %c1 {
 // CHECK:   %[[OLD:.*]] = memref.load %[[V:.*]][%[[I]]] : memref<?xf64>
 // CHECK:   %[[SUM:.*]] = arith.addf %[[OLD]], %{{.*}} : f64
 // CHECK:   %[[R:.*]] = memref.load %{{.*}}[%[[I]]] : memref<?xi32>
@@ -36,7 +36,7 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64
 // CHECK:   memref.store %{{.*}} : memref<?xf64>
 // CHECK: }
 // Delivery into g: unconditional.
-// CHECK: scf.for %[[J:arg[0-9]+]] = %c0 to %c4 step %c1 {
+// CHECK: scf.for %[[J:arg[0-9]+]] = %{{.*}} to %{{.*}} step %c1 {
 // CHECK:   %[[GOLD:.*]] = memref.load %[[G:.*]][%[[J]]] : memref<?xf64>
 // CHECK:   %[[GSUM:.*]] = arith.addf %[[GOLD]], %{{.*}} : f64
 // CHECK-NOT: arith.select

@@ -52,7 +52,7 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64
   snn.population @c of @just_under size 2 attributes {params = {tau = 10.0 : f64}}
 }
 
-// CHECK-LABEL: func.func @snn_step
+// CHECK-LABEL: func.func @snn_update
 // CHECK-DAG: %[[NEVER:.*]] = arith.constant 4611686018427387904 : i64
 // CHECK-DAG: %[[OVER:.*]] = arith.constant 2147483648 : i64
 // CHECK-DAG: %[[UNDER:.*]] = arith.constant 2147483647 : i32

@@ -27,7 +27,7 @@ snn.network @inputs attributes {dt = 0.5 : f64, duration = 100.0 : f64, seed = 1
   snn.projection @sp from @stim to @p target "v" attributes {connectivity = #snn.all_to_all<allow_self = true>, weight = 0.2 : f64, delay = 1.0 : f64}
 }
 
-// CHECK-LABEL: func.func @snn_step
+// CHECK-LABEL: func.func @snn_update
 // The drive is active for steps [20, 120): t in [10 ms, 60 ms).
 // CHECK-DAG: %[[FIRST:.*]] = arith.constant 20 : i64
 // CHECK-DAG: %[[LAST:.*]] = arith.constant 120 : i64
@@ -56,11 +56,16 @@ snn.network @inputs attributes {dt = 0.5 : f64, duration = 100.0 : f64, seed = 1
 // CHECK: scf.for
 // CHECK:   arith.uitofp %{{.*}} : i32 to f32
 // CHECK:   arith.cmpf olt, %{{.*}}, %[[P]] : f32
-// The spike array: a while loop over the entries due this step.
+// The spike array: thread 0 only, a while loop over the entries due this
+// step.
+// CHECK: arith.cmpi eq, %{{.*}}, %c0 : index
+// CHECK: scf.if
 // CHECK: scf.while
 // CHECK:   arith.cmpi sle
 // CHECK:   scf.condition
+// CHECK: return
 // Per-synapse delay and weight, loaded from their buffers.
+// CHECK-LABEL: func.func @snn_propagate
 // CHECK: scf.for
 // CHECK:   scf.for
 // CHECK:     %[[W:.*]] = memref.load %{{.*}} : memref<?xf32>

@@ -1,26 +1,28 @@
 //===- TestModel.cpp - A stand-in for a compiled model
 //---------------------===//
 //
-// Provides the two symbols generated code exports, so that a simulator can be
+// Provides the symbols generated code exports (the descriptor and the two
+// phases of the step, docs/runtime-abi.md), so that a simulator can be
 // linked exactly as snnc links one (model object + libsnnrt_main.a +
-// libsnnrt.a) and run from ctest. The network: "drive" (3 neurons, v rises
+// libsnnrt.a) and run from ctest, with any number of threads. The network: "drive" (3 neurons, v rises
 // by 0.15 per step from a uniform initial value, threshold 1, reset 0)
 // projects all-to-all with a 1 ms delay onto "out" (2 neurons, integrate the
 // input, threshold 2).
 
 #include "snnrt/arena.h"
 
+#include <algorithm>
 #include <cstdint>
 
 extern "C" const char snn_descriptor[] = R"json({
   "format": "snn-descriptor", "version": 1,
   "model": "testmodel", "dt": 0.1, "steps": 200, "seed": 1, "precision": "f64",
   "buffers": [
-    {"id": 0, "name": "drive.spike_count", "type": "i32", "count": 1},
-    {"id": 1, "name": "drive.spikes", "type": "i32", "count": 3},
+    {"id": 0, "name": "drive.spike_count", "type": "i32", "count": 8},
+    {"id": 1, "name": "drive.spikes", "type": "i32", "count": 6},
     {"id": 2, "name": "drive.v", "type": "f64", "count": 3},
-    {"id": 3, "name": "out.spike_count", "type": "i32", "count": 1},
-    {"id": 4, "name": "out.spikes", "type": "i32", "count": 2},
+    {"id": 3, "name": "out.spike_count", "type": "i32", "count": 8},
+    {"id": 4, "name": "out.spikes", "type": "i32", "count": 4},
     {"id": 5, "name": "out.v", "type": "f64", "count": 2},
     {"id": 6, "name": "dd.row_ptr", "type": "i64", "count": 4},
     {"id": 7, "name": "dd.col", "type": "i32", "count": {"synapses": "dd"}},
@@ -46,42 +48,86 @@ extern "C" const char snn_descriptor[] = R"json({
              "buffer": 8, "projections": ["dd"]}],
   "record": {"format": "npy", "spikes": ["drive", "out"],
              "state": [{"population": "out", "variable": "v", "buffer": 5,
-                        "neurons": [0, 1], "every": 5}]}
+                        "neurons": [0, 1], "every": 5}]},
+  "threads": {"max": 4, "align": 1}
 })json";
 
-extern "C" void _mlir_ciface_snn_step(snnrt::MemRefI8 *arena, int64_t n,
-                                      int64_t /*seed*/) {
-  int8_t *base = arena->aligned + arena->offset;
-  const int64_t *table = reinterpret_cast<const int64_t *>(base);
-  auto at = [&](int k) { return base + table[2 * k]; };
-  double *dv = reinterpret_cast<double *>(at(2));
-  double *ov = reinterpret_cast<double *>(at(5));
-  int32_t &dc = *reinterpret_cast<int32_t *>(at(0));
-  int32_t *ds = reinterpret_cast<int32_t *>(at(1));
-  int32_t &oc = *reinterpret_cast<int32_t *>(at(3));
-  int32_t *os = reinterpret_cast<int32_t *>(at(4));
-  const int64_t *rowPtr = reinterpret_cast<const int64_t *>(at(6));
-  const int32_t *col = reinterpret_cast<const int32_t *>(at(7));
-  double *ring = reinterpret_cast<double *>(at(8));
-  const int64_t slots = table[2 * 8 + 1] / 2, delay = 10;
-  for (int i = 0; i < 3; ++i) // update
+namespace {
+
+struct View {
+  explicit View(snnrt::MemRefI8 *arena) {
+    base = arena->aligned + arena->offset;
+    table = reinterpret_cast<const int64_t *>(base);
+  }
+  template <typename T> T *at(int k) const {
+    return reinterpret_cast<T *>(base + table[2 * k]);
+  }
+  int8_t *base;
+  const int64_t *table;
+};
+
+constexpr int64_t kMax = 4; // threads.max
+
+/// Thread `t`'s share [lo, hi) of `size` neurons (threads.align = 1).
+void share(int64_t size, int64_t t, int64_t threads, int64_t &lo,
+           int64_t &hi) {
+  int64_t chunk = (size + threads - 1) / threads;
+  lo = std::min(t * chunk, size);
+  hi = std::min(lo + chunk, size);
+}
+
+} // namespace
+
+extern "C" void _mlir_ciface_snn_update(snnrt::MemRefI8 *arena, int64_t n,
+                                        int64_t /*seed*/, int64_t tid,
+                                        int64_t threads) {
+  View v(arena);
+  double *dv = v.at<double>(2), *ov = v.at<double>(5);
+  int64_t half = n & 1, lo, hi;
+  share(3, tid, threads, lo, hi); // drive: update, threshold
+  int32_t *ds = v.at<int32_t>(1) + half * 3 + lo, dc = 0;
+  for (int64_t i = lo; i < hi; ++i) {
     dv[i] += 0.15;
-  dc = oc = 0; // threshold
-  for (int i = 0; i < 3; ++i)
     if (dv[i] >= 1.0)
-      ds[dc++] = i;
-  for (int i = 0; i < 2; ++i)
+      ds[dc++] = int32_t(i);
+  }
+  v.at<int32_t>(0)[half * kMax + tid] = dc;
+  share(2, tid, threads, lo, hi); // out: threshold
+  int32_t *os = v.at<int32_t>(4) + half * 2 + lo, oc = 0;
+  for (int64_t i = lo; i < hi; ++i)
     if (ov[i] >= 2.0)
-      os[oc++] = i;
-  for (int k = 0; k < dc; ++k) // propagation
-    for (int64_t s = rowPtr[ds[k]]; s < rowPtr[ds[k] + 1]; ++s)
-      ring[((n + delay) % slots) * 2 + col[s]] += 0.5;
-  for (int i = 0; i < 2; ++i) { // delivery
+      os[oc++] = int32_t(i);
+  v.at<int32_t>(3)[half * kMax + tid] = oc;
+}
+
+extern "C" void _mlir_ciface_snn_propagate(snnrt::MemRefI8 *arena, int64_t n,
+                                           int64_t /*seed*/, int64_t tid,
+                                           int64_t threads) {
+  View v(arena);
+  double *dv = v.at<double>(2), *ov = v.at<double>(5);
+  const int64_t *rowPtr = v.at<const int64_t>(6);
+  const int32_t *col = v.at<const int32_t>(7);
+  double *ring = v.at<double>(8);
+  const int64_t slots = v.table[2 * 8 + 1] / 2, delay = 10, half = n & 1;
+  int64_t lo, hi, olo, ohi;
+  share(2, tid, threads, olo, ohi);
+  // Propagation: every drive spike, in thread order; this thread's targets.
+  for (int64_t t = 0; t < threads; ++t) {
+    share(3, t, threads, lo, hi);
+    const int32_t *ds = v.at<int32_t>(1) + half * 3 + lo;
+    for (int32_t k = 0; k < v.at<int32_t>(0)[half * kMax + t]; ++k)
+      for (int64_t s = rowPtr[ds[k]]; s < rowPtr[ds[k] + 1]; ++s)
+        if (col[s] >= olo && col[s] < ohi)
+          ring[((n + delay) % slots) * 2 + col[s]] += 0.5;
+  }
+  for (int64_t i = olo; i < ohi; ++i) { // delivery
     ov[i] += ring[(n % slots) * 2 + i];
     ring[(n % slots) * 2 + i] = 0;
   }
-  for (int k = 0; k < dc; ++k) // reset
-    dv[ds[k]] = 0;
-  for (int k = 0; k < oc; ++k)
-    ov[os[k]] = 0;
+  // Reset: this thread's spikes.
+  share(3, tid, threads, lo, hi);
+  for (int32_t k = 0; k < v.at<int32_t>(0)[half * kMax + tid]; ++k)
+    dv[v.at<int32_t>(1)[half * 3 + lo + k]] = 0;
+  for (int32_t k = 0; k < v.at<int32_t>(3)[half * kMax + tid]; ++k)
+    ov[v.at<int32_t>(4)[half * 2 + olo + k]] = 0;
 }

@@ -46,6 +46,11 @@ namespace {
 /// more behaves exactly like an infinite one.
 constexpr int64_t kNeverSteps = int64_t(1) << 62;
 
+/// CPU target: the most threads a simulator may run, and the multiple of
+/// neurons each thread's range starts at (docs/runtime-abi.md, "Threads").
+constexpr int64_t kMaxThreads = 256;
+constexpr int64_t kThreadAlign = 16;
+
 /// `ms` in steps of `dt`, rounded half away from zero, saturated at
 /// kNeverSteps: `"refractory": "1e300 ms"` means "for the rest of any run",
 /// never a wrapped counter. Negative times give 0.
@@ -170,9 +175,9 @@ private:
   Value inputValue(Population &pop, unsigned input, Value i);
 
   /// If `cond`, appends neuron `i` to the spike list of `target` at
-  /// position `count` (and runs `onSpike`); returns the new count.
-  Value appendSpikeIf(Value cond, Spiking &target, Value count, Value i,
-                      llvm::function_ref<void()> onSpike);
+  /// position `base + count` (and runs `onSpike`); returns the new count.
+  Value appendSpikeIf(Value cond, Spiking &target, Value base, Value count,
+                      Value i, llvm::function_ref<void()> onSpike);
 
   /// Views of every buffer at the start of `func`, whose first argument is
   /// the arena.
@@ -203,15 +208,26 @@ private:
   /// `postSize` neurons.
   Value slotBase(Value slots, int64_t postSize, Value delaySteps);
 
+  /// CPU: this thread's range [lo, hi) of an entity of `size` neurons.
+  std::pair<Value, Value> threadRange(int64_t size, Value thread);
+  /// CPU: where thread `thread`'s spikes of this step start in `s.spikes`,
+  /// and where their count is.
+  Value segmentStart(Spiking &s, Value thread);
+  Value segmentCount(Value thread);
+
   void emitUpdateAndThreshold(Population &pop);
   void emitPoissonSource(PoissonSourceOp op, Spiking &spiking, int rateBuffer);
-  /// Emits the due entries of a spike array; `onEntry` runs for each with
-  /// its neuron (i32). The count is stored at `countIndex`.
+  /// Emits the due entries of a spike array, from `spikeBase` on; `onEntry`
+  /// runs for each with its neuron (i32). The count is stored at
+  /// `countIndex`.
   void emitSpikeArraySource(Spiking &spiking, int times, int ids, int cursor,
-                            Value countIndex,
+                            Value countIndex, Value spikeBase,
                             llvm::function_ref<void(Value)> onEntry);
   struct ProjectionInfo;
   void emitPropagation(ProjectionInfo &info);
+  /// CPU: the spikes of `info`'s source, every thread's segment in order,
+  /// into the ring entries of this thread's range of the target.
+  void emitPropagationCPU(ProjectionInfo &info);
   void emitDelivery(Ring &ring);
   void emitReset(Population &pop);
 
@@ -359,9 +375,11 @@ void NetworkLowering::planBuffers() {
     s.name = name.str();
     s.size = size;
     s.entity = static_cast<uint32_t>(spiking.size() - 1);
-    // Double-buffered by step parity on the GPU (docs/gpu-abi.md).
-    s.spikeCount = addBuffer(s.name + ".spike_count", i32Type, gpu ? 2 : 1);
-    s.spikes = addBuffer(s.name + ".spikes", i32Type, size);
+    // Double-buffered by step parity on the GPU (docs/gpu-abi.md); on the
+    // CPU also one segment per thread (docs/runtime-abi.md, "Threads").
+    s.spikeCount = addBuffer(s.name + ".spike_count", i32Type,
+                             gpu ? 2 : 2 * kMaxThreads);
+    s.spikes = addBuffer(s.name + ".spikes", i32Type, gpu ? size : 2 * size);
     if (gpu)
       s.total = addBuffer(s.name + ".total", i64Type, 1);
     spikingByName[s.name] = &s;
@@ -674,13 +692,48 @@ void NetworkLowering::emitPrologue(func::FuncOp func) {
     tid = entry->getArgument(3);
     nthreads = entry->getArgument(4);
   } else {
+    // (arena, step, seed, tid, nthreads)
     step = entry->getArgument(1);
     seed = entry->getArgument(2);
+    tid = toIndex(entry->getArgument(3));
+    nthreads = toIndex(entry->getArgument(4));
   }
   emitViews();
   if (gpu)
     step = load(stepCells, parity);
   stepIndex = toIndex(step);
+  if (!gpu)
+    parity = b.create<arith::AndIOp>(loc, stepIndex, index(1));
+}
+
+std::pair<Value, Value> NetworkLowering::threadRange(int64_t size,
+                                                     Value thread) {
+  // chunk = ceil(ceil(size / nthreads) / align) * align
+  // (arith.ceildivui has no lowering to LLVM: (a + b - 1) / b.)
+  Value n = index(size), align = index(kThreadAlign);
+  auto ceilDiv = [&](Value a, Value d) -> Value {
+    Value sum = b.create<arith::AddIOp>(
+        loc, a, b.create<arith::SubIOp>(loc, d, index(1)));
+    return b.create<arith::DivUIOp>(loc, sum, d);
+  };
+  Value chunk = b.create<arith::MulIOp>(
+      loc, ceilDiv(ceilDiv(n, nthreads), align), align);
+  Value lo = b.create<arith::MinUIOp>(
+      loc, b.create<arith::MulIOp>(loc, thread, chunk), n);
+  Value hi = b.create<arith::MinUIOp>(
+      loc, b.create<arith::AddIOp>(loc, lo, chunk), n);
+  return {lo, hi};
+}
+
+Value NetworkLowering::segmentStart(Spiking &s, Value thread) {
+  return b.create<arith::AddIOp>(
+      loc, b.create<arith::MulIOp>(loc, parity, index(s.size)),
+      threadRange(s.size, thread).first);
+}
+
+Value NetworkLowering::segmentCount(Value thread) {
+  return b.create<arith::AddIOp>(
+      loc, b.create<arith::MulIOp>(loc, parity, index(kMaxThreads)), thread);
 }
 
 void NetworkLowering::emitViews() {
@@ -761,16 +814,17 @@ void NetworkLowering::emitResetAt(Population &pop, Value i,
 
 void NetworkLowering::emitUpdateAndThreshold(Population &pop) {
   loc = pop.op.getLoc();
-  auto loop = b.create<scf::ForOp>(loc, index(0), index(pop.op.getSize()),
-                                   index(1), ValueRange{i32(0)});
+  auto [lo, hi] = threadRange(pop.op.getSize(), tid);
+  Value base = segmentStart(*pop.spiking, tid);
+  auto loop = b.create<scf::ForOp>(loc, lo, hi, index(1), ValueRange{i32(0)});
   markParallel(loop);
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(loop.getBody());
   Value i = loop.getInductionVar();
   Value count = loop.getRegionIterArg(0);
   Updated u = emitNeuronStep(pop, i);
-  b.create<scf::YieldOp>(loc, appendSpikeIf(u.spike, *pop.spiking, count, i,
-                                            [&] {
+  b.create<scf::YieldOp>(loc, appendSpikeIf(u.spike, *pop.spiking, base,
+                                            count, i, [&] {
                                               if (pop.refractory >= 0)
                                                 store(refractoryConstant(
                                                           pop,
@@ -778,18 +832,19 @@ void NetworkLowering::emitUpdateAndThreshold(Population &pop) {
                                                       pop.refractory, i);
                                             }));
   b.setInsertionPointAfter(loop);
-  store(loop.getResult(0), pop.spiking->spikeCount, index(0));
+  store(loop.getResult(0), pop.spiking->spikeCount, segmentCount(tid));
 }
 
-Value NetworkLowering::appendSpikeIf(Value cond, Spiking &target, Value count,
-                                     Value i,
+Value NetworkLowering::appendSpikeIf(Value cond, Spiking &target, Value base,
+                                     Value count, Value i,
                                      llvm::function_ref<void()> onSpike) {
   auto ifOp = b.create<scf::IfOp>(loc, TypeRange{b.getI32Type()}, cond,
                                   /*withElseRegion=*/true);
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(ifOp.thenBlock());
   Value neuron = b.create<arith::IndexCastOp>(loc, b.getI32Type(), i);
-  store(neuron, target.spikes, toIndex(count));
+  store(neuron, target.spikes,
+        b.create<arith::AddIOp>(loc, base, toIndex(count)));
   onSpike();
   b.create<scf::YieldOp>(loc, ValueRange{b.create<arith::AddIOp>(loc, count, i32(1))});
   b.setInsertionPointToStart(ifOp.elseBlock());
@@ -812,22 +867,23 @@ Value NetworkLowering::emitPoissonSpike(PoissonSourceOp op, Spiking &s,
 void NetworkLowering::emitPoissonSource(PoissonSourceOp op, Spiking &s,
                                         int rateBuffer) {
   loc = op.getLoc();
-  auto loop = b.create<scf::ForOp>(loc, index(0), index(s.size), index(1),
-                                   ValueRange{i32(0)});
+  auto [lo, hi] = threadRange(s.size, tid);
+  Value base = segmentStart(s, tid);
+  auto loop = b.create<scf::ForOp>(loc, lo, hi, index(1), ValueRange{i32(0)});
   markParallel(loop);
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(loop.getBody());
   Value i = loop.getInductionVar();
   Value spike = emitPoissonSpike(op, s, rateBuffer, i);
   b.create<scf::YieldOp>(
-      loc, appendSpikeIf(spike, s, loop.getRegionIterArg(0), i, [] {}));
+      loc, appendSpikeIf(spike, s, base, loop.getRegionIterArg(0), i, [] {}));
   b.setInsertionPointAfter(loop);
-  store(loop.getResult(0), s.spikeCount, index(0));
+  store(loop.getResult(0), s.spikeCount, segmentCount(tid));
 }
 
 void NetworkLowering::emitSpikeArraySource(
     Spiking &s, int times, int ids, int cursor, Value countIndex,
-    llvm::function_ref<void(Value)> onEntry) {
+    Value spikeBase, llvm::function_ref<void(Value)> onEntry) {
   loc = s.op->getLoc();
   // Emit every entry at the cursor whose step is this step; the runtime has
   // sorted them by step, and none is earlier than the cursor's.
@@ -858,7 +914,8 @@ void NetworkLowering::emitSpikeArraySource(
       },
       [&](OpBuilder &, Location, ValueRange args) {
         Value neuron = load(ids, args[0]);
-        store(neuron, s.spikes, toIndex(args[1]));
+        store(neuron, s.spikes,
+              b.create<arith::AddIOp>(loc, spikeBase, toIndex(args[1])));
         onEntry(neuron);
         b.create<scf::YieldOp>(
             loc, ValueRange{b.create<arith::AddIOp>(loc, args[0], index(1)),
@@ -882,7 +939,58 @@ Value NetworkLowering::slotBase(Value slots, int64_t postSize,
   return b.create<arith::MulIOp>(loc, slot, postSizeValue);
 }
 
+void NetworkLowering::emitPropagationCPU(ProjectionInfo &info) {
+  ProjectionOp op = info.op;
+  loc = op.getLoc();
+  Spiking &pre = *spikingByName.lookup(op.getPre());
+  Ring &ring = *info.ring;
+  int64_t postSize = ring.population->op.getSize();
+  double dt = network.getDt().convertToDouble();
+  Value slots = ringSlots(ring);
+  Value constantBase;
+  if (auto delay = dyn_cast<FloatAttr>(op.getDelay()))
+    constantBase = slotBase(
+        slots, postSize,
+        index(std::llround(delay.getValueAsDouble() / dt)));
+  // Every spike in order (segment by segment: ascending neurons), every
+  // synapse of its row, but only the targets in this thread's range: each
+  // ring entry is summed by one thread in the order of one thread.
+  auto [postLo, postHi] = threadRange(postSize, tid);
+  auto segments = b.create<scf::ForOp>(loc, index(0), nthreads, index(1));
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(segments.getBody());
+  Value segment = segments.getInductionVar();
+  Value numSpikes = toIndex(load(pre.spikeCount, segmentCount(segment)));
+  Value start = segmentStart(pre, segment);
+  auto spikes = b.create<scf::ForOp>(loc, index(0), numSpikes, index(1));
+  b.setInsertionPointToStart(spikes.getBody());
+  Value source = toIndex(load(
+      pre.spikes, b.create<arith::AddIOp>(loc, start, spikes.getInductionVar())));
+  Value begin = toIndex(load(info.rowPtr, source));
+  Value end = toIndex(
+      load(info.rowPtr, b.create<arith::AddIOp>(loc, source, index(1))));
+  auto synapses = b.create<scf::ForOp>(loc, begin, end, index(1));
+  b.setInsertionPointToStart(synapses.getBody());
+  Value k = synapses.getInductionVar();
+  Value post = toIndex(load(info.col, k));
+  Value inRange = b.create<arith::AndIOp>(
+      loc,
+      b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::uge, post, postLo),
+      b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ult, post, postHi));
+  auto mine = b.create<scf::IfOp>(loc, inRange, /*withElseRegion=*/false);
+  b.setInsertionPointToStart(mine.thenBlock());
+  Value weight = elementValue(op.getWeight(), info.weight, k);
+  Value base = constantBase
+                   ? constantBase
+                   : slotBase(slots, postSize, toIndex(load(info.delay, k)));
+  Value slotIndex = b.create<arith::AddIOp>(loc, base, post);
+  Value sum = b.create<arith::AddFOp>(loc, load(ring.buffer, slotIndex), weight);
+  store(sum, ring.buffer, slotIndex);
+}
+
 void NetworkLowering::emitPropagation(ProjectionInfo &info) {
+  if (!gpu)
+    return emitPropagationCPU(info);
   ProjectionOp op = info.op;
   loc = op.getLoc();
   Spiking &pre = *spikingByName.lookup(op.getPre());
@@ -967,9 +1075,8 @@ void NetworkLowering::emitDeliveryAt(Ring &ring, Value i, Value base) {
 void NetworkLowering::emitDelivery(Ring &ring) {
   loc = ring.population->op.getLoc();
   Value base = ringBase(ring);
-  auto loop = b.create<scf::ForOp>(loc, index(0),
-                                   index(ring.population->op.getSize()),
-                                   index(1));
+  auto [lo, hi] = threadRange(ring.population->op.getSize(), tid);
+  auto loop = b.create<scf::ForOp>(loc, lo, hi, index(1));
   markParallel(loop);
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(loop.getBody());
@@ -980,11 +1087,16 @@ void NetworkLowering::emitReset(Population &pop) {
   if (!pop.resets)
     return; // the reset yields its arguments unchanged
   loc = pop.op.getLoc();
-  Value numSpikes = toIndex(load(pop.spiking->spikeCount, index(0)));
+  // This thread's own spikes: its segment holds the neurons of its range.
+  Value numSpikes =
+      toIndex(load(pop.spiking->spikeCount, segmentCount(tid)));
+  Value start = segmentStart(*pop.spiking, tid);
   auto loop = b.create<scf::ForOp>(loc, index(0), numSpikes, index(1));
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(loop.getBody());
-  Value i = toIndex(load(pop.spiking->spikes, loop.getInductionVar()));
+  Value i = toIndex(load(pop.spiking->spikes,
+                         b.create<arith::AddIOp>(loc, start,
+                                                 loop.getInductionVar())));
   SmallVector<Value> old;
   for (int buffer : pop.variables)
     old.push_back(load(buffer, i));
@@ -1082,6 +1194,7 @@ void NetworkLowering::emitPhaseUpdate() {
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(ifOp.thenBlock());
     emitSpikeArraySource(*s.spiking, s.times, s.ids, s.cursor, parity,
+                         index(0),
                          [&](Value neuron) { recordSpike(*s.spiking, neuron); });
   }
 }
@@ -1246,6 +1359,9 @@ json::Value NetworkLowering::descriptorJSON() {
       {"record", std::move(recordJSON)}};
   if (gpu)
     descriptor["gpu"] = std::move(gpuJSON);
+  else
+    descriptor["threads"] =
+        json::Object{{"max", kMaxThreads}, {"align", kThreadAlign}};
   return json::Value(std::move(descriptor));
 }
 
@@ -2044,23 +2160,53 @@ LogicalResult NetworkLowering::run() {
     if (failed(runGPU()))
       return failure();
   } else {
+    // Two phases, each run by every thread on its share, with a barrier
+    // between them (docs/runtime-abi.md, "Threads").
     auto arenaType = MemRefType::get({ShapedType::kDynamic}, b.getI8Type());
-    auto funcType =
-        b.getFunctionType({arenaType, b.getI64Type(), b.getI64Type()}, {});
-    auto func = b.create<func::FuncOp>(loc, "snn_step", funcType);
-    func->setAttr(LLVM::LLVMDialect::getEmitCWrapperAttrName(),
-                  UnitAttr::get(ctx));
+    Type i64Type = b.getI64Type();
+    auto funcType = b.getFunctionType(
+        {arenaType, i64Type, i64Type, i64Type, i64Type}, {});
+    auto begin = [&](StringRef name) {
+      auto func = b.create<func::FuncOp>(loc, name, funcType);
+      func->setAttr(LLVM::LLVMDialect::getEmitCWrapperAttrName(),
+                    UnitAttr::get(ctx));
+      return func;
+    };
+    auto finish = [&](func::FuncOp func) {
+      loc = network.getLoc();
+      b.create<func::ReturnOp>(loc);
+      b.setInsertionPointAfter(func);
+      return simplify(func);
+    };
     OpBuilder::InsertionGuard guard(b);
-    emitPrologue(func);
-
     // 1-2. Update and threshold, fused, per population; then the sources.
+    func::FuncOp update = begin("snn_update");
+    emitPrologue(update);
     for (Population &pop : populations)
       emitUpdateAndThreshold(pop);
     for (PoissonInfo &p : poissons)
       emitPoissonSource(p.op, *p.spiking, p.rate);
-    for (SpikeArrayInfo &s : spikeArrays)
-      emitSpikeArraySource(*s.spiking, s.times, s.ids, s.cursor, index(0),
-                           [](Value) {});
+    for (SpikeArrayInfo &s : spikeArrays) {
+      // Sequential by nature (a cursor): thread 0 only; the others have
+      // no spikes of it.
+      loc = s.spiking->op->getLoc();
+      Value first = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq,
+                                            tid, index(0));
+      auto ifOp = b.create<scf::IfOp>(loc, first, /*withElseRegion=*/true);
+      OpBuilder::InsertionGuard g(b);
+      b.setInsertionPointToStart(ifOp.thenBlock());
+      emitSpikeArraySource(
+          *s.spiking, s.times, s.ids, s.cursor, segmentCount(tid),
+          b.create<arith::MulIOp>(loc, parity, index(s.spiking->size)),
+          [](Value) {});
+      b.setInsertionPointToStart(ifOp.elseBlock());
+      store(i32(0), s.spiking->spikeCount, segmentCount(tid));
+    }
+    if (failed(finish(update)))
+      return failure();
+
+    func::FuncOp propagate = begin("snn_propagate");
+    emitPrologue(propagate);
     // 3. Propagation into the delay rings.
     for (ProjectionInfo &p : projections)
       emitPropagation(p);
@@ -2070,9 +2216,7 @@ LogicalResult NetworkLowering::run() {
     // 5. Reset.
     for (Population &pop : populations)
       emitReset(pop);
-    loc = network.getLoc();
-    b.create<func::ReturnOp>(loc);
-    if (failed(simplify(func)))
+    if (failed(finish(propagate)))
       return failure();
   }
 
