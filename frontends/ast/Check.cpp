@@ -854,6 +854,40 @@ void Checker::model(const Model &m) {
       }
       break;
     }
+    case Connectivity::Kind::FixedTotalNumber: {
+      const Loc &nLoc = c.totalLoc.line ? c.totalLoc : c.loc;
+      if (c.total < 0) {
+        error(nLoc, "the total number of synapses n must be >= 0, got " +
+                        std::to_string(c.total));
+      } else if (c.total > kMaxTotalSynapses) {
+        error(nLoc, "the total number of synapses n = " +
+                        std::to_string(c.total) + " is too large (at most " +
+                        "2^60 = " + std::to_string(kMaxTotalSynapses) +
+                        ": more cannot be addressed in memory)");
+      } else if (c.total > 0 && preSize >= 0 && post) {
+        // Pairs to draw from: every (pre, post), without i -> i when
+        // self-connections of a population onto itself are excluded.
+        bool self = pr.pre == pr.post && !c.allowSelf;
+        int64_t perPre = self ? post->size - 1 : post->size;
+        if (preSize < 1 || perPre < 1) {
+          std::string why;
+          if (self)
+            why = "'" + pr.pre + "' has " + std::to_string(preSize) +
+                  (preSize == 1 ? " neuron" : " neurons") +
+                  " and self-connections are excluded";
+          else
+            why = "'" + pr.pre + "' has " + std::to_string(preSize) +
+                  " neurons and '" + pr.post + "' has " +
+                  std::to_string(post->size);
+          error(nLoc, "fixed_total_number connectivity cannot draw n = " +
+                          std::to_string(c.total) +
+                          " synapses: there is no (pre, post) pair to "
+                          "connect (" +
+                          why + ")");
+        }
+      }
+      break;
+    }
     case Connectivity::Kind::List:
       if (c.file.empty())
         error(c.fileLoc.line ? c.fileLoc : c.loc,

@@ -85,6 +85,8 @@ const char *connectivityName(Connectivity::Kind k) {
     return "fixed_probability";
   case Connectivity::Kind::FixedIndegree:
     return "fixed_indegree";
+  case Connectivity::Kind::FixedTotalNumber:
+    return "fixed_total_number";
   case Connectivity::Kind::List:
     return "list";
   }
@@ -105,6 +107,10 @@ ojson connectivity(const Connectivity &c) {
     break;
   case Connectivity::Kind::FixedIndegree:
     j["k"] = c.indegree;
+    j["allow_self"] = c.allowSelf;
+    break;
+  case Connectivity::Kind::FixedTotalNumber:
+    j["n"] = c.total;
     j["allow_self"] = c.allowSelf;
     break;
   case Connectivity::Kind::List:

@@ -744,7 +744,8 @@ void Converter::connectivity(const Value &v, const std::string &owner,
   const std::string what = "the connectivity of " + owner;
   static const std::vector<std::string> types = {"all_to_all", "one_to_one",
                                                  "fixed_probability",
-                                                 "fixed_indegree", "list"};
+                                                 "fixed_indegree",
+                                                 "fixed_total_number", "list"};
   const Value *type = &v;
   if (v.isObject()) {
     type = required(v, "type", what);
@@ -807,6 +808,15 @@ void Converter::connectivity(const Value &v, const std::string &owner,
       if (auto n = integer(*k, "the indegree \"k\""))
         out.indegree = *n;
     }
+  } else if (*t == "fixed_total_number") {
+    out.kind = Connectivity::Kind::FixedTotalNumber;
+    keys({"type", "n", "allow_self"});
+    allowSelf();
+    if (const Value *n = needObject("n")) {
+      out.totalLoc = loc(*n);
+      if (auto x = integer(*n, "the total number of synapses \"n\""))
+        out.total = *x;
+    }
   } else if (*t == "list") {
     out.kind = Connectivity::Kind::List;
     keys({"type", "file"});
@@ -819,7 +829,7 @@ void Converter::connectivity(const Value &v, const std::string &owner,
     error(*type, "unknown connectivity type '" + *t + "'" +
                      didYouMean(*t, types) +
                      " (expected all_to_all, one_to_one, fixed_probability, "
-                     "fixed_indegree or list)");
+                     "fixed_indegree, fixed_total_number or list)");
   }
 }
 

@@ -105,6 +105,8 @@ Attribute Generator::connectivity(const ast::Connectivity &c) {
                                                 c.allowSelf);
   case Kind::FixedIndegree:
     return mlir::snn::FixedIndegreeAttr::get(&ctx, c.indegree, c.allowSelf);
+  case Kind::FixedTotalNumber:
+    return mlir::snn::FixedTotalNumberAttr::get(&ctx, c.total, c.allowSelf);
   case Kind::List:
     return mlir::snn::SynapseListAttr::get(&ctx, c.file);
   }

@@ -7,8 +7,10 @@
 #include "parallel.h"
 
 #include <algorithm>
+#include <atomic>
 #include <climits>
 #include <cmath>
+#include <memory>
 
 namespace snnrt {
 
@@ -160,6 +162,102 @@ bool buildFixedIndegree(int64_t npre, int64_t npost, int64_t indegree,
   for (int64_t j = 0; j < npost; ++j)
     for (int64_t r = 0; r < k; ++r)
       out.col[fill[chosen[size_t(j * k + r)]]++] = int32_t(j);
+  return true;
+}
+
+namespace {
+
+/// floor(bits * m / 2^64): an integer in [0, m) from 64 random bits. Each
+/// value has floor or ceil of 2^64 / m preimages, a relative bias below
+/// m / 2^64 (under 2^-33 for m < 2^31).
+inline int64_t scaleBits(uint32_t hi, uint32_t lo, int64_t m) {
+  uint64_t bits = (uint64_t(hi) << 32) | lo;
+  return int64_t((unsigned __int128)bits * uint64_t(m) >> 64);
+}
+
+} // namespace
+
+void fixedTotalNumberPair(int64_t npre, int64_t npost, bool excludeSelf,
+                          uint64_t seed, uint32_t projection, uint64_t s,
+                          int64_t &pre, int64_t &post) {
+  PhiloxCounter x = philoxDraw(seed, RngPurpose::Connectivity, projection, 0,
+                               uint32_t(s), uint32_t(s >> 32));
+  pre = scaleBits(x[0], x[1], npre);
+  // Excluding self (pre and post are the same population): the post is one
+  // of the other npost - 1 neurons.
+  bool skipSelf = excludeSelf && pre < npost;
+  post = scaleBits(x[2], x[3], npost - (skipSelf ? 1 : 0));
+  if (skipSelf && post >= pre)
+    ++post;
+}
+
+bool buildFixedTotalNumber(int64_t npre, int64_t npost, int64_t total,
+                           bool excludeSelf, uint64_t seed,
+                           uint32_t projection, Csr &out,
+                           std::string &error) {
+  out = Csr();
+  out.rowPtr.assign(size_t(std::max<int64_t>(npre, 0)) + 1, 0);
+  if (total < 0) {
+    error = "negative total number of synapses";
+    return false;
+  }
+  if (total == 0)
+    return true;
+  // Self-connections are only excluded for a population onto itself, where
+  // npre == npost; each pre then has npost - 1 candidates.
+  if (excludeSelf && npre != npost) {
+    error = "self-connections can only be excluded between a population and "
+            "itself";
+    return false;
+  }
+  int64_t perRow = npost - (excludeSelf ? 1 : 0);
+  if (npre <= 0 || perRow <= 0) {
+    error = "cannot draw " + std::to_string(total) +
+            " synapses: there is no (pre, post) pair to connect (" +
+            std::to_string(npre) + " pre and " + std::to_string(npost) +
+            " post neurons" + (excludeSelf ? ", self-connections excluded" : "") +
+            ")";
+    return false;
+  }
+  // 1. Count the synapses of each row (pre) over all draws.
+  std::unique_ptr<std::atomic<int64_t>[]> count(
+      new std::atomic<int64_t>[size_t(npre)]);
+  for (int64_t i = 0; i < npre; ++i)
+    count[size_t(i)].store(0, std::memory_order_relaxed);
+  const int64_t grain = 1 << 16;
+  detail::parallelFor(total, grain, [&](int64_t b, int64_t e) {
+    for (int64_t s = b; s < e; ++s) {
+      int64_t pre, post;
+      fixedTotalNumberPair(npre, npost, excludeSelf, seed, projection,
+                           uint64_t(s), pre, post);
+      count[size_t(pre)].fetch_add(1, std::memory_order_relaxed);
+    }
+  });
+  for (int64_t i = 0; i < npre; ++i)
+    out.rowPtr[size_t(i) + 1] =
+        out.rowPtr[size_t(i)] + count[size_t(i)].load(std::memory_order_relaxed);
+  // 2. Draw again (counter-based: the same pairs) and scatter each post into
+  //    its row; cursors start at the row starts.
+  for (int64_t i = 0; i < npre; ++i)
+    count[size_t(i)].store(out.rowPtr[size_t(i)], std::memory_order_relaxed);
+  out.col.resize(size_t(total));
+  detail::parallelFor(total, grain, [&](int64_t b, int64_t e) {
+    for (int64_t s = b; s < e; ++s) {
+      int64_t pre, post;
+      fixedTotalNumberPair(npre, npost, excludeSelf, seed, projection,
+                           uint64_t(s), pre, post);
+      int64_t at = count[size_t(pre)].fetch_add(1, std::memory_order_relaxed);
+      out.col[size_t(at)] = int32_t(post);
+    }
+  });
+  count.reset();
+  // 3. Sort each row by post: the order of the scatter depended on the
+  //    threads, the sorted rows do not (equal posts are interchangeable).
+  detail::parallelFor(npre, 256, [&](int64_t b, int64_t e) {
+    for (int64_t i = b; i < e; ++i)
+      std::sort(out.col.begin() + out.rowPtr[size_t(i)],
+                out.col.begin() + out.rowPtr[size_t(i) + 1]);
+  });
   return true;
 }
 

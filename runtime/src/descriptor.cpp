@@ -577,6 +577,21 @@ void Parser::projections(const json &j, const std::string &path) {
         fail(sub(cp, "indegree"),
              "in-degree " + std::to_string(cd.indegree) + " exceeds the " +
                  std::to_string(candidates) + " possible presynaptic neurons");
+    } else if (kind == "fixed_total_number") {
+      cd.kind = ConnectivityDesc::Kind::FixedTotalNumber;
+      cd.total = reqInt(c, cp, "total");
+      bool self = pr.preIndex == pr.postIndex;
+      int64_t perRow = npost - (!cd.allowSelf && self ? 1 : 0);
+      if (cd.total < 0)
+        fail(sub(cp, "total"), "negative total number of synapses");
+      else if (cd.total > 0 && (npre <= 0 || perRow <= 0))
+        fail(sub(cp, "total"),
+             "cannot draw " + std::to_string(cd.total) +
+                 " synapses: there is no (pre, post) pair to connect (pre \"" +
+                 pr.pre + "\" of size " + std::to_string(npre) +
+                 ", post \"" + pr.post + "\" of size " + std::to_string(npost) +
+                 (!cd.allowSelf && self ? ", self-connections excluded" : "") +
+                 ")");
     } else if (kind == "list") {
       cd.kind = ConnectivityDesc::Kind::List;
       cd.file = resolvePath(reqStr(c, cp, "file"));
@@ -584,7 +599,7 @@ void Parser::projections(const json &j, const std::string &path) {
       fail(sub(cp, "kind"),
            "unknown connectivity \"" + kind +
                "\" (expected all_to_all, one_to_one, fixed_probability, "
-               "fixed_indegree or list)");
+               "fixed_indegree, fixed_total_number or list)");
     }
 
     pr.weight = valueSpec(req(o, p, "weight"), sub(p, "weight"));
@@ -962,6 +977,10 @@ void Parser::gpuBuild(const json &j, const std::string &path) {
     if (kind == ConnectivityDesc::Kind::List)
       fail(pp, "projection " + name +
                    " has list connectivity, which is built on the host");
+    if (kind == ConnectivityDesc::Kind::FixedTotalNumber)
+      fail(pp, "projection " + name +
+                   " has fixed_total_number connectivity, which is built on "
+                   "the host");
     b.rows = kernelRef(req(o, p, "rows"), sub(p, "rows"));
     b.fill = kernelRef(req(o, p, "fill"), sub(p, "fill"));
     if (const json *k = opt(o, "sort"))

@@ -215,6 +215,8 @@ double expectedSynapses(const Descriptor &d, const ProjectionDesc &pr) {
     return cd.p * npre * npost;
   case ConnectivityDesc::Kind::FixedIndegree:
     return double(cd.indegree) * npost;
+  case ConnectivityDesc::Kind::FixedTotalNumber:
+    return double(cd.total);
   case ConnectivityDesc::Kind::List:
     return 0.0;
   }
@@ -470,6 +472,11 @@ void Builder::buildProjection(size_t e) {
     case ConnectivityDesc::Kind::FixedIndegree:
       if (!buildFixedIndegree(npre, npost, cd.indegree, excludeSelf, seed,
                               uint32_t(e), c, error))
+        fail(path + ", connectivity: " + error);
+      break;
+    case ConnectivityDesc::Kind::FixedTotalNumber:
+      if (!buildFixedTotalNumber(npre, npost, cd.total, excludeSelf, seed,
+                                 uint32_t(e), c, error))
         fail(path + ", connectivity: " + error);
       break;
     case ConnectivityDesc::Kind::List: {

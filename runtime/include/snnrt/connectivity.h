@@ -57,6 +57,26 @@ bool buildFixedIndegree(int64_t npre, int64_t npost, int64_t indegree,
                         bool excludeSelf, uint64_t seed, uint32_t projection,
                         Csr &out, std::string &error);
 
+/// Exactly `total` synapses, each an independent draw of a (pre, post) pair
+/// uniform over all pairs (without i -> i when excluding self), so a pair may
+/// be drawn more than once (multapses). Synapse draw s (s in [0, total)) is
+/// one Philox output x at (purpose 4, projection, c0 = 0, c1 = s low 32 bits,
+/// c2 = s high 32): pre = floor(((x0 << 32) | x1) * npre / 2^64), post =
+/// floor(((x2 << 32) | x3) * m / 2^64) with m = npost (m = npost - 1 and
+/// post >= pre shifted up by one when excluding self). The pairs are then
+/// counting-sorted by pre into CSR rows, each row ascending by post, so the
+/// result depends only on the seed, never on the threads. Fails for a
+/// negative total, or a positive one with no pair to draw from.
+bool buildFixedTotalNumber(int64_t npre, int64_t npost, int64_t total,
+                           bool excludeSelf, uint64_t seed,
+                           uint32_t projection, Csr &out, std::string &error);
+
+/// The (pre, post) pair of synapse draw `s` of buildFixedTotalNumber (before
+/// the sort into rows), for tests.
+void fixedTotalNumberPair(int64_t npre, int64_t npost, bool excludeSelf,
+                          uint64_t seed, uint32_t projection, uint64_t s,
+                          int64_t &pre, int64_t &post);
+
 // ListColumns, findListColumns and findListValueColumn: snnrt/io.h (the
 // compiler checks data files with the same rules).
 

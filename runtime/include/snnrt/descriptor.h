@@ -106,10 +106,18 @@ struct CurrentDesc {
 };
 
 struct ConnectivityDesc {
-  enum class Kind { AllToAll, OneToOne, FixedProbability, FixedIndegree, List };
+  enum class Kind {
+    AllToAll,
+    OneToOne,
+    FixedProbability,
+    FixedIndegree,
+    FixedTotalNumber,
+    List
+  };
   Kind kind = Kind::AllToAll;
   double p = 0;
   int64_t indegree = 0;
+  int64_t total = 0; ///< fixed_total_number: the number of synapses
   bool allowSelf = true;
   std::string file;
 };

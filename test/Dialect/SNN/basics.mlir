@@ -82,6 +82,10 @@ snn.network @net attributes {dt = 0.1 : f64, duration = 50.0 : f64, seed = 7 : u
   snn.projection @ii from @inh to @inh target "v" attributes {connectivity = #snn.one_to_one, weight = -1.0 : f64, delay = 0.0 : f64}
   // CHECK: connectivity = #snn.fixed_indegree<10, allow_self = true>
   snn.projection @ne from @noise to @exc target "g" attributes {connectivity = #snn.fixed_indegree<10, allow_self = true>, weight = 1.0 : f64, delay = 0.0 : f64}
+  // CHECK: connectivity = #snn.fixed_total_number<5000, allow_self = false>
+  snn.projection @tn from @exc to @exc target "g" attributes {connectivity = #snn.fixed_total_number<5000, allow_self = false>, weight = 1.0 : f64, delay = 0.0 : f64}
+  // CHECK: connectivity = #snn.fixed_total_number<0, allow_self = true>
+  snn.projection @tn0 from @noise to @inh target "g" attributes {connectivity = #snn.fixed_total_number<0, allow_self = true>, weight = 1.0 : f64, delay = 0.0 : f64}
   // CHECK: connectivity = #snn.synapse_list<"/data/syn.npy">, delay = #snn.from_list<"delay">, weight = #snn.from_list<"weight">
   snn.projection @se from @stim to @exc target "v" attributes {connectivity = #snn.synapse_list<"/data/syn.npy">, weight = #snn.from_list<"weight">, delay = #snn.from_list<"delay">}
 

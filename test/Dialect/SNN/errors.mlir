@@ -446,6 +446,29 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64
 
 // -----
 
+// fixed_total_number: synapses to draw but no pair (one neuron onto itself
+// without self-connections); none to draw is fine.
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
+  snn.neuron_model @m attributes {variables = ["v"]} ode {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  } threshold {
+  ^bb0(%v: f64):
+    %f = arith.constant false
+    snn.yield %f : i1
+  } reset {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  }
+  snn.population @one of @m size 1
+  snn.projection @none from @one to @one target "v" attributes {connectivity = #snn.fixed_total_number<0, allow_self = false>, weight = 1.0 : f64, delay = 0.0 : f64}
+  snn.projection @self from @one to @one target "v" attributes {connectivity = #snn.fixed_total_number<3, allow_self = true>, weight = 1.0 : f64, delay = 0.0 : f64}
+  // expected-error @+1 {{cannot draw 3 synapses: there is no (pre, post) pair (pre 'one' of size 1, post 'one' of size 1, self-connections excluded)}}
+  snn.projection @p from @one to @one target "v" attributes {connectivity = #snn.fixed_total_number<3, allow_self = false>, weight = 1.0 : f64, delay = 0.0 : f64}
+}
+
+// -----
+
 snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
   snn.neuron_model @m attributes {variables = ["v"]} ode {
   ^bb0(%v: f64):
@@ -708,6 +731,13 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64
 snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
   // expected-error @+1 {{in-degree -4 is negative}}
   snn.projection @p from @a to @a target "v" attributes {connectivity = #snn.fixed_indegree<-4, allow_self = true>, weight = 1.0 : f64, delay = 0.0 : f64}
+}
+
+// -----
+
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
+  // expected-error @+1 {{total number of synapses -7 is negative}}
+  snn.projection @p from @a to @a target "v" attributes {connectivity = #snn.fixed_total_number<-7, allow_self = true>, weight = 1.0 : f64, delay = 0.0 : f64}
 }
 
 // -----

@@ -627,6 +627,29 @@ TEST(Check, Connectivity) {
   EXPECT_MODEL_ERROR(parseJson(j), "indegree k must be >= 0, got -1");
   c = {{"type", "fixed_indegree"}, {"k", 100}};
   EXPECT_MODEL_OK(parseJson(j));
+  // fixed_total_number: any n >= 0, also more than the 100 x 100 pairs
+  // (multapses).
+  c = {{"type", "fixed_total_number"}, {"n", 25000}, {"allow_self", false}};
+  {
+    Parsed p = parseJson(j);
+    ASSERT_TRUE(p.model) << p.text();
+    const auto &conn = p.model->projections[0].connectivity;
+    EXPECT_EQ(conn.kind, snn::ast::Connectivity::Kind::FixedTotalNumber);
+    EXPECT_EQ(conn.total, 25000);
+    EXPECT_FALSE(conn.allowSelf);
+  }
+  c = {{"type", "fixed_total_number"}, {"n", 0}};
+  EXPECT_MODEL_OK(parseJson(j));
+  c = {{"type", "fixed_total_number"}, {"n", -2}};
+  EXPECT_MODEL_ERROR(parseJson(j), "the total number of synapses n must be "
+                                   ">= 0, got -2 [at /projections/ee/"
+                                   "connectivity/n]");
+  c = {{"type", "fixed_total_number"}, {"n", "10"}};
+  EXPECT_MODEL_ERROR(parseJson(j), "the total number of synapses \"n\" must "
+                                   "be an integer, got a string");
+  c = {{"type", "fixed_total_number"}, {"n", 10}, {"p", 0.1}};
+  EXPECT_MODEL_ERROR(parseJson(j), "unknown key 'p' in the fixed_total_number "
+                                   "connectivity of projection 'ee'");
   j["projections"]["ee"]["post"] = "inh";
   c = "one_to_one";
   EXPECT_MODEL_ERROR(parseJson(j), "one_to_one connectivity needs populations "

@@ -5,6 +5,7 @@
 
 #include "snn/AST/ExprPrinter.h"
 
+#include <cmath>
 #include <sstream>
 
 using namespace snn;
@@ -84,6 +85,59 @@ TEST(Examples, Izhikevich) {
             ast::Connectivity::Kind::AllToAll);
   EXPECT_DOUBLE_EQ(m.projections[2].weight.a, -1);
   expectDumpRoundTrips(m);
+}
+
+/// The Potjans & Diesmann (2014) microcircuit (examples/microcircuit): the
+/// published sizes, the synapse counts derived from Table 5's connection
+/// probabilities, clipped weights and delays, and both background variants.
+TEST(Examples, Microcircuit) {
+  for (const char *file : {"examples/microcircuit/microcircuit.json",
+                           "examples/microcircuit/microcircuit_dc.json"}) {
+    SCOPED_TRACE(file);
+    Parsed p = parseExample(file);
+    EXPECT_MODEL_OK(p);
+    ASSERT_TRUE(p.model);
+    const ast::Model &m = *p.model;
+    bool dc = std::string(file).find("_dc") != std::string::npos;
+    ASSERT_EQ(m.populations.size(), 8u);
+    int64_t neurons = 0;
+    for (const ast::Population &pop : m.populations)
+      neurons += pop.size;
+    EXPECT_EQ(neurons, 77169);
+    EXPECT_EQ(m.populations[0].name, "L23e");
+    EXPECT_EQ(m.populations[0].size, 20683);
+    EXPECT_EQ(m.simulation.precision, ast::Precision::F32);
+    int64_t recurrent = 0, projections = 0;
+    for (const ast::Projection &pr : m.projections) {
+      if (pr.connectivity.kind != ast::Connectivity::Kind::FixedTotalNumber)
+        continue;
+      ++projections;
+      recurrent += pr.connectivity.total;
+      bool inhibitory = pr.pre.back() == 'i';
+      const ast::ValueSpec &w = pr.weight;
+      ASSERT_EQ(w.kind, ast::ValueSpec::Kind::Normal) << pr.name;
+      double mean = pr.name == "L4e_L23e" ? 2 * 87.8
+                    : inhibitory         ? -4 * 87.8
+                                         : 87.8;
+      EXPECT_DOUBLE_EQ(w.a, mean) << pr.name;
+      EXPECT_DOUBLE_EQ(w.b, 0.1 * std::abs(mean)) << pr.name;
+      // Excitatory weights stay >= 0, inhibitory <= 0.
+      EXPECT_EQ(w.clipLow.has_value(), !inhibitory) << pr.name;
+      EXPECT_EQ(w.clipHigh.has_value(), inhibitory) << pr.name;
+      EXPECT_DOUBLE_EQ(pr.delay.a, inhibitory ? 0.75 : 1.5) << pr.name;
+      ASSERT_TRUE(pr.delay.clipLow) << pr.name;
+      EXPECT_DOUBLE_EQ(*pr.delay.clipLow, 0.1) << pr.name;
+      if (pr.name == "L23e_L23e")
+        EXPECT_EQ(pr.connectivity.total, 45499806);
+    }
+    EXPECT_EQ(projections, 55); // the 9 zero probabilities have none
+    EXPECT_EQ(recurrent, 298880970);
+    EXPECT_EQ(m.sources.empty(), dc);
+    if (dc)
+      EXPECT_DOUBLE_EQ(m.populations[6].params.at("I_bg"),
+                       2900 * 8e-3 * 87.8 * 0.5);
+    expectDumpRoundTrips(m);
+  }
 }
 
 TEST(Examples, DumpOfTheBaseModel) {

@@ -183,6 +183,178 @@ TEST(Connectivity, FixedIndegreeAllCandidatesAndUniformity) {
   }
 }
 
+namespace {
+
+Csr totalNumber(int64_t npre, int64_t npost, int64_t n, bool excludeSelf,
+                uint64_t seed = 5, uint32_t projection = 2) {
+  Csr c;
+  std::string err;
+  EXPECT_TRUE(buildFixedTotalNumber(npre, npost, n, excludeSelf, seed,
+                                    projection, c, err))
+      << err;
+  return c;
+}
+
+/// How often each (pre, post) pair occurs: counts[pre * npost + post].
+std::vector<int64_t> pairCounts(const Csr &c, int64_t npost) {
+  std::vector<int64_t> counts(size_t(c.rows() * npost), 0);
+  for (int64_t i = 0; i < c.rows(); ++i)
+    for (int64_t s = c.rowPtr[i]; s < c.rowPtr[i + 1]; ++s)
+      ++counts[size_t(i * npost + c.col[s])];
+  return counts;
+}
+
+} // namespace
+
+TEST(Connectivity, FixedTotalNumberExactCountAndTheDrawnPairs) {
+  const int64_t npre = 37, npost = 23, n = 5000;
+  Csr c = totalNumber(npre, npost, n, false);
+  // Rows may repeat a post (multapses): ascending, not strictly.
+  expectWellFormed(c, npre, npost, false);
+  for (int64_t i = 0; i < npre; ++i)
+    for (int64_t s = c.rowPtr[i] + 1; s < c.rowPtr[i + 1]; ++s)
+      ASSERT_LE(c.col[s - 1], c.col[s]) << "row " << i;
+  ASSERT_EQ(c.synapses(), n);
+  EXPECT_EQ(c.rowPtr.back(), n);
+  // The rows hold exactly the pairs of draws 0 .. n-1 (docs/runtime-abi.md).
+  std::vector<int64_t> expected(size_t(npre * npost), 0);
+  for (int64_t s = 0; s < n; ++s) {
+    int64_t pre, post;
+    fixedTotalNumberPair(npre, npost, false, 5, 2, uint64_t(s), pre, post);
+    ASSERT_GE(pre, 0);
+    ASSERT_LT(pre, npre);
+    ASSERT_GE(post, 0);
+    ASSERT_LT(post, npost);
+    ++expected[size_t(pre * npost + post)];
+  }
+  EXPECT_EQ(pairCounts(c, npost), expected);
+}
+
+TEST(Connectivity, FixedTotalNumberMultapsesWhenManyDrawsPerPair) {
+  // 1000 draws over 100 pairs: every pair is drawn, most of them repeatedly.
+  Csr c = totalNumber(10, 10, 1000, false);
+  ASSERT_EQ(c.synapses(), 1000);
+  std::vector<int64_t> counts = pairCounts(c, 10);
+  int64_t repeated = 0, missing = 0;
+  for (int64_t k : counts) {
+    repeated += k > 1;
+    missing += k == 0;
+  }
+  EXPECT_GT(repeated, 90);
+  EXPECT_EQ(missing, 0);
+  // Self-connections are allowed by default: the diagonal is drawn too.
+  EXPECT_GT(countSelf(c), 0);
+}
+
+TEST(Connectivity, FixedTotalNumberWithoutSelf) {
+  const int64_t n = 30;
+  Csr c = totalNumber(n, n, 87000, true, 8, 0);
+  expectWellFormed(c, n, n, false);
+  ASSERT_EQ(c.synapses(), 87000);
+  EXPECT_EQ(countSelf(c), 0);
+  // The other 870 pairs share the draws evenly (100 each on average).
+  std::vector<int64_t> counts = pairCounts(c, n);
+  for (int64_t i = 0; i < n; ++i)
+    for (int64_t j = 0; j < n; ++j)
+      if (i != j)
+        EXPECT_NEAR(double(counts[size_t(i * n + j)]), 100.0, 60.0)
+            << "pair " << i << " -> " << j;
+  // Two neurons without self-connections: only 0 -> 1 and 1 -> 0.
+  Csr two = totalNumber(2, 2, 50, true);
+  EXPECT_EQ(countSelf(two), 0);
+  EXPECT_EQ(two.synapses(), 50);
+}
+
+TEST(Connectivity, FixedTotalNumberUniformOverPairs) {
+  // 600 pairs, 1000 draws each on average: Pearson's chi-square over the
+  // pairs has 599 degrees of freedom (mean 599, sd 34.6); a biased pair
+  // distribution (a pre or post favoured by even 1 %) pushes it far above.
+  const int64_t npre = 20, npost = 30, n = 600000;
+  Csr c = totalNumber(npre, npost, n, false, 12, 3);
+  std::vector<int64_t> counts = pairCounts(c, npost);
+  const double mean = double(n) / double(npre * npost);
+  double chi2 = 0;
+  for (int64_t k : counts)
+    chi2 += (double(k) - mean) * (double(k) - mean) / mean;
+  EXPECT_GT(chi2, 599 - 6 * 34.6);
+  EXPECT_LT(chi2, 599 + 6 * 34.6);
+  // Marginals: rows (pre) and columns (post).
+  std::vector<int64_t> in(npost, 0);
+  for (int32_t j : c.col)
+    ++in[size_t(j)];
+  for (int64_t i = 0; i < npre; ++i) {
+    double row = double(c.rowPtr[i + 1] - c.rowPtr[i]), m = double(n) / npre;
+    EXPECT_NEAR(row, m, 5 * std::sqrt(m)) << "pre " << i;
+  }
+  for (int64_t j = 0; j < npost; ++j) {
+    double m = double(n) / npost;
+    EXPECT_NEAR(double(in[j]), m, 5 * std::sqrt(m)) << "post " << j;
+  }
+}
+
+TEST(Connectivity, FixedTotalNumberDeterministic) {
+  Csr a = totalNumber(300, 200, 20000, false, 42, 1);
+  Csr b = totalNumber(300, 200, 20000, false, 42, 1);
+  EXPECT_EQ(a.rowPtr, b.rowPtr);
+  EXPECT_EQ(a.col, b.col);
+  // Another seed, or another projection, draws other synapses.
+  Csr otherSeed = totalNumber(300, 200, 20000, false, 43, 1);
+  Csr otherProjection = totalNumber(300, 200, 20000, false, 42, 2);
+  EXPECT_NE(a.col, otherSeed.col);
+  EXPECT_NE(a.col, otherProjection.col);
+  // Fewer synapses: the first draws of the same stream.
+  Csr fewer = totalNumber(300, 200, 10, false, 42, 1);
+  std::vector<int64_t> expected(size_t(300 * 200), 0);
+  for (uint64_t s = 0; s < 10; ++s) {
+    int64_t pre, post;
+    fixedTotalNumberPair(300, 200, false, 42, 1, s, pre, post);
+    ++expected[size_t(pre * 200 + post)];
+  }
+  EXPECT_EQ(pairCounts(fewer, 200), expected);
+}
+
+TEST(Connectivity, FixedTotalNumberIndependentOfThreads) {
+  const char *old = std::getenv("SNNRT_THREADS");
+  std::string saved = old ? old : "";
+  ::setenv("SNNRT_THREADS", "1", 1);
+  // More than one chunk of draws (65536) per thread.
+  Csr one = totalNumber(800, 800, 400000, true, 3, 1);
+  ::setenv("SNNRT_THREADS", "7", 1);
+  Csr seven = totalNumber(800, 800, 400000, true, 3, 1);
+  if (old)
+    ::setenv("SNNRT_THREADS", saved.c_str(), 1);
+  else
+    ::unsetenv("SNNRT_THREADS");
+  EXPECT_EQ(one.rowPtr, seven.rowPtr);
+  EXPECT_EQ(one.col, seven.col);
+}
+
+TEST(Connectivity, FixedTotalNumberEdges) {
+  Csr c;
+  std::string err;
+  // None: empty rows, also between populations with no pair at all.
+  ASSERT_TRUE(buildFixedTotalNumber(10, 10, 0, false, 1, 0, c, err)) << err;
+  EXPECT_EQ(c.synapses(), 0);
+  EXPECT_EQ(c.rowPtr, std::vector<int64_t>(11, 0));
+  ASSERT_TRUE(buildFixedTotalNumber(1, 1, 0, true, 1, 0, c, err)) << err;
+  EXPECT_EQ(c.rowPtr, std::vector<int64_t>(2, 0));
+  // One pair: every synapse is a multapse of it.
+  ASSERT_TRUE(buildFixedTotalNumber(1, 1, 7, false, 1, 0, c, err)) << err;
+  EXPECT_EQ(c.col, std::vector<int32_t>(7, 0));
+  EXPECT_EQ(c.rowPtr, (std::vector<int64_t>{0, 7}));
+  // Errors: negative, and synapses without a pair to draw them from.
+  EXPECT_FALSE(buildFixedTotalNumber(10, 10, -1, false, 1, 0, c, err));
+  EXPECT_EQ(err, "negative total number of synapses");
+  EXPECT_FALSE(buildFixedTotalNumber(1, 1, 3, true, 1, 0, c, err));
+  EXPECT_EQ(err, "cannot draw 3 synapses: there is no (pre, post) pair to "
+                 "connect (1 pre and 1 post neurons, self-connections "
+                 "excluded)");
+  EXPECT_FALSE(buildFixedTotalNumber(0, 10, 3, false, 1, 0, c, err));
+  EXPECT_NE(err.find("no (pre, post) pair"), std::string::npos) << err;
+  EXPECT_FALSE(buildFixedTotalNumber(10, 0, 3, false, 1, 0, c, err));
+  EXPECT_NE(err.find("no (pre, post) pair"), std::string::npos) << err;
+}
+
 TEST(Connectivity, ListKeepsFileOrderWithinRows) {
   TempDir dir;
   writeText(dir / "l.csv", "pre,post,weight\n"

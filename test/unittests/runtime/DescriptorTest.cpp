@@ -168,6 +168,18 @@ TEST(Descriptor, ErrorsNameTheJsonPath) {
   EXPECT_NE(parseError(j).find("in-degree 3 exceeds the 2 possible"),
             std::string::npos);
   j = base;
+  j["projections"][0]["connectivity"] = {{"kind", "fixed_total_number"},
+                                         {"total", -1}};
+  j["projections"][0]["weight"] = 1.0;
+  j["projections"][0]["delay"] = {{"kind", "constant"}, {"value", 1.0}};
+  EXPECT_EQ(parseError(j), "descriptor: projections[0].connectivity.total: "
+                           "negative total number of synapses");
+  j["projections"][0]["connectivity"] = {{"kind", "fixed_total_number"}};
+  EXPECT_NE(parseError(j).find("projections[0].connectivity: missing "
+                               "\"total\""),
+            std::string::npos)
+      << parseError(j);
+  j = base;
   j["projections"][0]["delay"] = {{"kind", "constant"}, {"value", -1.0}};
   EXPECT_EQ(parseError(j), "descriptor: projections[0].delay: negative delay");
   j = base;

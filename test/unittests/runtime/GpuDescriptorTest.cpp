@@ -278,6 +278,13 @@ TEST(GpuDescriptor, GpuBuildErrors) {
   EXPECT_EQ(gpuError(j), "descriptor: gpu.build[1].projection: projection "
                          "\"ab\" has list connectivity, which is built on "
                          "the host");
+  j = base;
+  j["projections"][3]["connectivity"] = {{"kind", "fixed_total_number"},
+                                         {"total", 100}};
+  entry(1)["projection"] = "ab";
+  EXPECT_EQ(gpuError(j), "descriptor: gpu.build[1].projection: projection "
+                         "\"ab\" has fixed_total_number connectivity, which "
+                         "is built on the host");
   // fixed_indegree's scratch must hold the row counts.
   j = buildNetJson(true);
   entry(3)["scratch"] = 36;

@@ -324,6 +324,65 @@ TEST(Network, RandomConnectivityWeightsAndDelays) {
   EXPECT_EQ(net.totalSynapses(), ee.synapses() + 8000);
 }
 
+TEST(Network, FixedTotalNumberConnectivity) {
+  DescBuilder b;
+  b.neuron("e", 300, {{"v", constant(0)}});
+  b.neuron("i", 80, {{"v", constant(0)}});
+  b.projection("ie", "i", "e", 80,
+               {{"kind", "fixed_total_number"}, {"total", 5000}},
+               normal(1.0, 0.1), constant(0.5));
+  b.projection("ee", "e", "e", 300,
+               {{"kind", "fixed_total_number"},
+                {"total", 200000},
+                {"allow_self", false}},
+               constant(0.25), uniform(0.1, 2.0));
+  b.ring("e.g", "e", {"ie", "ee"});
+  Network net;
+  std::string err;
+  ASSERT_TRUE(build(b.d, net, err, 9)) << err;
+  const Descriptor &d = net.desc;
+  // The builder's CSR, keyed with the projection's index.
+  for (int e = 0; e < 2; ++e) {
+    int64_t npre = e == 0 ? 80 : 300, n = e == 0 ? 5000 : 200000;
+    Csr c;
+    ASSERT_TRUE(buildFixedTotalNumber(npre, 300, n, e == 1, 9, uint32_t(e), c,
+                                      err))
+        << err;
+    ASSERT_EQ(net.synapses[e], n);
+    const int32_t *col = net.arena.buffer<int32_t>(d.projections[e].col);
+    EXPECT_EQ(std::vector<int32_t>(col, col + n), c.col);
+    const int64_t *rowPtr =
+        net.arena.buffer<int64_t>(d.projections[e].rowPtr);
+    EXPECT_EQ(std::vector<int64_t>(rowPtr, rowPtr + npre + 1), c.rowPtr);
+  }
+  // Weights: purpose 5 by synapse index in CSR order, like every rule.
+  const double *w = net.arena.buffer<double>(d.projections[0].weightBuffer);
+  for (int64_t s = 0; s < 5000; ++s)
+    ASSERT_EQ(w[s], 1.0 + 0.1 * standardNormal(9, RngPurpose::Weight, 0,
+                                                 uint32_t(s), 0, 0));
+  EXPECT_EQ(net.totalSynapses(), 205000);
+}
+
+TEST(Network, FixedTotalNumberWithoutPairsFails) {
+  DescBuilder b;
+  b.neuron("a", 1, {{"v", constant(0)}});
+  b.projection("aa", "a", "a", 1,
+               {{"kind", "fixed_total_number"},
+                {"total", 4},
+                {"allow_self", false}},
+               constant(1), constant(0));
+  b.ring("a.g", "a", {"aa"});
+  Network net;
+  std::string err;
+  EXPECT_FALSE(build(b.d, net, err, 1));
+  EXPECT_NE(err.find("projections[0].connectivity.total: cannot draw 4 "
+                     "synapses: there is no (pre, post) pair to connect "
+                     "(pre \"a\" of size 1, post \"a\" of size 1, "
+                     "self-connections excluded)"),
+            std::string::npos)
+      << err;
+}
+
 TEST(Network, RingWithoutDelaysHasOneSlot) {
   DescBuilder b;
   b.neuron("a", 5, {{"v", constant(0)}});

@@ -64,6 +64,11 @@ json::Value mlir::snn::connectivityToJSON(Attribute connectivity) {
                             {"indegree", a.getK()},
                             {"allow_self", a.getAllowSelf()}};
       })
+      .Case([](FixedTotalNumberAttr a) {
+        return json::Object{{"kind", "fixed_total_number"},
+                            {"total", a.getN()},
+                            {"allow_self", a.getAllowSelf()}};
+      })
       .Case([](SynapseListAttr a) {
         return json::Object{{"kind", "list"}, {"file", a.getPath().str()}};
       })

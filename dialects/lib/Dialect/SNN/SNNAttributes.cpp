@@ -69,7 +69,7 @@ bool mlir::snn::isValueSpec(Attribute attr) {
 
 bool mlir::snn::isConnectivity(Attribute attr) {
   return isa<AllToAllAttr, OneToOneAttr, FixedProbabilityAttr,
-             FixedIndegreeAttr, SynapseListAttr>(attr);
+             FixedIndegreeAttr, FixedTotalNumberAttr, SynapseListAttr>(attr);
 }
 
 LogicalResult UniformAttr::verify(function_ref<InFlightDiagnostic()> emitError,
@@ -174,6 +174,14 @@ FixedIndegreeAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                           int64_t k, bool allowSelf) {
   if (k < 0)
     return emitError() << "in-degree " << k << " is negative";
+  return success();
+}
+
+LogicalResult
+FixedTotalNumberAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                             int64_t n, bool allowSelf) {
+  if (n < 0)
+    return emitError() << "total number of synapses " << n << " is negative";
   return success();
 }
 

@@ -324,6 +324,16 @@ ProjectionOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
              << indegree.getK() << " exceeds the " << available
              << " distinct presynaptic neurons available";
   }
+  if (auto total = dyn_cast<FixedTotalNumberAttr>(getConnectivity())) {
+    bool self = pre == post.getOperation() && !total.getAllowSelf();
+    int64_t postSize = post.getSizeAttr().getInt();
+    if (total.getN() > 0 && (*preSize <= 0 || postSize - (self ? 1 : 0) <= 0))
+      return emitOpError("cannot draw ")
+             << total.getN() << " synapses: there is no (pre, post) pair (pre '"
+             << getPre() << "' of size " << *preSize << ", post '" << getPost()
+             << "' of size " << postSize
+             << (self ? ", self-connections excluded" : "") << ")";
+  }
   return success();
 }
 

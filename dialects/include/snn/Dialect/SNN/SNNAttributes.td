@@ -112,6 +112,15 @@ def SNN_FixedIndegreeAttr : SNN_Attr<"FixedIndegree", "fixed_indegree"> {
   let genVerifyDecl = 1;
 }
 
+def SNN_FixedTotalNumberAttr
+    : SNN_Attr<"FixedTotalNumber", "fixed_total_number"> {
+  let summary = "exactly n synapses, each a (pre, post) pair drawn uniformly "
+                "and independently (multapses allowed)";
+  let parameters = (ins "int64_t":$n, "bool":$allow_self);
+  let assemblyFormat = "`<` $n `,` struct($allow_self) `>`";
+  let genVerifyDecl = 1;
+}
+
 def SNN_SynapseListAttr : SNN_Attr<"SynapseList", "synapse_list"> {
   let summary = "explicit synapses (pre, post[, weight, delay]) from a file";
   let parameters = (ins StringRefParameter<"">:$path);

@@ -27,6 +27,11 @@ namespace snn::ast {
 /// The largest population, source or record size accepted (2^31 - 1).
 inline constexpr int64_t kMaxSize = 2147483647;
 
+/// The most synapses a fixed_total_number projection may draw (2^60): the
+/// runtime addresses each synapse's column, weight and delay in 64-bit byte
+/// offsets, and 2^60 synapses of 12 bytes already exceed 2^63.
+inline constexpr int64_t kMaxTotalSynapses = int64_t(1) << 60;
+
 /// The longest delay, and the latest spike of a spike array, in steps: the
 /// runtime keeps them in 32 bits (2^31 - 1).
 inline constexpr int64_t kMaxDelaySteps = 2147483647;

@@ -215,14 +215,22 @@ struct CurrentInput {
 };
 
 struct Connectivity {
-  enum class Kind { AllToAll, OneToOne, FixedProbability, FixedIndegree, List };
+  enum class Kind {
+    AllToAll,
+    OneToOne,
+    FixedProbability,
+    FixedIndegree,
+    FixedTotalNumber,
+    List
+  };
   Kind kind = Kind::AllToAll;
   double p = 0.0;        // FixedProbability
   int64_t indegree = 0;  // FixedIndegree
+  int64_t total = 0;     // FixedTotalNumber: the number of synapses ("n")
   bool allowSelf = true; // all_to_all / fixed_* when pre == post
   std::string file; // List: absolute path, columns pre, post[, weight, delay]
   Loc loc;
-  Loc pLoc, indegreeLoc, fileLoc;
+  Loc pLoc, indegreeLoc, totalLoc, fileLoc;
 };
 
 struct Projection {
