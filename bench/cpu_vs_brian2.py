@@ -525,6 +525,7 @@ def bench_network(args, name, size, k, work):
                              args.timeout, args.duration)
             else:
                 r = run_brian2(what, size, args.timeout, args.duration)
+            r["load"] = os.getloadavg()[0]
             case["engines"][key]["runs"].append(r)
             log("%s: rep %d/%d %-10s %s" % (
                 tag, rep + 1, args.reps, key,
@@ -755,6 +756,19 @@ def report(args, info, cases, path_md, path_json):
         "the ratios, measured in the same run, rather than absolute times)"
         % ("/".join("%.2f" % x for x in info["load_start"]),
            "/".join("%.2f" % x for x in info.get("load_end", ()))),
+    ]
+    # The load at the start is the others' (later it includes this run's
+    # own simulators and g++).
+    busy = info["load_start"][0]
+    if busy > 0.5 * info["usable_cores"]:
+        lines.append(
+            "- **warning: the machine was busy** (1-minute load %.1f at the "
+            "start, on %d usable cores): other processes shared the cores, "
+            "which hurts "
+            "multi-threaded runs (Brian2 2t, snnc 2t) most; the load at each "
+            "run is in the JSON. Rerun on an idle machine before quoting "
+            "these numbers." % (busy, info["usable_cores"]))
+    lines += [
         "- %g ms biological time at dt = 0.1 ms, f64 on both sides, no "
         "spike recording (Brian2: a SpikeMonitor that only counts); %d "
         "repetition%s, engines run alternately; the median of each is "
