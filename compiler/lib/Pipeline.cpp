@@ -56,6 +56,14 @@ void populateIntegratePipeline(OpPassManager &pm) {
   pm.addPass(mlir::snn::createSNNCheckFinite());
 }
 
+void populateStoragePipeline(OpPassManager &pm, Target target,
+                             llvm::ArrayRef<std::string> force) {
+  mlir::snn::SNNSelectStorageOptions options;
+  options.target = target == Target::CPU ? "cpu" : "gpu";
+  options.force = force; // an ArrayRef: `force` outlives the pass creation
+  pm.addPass(mlir::snn::createSNNSelectStorage(options));
+}
+
 void populateCorePipeline(OpPassManager &pm, Target target,
                           const CoreOptions &core) {
   mlir::snn::ConvertSNNToCoreOptions options;

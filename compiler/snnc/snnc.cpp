@@ -79,6 +79,8 @@ static cl::opt<Stage> emitStage(
         clEnumValN(Stage::SNN, "snn", "the snn dialect"),
         clEnumValN(Stage::Integrated, "snn-integrated",
                    "after snn-integrate"),
+        clEnumValN(Stage::Storage, "snn-storage",
+                   "after snn-select-storage (each projection's storage)"),
         clEnumValN(Stage::Core, "core",
                    "scf/arith/math/memref/func (and gpu kernels)"),
         clEnumValN(Stage::PTX, "ptx", "the kernels' PTX (--target=cuda)"),
@@ -124,6 +126,15 @@ static cl::opt<bool> hostKernels(
              "(SNNRT_CUDA_DRIVER=libsnnrt_fakecuda.so; for testing the "
              "CUDA runtime without a GPU)"),
     cl::init(false), cl::cat(snncCategory));
+
+static cl::list<std::string> storage(
+    "storage",
+    cl::desc("How to hold a projection's synapses, overriding the cost "
+             "model: <projection>=csr or <projection>=procedural (drawn "
+             "again at each spike, nothing stored); comma-separated or "
+             "repeated"),
+    cl::CommaSeparated, cl::value_desc("projection=kind"),
+    cl::cat(snncCategory));
 
 static cl::opt<bool> preciseMath(
     "precise-math",
@@ -417,6 +428,13 @@ int Driver::compile(Stage stage, const std::string &outputName) {
   if (!runStage(snn::compiler::populateIntegratePipeline))
     return 1;
   if (stage == Stage::Integrated)
+    return printModule(*module);
+  std::vector<std::string> storageChoices(storage.begin(), storage.end());
+  if (!runStage([&](OpPassManager &pm) {
+        snn::compiler::populateStoragePipeline(pm, target, storageChoices);
+      }))
+    return 1;
+  if (stage == Stage::Storage)
     return printModule(*module);
   snn::compiler::CoreOptions core;
   core.vectorBits = vectorBits;

@@ -438,7 +438,8 @@ OwningOpRef<ModuleOp> Generator::run() {
     b.create<mlir::snn::ProjectionOp>(
         loc(p.loc), b.getStringAttr(p.name), FlatSymbolRefAttr::get(&ctx, p.pre),
         FlatSymbolRefAttr::get(&ctx, p.post), b.getStringAttr(p.target),
-        connectivity(p.connectivity), valueSpec(p.weight), valueSpec(p.delay));
+        connectivity(p.connectivity), valueSpec(p.weight), valueSpec(p.delay),
+        /*storage=*/mlir::snn::StorageKindAttr());
 
   for (const std::string &name : model.record.spikes)
     b.create<mlir::snn::RecordSpikesOp>(fileLoc,

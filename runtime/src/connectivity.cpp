@@ -45,6 +45,32 @@ Csr buildOneToOne(int64_t n) {
   return c;
 }
 
+namespace {
+
+/// Row i of a fixed_probability projection: calls `onSynapse(j)` for each
+/// post j, in ascending order (geometric skipping, see the header).
+template <typename OnSynapse>
+void fixedProbabilityRow(int64_t i, int64_t npost, double logq,
+                         bool excludeSelf, uint64_t seed, uint32_t projection,
+                         OnSynapse onSynapse) {
+  bool skipSelf = excludeSelf && i < npost;
+  int64_t m = npost - (skipSelf ? 1 : 0); // number of candidates
+  int64_t pos = -1;                       // last chosen candidate
+  uint64_t draw = 0;
+  while (true) {
+    double u = uniform01(seed, RngPurpose::Connectivity, projection,
+                         uint32_t(i), uint32_t(draw), uint32_t(draw >> 32));
+    ++draw;
+    double skip = std::floor(std::log1p(-u) / logq);
+    if (!(skip < double(m - pos - 1)))
+      break;
+    pos += int64_t(skip) + 1;
+    onSynapse(skipSelf && pos >= i ? pos + 1 : pos);
+  }
+}
+
+} // namespace
+
 Csr buildFixedProbability(int64_t npre, int64_t npost, double p,
                           bool excludeSelf, uint64_t seed,
                           uint32_t projection) {
@@ -70,23 +96,9 @@ Csr buildFixedProbability(int64_t npre, int64_t npost, double p,
       int64_t rb = part * chunk, re = std::min(npre, rb + chunk);
       out.reserve(size_t(double(re - rb) * double(npost) * p * 1.05) + 16);
       for (int64_t i = rb; i < re; ++i) {
-        bool skipSelf = excludeSelf && i < npost;
-        int64_t m = npost - (skipSelf ? 1 : 0); // number of candidates
-        int64_t pos = -1;                       // last chosen candidate
-        uint64_t draw = 0;
         size_t before = out.size();
-        while (true) {
-          double u =
-              uniform01(seed, RngPurpose::Connectivity, projection, uint32_t(i),
-                        uint32_t(draw), uint32_t(draw >> 32));
-          ++draw;
-          double skip = std::floor(std::log1p(-u) / logq);
-          if (!(skip < double(m - pos - 1)))
-            break;
-          pos += int64_t(skip) + 1;
-          int64_t j = skipSelf && pos >= i ? pos + 1 : pos;
-          out.push_back(int32_t(j));
-        }
+        fixedProbabilityRow(i, npost, logq, excludeSelf, seed, projection,
+                            [&](int64_t j) { out.push_back(int32_t(j)); });
         rowLen[i] = int64_t(out.size() - before);
       }
     }
@@ -101,6 +113,26 @@ Csr buildFixedProbability(int64_t npre, int64_t npost, double p,
     std::vector<int32_t>().swap(part);
   }
   return c;
+}
+
+int64_t countFixedProbability(int64_t npre, int64_t npost, double p,
+                              bool excludeSelf, uint64_t seed,
+                              uint32_t projection) {
+  if (npre <= 0 || p <= 0.0)
+    return 0;
+  if (p >= 1.0)
+    return npre * npost -
+           (excludeSelf ? std::min<int64_t>(npre, npost) : int64_t(0));
+  const double logq = std::log1p(-p);
+  std::atomic<int64_t> total{0};
+  detail::parallelFor(npre, 64, [&](int64_t b, int64_t e) {
+    int64_t n = 0;
+    for (int64_t i = b; i < e; ++i)
+      fixedProbabilityRow(i, npost, logq, excludeSelf, seed, projection,
+                          [&](int64_t) { ++n; });
+    total += n;
+  });
+  return total.load();
 }
 
 bool buildFixedIndegree(int64_t npre, int64_t npost, int64_t indegree,

@@ -613,11 +613,37 @@ void Parser::projections(const json &j, const std::string &path) {
     if (pr.delay.isConstant() && pr.delay.value < 0)
       fail(sub(p, "delay"), "negative delay");
 
-    pr.rowPtr = bufferRef(o, p, "row_ptr", true);
-    checkBuffer(sub(p, "row_ptr"), pr.rowPtr, {ScalarType::I64}, npre + 1);
-    pr.col = bufferRef(o, p, "col", true);
-    checkBuffer(sub(p, "col"), pr.col, {ScalarType::I32}, -1);
-    checkDerived(sub(p, "col"), pr.col, BufferCount::Kind::Synapses, pr.name);
+    if (const json *st = opt(o, "storage")) {
+      std::string storage = str(*st, sub(p, "storage"));
+      if (storage == "procedural")
+        pr.procedural = true;
+      else if (storage != "csr")
+        fail(sub(p, "storage"), "unknown storage \"" + storage +
+                                    "\" (expected csr or procedural)");
+    }
+    if (pr.procedural) {
+      if (d.hasGpu)
+        fail(sub(p, "storage"), "procedural storage on the GPU target");
+      if (cd.kind != ConnectivityDesc::Kind::AllToAll &&
+          cd.kind != ConnectivityDesc::Kind::OneToOne &&
+          cd.kind != ConnectivityDesc::Kind::FixedProbability)
+        fail(sub(p, "storage"), "procedural storage needs all_to_all, "
+                                "one_to_one or fixed_probability");
+      if (!pr.weight.isConstant() || !pr.delay.isConstant())
+        fail(sub(p, "storage"),
+             "procedural storage needs a constant weight and delay");
+      for (const char *key : {"row_ptr", "col", "weight_buffer",
+                              "delay_buffer"})
+        if (opt(o, key))
+          fail(sub(p, key), "a procedural projection stores no synapses");
+    } else {
+      pr.rowPtr = bufferRef(o, p, "row_ptr", true);
+      checkBuffer(sub(p, "row_ptr"), pr.rowPtr, {ScalarType::I64}, npre + 1);
+      pr.col = bufferRef(o, p, "col", true);
+      checkBuffer(sub(p, "col"), pr.col, {ScalarType::I32}, -1);
+      checkDerived(sub(p, "col"), pr.col, BufferCount::Kind::Synapses,
+                   pr.name);
+    }
     pr.weightBuffer = bufferRef(o, p, "weight_buffer", false);
     if (pr.weightBuffer >= 0) {
       checkBuffer(sub(p, "weight_buffer"), pr.weightBuffer,

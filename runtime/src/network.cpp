@@ -192,6 +192,9 @@ private:
   [[noreturn]] void failBadDelays(size_t e, const SynapseValues &values,
                                   int64_t n, const std::string &what);
   void buildProjection(size_t e);
+  /// The number of synapses of procedural projection `e` (drawn, not
+  /// stored).
+  int64_t countProcedural(size_t e);
   void fillValues(int buffer, const ValueSpec &spec, int64_t n,
                   uint32_t purpose, uint32_t entity, uint32_t c1,
                   const std::string &what);
@@ -242,7 +245,7 @@ void Builder::checkMemory() {
     // (column index each), the weights and delays when they vary. The
     // device builds its projections' columns, and the values it computes:
     // the host holds their row pointers (and the values it still fills).
-    double perSynapse = (onDevice[e] ? 0.0 : 2.0 * 4) +
+    double perSynapse = (onDevice[e] || pr.procedural ? 0.0 : 2.0 * 4) +
                         (hostFilled(pr.weightBuffer) ? weightBytes : 0) +
                         (hostFilled(pr.delayBuffer) ? 4 : 0);
     total += n * perSynapse;
@@ -446,6 +449,26 @@ bool Builder::delaysOnDevice(size_t e) {
   return true;
 }
 
+int64_t Builder::countProcedural(size_t e) {
+  const ProjectionDesc &pr = d.projections[e];
+  const ConnectivityDesc &cd = pr.connectivity;
+  int64_t npre = d.populations[pr.preIndex].size;
+  int64_t npost = d.populations[pr.postIndex].size;
+  bool excludeSelf = !cd.allowSelf && pr.preIndex == pr.postIndex;
+  switch (cd.kind) {
+  case ConnectivityDesc::Kind::AllToAll:
+    return npre * npost - (excludeSelf ? std::min(npre, npost) : int64_t(0));
+  case ConnectivityDesc::Kind::OneToOne:
+    return npre;
+  case ConnectivityDesc::Kind::FixedProbability:
+    return countFixedProbability(npre, npost, cd.p, excludeSelf, seed,
+                                 uint32_t(e));
+  default:
+    fail(projName(e) + ": procedural storage needs all_to_all, one_to_one "
+                       "or fixed_probability");
+  }
+}
+
 void Builder::buildProjection(size_t e) {
   const ProjectionDesc &pr = d.projections[e];
   const std::string path = projName(e);
@@ -455,7 +478,10 @@ void Builder::buildProjection(size_t e) {
   bool excludeSelf = !cd.allowSelf && pr.preIndex == pr.postIndex;
   Csr &c = csr[e];
   std::string error;
-  if (onDevice[e]) {
+  if (pr.procedural) {
+    // Nothing stored: only the count, for the summary.
+    net.synapses[e] = countProcedural(e);
+  } else if (onDevice[e]) {
     buildRowsOnDevice(e);
   } else {
     switch (cd.kind) {
@@ -670,7 +696,8 @@ void Builder::build() {
     buildProjection(e);
     const ProjectionDesc &pr = d.projections[e];
     std::string what = "the synapses of \"" + pr.name + "\"";
-    checkFixedCount(pr.col, net.synapses[e], what);
+    if (pr.col >= 0)
+      checkFixedCount(pr.col, net.synapses[e], what);
     if (pr.weightBuffer >= 0)
       checkFixedCount(pr.weightBuffer, net.synapses[e], what);
     if (pr.delayBuffer >= 0)
@@ -816,6 +843,8 @@ void Builder::build() {
   tConnectivity = Clock::now();
   for (size_t e = 0; e < nprojs; ++e) {
     const ProjectionDesc &pr = d.projections[e];
+    if (pr.procedural)
+      continue;
     Csr &c = csr[e];
     int64_t n = net.synapses[e];
     std::copy(c.rowPtr.begin(), c.rowPtr.end(),
@@ -1017,6 +1046,25 @@ bool buildNetwork(const Descriptor &desc, uint64_t seed,
   }
   net.arena = Arena();
   return false;
+}
+
+Csr buildProceduralRows(const Descriptor &d, uint64_t seed, size_t e) {
+  const ProjectionDesc &pr = d.projections[e];
+  const ConnectivityDesc &cd = pr.connectivity;
+  int64_t npre = d.populations[pr.preIndex].size;
+  int64_t npost = d.populations[pr.postIndex].size;
+  bool excludeSelf = !cd.allowSelf && pr.preIndex == pr.postIndex;
+  switch (cd.kind) {
+  case ConnectivityDesc::Kind::AllToAll:
+    return buildAllToAll(npre, npost, excludeSelf);
+  case ConnectivityDesc::Kind::OneToOne:
+    return buildOneToOne(npre);
+  case ConnectivityDesc::Kind::FixedProbability:
+    return buildFixedProbability(npre, npost, cd.p, excludeSelf, seed,
+                                 uint32_t(e));
+  default:
+    return Csr();
+  }
 }
 
 } // namespace snnrt

@@ -528,8 +528,15 @@ void collectConnectivity(const Network &net, RunResult &result) {
       const T *p = net.arena.buffer<T>(size_t(buffer));
       out.assign(p, p + net.counts[size_t(buffer)]);
     };
-    copy(pr.rowPtr, c.rowPtr);
-    copy(pr.col, c.col);
+    if (pr.procedural) {
+      // Not stored: drawn here as the simulation drew them.
+      Csr rows = buildProceduralRows(d, net.seed, e);
+      c.rowPtr = std::move(rows.rowPtr);
+      c.col = std::move(rows.col);
+    } else {
+      copy(pr.rowPtr, c.rowPtr);
+      copy(pr.col, c.col);
+    }
     c.hasWeights = pr.weightBuffer >= 0;
     c.hasDelays = pr.delayBuffer >= 0;
     if (c.hasWeights) {

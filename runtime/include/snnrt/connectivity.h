@@ -48,6 +48,12 @@ Csr buildOneToOne(int64_t n);
 Csr buildFixedProbability(int64_t npre, int64_t npost, double p,
                           bool excludeSelf, uint64_t seed, uint32_t projection);
 
+/// The number of synapses buildFixedProbability makes, without storing them
+/// (procedural projections: the simulation draws the rows again).
+int64_t countFixedProbability(int64_t npre, int64_t npost, double p,
+                              bool excludeSelf, uint64_t seed,
+                              uint32_t projection);
+
 /// Each post j gets exactly `indegree` distinct presynaptic neurons (Floyd's
 /// sampling without replacement over the candidates, row = j; draw k picks
 /// t = floor(u * (m + 1)) for the k-th value m of Floyd's loop), then the

@@ -128,6 +128,9 @@ struct ProjectionDesc {
   ConnectivityDesc connectivity;
   ValueSpec weight, delay;
   int rowPtr = -1, col = -1, weightBuffer = -1, delayBuffer = -1;
+  /// "storage": "procedural": no rows stored (no row_ptr, no col); the
+  /// generated code draws each row again when its neuron spikes.
+  bool procedural = false;
   std::string ring;
   int ringIndex = -1;
 };

@@ -11,6 +11,7 @@
 #define SNNRT_NETWORK_H
 
 #include "snnrt/arena.h"
+#include "snnrt/connectivity.h"
 #include "snnrt/descriptor.h"
 
 #include <cstdint>
@@ -138,6 +139,11 @@ struct SpikeArray {
 /// away from zero. Negative times and out-of-range neurons are errors.
 bool loadSpikeArray(const std::string &path, int64_t size, double dt,
                     SpikeArray &out, std::string &error);
+
+/// The rows of procedural projection `e` of `d` (which the simulation draws
+/// again at each spike and never stores), built on the host with `seed`:
+/// the same synapses as csr storage would hold (for --save-connectivity).
+Csr buildProceduralRows(const Descriptor &d, uint64_t seed, size_t e);
 
 } // namespace snnrt
 

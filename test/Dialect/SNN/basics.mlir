@@ -80,6 +80,11 @@ snn.network @net attributes {dt = 0.1 : f64, duration = 50.0 : f64, seed = 7 : u
   snn.projection @ei2 from @exc to @inh target "g" attributes {connectivity = #snn.all_to_all<allow_self = true>, weight = #snn.normal<0.5, 0.1, clip [-1.0, 1.0]>, delay = #snn.normal<1.0, 0.5, clip [0.0, none]>}
   // CHECK: connectivity = #snn.one_to_one
   snn.projection @ii from @inh to @inh target "v" attributes {connectivity = #snn.one_to_one, weight = -1.0 : f64, delay = 0.0 : f64}
+  // Storage kinds (snn-select-storage).
+  // CHECK: snn.projection @ie_csr {{.*}} storage = #snn.storage<csr>
+  snn.projection @ie_csr from @inh to @exc target "g" attributes {connectivity = #snn.fixed_probability<0.5, allow_self = true>, weight = -1.0 : f64, delay = 0.0 : f64, storage = #snn.storage<csr>}
+  // CHECK: snn.projection @ie_proc {{.*}} storage = #snn.storage<procedural>
+  snn.projection @ie_proc from @inh to @exc target "g" attributes {connectivity = #snn.fixed_probability<0.5, allow_self = true>, weight = -1.0 : f64, delay = 0.0 : f64, storage = #snn.storage<procedural>}
   // CHECK: connectivity = #snn.fixed_indegree<10, allow_self = true>
   snn.projection @ne from @noise to @exc target "g" attributes {connectivity = #snn.fixed_indegree<10, allow_self = true>, weight = 1.0 : f64, delay = 0.0 : f64}
   // CHECK: connectivity = #snn.fixed_total_number<5000, allow_self = false>

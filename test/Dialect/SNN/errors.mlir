@@ -830,3 +830,82 @@ func.func @f(%x: f64, %b: f64, %a: f64) {
   %0:2 = snn.linear_update (%x, %x) affine (%b, %b) jacobian [(0, 0): %a, %a] dt 0.1 : f64
   return
 }
+
+// -----
+
+// Procedural storage: only rules drawn row by row, with one weight and
+// delay.
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
+  snn.neuron_model @m attributes {variables = ["v"]} ode {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  } threshold {
+  ^bb0(%v: f64):
+    %f = arith.constant false
+    snn.yield %f : i1
+  } reset {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  }
+  snn.population @a of @m size 10
+  // expected-error @+1 {{'snn.projection' op cannot be procedural: its rows are not drawn one presynaptic neuron at a time (only all_to_all, one_to_one and fixed_probability are)}}
+  snn.projection @p from @a to @a target "v" attributes {connectivity = #snn.fixed_indegree<3, allow_self = true>, weight = 1.0 : f64, delay = 0.0 : f64, storage = #snn.storage<procedural>}
+}
+
+// -----
+
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
+  snn.neuron_model @m attributes {variables = ["v"]} ode {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  } threshold {
+  ^bb0(%v: f64):
+    %f = arith.constant false
+    snn.yield %f : i1
+  } reset {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  }
+  snn.population @a of @m size 10
+  // expected-error @+1 {{cannot be procedural: its weight varies per synapse (procedural synapses have one weight)}}
+  snn.projection @p from @a to @a target "v" attributes {connectivity = #snn.all_to_all<allow_self = true>, weight = #snn.uniform<0.0, 1.0>, delay = 0.0 : f64, storage = #snn.storage<procedural>}
+}
+
+// -----
+
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
+  snn.neuron_model @m attributes {variables = ["v"]} ode {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  } threshold {
+  ^bb0(%v: f64):
+    %f = arith.constant false
+    snn.yield %f : i1
+  } reset {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  }
+  snn.population @a of @m size 10
+  // expected-error @+1 {{cannot be procedural: its delay varies per synapse (procedural synapses have one delay)}}
+  snn.projection @p from @a to @a target "v" attributes {connectivity = #snn.one_to_one, weight = 1.0 : f64, delay = #snn.uniform<0.0, 1.0>, storage = #snn.storage<procedural>}
+}
+
+// -----
+
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
+  snn.neuron_model @m attributes {variables = ["v"]} ode {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  } threshold {
+  ^bb0(%v: f64):
+    %f = arith.constant false
+    snn.yield %f : i1
+  } reset {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  }
+  snn.population @a of @m size 10
+  // expected-error @+2 {{expected ::mlir::snn::StorageKind to be one of: csr, procedural}}
+  // expected-error @+1 {{failed to parse SNN_StorageAttr parameter 'value'}}
+  snn.projection @p from @a to @a target "v" attributes {connectivity = #snn.one_to_one, weight = 1.0 : f64, delay = 0.0 : f64, storage = #snn.storage<dense>}
+}

@@ -232,3 +232,53 @@ TEST(Descriptor, DefaultsAndRecordAllNeurons) {
   EXPECT_TRUE(d.projections[0].delay.isConstant());
   EXPECT_EQ(d.projections[0].delayBuffer, -1);
 }
+
+TEST(Descriptor, StorageAndThreadsSections) {
+  TempDir dir;
+  const json base = tinyDescriptor(dir);
+  json j = base;
+  j["projections"][0]["storage"] = "bitmask";
+  EXPECT_EQ(parseError(j), "descriptor: projections[0].storage: unknown "
+                           "storage \"bitmask\" (expected csr or procedural)");
+  j = base;
+  j["projections"][0]["storage"] = "procedural";
+  EXPECT_EQ(parseError(j), "descriptor: projections[0].storage: procedural "
+                           "storage needs all_to_all, one_to_one or "
+                           "fixed_probability");
+  j = base;
+  j["projections"][0]["storage"] = "csr";
+  {
+    Descriptor d;
+    std::string err;
+    ASSERT_TRUE(parseDescriptor(j.dump(), d, err)) << err;
+    EXPECT_FALSE(d.projections[0].procedural);
+    EXPECT_EQ(d.maxThreads, 0);
+  }
+  j = base;
+  j["threads"] = {{"max", 0}, {"align", 16}};
+  EXPECT_EQ(parseError(j), "descriptor: threads.max: out of range (1 to 4096)");
+  j = base;
+  j["threads"] = {{"max", 4}};
+  EXPECT_EQ(parseError(j), "descriptor: threads: missing \"align\"");
+  // With threads, spike counts and lists are per thread and step parity.
+  j = base;
+  j["threads"] = {{"max", 4}, {"align", 1}};
+  EXPECT_EQ(parseError(j), "descriptor: populations[0].spike_count: buffer 0 "
+                           "(src.spike_count) has count 1, expected 8");
+  {
+    j["buffers"][kSrcCount]["count"] = 8;
+    j["buffers"][kSrcSpikes]["count"] = 4;
+    j["buffers"][kNCount]["count"] = 8;
+    j["buffers"][kNSpikes]["count"] = 4;
+    Descriptor d;
+    std::string err;
+    ASSERT_TRUE(parseDescriptor(j.dump(), d, err)) << err;
+    EXPECT_EQ(d.maxThreads, 4);
+    // 10 neurons on 3 threads, align 1: 4, 4, 2; align 4 would give 4, 4, 2
+    // too; 2 neurons on 3 threads: 1, 1, 0.
+    EXPECT_EQ(d.threadStart(10, 0, 3), 0);
+    EXPECT_EQ(d.threadStart(10, 1, 3), 4);
+    EXPECT_EQ(d.threadStart(10, 2, 3), 8);
+    EXPECT_EQ(d.threadStart(2, 2, 3), 2);
+  }
+}

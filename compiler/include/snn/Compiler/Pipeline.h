@@ -25,6 +25,7 @@ enum class Stage {
   AST,         // the checked model, as normalized JSON
   SNN,         // the snn dialect as generated from the model
   Integrated,  // after snn-integrate
+  Storage,     // after snn-select-storage
   Core,        // after convert-snn-to-core: scf/arith/math/memref/func
   PTX,         // the kernels' PTX (CUDA target)
   LLVMDialect, // the LLVM dialect
@@ -42,6 +43,11 @@ enum class Target {
   CUDA,        // phases as CUDA kernels (docs/gpu-abi.md)
   CUDAEmulate, // the same phases run on the host, for testing
 };
+
+/// snn-select-storage for `target`, with `force` entries
+/// ("projection=kind") overriding its cost model.
+void populateStoragePipeline(mlir::OpPassManager &pm, Target target,
+                             llvm::ArrayRef<std::string> force = {});
 
 /// Choices of the core pipeline.
 struct CoreOptions {

@@ -80,6 +80,46 @@ def SNNIntegrate : Pass<"snn-integrate", "::mlir::ModuleOp"> {
                            "::mlir::math::MathDialect"];
 }
 
+def SNNSelectStorage : Pass<"snn-select-storage", "::mlir::ModuleOp"> {
+  let summary = "Choose how each projection's synapses are held";
+  let description = [{
+    Sets `storage` on every `snn.projection` that has none, from a cost
+    model (docs/design.md, "Storage"):
+
+    - `csr` by default: reading a stored row is cheaper than drawing it
+      again, at 4 bytes per synapse with a constant weight and delay;
+    - `procedural` (nothing stored, the row drawn again at each spike) when
+      the network's stored synapses would exceed `memory-budget` bytes:
+      the largest projections that can be procedural (all_to_all,
+      one_to_one, fixed_probability with a constant weight and delay, on the
+      CPU) become procedural, largest first, until the rest fits.
+
+    `force` entries `projection=kind` override the model (snnc
+    `--storage=`); a choice the projection cannot take is an error at the
+    projection, saying why. An unknown projection or kind is an error too.
+
+    ```mlir
+    snn.projection @ee from @exc to @exc target "ge" attributes {
+      connectivity = #snn.fixed_probability<0.02, allow_self = false>,
+      delay = 0.0 : f64, weight = 1.62 : f64}
+    // with force = ["ee=procedural"]:
+    snn.projection @ee from @exc to @exc target "ge" attributes {
+      connectivity = ..., delay = 0.0 : f64,
+      storage = #snn.storage<procedural>, weight = 1.62 : f64}
+    ```
+  }];
+  let options = [
+    ListOption<"force", "force", "std::string",
+               "projection=kind entries that override the cost model">,
+    Option<"memoryBudget", "memory-budget", "int64_t",
+           /*default=*/"int64_t(8) << 30",
+           "bytes of stored synapses above which projections become "
+           "procedural">,
+    Option<"target", "target", "std::string", /*default=*/"\"cpu\"",
+           "'cpu' or 'gpu' (which has no procedural propagation yet)">
+  ];
+}
+
 def SNNVectorizeLoops : Pass<"snn-vectorize-loops", "::mlir::func::FuncOp"> {
   let summary = "Per-neuron loops over vectors of neurons";
   let description = [{

@@ -344,6 +344,8 @@ private:
     ProjectionOp op;
     int rowPtr = -1, col = -1, weight = -1, delay = -1;
     Ring *ring = nullptr;
+    uint32_t entity = 0;     // RNG entity: position among projections
+    bool procedural = false; // rows drawn at each spike, not stored
   };
   std::vector<ProjectionInfo> projections;
   struct PoissonInfo {
@@ -482,12 +484,11 @@ void NetworkLowering::planBuffers() {
 
   for (auto op : network.getBody().getOps<ProjectionOp>()) {
     ProjectionInfo info{op};
+    info.entity = static_cast<uint32_t>(projections.size());
+    info.procedural = op.getStorage() == StorageKind::procedural;
     Spiking *pre = spikingByName.lookup(op.getPre());
     Population *post = populationByName.lookup(op.getPost());
     std::string name = op.getSymName().str();
-    info.rowPtr = addBuffer(name + ".row_ptr", i64Type, pre->size + 1);
-    info.col = addBuffer(name + ".col", i32Type,
-                         json::Object{{"synapses", name}});
     json::Object entry{{"name", name},
                        {"pre", op.getPre().str()},
                        {"post", op.getPost().str()},
@@ -495,8 +496,18 @@ void NetworkLowering::planBuffers() {
                        {"connectivity", connectivityToJSON(op.getConnectivity())},
                        {"weight", valueSpecToJSON(op.getWeight())},
                        {"delay", valueSpecToJSON(op.getDelay())},
-                       {"row_ptr", info.rowPtr},
-                       {"col", info.col}};
+                       {"storage", stringifyStorageKind(
+                                       info.procedural ? StorageKind::procedural
+                                                       : StorageKind::csr)
+                                       .str()}};
+    // Procedural synapses are drawn again at each spike: nothing stored.
+    if (!info.procedural) {
+      info.rowPtr = addBuffer(name + ".row_ptr", i64Type, pre->size + 1);
+      info.col = addBuffer(name + ".col", i32Type,
+                           json::Object{{"synapses", name}});
+      entry["row_ptr"] = info.rowPtr;
+      entry["col"] = info.col;
+    }
     if (!isa<FloatAttr>(op.getWeight())) {
       info.weight = addBuffer(name + ".weight", floatType,
                               json::Object{{"synapses", name}});
@@ -966,6 +977,27 @@ void NetworkLowering::emitPropagationCPU(ProjectionInfo &info) {
   b.setInsertionPointToStart(spikes.getBody());
   Value source = toIndex(load(
       pre.spikes, b.create<arith::AddIOp>(loc, start, spikes.getInductionVar())));
+  if (info.procedural) {
+    // The row, drawn again as the runtime draws it to build csr rows;
+    // weight and delay are constants.
+    Value weight = elementValue(op.getWeight(), -1, Value());
+    emitRow(info, info.entity, source, [&](Value, Value j) {
+      Value post = toIndex(j);
+      Value inRange = b.create<arith::AndIOp>(
+          loc,
+          b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::uge, post,
+                                  postLo),
+          b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ult, post,
+                                  postHi));
+      auto mine = b.create<scf::IfOp>(loc, inRange, /*withElseRegion=*/false);
+      OpBuilder::InsertionGuard g(b);
+      b.setInsertionPointToStart(mine.thenBlock());
+      Value slotIndex = b.create<arith::AddIOp>(loc, constantBase, post);
+      store(b.create<arith::AddFOp>(loc, load(ring.buffer, slotIndex), weight),
+            ring.buffer, slotIndex);
+    });
+    return;
+  }
   Value begin = toIndex(load(info.rowPtr, source));
   Value end = toIndex(
       load(info.rowPtr, b.create<arith::AddIOp>(loc, source, index(1))));
@@ -2151,6 +2183,11 @@ LogicalResult NetworkLowering::run() {
     if (!model.isIntegrated())
       return model.emitOpError("has not been integrated: run snn-integrate "
                                "before convert-snn-to-core");
+  if (gpu)
+    for (auto op : network.getBody().getOps<ProjectionOp>())
+      if (op.getStorage() == StorageKind::procedural)
+        return op.emitOpError("procedural storage is not supported on the "
+                              "GPU target yet");
   planBuffers();
 
   MLIRContext *ctx = network.getContext();

@@ -67,6 +67,21 @@ bool mlir::snn::isValueSpec(Attribute attr) {
   return isa<FloatAttr, UniformAttr, NormalAttr, FileAttr, FromListAttr>(attr);
 }
 
+std::string mlir::snn::proceduralUnsupported(Attribute connectivity,
+                                             Attribute weight,
+                                             Attribute delay) {
+  if (!isa<AllToAllAttr, OneToOneAttr, FixedProbabilityAttr>(connectivity))
+    return "its rows are not drawn one presynaptic neuron at a time (only "
+           "all_to_all, one_to_one and fixed_probability are)";
+  if (!isa<FloatAttr>(weight))
+    return "its weight varies per synapse (procedural synapses have one "
+           "weight)";
+  if (!isa<FloatAttr>(delay))
+    return "its delay varies per synapse (procedural synapses have one "
+           "delay)";
+  return "";
+}
+
 bool mlir::snn::isConnectivity(Attribute attr) {
   return isa<AllToAllAttr, OneToOneAttr, FixedProbabilityAttr,
              FixedIndegreeAttr, FixedTotalNumberAttr, SynapseListAttr>(attr);
@@ -184,6 +199,8 @@ FixedTotalNumberAttr::verify(function_ref<InFlightDiagnostic()> emitError,
     return emitError() << "total number of synapses " << n << " is negative";
   return success();
 }
+
+#include "snn/Dialect/SNN/SNNEnums.cpp.inc"
 
 #define GET_ATTRDEF_CLASSES
 #include "snn/Dialect/SNN/SNNAttributes.cpp.inc"

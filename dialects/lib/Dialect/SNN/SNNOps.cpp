@@ -290,6 +290,12 @@ LogicalResult ProjectionOp::verify() {
     if (!(delay.getValueAsDouble() >= 0.0))
       return emitOpError("delay ")
              << formatDouble(delay.getValueAsDouble()) << " ms must not be negative";
+  if (getStorage() == StorageKind::procedural) {
+    std::string why = proceduralUnsupported(getConnectivity(), getWeight(),
+                                            getDelay());
+    if (!why.empty())
+      return emitOpError("cannot be procedural: ") << why;
+  }
   return success();
 }
 

@@ -26,7 +26,13 @@ void printDouble(AsmPrinter &printer, double value);
 bool isValueSpec(Attribute attr);
 /// Whether `attr` is one of the connectivity attributes.
 bool isConnectivity(Attribute attr);
+/// Why a projection with this connectivity, weight and delay cannot be
+/// procedural (its rows drawn again at each spike), or "" when it can.
+std::string proceduralUnsupported(Attribute connectivity, Attribute weight,
+                                  Attribute delay);
 } // namespace mlir::snn
+
+#include "snn/Dialect/SNN/SNNEnums.h.inc"
 
 #define GET_ATTRDEF_CLASSES
 #include "snn/Dialect/SNN/SNNAttributes.h.inc"

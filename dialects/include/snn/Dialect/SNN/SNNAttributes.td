@@ -10,6 +10,7 @@
 
 include "snn/Dialect/SNN/SNNDialect.td"
 include "mlir/IR/AttrTypeBase.td"
+include "mlir/IR/EnumAttr.td"
 
 /// A double (held as an APFloat for hashing) printed so that it reads back
 /// bit for bit.
@@ -125,6 +126,33 @@ def SNN_SynapseListAttr : SNN_Attr<"SynapseList", "synapse_list"> {
   let summary = "explicit synapses (pre, post[, weight, delay]) from a file";
   let parameters = (ins StringRefParameter<"">:$path);
   let assemblyFormat = "`<` $path `>`";
+}
+
+//===----------------------------------------------------------------------===//
+// Storage of a projection's synapses (snn-select-storage)
+//===----------------------------------------------------------------------===//
+
+def SNN_StorageKind : I32EnumAttr<"StorageKind",
+    "how a projection's synapses are held during the simulation", [
+      I32EnumAttrCase<"csr", 0>,
+      I32EnumAttrCase<"procedural", 1>]> {
+  let cppNamespace = "::mlir::snn";
+  let genSpecializedAttr = 0;
+}
+
+def SNN_StorageAttr : EnumAttr<SNN_Dialect, SNN_StorageKind, "storage"> {
+  let summary = "the storage kind of a projection";
+  let description = [{
+    - `csr`: rows of column indices (i32) per presynaptic neuron, with
+      per-synapse weights and delays where they vary: 4 bytes per synapse
+      with a constant weight and delay, plus 8 per presynaptic neuron;
+    - `procedural`: nothing stored; when a presynaptic neuron spikes, its row
+      is drawn again from the same counter-based random numbers that build
+      the `csr` rows, so the synapses are the same. Only for rules that draw
+      row by row (all_to_all, one_to_one, fixed_probability) with a constant
+      weight and delay.
+  }];
+  let assemblyFormat = "`<` $value `>`";
 }
 
 #endif // SNN_DIALECT_SNN_SNNATTRIBUTES_TD

@@ -208,7 +208,10 @@ def SNN_ProjectionOp : SNN_Op<"projection", [
     `target` variable of the postsynaptic neuron, `delay` ms later.
     `connectivity` is one of the connectivity attributes; `weight` and `delay`
     are FloatAttrs or value specifications (`#snn.from_list` only with
-    `#snn.synapse_list`).
+    `#snn.synapse_list`). `storage` (set by snn-select-storage; `csr` when
+    absent) says how the synapses are held: `#snn.storage<procedural>` only
+    for all_to_all, one_to_one and fixed_probability with a constant weight
+    and delay.
 
     ```mlir
     snn.projection @ee from @exc to @exc target "ge" attributes {
@@ -219,7 +222,8 @@ def SNN_ProjectionOp : SNN_Op<"projection", [
   let arguments = (ins SymbolNameAttr:$sym_name, FlatSymbolRefAttr:$pre,
                        FlatSymbolRefAttr:$post, StrAttr:$target,
                        AnyAttr:$connectivity, AnyAttr:$weight,
-                       AnyAttr:$delay);
+                       AnyAttr:$delay,
+                       OptionalAttr<SNN_StorageAttr>:$storage);
   let assemblyFormat = [{
     $sym_name `from` $pre `to` $post `target` $target attr-dict-with-keyword
   }];

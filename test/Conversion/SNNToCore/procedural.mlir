@@ -1,0 +1,50 @@
+// convert-snn-to-core: a procedural projection has no row_ptr or col
+// buffer; when a presynaptic neuron spikes, snn_propagate draws its row
+// again (geometric skipping over Philox draws, as the runtime builds csr
+// rows) and adds the one weight to this thread's targets.
+// RUN: snn-opt %s -snn-integrate -convert-snn-to-core | FileCheck %s
+// RUN: not snn-opt %s -snn-integrate -convert-snn-to-core=target=gpu 2>&1 | FileCheck %s --check-prefix=GPU
+
+snn.network @proc attributes {dt = 0.1 : f64, duration = 10.0 : f64, seed = 3 : ui64, precision = f64} {
+  snn.neuron_model @lif attributes {variables = ["v"], params = ["tau"], method = "exact"} ode {
+  ^bb0(%v: f64, %tau: f64):
+    %0 = arith.negf %v : f64
+    %1 = arith.divf %0, %tau : f64
+    snn.yield %1 : f64
+  } threshold {
+  ^bb0(%v: f64, %tau: f64):
+    %c = arith.constant 1.0 : f64
+    %0 = arith.cmpf ogt, %v, %c : f64
+    snn.yield %0 : i1
+  } reset {
+  ^bb0(%v: f64, %tau: f64):
+    %c = arith.constant 0.0 : f64
+    snn.yield %c : f64
+  }
+  snn.population @exc of @lif size 100 attributes {params = {tau = 10.0 : f64}, init = {v = #snn.uniform<0.0, 1.5>}}
+  snn.projection @ee from @exc to @exc target "v" attributes {connectivity = #snn.fixed_probability<0.1, allow_self = false>, weight = 0.25 : f64, delay = 0.5 : f64, storage = #snn.storage<procedural>}
+}
+
+// CHECK-LABEL: func.func @snn_propagate
+// CHECK-DAG: %[[W:.*]] = arith.constant 2.500000e-01 : f64
+// Every spike of every thread's segment:
+// CHECK: scf.for %{{.*}} = %c0 to %{{.*}} step %c1 {
+// CHECK:   scf.for
+// The row: draw, skip floor(log1p(-u) / log(1 - p)) candidates, next.
+// CHECK:     scf.while
+// CHECK:       math.log1p
+// CHECK:       math.floor
+// CHECK:       scf.condition
+// CHECK:     } do {
+// This thread's targets only.
+// CHECK-DAG:   arith.cmpi uge
+// CHECK-DAG:   arith.cmpi ult
+// CHECK:       scf.if
+// CHECK:         arith.addf %{{.*}}, %[[W]] : f64
+// CHECK: return
+// The descriptor: the storage, and neither row_ptr nor col.
+// CHECK: llvm.mlir.global external constant @snn_descriptor
+// CHECK-NOT: row_ptr
+// CHECK-SAME: \22storage\22:\22procedural\22
+// CHECK-NOT: ee.col
+// GPU: error: 'snn.projection' op procedural storage is not supported on the GPU target yet
