@@ -68,20 +68,24 @@ snn.network @small attributes {dt = 0.1 : f64, duration = 10.0 : f64, seed = 3 :
 
 // CHECK-LABEL: func.func @snn_propagate(
 // Propagation: slot (step + 2) mod slots of the ring; every thread's
-// segment in order, every synapse, but only the targets in this thread's
-// share.
+// segment in order; in each row (sorted by post) the stretch of this
+// thread's targets, found by binary search (the whole row on one thread).
 // CHECK: %[[SLOTS:.*]] = arith.divui
 // CHECK: arith.remui %{{.*}}, %[[SLOTS]] : index
 // CHECK: %[[PLO:.*]] = arith.minui %{{.*}}, %c100 : index
 // CHECK: %[[PHI:.*]] = arith.minui %{{.*}}, %c100 : index
+// CHECK: %[[ONE:.*]] = arith.cmpi eq, %{{.*}}, %c1 : index
 // CHECK: scf.for %[[SEGMENT:.*]] = %c0 to %{{.*}} step %c1 {
 // CHECK:   scf.for
-// CHECK:     scf.for
-// CHECK:       %[[POST:.*]] = arith.index_cast %{{.*}} : i32 to index
-// CHECK-DAG:   arith.cmpi ult, %[[POST]], %[[PHI]] : index
-// CHECK-DAG:   arith.cmpi uge, %[[POST]], %[[PLO]] : index
-// CHECK:       scf.if
-// CHECK:         arith.addf %{{.*}}, %{{.*}} : f64
+// CHECK:     %[[B:.*]]:2 = scf.if %[[ONE]] -> (index, index) {
+// CHECK:     } else {
+// CHECK:       %[[FIRST:.*]]:2 = scf.while
+// CHECK:         arith.cmpi ult, %{{.*}}, %[[PLO]] : index
+// CHECK:       %[[LAST:.*]]:2 = scf.while
+// CHECK:         arith.cmpi ult, %{{.*}}, %[[PHI]] : index
+// CHECK:       scf.yield %[[FIRST]]#0, %[[LAST]]#0 : index, index
+// CHECK:     scf.for %{{.*}} = %[[B]]#0 to %[[B]]#1 step %c1 {
+// CHECK:       arith.addf %{{.*}}, %{{.*}} : f64
 // Delivery of this step's slot into g, which is then cleared: this thread's
 // share, marked for snn-vectorize-loops.
 // CHECK: scf.for

@@ -228,6 +228,9 @@ private:
   /// CPU: the spikes of `info`'s source, every thread's segment in order,
   /// into the ring entries of this thread's range of the target.
   void emitPropagationCPU(ProjectionInfo &info);
+  /// The first k in [begin, end) with buffer[k] >= key (i32 buffer sorted
+  /// in that range), or end.
+  Value lowerBound(int buffer, Value begin, Value end, Value key);
   void emitDelivery(Ring &ring);
   void emitReset(Population &pop);
 
@@ -950,6 +953,36 @@ Value NetworkLowering::slotBase(Value slots, int64_t postSize,
   return b.create<arith::MulIOp>(loc, slot, postSizeValue);
 }
 
+Value NetworkLowering::lowerBound(int buffer, Value begin, Value end,
+                                  Value key) {
+  // while (lo < hi) { mid = (lo + hi) / 2; col[mid] < key ? lo = mid + 1
+  //                                                       : hi = mid; }
+  Type indexType = b.getIndexType();
+  auto loop = b.create<scf::WhileOp>(
+      loc, TypeRange{indexType, indexType}, ValueRange{begin, end},
+      [&](OpBuilder &, Location, ValueRange args) {
+        b.create<scf::ConditionOp>(
+            loc,
+            b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ult, args[0],
+                                    args[1]),
+            args);
+      },
+      [&](OpBuilder &, Location, ValueRange args) {
+        Value mid = b.create<arith::ShRUIOp>(
+            loc, b.create<arith::AddIOp>(loc, args[0], args[1]), index(1));
+        Value below = b.create<arith::CmpIOp>(
+            loc, arith::CmpIPredicate::ult, toIndex(load(buffer, mid)), key);
+        b.create<scf::YieldOp>(
+            loc,
+            ValueRange{b.create<arith::SelectOp>(
+                           loc, below,
+                           b.create<arith::AddIOp>(loc, mid, index(1)),
+                           args[0]),
+                       b.create<arith::SelectOp>(loc, below, args[1], mid)});
+      });
+  return loop.getResult(0);
+}
+
 void NetworkLowering::emitPropagationCPU(ProjectionInfo &info) {
   ProjectionOp op = info.op;
   loc = op.getLoc();
@@ -958,15 +991,19 @@ void NetworkLowering::emitPropagationCPU(ProjectionInfo &info) {
   int64_t postSize = ring.population->op.getSize();
   double dt = network.getDt().convertToDouble();
   Value slots = ringSlots(ring);
-  Value constantBase;
+  Value constantBase, stepSlot;
   if (auto delay = dyn_cast<FloatAttr>(op.getDelay()))
     constantBase = slotBase(
         slots, postSize,
         index(std::llround(delay.getValueAsDouble() / dt)));
+  else // per synapse: (step mod slots + d), less slots when past the end
+    stepSlot = b.create<arith::RemUIOp>(loc, stepIndex, slots);
   // Every spike in order (segment by segment: ascending neurons), every
   // synapse of its row, but only the targets in this thread's range: each
   // ring entry is summed by one thread in the order of one thread.
   auto [postLo, postHi] = threadRange(postSize, tid);
+  Value wholeRange = b.create<arith::CmpIOp>(
+      loc, arith::CmpIPredicate::eq, nthreads, index(1));
   auto segments = b.create<scf::ForOp>(loc, index(0), nthreads, index(1));
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(segments.getBody());
@@ -1001,20 +1038,48 @@ void NetworkLowering::emitPropagationCPU(ProjectionInfo &info) {
   Value begin = toIndex(load(info.rowPtr, source));
   Value end = toIndex(
       load(info.rowPtr, b.create<arith::AddIOp>(loc, source, index(1))));
+  // Rows sorted by post (every rule but synapse lists): this thread's
+  // targets are one stretch of the row, found by binary search (the whole
+  // row with one thread). Otherwise every synapse, filtered.
+  bool sorted = !isa<SynapseListAttr>(op.getConnectivity());
+  if (sorted) {
+    auto bounds = b.create<scf::IfOp>(
+        loc, TypeRange{b.getIndexType(), b.getIndexType()}, wholeRange,
+        /*withElseRegion=*/true);
+    OpBuilder::InsertionGuard g(b);
+    b.setInsertionPointToStart(bounds.thenBlock());
+    b.create<scf::YieldOp>(loc, ValueRange{begin, end});
+    b.setInsertionPointToStart(bounds.elseBlock());
+    Value first = lowerBound(info.col, begin, end, postLo);
+    Value last = lowerBound(info.col, first, end, postHi);
+    b.create<scf::YieldOp>(loc, ValueRange{first, last});
+    begin = bounds.getResult(0);
+    end = bounds.getResult(1);
+  }
   auto synapses = b.create<scf::ForOp>(loc, begin, end, index(1));
   b.setInsertionPointToStart(synapses.getBody());
   Value k = synapses.getInductionVar();
   Value post = toIndex(load(info.col, k));
-  Value inRange = b.create<arith::AndIOp>(
-      loc,
-      b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::uge, post, postLo),
-      b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ult, post, postHi));
-  auto mine = b.create<scf::IfOp>(loc, inRange, /*withElseRegion=*/false);
-  b.setInsertionPointToStart(mine.thenBlock());
+  if (!sorted) {
+    Value inRange = b.create<arith::AndIOp>(
+        loc,
+        b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::uge, post, postLo),
+        b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ult, post,
+                                postHi));
+    auto mine = b.create<scf::IfOp>(loc, inRange, /*withElseRegion=*/false);
+    b.setInsertionPointToStart(mine.thenBlock());
+  }
   Value weight = elementValue(op.getWeight(), info.weight, k);
-  Value base = constantBase
-                   ? constantBase
-                   : slotBase(slots, postSize, toIndex(load(info.delay, k)));
+  Value base = constantBase;
+  if (!base) {
+    Value slot = b.create<arith::AddIOp>(loc, stepSlot,
+                                         toIndex(load(info.delay, k)));
+    Value past = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::uge,
+                                         slot, slots);
+    slot = b.create<arith::SelectOp>(
+        loc, past, b.create<arith::SubIOp>(loc, slot, slots), slot);
+    base = b.create<arith::MulIOp>(loc, slot, index(postSize));
+  }
   Value slotIndex = b.create<arith::AddIOp>(loc, base, post);
   Value sum = b.create<arith::AddFOp>(loc, load(ring.buffer, slotIndex), weight);
   store(sum, ring.buffer, slotIndex);
