@@ -1,0 +1,554 @@
+//===- DeviceBuild.cpp - connectivity on the device ---------------------------===//
+//
+// Part of snnc. convert-snn-to-core: see Lowering.h.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Lowering.h"
+
+namespace mlir::snn::lowering {
+
+bool NetworkLowering::builtOnDevice(ProjectionInfo &info) {
+  return isa<AllToAllAttr, OneToOneAttr, FixedProbabilityAttr,
+             FixedIndegreeAttr>(info.op.getConnectivity());
+}
+
+json::Object NetworkLowering::beginBuildKernel(StringRef what, size_t e,
+                                               int64_t work, Value &arenaArg,
+                                               Value &scratch, Value &n) {
+  auto bufType = MemRefType::get({ShapedType::kDynamic}, b.getI8Type());
+  Type i64Type = b.getI64Type(), indexType = b.getIndexType();
+  std::string name = (Twine("snn_build_") + what + "_" + Twine(e)).str();
+  b.setInsertionPoint(network);
+  auto func = b.create<func::FuncOp>(
+      loc, (Twine("snn_body_build_") + what + "_" + Twine(e)).str(),
+      b.getFunctionType(
+          {bufType, bufType, i64Type, i64Type, indexType, indexType}, {}));
+  func.setPrivate();
+  Block *entry = func.addEntryBlock();
+  b.setInsertionPointToStart(entry);
+  arenaArg = entry->getArgument(0);
+  scratch = entry->getArgument(1);
+  seed = entry->getArgument(2);
+  n = entry->getArgument(3);
+  tid = entry->getArgument(4);
+  nthreads = entry->getArgument(5);
+  json::Object ref{{"kernel", name},
+                   {"emulate", static_cast<int64_t>(buildKernels.size())}};
+  if (work >= 0)
+    ref["work"] = work;
+  buildKernels.push_back({name, func});
+  return ref;
+}
+
+json::Object NetworkLowering::emitBuildKernel(
+    StringRef what, size_t e, int64_t work,
+    llvm::function_ref<void(Value, Value, Value)> body) {
+  OpBuilder::InsertionGuard guard(b);
+  Value arenaArg, scratch, n;
+  json::Object ref = beginBuildKernel(what, e, work, arenaArg, scratch, n);
+  Block *entryBlock = b.getInsertionBlock();
+  body(arenaArg, scratch, n);
+  b.setInsertionPointToEnd(entryBlock);
+  b.create<func::ReturnOp>(loc);
+  return ref;
+}
+
+Value NetworkLowering::emitRow(ProjectionInfo &info, uint32_t entity, Value i,
+                               llvm::function_ref<void(Value, Value)> onSynapse) {
+  Type i64Type = b.getI64Type();
+  Attribute conn = info.op.getConnectivity();
+  int64_t npost = populationByName.lookup(info.op.getPost())->op.getSize();
+  bool self = info.op.getPre() == info.op.getPost();
+  Value row = b.create<arith::IndexCastOp>(loc, i64Type, i);
+  if (isa<OneToOneAttr>(conn)) {
+    if (onSynapse)
+      onSynapse(i64(0), row);
+    return i64(1);
+  }
+  bool allowSelf = true;
+  double p = 1.0;
+  if (auto a = dyn_cast<AllToAllAttr>(conn))
+    allowSelf = a.getAllowSelf();
+  auto fp = dyn_cast<FixedProbabilityAttr>(conn);
+  if (fp) {
+    allowSelf = fp.getAllowSelf();
+    p = fp.getP().convertToDouble();
+  }
+  // Row i skips itself when self-connections are excluded (and i < npost).
+  Value skipSelf = b.create<arith::ConstantIntOp>(loc, 0, 1);
+  if (self && !allowSelf)
+    skipSelf = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::slt, row,
+                                       i64(npost));
+  Value candidates = b.create<arith::SubIOp>(
+      loc, i64(npost), b.create<arith::ExtUIOp>(loc, i64Type, skipSelf));
+  // Candidate c is neuron c, or c + 1 at and after i when i is skipped.
+  auto neuronOf = [&](Value c) {
+    Value shift = b.create<arith::AndIOp>(
+        loc, skipSelf,
+        b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::sge, c, row));
+    return b.create<arith::AddIOp>(
+        loc, c, b.create<arith::ExtUIOp>(loc, i64Type, shift));
+  };
+  if (p <= 0.0)
+    return i64(0);
+  if (!fp || p >= 1.0) {
+    // Every candidate, in order.
+    if (onSynapse) {
+      auto loop = b.create<scf::ForOp>(loc, i64(0), candidates, i64(1));
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(loop.getBody());
+      Value c = loop.getInductionVar();
+      onSynapse(c, neuronOf(c));
+    }
+    return candidates;
+  }
+  // Geometric skipping (docs/runtime-abi.md): draw k of the row skips
+  // floor(log(1 - u) / log(1 - p)) candidates before the next synapse.
+  Type i32Type = b.getI32Type(), f64Type = b.getF64Type();
+  double logq = std::log1p(-p);
+  auto f64 = [&](double v) {
+    return b.create<arith::ConstantOp>(loc, b.getF64FloatAttr(v));
+  };
+  Value c0 = b.create<arith::TruncIOp>(loc, i32Type, row);
+  auto loop = b.create<scf::WhileOp>(
+      loc, TypeRange{i64Type, i64Type, i64Type},
+      ValueRange{i64(-1), i64(0), i64(0)},
+      [&](OpBuilder &, Location, ValueRange args) {
+        Value pos = args[0], draw = args[1], count = args[2];
+        Value c1 = b.create<arith::TruncIOp>(loc, i32Type, draw);
+        Value c2 = b.create<arith::TruncIOp>(
+            loc, i32Type, b.create<arith::ShRUIOp>(loc, draw, i64(32)));
+        auto x = emitDraw(b, loc, seed, c0, c1, c2, entity,
+                          RandomPurpose::Connectivity);
+        Value u = emitUniform(b, loc, x, b.getF64Type());
+        Value skip = b.create<math::FloorOp>(
+            loc, b.create<arith::DivFOp>(
+                     loc,
+                     b.create<math::Log1pOp>(
+                         loc, b.create<arith::NegFOp>(loc, u)),
+                     f64(logq)));
+        Value left = b.create<arith::SIToFPOp>(
+            loc, f64Type,
+            b.create<arith::SubIOp>(
+                loc, b.create<arith::SubIOp>(loc, candidates, pos), i64(1)));
+        Value more =
+            b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OLT, skip, left);
+        // Only converted when it is in range.
+        Value steps = b.create<arith::FPToSIOp>(
+            loc, i64Type,
+            b.create<arith::SelectOp>(loc, more, skip, f64(0.0)));
+        Value next = b.create<arith::AddIOp>(
+            loc, b.create<arith::AddIOp>(loc, pos, steps), i64(1));
+        b.create<scf::ConditionOp>(
+            loc, more,
+            ValueRange{next, b.create<arith::AddIOp>(loc, draw, i64(1)),
+                       count});
+      },
+      [&](OpBuilder &, Location, ValueRange args) {
+        Value pos = args[0], count = args[2];
+        if (onSynapse)
+          onSynapse(count, neuronOf(pos));
+        b.create<scf::YieldOp>(
+            loc, ValueRange{pos, args[1],
+                            b.create<arith::AddIOp>(loc, count, i64(1))});
+      });
+  return loop.getResult(2);
+}
+
+Value NetworkLowering::emitSynapseValue(Attribute spec, RandomPurpose purpose,
+                                        uint32_t entity, Value s) {
+  Type i32Type = b.getI32Type(), i64Type = b.getI64Type();
+  Value wide = b.create<arith::IndexCastOp>(loc, i64Type, s);
+  Value c0 = b.create<arith::TruncIOp>(loc, i32Type, wide);
+  Value c1 = b.create<arith::TruncIOp>(
+      loc, i32Type, b.create<arith::ShRUIOp>(loc, wide, i64(32)));
+  auto x = emitDraw(b, loc, seed, c0, c1, i32(0), entity, purpose);
+  auto f64 = [&](double v) {
+    return b.create<arith::ConstantOp>(loc, b.getF64FloatAttr(v));
+  };
+  // As the runtime: low + (high - low) * u, mean + std * z, in f64.
+  if (auto u = dyn_cast<UniformAttr>(spec)) {
+    double low = u.getLow().convertToDouble();
+    double high = u.getHigh().convertToDouble();
+    return b.create<arith::AddFOp>(
+        loc, f64(low),
+        b.create<arith::MulFOp>(loc, f64(high - low),
+                                emitUniform(b, loc, x, b.getF64Type())));
+  }
+  auto normal = cast<NormalAttr>(spec);
+  Value value = b.create<arith::AddFOp>(
+      loc, f64(normal.getMean().convertToDouble()),
+      b.create<arith::MulFOp>(loc, f64(normal.getStd().convertToDouble()),
+                              emitNormal(b, loc, x, b.getF64Type())));
+  // Clipping, as the runtime's std::clamp: max then min, exact.
+  if (!normal.getLow().isInfinity())
+    value = b.create<arith::MaximumFOp>(
+        loc, value, f64(normal.getLow().convertToDouble()));
+  if (!normal.getHigh().isInfinity())
+    value = b.create<arith::MinimumFOp>(
+        loc, value, f64(normal.getHigh().convertToDouble()));
+  return value;
+}
+
+std::pair<Value, Value> NetworkLowering::emitDelaySteps(Value ms) {
+  auto f64 = [&](double v) {
+    return b.create<arith::ConstantOp>(loc, b.getF64FloatAttr(v));
+  };
+  double dt = network.getDt().convertToDouble();
+  // Half away from zero, as the runtime's std::round, from floor (math.round
+  // has no NVVM lowering in MLIR 19): r = floor(|x|), plus 1 when the
+  // fraction |x| - r (exact) is at least 1/2, with the sign of x.
+  Value x = b.create<arith::DivFOp>(loc, ms, f64(dt));
+  Value negative =
+      b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OLT, x, f64(0));
+  Value magnitude = b.create<arith::SelectOp>(
+      loc, negative, b.create<arith::NegFOp>(loc, x), x);
+  Value whole = b.create<math::FloorOp>(loc, magnitude);
+  Value up = b.create<arith::CmpFOp>(
+      loc, arith::CmpFPredicate::OGE,
+      b.create<arith::SubFOp>(loc, magnitude, whole), f64(0.5));
+  Value rounded = b.create<arith::AddFOp>(
+      loc, whole, b.create<arith::SelectOp>(loc, up, f64(1), f64(0)));
+  Value steps = b.create<arith::SelectOp>(
+      loc, negative, b.create<arith::NegFOp>(loc, rounded), rounded);
+  // Not NaN, not negative, at most INT32_MAX steps (which also rules out
+  // infinity).
+  Value valid = b.create<arith::AndIOp>(
+      loc, b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OGE, ms, f64(0)),
+      b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OLE, steps,
+                              f64(2147483647.0)));
+  return {steps, valid};
+}
+
+void NetworkLowering::emitIndegreeKernels(ProjectionInfo &info, size_t e,
+                                          json::Object &entry) {
+  Type i32Type = b.getI32Type(), i64Type = b.getI64Type();
+  FloatType f64Type = b.getF64Type();
+  auto i64Memref = MemRefType::get({ShapedType::kDynamic}, i64Type);
+  auto i32Memref = MemRefType::get({ShapedType::kDynamic}, i32Type);
+  auto conn = cast<FixedIndegreeAttr>(info.op.getConnectivity());
+  uint32_t entity = static_cast<uint32_t>(e);
+  int64_t npre = spikingByName.lookup(info.op.getPre())->size;
+  int64_t npost = populationByName.lookup(info.op.getPost())->op.getSize();
+  int64_t k = conn.getK();
+  int64_t slots = 2 * k; // per post: an open-addressing table
+  bool excludeSelf =
+      info.op.getPre() == info.op.getPost() && !conn.getAllowSelf();
+  // The scratch: counts i64[npre], cursors i64[npre], then the tables,
+  // i32[npost * 2k] (docs/gpu-abi.md, "fixed_indegree").
+  entry["scratch"] = 2 * npre + npost * k;
+  auto cmp = [&](arith::CmpIPredicate pred, Value x, Value y) {
+    return b.create<arith::CmpIOp>(loc, pred, x, y);
+  };
+  auto add = [&](Value x, Value y) {
+    return b.create<arith::AddIOp>(loc, x, y);
+  };
+  // Per post j: its table, whether it skips itself, and candidate -> neuron.
+  struct Post {
+    Value j, table, base, skipSelf;
+  };
+  auto viewAt = [&](Value scratch, MemRefType type, int64_t byteOffset,
+                    int64_t size) -> Value {
+    return b.create<memref::ViewOp>(loc, type, scratch, index(byteOffset),
+                                    ValueRange{index(size)});
+  };
+  auto beginPost = [&](Value scratch) {
+    Post p;
+    p.table = viewAt(scratch, i32Memref, 16 * npre, npost * slots);
+    Value j = gridLoop(index(npost)).getInductionVar();
+    p.j = b.create<arith::IndexCastOp>(loc, i64Type, j);
+    p.base = b.create<arith::MulIOp>(loc, p.j, i64(slots));
+    p.skipSelf = b.create<arith::ConstantIntOp>(loc, 0, 1);
+    if (excludeSelf)
+      p.skipSelf = cmp(arith::CmpIPredicate::slt, p.j, i64(npre));
+    return p;
+  };
+  // Candidate c is neuron c, or c + 1 at and after j when j is skipped.
+  auto neuronOf = [&](Post &p, Value c) -> Value {
+    Value shift = b.create<arith::AndIOp>(
+        loc, p.skipSelf, cmp(arith::CmpIPredicate::sge, c, p.j));
+    return add(c, b.create<arith::ExtUIOp>(loc, i64Type, shift));
+  };
+  auto slotAt = [&](Post &p, Value slot) { return toIndex(add(p.base, slot)); };
+  // The slot of candidate c in post p's table: where it is, or the empty
+  // slot where it belongs (linear probing from c mod 2k).
+  auto probe = [&](Post &p, Value c) -> std::pair<Value, Value> {
+    Value key = b.create<arith::TruncIOp>(loc, i32Type, add(c, i64(1)));
+    Value zero32 = i32(0);
+    auto loop = b.create<scf::WhileOp>(
+        loc, TypeRange{i64Type},
+        ValueRange{b.create<arith::RemSIOp>(loc, c, i64(slots))},
+        [&](OpBuilder &, Location, ValueRange args) {
+          Value v = b.create<memref::LoadOp>(loc, p.table,
+                                             ValueRange{slotAt(p, args[0])});
+          Value go = b.create<arith::AndIOp>(
+              loc, cmp(arith::CmpIPredicate::ne, v, zero32),
+              cmp(arith::CmpIPredicate::ne, v, key));
+          b.create<scf::ConditionOp>(loc, go, args);
+        },
+        [&](OpBuilder &, Location, ValueRange args) {
+          Value next = add(args[0], i64(1));
+          b.create<scf::YieldOp>(
+              loc, ValueRange{b.create<arith::SelectOp>(
+                       loc, cmp(arith::CmpIPredicate::eq, next, i64(slots)),
+                       i64(0), next)});
+        });
+    Value slot = loop.getResult(0);
+    Value found = cmp(arith::CmpIPredicate::eq,
+                      b.create<memref::LoadOp>(loc, p.table,
+                                               ValueRange{slotAt(p, slot)}),
+                      key);
+    return {slot, found};
+  };
+
+  // rows: per post j, Floyd's sampling as the host's (runtime-abi.md): for
+  // the r-th value m of n - k .. n - 1, t = floor(u * (m + 1)), capped at m;
+  // take t unless it was taken, else m. Each pick counts in its row.
+  entry["rows"] = emitBuildKernel(
+      "rows", e, npost, [&](Value, Value scratch, Value) {
+        if (k == 0)
+          return;
+        Value counts = viewAt(scratch, i64Memref, 0, npre);
+        Post p = beginPost(scratch);
+        Value candidates = b.create<arith::SubIOp>(
+            loc, i64(npre), b.create<arith::ExtUIOp>(loc, i64Type, p.skipSelf));
+        Value c0 = b.create<arith::TruncIOp>(loc, i32Type, p.j);
+        auto loop = b.create<scf::ForOp>(loc, i64(0), i64(k), i64(1));
+        b.setInsertionPointToStart(loop.getBody());
+        Value r = loop.getInductionVar();
+        Value m = add(b.create<arith::SubIOp>(loc, candidates, i64(k)), r);
+        auto x = emitDraw(
+            b, loc, seed, c0, b.create<arith::TruncIOp>(loc, i32Type, r),
+            b.create<arith::TruncIOp>(
+                loc, i32Type, b.create<arith::ShRUIOp>(loc, r, i64(32))),
+            entity, RandomPurpose::Connectivity);
+        Value u = emitUniform(b, loc, x, f64Type);
+        Value scaled = b.create<arith::MulFOp>(
+            loc, u,
+            b.create<arith::SIToFPOp>(loc, f64Type, add(m, i64(1))));
+        Value t = b.create<arith::MinSIOp>(
+            loc, b.create<arith::FPToSIOp>(loc, i64Type, scaled), m);
+        Value taken = probe(p, t).second;
+        Value pick = b.create<arith::SelectOp>(loc, taken, m, t);
+        Value slot = probe(p, pick).first;
+        b.create<memref::StoreOp>(
+            loc, b.create<arith::TruncIOp>(loc, i32Type, add(pick, i64(1))),
+            p.table, ValueRange{slotAt(p, slot)});
+        b.create<memref::AtomicRMWOp>(loc, arith::AtomicRMWKind::addi, i64(1),
+                                      counts,
+                                      ValueRange{toIndex(neuronOf(p, pick))});
+      });
+
+  // fill: per post j, j into the next free slot of each chosen row.
+  entry["fill"] = emitBuildKernel(
+      "fill", e, npost, [&](Value arenaArg, Value scratch, Value) {
+        if (k == 0)
+          return;
+        arena = arenaArg;
+        emitViews();
+        Value cursors = viewAt(scratch, i64Memref, 8 * npre, npre);
+        Post p = beginPost(scratch);
+        Value post = b.create<arith::TruncIOp>(loc, i32Type, p.j);
+        auto loop = b.create<scf::ForOp>(loc, i64(0), i64(slots), i64(1));
+        b.setInsertionPointToStart(loop.getBody());
+        Value v = b.create<memref::LoadOp>(
+            loc, p.table, ValueRange{slotAt(p, loop.getInductionVar())});
+        auto ifOp = b.create<scf::IfOp>(
+            loc, cmp(arith::CmpIPredicate::ne, v, i32(0)),
+            /*withElseRegion=*/false);
+        b.setInsertionPointToStart(ifOp.thenBlock());
+        Value c = b.create<arith::SubIOp>(
+            loc, b.create<arith::ExtSIOp>(loc, i64Type, v), i64(1));
+        Value row = toIndex(neuronOf(p, c));
+        Value at = b.create<memref::AtomicRMWOp>(
+            loc, arith::AtomicRMWKind::addi, i64(1), cursors, ValueRange{row});
+        store(post, info.col, toIndex(add(load(info.rowPtr, row), at)));
+      });
+
+  // sort: each row ascending (heap sort in place: the rows are distinct
+  // posts, so any correct sort gives the host's order).
+  entry["sort"] = emitBuildKernel(
+      "sort", e, npre, [&](Value arenaArg, Value, Value) {
+        if (k == 0)
+          return;
+        arena = arenaArg;
+        emitViews();
+        Value i = gridLoop(index(npre)).getInductionVar();
+        Value first = load(info.rowPtr, i);
+        Value length = b.create<arith::SubIOp>(
+            loc, load(info.rowPtr, b.create<arith::AddIOp>(loc, i, index(1))),
+            first);
+        auto at = [&](Value x) { return toIndex(add(first, x)); };
+        auto get = [&](Value x) { return load(info.col, at(x)); };
+        auto swap = [&](Value x, Value y) {
+          Value vx = get(x), vy = get(y);
+          store(vy, info.col, at(x));
+          store(vx, info.col, at(y));
+        };
+        // Moves the value at `root` down the heap of [0, end).
+        auto siftDown = [&](Value root, Value end) {
+          b.create<scf::WhileOp>(
+              loc, TypeRange{i64Type, i64Type}, ValueRange{root, i64(0)},
+              [&](OpBuilder &, Location, ValueRange args) {
+                Value node = args[0];
+                Value child = add(
+                    b.create<arith::MulIOp>(loc, node, i64(2)), i64(1));
+                auto ifOp = b.create<scf::IfOp>(
+                    loc, cmp(arith::CmpIPredicate::slt, child, end),
+                    [&](OpBuilder &, Location) {
+                      Value right = add(child, i64(1));
+                      auto pick = b.create<scf::IfOp>(
+                          loc, cmp(arith::CmpIPredicate::slt, right, end),
+                          [&](OpBuilder &, Location) {
+                            b.create<scf::YieldOp>(
+                                loc, ValueRange{b.create<arith::SelectOp>(
+                                         loc,
+                                         cmp(arith::CmpIPredicate::slt,
+                                             get(child), get(right)),
+                                         right, child)});
+                          },
+                          [&](OpBuilder &, Location) {
+                            b.create<scf::YieldOp>(loc, ValueRange{child});
+                          });
+                      Value larger = pick.getResult(0);
+                      Value down = cmp(arith::CmpIPredicate::slt, get(node),
+                                       get(larger));
+                      b.create<scf::YieldOp>(loc, ValueRange{down, larger});
+                    },
+                    [&](OpBuilder &, Location) {
+                      b.create<scf::YieldOp>(
+                          loc,
+                          ValueRange{b.create<arith::ConstantIntOp>(loc, 0, 1),
+                                     i64(0)});
+                    });
+                b.create<scf::ConditionOp>(
+                    loc, ifOp.getResult(0),
+                    ValueRange{node, ifOp.getResult(1)});
+              },
+              [&](OpBuilder &, Location, ValueRange args) {
+                swap(args[0], args[1]);
+                b.create<scf::YieldOp>(loc, ValueRange{args[1], i64(0)});
+              });
+        };
+        // Heapify, then move the largest to the end, len - 1 times.
+        Value half = b.create<arith::DivSIOp>(loc, length, i64(2));
+        {
+          OpBuilder::InsertionGuard inner(b);
+          auto loop = b.create<scf::ForOp>(loc, i64(0), half, i64(1));
+          b.setInsertionPointToStart(loop.getBody());
+          Value root = b.create<arith::SubIOp>(
+              loc, b.create<arith::SubIOp>(loc, half, i64(1)),
+              loop.getInductionVar());
+          siftDown(root, length);
+        }
+        Value last = b.create<arith::SubIOp>(loc, length, i64(1));
+        auto loop = b.create<scf::ForOp>(loc, i64(0), last, i64(1));
+        b.setInsertionPointToStart(loop.getBody());
+        Value end = b.create<arith::SubIOp>(loc, last, loop.getInductionVar());
+        swap(i64(0), end);
+        siftDown(i64(0), end);
+      });
+}
+
+void NetworkLowering::emitBuildFunctions() {
+  Type i32Type = b.getI32Type(), i64Type = b.getI64Type();
+  auto i64Memref = MemRefType::get({ShapedType::kDynamic}, i64Type);
+  for (auto [e, info] : llvm::enumerate(projections)) {
+    if (!builtOnDevice(info))
+      continue;
+    OpBuilder::InsertionGuard guard(b);
+    loc = info.op.getLoc();
+    uint32_t entity = static_cast<uint32_t>(e);
+    int64_t npre = spikingByName.lookup(info.op.getPre())->size;
+    Attribute weightSpec = info.op.getWeight(), delaySpec = info.op.getDelay();
+    bool deviceWeight = computedOnDevice(weightSpec);
+    bool deviceDelay = computedOnDevice(delaySpec);
+    json::Object entry{{"projection", info.op.getSymName().str()}};
+    json::Array writes{info.col};
+    if (deviceWeight)
+      writes.push_back(info.weight);
+    if (deviceDelay)
+      writes.push_back(info.delay);
+
+    auto kernel = [&](StringRef what, int64_t work,
+                      llvm::function_ref<void(Value, Value, Value)> body) {
+      return emitBuildKernel(what, e, work, body);
+    };
+
+    if (isa<FixedIndegreeAttr>(info.op.getConnectivity())) {
+      emitIndegreeKernels(info, e, entry);
+    } else {
+      // rows: the scratch is i64[npre]; scratch[i] = length of row i.
+      entry["rows"] = kernel("rows", npre, [&](Value, Value scratch, Value) {
+        Value lengths = b.create<memref::ViewOp>(
+            loc, i64Memref, scratch, index(0), ValueRange{index(npre)});
+        Value i = gridLoop(index(npre)).getInductionVar();
+        Value length = emitRow(info, entity, i, nullptr);
+        b.create<memref::StoreOp>(loc, length, lengths, ValueRange{i});
+      });
+
+      // fill: the arena; the columns of row i from row_ptr[i] on.
+      entry["fill"] = kernel("fill", npre, [&](Value arenaArg, Value, Value) {
+        arena = arenaArg;
+        emitViews();
+        Value i = gridLoop(index(npre)).getInductionVar();
+        Value base = load(info.rowPtr, i);
+        emitRow(info, entity, i, [&](Value k, Value j) {
+          Value at = toIndex(b.create<arith::AddIOp>(loc, base, k));
+          store(b.create<arith::TruncIOp>(loc, i32Type, j), info.col, at);
+        });
+      });
+    }
+
+    // delays: the scratch is i64[2] = {largest steps, first invalid
+    // synapse}.
+    if (deviceDelay)
+      entry["delays"] = kernel("delays", -1, [&](Value, Value scratch,
+                                                 Value n) {
+        Value cells = b.create<memref::ViewOp>(
+            loc, i64Memref, scratch, index(0), ValueRange{index(2)});
+        Value s = gridLoop(toIndex(n)).getInductionVar();
+        auto [steps, valid] = emitDelaySteps(
+            emitSynapseValue(delaySpec, RandomPurpose::Delay, entity, s));
+        auto ifOp = b.create<scf::IfOp>(loc, valid, /*withElseRegion=*/true);
+        b.setInsertionPointToStart(ifOp.thenBlock());
+        b.create<memref::AtomicRMWOp>(
+            loc, arith::AtomicRMWKind::maxs,
+            b.create<arith::FPToSIOp>(loc, i64Type, steps), cells,
+            ValueRange{index(0)});
+        b.setInsertionPointToStart(ifOp.elseBlock());
+        b.create<memref::AtomicRMWOp>(
+            loc, arith::AtomicRMWKind::mins,
+            b.create<arith::IndexCastOp>(loc, i64Type, s), cells,
+            ValueRange{index(1)});
+      });
+
+    // values: the arena; the weights and delays computed on the device.
+    if (deviceWeight || deviceDelay)
+      entry["values"] = kernel("values", -1, [&](Value arenaArg, Value,
+                                                 Value n) {
+        arena = arenaArg;
+        emitViews();
+        Value s = gridLoop(toIndex(n)).getInductionVar();
+        if (deviceWeight) {
+          Value w =
+              emitSynapseValue(weightSpec, RandomPurpose::Weight, entity, s);
+          if (floatType != b.getF64Type())
+            w = b.create<arith::TruncFOp>(loc, floatType, w);
+          store(w, info.weight, s);
+        }
+        if (deviceDelay) {
+          // The delays kernel has checked every value.
+          auto steps = emitDelaySteps(
+              emitSynapseValue(delaySpec, RandomPurpose::Delay, entity, s));
+          store(b.create<arith::FPToSIOp>(loc, i32Type, steps.first),
+                info.delay, s);
+        }
+      });
+    entry["writes"] = std::move(writes);
+    buildJSON.push_back(std::move(entry));
+  }
+}
+
+} // namespace mlir::snn::lowering

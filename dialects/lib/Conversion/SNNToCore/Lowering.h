@@ -1,0 +1,373 @@
+//===- Lowering.h - convert-snn-to-core's shared state ----------*- C++ -*-===//
+//
+// Part of snnc. The NetworkLowering class of convert-snn-to-core, whose
+// methods are defined by family, one file each:
+//
+//   Plan.cpp         every buffer of the arena and the descriptor
+//   NeuronCode.cpp   shared helpers, neuron update and threshold, sources,
+//                    reset (the CPU step's snn_update, and the GPU phases')
+//   Propagation.cpp  delay rings, propagation (csr and procedural storage),
+//                    delivery
+//   GPUPhases.cpp    the GPU step as phases, kernels, the persistent kernel
+//   DeviceBuild.cpp  connectivity drawn on the device (build kernels)
+//   SNNToCore.cpp    the pass, run() and simplification
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SNN_CONVERSION_SNNTOCORE_LOWERING_H
+#define SNN_CONVERSION_SNNTOCORE_LOWERING_H
+
+#include "Descriptor.h"
+#include "LinearUpdateTable.h"
+#include "Philox.h"
+
+#include "snn/Dialect/SNN/SNNOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/Support/JSON.h"
+
+#include <cmath>
+#include <deque>
+
+namespace mlir::snn::lowering {
+
+namespace json = llvm::json;
+
+/// A step count that stands for "never": no run is this long (the runtime
+/// refuses runs of more than 2^53 steps), so a time of this many steps or
+/// more behaves exactly like an infinite one.
+constexpr int64_t kNeverSteps = int64_t(1) << 62;
+
+/// CPU target: the most threads a simulator may run, and the multiple of
+/// neurons each thread's range starts at (docs/runtime-abi.md, "Threads").
+constexpr int64_t kMaxThreads = 256;
+constexpr int64_t kThreadAlign = 16;
+
+/// `ms` in steps of `dt`, rounded half away from zero, saturated at
+/// kNeverSteps: `"refractory": "1e300 ms"` means "for the rest of any run",
+/// never a wrapped counter. Negative times give 0.
+inline int64_t stepsOf(double ms, double dt) {
+  double steps = std::round(ms / dt);
+  if (!(steps < double(kNeverSteps)))
+    return kNeverSteps;
+  return steps > 0 ? int64_t(steps) : 0;
+}
+
+/// A population or source: anything with a spike list.
+struct Spiking {
+  Operation *op = nullptr;
+  std::string name;
+  int64_t size = 0;
+  uint32_t entity = 0; // RNG entity id: position among populations + sources
+  int spikeCount = -1; // buffer ids
+  int spikes = -1;
+  // GPU target: cumulative count, and device-side spike recording.
+  int total = -1;
+  int recCount = -1, recIds = -1, recSteps = -1;
+};
+
+/// A neuron population and its buffers.
+struct Population {
+  PopulationOp op;
+  NeuronModelOp model;
+  Spiking *spiking = nullptr;
+  SmallVector<int> variables; // buffer per model variable
+  int refractory = -1;        // countdown buffer, when refractory > 0
+  int64_t refractorySteps = 0;
+  /// The countdown's type: i32, or i64 when the period is longer than
+  /// 2^31 - 1 steps (which the counter must hold without wrapping).
+  IntegerType refractoryType;
+  SmallVector<struct Ring *> rings; // delay rings into this population
+  bool resets = false;              // whether the reset changes anything
+  int spiked = -1; // GPU: per-neuron flag, reset pending after delivery
+};
+
+/// A delay ring of one (population, variable).
+struct Ring {
+  std::string name;
+  Population *population = nullptr;
+  unsigned variable = 0;
+  int buffer = -1;
+  json::Array projections;
+};
+
+class NetworkLowering {
+public:
+  NetworkLowering(NetworkOp network, bool gpu)
+      : network(network), module(network->getParentOfType<ModuleOp>()),
+        floatType(network.getFloatType()), b(network.getContext()), gpu(gpu) {}
+
+  LogicalResult run();
+
+private:
+  //===--------------------------------------------------------------------===//
+  // Descriptor and buffers
+  //===--------------------------------------------------------------------===//
+  int addBuffer(std::string name, Type elementType, json::Value count) {
+    buffers.push_back({std::move(name), elementType, std::move(count)});
+    return static_cast<int>(buffers.size()) - 1;
+  }
+  static std::string typeName(Type t) {
+    if (t.isF32())
+      return "f32";
+    if (t.isF64())
+      return "f64";
+    return t.isInteger(32) ? "i32" : "i64";
+  }
+  void planBuffers();
+
+  //===--------------------------------------------------------------------===//
+  // Code generation helpers
+  //===--------------------------------------------------------------------===//
+  Value index(int64_t v) { return b.create<arith::ConstantIndexOp>(loc, v); }
+  Value i32(int32_t v) {
+    return b.create<arith::ConstantOp>(loc, b.getI32IntegerAttr(v));
+  }
+  Value i64(int64_t v) {
+    return b.create<arith::ConstantOp>(loc, b.getI64IntegerAttr(v));
+  }
+  Value real(double v) {
+    return b.create<arith::ConstantOp>(loc, b.getFloatAttr(floatType, v));
+  }
+  /// A constant of the type of `pop`'s refractory countdown.
+  Value refractoryConstant(const Population &pop, int64_t v) {
+    return b.create<arith::ConstantOp>(
+        loc, b.getIntegerAttr(pop.refractoryType, v));
+  }
+  /// Marks a CPU loop over neurons for snn-vectorize-loops: iteration i
+  /// touches neuron i's elements only, but for a spike append at its end.
+  void markParallel(scf::ForOp loop) {
+    if (!gpu)
+      loop->setAttr("snn.parallel", b.getUnitAttr());
+  }
+  Value toIndex(Value integer) {
+    return b.create<arith::IndexCastOp>(loc, b.getIndexType(), integer);
+  }
+  Value load(int buffer, Value i) {
+    return b.create<memref::LoadOp>(loc, views[buffer], ValueRange{i});
+  }
+  void store(Value v, int buffer, Value i) {
+    b.create<memref::StoreOp>(loc, v, views[buffer], ValueRange{i});
+  }
+  /// A per-element value: the constant, or a load from `buffer` at `i`.
+  Value elementValue(Attribute spec, int buffer, Value i) {
+    if (auto c = dyn_cast<FloatAttr>(spec))
+      return real(c.getValueAsDouble());
+    return load(buffer, i);
+  }
+  /// Clones the single block of `region` at the builder, with the arguments
+  /// mapped to `args`; returns the yielded values.
+  SmallVector<Value> inlineRegion(Region &region, ArrayRef<Value> args);
+  /// Region arguments for neuron `i` of `pop` given its variable values.
+  SmallVector<Value> regionArgs(Population &pop, ArrayRef<Value> vars,
+                                Value i);
+  /// Whether `variable` of `pop`'s model is held while refractory.
+  static bool isClamped(Population &pop, unsigned variable);
+  /// The sum of the currents into input `input` of neuron `i` of `pop`.
+  Value inputValue(Population &pop, unsigned input, Value i);
+
+  /// If `cond`, appends neuron `i` to the spike list of `target` at
+  /// position `base + count` (and runs `onSpike`); returns the new count.
+  Value appendSpikeIf(Value cond, Spiking &target, Value base, Value count,
+                      Value i, llvm::function_ref<void()> onSpike);
+
+  /// Views of every buffer at the start of `func`, whose first argument is
+  /// the arena.
+  void emitPrologue(func::FuncOp func);
+  /// Views of every buffer of `arena` (views, viewCounts).
+  void emitViews();
+
+  /// Update, refractory countdown and threshold of neuron `i` of `pop`: the
+  /// updated variables are stored; returns the spike condition and the
+  /// updated values.
+  struct Updated {
+    Value spike;
+    SmallVector<Value> next;
+  };
+  Updated emitNeuronStep(Population &pop, Value i);
+  /// Applies `pop`'s reset to neuron `i` whose variables are `vars`.
+  void emitResetAt(Population &pop, Value i, ArrayRef<Value> vars);
+  /// Whether source neuron `i` fires this step.
+  Value emitPoissonSpike(PoissonSourceOp op, Spiking &s, int rateBuffer,
+                         Value i);
+  /// Element offset of this step's slot in `ring`.
+  Value ringBase(Ring &ring);
+  /// Adds this step's slot of `ring` to neuron `i`'s variable, clears it.
+  void emitDeliveryAt(Ring &ring, Value i, Value base);
+  /// Number of slots of `ring` (the runtime sized it to 1 + max delay).
+  Value ringSlots(Ring &ring);
+  /// Offset of the slot `delaySteps` ahead in a ring of `slots` slots over
+  /// `postSize` neurons.
+  Value slotBase(Value slots, int64_t postSize, Value delaySteps);
+
+  /// CPU: this thread's range [lo, hi) of an entity of `size` neurons.
+  std::pair<Value, Value> threadRange(int64_t size, Value thread);
+  /// CPU: where thread `thread`'s spikes of this step start in `s.spikes`,
+  /// and where their count is.
+  Value segmentStart(Spiking &s, Value thread);
+  Value segmentCount(Value thread);
+
+  void emitUpdateAndThreshold(Population &pop);
+  void emitPoissonSource(PoissonSourceOp op, Spiking &spiking, int rateBuffer);
+  /// Emits the due entries of a spike array, from `spikeBase` on; `onEntry`
+  /// runs for each with its neuron (i32). The count is stored at
+  /// `countIndex`.
+  void emitSpikeArraySource(Spiking &spiking, int times, int ids, int cursor,
+                            Value countIndex, Value spikeBase,
+                            llvm::function_ref<void(Value)> onEntry);
+  struct ProjectionInfo;
+  void emitPropagation(ProjectionInfo &info);
+  /// CPU: the spikes of `info`'s source, every thread's segment in order,
+  /// into the ring entries of this thread's range of the target.
+  void emitPropagationCPU(ProjectionInfo &info);
+  /// The first k in [begin, end) with buffer[k] >= key (i32 buffer sorted
+  /// in that range), or end.
+  Value lowerBound(int buffer, Value begin, Value end, Value key);
+  void emitDelivery(Ring &ring);
+  void emitReset(Population &pop);
+
+  //===--------------------------------------------------------------------===//
+  // GPU target (docs/gpu-abi.md)
+  //===--------------------------------------------------------------------===//
+  /// `scf.for %i = tid to extent step nthreads`; the builder is left at the
+  /// start of its body.
+  scf::ForOp gridLoop(Value extent);
+  /// Atomically adds `amount` to `buffer[index]`; returns the old value.
+  Value atomicAdd(int buffer, Value index, Value amount);
+  /// If `cond`, appends neuron `i` to `target`'s spike list for this step
+  /// (and to its device-side record), then runs `onSpike`.
+  void appendSpikeAtomic(Value cond, Spiking &target, Value i,
+                         llvm::function_ref<void()> onSpike);
+  /// Appends (step, neuron) to the device-side record of `s`, if recorded.
+  void recordSpike(Spiking &s, Value neuron);
+  void emitPhaseRecord();
+  void emitPhaseUpdate();
+  void emitPhasePropagate();
+  void emitPhaseDeliver();
+  LogicalResult runGPU();
+
+  //===--------------------------------------------------------------------===//
+  // Connectivity on the device (docs/gpu-abi.md)
+  //===--------------------------------------------------------------------===//
+  /// A build kernel's body: func (arena, scratch, seed, n, tid, nthreads).
+  struct BuildKernel {
+    std::string name; // kernel symbol
+    func::FuncOp body;
+  };
+  std::vector<BuildKernel> buildKernels;
+  json::Array buildJSON;
+  /// Whether projection `info` is built on the device.
+  static bool builtOnDevice(ProjectionInfo &info);
+  /// Whether a per-synapse value is computed on the device.
+  static bool computedOnDevice(Attribute spec) {
+    return isa<UniformAttr, NormalAttr>(spec);
+  }
+  /// Starts the body of build kernel `what` of projection `e` (the builder
+  /// is left in it; seed, tid and nthreads are set); returns the descriptor
+  /// entry {"kernel", "emulate"} (plus "work" when `work` >= 0).
+  json::Object beginBuildKernel(StringRef what, size_t e, int64_t work,
+                                Value &arenaArg, Value &scratch, Value &n);
+  /// A whole build kernel: `body(arena, scratch, n)` in a function begun by
+  /// beginBuildKernel, then the return.
+  json::Object
+  emitBuildKernel(StringRef what, size_t e, int64_t work,
+                  llvm::function_ref<void(Value, Value, Value)> body);
+  /// The kernels that draw fixed_indegree projection `info` per post
+  /// (docs/gpu-abi.md, "fixed_indegree"): rows, fill and sort into `entry`.
+  void emitIndegreeKernels(ProjectionInfo &info, size_t e, json::Object &entry);
+  /// Emits the synapses of row `i` (index) of projection `info`: calls
+  /// `onSynapse(k, j)` for the k-th synapse (i64) to post `j` (i64), in
+  /// ascending order, when given; returns the row's length (i64).
+  Value emitRow(ProjectionInfo &info, uint32_t entity, Value i,
+                llvm::function_ref<void(Value, Value)> onSynapse);
+  /// The value of `spec` (uniform or normal) for synapse `s` (index) of
+  /// projection `entity`, as f64.
+  Value emitSynapseValue(Attribute spec, RandomPurpose purpose,
+                         uint32_t entity, Value s);
+  /// round(ms / dt) as f64, and whether it is a valid delay.
+  std::pair<Value, Value> emitDelaySteps(Value ms);
+  /// The build kernels' bodies and descriptor entries.
+  void emitBuildFunctions();
+  /// Folds parameters, expands propagators; fails on a non-constant
+  /// Jacobian.
+  LogicalResult simplify(func::FuncOp func);
+  json::Value descriptorJSON();
+
+  NetworkOp network;
+  ModuleOp module;
+  FloatType floatType;
+  OpBuilder b;
+  Location loc = UnknownLoc::get(network.getContext());
+
+  struct BufferDecl {
+    std::string name;
+    Type type;
+    json::Value count;
+  };
+  std::vector<BufferDecl> buffers;
+  SmallVector<Value> views;       // memref<?xT> per buffer
+  SmallVector<Value> viewCounts;  // element count (index) per buffer
+  Value arena, step, stepIndex, seed;
+  bool gpu = false;
+  // GPU target: the step's parity (index) and its complement, this thread
+  // and the number of threads (index).
+  Value parity, other, tid, nthreads;
+  int stepCells = -1;
+  struct StateRecord {
+    Population *population;
+    int variable = -1; // buffer
+    int64_t every = 1, size = 0;
+    int neurons = -1, samples = -1, values = -1;
+  };
+  std::vector<StateRecord> stateRecords;
+  json::Object gpuJSON;
+
+  std::deque<Spiking> spiking;
+  llvm::StringMap<Spiking *> spikingByName;
+  std::deque<Population> populations;
+  llvm::StringMap<Population *> populationByName;
+  std::deque<Ring> rings;
+  llvm::StringMap<Ring *> ringByName;
+
+  struct Current {
+    CurrentOp op;
+    uint32_t entity;
+    int amplitude = -1; // buffer, when not constant
+  };
+  std::vector<Current> currents;
+  struct ProjectionInfo {
+    ProjectionOp op;
+    int rowPtr = -1, col = -1, weight = -1, delay = -1;
+    Ring *ring = nullptr;
+    uint32_t entity = 0;     // RNG entity: position among projections
+    bool procedural = false; // rows drawn at each spike, not stored
+  };
+  std::vector<ProjectionInfo> projections;
+  struct PoissonInfo {
+    PoissonSourceOp op;
+    Spiking *spiking;
+    int rate = -1;
+  };
+  std::vector<PoissonInfo> poissons;
+  struct SpikeArrayInfo {
+    Spiking *spiking;
+    int times = -1, ids = -1, cursor = -1;
+  };
+  std::vector<SpikeArrayInfo> spikeArrays;
+
+  json::Array populationsJSON, currentsJSON, projectionsJSON, ringsJSON;
+  json::Object recordJSON;
+};
+
+} // namespace mlir::snn::lowering
+
+#endif // SNN_CONVERSION_SNNTOCORE_LOWERING_H

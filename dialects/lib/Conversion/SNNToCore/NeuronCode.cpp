@@ -1,0 +1,338 @@
+//===- NeuronCode.cpp - neurons, sources, reset -------------------------------===//
+//
+// Part of snnc. convert-snn-to-core: see Lowering.h.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Lowering.h"
+
+namespace mlir::snn::lowering {
+
+SmallVector<Value> NetworkLowering::inlineRegion(Region &region,
+                                                 ArrayRef<Value> args) {
+  Block &block = region.front();
+  IRMapping map;
+  map.map(block.getArguments(), args);
+  for (Operation &op : block.without_terminator())
+    b.clone(op, map);
+  SmallVector<Value> results;
+  for (Value v : block.getTerminator()->getOperands())
+    results.push_back(map.lookupOrDefault(v));
+  return results;
+}
+
+Value NetworkLowering::inputValue(Population &pop, unsigned input, Value i) {
+  StringRef name = cast<StringAttr>(pop.model.getInputs()[input]).getValue();
+  Value sum = real(0.0);
+  double dt = network.getDt().convertToDouble();
+  for (Current &c : currents) {
+    if (c.op.getTarget() != pop.op.getSymName() || c.op.getInput() != name)
+      continue;
+    // Active while start <= t < stop, i.e. for steps in [start/dt, stop/dt).
+    int64_t first = stepsOf(c.op.getStart().convertToDouble(), dt);
+    double stop = c.op.getStop().convertToDouble();
+    Value active = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::sge,
+                                           step, i64(first));
+    if (stop >= 0.0) {
+      Value before = b.create<arith::CmpIOp>(
+          loc, arith::CmpIPredicate::slt, step, i64(stepsOf(stop, dt)));
+      active = b.create<arith::AndIOp>(loc, active, before);
+    }
+    Value amplitude = elementValue(c.op.getAmplitude(), c.amplitude, i);
+    if (c.op.getKind() == "noise") {
+      auto words = emitStepDraw(b, loc, seed, step, i, c.entity,
+                                RandomPurpose::NoiseCurrent);
+      Value z = emitNormal(b, loc, words, floatType);
+      amplitude = b.create<arith::AddFOp>(
+          loc, amplitude,
+          b.create<arith::MulFOp>(loc, real(c.op.getStd().convertToDouble()),
+                                  z));
+    }
+    Value contribution =
+        b.create<arith::SelectOp>(loc, active, amplitude, real(0.0));
+    sum = b.create<arith::AddFOp>(loc, sum, contribution);
+  }
+  return sum;
+}
+
+SmallVector<Value> NetworkLowering::regionArgs(Population &pop,
+                                               ArrayRef<Value> vars, Value i) {
+  SmallVector<Value> args(vars);
+  for (unsigned k = 0; k < pop.model.getNumInputs(); ++k)
+    args.push_back(inputValue(pop, k, i));
+  for (Attribute attr : pop.model.getParams()) {
+    auto value = cast<FloatAttr>(
+        pop.op.getParams().get(cast<StringAttr>(attr).getValue()));
+    args.push_back(real(value.getValueAsDouble()));
+  }
+  return args;
+}
+
+void NetworkLowering::emitPrologue(func::FuncOp func) {
+  Block *entry = func.addEntryBlock();
+  b.setInsertionPointToStart(entry);
+  arena = entry->getArgument(0);
+  if (gpu) {
+    // (arena, seed, parity, tid, nthreads)
+    seed = entry->getArgument(1);
+    parity = toIndex(entry->getArgument(2));
+    other = b.create<arith::SubIOp>(loc, index(1), parity);
+    tid = entry->getArgument(3);
+    nthreads = entry->getArgument(4);
+  } else {
+    // (arena, step, seed, tid, nthreads)
+    step = entry->getArgument(1);
+    seed = entry->getArgument(2);
+    tid = toIndex(entry->getArgument(3));
+    nthreads = toIndex(entry->getArgument(4));
+  }
+  emitViews();
+  if (gpu)
+    step = load(stepCells, parity);
+  stepIndex = toIndex(step);
+  if (!gpu)
+    parity = b.create<arith::AndIOp>(loc, stepIndex, index(1));
+}
+
+std::pair<Value, Value> NetworkLowering::threadRange(int64_t size,
+                                                     Value thread) {
+  // chunk = ceil(ceil(size / nthreads) / align) * align
+  // (arith.ceildivui has no lowering to LLVM: (a + b - 1) / b.)
+  Value n = index(size), align = index(kThreadAlign);
+  auto ceilDiv = [&](Value a, Value d) -> Value {
+    Value sum = b.create<arith::AddIOp>(
+        loc, a, b.create<arith::SubIOp>(loc, d, index(1)));
+    return b.create<arith::DivUIOp>(loc, sum, d);
+  };
+  Value chunk = b.create<arith::MulIOp>(
+      loc, ceilDiv(ceilDiv(n, nthreads), align), align);
+  Value lo = b.create<arith::MinUIOp>(
+      loc, b.create<arith::MulIOp>(loc, thread, chunk), n);
+  Value hi = b.create<arith::MinUIOp>(
+      loc, b.create<arith::AddIOp>(loc, lo, chunk), n);
+  return {lo, hi};
+}
+
+Value NetworkLowering::segmentStart(Spiking &s, Value thread) {
+  return b.create<arith::AddIOp>(
+      loc, b.create<arith::MulIOp>(loc, parity, index(s.size)),
+      threadRange(s.size, thread).first);
+}
+
+Value NetworkLowering::segmentCount(Value thread) {
+  return b.create<arith::AddIOp>(
+      loc, b.create<arith::MulIOp>(loc, parity, index(kMaxThreads)), thread);
+}
+
+void NetworkLowering::emitViews() {
+  views.clear();
+  viewCounts.clear();
+  // The table: 2 * B int64 values at the start of the arena.
+  auto i64Memref = MemRefType::get({ShapedType::kDynamic}, b.getI64Type());
+  Value table = b.create<memref::ViewOp>(
+      loc, i64Memref, arena, index(0),
+      ValueRange{index(2 * static_cast<int64_t>(buffers.size()))});
+  for (auto [k, decl] : llvm::enumerate(buffers)) {
+    Value offset = toIndex(b.create<memref::LoadOp>(
+        loc, table, ValueRange{index(2 * static_cast<int64_t>(k))}));
+    Value count = toIndex(b.create<memref::LoadOp>(
+        loc, table, ValueRange{index(2 * static_cast<int64_t>(k) + 1)}));
+    auto type = MemRefType::get({ShapedType::kDynamic}, decl.type);
+    views.push_back(b.create<memref::ViewOp>(loc, type, arena, offset,
+                                             ValueRange{count}));
+    viewCounts.push_back(count);
+  }
+}
+
+bool NetworkLowering::isClamped(Population &pop, unsigned variable) {
+  StringRef name =
+      cast<StringAttr>(pop.model.getVariables()[variable]).getValue();
+  return llvm::any_of(pop.model.getRefractoryClamp(), [&](Attribute attr) {
+    return cast<StringAttr>(attr).getValue() == name;
+  });
+}
+
+NetworkLowering::Updated NetworkLowering::emitNeuronStep(Population &pop,
+                                                         Value i) {
+  unsigned numVars = pop.model.getNumVariables();
+  SmallVector<Value> old;
+  for (int buffer : pop.variables)
+    old.push_back(load(buffer, i));
+
+  // Refractory countdown: decrement, then refractory while non-zero.
+  Value notRefractory;
+  if (pop.refractory >= 0) {
+    Value r = load(pop.refractory, i);
+    Value dec = b.create<arith::MaxSIOp>(
+        loc, b.create<arith::SubIOp>(loc, r, refractoryConstant(pop, 1)),
+        refractoryConstant(pop, 0));
+    store(dec, pop.refractory, i);
+    notRefractory = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq,
+                                            dec, refractoryConstant(pop, 0));
+  }
+
+  SmallVector<Value> args = regionArgs(pop, old, i);
+  SmallVector<Value> next = inlineRegion(pop.model.getUpdate(), args);
+  for (unsigned k = 0; k < numVars; ++k) {
+    if (next[k] == old[k])
+      continue; // constant per neuron: nothing to store
+    if (notRefractory && isClamped(pop, k))
+      next[k] = b.create<arith::SelectOp>(loc, notRefractory, next[k], old[k]);
+    store(next[k], pop.variables[k], i);
+  }
+
+  // Threshold on the updated state (inputs and parameters unchanged).
+  for (unsigned k = 0; k < numVars; ++k)
+    args[k] = next[k];
+  Value spike = inlineRegion(pop.model.getThreshold(), args).front();
+  if (notRefractory)
+    spike = b.create<arith::AndIOp>(loc, spike, notRefractory);
+  next.resize(numVars);
+  return {spike, std::move(next)};
+}
+
+void NetworkLowering::emitResetAt(Population &pop, Value i,
+                                  ArrayRef<Value> vars) {
+  SmallVector<Value> next =
+      inlineRegion(pop.model.getReset(), regionArgs(pop, vars, i));
+  for (unsigned k = 0; k < pop.model.getNumVariables(); ++k)
+    if (next[k] != vars[k])
+      store(next[k], pop.variables[k], i);
+}
+
+void NetworkLowering::emitUpdateAndThreshold(Population &pop) {
+  loc = pop.op.getLoc();
+  auto [lo, hi] = threadRange(pop.op.getSize(), tid);
+  Value base = segmentStart(*pop.spiking, tid);
+  auto loop = b.create<scf::ForOp>(loc, lo, hi, index(1), ValueRange{i32(0)});
+  markParallel(loop);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(loop.getBody());
+  Value i = loop.getInductionVar();
+  Value count = loop.getRegionIterArg(0);
+  Updated u = emitNeuronStep(pop, i);
+  b.create<scf::YieldOp>(loc, appendSpikeIf(u.spike, *pop.spiking, base,
+                                            count, i, [&] {
+                                              if (pop.refractory >= 0)
+                                                store(refractoryConstant(
+                                                          pop,
+                                                          pop.refractorySteps),
+                                                      pop.refractory, i);
+                                            }));
+  b.setInsertionPointAfter(loop);
+  store(loop.getResult(0), pop.spiking->spikeCount, segmentCount(tid));
+}
+
+Value NetworkLowering::appendSpikeIf(Value cond, Spiking &target, Value base,
+                                     Value count, Value i,
+                                     llvm::function_ref<void()> onSpike) {
+  auto ifOp = b.create<scf::IfOp>(loc, TypeRange{b.getI32Type()}, cond,
+                                  /*withElseRegion=*/true);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(ifOp.thenBlock());
+  Value neuron = b.create<arith::IndexCastOp>(loc, b.getI32Type(), i);
+  store(neuron, target.spikes,
+        b.create<arith::AddIOp>(loc, base, toIndex(count)));
+  onSpike();
+  b.create<scf::YieldOp>(loc, ValueRange{b.create<arith::AddIOp>(loc, count, i32(1))});
+  b.setInsertionPointToStart(ifOp.elseBlock());
+  b.create<scf::YieldOp>(loc, ValueRange{count});
+  return ifOp.getResult(0);
+}
+
+Value NetworkLowering::emitPoissonSpike(PoissonSourceOp op, Spiking &s,
+                                        int rateBuffer, Value i) {
+  // P(spike in one step) = rate[Hz] * dt[ms] / 1000.
+  Value perStep = real(network.getDt().convertToDouble() * 1e-3);
+  Value rate = elementValue(op.getRate(), rateBuffer, i);
+  Value p = b.create<arith::MulFOp>(loc, rate, perStep);
+  auto words =
+      emitStepDraw(b, loc, seed, step, i, s.entity, RandomPurpose::StepDraw);
+  Value u = emitUniform(b, loc, words, floatType);
+  return b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OLT, u, p);
+}
+
+void NetworkLowering::emitPoissonSource(PoissonSourceOp op, Spiking &s,
+                                        int rateBuffer) {
+  loc = op.getLoc();
+  auto [lo, hi] = threadRange(s.size, tid);
+  Value base = segmentStart(s, tid);
+  auto loop = b.create<scf::ForOp>(loc, lo, hi, index(1), ValueRange{i32(0)});
+  markParallel(loop);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(loop.getBody());
+  Value i = loop.getInductionVar();
+  Value spike = emitPoissonSpike(op, s, rateBuffer, i);
+  b.create<scf::YieldOp>(
+      loc, appendSpikeIf(spike, s, base, loop.getRegionIterArg(0), i, [] {}));
+  b.setInsertionPointAfter(loop);
+  store(loop.getResult(0), s.spikeCount, segmentCount(tid));
+}
+
+void NetworkLowering::emitSpikeArraySource(
+    Spiking &s, int times, int ids, int cursor, Value countIndex,
+    Value spikeBase, llvm::function_ref<void(Value)> onEntry) {
+  loc = s.op->getLoc();
+  // Emit every entry at the cursor whose step is this step; the runtime has
+  // sorted them by step, and none is earlier than the cursor's.
+  Value total = viewCounts[times];
+  Value start = toIndex(load(cursor, index(0)));
+  Value step32 = b.create<arith::TruncIOp>(loc, b.getI32Type(), step);
+  Type indexType = b.getIndexType(), i32Type = b.getI32Type();
+  auto whileOp = b.create<scf::WhileOp>(
+      loc, TypeRange{indexType, i32Type}, ValueRange{start, i32(0)},
+      [&](OpBuilder &, Location, ValueRange args) {
+        Value inRange = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ult,
+                                                args[0], total);
+        // Only load when in range: the condition is evaluated lazily.
+        auto due = b.create<scf::IfOp>(
+            loc, TypeRange{b.getI1Type()}, inRange, /*withElseRegion=*/true);
+        {
+          OpBuilder::InsertionGuard g(b);
+          b.setInsertionPointToStart(due.thenBlock());
+          Value t = load(times, args[0]);
+          b.create<scf::YieldOp>(
+              loc, ValueRange{b.create<arith::CmpIOp>(
+                       loc, arith::CmpIPredicate::sle, t, step32)});
+          b.setInsertionPointToStart(due.elseBlock());
+          b.create<scf::YieldOp>(
+              loc, ValueRange{b.create<arith::ConstantOp>(loc, b.getBoolAttr(false))});
+        }
+        b.create<scf::ConditionOp>(loc, due.getResult(0), args);
+      },
+      [&](OpBuilder &, Location, ValueRange args) {
+        Value neuron = load(ids, args[0]);
+        store(neuron, s.spikes,
+              b.create<arith::AddIOp>(loc, spikeBase, toIndex(args[1])));
+        onEntry(neuron);
+        b.create<scf::YieldOp>(
+            loc, ValueRange{b.create<arith::AddIOp>(loc, args[0], index(1)),
+                            b.create<arith::AddIOp>(loc, args[1], i32(1))});
+      });
+  store(b.create<arith::IndexCastOp>(loc, b.getI64Type(), whileOp.getResult(0)),
+        cursor, index(0));
+  store(whileOp.getResult(1), s.spikeCount, countIndex);
+}
+
+
+void NetworkLowering::emitReset(Population &pop) {
+  if (!pop.resets)
+    return; // the reset yields its arguments unchanged
+  loc = pop.op.getLoc();
+  // This thread's own spikes: its segment holds the neurons of its range.
+  Value numSpikes =
+      toIndex(load(pop.spiking->spikeCount, segmentCount(tid)));
+  Value start = segmentStart(*pop.spiking, tid);
+  auto loop = b.create<scf::ForOp>(loc, index(0), numSpikes, index(1));
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(loop.getBody());
+  Value i = toIndex(load(pop.spiking->spikes,
+                         b.create<arith::AddIOp>(loc, start,
+                                                 loop.getInductionVar())));
+  SmallVector<Value> old;
+  for (int buffer : pop.variables)
+    old.push_back(load(buffer, i));
+  emitResetAt(pop, i, old);
+}
+
+} // namespace mlir::snn::lowering

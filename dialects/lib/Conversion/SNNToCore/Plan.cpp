@@ -1,0 +1,301 @@
+//===- Plan.cpp - buffers and descriptor --------------------------------------===//
+//
+// Part of snnc. convert-snn-to-core: see Lowering.h.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Lowering.h"
+
+namespace mlir::snn::lowering {
+
+void NetworkLowering::planBuffers() {
+  Type i32Type = b.getI32Type(), i64Type = b.getI64Type();
+  double dt = network.getDt().convertToDouble();
+  auto addSpiking = [&](Operation *op, StringRef name, int64_t size) {
+    Spiking &s = spiking.emplace_back();
+    s.op = op;
+    s.name = name.str();
+    s.size = size;
+    s.entity = static_cast<uint32_t>(spiking.size() - 1);
+    // Double-buffered by step parity on the GPU (docs/gpu-abi.md); on the
+    // CPU also one segment per thread (docs/runtime-abi.md, "Threads").
+    s.spikeCount = addBuffer(s.name + ".spike_count", i32Type,
+                             gpu ? 2 : 2 * kMaxThreads);
+    s.spikes = addBuffer(s.name + ".spikes", i32Type, gpu ? size : 2 * size);
+    if (gpu)
+      s.total = addBuffer(s.name + ".total", i64Type, 1);
+    spikingByName[s.name] = &s;
+    return &s;
+  };
+
+  for (Operation &op : network.getBody().front()) {
+    if (auto pop = dyn_cast<PopulationOp>(op)) {
+      Population &p = populations.emplace_back();
+      p.op = pop;
+      p.model = SymbolTable::lookupNearestSymbolFrom<NeuronModelOp>(
+          pop, pop.getModelAttr());
+      p.spiking = addSpiking(pop, pop.getSymName(), pop.getSize());
+      populationByName[pop.getSymName()] = &p;
+      json::Array vars;
+      for (auto [k, attr] : llvm::enumerate(p.model.getVariables())) {
+        StringRef var = cast<StringAttr>(attr).getValue();
+        int id = addBuffer((pop.getSymName() + "." + var).str(), floatType,
+                           pop.getSize());
+        p.variables.push_back(id);
+        Attribute init = pop.getInit().get(var);
+        if (!init)
+          init = b.getF64FloatAttr(0.0);
+        vars.push_back(json::Object{{"name", var.str()},
+                                    {"buffer", id},
+                                    {"init", valueSpecToJSON(init)}});
+      }
+      json::Object entry{{"name", pop.getSymName().str()},
+                         {"kind", "neuron"},
+                         {"size", pop.getSize()},
+                         {"model", p.model.getSymName().str()},
+                         {"spike_count", p.spiking->spikeCount},
+                         {"spikes", p.spiking->spikes},
+                         {"variables", std::move(vars)}};
+      p.refractorySteps =
+          stepsOf(p.model.getRefractory().convertToDouble(), dt);
+      p.refractoryType = p.refractorySteps > INT32_MAX ? b.getI64Type()
+                                                        : b.getI32Type();
+      if (p.refractorySteps > 0) {
+        p.refractory = addBuffer((pop.getSymName() + ".refractory").str(),
+                                 p.refractoryType, pop.getSize());
+        entry["refractory"] = p.refractory;
+        entry["refractory_steps"] = p.refractorySteps;
+      }
+      populationsJSON.push_back(std::move(entry));
+    } else if (auto src = dyn_cast<PoissonSourceOp>(op)) {
+      Spiking *s = addSpiking(src, src.getSymName(), src.getSize());
+      PoissonInfo info{src, s};
+      json::Object entry{{"name", s->name},
+                         {"kind", "poisson"},
+                         {"size", s->size},
+                         {"spike_count", s->spikeCount},
+                         {"spikes", s->spikes},
+                         {"rate", valueSpecToJSON(src.getRate())}};
+      if (!isa<FloatAttr>(src.getRate())) {
+        info.rate = addBuffer(s->name + ".rate", floatType, s->size);
+        entry["rate_buffer"] = info.rate;
+      }
+      poissons.push_back(info);
+      populationsJSON.push_back(std::move(entry));
+    } else if (auto src = dyn_cast<SpikeSourceArrayOp>(op)) {
+      Spiking *s = addSpiking(src, src.getSymName(), src.getSize());
+      SpikeArrayInfo info{s};
+      json::Object count{{"spike_array", s->name}};
+      info.times = addBuffer(s->name + ".times", i32Type, json::Object(count));
+      info.ids = addBuffer(s->name + ".ids", i32Type, json::Object(count));
+      info.cursor = addBuffer(s->name + ".cursor", i64Type, 1);
+      spikeArrays.push_back(info);
+      populationsJSON.push_back(json::Object{{"name", s->name},
+                                             {"kind", "spike_array"},
+                                             {"size", s->size},
+                                             {"spike_count", s->spikeCount},
+                                             {"spikes", s->spikes},
+                                             {"file", src.getPath().str()},
+                                             {"times", info.times},
+                                             {"ids", info.ids},
+                                             {"cursor", info.cursor}});
+    }
+  }
+
+  for (auto op : network.getBody().getOps<CurrentOp>()) {
+    Current c{op, static_cast<uint32_t>(currents.size())};
+    Population *target = populationByName.lookup(op.getTarget());
+    json::Object entry{{"name", op.getSymName().str()},
+                       {"kind", op.getKind().str()},
+                       {"population", op.getTarget().str()},
+                       {"variable", op.getInput().str()},
+                       {"amplitude", valueSpecToJSON(op.getAmplitude())},
+                       {"std", op.getStd().convertToDouble()},
+                       {"start", op.getStart().convertToDouble()},
+                       {"stop", op.getStop().convertToDouble()}};
+    if (!isa<FloatAttr>(op.getAmplitude())) {
+      c.amplitude = addBuffer((op.getSymName() + ".amplitude").str(),
+                              floatType, target->op.getSize());
+      entry["amplitude_buffer"] = c.amplitude;
+    }
+    currents.push_back(c);
+    currentsJSON.push_back(std::move(entry));
+  }
+
+  for (auto op : network.getBody().getOps<ProjectionOp>()) {
+    ProjectionInfo info{op};
+    info.entity = static_cast<uint32_t>(projections.size());
+    info.procedural = op.getStorage() == StorageKind::procedural;
+    Spiking *pre = spikingByName.lookup(op.getPre());
+    Population *post = populationByName.lookup(op.getPost());
+    std::string name = op.getSymName().str();
+    json::Object entry{{"name", name},
+                       {"pre", op.getPre().str()},
+                       {"post", op.getPost().str()},
+                       {"target", op.getTarget().str()},
+                       {"connectivity", connectivityToJSON(op.getConnectivity())},
+                       {"weight", valueSpecToJSON(op.getWeight())},
+                       {"delay", valueSpecToJSON(op.getDelay())},
+                       {"storage", stringifyStorageKind(
+                                       info.procedural ? StorageKind::procedural
+                                                       : StorageKind::csr)
+                                       .str()}};
+    // Procedural synapses are drawn again at each spike: nothing stored.
+    if (!info.procedural) {
+      info.rowPtr = addBuffer(name + ".row_ptr", i64Type, pre->size + 1);
+      info.col = addBuffer(name + ".col", i32Type,
+                           json::Object{{"synapses", name}});
+      entry["row_ptr"] = info.rowPtr;
+      entry["col"] = info.col;
+    }
+    if (!isa<FloatAttr>(op.getWeight())) {
+      info.weight = addBuffer(name + ".weight", floatType,
+                              json::Object{{"synapses", name}});
+      entry["weight_buffer"] = info.weight;
+    }
+    if (!isa<FloatAttr>(op.getDelay())) {
+      info.delay = addBuffer(name + ".delay", i32Type,
+                             json::Object{{"synapses", name}});
+      entry["delay_buffer"] = info.delay;
+    }
+    std::string ringName = (op.getPost() + "." + op.getTarget()).str();
+    Ring *&ring = ringByName[ringName];
+    if (!ring) {
+      ring = &rings.emplace_back();
+      ring->name = ringName;
+      ring->population = post;
+      ring->variable = post->model.lookupVariable(op.getTarget());
+      ring->buffer = addBuffer(ringName + ".ring", floatType,
+                               json::Object{{"ring", ringName}});
+    }
+    ring->projections.push_back(name);
+    info.ring = ring;
+    entry["ring"] = ringName;
+    projections.push_back(info);
+    projectionsJSON.push_back(std::move(entry));
+  }
+  for (Population &pop : populations) {
+    Block &reset = pop.model.getReset().front();
+    Operation *yield = reset.getTerminator();
+    for (unsigned k = 0; k < pop.model.getNumVariables(); ++k)
+      pop.resets |= yield->getOperand(k) != reset.getArgument(k);
+  }
+  for (Ring &ring : rings)
+    ring.population->rings.push_back(&ring);
+  if (gpu) {
+    stepCells = addBuffer("snn.step", i64Type, 2);
+    // A population with rings is reset after delivery: remember who spiked.
+    for (Population &pop : populations)
+      if (pop.resets && !pop.rings.empty())
+        pop.spiked = addBuffer(pop.spiking->name + ".spiked", i32Type,
+                               pop.op.getSize());
+  }
+  for (Ring &ring : rings)
+    ringsJSON.push_back(json::Object{
+        {"name", ring.name},
+        {"population", ring.population->op.getSymName().str()},
+        {"variable", cast<StringAttr>(
+                         ring.population->model.getVariables()[ring.variable])
+                         .getValue()
+                         .str()},
+        {"buffer", ring.buffer},
+        {"projections", json::Array(ring.projections)}});
+
+  json::Array spikes, state;
+  json::Array gpuSpikes, gpuState;
+  for (auto op : network.getBody().getOps<RecordSpikesOp>()) {
+    spikes.push_back(op.getPopulation().str());
+    Spiking *s = spikingByName.lookup(op.getPopulation());
+    if (!gpu || s->recCount >= 0)
+      continue;
+    json::Object capacity{{"record_spikes", s->name}};
+    s->recCount = addBuffer(s->name + ".rec_count", i32Type, 1);
+    s->recIds = addBuffer(s->name + ".rec_ids", i32Type,
+                          json::Object(capacity));
+    s->recSteps = addBuffer(s->name + ".rec_steps", i32Type,
+                            json::Object(capacity));
+    gpuSpikes.push_back(json::Object{{"population", s->name},
+                                     {"count", s->recCount},
+                                     {"ids", s->recIds},
+                                     {"steps", s->recSteps}});
+  }
+  for (auto op : network.getBody().getOps<RecordStateOp>()) {
+    Population *pop = populationByName.lookup(op.getPopulation());
+    json::Array neurons;
+    for (int64_t n : op.getNeurons())
+      neurons.push_back(n);
+    if (gpu) {
+      int64_t k = static_cast<int64_t>(stateRecords.size());
+      std::string name = "record" + std::to_string(k);
+      StateRecord &r = stateRecords.emplace_back();
+      r.population = pop;
+      r.variable = pop->variables[pop->model.lookupVariable(op.getVariable())];
+      r.every = static_cast<int64_t>(op.getEvery());
+      // No neurons listed means all of them (as the runtime reads it).
+      r.size = op.getNeurons().empty()
+                   ? pop->op.getSize()
+                   : static_cast<int64_t>(op.getNeurons().size());
+      r.neurons = addBuffer(name + ".neurons", i32Type, r.size);
+      r.samples = addBuffer(name + ".samples", i64Type, 1);
+      r.values = addBuffer(name + ".values", floatType,
+                           json::Object{{"record_state", k}});
+      gpuState.push_back(json::Object{{"record", k},
+                                      {"neurons", r.neurons},
+                                      {"samples", r.samples},
+                                      {"values", r.values}});
+    }
+    state.push_back(json::Object{
+        {"population", op.getPopulation().str()},
+        {"variable", op.getVariable().str()},
+        {"buffer", pop->variables[pop->model.lookupVariable(op.getVariable())]},
+        {"neurons", std::move(neurons)},
+        {"every", op.getEvery()}});
+  }
+  recordJSON = json::Object{{"format", network.getRecordFormat().str()},
+                            {"spikes", std::move(spikes)},
+                            {"state", std::move(state)}};
+  if (gpu) {
+    json::Array totals;
+    for (Spiking &s : spiking)
+      totals.push_back(
+          json::Object{{"population", s.name}, {"buffer", s.total}});
+    gpuJSON = json::Object{{"step", stepCells},
+                           {"batch_steps", 1000},
+                           {"totals", std::move(totals)},
+                           {"record_spikes", std::move(gpuSpikes)},
+                           {"record_state", std::move(gpuState)}};
+  }
+}
+
+
+json::Value NetworkLowering::descriptorJSON() {
+  json::Array buffersJSON;
+  for (auto [k, decl] : llvm::enumerate(buffers))
+    buffersJSON.push_back(json::Object{{"id", static_cast<int64_t>(k)},
+                                       {"name", decl.name},
+                                       {"type", typeName(decl.type)},
+                                       {"count", decl.count}});
+  json::Object descriptor{
+      {"format", "snn-descriptor"},
+      {"version", 1},
+      {"model", network.getSymName().str()},
+      {"source_file", network.getSourceFile().value_or("").str()},
+      {"dt", network.getDt().convertToDouble()},
+      {"steps", network.getNumSteps()},
+      {"seed", network.getSeed()},
+      {"precision", typeName(floatType)},
+      {"buffers", std::move(buffersJSON)},
+      {"populations", std::move(populationsJSON)},
+      {"currents", std::move(currentsJSON)},
+      {"projections", std::move(projectionsJSON)},
+      {"rings", std::move(ringsJSON)},
+      {"record", std::move(recordJSON)}};
+  if (gpu)
+    descriptor["gpu"] = std::move(gpuJSON);
+  else
+    descriptor["threads"] =
+        json::Object{{"max", kMaxThreads}, {"align", kThreadAlign}};
+  return json::Value(std::move(descriptor));
+}
+
+} // namespace mlir::snn::lowering

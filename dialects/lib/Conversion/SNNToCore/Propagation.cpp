@@ -1,0 +1,251 @@
+//===- Propagation.cpp - rings, propagation, delivery -------------------------===//
+//
+// Part of snnc. convert-snn-to-core: see Lowering.h.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Lowering.h"
+
+namespace mlir::snn::lowering {
+
+Value NetworkLowering::ringSlots(Ring &ring) {
+  return b.create<arith::DivUIOp>(loc, viewCounts[ring.buffer],
+                                  index(ring.population->op.getSize()));
+}
+
+Value NetworkLowering::slotBase(Value slots, int64_t postSize,
+                                Value delaySteps) {
+  Value postSizeValue = index(postSize);
+  Value slot = b.create<arith::RemUIOp>(
+      loc, b.create<arith::AddIOp>(loc, stepIndex, delaySteps), slots);
+  return b.create<arith::MulIOp>(loc, slot, postSizeValue);
+}
+
+Value NetworkLowering::lowerBound(int buffer, Value begin, Value end,
+                                  Value key) {
+  // while (lo < hi) { mid = (lo + hi) / 2; col[mid] < key ? lo = mid + 1
+  //                                                       : hi = mid; }
+  Type indexType = b.getIndexType();
+  auto loop = b.create<scf::WhileOp>(
+      loc, TypeRange{indexType, indexType}, ValueRange{begin, end},
+      [&](OpBuilder &, Location, ValueRange args) {
+        b.create<scf::ConditionOp>(
+            loc,
+            b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ult, args[0],
+                                    args[1]),
+            args);
+      },
+      [&](OpBuilder &, Location, ValueRange args) {
+        Value mid = b.create<arith::ShRUIOp>(
+            loc, b.create<arith::AddIOp>(loc, args[0], args[1]), index(1));
+        Value below = b.create<arith::CmpIOp>(
+            loc, arith::CmpIPredicate::ult, toIndex(load(buffer, mid)), key);
+        b.create<scf::YieldOp>(
+            loc,
+            ValueRange{b.create<arith::SelectOp>(
+                           loc, below,
+                           b.create<arith::AddIOp>(loc, mid, index(1)),
+                           args[0]),
+                       b.create<arith::SelectOp>(loc, below, args[1], mid)});
+      });
+  return loop.getResult(0);
+}
+
+void NetworkLowering::emitPropagationCPU(ProjectionInfo &info) {
+  ProjectionOp op = info.op;
+  loc = op.getLoc();
+  Spiking &pre = *spikingByName.lookup(op.getPre());
+  Ring &ring = *info.ring;
+  int64_t postSize = ring.population->op.getSize();
+  double dt = network.getDt().convertToDouble();
+  Value slots = ringSlots(ring);
+  Value constantBase, stepSlot;
+  if (auto delay = dyn_cast<FloatAttr>(op.getDelay()))
+    constantBase = slotBase(
+        slots, postSize,
+        index(std::llround(delay.getValueAsDouble() / dt)));
+  else // per synapse: (step mod slots + d), less slots when past the end
+    stepSlot = b.create<arith::RemUIOp>(loc, stepIndex, slots);
+  // Every spike in order (segment by segment: ascending neurons), every
+  // synapse of its row, but only the targets in this thread's range: each
+  // ring entry is summed by one thread in the order of one thread.
+  auto [postLo, postHi] = threadRange(postSize, tid);
+  Value wholeRange = b.create<arith::CmpIOp>(
+      loc, arith::CmpIPredicate::eq, nthreads, index(1));
+  auto segments = b.create<scf::ForOp>(loc, index(0), nthreads, index(1));
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(segments.getBody());
+  Value segment = segments.getInductionVar();
+  Value numSpikes = toIndex(load(pre.spikeCount, segmentCount(segment)));
+  Value start = segmentStart(pre, segment);
+  auto spikes = b.create<scf::ForOp>(loc, index(0), numSpikes, index(1));
+  b.setInsertionPointToStart(spikes.getBody());
+  Value source = toIndex(load(
+      pre.spikes, b.create<arith::AddIOp>(loc, start, spikes.getInductionVar())));
+  if (info.procedural) {
+    // The row, drawn again as the runtime draws it to build csr rows;
+    // weight and delay are constants.
+    Value weight = elementValue(op.getWeight(), -1, Value());
+    emitRow(info, info.entity, source, [&](Value, Value j) {
+      Value post = toIndex(j);
+      Value inRange = b.create<arith::AndIOp>(
+          loc,
+          b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::uge, post,
+                                  postLo),
+          b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ult, post,
+                                  postHi));
+      auto mine = b.create<scf::IfOp>(loc, inRange, /*withElseRegion=*/false);
+      OpBuilder::InsertionGuard g(b);
+      b.setInsertionPointToStart(mine.thenBlock());
+      Value slotIndex = b.create<arith::AddIOp>(loc, constantBase, post);
+      store(b.create<arith::AddFOp>(loc, load(ring.buffer, slotIndex), weight),
+            ring.buffer, slotIndex);
+    });
+    return;
+  }
+  Value begin = toIndex(load(info.rowPtr, source));
+  Value end = toIndex(
+      load(info.rowPtr, b.create<arith::AddIOp>(loc, source, index(1))));
+  // Rows sorted by post (every rule but synapse lists): this thread's
+  // targets are one stretch of the row, found by binary search (the whole
+  // row with one thread). Otherwise every synapse, filtered.
+  bool sorted = !isa<SynapseListAttr>(op.getConnectivity());
+  if (sorted) {
+    auto bounds = b.create<scf::IfOp>(
+        loc, TypeRange{b.getIndexType(), b.getIndexType()}, wholeRange,
+        /*withElseRegion=*/true);
+    OpBuilder::InsertionGuard g(b);
+    b.setInsertionPointToStart(bounds.thenBlock());
+    b.create<scf::YieldOp>(loc, ValueRange{begin, end});
+    b.setInsertionPointToStart(bounds.elseBlock());
+    Value first = lowerBound(info.col, begin, end, postLo);
+    Value last = lowerBound(info.col, first, end, postHi);
+    b.create<scf::YieldOp>(loc, ValueRange{first, last});
+    begin = bounds.getResult(0);
+    end = bounds.getResult(1);
+  }
+  auto synapses = b.create<scf::ForOp>(loc, begin, end, index(1));
+  b.setInsertionPointToStart(synapses.getBody());
+  Value k = synapses.getInductionVar();
+  Value post = toIndex(load(info.col, k));
+  if (!sorted) {
+    Value inRange = b.create<arith::AndIOp>(
+        loc,
+        b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::uge, post, postLo),
+        b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ult, post,
+                                postHi));
+    auto mine = b.create<scf::IfOp>(loc, inRange, /*withElseRegion=*/false);
+    b.setInsertionPointToStart(mine.thenBlock());
+  }
+  Value weight = elementValue(op.getWeight(), info.weight, k);
+  Value base = constantBase;
+  if (!base) {
+    Value slot = b.create<arith::AddIOp>(loc, stepSlot,
+                                         toIndex(load(info.delay, k)));
+    Value past = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::uge,
+                                         slot, slots);
+    slot = b.create<arith::SelectOp>(
+        loc, past, b.create<arith::SubIOp>(loc, slot, slots), slot);
+    base = b.create<arith::MulIOp>(loc, slot, index(postSize));
+  }
+  Value slotIndex = b.create<arith::AddIOp>(loc, base, post);
+  Value sum = b.create<arith::AddFOp>(loc, load(ring.buffer, slotIndex), weight);
+  store(sum, ring.buffer, slotIndex);
+}
+
+void NetworkLowering::emitPropagation(ProjectionInfo &info) {
+  if (!gpu)
+    return emitPropagationCPU(info);
+  ProjectionOp op = info.op;
+  loc = op.getLoc();
+  Spiking &pre = *spikingByName.lookup(op.getPre());
+  Ring &ring = *info.ring;
+  int64_t postSize = ring.population->op.getSize();
+  double dt = network.getDt().convertToDouble();
+  Value slots = ringSlots(ring);
+  Value constantBase;
+  if (auto delay = dyn_cast<FloatAttr>(op.getDelay()))
+    constantBase = slotBase(
+        slots, postSize,
+        index(std::llround(delay.getValueAsDouble() / dt)));
+
+  // CPU: every spike, every synapse of its row. GPU: group g of G takes
+  // spikes g, g + G, ...; its W lanes share the row.
+  Value first = index(0), spikeStride = index(1), lane = index(0),
+        laneStride = index(1);
+  Value countIndex = index(0);
+  if (gpu) {
+    // W = 32 when the thread count is a multiple of 32, else 1.
+    Value c32 = index(32);
+    Value multiple = b.create<arith::CmpIOp>(
+        loc, arith::CmpIPredicate::eq,
+        b.create<arith::RemUIOp>(loc, nthreads, c32), index(0));
+    laneStride = b.create<arith::SelectOp>(loc, multiple, c32, index(1));
+    first = b.create<arith::DivUIOp>(loc, tid, laneStride);
+    spikeStride = b.create<arith::DivUIOp>(loc, nthreads, laneStride);
+    lane = b.create<arith::RemUIOp>(loc, tid, laneStride);
+    countIndex = parity;
+  }
+  Value numSpikes = toIndex(load(pre.spikeCount, countIndex));
+  auto spikes = b.create<scf::ForOp>(loc, first, numSpikes, spikeStride);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(spikes.getBody());
+  Value source = toIndex(load(pre.spikes, spikes.getInductionVar()));
+  Value begin = toIndex(load(info.rowPtr, source));
+  Value end = toIndex(
+      load(info.rowPtr, b.create<arith::AddIOp>(loc, source, index(1))));
+  auto synapses = b.create<scf::ForOp>(
+      loc, b.create<arith::AddIOp>(loc, begin, lane), end, laneStride);
+  b.setInsertionPointToStart(synapses.getBody());
+  Value k = synapses.getInductionVar();
+  Value post = toIndex(load(info.col, k));
+  Value weight = elementValue(op.getWeight(), info.weight, k);
+  Value base = constantBase
+                   ? constantBase
+                   : slotBase(slots, postSize, toIndex(load(info.delay, k)));
+  Value slotIndex = b.create<arith::AddIOp>(loc, base, post);
+  if (gpu) {
+    b.create<memref::AtomicRMWOp>(loc, arith::AtomicRMWKind::addf, weight,
+                                  views[ring.buffer], ValueRange{slotIndex});
+    return;
+  }
+  Value sum = b.create<arith::AddFOp>(loc, load(ring.buffer, slotIndex), weight);
+  store(sum, ring.buffer, slotIndex);
+}
+
+Value NetworkLowering::ringBase(Ring &ring) {
+  return slotBase(ringSlots(ring), ring.population->op.getSize(), index(0));
+}
+
+void NetworkLowering::emitDeliveryAt(Ring &ring, Value i, Value base) {
+  Value slotIndex = b.create<arith::AddIOp>(loc, base, i);
+  int target = ring.population->variables[ring.variable];
+  Value old = load(target, i);
+  Value sum = b.create<arith::AddFOp>(loc, old, load(ring.buffer, slotIndex));
+  // A clamped variable cannot be written while its neuron is refractory, by
+  // synapses neither (Brian2's `unless refractory`): from the step of the
+  // spike (countdown just set) to the last refractory step, the input is
+  // dropped.
+  Population &pop = *ring.population;
+  if (pop.refractory >= 0 && isClamped(pop, ring.variable)) {
+    Value free = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq,
+                                         load(pop.refractory, i),
+                                         refractoryConstant(pop, 0));
+    sum = b.create<arith::SelectOp>(loc, free, sum, old);
+  }
+  store(sum, target, i);
+  store(real(0.0), ring.buffer, slotIndex);
+}
+
+void NetworkLowering::emitDelivery(Ring &ring) {
+  loc = ring.population->op.getLoc();
+  Value base = ringBase(ring);
+  auto [lo, hi] = threadRange(ring.population->op.getSize(), tid);
+  auto loop = b.create<scf::ForOp>(loc, lo, hi, index(1));
+  markParallel(loop);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(loop.getBody());
+  emitDeliveryAt(ring, loop.getInductionVar(), base);
+}
+
+} // namespace mlir::snn::lowering
