@@ -29,7 +29,7 @@ int64_t availableCores();
 
 /// Neurons per thread below which another thread costs more (in per-step
 /// synchronisation) than it saves, as measured (bench/results/).
-inline constexpr int64_t kNeuronsPerThread = 20000;
+inline constexpr int64_t kNeuronsPerThread = 8000;
 
 /// The default thread count of a CPU run of `neurons` neurons (populations
 /// and sources): the available cores, but at most one thread per
