@@ -622,6 +622,16 @@ int checkOptions() {
   if (optLevel < 0 || optLevel > 3)
     return fail("-O" + llvm::Twine(optLevel.getValue()) +
                 ": expected an optimization level from 0 to 3");
+  for (const std::string &choice : storage) {
+    llvm::StringRef name, kind;
+    std::tie(name, kind) = llvm::StringRef(choice).split('=');
+    if (name.empty() || kind.empty() || choice.find('=') == std::string::npos)
+      return fail("--storage=" + choice +
+                  ": expected <projection>=<kind>, e.g. ee=procedural");
+    if (kind != "csr" && kind != "procedural")
+      return fail("--storage=" + choice + ": unknown storage kind '" + kind +
+                  "' (expected csr or procedural)");
+  }
   if (vectorBits != 0 && (vectorBits < 64 || vectorBits > 4096 ||
                           (vectorBits & (vectorBits - 1)) != 0))
     return fail("--vector-bits=" + llvm::Twine(vectorBits.getValue()) +

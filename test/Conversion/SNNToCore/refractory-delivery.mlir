@@ -25,7 +25,8 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64
 }
 
 // CHECK-LABEL: func.func @snn_propagate
-// Delivery into v (this thread's share): guarded by the countdown.
+// Both rings of the population in one loop over this thread's share.
+// Delivery into v: guarded by the countdown.
 // CHECK: scf.for %[[I:arg[0-9]+]] = %{{.*}} to %{{.*}} step %c1 {
 // CHECK:   %[[OLD:.*]] = memref.load %[[V:.*]][%[[I]]] : memref<?xf64>
 // CHECK:   %[[SUM:.*]] = arith.addf %[[OLD]], %{{.*}} : f64
@@ -34,10 +35,9 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64
 // CHECK:   %[[NEW:.*]] = arith.select %[[FREE]], %[[SUM]], %[[OLD]] : f64
 // CHECK:   memref.store %[[NEW]], %[[V]][%[[I]]] : memref<?xf64>
 // CHECK:   memref.store %{{.*}} : memref<?xf64>
-// CHECK: }
 // Delivery into g: unconditional.
-// CHECK: scf.for %[[J:arg[0-9]+]] = %{{.*}} to %{{.*}} step %c1 {
-// CHECK:   %[[GOLD:.*]] = memref.load %[[G:.*]][%[[J]]] : memref<?xf64>
+// CHECK:   %[[GOLD:.*]] = memref.load %[[G:.*]][%[[I]]] : memref<?xf64>
 // CHECK:   %[[GSUM:.*]] = arith.addf %[[GOLD]], %{{.*}} : f64
 // CHECK-NOT: arith.select
-// CHECK:   memref.store %[[GSUM]], %[[G]][%[[J]]] : memref<?xf64>
+// CHECK:   memref.store %[[GSUM]], %[[G]][%[[I]]] : memref<?xf64>
+// CHECK: } {snn.parallel}

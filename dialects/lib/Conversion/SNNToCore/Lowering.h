@@ -232,7 +232,8 @@ private:
   /// The first k in [begin, end) with buffer[k] >= key (i32 buffer sorted
   /// in that range), or end.
   Value lowerBound(int buffer, Value begin, Value end, Value key);
-  void emitDelivery(Ring &ring);
+  /// CPU: this step's slot of every ring into `pop`, one loop.
+  void emitDelivery(Population &pop);
   void emitReset(Population &pop);
 
   //===--------------------------------------------------------------------===//

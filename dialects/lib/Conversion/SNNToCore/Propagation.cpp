@@ -237,15 +237,22 @@ void NetworkLowering::emitDeliveryAt(Ring &ring, Value i, Value base) {
   store(real(0.0), ring.buffer, slotIndex);
 }
 
-void NetworkLowering::emitDelivery(Ring &ring) {
-  loc = ring.population->op.getLoc();
-  Value base = ringBase(ring);
-  auto [lo, hi] = threadRange(ring.population->op.getSize(), tid);
+void NetworkLowering::emitDelivery(Population &pop) {
+  // Every ring into the population in one pass over this thread's share
+  // (rings are per variable: the order among them does not matter).
+  if (pop.rings.empty())
+    return;
+  loc = pop.op.getLoc();
+  SmallVector<Value> bases;
+  for (Ring *ring : pop.rings)
+    bases.push_back(ringBase(*ring));
+  auto [lo, hi] = threadRange(pop.op.getSize(), tid);
   auto loop = b.create<scf::ForOp>(loc, lo, hi, index(1));
   markParallel(loop);
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(loop.getBody());
-  emitDeliveryAt(ring, loop.getInductionVar(), base);
+  for (auto [ring, base] : llvm::zip(pop.rings, bases))
+    emitDeliveryAt(*ring, loop.getInductionVar(), base);
 }
 
 } // namespace mlir::snn::lowering

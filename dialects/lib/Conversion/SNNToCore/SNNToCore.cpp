@@ -190,8 +190,8 @@ LogicalResult NetworkLowering::run() {
     for (ProjectionInfo &p : projections)
       emitPropagation(p);
     // 4. Delivery of this step's slot.
-    for (Ring &ring : rings)
-      emitDelivery(ring);
+    for (Population &pop : populations)
+      emitDelivery(pop);
     // 5. Reset.
     for (Population &pop : populations)
       emitReset(pop);
