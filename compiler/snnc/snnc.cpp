@@ -82,7 +82,7 @@ static cl::opt<Stage> emitStage(
         clEnumValN(Stage::Storage, "snn-storage",
                    "after snn-select-storage (each projection's storage)"),
         clEnumValN(Stage::Core, "core",
-                   "scf/arith/math/memref/func (and gpu kernels)"),
+                   "scf/arith/math/memref/vector/func (and gpu kernels)"),
         clEnumValN(Stage::PTX, "ptx", "the kernels' PTX (--target=cuda)"),
         clEnumValN(Stage::LLVMDialect, "llvm", "the LLVM dialect"),
         clEnumValN(Stage::LLVMIR, "llvm-ir", "LLVM IR"),
@@ -138,7 +138,7 @@ static cl::list<std::string> storage(
 
 static cl::opt<bool> preciseMath(
     "precise-math",
-    cl::desc("Keep libm's exp (correctly rounded, one call per neuron and "
+    cl::desc("Keep libm's exp (one scalar call per neuron and "
              "step) instead of the vectorizing polynomial (within 1 ulp; "
              "docs/design.md, \"Vector math\")"),
     cl::init(false), cl::cat(snncCategory));

@@ -187,7 +187,7 @@ def SNNExpandExp : Pass<"snn-expand-exp", "::mlir::ModuleOp"> {
     Unlike a libm call it vectorizes (a vector `math.exp` would become W
     calls of the scalar libm function), and it computes the same value in
     every lane, in the vector loop and in its scalar remainder, on every
-    target. Accuracy against glibc's correctly rounded `exp`: see
+    target. Accuracy against glibc's `exp` (within 1 ulp itself): see
     docs/design.md ("Vector math"); `snnc --precise-math` skips this pass.
   }];
   let dependentDialects = ["::mlir::arith::ArithDialect",
