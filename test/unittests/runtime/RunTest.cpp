@@ -7,6 +7,7 @@
 
 #include "TinyNet.h"
 
+#include <atomic>
 #include <filesystem>
 
 using namespace snnrt;
@@ -377,4 +378,91 @@ TEST(Progress, TerminalRedrawsAtMostFourTimesASecond) {
   EXPECT_LE(redraws, 11u);
   EXPECT_EQ(text.find('\n'), std::string::npos);
   EXPECT_NE(text.find("steps"), std::string::npos);
+}
+
+namespace {
+
+/// The tiny network's descriptor with a "threads" section (max 4 threads,
+/// align 1): per-thread spike counts and lists by step parity.
+json threadedTinyDescriptor(const TempDir &dir) {
+  json j = tinyDescriptor(dir);
+  j["threads"] = {{"max", 4}, {"align", 1}};
+  j["buffers"][kSrcCount]["count"] = 8;
+  j["buffers"][kSrcSpikes]["count"] = 4;
+  j["buffers"][kNCount]["count"] = 8;
+  j["buffers"][kNSpikes]["count"] = 4;
+  return j;
+}
+
+std::atomic<int64_t> gPhaseCalls{0};
+
+/// Phases that spike nobody, except that thread 1 reports 3 spikes of "n"
+/// (2 neurons) at step 7.
+void badCountUpdate(MemRefI8 *arena, int64_t n, int64_t, int64_t tid,
+                    int64_t) {
+  ++gPhaseCalls;
+  const int64_t *table = reinterpret_cast<const int64_t *>(arena->aligned);
+  int32_t *src = reinterpret_cast<int32_t *>(arena->aligned +
+                                             table[2 * kSrcCount]);
+  int32_t *cell = reinterpret_cast<int32_t *>(arena->aligned +
+                                              table[2 * kNCount]);
+  src[(n & 1) * 4 + tid] = 0;
+  cell[(n & 1) * 4 + tid] = (n == 7 && tid == 1) ? 3 : 0;
+}
+
+void idlePropagate(MemRefI8 *, int64_t, int64_t, int64_t, int64_t) {
+  ++gPhaseCalls;
+}
+
+} // namespace
+
+TEST(Run, ThreadedRunsStopOnBadSpikeCounts) {
+  // Every thread stops (no thread waits at a barrier for one that left):
+  // the run fails with the step and the thread's share, and writes nothing.
+  TempDir dir;
+  for (int64_t threads : {1, 2, 3}) {
+    std::string out = dir / ("bad" + std::to_string(threads));
+    RunOptions o = quietOptions(out);
+    o.threads = threads;
+    RunResult r;
+    std::string err;
+    gPhaseCalls = 0;
+    bool ok = runSimulation(threadedTinyDescriptor(dir).dump(),
+                            StepFunctions(&badCountUpdate, &idlePropagate), o,
+                            r, err);
+    if (threads == 1) { // thread 1 does not exist: nothing is wrong
+      EXPECT_TRUE(ok) << err;
+      EXPECT_EQ(r.threads, 1);
+      EXPECT_EQ(gPhaseCalls.load(), 2 * 100);
+      continue;
+    }
+    EXPECT_FALSE(ok);
+    EXPECT_EQ(err, "step 7: population \"n\" reports 3 spikes in thread 1's "
+                   "share (size 2)");
+    EXPECT_FALSE(std::filesystem::exists(out));
+    // Thread 0 finds the error after the barrier of step 7; every thread
+    // leaves after the barrier of step 8 at the latest.
+    EXPECT_LE(gPhaseCalls.load(), threads * 2 * 9);
+  }
+}
+
+TEST(Run, ThreadedDescriptorNeedsPhases) {
+  TempDir dir;
+  RunResult r;
+  std::string err;
+  EXPECT_FALSE(runSimulation(threadedTinyDescriptor(dir).dump(), &tinyStep,
+                             quietOptions(dir / "out"), r, err));
+  EXPECT_EQ(err, "the descriptor has a \"threads\" section, but the model "
+                 "has one step function");
+  EXPECT_FALSE(runSimulation(tinyDescriptor(dir).dump(),
+                             StepFunctions(&badCountUpdate, &idlePropagate),
+                             quietOptions(dir / "out"), r, err));
+  EXPECT_EQ(err, "the descriptor has no \"threads\" section, but the model's "
+                 "step comes in two phases");
+  RunOptions o = quietOptions(dir / "out");
+  o.threads = 5;
+  EXPECT_FALSE(runSimulation(threadedTinyDescriptor(dir).dump(),
+                             StepFunctions(&badCountUpdate, &idlePropagate), o,
+                             r, err));
+  EXPECT_EQ(err, "--threads 5: this simulator runs at most 4 threads");
 }
