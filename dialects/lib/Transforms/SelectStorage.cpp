@@ -3,9 +3,10 @@
 // Part of snnc.
 //
 // Chooses the storage kind of every projection (the cost model is in
-// docs/design.md, "Storage"): csr unless the stored synapses would not fit
-// the memory budget, then procedural for the largest projections that can
-// be, until they do.
+// docs/design.md, "Storage"): procedural for one_to_one (free to draw),
+// csr for the rest unless the stored synapses would not fit the memory
+// budget, then procedural for the largest projections that can be, until
+// they do.
 //
 //===----------------------------------------------------------------------===//
 
@@ -139,6 +140,12 @@ struct SelectStoragePass
       if (op.getStorage()) { // forced, or chosen before
         if (*op.getStorage() == StorageKind::csr)
           total += bytes;
+        continue;
+      }
+      // one_to_one rows cost nothing to draw (the row of i is {i}): never
+      // worth storing.
+      if (why.empty() && isa<OneToOneAttr>(op.getConnectivity())) {
+        op.setStorage(StorageKind::procedural);
         continue;
       }
       op.setStorage(StorageKind::csr);

@@ -86,6 +86,8 @@ def SNNSelectStorage : Pass<"snn-select-storage", "::mlir::ModuleOp"> {
     Sets `storage` on every `snn.projection` that has none, from a cost
     model (docs/design.md, "Storage"):
 
+    - `procedural` for one_to_one with a constant weight and delay: the row
+      of i is {i}, nothing to read or draw;
     - `csr` by default: reading a stored row is cheaper than drawing it
       again, at 4 bytes per synapse with a constant weight and delay;
     - `procedural` (nothing stored, the row drawn again at each spike) when
