@@ -99,6 +99,8 @@ private:
                  const char *unit);
   /// Every value `v` can produce must be finite, and representable in the
   /// state's precision when it is stored in it (`f32`).
+  /// A Poisson rate must not exceed one spike per step.
+  void poissonRate(const ValueSpec &v, const std::string &what, double dt);
   void drawRange(const ValueSpec &v, const std::string &what, bool f32,
                  const char *unit);
   /// A delay (constant, or the largest of a uniform range) must fit the
@@ -467,6 +469,30 @@ void Checker::valueSpec(const ValueSpec &v, const std::string &what,
   }
 }
 
+void Checker::poissonRate(const ValueSpec &v, const std::string &what,
+                          double dt) {
+  // A Poisson source spikes in a step with probability rate * dt: at most
+  // once per step, so a rate above 1 / dt cannot be what it says (it would
+  // fire every step). The largest rate the specification can give, where it
+  // is known before drawing (file and drawn values: the runtime checks).
+  double highest = -1;
+  if (v.kind == ValueSpec::Kind::Constant)
+    highest = v.a;
+  else if (v.kind == ValueSpec::Kind::Uniform)
+    highest = v.b;
+  else if (v.kind == ValueSpec::Kind::Normal)
+    highest = v.clipHigh ? std::min(*v.clipHigh, v.a) : v.a;
+  double perStep = highest * dt * 1e-3; // dt in ms
+  if (!std::isfinite(perStep) || perStep <= 1.0)
+    return;
+  error(v.loc, "the rate of " + what + " reaches " + quantity(highest, "Hz") +
+                   ", a spike probability of " + formatNumber(perStep) +
+                   " per step of " + formatNumber(dt) +
+                   " ms: a Poisson source spikes at most once per step (at " +
+                   "most " + quantity(1e3 / dt, "Hz") +
+                   "); use several sources, or a smaller dt");
+}
+
 void Checker::drawRange(const ValueSpec &v, const std::string &what,
                         bool f32, const char *unit) {
   const double limit = f32 ? double(std::numeric_limits<float>::max())
@@ -724,6 +750,7 @@ void Checker::model(const Model &m) {
     if (s.kind == Source::Kind::Poisson) {
       valueSpec(s.rate, "the rate of " + what, false, false, true, "Hz");
       drawRange(s.rate, "the rate of " + what, f32, "Hz");
+      poissonRate(s.rate, what, m.simulation.dt);
     }
     else if (s.file.empty())
       error(s.fileLoc.line ? s.fileLoc : s.loc, what + " needs a spike file");

@@ -632,6 +632,28 @@ void Builder::fillValues(int buffer, const ValueSpec &spec, int64_t n,
            describeSpec(spec, "Hz") + " are negative (the first, " + one +
            ")" + kBoundHint);
     }
+    // At most one spike per step: a rate above 1 / dt would fire every
+    // step, at 1 / dt, whatever it says.
+    const double most = 1e3 / d.dt;
+    int64_t over = 0;
+    first = -1;
+    for (int64_t i = 0; i < n; ++i)
+      if (values[i] > most && over++ == 0)
+        first = i;
+    if (over > 0) {
+      std::string one = "neuron " + std::to_string(first) + ": " +
+                        formatNumber(values[first]) + " Hz";
+      std::string limit = " (a Poisson source spikes at most once per step "
+                          "of " + formatNumber(d.dt) + " ms: at most " +
+                          formatNumber(most) + " Hz)";
+      if (spec.kind == ValueSpec::Kind::File)
+        fail(what + ": " + spec.file + ": " + one + " is above one spike "
+             "per step" + limit);
+      fail(what + ": " + std::to_string(over) + " of " + std::to_string(n) +
+           " rates drawn from " + describeSpec(spec, "Hz") +
+           " are above one spike per step (the first, " + one + ")" + limit +
+           kBoundHint);
+    }
   }
   if (t == ScalarType::F32)
     for (int64_t i = 0; i < n; ++i)
