@@ -20,7 +20,7 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64
 
 snn.network @a attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
 }
-// expected-error @+1 {{a module may hold only one network (the simulator exports one snn_step)}}
+// expected-error @+1 {{a module may hold only one network (the simulator exports one step)}}
 snn.network @b attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
 }
 

@@ -39,7 +39,7 @@ enum class Stage {
 void populateIntegratePipeline(mlir::OpPassManager &pm);
 /// What the simulator runs on.
 enum class Target {
-  CPU,         // one snn_step function (docs/runtime-abi.md)
+  CPU,         // snn_update + snn_propagate, per thread (docs/runtime-abi.md)
   CUDA,        // phases as CUDA kernels (docs/gpu-abi.md)
   CUDAEmulate, // the same phases run on the host, for testing
 };

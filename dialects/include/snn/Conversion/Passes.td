@@ -15,11 +15,16 @@ def ConvertSNNToCore : Pass<"convert-snn-to-core", "::mlir::ModuleOp"> {
     Replaces each `snn.network` (whose neuron models must already be
     integrated, see `snn-integrate`) by:
 
-    - `func.func @snn_step(%arena: memref<?xi8>, %step: i64, %seed: i64)`
-      with the C interface, which performs one time step in the documented
-      order (update and threshold fused per population, sources, propagation
-      through delay rings, delivery, reset), built from `scf`, `arith`,
-      `math` and `memref` ops. Every buffer is a `memref.view` of the arena,
+    - `func.func @snn_update` and `@snn_propagate(%arena: memref<?xi8>,
+      %step: i64, %seed: i64, %tid: i64, %nthreads: i64)` with the C
+      interface: one time step in the documented order, in two phases that
+      every simulation thread runs on its share of the neurons
+      (docs/runtime-abi.md, "Threads"): update and threshold fused per
+      population and the sources; then propagation through delay rings
+      (csr rows, or rows drawn again for `#snn.storage<procedural>`),
+      delivery, reset. Built from `scf`, `arith`, `math` and `memref` ops;
+      the per-neuron loops are marked `snn.parallel` for
+      `snn-vectorize-loops`. Every buffer is a `memref.view` of the arena,
       located through the table at its start (docs/runtime-abi.md).
       Parameters become constants, so the Jacobians of `snn.linear_update`
       fold and the op expands into multiply-adds with compile-time
@@ -44,7 +49,8 @@ def ConvertSNNToCore : Pass<"convert-snn-to-core", "::mlir::ModuleOp"> {
   }];
   let options = [
     Option<"target", "target", "std::string", /*default=*/"\"cpu\"",
-           "'cpu' (one snn_step function) or 'gpu' (phases and kernels)">
+           "'cpu' (snn_update and snn_propagate) or 'gpu' (phases and "
+           "kernels)">
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::func::FuncDialect",

@@ -228,7 +228,7 @@ struct ConvertSNNToCorePass
     SmallVector<NetworkOp> networks(getOperation().getOps<NetworkOp>());
     if (networks.size() > 1) {
       networks[1].emitOpError("a module may hold only one network (the "
-                              "simulator exports one snn_step)");
+                              "simulator exports one step)");
       return signalPassFailure();
     }
     for (NetworkOp network : networks)
