@@ -115,14 +115,18 @@ Csr buildFixedProbability(int64_t npre, int64_t npost, double p,
   return c;
 }
 
+int64_t countAllToAll(int64_t npre, int64_t npost, bool excludeSelf) {
+  return npre * npost -
+         (excludeSelf ? std::min<int64_t>(npre, npost) : int64_t(0));
+}
+
 int64_t countFixedProbability(int64_t npre, int64_t npost, double p,
                               bool excludeSelf, uint64_t seed,
                               uint32_t projection) {
   if (npre <= 0 || p <= 0.0)
     return 0;
   if (p >= 1.0)
-    return npre * npost -
-           (excludeSelf ? std::min<int64_t>(npre, npost) : int64_t(0));
+    return countAllToAll(npre, npost, excludeSelf);
   const double logq = std::log1p(-p);
   std::atomic<int64_t> total{0};
   detail::parallelFor(npre, 64, [&](int64_t b, int64_t e) {

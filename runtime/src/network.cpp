@@ -457,7 +457,7 @@ int64_t Builder::countProcedural(size_t e) {
   bool excludeSelf = !cd.allowSelf && pr.preIndex == pr.postIndex;
   switch (cd.kind) {
   case ConnectivityDesc::Kind::AllToAll:
-    return npre * npost - (excludeSelf ? std::min(npre, npost) : int64_t(0));
+    return countAllToAll(npre, npost, excludeSelf);
   case ConnectivityDesc::Kind::OneToOne:
     return npre;
   case ConnectivityDesc::Kind::FixedProbability:

@@ -27,17 +27,6 @@ using namespace mlir::snn;
 
 namespace {
 
-/// The number of neurons of a population or source, or 0.
-int64_t sizeOf(Operation *op) {
-  if (auto p = dyn_cast_or_null<PopulationOp>(op))
-    return p.getSize();
-  if (auto s = dyn_cast_or_null<PoissonSourceOp>(op))
-    return s.getSize();
-  if (auto s = dyn_cast_or_null<SpikeSourceArrayOp>(op))
-    return s.getSize();
-  return 0;
-}
-
 /// The bytes `projection` would hold as csr: the expected number of synapses
 /// times what each stores (column, and weight and delay where they vary),
 /// plus the row pointers. Synapse lists count as 0: their size is in a file,
@@ -122,8 +111,9 @@ struct SelectStoragePass
     std::vector<Candidate> automatic;
     double total = 0;
     for (auto op : network.getBody().getOps<ProjectionOp>()) {
-      int64_t npre = sizeOf(symbols.lookup(op.getPre()));
-      int64_t npost = sizeOf(symbols.lookup(op.getPost()));
+      int64_t npre = getSpikingSize(symbols.lookup(op.getPre())).value_or(0);
+      int64_t npost =
+          getSpikingSize(symbols.lookup(op.getPost())).value_or(0);
       std::string why = proceduralUnsupported(op.getConnectivity(),
                                               op.getWeight(), op.getDelay());
       if (why.empty() && target == "gpu")

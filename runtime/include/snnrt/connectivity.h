@@ -36,6 +36,8 @@ struct Csr {
 /// Every pre to every post; `excludeSelf` drops i -> i (for a projection of a
 /// population onto itself with allow_self false).
 Csr buildAllToAll(int64_t npre, int64_t npost, bool excludeSelf);
+/// The number of synapses buildAllToAll makes.
+int64_t countAllToAll(int64_t npre, int64_t npost, bool excludeSelf);
 
 /// i -> i.
 Csr buildOneToOne(int64_t n);

@@ -229,6 +229,18 @@ private:
   /// CPU: the spikes of `info`'s source, every thread's segment in order,
   /// into the ring entries of this thread's range of the target.
   void emitPropagationCPU(ProjectionInfo &info);
+  /// Where projection `info`'s synapses add into its ring this step.
+  struct SynapseSlots {
+    int64_t postSize = 0;
+    Value slots;        // number of slots of the ring
+    Value constantBase; // the slot's first element, with a constant delay
+    Value stepSlot;     // step mod slots, with per-synapse delays
+  };
+  SynapseSlots synapseSlots(ProjectionInfo &info);
+  /// The first element of synapse `k`'s slot.
+  Value synapseBase(const SynapseSlots &slots, ProjectionInfo &info, Value k);
+  /// `scf.if lo <= post < hi` (no results); the builder is left in it.
+  scf::IfOp ifInShare(Value post, Value lo, Value hi);
   /// The first k in [begin, end) with buffer[k] >= key (i32 buffer sorted
   /// in that range), or end.
   Value lowerBound(int buffer, Value begin, Value end, Value key);

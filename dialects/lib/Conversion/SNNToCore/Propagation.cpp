@@ -51,25 +51,56 @@ Value NetworkLowering::lowerBound(int buffer, Value begin, Value end,
   return loop.getResult(0);
 }
 
+NetworkLowering::SynapseSlots
+NetworkLowering::synapseSlots(ProjectionInfo &info) {
+  ProjectionOp op = info.op;
+  SynapseSlots s;
+  s.postSize = info.ring->population->op.getSize();
+  s.slots = ringSlots(*info.ring);
+  if (auto delay = dyn_cast<FloatAttr>(op.getDelay()))
+    s.constantBase = slotBase(
+        s.slots, s.postSize,
+        index(std::llround(delay.getValueAsDouble() /
+                           network.getDt().convertToDouble())));
+  else // per synapse: (step mod slots + d), less slots when past the end
+    s.stepSlot = b.create<arith::RemUIOp>(loc, stepIndex, s.slots);
+  return s;
+}
+
+Value NetworkLowering::synapseBase(const SynapseSlots &s, ProjectionInfo &info,
+                                   Value k) {
+  if (s.constantBase)
+    return s.constantBase;
+  // The runtime sizes the ring to 1 + the largest delay, so one
+  // subtraction replaces the remainder.
+  Value slot =
+      b.create<arith::AddIOp>(loc, s.stepSlot, toIndex(load(info.delay, k)));
+  Value past =
+      b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::uge, slot, s.slots);
+  slot = b.create<arith::SelectOp>(
+      loc, past, b.create<arith::SubIOp>(loc, slot, s.slots), slot);
+  return b.create<arith::MulIOp>(loc, slot, index(s.postSize));
+}
+
+scf::IfOp NetworkLowering::ifInShare(Value post, Value lo, Value hi) {
+  Value inRange = b.create<arith::AndIOp>(
+      loc, b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::uge, post, lo),
+      b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ult, post, hi));
+  auto mine = b.create<scf::IfOp>(loc, inRange, /*withElseRegion=*/false);
+  b.setInsertionPointToStart(mine.thenBlock());
+  return mine;
+}
+
 void NetworkLowering::emitPropagationCPU(ProjectionInfo &info) {
   ProjectionOp op = info.op;
   loc = op.getLoc();
   Spiking &pre = *spikingByName.lookup(op.getPre());
   Ring &ring = *info.ring;
-  int64_t postSize = ring.population->op.getSize();
-  double dt = network.getDt().convertToDouble();
-  Value slots = ringSlots(ring);
-  Value constantBase, stepSlot;
-  if (auto delay = dyn_cast<FloatAttr>(op.getDelay()))
-    constantBase = slotBase(
-        slots, postSize,
-        index(std::llround(delay.getValueAsDouble() / dt)));
-  else // per synapse: (step mod slots + d), less slots when past the end
-    stepSlot = b.create<arith::RemUIOp>(loc, stepIndex, slots);
+  SynapseSlots slots = synapseSlots(info);
   // Every spike in order (segment by segment: ascending neurons), every
   // synapse of its row, but only the targets in this thread's range: each
   // ring entry is summed by one thread in the order of one thread.
-  auto [postLo, postHi] = threadRange(postSize, tid);
+  auto [postLo, postHi] = threadRange(slots.postSize, tid);
   Value wholeRange = b.create<arith::CmpIOp>(
       loc, arith::CmpIPredicate::eq, nthreads, index(1));
   auto segments = b.create<scf::ForOp>(loc, index(0), nthreads, index(1));
@@ -82,24 +113,20 @@ void NetworkLowering::emitPropagationCPU(ProjectionInfo &info) {
   b.setInsertionPointToStart(spikes.getBody());
   Value source = toIndex(load(
       pre.spikes, b.create<arith::AddIOp>(loc, start, spikes.getInductionVar())));
+  auto add = [&](Value post, Value weight, Value base) {
+    Value slotIndex = b.create<arith::AddIOp>(loc, base, post);
+    store(b.create<arith::AddFOp>(loc, load(ring.buffer, slotIndex), weight),
+          ring.buffer, slotIndex);
+  };
   if (info.procedural) {
     // The row, drawn again as the runtime draws it to build csr rows;
     // weight and delay are constants.
     Value weight = elementValue(op.getWeight(), -1, Value());
     emitRow(info, info.entity, source, [&](Value, Value j) {
-      Value post = toIndex(j);
-      Value inRange = b.create<arith::AndIOp>(
-          loc,
-          b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::uge, post,
-                                  postLo),
-          b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ult, post,
-                                  postHi));
-      auto mine = b.create<scf::IfOp>(loc, inRange, /*withElseRegion=*/false);
       OpBuilder::InsertionGuard g(b);
-      b.setInsertionPointToStart(mine.thenBlock());
-      Value slotIndex = b.create<arith::AddIOp>(loc, constantBase, post);
-      store(b.create<arith::AddFOp>(loc, load(ring.buffer, slotIndex), weight),
-            ring.buffer, slotIndex);
+      Value post = toIndex(j);
+      ifInShare(post, postLo, postHi);
+      add(post, weight, slots.constantBase);
     });
     return;
   }
@@ -128,29 +155,10 @@ void NetworkLowering::emitPropagationCPU(ProjectionInfo &info) {
   b.setInsertionPointToStart(synapses.getBody());
   Value k = synapses.getInductionVar();
   Value post = toIndex(load(info.col, k));
-  if (!sorted) {
-    Value inRange = b.create<arith::AndIOp>(
-        loc,
-        b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::uge, post, postLo),
-        b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ult, post,
-                                postHi));
-    auto mine = b.create<scf::IfOp>(loc, inRange, /*withElseRegion=*/false);
-    b.setInsertionPointToStart(mine.thenBlock());
-  }
-  Value weight = elementValue(op.getWeight(), info.weight, k);
-  Value base = constantBase;
-  if (!base) {
-    Value slot = b.create<arith::AddIOp>(loc, stepSlot,
-                                         toIndex(load(info.delay, k)));
-    Value past = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::uge,
-                                         slot, slots);
-    slot = b.create<arith::SelectOp>(
-        loc, past, b.create<arith::SubIOp>(loc, slot, slots), slot);
-    base = b.create<arith::MulIOp>(loc, slot, index(postSize));
-  }
-  Value slotIndex = b.create<arith::AddIOp>(loc, base, post);
-  Value sum = b.create<arith::AddFOp>(loc, load(ring.buffer, slotIndex), weight);
-  store(sum, ring.buffer, slotIndex);
+  if (!sorted)
+    ifInShare(post, postLo, postHi);
+  add(post, elementValue(op.getWeight(), info.weight, k),
+      synapseBase(slots, info, k));
 }
 
 void NetworkLowering::emitPropagation(ProjectionInfo &info) {
@@ -159,34 +167,18 @@ void NetworkLowering::emitPropagation(ProjectionInfo &info) {
   ProjectionOp op = info.op;
   loc = op.getLoc();
   Spiking &pre = *spikingByName.lookup(op.getPre());
-  Ring &ring = *info.ring;
-  int64_t postSize = ring.population->op.getSize();
-  double dt = network.getDt().convertToDouble();
-  Value slots = ringSlots(ring);
-  Value constantBase;
-  if (auto delay = dyn_cast<FloatAttr>(op.getDelay()))
-    constantBase = slotBase(
-        slots, postSize,
-        index(std::llround(delay.getValueAsDouble() / dt)));
-
-  // CPU: every spike, every synapse of its row. GPU: group g of G takes
-  // spikes g, g + G, ...; its W lanes share the row.
-  Value first = index(0), spikeStride = index(1), lane = index(0),
-        laneStride = index(1);
-  Value countIndex = index(0);
-  if (gpu) {
-    // W = 32 when the thread count is a multiple of 32, else 1.
-    Value c32 = index(32);
-    Value multiple = b.create<arith::CmpIOp>(
-        loc, arith::CmpIPredicate::eq,
-        b.create<arith::RemUIOp>(loc, nthreads, c32), index(0));
-    laneStride = b.create<arith::SelectOp>(loc, multiple, c32, index(1));
-    first = b.create<arith::DivUIOp>(loc, tid, laneStride);
-    spikeStride = b.create<arith::DivUIOp>(loc, nthreads, laneStride);
-    lane = b.create<arith::RemUIOp>(loc, tid, laneStride);
-    countIndex = parity;
-  }
-  Value numSpikes = toIndex(load(pre.spikeCount, countIndex));
+  SynapseSlots slots = synapseSlots(info);
+  // Group g of G takes spikes g, g + G, ...; its W lanes share the row.
+  // W = 32 when the thread count is a multiple of 32, else 1.
+  Value c32 = index(32);
+  Value multiple = b.create<arith::CmpIOp>(
+      loc, arith::CmpIPredicate::eq,
+      b.create<arith::RemUIOp>(loc, nthreads, c32), index(0));
+  Value laneStride = b.create<arith::SelectOp>(loc, multiple, c32, index(1));
+  Value first = b.create<arith::DivUIOp>(loc, tid, laneStride);
+  Value spikeStride = b.create<arith::DivUIOp>(loc, nthreads, laneStride);
+  Value lane = b.create<arith::RemUIOp>(loc, tid, laneStride);
+  Value numSpikes = toIndex(load(pre.spikeCount, parity));
   auto spikes = b.create<scf::ForOp>(loc, first, numSpikes, spikeStride);
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(spikes.getBody());
@@ -200,17 +192,11 @@ void NetworkLowering::emitPropagation(ProjectionInfo &info) {
   Value k = synapses.getInductionVar();
   Value post = toIndex(load(info.col, k));
   Value weight = elementValue(op.getWeight(), info.weight, k);
-  Value base = constantBase
-                   ? constantBase
-                   : slotBase(slots, postSize, toIndex(load(info.delay, k)));
-  Value slotIndex = b.create<arith::AddIOp>(loc, base, post);
-  if (gpu) {
-    b.create<memref::AtomicRMWOp>(loc, arith::AtomicRMWKind::addf, weight,
-                                  views[ring.buffer], ValueRange{slotIndex});
-    return;
-  }
-  Value sum = b.create<arith::AddFOp>(loc, load(ring.buffer, slotIndex), weight);
-  store(sum, ring.buffer, slotIndex);
+  Value slotIndex =
+      b.create<arith::AddIOp>(loc, synapseBase(slots, info, k), post);
+  b.create<memref::AtomicRMWOp>(loc, arith::AtomicRMWKind::addf, weight,
+                                views[info.ring->buffer],
+                                ValueRange{slotIndex});
 }
 
 Value NetworkLowering::ringBase(Ring &ring) {

@@ -31,8 +31,7 @@ static int indexOf(ArrayAttr names, StringRef name) {
   return -1;
 }
 
-/// The size of a population or source, or nullopt for anything else.
-static std::optional<int64_t> getSpikingSize(Operation *op) {
+std::optional<int64_t> mlir::snn::getSpikingSize(Operation *op) {
   if (auto pop = dyn_cast_or_null<PopulationOp>(op))
     return pop.getSizeAttr().getInt();
   if (auto src = dyn_cast_or_null<PoissonSourceOp>(op))

@@ -21,4 +21,10 @@
 #define GET_OP_CLASSES
 #include "snn/Dialect/SNN/SNNOps.h.inc"
 
+namespace mlir::snn {
+/// The number of neurons of a population or source, or nullopt for
+/// anything else (and for null).
+std::optional<int64_t> getSpikingSize(Operation *op);
+} // namespace mlir::snn
+
 #endif // SNN_DIALECT_SNN_SNNOPS_H
