@@ -721,6 +721,11 @@ void Parser::rings(const json &j, const std::string &path) {
            d.findRing(pr.ring) < 0
                ? "no ring \"" + pr.ring + "\""
                : "ring \"" + pr.ring + "\" does not list this projection");
+    // Without a ring, the weights are added to the target at once.
+    if (pr.ringIndex < 0 && pr.delayBuffer >= 0)
+      fail(idx("projections", i) + ".delay_buffer",
+           "a projection in no ring adds its weights at once, so its delay "
+           "must be a constant (of 0 steps), not per synapse");
   }
 }
 

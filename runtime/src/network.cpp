@@ -523,6 +523,10 @@ void Builder::buildProjection(size_t e) {
     int32_t s = 0;
     if (!delayToSteps(pr.delay.value, d.dt, s))
       fail(what + ": invalid delay " + formatNumber(pr.delay.value) + " ms");
+    if (pr.ringIndex < 0 && s != 0)
+      fail(what + ": " + formatNumber(pr.delay.value) + " ms is " +
+           std::to_string(s) + " steps, but the projection is in no ring "
+           "(its weights are added at once: delay 0 steps)");
     net.maxDelaySteps[e] = s;
     return;
   }

@@ -16,6 +16,10 @@ with input) receive, from a spike-source array, voltage jumps on v itself:
 with delay 0 (delivered in the step of the stimulus spike) and 1.3 ms, so
 that many land in refractory periods, some in spike steps and some exactly in
 step s + R. The voltage traces (every step) and spike trains must agree.
+The first two stimulus neurons reach the cells through a synapse list with
+per-synapse delays (a delay ring in snnc); the third through a projection
+with the constant delay 0, whose weights snnc adds to v at once, without a
+ring (docs/step-semantics.md, step 3).
 
 Brian2 runs with the numpy code-generation target.
 
@@ -41,8 +45,10 @@ BIAS = [150.0, 120.0, 105.0, 80.0]        # pA: v_inf = -45, -48, -49.5, -52 mV
 N = len(BIAS)
 PARAMS = {"tau_m": 20.0, "E_L": -60.0, "v_th": -50.0, "v_reset": -60.0,
           "R_m": 0.1}
-# stimulus neuron: (weight in mV, delay in steps)
-STIM = [(0.3, 0), (0.5, 13)]
+# stimulus neuron: (weight in mV, delay in steps); the last one through a
+# projection of constant delay 0 (no ring)
+STIM = [(0.3, 0), (0.5, 13), (0.4, 0)]
+DIRECT = len(STIM) - 1
 STIM_RATE = 300.0   # Hz per stimulus neuron
 V_TOLERANCE = 1e-9  # mV
 
@@ -64,7 +70,13 @@ def generate(work):
     with open(os.path.join(work, "stim_cells.csv"), "w") as f:
         f.write("pre,post,weight,delay\n")
         for k, j, w, d in syn:
-            f.write("%d,%d,%r,%d.%d\n" % (k, j, w, d // 10, d % 10))
+            if k != DIRECT:
+                f.write("%d,%d,%r,%d.%d\n" % (k, j, w, d // 10, d % 10))
+    with open(os.path.join(work, "stim_direct.csv"), "w") as f:
+        f.write("pre,post,weight\n")
+        for k, j, w, d in syn:
+            if k == DIRECT:
+                f.write("%d,%d,%r\n" % (k, j, w))
     np.save(os.path.join(work, "bias.npy"), np.array(BIAS))
     return ids, steps, syn
 
@@ -97,7 +109,11 @@ def write_model(work):
             "stim_cells": {"pre": "stim", "post": "cells", "target": "v",
                            "connectivity": {"type": "list",
                                             "file": "stim_cells.csv"},
-                           "weight": "from_list", "delay": "from_list"}},
+                           "weight": "from_list", "delay": "from_list"},
+            "stim_direct": {"pre": "stim", "post": "cells", "target": "v",
+                            "connectivity": {"type": "list",
+                                             "file": "stim_direct.csv"},
+                            "weight": "from_list", "delay": "0 ms"}},
         "record": {"spikes": ["cells", "stim"],
                    "state": [{"population": "cells", "variable": "v",
                               "every": 1}],

@@ -190,6 +190,15 @@ TEST(Descriptor, ErrorsNameTheJsonPath) {
   j = base;
   j["projections"][0]["ring"] = "other";
   EXPECT_NE(parseError(j).find("names ring \"other\""), std::string::npos);
+  // Without a ring the weights are added at once: no per-synapse delays.
+  j = base;
+  j["projections"][0].erase("ring");
+  j["rings"] = json::array();
+  j["buffers"].erase(j["buffers"].size() - 1); // the ring's buffer
+  EXPECT_EQ(parseError(j),
+            "descriptor: projections[0].delay_buffer: a projection in no ring "
+            "adds its weights at once, so its delay must be a constant (of 0 "
+            "steps), not per synapse");
   j = base;
   j["record"]["spikes"] = {"n", "ghost"};
   EXPECT_EQ(parseError(j),

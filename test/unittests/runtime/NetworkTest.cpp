@@ -396,6 +396,26 @@ TEST(Network, RingWithoutDelaysHasOneSlot) {
   EXPECT_EQ(net.counts[net.desc.rings[0].buffer], 5);
 }
 
+TEST(Network, ProjectionWithoutRingHasDelayZero) {
+  DescBuilder b;
+  b.neuron("a", 5, {{"v", constant(0)}});
+  b.projection("aa", "a", "a", 5, {{"kind", "one_to_one"}}, constant(1),
+               constant(0.04)); // rounds to 0 steps of 0.1 ms
+  Network net;
+  std::string err;
+  ASSERT_TRUE(build(b.d, net, err)) << err;
+  EXPECT_EQ(net.synapses[0], 5);
+
+  DescBuilder late;
+  late.neuron("a", 5, {{"v", constant(0)}});
+  late.projection("aa", "a", "a", 5, {{"kind", "one_to_one"}}, constant(1),
+                  constant(0.2));
+  EXPECT_FALSE(build(late.d, net, err));
+  EXPECT_EQ(err, "projection 'aa', delay: 0.2 ms is 2 steps, but the "
+                 "projection is in no ring (its weights are added at once: "
+                 "delay 0 steps)");
+}
+
 TEST(Network, BuildErrors) {
   TempDir dir;
   std::string err;

@@ -71,8 +71,9 @@ void NetworkLowering::emitPhaseUpdate() {
               i);
       if (!pop.resets)
         return;
-      // No ring delivers into it: nothing happens between the threshold
-      // and the reset, so reset now; otherwise after delivery.
+      // No projection targets it: nothing happens between the threshold
+      // and the reset, so reset now; otherwise after propagation and
+      // delivery.
       if (pop.spiked >= 0)
         store(i32(1), pop.spiked, i);
       else
@@ -107,7 +108,7 @@ void NetworkLowering::emitPhasePropagate() {
 
 void NetworkLowering::emitPhaseDeliver() {
   for (Population &pop : populations) {
-    if (pop.rings.empty())
+    if (pop.rings.empty() && pop.spiked < 0)
       continue;
     loc = pop.op.getLoc();
     SmallVector<Value> bases;
@@ -204,7 +205,7 @@ LogicalResult NetworkLowering::runGPU() {
   for (Spiking &s : spiking)
     neurons = std::max(neurons, s.size);
   for (Population &pop : populations)
-    if (!pop.rings.empty())
+    if (!pop.rings.empty() || pop.spiked >= 0)
       ringNeurons =
           std::max(ringNeurons, static_cast<int64_t>(pop.op.getSize()));
   for (ProjectionInfo &p : projections)

@@ -87,8 +87,9 @@ struct Population {
   /// 2^31 - 1 steps (which the counter must hold without wrapping).
   IntegerType refractoryType;
   SmallVector<struct Ring *> rings; // delay rings into this population
+  bool inputs = false;              // whether any projection targets it
   bool resets = false;              // whether the reset changes anything
-  int spiked = -1; // GPU: per-neuron flag, reset pending after delivery
+  int spiked = -1; // GPU: per-neuron flag, reset pending after input
 };
 
 /// A delay ring of one (population, variable).
@@ -239,6 +240,11 @@ private:
   SynapseSlots synapseSlots(ProjectionInfo &info);
   /// The first element of synapse `k`'s slot.
   Value synapseBase(const SynapseSlots &slots, ProjectionInfo &info, Value k);
+  /// Synapse `k` of `info` (to `post`, index) adds `weight`: into its ring
+  /// slot, or, without a ring, into the target variable unless that is
+  /// clamped and `post` refractory (as delivery would). Atomic on the GPU.
+  void emitArrival(ProjectionInfo &info, const SynapseSlots &slots,
+                   Value post, Value weight, Value k);
   /// `scf.if lo <= post < hi` (no results); the builder is left in it.
   scf::IfOp ifInShare(Value post, Value lo, Value hi);
   /// The first k in [begin, end) with buffer[k] >= key (i32 buffer sorted
@@ -360,6 +366,10 @@ private:
   struct ProjectionInfo {
     ProjectionOp op;
     int rowPtr = -1, col = -1, weight = -1, delay = -1;
+    Population *post = nullptr;
+    unsigned variable = 0; // the target, among post's model variables
+    /// The ring the weights go through; none when the delay is 0 steps
+    /// (a constant): then they are added to the target variable at once.
     Ring *ring = nullptr;
     uint32_t entity = 0;     // RNG entity: position among projections
     bool procedural = false; // rows drawn at each spike, not stored

@@ -158,13 +158,25 @@ void NetworkLowering::planBuffers() {
                              json::Object{{"synapses", name}});
       entry["delay_buffer"] = info.delay;
     }
+    info.post = post;
+    info.variable = post->model.lookupVariable(op.getTarget());
+    post->inputs = true;
+    // Delay 0 steps (as a constant): the weight is added to the target
+    // variable at once, without a ring (docs/runtime-abi.md, step 3).
+    if (auto delay = dyn_cast<FloatAttr>(op.getDelay());
+        delay && std::llround(delay.getValueAsDouble() /
+                              network.getDt().convertToDouble()) == 0) {
+      projections.push_back(info);
+      projectionsJSON.push_back(std::move(entry));
+      continue;
+    }
     std::string ringName = (op.getPost() + "." + op.getTarget()).str();
     Ring *&ring = ringByName[ringName];
     if (!ring) {
       ring = &rings.emplace_back();
       ring->name = ringName;
       ring->population = post;
-      ring->variable = post->model.lookupVariable(op.getTarget());
+      ring->variable = info.variable;
       ring->buffer = addBuffer(ringName + ".ring", floatType,
                                json::Object{{"ring", ringName}});
     }
@@ -184,9 +196,10 @@ void NetworkLowering::planBuffers() {
     ring.population->rings.push_back(&ring);
   if (gpu) {
     stepCells = addBuffer("snn.step", i64Type, 2);
-    // A population with rings is reset after delivery: remember who spiked.
+    // A population with synaptic input is reset after propagation and
+    // delivery: remember who spiked.
     for (Population &pop : populations)
-      if (pop.resets && !pop.rings.empty())
+      if (pop.resets && pop.inputs)
         pop.spiked = addBuffer(pop.spiking->name + ".spiked", i32Type,
                                pop.op.getSize());
   }

@@ -55,7 +55,9 @@ NetworkLowering::SynapseSlots
 NetworkLowering::synapseSlots(ProjectionInfo &info) {
   ProjectionOp op = info.op;
   SynapseSlots s;
-  s.postSize = info.ring->population->op.getSize();
+  s.postSize = info.post->op.getSize();
+  if (!info.ring)
+    return s; // added at once
   s.slots = ringSlots(*info.ring);
   if (auto delay = dyn_cast<FloatAttr>(op.getDelay()))
     s.constantBase = slotBase(
@@ -82,6 +84,36 @@ Value NetworkLowering::synapseBase(const SynapseSlots &s, ProjectionInfo &info,
   return b.create<arith::MulIOp>(loc, slot, index(s.postSize));
 }
 
+void NetworkLowering::emitArrival(ProjectionInfo &info,
+                                  const SynapseSlots &slots, Value post,
+                                  Value weight, Value k) {
+  auto accumulate = [&](int buffer, Value at) {
+    if (gpu) {
+      b.create<memref::AtomicRMWOp>(loc, arith::AtomicRMWKind::addf, weight,
+                                    views[buffer], ValueRange{at});
+      return;
+    }
+    store(b.create<arith::AddFOp>(loc, load(buffer, at), weight), buffer, at);
+  };
+  if (info.ring) {
+    accumulate(info.ring->buffer, b.create<arith::AddIOp>(
+                                      loc, synapseBase(slots, info, k), post));
+    return;
+  }
+  // Delivered at once: what emitDeliveryAt does with a ring slot, one
+  // weight at a time.
+  Population &pop = *info.post;
+  OpBuilder::InsertionGuard guard(b);
+  if (pop.refractory >= 0 && isClamped(pop, info.variable)) {
+    Value free = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq,
+                                         load(pop.refractory, post),
+                                         refractoryConstant(pop, 0));
+    auto ifOp = b.create<scf::IfOp>(loc, free, /*withElseRegion=*/false);
+    b.setInsertionPointToStart(ifOp.thenBlock());
+  }
+  accumulate(pop.variables[info.variable], post);
+}
+
 scf::IfOp NetworkLowering::ifInShare(Value post, Value lo, Value hi) {
   Value inRange = b.create<arith::AndIOp>(
       loc, b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::uge, post, lo),
@@ -95,7 +127,6 @@ void NetworkLowering::emitPropagationCPU(ProjectionInfo &info) {
   ProjectionOp op = info.op;
   loc = op.getLoc();
   Spiking &pre = *spikingByName.lookup(op.getPre());
-  Ring &ring = *info.ring;
   SynapseSlots slots = synapseSlots(info);
   // Every spike in order (segment by segment: ascending neurons), every
   // synapse of its row, but only the targets in this thread's range: each
@@ -113,11 +144,6 @@ void NetworkLowering::emitPropagationCPU(ProjectionInfo &info) {
   b.setInsertionPointToStart(spikes.getBody());
   Value source = toIndex(load(
       pre.spikes, b.create<arith::AddIOp>(loc, start, spikes.getInductionVar())));
-  auto add = [&](Value post, Value weight, Value base) {
-    Value slotIndex = b.create<arith::AddIOp>(loc, base, post);
-    store(b.create<arith::AddFOp>(loc, load(ring.buffer, slotIndex), weight),
-          ring.buffer, slotIndex);
-  };
   if (info.procedural) {
     // The row, drawn again as the runtime draws it to build csr rows;
     // weight and delay are constants.
@@ -126,7 +152,7 @@ void NetworkLowering::emitPropagationCPU(ProjectionInfo &info) {
       OpBuilder::InsertionGuard g(b);
       Value post = toIndex(j);
       ifInShare(post, postLo, postHi);
-      add(post, weight, slots.constantBase);
+      emitArrival(info, slots, post, weight, Value());
     });
     return;
   }
@@ -157,8 +183,8 @@ void NetworkLowering::emitPropagationCPU(ProjectionInfo &info) {
   Value post = toIndex(load(info.col, k));
   if (!sorted)
     ifInShare(post, postLo, postHi);
-  add(post, elementValue(op.getWeight(), info.weight, k),
-      synapseBase(slots, info, k));
+  emitArrival(info, slots, post, elementValue(op.getWeight(), info.weight, k),
+              k);
 }
 
 void NetworkLowering::emitPropagation(ProjectionInfo &info) {
@@ -191,12 +217,8 @@ void NetworkLowering::emitPropagation(ProjectionInfo &info) {
   b.setInsertionPointToStart(synapses.getBody());
   Value k = synapses.getInductionVar();
   Value post = toIndex(load(info.col, k));
-  Value weight = elementValue(op.getWeight(), info.weight, k);
-  Value slotIndex =
-      b.create<arith::AddIOp>(loc, synapseBase(slots, info, k), post);
-  b.create<memref::AtomicRMWOp>(loc, arith::AtomicRMWKind::addf, weight,
-                                views[info.ring->buffer],
-                                ValueRange{slotIndex});
+  emitArrival(info, slots, post, elementValue(op.getWeight(), info.weight, k),
+              k);
 }
 
 Value NetworkLowering::ringBase(Ring &ring) {
