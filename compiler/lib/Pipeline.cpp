@@ -13,6 +13,7 @@
 #include "mlir/Conversion/FuncToLLVM/ConvertFuncToLLVMPass.h"
 #include "mlir/Conversion/GPUToNVVM/GPUToNVVMPass.h"
 #include "mlir/Conversion/MathToLLVM/MathToLLVM.h"
+#include "mlir/Conversion/LLVMCommon/TypeConverter.h"
 #include "mlir/Conversion/MathToLibm/MathToLibm.h"
 #include "mlir/Conversion/MemRefToLLVM/MemRefToLLVM.h"
 #include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
@@ -103,6 +104,27 @@ struct PreciseLibmPass
     target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
     RewritePatternSet patterns(&getContext());
     populateMathToLibmConversionPatterns(patterns);
+    if (failed(applyPartialConversion(getOperation(), target,
+                                      std::move(patterns))))
+      signalPassFailure();
+  }
+};
+
+/// math.fma as llvm.intr.fma in the kernels (snn-expand-exp's polynomial
+/// uses it): convert-gpu-to-nvvm leaves math.fma alone. Nothing else changes.
+struct KernelFmaPass : public PassWrapper<KernelFmaPass, OperationPass<>> {
+  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(KernelFmaPass)
+  StringRef getArgument() const final { return "snn-kernel-fma"; }
+  StringRef getDescription() const final {
+    return "math.fma to llvm.intr.fma";
+  }
+  void runOnOperation() override {
+    ConversionTarget target(getContext());
+    target.addIllegalOp<math::FmaOp>();
+    target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
+    LLVMTypeConverter converter(&getContext());
+    RewritePatternSet patterns(&getContext());
+    populateMathToLLVMConversionPatterns(converter, patterns);
     if (failed(applyPartialConversion(getOperation(), target,
                                       std::move(patterns))))
       signalPassFailure();
@@ -325,6 +347,7 @@ void populateNVVMPipeline(OpPassManager &pm, const GPUOptions &options) {
   nvvm.indexBitwidth = 64;
   OpPassManager &device = pm.nest<gpu::GPUModuleOp>();
   device.addPass(createConvertSCFToCFPass());
+  device.addPass(std::make_unique<KernelFmaPass>());
   device.addPass(createConvertGpuOpsToNVVMOps(nvvm));
   pm.addPass(createReconcileUnrealizedCastsPass());
   GpuModuleToBinaryPassOptions binary;

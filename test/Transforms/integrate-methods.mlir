@@ -48,21 +48,22 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64
 // -----
 
 // Conductance-based: g decays exactly; v depends on g*v, so it is integrated
-// by exponential Euler: A = -(1 + g)/tau, B = (E*g + El)/tau... with the
-// update -B/A + (v + B/A) exp(A dt).
+// by exponential Euler: A = -(1 + g)/tau, B = (E*g + El)/tau, with the
+// update -B/A + (v + B/A) exp(A dt). The common divisor tau cancels:
+// B/A = (E*g + El) / (-g - 1) and A dt = (-g - 1) (dt / tau), one division
+// by a neuron's value instead of three.
 // CHECK-LABEL: snn.neuron_model @coba
 // CHECK: update {
-// A = (-g - 1) / tau
+// Y = -g - 1 (A = Y / tau)
 // CHECK: %[[NG:.*]] = arith.negf %g : f64
-// CHECK: %[[NG1:.*]] = arith.addf %[[NG]], %{{.*}} : f64
-// CHECK: %[[A:.*]] = arith.divf %[[NG1]], %tau : f64
+// CHECK: %[[Y:.*]] = arith.addf %[[NG]], %{{.*}} : f64
 // CHECK: %[[G:.*]] = snn.linear_update (%g) affine (%{{.*}}) jacobian [(0, 0): %{{.*}}] dt 0.1 : f64
-// B = (El + g E) / tau
+// X = El + g E (B = X / tau)
 // CHECK: %[[GE:.*]] = arith.mulf %g, %E : f64
-// CHECK: %[[B0:.*]] = arith.addf %El, %[[GE]] : f64
-// CHECK: %[[B:.*]] = arith.divf %[[B0]], %tau : f64
-// CHECK: %[[BA:.*]] = arith.divf %[[B]], %[[A]] : f64
-// CHECK: %[[ADT:.*]] = arith.mulf %[[A]], %{{.*}} : f64
+// CHECK: %[[X:.*]] = arith.addf %El, %[[GE]] : f64
+// CHECK: %[[BA:.*]] = arith.divf %[[X]], %[[Y]] : f64
+// CHECK: %[[DTT:.*]] = arith.divf %{{.*}}, %tau : f64
+// CHECK: %[[ADT:.*]] = arith.mulf %[[Y]], %[[DTT]] : f64
 // CHECK: %[[E:.*]] = math.exp %[[ADT]] : f64
 // CHECK: %[[S:.*]] = arith.addf %[[BA]], %v : f64
 // CHECK: %[[P:.*]] = arith.mulf %[[S]], %[[E]] : f64

@@ -275,8 +275,22 @@ LogicalResult ModelIntegrator::run() {
           next[i] = fb.add(current[i], fb.mul(dtValue, bTerm));
           continue;
         }
-        Value ba = fb.div(bTerm, a);
-        Value decay = fb.exp(fb.mul(a, dtValue));
+        // B/A and A dt. When A = Y / c and B = X / c with the same divisor
+        // (dv/dt = (...) / C_m), c cancels as it would by hand: B/A = X / Y
+        // and A dt = Y (dt / c), where dt / c folds when c is a parameter.
+        // One division per neuron and step instead of three, and fewer
+        // roundings.
+        Value ba, rate;
+        auto aDiv = a.getDefiningOp<arith::DivFOp>();
+        auto bDiv = bTerm.getDefiningOp<arith::DivFOp>();
+        if (aDiv && bDiv && aDiv.getRhs() == bDiv.getRhs()) {
+          ba = fb.div(bDiv.getLhs(), aDiv.getLhs());
+          rate = fb.mul(aDiv.getLhs(), fb.div(dtValue, aDiv.getRhs()));
+        } else {
+          ba = fb.div(bTerm, a);
+          rate = fb.mul(a, dtValue);
+        }
+        Value decay = fb.exp(rate);
         next[i] = fb.add(fb.neg(ba), fb.mul(fb.add(ba, current[i]), decay));
       }
     } else {

@@ -181,7 +181,10 @@ def SNNExpandExp : Pass<"snn-expand-exp", "::mlir::ModuleOp"> {
     function, kernels included) by a range reduction and a polynomial in
     `arith` and `math.floor` ops: exp(x) = 2^k exp(r), k = floor(x / ln 2 +
     1/2), r = x - k ln 2 (ln 2 in two parts, so that r is exact), exp(r) by
-    its Taylor polynomial of degree 13 (f64) or 7 (f32) in Horner form, 2^k
+    its Taylor polynomial of degree 13 (f64) or 7 (f32), as 1 + (r + r^2 P(r))
+    with P in Estrin's scheme of fused multiply-adds (`math.fma`; a tree of
+    depth log2(degree) instead of Horner's chain, so vector iterations
+    overlap; a CPU without FMA calls libm's `fma`, same results), 2^k
     built from the exponent bits in two halves (so that results near the
     overflow and underflow thresholds are right). NaN gives NaN, +inf gives
     +inf, -inf gives 0.
