@@ -75,8 +75,20 @@ snn.network @small attributes {dt = 0.1 : f64, duration = 10.0 : f64, seed = 3 :
 // CHECK: %[[PLO:.*]] = arith.minui %{{.*}}, %c100 : index
 // CHECK: %[[PHI:.*]] = arith.minui %{{.*}}, %c100 : index
 // CHECK: %[[ONE:.*]] = arith.cmpi eq, %{{.*}}, %c1 : index
+// Before a segment's spikes, a prefetch of each one's row pointer; at spike
+// s, of the start of the row of spike s + 4 (rows are scattered: their
+// first accesses miss the caches, and this way the misses overlap).
 // CHECK: scf.for %[[SEGMENT:.*]] = %c0 to %{{.*}} step %c1 {
-// CHECK:   scf.for
+// CHECK:   scf.for %{{.*}} = %c0 to %[[N:.*]] step %c1 {
+// CHECK:     memref.prefetch %{{.*}}[%{{.*}}], read, locality<3>, data : memref<?xi64>
+// CHECK:   scf.for %[[S:.*]] = %c0 to %[[N]] step %c1 {
+// CHECK:     %[[AHEAD:.*]] = arith.addi %[[S]], %c4 : index
+// CHECK:     %[[IN:.*]] = arith.cmpi ult, %[[AHEAD]], %[[N]] : index
+// CHECK:     scf.if %[[IN]] {
+// CHECK:       %[[START:.*]] = memref.load %{{.*}} : memref<?xi64>
+// CHECK:       %[[STARTI:.*]] = arith.index_cast %[[START]] : i64 to index
+// CHECK:       memref.prefetch %{{.*}}[%[[STARTI]]], read, locality<3>, data : memref<?xi32>
+// CHECK:     }
 // CHECK:     %[[B:.*]]:2 = scf.if %[[ONE]] -> (index, index) {
 // CHECK:     } else {
 // CHECK:       %[[FIRST:.*]]:2 = scf.while

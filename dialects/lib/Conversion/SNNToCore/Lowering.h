@@ -230,6 +230,15 @@ private:
   /// CPU: the spikes of `info`'s source, every thread's segment in order,
   /// into the ring entries of this thread's range of the target.
   void emitPropagationCPU(ProjectionInfo &info);
+  /// A read prefetch of `buffer[i]`.
+  void prefetch(int buffer, Value i);
+  /// CPU, stored rows: prefetches the row pointers of the `numSpikes`
+  /// spiking neurons `sourceAt(s)`; then, in the loop over them at spike
+  /// `s`, the start of the row some spikes ahead.
+  void emitRowPrefetchesBefore(ProjectionInfo &info, Value numSpikes,
+                               llvm::function_ref<Value(Value)> sourceAt);
+  void emitRowPrefetchAhead(ProjectionInfo &info, Value s, Value numSpikes,
+                            llvm::function_ref<Value(Value)> sourceAt);
   /// Where projection `info`'s synapses add into its ring this step.
   struct SynapseSlots {
     int64_t postSize = 0;

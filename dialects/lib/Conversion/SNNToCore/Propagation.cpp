@@ -123,6 +123,45 @@ scf::IfOp NetworkLowering::ifInShare(Value post, Value lo, Value hi) {
   return mine;
 }
 
+void NetworkLowering::prefetch(int buffer, Value i) {
+  b.create<memref::PrefetchOp>(loc, views[buffer], ValueRange{i},
+                               /*isWrite=*/false, /*localityHint=*/3,
+                               /*isDataCache=*/true);
+}
+
+void NetworkLowering::emitRowPrefetchesBefore(
+    ProjectionInfo &info, Value numSpikes,
+    llvm::function_ref<Value(Value)> sourceAt) {
+  // Rows of spiking neurons are scattered over the synapse arrays: the
+  // first access to each misses the caches, and with one row after another
+  // the misses would come one at a time. Ask for every row pointer first,
+  // all misses at once.
+  auto loop = b.create<scf::ForOp>(loc, index(0), numSpikes, index(1));
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(loop.getBody());
+  prefetch(info.rowPtr, sourceAt(loop.getInductionVar()));
+}
+
+void NetworkLowering::emitRowPrefetchAhead(
+    ProjectionInfo &info, Value s, Value numSpikes,
+    llvm::function_ref<Value(Value)> sourceAt) {
+  // The start of the row kRowsAhead spikes ahead (its pointer was asked for
+  // before the loop), so that it arrives while the rows before it are added.
+  constexpr int64_t kRowsAhead = 4;
+  Value ahead = b.create<arith::AddIOp>(loc, s, index(kRowsAhead));
+  auto ifOp = b.create<scf::IfOp>(
+      loc,
+      b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ult, ahead,
+                              numSpikes),
+      /*withElseRegion=*/false);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(ifOp.thenBlock());
+  Value first = toIndex(load(info.rowPtr, sourceAt(ahead)));
+  for (int buffer : {info.col, info.weight, info.delay})
+    if (buffer >= 0)
+      prefetch(buffer, first);
+}
+
 void NetworkLowering::emitPropagationCPU(ProjectionInfo &info) {
   ProjectionOp op = info.op;
   loc = op.getLoc();
@@ -140,10 +179,16 @@ void NetworkLowering::emitPropagationCPU(ProjectionInfo &info) {
   Value segment = segments.getInductionVar();
   Value numSpikes = toIndex(load(pre.spikeCount, segmentCount(segment)));
   Value start = segmentStart(pre, segment);
+  auto sourceAt = [&](Value s) {
+    return toIndex(load(pre.spikes, b.create<arith::AddIOp>(loc, start, s)));
+  };
+  if (!info.procedural)
+    emitRowPrefetchesBefore(info, numSpikes, sourceAt);
   auto spikes = b.create<scf::ForOp>(loc, index(0), numSpikes, index(1));
   b.setInsertionPointToStart(spikes.getBody());
-  Value source = toIndex(load(
-      pre.spikes, b.create<arith::AddIOp>(loc, start, spikes.getInductionVar())));
+  if (!info.procedural)
+    emitRowPrefetchAhead(info, spikes.getInductionVar(), numSpikes, sourceAt);
+  Value source = sourceAt(spikes.getInductionVar());
   if (info.procedural) {
     // The row, drawn again as the runtime draws it to build csr rows;
     // weight and delay are constants.
