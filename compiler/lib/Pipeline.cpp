@@ -57,6 +57,10 @@ void populateIntegratePipeline(OpPassManager &pm) {
   pm.addPass(mlir::snn::createSNNCheckFinite());
 }
 
+void populateSpecializePipeline(OpPassManager &pm) {
+  pm.addPass(mlir::snn::createSNNSpecialize());
+}
+
 void populateStoragePipeline(OpPassManager &pm, Target target,
                              llvm::ArrayRef<std::string> force) {
   mlir::snn::SNNSelectStorageOptions options;

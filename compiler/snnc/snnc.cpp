@@ -4,7 +4,8 @@
 //
 //   snnc model.json -o sim            compile to a simulator executable
 //   snnc model.json --emit=STAGE      print one stage (ast, snn,
-//                                     snn-integrated, core, ptx, llvm,
+//                                     snn-integrated, snn-specialized,
+//                                     snn-storage, core, ptx, llvm,
 //                                     llvm-ir, asm) or write an object (obj)
 //   --target=cpu|cuda|cuda-emulate    what the simulator runs on
 //   snnc run model.json [-- ARGS]     compile to a temporary simulator and
@@ -79,6 +80,8 @@ static cl::opt<Stage> emitStage(
         clEnumValN(Stage::SNN, "snn", "the snn dialect"),
         clEnumValN(Stage::Integrated, "snn-integrated",
                    "after snn-integrate"),
+        clEnumValN(Stage::Specialized, "snn-specialized",
+                   "after snn-specialize (parameters inlined into models)"),
         clEnumValN(Stage::Storage, "snn-storage",
                    "after snn-select-storage (each projection's storage)"),
         clEnumValN(Stage::Core, "core",
@@ -428,6 +431,10 @@ int Driver::compile(Stage stage, const std::string &outputName) {
   if (!runStage(snn::compiler::populateIntegratePipeline))
     return 1;
   if (stage == Stage::Integrated)
+    return printModule(*module);
+  if (!runStage(snn::compiler::populateSpecializePipeline))
+    return 1;
+  if (stage == Stage::Specialized)
     return printModule(*module);
   std::vector<std::string> storageChoices(storage.begin(), storage.end());
   if (!runStage([&](OpPassManager &pm) {

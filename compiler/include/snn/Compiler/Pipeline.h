@@ -25,6 +25,7 @@ enum class Stage {
   AST,         // the checked model, as normalized JSON
   SNN,         // the snn dialect as generated from the model
   Integrated,  // after snn-integrate
+  Specialized, // after snn-specialize
   Storage,     // after snn-select-storage
   Core,        // after convert-snn-to-core: scf/arith/math/memref/func
   PTX,         // the kernels' PTX (CUDA target)
@@ -43,6 +44,9 @@ enum class Target {
   CUDA,        // phases as CUDA kernels (docs/gpu-abi.md)
   CUDAEmulate, // the same phases run on the host, for testing
 };
+
+/// snn-specialize: one model per parameter set, parameters as constants.
+void populateSpecializePipeline(mlir::OpPassManager &pm);
 
 /// snn-select-storage for `target`, with `force` entries
 /// ("projection=kind") overriding its cost model.

@@ -80,6 +80,39 @@ def SNNIntegrate : Pass<"snn-integrate", "::mlir::ModuleOp"> {
                            "::mlir::math::MathDialect"];
 }
 
+def SNNSpecialize : Pass<"snn-specialize", "::mlir::ModuleOp"> {
+  let summary = "One neuron model per parameter set, parameters as constants";
+  let description = [{
+    Runs on integrated models. Populations give every parameter of their
+    model a constant; this pass puts those constants into the model. The
+    populations of one model with the same parameter values share one
+    specialized model, in which every parameter is an `arith.constant` (the
+    regions lose their parameter arguments, the model its `params`, the
+    populations theirs), and then folds what the constants make foldable
+    (arith and math canonicalization). A model whose populations all agree is
+    specialized in place and keeps its name; otherwise each parameter set
+    gets a copy named `<model>_<first population>`, and the generic model
+    goes when no population uses it. Models without populations are left as
+    they are.
+
+    ```mlir
+    snn.neuron_model @lif attributes {variables = ["v"], params = ["tau"]}
+      update { ^bb0(%v: f64, %tau: f64): ... %0 = arith.divf %v, %tau ... }
+    snn.population @exc of @lif size 10 attributes {params = {tau = 20.0}}
+    // becomes
+    snn.neuron_model @lif attributes {variables = ["v"]}
+      update { ^bb0(%v: f64): %tau = arith.constant 20.0 : f64 ... }
+    snn.population @exc of @lif size 10
+    ```
+
+    What lowering does per population, with its parameter values, is now
+    visible in IR, and populations that share code share one model (one
+    loop body to generate).
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::math::MathDialect"];
+}
+
 def SNNSelectStorage : Pass<"snn-select-storage", "::mlir::ModuleOp"> {
   let summary = "Choose how each projection's synapses are held";
   let description = [{
