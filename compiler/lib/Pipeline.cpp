@@ -69,6 +69,10 @@ void populateCorePipeline(OpPassManager &pm, Target target,
   mlir::snn::ConvertSNNToCoreOptions options;
   options.target = target == Target::CPU ? "cpu" : "gpu";
   pm.addPass(mlir::snn::createConvertSNNToCore(options));
+  // The kernels and the host emulation from the phase and build bodies,
+  // before any clean-up: what follows treats kernels and bodies alike.
+  if (target != Target::CPU)
+    pm.addPass(mlir::snn::createSNNGPUOutlineKernels());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   pm.addPass(createLoopInvariantCodeMotionPass());

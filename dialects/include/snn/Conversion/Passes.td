@@ -40,12 +40,15 @@ def ConvertSNNToCore : Pass<"convert-snn-to-core", "::mlir::ModuleOp"> {
     double-buffered spike counts, a device-resident step counter and
     device-side recording:
 
-    - `func.func private @snn_body_<name>` (record, update, propagate,
-      deliver) and `func.func @snn_emulate_step` running them on the host;
-    - `gpu.module @snn_kernels` with one kernel per phase and
-      `snn_persistent`, which runs many steps in one block with a barrier
-      after every phase;
-    - the descriptor gains a `gpu` section.
+    - `func.func private @snn_body_<name>(%arena, %seed, %parity, %tid,
+      %nthreads)` per phase (record, update, propagate, deliver), marked
+      `snn.phase = "<name>"` and `snn.phase_index` (its place in the step);
+    - `func.func private @snn_body_build_<what>_<e>(%arena, %scratch,
+      %seed, %n, %tid, %nthreads)` per build kernel (connectivity drawn on
+      the device), marked `snn.build_kernel = "snn_build_<what>_<e>"` and
+      `snn.build_index` (its number for the host emulation);
+    - the descriptor gains a `gpu` section, which names the kernels that
+      `snn-gpu-outline-kernels` then makes of these bodies.
   }];
   let options = [
     Option<"target", "target", "std::string", /*default=*/"\"cpu\"",
@@ -57,6 +60,41 @@ def ConvertSNNToCore : Pass<"convert-snn-to-core", "::mlir::ModuleOp"> {
     "::mlir::math::MathDialect", "::mlir::memref::MemRefDialect",
     "::mlir::scf::SCFDialect", "::mlir::LLVM::LLVMDialect",
     "::mlir::gpu::GPUDialect"];
+}
+
+def SNNGPUOutlineKernels : Pass<"snn-gpu-outline-kernels",
+                                 "::mlir::ModuleOp"> {
+  let summary = "The GPU step's kernels and host emulation from the marked "
+                "phase and build bodies";
+  let description = [{
+    Runs after `convert-snn-to-core{target=gpu}`, on the bodies it marks
+    (`snn.phase` / `snn.phase_index`, `snn.build_kernel` /
+    `snn.build_index`), and makes, under the names of docs/gpu-abi.md that
+    the descriptor already holds:
+
+    - `func.func @snn_emulate_step(%arena, %seed, %parity, %nthreads)`: each
+      phase, in `snn.phase_index` order, called for every thread in turn;
+    - `func.func @snn_emulate_build(%arena, %scratch, %seed, %n, %kernel,
+      %nthreads)`: build body number `%kernel` (`snn.build_index`) for every
+      thread in turn;
+    - `gpu.module @snn_kernels` (and `gpu.container_module` on the module)
+      with one grid-stride kernel `snn_phase_<name>(%arena, %seed,
+      %parity)` per phase; `snn_persistent(%arena, %seed, %first, %count)`,
+      all phases of steps `first .. first + count - 1` in one block with a
+      `gpu.barrier` after every phase and the reads of the arena's table
+      hoisted out of the loop over steps; and one grid-stride kernel per
+      build body, named by its `snn.build_kernel`. The bodies are inlined
+      into the kernels.
+
+    The marks are removed: the bodies stay as the host emulation's callees.
+    Fails when no body is marked, when a mark lacks its partner, has the
+    wrong type, or when the indices are not 0, 1, ... once each, a body's
+    type or name is not the convention's, or a symbol to be made exists.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::func::FuncDialect",
+    "::mlir::scf::SCFDialect", "::mlir::gpu::GPUDialect",
+    "::mlir::LLVM::LLVMDialect"];
 }
 
 def SNNGPUKernelsToHost : Pass<"snn-gpu-kernels-to-host", "::mlir::ModuleOp"> {
