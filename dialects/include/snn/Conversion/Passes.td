@@ -97,6 +97,54 @@ def SNNGPUOutlineKernels : Pass<"snn-gpu-outline-kernels",
     "::mlir::LLVM::LLVMDialect"];
 }
 
+def SNNGPUEmbedImage : Pass<"snn-gpu-embed-image", "::mlir::ModuleOp"> {
+  let summary = "The kernels' PTX (and cubin, with ptxas) as host globals";
+  let description = [{
+    Runs after `gpu-module-to-binary{format=isa}`: takes the PTX out of
+    `gpu.binary @snn_kernels` and, when `ptxas` is set and the toolkit's
+    ptxas (`<cuda-path>/bin/ptxas`, else the one on the PATH) is found,
+    assembles it for `chip` at `-O<opt-level>`; without a ptxas the image
+    is PTX only (an empty cubin), a failing ptxas is an error with its log.
+    Adds the globals of docs/gpu-abi.md ("Host symbols"): `snn_gpu_ptx`
+    (NUL-terminated), `snn_gpu_cubin`, `snn_gpu_cubin_size`,
+    `snn_gpu_arch`, and removes the binary and `gpu.container_module`.
+
+    Fails when there is no single-object `gpu.binary @snn_kernels`, or when
+    the PTX calls an `__nv_` function: libdevice was not linked (not found
+    under `<cuda-path>/nvvm/libdevice`).
+  }];
+  let options = [
+    Option<"chip", "chip", "std::string", /*default=*/"\"sm_80\"",
+           "The GPU architecture of the cubin (ptxas -arch)">,
+    Option<"cudaPath", "cuda-path", "std::string", /*default=*/"\"\"",
+           "CUDA Toolkit root, where ptxas and libdevice are looked for "
+           "(empty: no toolkit; ptxas from the PATH)">,
+    Option<"optLevel", "opt-level", "int", /*default=*/"3",
+           "ptxas optimization level (0-3)">,
+    Option<"ptxas", "ptxas", "bool", /*default=*/"true",
+           "Assemble a cubin when ptxas is found (false: PTX only)">
+  ];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
+def SNNGPUDropEmulation : Pass<"snn-gpu-drop-emulation", "::mlir::ModuleOp"> {
+  let summary = "Remove the host emulation (--target=cuda)";
+  let description = [{
+    Removes every `func.func` whose name starts with `snn_emulate_` or
+    `snn_body_`: the host emulation of the step and of the build kernels
+    and the bodies it calls. A CUDA simulator never calls them, and
+    compiling them for the host would only cost time.
+  }];
+}
+
+def SNNGPUDropKernels : Pass<"snn-gpu-drop-kernels", "::mlir::ModuleOp"> {
+  let summary = "Remove the device module (--target=cuda-emulate)";
+  let description = [{
+    Removes `gpu.module @snn_kernels` and `gpu.container_module`: the
+    emulated target runs the host emulation only.
+  }];
+}
+
 def SNNGPUKernelsToHost : Pass<"snn-gpu-kernels-to-host", "::mlir::ModuleOp"> {
   let summary = "Copy every GPU kernel into a host function (for the fake "
                 "CUDA driver)";
