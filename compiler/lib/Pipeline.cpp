@@ -28,15 +28,11 @@
 #include "mlir/Transforms/DialectConversion.h"
 #include "mlir/Target/LLVMIR/Export.h"
 #include "mlir/Transforms/Passes.h"
-#include "llvm/ADT/ScopeExit.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/MC/MCSubtargetInfo.h"
 #include "llvm/MC/TargetRegistry.h"
 #include "llvm/Passes/PassBuilder.h"
 #include "llvm/Support/FileSystem.h"
-#include "llvm/Support/MemoryBuffer.h"
-#include "llvm/Support/Path.h"
-#include "llvm/Support/Program.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/TargetParser/Host.h"
 #include "llvm/TargetParser/SubtargetFeature.h"
@@ -74,6 +70,10 @@ void populateCorePipeline(OpPassManager &pm, Target target,
   mlir::snn::ConvertSNNToCoreOptions options;
   options.target = target == Target::CPU ? "cpu" : "gpu";
   pm.addPass(mlir::snn::createConvertSNNToCore(options));
+  // The kernels and the host emulation from the phase and build bodies,
+  // before any clean-up: what follows treats kernels and bodies alike.
+  if (target != Target::CPU)
+    pm.addPass(mlir::snn::createSNNGPUOutlineKernels());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   pm.addPass(createLoopInvariantCodeMotionPass());
@@ -358,137 +358,29 @@ void populateNVVMPipeline(OpPassManager &pm, const GPUOptions &options) {
   binary.toolkitPath = options.cudaPath;
   binary.compilationTarget = "isa"; // PTX; ptxas runs separately
   pm.addPass(createGpuModuleToBinaryPass(binary));
+  mlir::snn::SNNGPUEmbedImageOptions image;
+  image.chip = options.chip;
+  image.cudaPath = options.cudaPath;
+  image.optLevel = options.optLevel;
+  image.ptxas = options.assemble;
+  pm.addPass(mlir::snn::createSNNGPUEmbedImage(image));
+  pm.addPass(mlir::snn::createSNNGPUDropEmulation());
 }
 
-bool extractPTX(ModuleOp module, const GPUOptions &options, std::string &ptx,
-                std::string &error) {
-  auto binary = module.lookupSymbol<gpu::BinaryOp>("snn_kernels");
-  if (!binary || binary.getObjects().size() != 1) {
-    error = "no PTX for the kernels (expected one gpu.binary @snn_kernels)";
+void populateEmulatePipeline(OpPassManager &pm) {
+  pm.addPass(mlir::snn::createSNNGPUDropKernels());
+}
+
+bool embeddedPTX(ModuleOp module, std::string &ptx) {
+  auto global = module.lookupSymbol<LLVM::GlobalOp>("snn_gpu_ptx");
+  auto text = global ? dyn_cast_or_null<StringAttr>(global.getValueOrNull())
+                     : StringAttr();
+  if (!text)
     return false;
-  }
-  ptx = cast<gpu::ObjectAttr>(binary.getObjects()[0]).getObject().str();
+  ptx = text.getValue().str();
   while (!ptx.empty() && ptx.back() == '\0')
     ptx.pop_back();
-  binary.erase();
-  module->removeAttr(gpu::GPUDialect::getContainerModuleAttrName());
-
-  // An undefined libdevice function means libdevice was not linked.
-  llvm::StringRef text(ptx);
-  size_t at = text.find("__nv_");
-  if (at != llvm::StringRef::npos) {
-    llvm::StringRef name = text.substr(at).take_while(
-        [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
-    error = "the kernels need " + name.str() +
-            " from CUDA's libdevice, which was not found" +
-            (options.cudaPath.empty()
-                 ? std::string(" (no CUDA Toolkit: set CUDA_PATH)")
-                 : " under " + options.cudaPath + "/nvvm/libdevice");
-    return false;
-  }
   return true;
-}
-
-bool assembleCubin(const std::string &ptx, const GPUOptions &options,
-                   std::string &cubin, std::string &error) {
-  error.clear();
-  std::string ptxas;
-  if (!options.cudaPath.empty()) {
-    llvm::SmallString<256> path(options.cudaPath);
-    llvm::sys::path::append(path, "bin", "ptxas");
-    if (llvm::sys::fs::can_execute(path))
-      ptxas = path.str().str();
-  }
-  if (ptxas.empty()) {
-    auto found = llvm::sys::findProgramByName("ptxas");
-    if (!found)
-      return false; // no ptxas: the caller embeds PTX only
-    ptxas = *found;
-  }
-
-  llvm::SmallString<128> in, out, log;
-  for (auto [path, ext] : {std::pair{&in, "ptx"}, std::pair{&out, "cubin"},
-                           std::pair{&log, "log"}})
-    if (std::error_code ec =
-            llvm::sys::fs::createTemporaryFile("snnc-kernels", ext, *path)) {
-      error = "cannot create a temporary file: " + ec.message();
-      return false;
-    }
-  auto cleanup = llvm::make_scope_exit([&] {
-    for (auto *path : {&in, &out, &log})
-      llvm::sys::fs::remove(*path);
-  });
-  {
-    std::error_code ec;
-    llvm::raw_fd_ostream os(in, ec);
-    if (ec) {
-      error = "cannot write " + in.str().str() + ": " + ec.message();
-      return false;
-    }
-    os << ptx;
-  }
-  std::string arch = "-arch=" + options.chip;
-  std::string opt = "-O" + std::to_string(std::clamp(options.optLevel, 0, 3));
-  llvm::SmallVector<llvm::StringRef> args = {ptxas, arch, opt, in, "-o", out};
-  std::optional<llvm::StringRef> redirects[] = {std::nullopt, log, log};
-  std::string execError;
-  int rc = llvm::sys::ExecuteAndWait(ptxas, args, std::nullopt, redirects, 0, 0,
-                                     &execError);
-  if (rc != 0) {
-    std::string messages;
-    if (auto buffer = llvm::MemoryBuffer::getFile(log))
-      messages = (*buffer)->getBuffer().trim().str();
-    error = ptxas + " " + arch + " failed" +
-            (messages.empty() ? (execError.empty() ? "" : ": " + execError)
-                              : ":\n" + messages);
-    return false;
-  }
-  auto buffer = llvm::MemoryBuffer::getFile(out, /*IsText=*/false,
-                                            /*RequiresNullTerminator=*/false);
-  if (!buffer) {
-    error = "cannot read ptxas's output: " + buffer.getError().message();
-    return false;
-  }
-  cubin = (*buffer)->getBuffer().str();
-  return true;
-}
-
-void addGPUImage(ModuleOp module, const std::string &ptx,
-                 const std::string &cubin, const std::string &chip) {
-  OpBuilder b(module.getBodyRegion());
-  b.setInsertionPointToEnd(module.getBody());
-  Location loc = module.getLoc();
-  auto bytes = [&](llvm::StringRef name, std::string data, bool terminate) {
-    if (terminate || data.empty())
-      data.push_back('\0');
-    auto type = LLVM::LLVMArrayType::get(b.getI8Type(), data.size());
-    b.create<LLVM::GlobalOp>(loc, type, /*isConstant=*/true,
-                             LLVM::Linkage::External, name,
-                             b.getStringAttr(data));
-  };
-  bytes("snn_gpu_ptx", ptx, true);
-  bytes("snn_gpu_cubin", cubin, false);
-  bytes("snn_gpu_arch", chip, true);
-  b.create<LLVM::GlobalOp>(
-      loc, b.getI64Type(), /*isConstant=*/true, LLVM::Linkage::External,
-      "snn_gpu_cubin_size",
-      b.getI64IntegerAttr(static_cast<int64_t>(cubin.size())));
-}
-
-void dropKernels(ModuleOp module) {
-  if (auto kernels = module.lookupSymbol<gpu::GPUModuleOp>("snn_kernels"))
-    kernels.erase();
-  module->removeAttr(gpu::GPUDialect::getContainerModuleAttrName());
-}
-
-void dropHostEmulation(ModuleOp module) {
-  SmallVector<func::FuncOp> dead;
-  for (auto func : module.getOps<func::FuncOp>())
-    if (func.getSymName().starts_with("snn_emulate_") ||
-        func.getSymName().starts_with("snn_body_"))
-      dead.push_back(func);
-  for (func::FuncOp func : dead)
-    func.erase();
 }
 
 } // namespace snn::compiler

@@ -454,12 +454,16 @@ int Driver::compile(Stage stage, const std::string &outputName) {
     return printModule(*module);
   std::string error;
   if (target == Target::CUDA) {
-    // Kernels: NVVM -> PTX in-process, then a cubin when ptxas is here.
+    // Kernels: NVVM -> PTX in-process, then a cubin when ptxas is here, as
+    // globals of the host module (snn-gpu-embed-image), without the host
+    // emulation (snn-gpu-drop-emulation).
     snn::compiler::GPUOptions gpu;
     gpu.chip = gpuArch;
     gpu.cudaPath = cudaPath.empty() ? snn::compiler::findCUDAPath()
                                     : std::string(cudaPath);
     gpu.optLevel = optLevel;
+    // --emit=ptx is the PTX alone: no ptxas.
+    gpu.assemble = stage != Stage::PTX;
     // Host copies first: the NVVM pipeline consumes the gpu.module.
     if (hostKernels && !runStage(snn::compiler::populateHostKernelsPipeline))
       return 1;
@@ -467,19 +471,15 @@ int Driver::compile(Stage stage, const std::string &outputName) {
           snn::compiler::populateNVVMPipeline(pm, gpu);
         }))
       return 1;
-    std::string ptx;
-    if (!snn::compiler::extractPTX(*module, gpu, ptx, error))
-      return fail(error);
-    if (stage == Stage::PTX)
+    if (stage == Stage::PTX) {
+      std::string ptx;
+      if (!snn::compiler::embeddedPTX(*module, ptx))
+        return fail("no PTX for the kernels (no snn_gpu_ptx global)");
       return writeText([&](llvm::raw_ostream &os) { os << ptx; });
-    std::string cubin;
-    if (!snn::compiler::assembleCubin(ptx, gpu, cubin, error) &&
-        !error.empty())
-      return fail(error);
-    snn::compiler::addGPUImage(*module, ptx, cubin, gpu.chip);
-    snn::compiler::dropHostEmulation(*module);
+    }
   } else if (target == Target::CUDAEmulate) {
-    snn::compiler::dropKernels(*module);
+    if (!runStage(snn::compiler::populateEmulatePipeline))
+      return 1;
   }
   if (!runStage([](OpPassManager &pm) {
         snn::compiler::populateLLVMPipeline(pm, hostKernels);

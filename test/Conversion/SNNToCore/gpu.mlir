@@ -3,7 +3,11 @@
 // count of this step's parity; reset after delivery for a population with
 // rings, at the spike for one without; thread 0 ends the step; kernels and
 // the persistent kernel call the same phase bodies.
-// RUN: snn-opt %s -snn-integrate -convert-snn-to-core=target=gpu | FileCheck %s
+// RUN: snn-opt %s -snn-integrate -convert-snn-to-core=target=gpu -snn-gpu-outline-kernels | FileCheck %s
+// The conversion alone: the bodies, marked for snn-gpu-outline-kernels
+// (test/Conversion/GPUKernels), and the descriptor that names the kernels
+// it will make; no kernels or host emulation yet.
+// RUN: snn-opt %s -snn-integrate -convert-snn-to-core=target=gpu | FileCheck %s --check-prefix=BODIES
 // RUN: not snn-opt %s -snn-integrate -convert-snn-to-core=target=tpu 2>&1 | FileCheck %s --check-prefix=TARGET
 
 snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
@@ -32,6 +36,20 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64
 }
 
 // TARGET: unknown target 'tpu' (expected 'cpu' or 'gpu')
+
+// BODIES-NOT: gpu.container_module
+// BODIES: func.func private @snn_body_record({{.*}}) attributes {snn.phase = "record", snn.phase_index = 0 : i64}
+// BODIES: func.func private @snn_body_update({{.*}}) attributes {snn.phase = "update", snn.phase_index = 1 : i64}
+// BODIES: func.func private @snn_body_propagate({{.*}}) attributes {snn.phase = "propagate", snn.phase_index = 2 : i64}
+// BODIES: func.func private @snn_body_deliver({{.*}}) attributes {snn.phase = "deliver", snn.phase_index = 3 : i64}
+// BODIES: func.func private @snn_body_build_rows_0({{.*}}) attributes {snn.build_index = 0 : i64, snn.build_kernel = "snn_build_rows_0"}
+// BODIES: func.func private @snn_body_build_fill_0({{.*}}) attributes {snn.build_index = 1 : i64, snn.build_kernel = "snn_build_fill_0"}
+// BODIES-NOT: snn_emulate
+// BODIES-NOT: gpu.module
+// BODIES: llvm.mlir.global external constant @snn_descriptor
+// BODIES-SAME: \22persistent_kernel\22:\22snn_persistent\22,\22phases\22:[{\22kernel\22:\22snn_phase_record\22,\22name\22:\22record\22,
+// BODIES-NOT: snn_emulate
+// BODIES-NOT: gpu.module
 
 // CHECK: module attributes {gpu.container_module}
 

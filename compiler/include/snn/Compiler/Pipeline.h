@@ -61,8 +61,9 @@ struct CoreOptions {
   bool preciseMath = false;
 };
 
-/// convert-snn-to-core (for `target`), clean-ups, vectorization of the
-/// per-neuron loops and of exp.
+/// convert-snn-to-core (for `target`; on the GPU targets followed by
+/// snn-gpu-outline-kernels), clean-ups, vectorization of the per-neuron
+/// loops and of exp.
 void populateCorePipeline(mlir::OpPassManager &pm, Target target = Target::CPU,
                           const CoreOptions &options = {});
 
@@ -71,6 +72,8 @@ struct GPUOptions {
   std::string chip = "sm_80";  // PTX target and cubin architecture
   std::string cudaPath;        // CUDA Toolkit root, for libdevice and ptxas
   int optLevel = 3;
+  /// Run ptxas (when found) for a cubin; otherwise the image is PTX only.
+  bool assemble = true;
 };
 
 /// The CUDA Toolkit root: $CUDA_PATH, $CUDA_HOME, the one found when snnc
@@ -78,32 +81,22 @@ struct GPUOptions {
 std::string findCUDAPath();
 
 /// `gpu.module @snn_kernels` -> NVVM -> PTX in-process (LLVM's NVPTX
-/// backend, libdevice linked from the toolkit when present): the module
-/// becomes a `gpu.binary` holding the PTX.
+/// backend, libdevice linked from the toolkit when present), then
+/// snn-gpu-embed-image (the PTX, and a cubin when `options.assemble` and
+/// ptxas is found, as the image globals snn_gpu_*; fails when the PTX needs
+/// libdevice functions that were not linked, or ptxas fails) and
+/// snn-gpu-drop-emulation (a CUDA simulator never calls the host emulation,
+/// and compiling it would only cost time): host code and the image remain.
 void populateNVVMPipeline(mlir::OpPassManager &pm, const GPUOptions &options);
 
-/// Takes the PTX out of the `gpu.binary` and removes it, leaving only host
-/// code. Fails when the PTX calls libdevice functions that were not linked.
-bool extractPTX(mlir::ModuleOp module, const GPUOptions &options,
-                std::string &ptx, std::string &error);
+/// --target=cuda-emulate: snn-gpu-drop-kernels (the device module goes, the
+/// host emulation stays).
+void populateEmulatePipeline(mlir::OpPassManager &pm);
 
-/// Runs `ptxas` on `ptx` for `chip`; `cubin` gets the result. Returns false
-/// with `error` when ptxas is missing (`error` empty then) or fails.
-bool assembleCubin(const std::string &ptx, const GPUOptions &options,
-                   std::string &cubin, std::string &error);
+/// The PTX held by the global snn_gpu_ptx (after snn-gpu-embed-image),
+/// without its NUL; false when there is none.
+bool embeddedPTX(mlir::ModuleOp module, std::string &ptx);
 
-/// Adds the image globals (snn_gpu_ptx, snn_gpu_cubin, snn_gpu_cubin_size,
-/// snn_gpu_arch; docs/gpu-abi.md) to the host module.
-void addGPUImage(mlir::ModuleOp module, const std::string &ptx,
-                 const std::string &cubin, const std::string &chip);
-
-/// Removes the device module (for the host emulation).
-void dropKernels(mlir::ModuleOp module);
-
-/// Removes the host emulation (snn_emulate_* and the phase and build bodies
-/// they call) once the kernels are compiled: a CUDA simulator never calls
-/// it, and compiling it for the host would only cost time.
-void dropHostEmulation(mlir::ModuleOp module);
 /// --host-kernels: host copies of the kernels (snn-gpu-kernels-to-host), for
 /// the fake CUDA driver. Runs before populateNVVMPipeline, which consumes
 /// the gpu.module.

@@ -40,12 +40,15 @@ def ConvertSNNToCore : Pass<"convert-snn-to-core", "::mlir::ModuleOp"> {
     double-buffered spike counts, a device-resident step counter and
     device-side recording:
 
-    - `func.func private @snn_body_<name>` (record, update, propagate,
-      deliver) and `func.func @snn_emulate_step` running them on the host;
-    - `gpu.module @snn_kernels` with one kernel per phase and
-      `snn_persistent`, which runs many steps in one block with a barrier
-      after every phase;
-    - the descriptor gains a `gpu` section.
+    - `func.func private @snn_body_<name>(%arena, %seed, %parity, %tid,
+      %nthreads)` per phase (record, update, propagate, deliver), marked
+      `snn.phase = "<name>"` and `snn.phase_index` (its place in the step);
+    - `func.func private @snn_body_build_<what>_<e>(%arena, %scratch,
+      %seed, %n, %tid, %nthreads)` per build kernel (connectivity drawn on
+      the device), marked `snn.build_kernel = "snn_build_<what>_<e>"` and
+      `snn.build_index` (its number for the host emulation);
+    - the descriptor gains a `gpu` section, which names the kernels that
+      `snn-gpu-outline-kernels` then makes of these bodies.
   }];
   let options = [
     Option<"target", "target", "std::string", /*default=*/"\"cpu\"",
@@ -57,6 +60,89 @@ def ConvertSNNToCore : Pass<"convert-snn-to-core", "::mlir::ModuleOp"> {
     "::mlir::math::MathDialect", "::mlir::memref::MemRefDialect",
     "::mlir::scf::SCFDialect", "::mlir::LLVM::LLVMDialect",
     "::mlir::gpu::GPUDialect"];
+}
+
+def SNNGPUOutlineKernels : Pass<"snn-gpu-outline-kernels",
+                                 "::mlir::ModuleOp"> {
+  let summary = "The GPU step's kernels and host emulation from the marked "
+                "phase and build bodies";
+  let description = [{
+    Runs after `convert-snn-to-core{target=gpu}`, on the bodies it marks
+    (`snn.phase` / `snn.phase_index`, `snn.build_kernel` /
+    `snn.build_index`), and makes, under the names of docs/gpu-abi.md that
+    the descriptor already holds:
+
+    - `func.func @snn_emulate_step(%arena, %seed, %parity, %nthreads)`: each
+      phase, in `snn.phase_index` order, called for every thread in turn;
+    - `func.func @snn_emulate_build(%arena, %scratch, %seed, %n, %kernel,
+      %nthreads)`: build body number `%kernel` (`snn.build_index`) for every
+      thread in turn;
+    - `gpu.module @snn_kernels` (and `gpu.container_module` on the module)
+      with one grid-stride kernel `snn_phase_<name>(%arena, %seed,
+      %parity)` per phase; `snn_persistent(%arena, %seed, %first, %count)`,
+      all phases of steps `first .. first + count - 1` in one block with a
+      `gpu.barrier` after every phase and the reads of the arena's table
+      hoisted out of the loop over steps; and one grid-stride kernel per
+      build body, named by its `snn.build_kernel`. The bodies are inlined
+      into the kernels.
+
+    The marks are removed: the bodies stay as the host emulation's callees.
+    Fails when no body is marked, when a mark lacks its partner, has the
+    wrong type, or when the indices are not 0, 1, ... once each, a body's
+    type or name is not the convention's, or a symbol to be made exists.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::func::FuncDialect",
+    "::mlir::scf::SCFDialect", "::mlir::gpu::GPUDialect",
+    "::mlir::LLVM::LLVMDialect"];
+}
+
+def SNNGPUEmbedImage : Pass<"snn-gpu-embed-image", "::mlir::ModuleOp"> {
+  let summary = "The kernels' PTX (and cubin, with ptxas) as host globals";
+  let description = [{
+    Runs after `gpu-module-to-binary{format=isa}`: takes the PTX out of
+    `gpu.binary @snn_kernels` and, when `ptxas` is set and the toolkit's
+    ptxas (`<cuda-path>/bin/ptxas`, else the one on the PATH) is found,
+    assembles it for `chip` at `-O<opt-level>`; without a ptxas the image
+    is PTX only (an empty cubin), a failing ptxas is an error with its log.
+    Adds the globals of docs/gpu-abi.md ("Host symbols"): `snn_gpu_ptx`
+    (NUL-terminated), `snn_gpu_cubin`, `snn_gpu_cubin_size`,
+    `snn_gpu_arch`, and removes the binary and `gpu.container_module`.
+
+    Fails when there is no single-object `gpu.binary @snn_kernels`, or when
+    the PTX calls an `__nv_` function: libdevice was not linked (not found
+    under `<cuda-path>/nvvm/libdevice`).
+  }];
+  let options = [
+    Option<"chip", "chip", "std::string", /*default=*/"\"sm_80\"",
+           "The GPU architecture of the cubin (ptxas -arch)">,
+    Option<"cudaPath", "cuda-path", "std::string", /*default=*/"\"\"",
+           "CUDA Toolkit root, where ptxas and libdevice are looked for "
+           "(empty: no toolkit; ptxas from the PATH)">,
+    Option<"optLevel", "opt-level", "int", /*default=*/"3",
+           "ptxas optimization level (0-3)">,
+    Option<"ptxas", "ptxas", "bool", /*default=*/"true",
+           "Assemble a cubin when ptxas is found (false: PTX only)">
+  ];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
+def SNNGPUDropEmulation : Pass<"snn-gpu-drop-emulation", "::mlir::ModuleOp"> {
+  let summary = "Remove the host emulation (--target=cuda)";
+  let description = [{
+    Removes every `func.func` whose name starts with `snn_emulate_` or
+    `snn_body_`: the host emulation of the step and of the build kernels
+    and the bodies it calls. A CUDA simulator never calls them, and
+    compiling them for the host would only cost time.
+  }];
+}
+
+def SNNGPUDropKernels : Pass<"snn-gpu-drop-kernels", "::mlir::ModuleOp"> {
+  let summary = "Remove the device module (--target=cuda-emulate)";
+  let description = [{
+    Removes `gpu.module @snn_kernels` and `gpu.container_module`: the
+    emulated target runs the host emulation only.
+  }];
 }
 
 def SNNGPUKernelsToHost : Pass<"snn-gpu-kernels-to-host", "::mlir::ModuleOp"> {

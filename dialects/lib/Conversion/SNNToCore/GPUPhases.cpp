@@ -6,6 +6,8 @@
 
 #include "Lowering.h"
 
+#include "snn/Conversion/GPUKernels.h"
+
 namespace mlir::snn::lowering {
 
 scf::ForOp NetworkLowering::gridLoop(Value extent) {
@@ -158,39 +160,8 @@ void NetworkLowering::emitPhaseDeliver() {
 }
 
 
-/// Moves the reads of the arena's table (and the views and casts built on
-/// them) out of `loop`: nothing in a simulation writes the table, so every
-/// step of the persistent kernel sees the same buffers.
-static void hoistArenaTable(scf::ForOp loop) {
-  auto isTableRead = [](Operation *op) {
-    auto load = dyn_cast<memref::LoadOp>(op);
-    if (!load)
-      return false;
-    // The table is the one statically shaped view of the arena.
-    auto view = load.getMemRef().getDefiningOp<memref::ViewOp>();
-    return view && view.getType().hasStaticShape();
-  };
-  bool changed = true;
-  while (changed) {
-    changed = false;
-    SmallVector<Operation *> movable;
-    for (Operation &op : loop.getBody()->without_terminator()) {
-      bool invariant = llvm::all_of(op.getOperands(), [&](Value v) {
-        return !loop.getRegion().isAncestor(v.getParentRegion());
-      });
-      if (invariant && op.getNumRegions() == 0 &&
-          (isMemoryEffectFree(&op) || isTableRead(&op)))
-        movable.push_back(&op);
-    }
-    for (Operation *op : movable)
-      op->moveBefore(loop);
-    changed = !movable.empty();
-  }
-}
-
 
 LogicalResult NetworkLowering::runGPU() {
-  MLIRContext *ctx = network.getContext();
   Type i64Type = b.getI64Type(), indexType = b.getIndexType();
   auto arenaType = MemRefType::get({ShapedType::kDynamic}, b.getI8Type());
 
@@ -227,7 +198,7 @@ LogicalResult NetworkLowering::runGPU() {
   for (Phase &phase : phases) {
     loc = network.getLoc();
     phase.func = b.create<func::FuncOp>(
-        loc, (Twine("snn_body_") + phase.name).str(), phaseType);
+        loc, gpu_kernels::phaseBodyName(phase.name), phaseType);
     phase.func.setPrivate();
     OpBuilder::InsertionGuard guard(b);
     emitPrologue(phase.func);
@@ -240,155 +211,27 @@ LogicalResult NetworkLowering::runGPU() {
       return failure();
   emitBuildFunctions();
 
-  // The host emulation of one step: each phase for every thread in turn.
-  loc = network.getLoc();
-  auto emulate = b.create<func::FuncOp>(
-      loc, "snn_emulate_step",
-      b.getFunctionType({arenaType, i64Type, i64Type, i64Type}, {}));
-  emulate->setAttr(LLVM::LLVMDialect::getEmitCWrapperAttrName(),
-                   UnitAttr::get(ctx));
-  {
-    OpBuilder::InsertionGuard guard(b);
-    Block *entry = emulate.addEntryBlock();
-    b.setInsertionPointToStart(entry);
-    Value threads = toIndex(entry->getArgument(3));
-    for (Phase &phase : phases) {
-      auto loop = b.create<scf::ForOp>(loc, index(0), threads, index(1));
-      OpBuilder::InsertionGuard inner(b);
-      b.setInsertionPointToStart(loop.getBody());
-      b.create<func::CallOp>(
-          loc, phase.func,
-          ValueRange{entry->getArgument(0), entry->getArgument(1),
-                     entry->getArgument(2), loop.getInductionVar(), threads});
-    }
-    b.create<func::ReturnOp>(loc);
-  }
-  // The host emulation of build kernel number `kernel`: (arena, scratch,
-  // seed, n, kernel, nthreads).
-  auto emulateBuild = b.create<func::FuncOp>(
-      loc, "snn_emulate_build",
-      b.getFunctionType(
-          {arenaType, arenaType, i64Type, i64Type, i64Type, i64Type}, {}));
-  emulateBuild->setAttr(LLVM::LLVMDialect::getEmitCWrapperAttrName(),
-                        UnitAttr::get(ctx));
-  {
-    OpBuilder::InsertionGuard guard(b);
-    Block *entry = emulateBuild.addEntryBlock();
-    b.setInsertionPointToStart(entry);
-    Value threads = toIndex(entry->getArgument(5));
-    SmallVector<int64_t> cases;
-    for (size_t k = 0; k < buildKernels.size(); ++k)
-      cases.push_back(static_cast<int64_t>(k));
-    auto sw = b.create<scf::IndexSwitchOp>(
-        loc, TypeRange{}, toIndex(entry->getArgument(4)), cases, cases.size());
-    b.createBlock(&sw.getDefaultRegion());
-    b.create<scf::YieldOp>(loc);
-    for (auto [k, kernel] : llvm::enumerate(buildKernels)) {
-      b.createBlock(&sw.getCaseRegions()[k]);
-      auto loop = b.create<scf::ForOp>(loc, index(0), threads, index(1));
-      b.create<scf::YieldOp>(loc);
-      OpBuilder::InsertionGuard inner(b);
-      b.setInsertionPointToStart(loop.getBody());
-      b.create<func::CallOp>(
-          loc, kernel.body,
-          ValueRange{entry->getArgument(0), entry->getArgument(1),
-                     entry->getArgument(2), entry->getArgument(3),
-                     loop.getInductionVar(), threads});
-    }
-    b.setInsertionPointAfter(sw);
-    b.create<func::ReturnOp>(loc);
-  }
-
-  // The kernels: each phase over the grid, and all phases of many steps in
-  // one block.
-  module->setAttr(gpu::GPUDialect::getContainerModuleAttrName(),
-                  UnitAttr::get(ctx));
-  auto kernels = b.create<gpu::GPUModuleOp>(loc, "snn_kernels");
-  b.setInsertionPointToStart(&kernels.getBodyRegion().front());
-  // The phase bodies are inlined into the kernels: (arena, seed) of the
-  // kernel, the parity, this thread and the thread count.
-  auto inlineBody = [&](func::FuncOp func, ValueRange args) {
-    Block &body = func.getBody().front();
-    IRMapping map;
-    map.map(body.getArguments(), args);
-    for (Operation &op : body.without_terminator())
-      b.clone(op, map);
-  };
-  auto inlinePhase = [&](Phase &phase, gpu::GPUFuncOp kernel, Value parityArg,
-                         Value t, Value n) {
-    inlineBody(phase.func, ValueRange{kernel.getArgument(0),
-                                      kernel.getArgument(1), parityArg, t, n});
-  };
-  // A grid-stride kernel's thread and thread count.
-  auto gridThreads = [&]() -> std::pair<Value, Value> {
-    Value blockId = b.create<gpu::BlockIdOp>(loc, gpu::Dimension::x);
-    Value blockDim = b.create<gpu::BlockDimOp>(loc, gpu::Dimension::x);
-    Value threadId = b.create<gpu::ThreadIdOp>(loc, gpu::Dimension::x);
-    Value gridDim = b.create<gpu::GridDimOp>(loc, gpu::Dimension::x);
-    Value t = b.create<arith::AddIOp>(
-        loc, b.create<arith::MulIOp>(loc, blockId, blockDim), threadId);
-    return {t, b.create<arith::MulIOp>(loc, gridDim, blockDim)};
-  };
+  // The kernels, the persistent kernel and the host emulation are made of
+  // these bodies by snn-gpu-outline-kernels, under the names the descriptor
+  // gives here (docs/gpu-abi.md).
   json::Array phasesJSON;
-  for (Phase &phase : phases) {
-    std::string name = (Twine("snn_phase_") + phase.name).str();
-    auto kernel = b.create<gpu::GPUFuncOp>(
-        loc, name, b.getFunctionType({arenaType, i64Type, i64Type}, {}));
-    kernel->setAttr(gpu::GPUDialect::getKernelFuncAttrName(),
-                    UnitAttr::get(ctx));
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToStart(&kernel.getBody().front());
-    auto [t, n] = gridThreads();
-    inlinePhase(phase, kernel, kernel.getArgument(2), t, n);
-    b.create<gpu::ReturnOp>(loc);
-    phasesJSON.push_back(json::Object{
-        {"name", phase.name}, {"kernel", name}, {"work", phase.work}});
+  for (auto [k, phase] : llvm::enumerate(phases)) {
+    phase.func->setAttr(gpu_kernels::kPhaseAttr, b.getStringAttr(phase.name));
+    phase.func->setAttr(gpu_kernels::kPhaseIndexAttr,
+                        b.getI64IntegerAttr(static_cast<int64_t>(k)));
+    phasesJSON.push_back(
+        json::Object{{"name", phase.name},
+                     {"kernel", gpu_kernels::phaseKernelName(phase.name)},
+                     {"work", phase.work}});
   }
-  {
-    // snn_persistent(arena, seed, first, count): one block, steps
-    // first .. first + count - 1, a barrier after every phase.
-    auto kernel = b.create<gpu::GPUFuncOp>(
-        loc, "snn_persistent",
-        b.getFunctionType({arenaType, i64Type, i64Type, i64Type}, {}));
-    kernel->setAttr(gpu::GPUDialect::getKernelFuncAttrName(),
-                    UnitAttr::get(ctx));
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToStart(&kernel.getBody().front());
-    Value t = b.create<gpu::ThreadIdOp>(loc, gpu::Dimension::x);
-    Value n = b.create<gpu::BlockDimOp>(loc, gpu::Dimension::x);
-    Value first = kernel.getArgument(2);
-    auto loop = b.create<scf::ForOp>(loc, i64(0), kernel.getArgument(3),
-                                     i64(1));
-    {
-      OpBuilder::InsertionGuard inner(b);
-      b.setInsertionPointToStart(loop.getBody());
-      Value s = b.create<arith::AddIOp>(loc, first, loop.getInductionVar());
-      Value p = b.create<arith::AndIOp>(loc, s, i64(1));
-      for (Phase &phase : phases) {
-        inlinePhase(phase, kernel, p, t, n);
-        b.create<gpu::BarrierOp>(loc);
-      }
-    }
-    hoistArenaTable(loop);
-    b.create<gpu::ReturnOp>(loc);
-  }
-  // The build kernels: (arena, scratch, seed, n) over the grid.
-  for (BuildKernel &k : buildKernels) {
-    auto kernel = b.create<gpu::GPUFuncOp>(
-        loc, k.name,
-        b.getFunctionType({arenaType, arenaType, i64Type, i64Type}, {}));
-    kernel->setAttr(gpu::GPUDialect::getKernelFuncAttrName(),
-                    UnitAttr::get(ctx));
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToStart(&kernel.getBody().front());
-    auto [t, n] = gridThreads();
-    inlineBody(k.body, ValueRange{kernel.getArgument(0), kernel.getArgument(1),
-                                  kernel.getArgument(2), kernel.getArgument(3),
-                                  t, n});
-    b.create<gpu::ReturnOp>(loc);
+  for (auto [k, kernel] : llvm::enumerate(buildKernels)) {
+    kernel.body->setAttr(gpu_kernels::kBuildKernelAttr,
+                         b.getStringAttr(kernel.name));
+    kernel.body->setAttr(gpu_kernels::kBuildIndexAttr,
+                         b.getI64IntegerAttr(static_cast<int64_t>(k)));
   }
   gpuJSON["phases"] = std::move(phasesJSON);
-  gpuJSON["persistent_kernel"] = "snn_persistent";
+  gpuJSON["persistent_kernel"] = gpu_kernels::kPersistentKernel;
   gpuJSON["build"] = std::move(buildJSON);
   return success();
 }

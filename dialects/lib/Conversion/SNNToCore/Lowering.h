@@ -8,7 +8,8 @@
 //                    reset (the CPU step's snn_update, and the GPU phases')
 //   Propagation.cpp  delay rings, propagation (csr and procedural storage),
 //                    delivery
-//   GPUPhases.cpp    the GPU step as phases, kernels, the persistent kernel
+//   GPUPhases.cpp    the GPU step as phase bodies, marked for
+//                    snn-gpu-outline-kernels (GPUKernels/Outline.cpp)
 //   DeviceBuild.cpp  connectivity drawn on the device (build kernels)
 //   SNNToCore.cpp    the pass, run() and simplification
 //
