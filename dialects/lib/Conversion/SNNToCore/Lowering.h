@@ -104,9 +104,10 @@ struct Ring {
 
 class NetworkLowering {
 public:
-  NetworkLowering(NetworkOp network, bool gpu)
+  NetworkLowering(NetworkOp network, bool gpu, int64_t inlineProjections)
       : network(network), module(network->getParentOfType<ModuleOp>()),
-        floatType(network.getFloatType()), b(network.getContext()), gpu(gpu) {}
+        floatType(network.getFloatType()), b(network.getContext()), gpu(gpu),
+        inlineProjections(inlineProjections) {}
 
   LogicalResult run();
 
@@ -347,6 +348,9 @@ private:
   SmallVector<Value> viewCounts;  // element count (index) per buffer
   Value arena, step, stepIndex, seed;
   bool gpu = false;
+  /// CPU: up to this many projections, propagation is inline in
+  /// snn_propagate; beyond, a function per projection.
+  int64_t inlineProjections = 8;
   // GPU target: the step's parity (index) and its complement, this thread
   // and the number of threads (index).
   Value parity, other, tid, nthreads;

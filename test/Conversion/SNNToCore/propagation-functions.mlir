@@ -1,0 +1,53 @@
+// With more projections than `inline-projections` (default 8), each
+// projection's propagation is a function of its own, kept out of line, that
+// snn_propagate calls in order before delivery and reset; with fewer, it is
+// inline in snn_propagate.
+// RUN: snn-opt %s -snn-integrate -convert-snn-to-core=inline-projections=1 | FileCheck %s
+// RUN: snn-opt %s -snn-integrate -convert-snn-to-core | FileCheck %s --check-prefix=INLINE
+
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
+  snn.neuron_model @m attributes {variables = ["v", "g"], params = ["tau"], method = "exact"} ode {
+  ^bb0(%v: f64, %g: f64, %tau: f64):
+    %0 = arith.subf %g, %v : f64
+    %1 = arith.divf %0, %tau : f64
+    %2 = arith.negf %g : f64
+    %3 = arith.divf %2, %tau : f64
+    snn.yield %1, %3 : f64, f64
+  } threshold {
+  ^bb0(%v: f64, %g: f64, %tau: f64):
+    %0 = arith.cmpf ogt, %v, %tau : f64
+    snn.yield %0 : i1
+  } reset {
+  ^bb0(%v: f64, %g: f64, %tau: f64):
+    %c = arith.constant 0.0 : f64
+    snn.yield %c, %g : f64, f64
+  }
+  snn.population @p of @m size 4 attributes {params = {tau = 10.0 : f64}}
+  snn.projection @to_v from @p to @p target "v" attributes {connectivity = #snn.all_to_all<allow_self = false>, weight = 1.0 : f64, delay = 0.0 : f64}
+  snn.projection @to_g from @p to @p target "g" attributes {connectivity = #snn.all_to_all<allow_self = false>, weight = 2.0 : f64, delay = 0.2 : f64}
+}
+
+// CHECK-LABEL: func.func @snn_update(
+// The first projection (delay 0: into v at once).
+// CHECK-LABEL: func.func private @snn_propagate_0(
+// CHECK-SAME: %{{.*}}: memref<?xi8>, %{{.*}}: i64, %{{.*}}: i64, %{{.*}}: i64, %{{.*}}: i64) attributes {passthrough = ["noinline"]}
+// CHECK: arith.addf %{{.*}}, %{{.*}} : f64
+// CHECK: return
+// The second (delay 2 steps: into the ring of g).
+// CHECK-LABEL: func.func private @snn_propagate_1(
+// CHECK-SAME: attributes {passthrough = ["noinline"]}
+// CHECK: arith.remui
+// CHECK: arith.addf %{{.*}}, %{{.*}} : f64
+// CHECK: return
+// CHECK-LABEL: func.func @snn_propagate(
+// CHECK-SAME: %[[A:.*]]: memref<?xi8>, %[[S:.*]]: i64, %[[SEED:.*]]: i64, %[[T:.*]]: i64, %[[N:.*]]: i64) attributes {llvm.emit_c_interface}
+// CHECK: call @snn_propagate_0(%[[A]], %[[S]], %[[SEED]], %[[T]], %[[N]])
+// CHECK-NEXT: call @snn_propagate_1(%[[A]], %[[S]], %[[SEED]], %[[T]], %[[N]])
+// Then delivery of the ring, and the reset.
+// CHECK: } {snn.parallel}
+// CHECK: return
+
+// INLINE-NOT: snn_propagate_0
+// INLINE-LABEL: func.func @snn_propagate(
+// INLINE-NOT: call
+// INLINE: } {snn.parallel}
