@@ -1,8 +1,8 @@
-// With more projections than `inline-projections` (default 8), each
-// projection's propagation is a function of its own, kept out of line, that
-// snn_propagate calls in order before delivery and reset; with fewer, it is
-// inline in snn_propagate.
-// RUN: snn-opt %s -snn-integrate -convert-snn-to-core=inline-projections=1 | FileCheck %s
+// With more projections than `inline-limit` (default 8), each one's
+// propagation is a function of its own, kept out of line and optimized for
+// size, that snn_propagate calls in order before delivery and reset; with
+// fewer, the code is inline. The update is always one function.
+// RUN: snn-opt %s -snn-integrate -convert-snn-to-core=inline-limit=1 | FileCheck %s
 // RUN: snn-opt %s -snn-integrate -convert-snn-to-core | FileCheck %s --check-prefix=INLINE
 
 snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
@@ -23,19 +23,23 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64
     snn.yield %c, %g : f64, f64
   }
   snn.population @p of @m size 4 attributes {params = {tau = 10.0 : f64}}
+  snn.poisson_source @noise size 4 attributes {rate = 10.0 : f64}
   snn.projection @to_v from @p to @p target "v" attributes {connectivity = #snn.all_to_all<allow_self = false>, weight = 1.0 : f64, delay = 0.0 : f64}
   snn.projection @to_g from @p to @p target "g" attributes {connectivity = #snn.all_to_all<allow_self = false>, weight = 2.0 : f64, delay = 0.2 : f64}
 }
 
+// CHECK-NOT: snn_update_0
 // CHECK-LABEL: func.func @snn_update(
+// CHECK-NOT: call
+// CHECK: return
 // The first projection (delay 0: into v at once).
 // CHECK-LABEL: func.func private @snn_propagate_0(
-// CHECK-SAME: %{{.*}}: memref<?xi8>, %{{.*}}: i64, %{{.*}}: i64, %{{.*}}: i64, %{{.*}}: i64) attributes {passthrough = ["noinline"]}
+// CHECK-SAME: %{{.*}}: memref<?xi8>, %{{.*}}: i64, %{{.*}}: i64, %{{.*}}: i64, %{{.*}}: i64) attributes {passthrough = ["noinline", "optsize"]}
 // CHECK: arith.addf %{{.*}}, %{{.*}} : f64
 // CHECK: return
 // The second (delay 2 steps: into the ring of g).
 // CHECK-LABEL: func.func private @snn_propagate_1(
-// CHECK-SAME: attributes {passthrough = ["noinline"]}
+// CHECK-SAME: attributes {passthrough = ["noinline", "optsize"]}
 // CHECK: arith.remui
 // CHECK: arith.addf %{{.*}}, %{{.*}} : f64
 // CHECK: return

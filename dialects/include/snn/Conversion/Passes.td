@@ -29,10 +29,10 @@ def ConvertSNNToCore : Pass<"convert-snn-to-core", "::mlir::ModuleOp"> {
       Parameters become constants, so the Jacobians of `snn.linear_update`
       fold and the op expands into multiply-adds with compile-time
       coefficients;
-    - with more than `inline-projections` projections, the propagation of
-      projection k is `func.func private @snn_propagate_<k>` (same
-      arguments, `passthrough = ["noinline"]`), which `snn_propagate` calls
-      in order;
+    - with more than `inline-limit` projections, the propagation of
+      projection k is `func.func private @snn_propagate_<k>`, with the same
+      arguments and `passthrough = ["noinline", "optsize"]`, which
+      `snn_propagate` calls in order;
     - `llvm.mlir.global @snn_descriptor`: the JSON descriptor of buffers,
       populations, projections and recordings that the runtime reads.
 
@@ -58,11 +58,11 @@ def ConvertSNNToCore : Pass<"convert-snn-to-core", "::mlir::ModuleOp"> {
     Option<"target", "target", "std::string", /*default=*/"\"cpu\"",
            "'cpu' (snn_update and snn_propagate) or 'gpu' (phases and "
            "kernels)">,
-    Option<"inlineProjections", "inline-projections", "int64_t",
+    Option<"inlineLimit", "inline-limit", "int64_t",
            /*default=*/"8",
-           "CPU: with more projections than this, each projection's "
-           "propagation is a function of its own (noinline), which "
-           "snn_propagate calls: LLVM's time grows faster than a "
+           "CPU: with more projections than this, each one's "
+           "propagation is a function of its own (noinline, optsize), "
+           "which snn_propagate calls: LLVM's time grows faster than a "
            "function's size, but a call per projection and step costs "
            "small networks' steps some percent">
   ];

@@ -38,6 +38,7 @@
 
 #include <cmath>
 #include <deque>
+#include <functional>
 
 namespace mlir::snn::lowering {
 
@@ -104,10 +105,10 @@ struct Ring {
 
 class NetworkLowering {
 public:
-  NetworkLowering(NetworkOp network, bool gpu, int64_t inlineProjections)
+  NetworkLowering(NetworkOp network, bool gpu, int64_t inlineLimit)
       : network(network), module(network->getParentOfType<ModuleOp>()),
         floatType(network.getFloatType()), b(network.getContext()), gpu(gpu),
-        inlineProjections(inlineProjections) {}
+        inlineLimit(inlineLimit) {}
 
   LogicalResult run();
 
@@ -348,9 +349,9 @@ private:
   SmallVector<Value> viewCounts;  // element count (index) per buffer
   Value arena, step, stepIndex, seed;
   bool gpu = false;
-  /// CPU: up to this many projections, propagation is inline in
-  /// snn_propagate; beyond, a function per projection.
-  int64_t inlineProjections = 8;
+  /// CPU: up to this many projections, their propagation is inline in
+  /// snn_propagate; beyond, a function each.
+  int64_t inlineLimit = 8;
   // GPU target: the step's parity (index) and its complement, this thread
   // and the number of threads (index).
   Value parity, other, tid, nthreads;

@@ -158,69 +158,89 @@ LogicalResult NetworkLowering::run() {
       return simplify(func);
     };
     OpBuilder::InsertionGuard guard(b);
+    // The step function `name`: `parts` in order, then `rest`. With more
+    // parts than `inlineLimit`, each part is a function of its own,
+    // `<name>_<k>` (same arguments, kept out of line, optimized for size),
+    // which the step function calls: LLVM's time per function grows faster
+    // than its size, and the microcircuit's 55 projections compile in
+    // 1.2 s instead of 2.6 this way (87 with the Poisson background: 4.4
+    // -> 2.4 s), while its steps are long enough not to notice the calls
+    // nor the size optimization (its propagation waits for memory). A
+    // small network's step is not: CUBA-4000 ran 10-15 % slower with its
+    // four projections out of line, so up to `inlineLimit` parts it is one
+    // function.
+    auto emitStepFunction =
+        [&](StringRef name, ArrayRef<std::function<void()>> parts,
+            llvm::function_ref<void()> rest) -> LogicalResult {
+      bool outline = static_cast<int64_t>(parts.size()) > inlineLimit;
+      SmallVector<func::FuncOp> outlined;
+      for (auto [k, part] : llvm::enumerate(parts)) {
+        if (!outline)
+          break;
+        func::FuncOp func = begin((name + "_" + Twine(k)).str());
+        func->removeAttr(LLVM::LLVMDialect::getEmitCWrapperAttrName());
+        func.setPrivate();
+        func->setAttr("passthrough",
+                      b.getArrayAttr({b.getStringAttr("noinline"),
+                                      b.getStringAttr("optsize")}));
+        emitPrologue(func);
+        part();
+        if (failed(finish(func)))
+          return failure();
+        outlined.push_back(func);
+      }
+      func::FuncOp step = begin(name);
+      emitPrologue(step);
+      for (func::FuncOp func : outlined)
+        b.create<func::CallOp>(loc, func, step.getBody().front().getArguments());
+      if (!outline)
+        for (const std::function<void()> &part : parts)
+          part();
+      rest();
+      return finish(step);
+    };
+
     // 1-2. Update and threshold, fused, per population; then the sources.
-    func::FuncOp update = begin("snn_update");
-    emitPrologue(update);
-    for (Population &pop : populations)
-      emitUpdateAndThreshold(pop);
-    for (PoissonInfo &p : poissons)
-      emitPoissonSource(p.op, *p.spiking, p.rate);
-    for (SpikeArrayInfo &s : spikeArrays) {
-      // Sequential by nature (a cursor): thread 0 only; the others have
-      // no spikes of it.
-      loc = s.spiking->op->getLoc();
-      Value first = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq,
-                                            tid, index(0));
-      auto ifOp = b.create<scf::IfOp>(loc, first, /*withElseRegion=*/true);
-      OpBuilder::InsertionGuard g(b);
-      b.setInsertionPointToStart(ifOp.thenBlock());
-      emitSpikeArraySource(
-          *s.spiking, s.times, s.ids, s.cursor, segmentCount(tid),
-          b.create<arith::MulIOp>(loc, parity, index(s.spiking->size)),
-          [](Value) {});
-      b.setInsertionPointToStart(ifOp.elseBlock());
-      store(i32(0), s.spiking->spikeCount, segmentCount(tid));
-    }
-    if (failed(finish(update)))
+    // Always one function: outlining the microcircuit's 40 populations and
+    // Poisson sources did not shorten its compilation (the vectorized
+    // Philox draws dominate it).
+    if (failed(emitStepFunction("snn_update", {}, [&] {
+          for (Population &pop : populations)
+            emitUpdateAndThreshold(pop);
+          for (PoissonInfo &p : poissons)
+            emitPoissonSource(p.op, *p.spiking, p.rate);
+          for (SpikeArrayInfo &s : spikeArrays) {
+            // Sequential by nature (a cursor): thread 0 only; the others
+            // have no spikes of it.
+            loc = s.spiking->op->getLoc();
+            Value first = b.create<arith::CmpIOp>(
+                loc, arith::CmpIPredicate::eq, tid, index(0));
+            auto ifOp =
+                b.create<scf::IfOp>(loc, first, /*withElseRegion=*/true);
+            OpBuilder::InsertionGuard g(b);
+            b.setInsertionPointToStart(ifOp.thenBlock());
+            emitSpikeArraySource(
+                *s.spiking, s.times, s.ids, s.cursor, segmentCount(tid),
+                b.create<arith::MulIOp>(loc, parity,
+                                        index(s.spiking->size)),
+                [](Value) {});
+            b.setInsertionPointToStart(ifOp.elseBlock());
+            store(i32(0), s.spiking->spikeCount, segmentCount(tid));
+          }
+        })))
       return failure();
 
-    // 3. Propagation, into the delay rings or the target variables. With
-    // many projections, a function per projection, which snn_propagate
-    // calls in order: LLVM's time per function grows faster than its size
-    // (the microcircuit, 55 projections, compiles in 2.1 s instead of 2.6),
-    // and such networks' steps are long enough not to notice the calls. A
-    // small network's step is not (CUBA-4000: 10-15 % slower with its four
-    // projections out of line), so up to `inlineProjections` it is one
-    // function.
-    SmallVector<func::FuncOp> perProjection;
-    for (auto [k, p] : llvm::enumerate(projections)) {
-      if (static_cast<int64_t>(projections.size()) <= inlineProjections)
-        break;
-      func::FuncOp func = begin(("snn_propagate_" + Twine(k)).str());
-      func->removeAttr(LLVM::LLVMDialect::getEmitCWrapperAttrName());
-      func.setPrivate();
-      func->setAttr("passthrough", b.getArrayAttr({b.getStringAttr("noinline")}));
-      emitPrologue(func);
-      emitPropagation(p);
-      if (failed(finish(func)))
-        return failure();
-      perProjection.push_back(func);
-    }
-    func::FuncOp propagate = begin("snn_propagate");
-    emitPrologue(propagate);
-    for (func::FuncOp func : perProjection)
-      b.create<func::CallOp>(loc, func,
-                             propagate.getBody().front().getArguments());
-    if (perProjection.empty())
-      for (ProjectionInfo &p : projections)
-        emitPropagation(p);
-    // 4. Delivery of this step's slot.
-    for (Population &pop : populations)
-      emitDelivery(pop);
-    // 5. Reset.
-    for (Population &pop : populations)
-      emitReset(pop);
-    if (failed(finish(propagate)))
+    // 3-5. Propagation per projection, into the delay rings or the target
+    // variables; then delivery of this step's slot and the reset.
+    std::vector<std::function<void()>> propagations;
+    for (ProjectionInfo &p : projections)
+      propagations.push_back([&] { emitPropagation(p); });
+    if (failed(emitStepFunction("snn_propagate", propagations, [&] {
+          for (Population &pop : populations)
+            emitDelivery(pop);
+          for (Population &pop : populations)
+            emitReset(pop);
+        })))
       return failure();
   }
 
@@ -257,7 +277,7 @@ struct ConvertSNNToCorePass
       return signalPassFailure();
     }
     for (NetworkOp network : networks)
-      if (failed(NetworkLowering(network, target == "gpu", inlineProjections).run()))
+      if (failed(NetworkLowering(network, target == "gpu", inlineLimit).run()))
         return signalPassFailure();
   }
 };
