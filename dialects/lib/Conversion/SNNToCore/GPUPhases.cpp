@@ -105,7 +105,7 @@ void NetworkLowering::emitPhaseUpdate() {
 
 void NetworkLowering::emitPhasePropagate() {
   for (ProjectionInfo &p : projections)
-    emitPropagation(p);
+    emitPropagationGPU(p);
 }
 
 void NetworkLowering::emitPhaseDeliver() {
@@ -234,6 +234,115 @@ LogicalResult NetworkLowering::runGPU() {
   gpuJSON["persistent_kernel"] = gpu_kernels::kPersistentKernel;
   gpuJSON["build"] = std::move(buildJSON);
   return success();
+}
+
+//===----------------------------------------------------------------------===//
+// The GPU target
+//===----------------------------------------------------------------------===//
+
+class GPUTarget final : public LoweringTarget {
+public:
+  std::optional<std::string> unsupported(ProjectionOp op) const override {
+    if (op.getStorage() == StorageKind::procedural)
+      return std::string("procedural storage is not supported on the GPU "
+                         "target yet");
+    return std::nullopt;
+  }
+
+  // Double-buffered by step parity (docs/gpu-abi.md).
+  int64_t spikeCountCells() const override { return 2; }
+  int64_t spikeListLength(int64_t size) const override { return size; }
+
+  void planSpiking(NetworkLowering &l, Spiking &s) const override {
+    s.total = l.addBuffer(s.name + ".total", l.b.getI64Type(), 1);
+  }
+
+  void planStep(NetworkLowering &l) const override {
+    l.stepCells = l.addBuffer("snn.step", l.b.getI64Type(), 2);
+    // A population with synaptic input is reset after propagation and
+    // delivery: remember who spiked.
+    for (Population &pop : l.populations)
+      if (pop.resets && pop.inputs)
+        pop.spiked = l.addBuffer(pop.spiking->name + ".spiked",
+                                 l.b.getI32Type(), pop.op.getSize());
+  }
+
+  void planSpikeRecord(NetworkLowering &l, Spiking &s) const override {
+    if (s.recCount >= 0)
+      return; // recorded twice
+    Type i32Type = l.b.getI32Type();
+    json::Object capacity{{"record_spikes", s.name}};
+    s.recCount = l.addBuffer(s.name + ".rec_count", i32Type, 1);
+    s.recIds = l.addBuffer(s.name + ".rec_ids", i32Type,
+                           json::Object(capacity));
+    s.recSteps = l.addBuffer(s.name + ".rec_steps", i32Type,
+                             json::Object(capacity));
+    l.gpuSpikesJSON.push_back(json::Object{{"population", s.name},
+                                           {"count", s.recCount},
+                                           {"ids", s.recIds},
+                                           {"steps", s.recSteps}});
+  }
+
+  void planStateRecord(NetworkLowering &l, RecordStateOp op) const override {
+    Population *pop = l.populationByName.lookup(op.getPopulation());
+    int64_t k = static_cast<int64_t>(l.stateRecords.size());
+    std::string name = "record" + std::to_string(k);
+    NetworkLowering::StateRecord &r = l.stateRecords.emplace_back();
+    r.population = pop;
+    r.variable = pop->variables[pop->model.lookupVariable(op.getVariable())];
+    r.every = static_cast<int64_t>(op.getEvery());
+    // No neurons listed means all of them (as the runtime reads it).
+    r.size = op.getNeurons().empty()
+                 ? pop->op.getSize()
+                 : static_cast<int64_t>(op.getNeurons().size());
+    r.neurons = l.addBuffer(name + ".neurons", l.b.getI32Type(), r.size);
+    r.samples = l.addBuffer(name + ".samples", l.b.getI64Type(), 1);
+    r.values = l.addBuffer(name + ".values", l.floatType,
+                           json::Object{{"record_state", k}});
+    l.gpuStateJSON.push_back(json::Object{{"record", k},
+                                          {"neurons", r.neurons},
+                                          {"samples", r.samples},
+                                          {"values", r.values}});
+  }
+
+  void bindArguments(NetworkLowering &l, Block *entry) const override {
+    // (arena, seed, parity, tid, nthreads); the step is on the device.
+    l.seed = entry->getArgument(1);
+    l.parity = l.toIndex(entry->getArgument(2));
+    l.other = l.b.create<arith::SubIOp>(l.loc, l.index(1), l.parity);
+    l.tid = entry->getArgument(3);
+    l.nthreads = entry->getArgument(4);
+    l.emitViews();
+    l.step = l.load(l.stepCells, l.parity);
+    l.stepIndex = l.toIndex(l.step);
+  }
+
+  void accumulate(OpBuilder &b, Location loc, Value memref, Value index,
+                  Value amount) const override {
+    b.create<memref::AtomicRMWOp>(loc, arith::AtomicRMWKind::addf, amount,
+                                  memref, ValueRange{index});
+  }
+
+  LogicalResult emitStep(NetworkLowering &l) const override {
+    json::Array totals;
+    for (Spiking &s : l.spiking)
+      totals.push_back(
+          json::Object{{"population", s.name}, {"buffer", s.total}});
+    l.gpuJSON = json::Object{{"step", l.stepCells},
+                             {"batch_steps", 1000},
+                             {"totals", std::move(totals)},
+                             {"record_spikes", std::move(l.gpuSpikesJSON)},
+                             {"record_state", std::move(l.gpuStateJSON)}};
+    return l.runGPU();
+  }
+
+  void describe(NetworkLowering &l, json::Object &descriptor) const override {
+    descriptor["gpu"] = std::move(l.gpuJSON);
+  }
+};
+
+std::unique_ptr<LoweringTarget> createGPUTarget() {
+  return std::make_unique<GPUTarget>();
 }
 
 } // namespace mlir::snn::lowering

@@ -8,10 +8,14 @@
 //                    reset (the CPU step's snn_update, and the GPU phases')
 //   Propagation.cpp  delay rings, propagation (csr and procedural storage),
 //                    delivery
-//   GPUPhases.cpp    the GPU step as phase bodies, marked for
+//   CPUTarget.cpp    the CPU target (Target.h): snn_update, snn_propagate
+//   GPUPhases.cpp    the GPU target: the step as phase bodies, marked for
 //                    snn-gpu-outline-kernels (GPUKernels/Outline.cpp)
 //   DeviceBuild.cpp  connectivity drawn on the device (build kernels)
 //   SNNToCore.cpp    the pass, run() and simplification
+//
+// What differs between the targets is asked of a LoweringTarget (Target.h),
+// not branched on.
 //
 //===----------------------------------------------------------------------===//
 
@@ -21,6 +25,7 @@
 #include "Descriptor.h"
 #include "LinearUpdateTable.h"
 #include "Philox.h"
+#include "Target.h"
 
 #include "snn/Dialect/SNN/SNNOps.h"
 
@@ -105,14 +110,17 @@ struct Ring {
 
 class NetworkLowering {
 public:
-  NetworkLowering(NetworkOp network, bool gpu, int64_t inlineLimit)
+  NetworkLowering(NetworkOp network, const LoweringTarget &target)
       : network(network), module(network->getParentOfType<ModuleOp>()),
-        floatType(network.getFloatType()), b(network.getContext()), gpu(gpu),
-        inlineLimit(inlineLimit) {}
+        floatType(network.getFloatType()), b(network.getContext()),
+        target(&target) {}
 
   LogicalResult run();
 
 private:
+  friend class CPUTarget;
+  friend class GPUTarget;
+
   //===--------------------------------------------------------------------===//
   // Descriptor and buffers
   //===--------------------------------------------------------------------===//
@@ -149,10 +157,7 @@ private:
   }
   /// Marks a CPU loop over neurons for snn-vectorize-loops: iteration i
   /// touches neuron i's elements only, but for a spike append at its end.
-  void markParallel(scf::ForOp loop) {
-    if (!gpu)
-      loop->setAttr("snn.parallel", b.getUnitAttr());
-  }
+  void markParallel(scf::ForOp loop) { target->markParallel(loop); }
   Value toIndex(Value integer) {
     return b.create<arith::IndexCastOp>(loc, b.getIndexType(), integer);
   }
@@ -229,7 +234,9 @@ private:
                             Value countIndex, Value spikeBase,
                             llvm::function_ref<void(Value)> onEntry);
   struct ProjectionInfo;
-  void emitPropagation(ProjectionInfo &info);
+  /// GPU: every spike of `info`'s source, lanes of a group sharing a row,
+  /// atomically into the ring or the variables.
+  void emitPropagationGPU(ProjectionInfo &info);
   /// CPU: the spikes of `info`'s source, every thread's segment in order,
   /// into the ring entries of this thread's range of the target.
   void emitPropagationCPU(ProjectionInfo &info);
@@ -280,6 +287,9 @@ private:
                          llvm::function_ref<void()> onSpike);
   /// Appends (step, neuron) to the device-side record of `s`, if recorded.
   void recordSpike(Spiking &s, Value neuron);
+  /// CPU target: snn_update and snn_propagate (CPUTarget.cpp); with more
+  /// than `inlineLimit` projections, a function per projection.
+  LogicalResult emitCPUStep(int64_t inlineLimit);
   void emitPhaseRecord();
   void emitPhaseUpdate();
   void emitPhasePropagate();
@@ -348,10 +358,7 @@ private:
   SmallVector<Value> views;       // memref<?xT> per buffer
   SmallVector<Value> viewCounts;  // element count (index) per buffer
   Value arena, step, stepIndex, seed;
-  bool gpu = false;
-  /// CPU: up to this many projections, their propagation is inline in
-  /// snn_propagate; beyond, a function each.
-  int64_t inlineLimit = 8;
+  const LoweringTarget *target;
   // GPU target: the step's parity (index) and its complement, this thread
   // and the number of threads (index).
   Value parity, other, tid, nthreads;
@@ -364,6 +371,7 @@ private:
   };
   std::vector<StateRecord> stateRecords;
   json::Object gpuJSON;
+  json::Array gpuSpikesJSON, gpuStateJSON; // device-side recordings
 
   std::deque<Spiking> spiking;
   llvm::StringMap<Spiking *> spikingByName;

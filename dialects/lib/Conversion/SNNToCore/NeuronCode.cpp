@@ -72,26 +72,7 @@ void NetworkLowering::emitPrologue(func::FuncOp func) {
   Block *entry = func.addEntryBlock();
   b.setInsertionPointToStart(entry);
   arena = entry->getArgument(0);
-  if (gpu) {
-    // (arena, seed, parity, tid, nthreads)
-    seed = entry->getArgument(1);
-    parity = toIndex(entry->getArgument(2));
-    other = b.create<arith::SubIOp>(loc, index(1), parity);
-    tid = entry->getArgument(3);
-    nthreads = entry->getArgument(4);
-  } else {
-    // (arena, step, seed, tid, nthreads)
-    step = entry->getArgument(1);
-    seed = entry->getArgument(2);
-    tid = toIndex(entry->getArgument(3));
-    nthreads = toIndex(entry->getArgument(4));
-  }
-  emitViews();
-  if (gpu)
-    step = load(stepCells, parity);
-  stepIndex = toIndex(step);
-  if (!gpu)
-    parity = b.create<arith::AndIOp>(loc, stepIndex, index(1));
+  target->bindArguments(*this, entry);
 }
 
 std::pair<Value, Value> NetworkLowering::threadRange(int64_t size,

@@ -20,10 +20,10 @@ void NetworkLowering::planBuffers() {
     // Double-buffered by step parity on the GPU (docs/gpu-abi.md); on the
     // CPU also one segment per thread (docs/runtime-abi.md, "Threads").
     s.spikeCount = addBuffer(s.name + ".spike_count", i32Type,
-                             gpu ? 2 : 2 * kMaxThreads);
-    s.spikes = addBuffer(s.name + ".spikes", i32Type, gpu ? size : 2 * size);
-    if (gpu)
-      s.total = addBuffer(s.name + ".total", i64Type, 1);
+                             target->spikeCountCells());
+    s.spikes = addBuffer(s.name + ".spikes", i32Type,
+                         target->spikeListLength(size));
+    target->planSpiking(*this, s);
     spikingByName[s.name] = &s;
     return &s;
   };
@@ -194,15 +194,7 @@ void NetworkLowering::planBuffers() {
   }
   for (Ring &ring : rings)
     ring.population->rings.push_back(&ring);
-  if (gpu) {
-    stepCells = addBuffer("snn.step", i64Type, 2);
-    // A population with synaptic input is reset after propagation and
-    // delivery: remember who spiked.
-    for (Population &pop : populations)
-      if (pop.resets && pop.inputs)
-        pop.spiked = addBuffer(pop.spiking->name + ".spiked", i32Type,
-                               pop.op.getSize());
-  }
+  target->planStep(*this);
   for (Ring &ring : rings)
     ringsJSON.push_back(json::Object{
         {"name", ring.name},
@@ -215,48 +207,16 @@ void NetworkLowering::planBuffers() {
         {"projections", json::Array(ring.projections)}});
 
   json::Array spikes, state;
-  json::Array gpuSpikes, gpuState;
   for (auto op : network.getBody().getOps<RecordSpikesOp>()) {
     spikes.push_back(op.getPopulation().str());
-    Spiking *s = spikingByName.lookup(op.getPopulation());
-    if (!gpu || s->recCount >= 0)
-      continue;
-    json::Object capacity{{"record_spikes", s->name}};
-    s->recCount = addBuffer(s->name + ".rec_count", i32Type, 1);
-    s->recIds = addBuffer(s->name + ".rec_ids", i32Type,
-                          json::Object(capacity));
-    s->recSteps = addBuffer(s->name + ".rec_steps", i32Type,
-                            json::Object(capacity));
-    gpuSpikes.push_back(json::Object{{"population", s->name},
-                                     {"count", s->recCount},
-                                     {"ids", s->recIds},
-                                     {"steps", s->recSteps}});
+    target->planSpikeRecord(*this, *spikingByName.lookup(op.getPopulation()));
   }
   for (auto op : network.getBody().getOps<RecordStateOp>()) {
     Population *pop = populationByName.lookup(op.getPopulation());
     json::Array neurons;
     for (int64_t n : op.getNeurons())
       neurons.push_back(n);
-    if (gpu) {
-      int64_t k = static_cast<int64_t>(stateRecords.size());
-      std::string name = "record" + std::to_string(k);
-      StateRecord &r = stateRecords.emplace_back();
-      r.population = pop;
-      r.variable = pop->variables[pop->model.lookupVariable(op.getVariable())];
-      r.every = static_cast<int64_t>(op.getEvery());
-      // No neurons listed means all of them (as the runtime reads it).
-      r.size = op.getNeurons().empty()
-                   ? pop->op.getSize()
-                   : static_cast<int64_t>(op.getNeurons().size());
-      r.neurons = addBuffer(name + ".neurons", i32Type, r.size);
-      r.samples = addBuffer(name + ".samples", i64Type, 1);
-      r.values = addBuffer(name + ".values", floatType,
-                           json::Object{{"record_state", k}});
-      gpuState.push_back(json::Object{{"record", k},
-                                      {"neurons", r.neurons},
-                                      {"samples", r.samples},
-                                      {"values", r.values}});
-    }
+    target->planStateRecord(*this, op);
     state.push_back(json::Object{
         {"population", op.getPopulation().str()},
         {"variable", op.getVariable().str()},
@@ -267,17 +227,6 @@ void NetworkLowering::planBuffers() {
   recordJSON = json::Object{{"format", network.getRecordFormat().str()},
                             {"spikes", std::move(spikes)},
                             {"state", std::move(state)}};
-  if (gpu) {
-    json::Array totals;
-    for (Spiking &s : spiking)
-      totals.push_back(
-          json::Object{{"population", s.name}, {"buffer", s.total}});
-    gpuJSON = json::Object{{"step", stepCells},
-                           {"batch_steps", 1000},
-                           {"totals", std::move(totals)},
-                           {"record_spikes", std::move(gpuSpikes)},
-                           {"record_state", std::move(gpuState)}};
-  }
 }
 
 
@@ -303,11 +252,7 @@ json::Value NetworkLowering::descriptorJSON() {
       {"projections", std::move(projectionsJSON)},
       {"rings", std::move(ringsJSON)},
       {"record", std::move(recordJSON)}};
-  if (gpu)
-    descriptor["gpu"] = std::move(gpuJSON);
-  else
-    descriptor["threads"] =
-        json::Object{{"max", kMaxThreads}, {"align", kThreadAlign}};
+  target->describe(*this, descriptor);
   return json::Value(std::move(descriptor));
 }
 

@@ -88,12 +88,7 @@ void NetworkLowering::emitArrival(ProjectionInfo &info,
                                   const SynapseSlots &slots, Value post,
                                   Value weight, Value k) {
   auto accumulate = [&](int buffer, Value at) {
-    if (gpu) {
-      b.create<memref::AtomicRMWOp>(loc, arith::AtomicRMWKind::addf, weight,
-                                    views[buffer], ValueRange{at});
-      return;
-    }
-    store(b.create<arith::AddFOp>(loc, load(buffer, at), weight), buffer, at);
+    target->accumulate(b, loc, views[buffer], at, weight);
   };
   if (info.ring) {
     accumulate(info.ring->buffer, b.create<arith::AddIOp>(
@@ -232,9 +227,7 @@ void NetworkLowering::emitPropagationCPU(ProjectionInfo &info) {
               k);
 }
 
-void NetworkLowering::emitPropagation(ProjectionInfo &info) {
-  if (!gpu)
-    return emitPropagationCPU(info);
+void NetworkLowering::emitPropagationGPU(ProjectionInfo &info) {
   ProjectionOp op = info.op;
   loc = op.getLoc();
   Spiking &pre = *spikingByName.lookup(op.getPre());

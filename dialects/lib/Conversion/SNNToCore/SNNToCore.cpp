@@ -36,6 +36,9 @@ namespace mlir::snn {
 
 using namespace mlir;
 using namespace mlir::snn;
+using mlir::snn::lowering::createCPUTarget;
+using mlir::snn::lowering::createGPUTarget;
+using mlir::snn::lowering::LoweringTarget;
 using mlir::snn::lowering::NetworkLowering;
 
 namespace mlir::snn::lowering {
@@ -51,8 +54,7 @@ LogicalResult NetworkLowering::simplify(func::FuncOp func) {
     dialect->getCanonicalizationPatterns(patterns);
   for (RegisteredOperationName op : ctx->getRegisteredOperations())
     op.getCanonicalizationPatterns(patterns, ctx);
-  if (!gpu)
-    populateLinearUpdateTablePatterns(patterns);
+  target->addSimplifyPatterns(patterns);
   if (failed(applyPatternsAndFoldGreedily(func, std::move(patterns))))
     return network.emitOpError("simplification did not converge");
 
@@ -125,124 +127,15 @@ LogicalResult NetworkLowering::run() {
     if (!model.isIntegrated())
       return model.emitOpError("has not been integrated: run snn-integrate "
                                "before convert-snn-to-core");
-  if (gpu)
-    for (auto op : network.getBody().getOps<ProjectionOp>())
-      if (op.getStorage() == StorageKind::procedural)
-        return op.emitOpError("procedural storage is not supported on the "
-                              "GPU target yet");
+  for (auto op : network.getBody().getOps<ProjectionOp>())
+    if (std::optional<std::string> why = target->unsupported(op))
+      return op.emitOpError(*why);
   planBuffers();
 
-  MLIRContext *ctx = network.getContext();
   b.setInsertionPoint(network);
   loc = network.getLoc();
-  if (gpu) {
-    if (failed(runGPU()))
-      return failure();
-  } else {
-    // Two phases, each run by every thread on its share, with a barrier
-    // between them (docs/runtime-abi.md, "Threads").
-    auto arenaType = MemRefType::get({ShapedType::kDynamic}, b.getI8Type());
-    Type i64Type = b.getI64Type();
-    auto funcType = b.getFunctionType(
-        {arenaType, i64Type, i64Type, i64Type, i64Type}, {});
-    auto begin = [&](StringRef name) {
-      auto func = b.create<func::FuncOp>(loc, name, funcType);
-      func->setAttr(LLVM::LLVMDialect::getEmitCWrapperAttrName(),
-                    UnitAttr::get(ctx));
-      return func;
-    };
-    auto finish = [&](func::FuncOp func) {
-      loc = network.getLoc();
-      b.create<func::ReturnOp>(loc);
-      b.setInsertionPointAfter(func);
-      return simplify(func);
-    };
-    OpBuilder::InsertionGuard guard(b);
-    // The step function `name`: `parts` in order, then `rest`. With more
-    // parts than `inlineLimit`, each part is a function of its own,
-    // `<name>_<k>` (same arguments, kept out of line, optimized for size),
-    // which the step function calls: LLVM's time per function grows faster
-    // than its size, and the microcircuit's 55 projections compile in
-    // 1.2 s instead of 2.6 this way (87 with the Poisson background: 4.4
-    // -> 2.4 s), while its steps are long enough not to notice the calls
-    // nor the size optimization (its propagation waits for memory). A
-    // small network's step is not: CUBA-4000 ran 10-15 % slower with its
-    // four projections out of line, so up to `inlineLimit` parts it is one
-    // function.
-    auto emitStepFunction =
-        [&](StringRef name, ArrayRef<std::function<void()>> parts,
-            llvm::function_ref<void()> rest) -> LogicalResult {
-      bool outline = static_cast<int64_t>(parts.size()) > inlineLimit;
-      SmallVector<func::FuncOp> outlined;
-      for (auto [k, part] : llvm::enumerate(parts)) {
-        if (!outline)
-          break;
-        func::FuncOp func = begin((name + "_" + Twine(k)).str());
-        func->removeAttr(LLVM::LLVMDialect::getEmitCWrapperAttrName());
-        func.setPrivate();
-        func->setAttr("passthrough",
-                      b.getArrayAttr({b.getStringAttr("noinline"),
-                                      b.getStringAttr("optsize")}));
-        emitPrologue(func);
-        part();
-        if (failed(finish(func)))
-          return failure();
-        outlined.push_back(func);
-      }
-      func::FuncOp step = begin(name);
-      emitPrologue(step);
-      for (func::FuncOp func : outlined)
-        b.create<func::CallOp>(loc, func, step.getBody().front().getArguments());
-      if (!outline)
-        for (const std::function<void()> &part : parts)
-          part();
-      rest();
-      return finish(step);
-    };
-
-    // 1-2. Update and threshold, fused, per population; then the sources.
-    // Always one function: outlining the microcircuit's 40 populations and
-    // Poisson sources did not shorten its compilation (the vectorized
-    // Philox draws dominate it).
-    if (failed(emitStepFunction("snn_update", {}, [&] {
-          for (Population &pop : populations)
-            emitUpdateAndThreshold(pop);
-          for (PoissonInfo &p : poissons)
-            emitPoissonSource(p.op, *p.spiking, p.rate);
-          for (SpikeArrayInfo &s : spikeArrays) {
-            // Sequential by nature (a cursor): thread 0 only; the others
-            // have no spikes of it.
-            loc = s.spiking->op->getLoc();
-            Value first = b.create<arith::CmpIOp>(
-                loc, arith::CmpIPredicate::eq, tid, index(0));
-            auto ifOp =
-                b.create<scf::IfOp>(loc, first, /*withElseRegion=*/true);
-            OpBuilder::InsertionGuard g(b);
-            b.setInsertionPointToStart(ifOp.thenBlock());
-            emitSpikeArraySource(
-                *s.spiking, s.times, s.ids, s.cursor, segmentCount(tid),
-                b.create<arith::MulIOp>(loc, parity,
-                                        index(s.spiking->size)),
-                [](Value) {});
-            b.setInsertionPointToStart(ifOp.elseBlock());
-            store(i32(0), s.spiking->spikeCount, segmentCount(tid));
-          }
-        })))
-      return failure();
-
-    // 3-5. Propagation per projection, into the delay rings or the target
-    // variables; then delivery of this step's slot and the reset.
-    std::vector<std::function<void()>> propagations;
-    for (ProjectionInfo &p : projections)
-      propagations.push_back([&] { emitPropagation(p); });
-    if (failed(emitStepFunction("snn_propagate", propagations, [&] {
-          for (Population &pop : populations)
-            emitDelivery(pop);
-          for (Population &pop : populations)
-            emitReset(pop);
-        })))
-      return failure();
-  }
+  if (failed(target->emitStep(*this)))
+    return failure();
 
   // The descriptor.
   loc = network.getLoc();
@@ -276,8 +169,10 @@ struct ConvertSNNToCorePass
                               "simulator exports one step)");
       return signalPassFailure();
     }
+    std::unique_ptr<LoweringTarget> lowering =
+        target == "gpu" ? createGPUTarget() : createCPUTarget(inlineLimit);
     for (NetworkOp network : networks)
-      if (failed(NetworkLowering(network, target == "gpu", inlineLimit).run()))
+      if (failed(NetworkLowering(network, *lowering).run()))
         return signalPassFailure();
   }
 };
