@@ -622,8 +622,6 @@ void Parser::projections(const json &j, const std::string &path) {
                                     "\" (expected csr or procedural)");
     }
     if (pr.procedural) {
-      if (d.hasGpu)
-        fail(sub(p, "storage"), "procedural storage on the GPU target");
       if (cd.kind != ConnectivityDesc::Kind::AllToAll &&
           cd.kind != ConnectivityDesc::Kind::OneToOne &&
           cd.kind != ConnectivityDesc::Kind::FixedProbability)

@@ -28,10 +28,11 @@
 // FORCED: snn.projection @small {{.*}}storage = #snn.storage<procedural>
 // FORCED: snn.projection @varying {{.*}}storage = #snn.storage<csr>
 // FORCED: snn.projection @direct {{.*}}storage = #snn.storage<procedural>
-// The GPU target has no procedural propagation yet.
-// GPU: snn.projection @big {{.*}}storage = #snn.storage<csr>
-// GPU: snn.projection @small {{.*}}storage = #snn.storage<csr>
-// GPU: snn.projection @direct {{.*}}storage = #snn.storage<csr>
+// The GPU target chooses as the CPU's.
+// GPU: snn.projection @big {{.*}}storage = #snn.storage<procedural>
+// GPU: snn.projection @small {{.*}}storage = #snn.storage<procedural>
+// GPU: snn.projection @varying {{.*}}storage = #snn.storage<csr>
+// GPU: snn.projection @direct {{.*}}storage = #snn.storage<procedural>
 snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
   snn.neuron_model @m attributes {variables = ["v"]} ode {
   ^bb0(%v: f64):

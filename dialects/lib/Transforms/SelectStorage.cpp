@@ -116,8 +116,6 @@ struct SelectStoragePass
           getSpikingSize(symbols.lookup(op.getPost())).value_or(0);
       std::string why = proceduralUnsupported(op.getConnectivity(),
                                               op.getWeight(), op.getDelay());
-      if (why.empty() && target == "gpu")
-        why = "the CUDA target has no procedural propagation yet";
       double bytes = csrBytes(op, npre, npost, network.getFloatType());
       auto it = forced.find(op.getSymName());
       if (it != forced.end()) {

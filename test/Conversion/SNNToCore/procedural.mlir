@@ -3,7 +3,7 @@
 // again (geometric skipping over Philox draws, as the runtime builds csr
 // rows) and adds the one weight to this thread's targets.
 // RUN: snn-opt %s -snn-integrate -convert-snn-to-core | FileCheck %s
-// RUN: not snn-opt %s -snn-integrate -convert-snn-to-core=target=gpu 2>&1 | FileCheck %s --check-prefix=GPU
+// RUN: snn-opt %s -snn-integrate -convert-snn-to-core=target=gpu | FileCheck %s --check-prefix=GPU
 
 snn.network @proc attributes {dt = 0.1 : f64, duration = 10.0 : f64, seed = 3 : ui64, precision = f64} {
   snn.neuron_model @lif attributes {variables = ["v"], params = ["tau"], method = "exact"} ode {
@@ -47,4 +47,14 @@ snn.network @proc attributes {dt = 0.1 : f64, duration = 10.0 : f64, seed = 3 : 
 // CHECK-NOT: row_ptr
 // CHECK-SAME: \22storage\22:\22procedural\22
 // CHECK-NOT: ee.col
-// GPU: error: 'snn.projection' op procedural storage is not supported on the GPU target yet
+// On the GPU one thread per spike (spikes tid, tid + nthreads, ...) draws the row
+// and adds atomically; no build kernel draws it beforehand.
+// GPU-NOT: snn.build_kernel
+// GPU-LABEL: func.func private @snn_body_propagate(
+// GPU-SAME: %[[ARENA:.*]]: memref<?xi8>, %[[SEED:.*]]: i64, %[[PARITY:.*]]: i64, %[[TID:.*]]: index, %[[NT:.*]]: index)
+// GPU: scf.for %{{.*}} = %[[TID]] to %{{.*}} step %[[NT]] {
+// GPU:   scf.while
+// GPU:     math.log1p
+// GPU:   } do {
+// GPU:     memref.atomic_rmw addf %{{.*}}, %{{.*}}[%{{.*}}] : (f64, memref<?xf64>) -> f64
+// GPU-NOT: snn.build_kernel

@@ -126,8 +126,8 @@ def SNNSelectStorage : Pass<"snn-select-storage", "::mlir::ModuleOp"> {
     - `procedural` (nothing stored, the row drawn again at each spike) when
       the network's stored synapses would exceed `memory-budget` bytes:
       the largest projections that can be procedural (all_to_all,
-      one_to_one, fixed_probability with a constant weight and delay, on the
-      CPU) become procedural, largest first, until the rest fits.
+      one_to_one, fixed_probability with a constant weight and delay)
+      become procedural, largest first, until the rest fits.
 
     `force` entries `projection=kind` override the model (snnc
     `--storage=`); a choice the projection cannot take is an error at the
@@ -151,7 +151,7 @@ def SNNSelectStorage : Pass<"snn-select-storage", "::mlir::ModuleOp"> {
            "bytes of stored synapses above which projections become "
            "procedural">,
     Option<"target", "target", "std::string", /*default=*/"\"cpu\"",
-           "'cpu' or 'gpu' (which has no procedural propagation yet)">
+           "'cpu' or 'gpu' (both propagate procedural projections)">
   ];
 }
 

@@ -9,7 +9,8 @@
 namespace mlir::snn::lowering {
 
 bool NetworkLowering::builtOnDevice(ProjectionInfo &info) {
-  return isa<AllToAllAttr, OneToOneAttr, FixedProbabilityAttr,
+  // Procedural rows are drawn at each spike: nothing to build.
+  return !info.procedural && isa<AllToAllAttr, OneToOneAttr, FixedProbabilityAttr,
              FixedIndegreeAttr>(info.op.getConnectivity());
 }
 

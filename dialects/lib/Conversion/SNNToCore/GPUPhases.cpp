@@ -242,13 +242,6 @@ LogicalResult NetworkLowering::runGPU() {
 
 class GPUTarget final : public LoweringTarget {
 public:
-  std::optional<std::string> unsupported(ProjectionOp op) const override {
-    if (op.getStorage() == StorageKind::procedural)
-      return std::string("procedural storage is not supported on the GPU "
-                         "target yet");
-    return std::nullopt;
-  }
-
   // Double-buffered by step parity (docs/gpu-abi.md).
   int64_t spikeCountCells() const override { return 2; }
   int64_t spikeListLength(int64_t size) const override { return size; }

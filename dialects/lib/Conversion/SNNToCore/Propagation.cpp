@@ -232,6 +232,21 @@ void NetworkLowering::emitPropagationGPU(ProjectionInfo &info) {
   loc = op.getLoc();
   Spiking &pre = *spikingByName.lookup(op.getPre());
   SynapseSlots slots = synapseSlots(info);
+  if (info.procedural) {
+    // A row is drawn in order (each draw skips to the next synapse): one
+    // thread per spike, spikes tid, tid + nthreads, ...; weight and delay
+    // are constants.
+    Value numSpikes = toIndex(load(pre.spikeCount, parity));
+    auto spikes = b.create<scf::ForOp>(loc, tid, numSpikes, nthreads);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(spikes.getBody());
+    Value source = toIndex(load(pre.spikes, spikes.getInductionVar()));
+    Value weight = elementValue(op.getWeight(), -1, Value());
+    emitRow(info, info.entity, source, [&](Value, Value j) {
+      emitArrival(info, slots, toIndex(j), weight, Value());
+    });
+    return;
+  }
   // Group g of G takes spikes g, g + G, ...; its W lanes share the row.
   // W = 32 when the thread count is a multiple of 32, else 1.
   Value c32 = index(32);
