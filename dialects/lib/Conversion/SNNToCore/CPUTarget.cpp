@@ -162,7 +162,8 @@ LogicalResult NetworkLowering::emitCPUStep(int64_t inlineLimit) {
   // variables; then delivery of this step's slot and the reset.
   std::vector<std::function<void()>> propagations;
   for (ProjectionInfo &p : projections)
-    propagations.push_back([&] { emitPropagationCPU(p); });
+    propagations.push_back(
+        [this, info = &p] { emitPropagationCPU(*info); });
   if (failed(emitStepFunction("snn_propagate", propagations, [&] {
         for (Population &pop : populations)
           emitDelivery(pop);
