@@ -181,3 +181,34 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64
     snn.yield %v : f64
   }
 }
+
+// -----
+
+// Euler with a constant divisor (dv/dt = (...) / tau): v + X (dt / tau), so
+// that dt / tau folds once tau is a constant; no division by a neuron's
+// value is left.
+// CHECK-LABEL: snn.neuron_model @euler_div
+// CHECK: update {
+// CHECK: %[[DT:.*]] = arith.constant 5.000000e-01 : f64
+// CHECK: %[[VV:.*]] = arith.mulf %v, %v : f64
+// CHECK: %[[X:.*]] = arith.subf %E, %[[VV]] : f64
+// CHECK: %[[DTT:.*]] = arith.divf %[[DT]], %tau : f64
+// CHECK: %[[INC:.*]] = arith.mulf %[[X]], %[[DTT]] : f64
+// CHECK: %[[V:.*]] = arith.addf %v, %[[INC]] : f64
+// CHECK: snn.yield %[[V]] : f64
+snn.network @n attributes {dt = 0.5 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
+  snn.neuron_model @euler_div attributes {variables = ["v"], params = ["E", "tau"], method = "euler"} ode {
+  ^bb0(%v: f64, %E: f64, %tau: f64):
+    %0 = arith.mulf %v, %v : f64
+    %1 = arith.subf %E, %0 : f64
+    %2 = arith.divf %1, %tau : f64
+    snn.yield %2 : f64
+  } threshold {
+  ^bb0(%v: f64, %E: f64, %tau: f64):
+    %0 = arith.cmpf ogt, %v, %E : f64
+    snn.yield %0 : i1
+  } reset {
+  ^bb0(%v: f64, %E: f64, %tau: f64):
+    snn.yield %E : f64
+  }
+}

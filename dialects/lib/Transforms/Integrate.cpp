@@ -235,8 +235,17 @@ LogicalResult ModelIntegrator::run() {
     };
 
     if (method == "euler") {
-      for (unsigned i : nonlinear)
-        next[i] = fb.add(current[i], fb.mul(dtValue, f[i]));
+      for (unsigned i : nonlinear) {
+        // x + dt (X / c) with c made of parameters and constants (dv/dt =
+        // (...) / C_m) as x + X (dt / c): dt / c folds, and with it a
+        // division per neuron and step (as for exponential Euler below).
+        auto div = f[i].getDefiningOp<arith::DivFOp>();
+        Value increment =
+            div && deps.dependsOnlyOn(div.getRhs(), paramBegin, numArgs)
+                ? fb.mul(div.getLhs(), fb.div(dtValue, div.getRhs()))
+                : fb.mul(dtValue, f[i]);
+        next[i] = fb.add(current[i], increment);
+      }
     } else if (method == "rk2") {
       Value half = fb.constant(dt / 2);
       SmallVector<Value> mid = stage(current, f, half, exactAt(dt / 2));
