@@ -262,6 +262,11 @@ public:
     for (const PopulationDesc &p : d_.populations) {
       counts_.push_back(net.arena.buffer<int32_t>(p.spikeCount));
       ids_.push_back(net.arena.buffer<int32_t>(p.spikes));
+      // Where each thread's segment starts (once, not every step).
+      std::vector<int64_t> &starts = starts_.emplace_back();
+      for (int64_t t = 0; t < (d_.maxThreads ? threads_ : 1); ++t)
+        starts.push_back(d_.maxThreads ? d_.threadStart(p.size, t, threads_)
+                                       : 0);
     }
   }
 
@@ -298,7 +303,7 @@ public:
       int64_t total = 0;
       for (int64_t t = 0; t < segments; ++t) {
         int32_t c = counts_[p][half * d_.maxThreads + t];
-        int64_t start = d_.maxThreads ? d_.threadStart(size, t, threads_) : 0;
+        int64_t start = starts_[p][t];
         if (c < 0 || start + c > size || total + c > size) {
           error = "step " + std::to_string(n) + ": population \"" + pd.name +
                   "\" reports " + std::to_string(c) + " spikes" +
@@ -340,6 +345,7 @@ private:
   std::vector<int> spikeRecord_;
   int64_t threads_;
   std::vector<const int32_t *> counts_, ids_;
+  std::vector<std::vector<int64_t>> starts_; // per population, per thread
   std::vector<int64_t> totals_;
 };
 
