@@ -91,6 +91,16 @@ void populateCorePipeline(OpPassManager &pm, Target target,
 
 namespace {
 
+/// Converts only the `Illegal` ops under `op` with `patterns`; the rest is
+/// left alone.
+template <typename... Illegal>
+LogicalResult convertOnly(Operation *op, RewritePatternSet &&patterns) {
+  ConversionTarget target(*op->getContext());
+  target.addIllegalOp<Illegal...>();
+  target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
+  return applyPartialConversion(op, target, std::move(patterns));
+}
+
 /// math.log1p and math.expm1 as libm calls. MathToLLVM would expand them to
 /// log(1 + x) and exp(x) - 1, which lose the precision these functions exist
 /// for (and would differ from the runtime's std::log1p, which the device
@@ -103,13 +113,10 @@ struct PreciseLibmPass
     return "math.log1p and math.expm1 to libm calls";
   }
   void runOnOperation() override {
-    ConversionTarget target(getContext());
-    target.addIllegalOp<math::Log1pOp, math::ExpM1Op>();
-    target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
     RewritePatternSet patterns(&getContext());
     populateMathToLibmConversionPatterns(patterns);
-    if (failed(applyPartialConversion(getOperation(), target,
-                                      std::move(patterns))))
+    if (failed(convertOnly<math::Log1pOp, math::ExpM1Op>(getOperation(),
+                                                          std::move(patterns))))
       signalPassFailure();
   }
 };
@@ -123,14 +130,10 @@ struct KernelFmaPass : public PassWrapper<KernelFmaPass, OperationPass<>> {
     return "math.fma to llvm.intr.fma";
   }
   void runOnOperation() override {
-    ConversionTarget target(getContext());
-    target.addIllegalOp<math::FmaOp>();
-    target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
     LLVMTypeConverter converter(&getContext());
     RewritePatternSet patterns(&getContext());
     populateMathToLLVMConversionPatterns(converter, patterns);
-    if (failed(applyPartialConversion(getOperation(), target,
-                                      std::move(patterns))))
+    if (failed(convertOnly<math::FmaOp>(getOperation(), std::move(patterns))))
       signalPassFailure();
   }
 };

@@ -344,14 +344,8 @@ struct SNNIntegratePass
 
     // Fold what the construction left (right-hand sides evaluated at 0,
     // duplicated constants) so that the update regions read cleanly.
-    MLIRContext *ctx = &getContext();
-    RewritePatternSet patterns(ctx);
-    ctx->getLoadedDialect<arith::ArithDialect>()->getCanonicalizationPatterns(
-        patterns);
-    for (RegisteredOperationName op : ctx->getRegisteredOperations())
-      if (op.getDialectNamespace() == "arith" ||
-          op.getDialectNamespace() == "math")
-        op.getCanonicalizationPatterns(patterns, ctx);
+    RewritePatternSet patterns(&getContext());
+    mlir::snn::populateModelFoldingPatterns(patterns);
     FrozenRewritePatternSet frozen(std::move(patterns));
     getOperation().walk([&](NeuronModelOp model) {
       (void)applyPatternsAndFoldGreedily(model.getUpdate(), frozen);
@@ -360,3 +354,13 @@ struct SNNIntegratePass
 };
 
 } // namespace
+
+void mlir::snn::populateModelFoldingPatterns(RewritePatternSet &patterns) {
+  MLIRContext *ctx = patterns.getContext();
+  ctx->getLoadedDialect<arith::ArithDialect>()->getCanonicalizationPatterns(
+      patterns);
+  for (RegisteredOperationName op : ctx->getRegisteredOperations())
+    if (op.getDialectNamespace() == "arith" ||
+        op.getDialectNamespace() == "math")
+      op.getCanonicalizationPatterns(patterns, ctx);
+}

@@ -71,10 +71,7 @@ struct SpecializePass
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
     RewritePatternSet patterns(ctx);
-    for (RegisteredOperationName op : ctx->getRegisteredOperations())
-      if (op.getDialectNamespace() == "arith" ||
-          op.getDialectNamespace() == "math")
-        op.getCanonicalizationPatterns(patterns, ctx);
+    populateModelFoldingPatterns(patterns);
     FrozenRewritePatternSet frozen(std::move(patterns));
 
     getOperation().walk([&](NetworkOp network) {

@@ -13,6 +13,7 @@
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/PatternMatch.h"
 #include "mlir/Pass/Pass.h"
 
 namespace mlir::snn {
@@ -22,6 +23,11 @@ namespace mlir::snn {
 
 #define GEN_PASS_REGISTRATION
 #include "snn/Transforms/Passes.h.inc"
+
+/// What snn-integrate and snn-specialize fold neuron model regions with:
+/// the arith dialect's canonicalizations and those of every arith and math
+/// op.
+void populateModelFoldingPatterns(RewritePatternSet &patterns);
 
 } // namespace mlir::snn
 
