@@ -2,7 +2,8 @@
 """Writes the Potjans & Diesmann (2014) cortical microcircuit as snnc models.
 
     /usr/bin/python3 generate.py            # microcircuit.json, microcircuit_dc.json
-    /usr/bin/python3 generate.py --scale 0.01 --out small.json   # a scaled copy
+    /usr/bin/python3 generate.py --scale 0.01 --background poisson --out small.json
+                                            # a scaled copy
 
 All numbers are the published ones (Potjans & Diesmann 2014, Cerebral Cortex
 24:785-806, Tables 4 and 5); README.md explains each choice. The two files are
@@ -84,7 +85,8 @@ def neuron_model():
 
 def background_sources(i, n, split):
     """The K_ext x 8 Hz Poisson background of population i (size n) as
-    `split` one_to_one sources. A source neuron spikes at most once per step
+    `split` one_to_one sources (--background sources, for comparison with
+    the Poisson inputs). A source neuron spikes at most once per step
     (probability rate * dt), so each of the `split` sources fires with
     probability p = lam / (split + lam) per step (lam = K_ext * 8 Hz * dt,
     the expected number of background spikes per neuron and step), with
@@ -100,7 +102,8 @@ def background_sources(i, n, split):
 def model(background="poisson", scale=1.0, split=4, duration_ms=1100.0,
           seed=55, precision="f32", record=True):
     sizes = [max(1, int(round(n * scale))) for n in N]
-    name = "microcircuit" + ("" if background == "poisson" else "_dc")
+    name = "microcircuit" + {"poisson": "", "dc": "_dc",
+                             "sources": "_sources"}[background]
     if scale != 1.0:
         name += "_scaled"
     m = {
@@ -115,6 +118,7 @@ def model(background="poisson", scale=1.0, split=4, duration_ms=1100.0,
                        "seed": seed, "precision": precision},
         "neuron_models": {"iaf_psc_exp": neuron_model()},
         "populations": {},
+        "poisson_inputs": {},
         "sources": {},
         "projections": {},
     }
@@ -127,6 +131,15 @@ def model(background="poisson", scale=1.0, split=4, duration_ms=1100.0,
             p["parameters"] = {"I_bg": "%s pA" % fmt(round(amp, 6))}
         m["populations"][pop] = p
     if background == "poisson":
+        # K_ext independent 8 Hz trains per neuron, weight w: a binomial
+        # count per neuron and step (Brian2's PoissonInput). NEST's version
+        # delays them by 1.5 ms, which leaves an independent Poisson
+        # process what it is (but for the run's first 1.5 ms).
+        for i, pop in enumerate(POPS):
+            m["poisson_inputs"]["bg_" + pop] = {
+                "target": pop, "variable": "I_syn", "n": K_EXT[i],
+                "rate": "%s Hz" % fmt(BG_RATE_HZ), "weight": "%s pA" % fmt(W_PA)}
+    if background == "sources":
         for i, pop in enumerate(POPS):
             rate_hz, weight = background_sources(i, sizes[i], split)
             for k in range(split):
@@ -162,6 +175,9 @@ def model(background="poisson", scale=1.0, split=4, duration_ms=1100.0,
             }
     if record:
         m["record"] = {"spikes": list(POPS)}
+    for section in ("poisson_inputs", "sources"):
+        if not m[section]:
+            del m[section]
     return m
 
 
@@ -173,6 +189,7 @@ def dump(m, path):
         comma = "," if n + 1 < len(keys) else ""
         value = m[key]
         if isinstance(value, dict) and key in ("populations", "sources",
+                                               "poisson_inputs",
                                                "projections"):
             lines.append("  %s: {" % json.dumps(key))
             items = list(value.items())
@@ -203,12 +220,14 @@ def dump(m, path):
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--background", choices=["poisson", "dc"],
-                    help="only this variant (default: both, to the "
-                         "committed files)")
+    ap.add_argument("--background", choices=["poisson", "dc", "sources"],
+                    help="only this variant (default: poisson and dc, to "
+                         "the committed files); sources: the Poisson "
+                         "background as --split moment-matched sources")
     ap.add_argument("--scale", type=float, default=1.0)
     ap.add_argument("--split", type=int, default=4,
-                    help="Poisson sources per population (default 4)")
+                    help="with --background sources: sources per "
+                         "population (default 4)")
     ap.add_argument("--duration", type=float, default=1100.0, help="ms")
     ap.add_argument("--seed", type=int, default=55)
     ap.add_argument("--precision", choices=["f32", "f64"], default="f32")
@@ -219,13 +238,15 @@ def main():
         m = model(bg, args.scale, args.split, args.duration, args.seed,
                   args.precision)
         out = args.out if args.out and len(variants) == 1 else os.path.join(
-            here, "microcircuit%s.json" % ("" if bg == "poisson" else "_dc"))
+            here, "microcircuit%s.json" % {"poisson": "", "dc": "_dc",
+                                           "sources": "_sources"}[bg])
         dump(m, out)
         syn = sum(p["connectivity"]["n"] for p in m["projections"].values()
                   if isinstance(p["connectivity"], dict))
-        print("%s: %d neurons, %d recurrent synapses, %d projections"
+        print("%s: %d neurons, %d recurrent synapses, %d projections, "
+              "%d poisson inputs"
               % (out, sum(p["size"] for p in m["populations"].values()), syn,
-                 len(m["projections"])))
+                 len(m["projections"]), len(m.get("poisson_inputs", {}))))
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@
 #include "snn/AST/ExprParser.h"
 #include "snn/AST/ExprPrinter.h"
 #include "snn/AST/Units.h"
+#include "snn/Dialect/SNN/BinomialTable.h"
 
 #include <algorithm>
 #include <cmath>
@@ -803,6 +804,88 @@ void Checker::model(const Model &m) {
       error(c.stopLoc.line ? c.stopLoc : c.loc,
             "stop of " + what + " (" + quantity(c.stop, "ms") +
                 ") is before its start (" + quantity(c.start, "ms") + ")");
+  }
+
+  // Poisson inputs (their names are symbols beside the groups and currents).
+  std::vector<std::string> poissonInputNames;
+  for (const PoissonInput &pi : m.poissonInputs) {
+    const std::string what = "poisson input '" + pi.name + "'";
+    if (std::find(poissonInputNames.begin(), poissonInputNames.end(),
+                  pi.name) != poissonInputNames.end())
+      error(pi.loc, what + " is defined twice");
+    else if (std::find(groupNames.begin(), groupNames.end(), pi.name) !=
+                 groupNames.end() ||
+             std::find(currentNames.begin(), currentNames.end(), pi.name) !=
+                 currentNames.end())
+      error(pi.loc, "the name '" + pi.name +
+                        "' of a poisson input is already that of a "
+                        "population, source or current");
+    poissonInputNames.push_back(pi.name);
+    const Loc &targetLoc = pi.targetLoc.line ? pi.targetLoc : pi.loc;
+    const Population *p = m.findPopulation(pi.target);
+    const NeuronModel *nm = p ? m.findModel(p->model) : nullptr;
+    if (!p) {
+      if (m.findSource(pi.target))
+        error(targetLoc, "the target of " + what + " is source '" +
+                             pi.target +
+                             "'; poisson inputs go into neuron populations");
+      else
+        error(targetLoc, "unknown population '" + pi.target + "' in " + what +
+                             didYouMean(pi.target, populationNames));
+    } else if (nm) {
+      std::string why = notAVariable(*nm, pi.variable);
+      if (!why.empty())
+        error(pi.variableLoc.line ? pi.variableLoc : pi.loc,
+              "bad variable of " + what + ": " + why +
+                  (hasInput(*nm, pi.variable)
+                       ? " (inputs are for currents; poisson inputs add to "
+                         "variables)"
+                       : ""));
+      else
+        dimAgrees(pi.weightDim, findVar(*nm, pi.variable)->dim,
+                  pi.weightLoc.line ? pi.weightLoc : pi.loc,
+                  "the weight of " + what,
+                  "variable '" + pi.variable + "' of model '" + nm->name +
+                      "'");
+    }
+    const Loc &nLoc = pi.nLoc.line ? pi.nLoc : pi.loc;
+    const Loc &rateLoc = pi.rateLoc.line ? pi.rateLoc : pi.loc;
+    bool valid = true;
+    if (pi.n < 0) {
+      error(nLoc, "the number of inputs (n) of " + what + " must be >= 0, got " +
+                      std::to_string(pi.n));
+      valid = false;
+    }
+    double dt = m.simulation.dt;
+    double perStep = pi.rate * dt * 1e-3; // dt in ms
+    if (!(pi.rate >= 0) || !std::isfinite(pi.rate)) {
+      error(rateLoc, "the rate of " + what + " must be >= 0, got " +
+                         quantity(pi.rate, "Hz"));
+      valid = false;
+    } else if (std::isfinite(dt) && dt > 0 && perStep > 1.0) {
+      error(rateLoc, "the rate of " + what + " is " +
+                         quantity(pi.rate, "Hz") +
+                         ", a spike probability of " +
+                         formatNumber(perStep) + " per step of " +
+                         formatNumber(dt) +
+                         " ms: each input spikes at most once per step (at "
+                         "most " +
+                         quantity(1e3 / dt, "Hz") + "); use a larger n, or a "
+                         "smaller dt");
+      valid = false;
+    }
+    if (!std::isfinite(pi.weight))
+      error(pi.weightLoc.line ? pi.weightLoc : pi.loc,
+            "the weight of " + what + " is not a finite number");
+    if (valid && std::isfinite(dt) && dt > 0) {
+      mlir::snn::BinomialTable table =
+          mlir::snn::computeBinomialTable(pi.n, perStep);
+      if (!table.ok())
+        error(nLoc, what + ": " + std::to_string(pi.n) + " inputs at " +
+                        quantity(pi.rate, "Hz") + " cannot be drawn: " +
+                        table.error + "; split them into several poisson "
+                        "inputs");
+    }
   }
 
   // Projections.

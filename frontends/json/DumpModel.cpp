@@ -238,6 +238,15 @@ void dumpModel(const Model &m, std::ostream &os) {
   }
   j["currents"] = currents;
 
+  ojson poissonInputs = ojson::object();
+  for (const PoissonInput &pi : m.poissonInputs)
+    poissonInputs[pi.name] = ojson{{"target", pi.target},
+                                   {"variable", pi.variable},
+                                   {"n", pi.n},
+                                   {"rate", pi.rate},
+                                   {"weight", pi.weight}};
+  j["poisson_inputs"] = poissonInputs;
+
   ojson projections = ojson::object();
   for (const Projection &p : m.projections)
     projections[p.name] = ojson{{"pre", p.pre},

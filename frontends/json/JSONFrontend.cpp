@@ -247,8 +247,12 @@ private:
     if (!q.hasUnit)
       return Q{q.value, std::nullopt};
     if (need && q.dim != *need) {
-      error(v, what + " must be " + units::describe(*need) + " (in " +
-                   units::baseUnit(*need) + " or with a unit such as " +
+      // Rates are read in Hz (extraExp10 3), other values in base units.
+      std::string bare = *need == units::Frequency && extraExp10 == 3
+                             ? std::string("Hz")
+                             : units::baseUnit(*need);
+      error(v, what + " must be " + units::describe(*need) + " (in " + bare +
+                   " or with a unit such as " +
                    example(*need) + "), got " + units::describe(q.dim) +
                    " (\"" + v.text + "\")");
       return std::nullopt;
@@ -426,6 +430,7 @@ private:
   void population(const Member &m, Population &out);
   void source(const Member &m, Source &out);
   void current(const Member &m, CurrentInput &out);
+  void poissonInput(const Member &m, PoissonInput &out);
   void projection(const Member &m, Projection &out);
   void connectivity(const Value &v, const std::string &what, Connectivity &out);
   void record(const Value &v, Recording &out);
@@ -734,6 +739,43 @@ void Converter::current(const Member &m, CurrentInput &out) {
   }
 }
 
+void Converter::poissonInput(const Member &m, PoissonInput &out) {
+  out.name = m.key;
+  out.loc = keyLoc(m);
+  const std::string where = "poisson input '" + m.key + "'";
+  const Value &v = m.value;
+  if (!expectObject(v, where))
+    return;
+  checkKeys(v, {"target", "variable", "n", "rate", "weight"}, where);
+  if (const Value *target = required(v, "target", where)) {
+    out.targetLoc = loc(*target);
+    if (auto s = name(*target, "the target of " + where))
+      out.target = *s;
+  }
+  if (const Value *var = required(v, "variable", where)) {
+    out.variableLoc = loc(*var);
+    if (auto s = name(*var, "the variable of " + where))
+      out.variable = *s;
+  }
+  if (const Value *n = required(v, "n", where)) {
+    out.nLoc = loc(*n);
+    if (auto k = integer(*n, "the number of inputs (n) of " + where))
+      out.n = *k;
+  }
+  if (const Value *rate = required(v, "rate", where)) {
+    out.rateLoc = loc(*rate);
+    if (auto q = quantity(*rate, "the rate of " + where, units::Frequency, 3))
+      out.rate = q->value;
+  }
+  if (const Value *w = required(v, "weight", where)) {
+    out.weightLoc = loc(*w);
+    if (auto q = quantity(*w, "the weight of " + where)) {
+      out.weight = q->value;
+      out.weightDim = q->dim;
+    }
+  }
+}
+
 //===----------------------------------------------------------------------===//
 // Projections
 //===----------------------------------------------------------------------===//
@@ -958,8 +1000,9 @@ std::optional<Model> Converter::model(const Value &root,
     return std::nullopt;
   }
   static const std::vector<std::string> topKeys = {
-      "name",    "description", "simulation",  "neuron_models", "populations",
-      "sources", "currents",    "projections", "record"};
+      "name",        "description",    "simulation", "neuron_models",
+      "populations", "sources",        "currents",   "poisson_inputs",
+      "projections", "record"};
   checkKeys(root, topKeys, "the model");
 
   m.name = stem;
@@ -1001,6 +1044,12 @@ std::optional<Model> Converter::model(const Value &root,
       CurrentInput c;
       current(cm, c);
       m.currents.push_back(std::move(c));
+    }
+  if (auto *ps = section(root, "poisson_inputs"))
+    for (const Member &pm : *ps) {
+      PoissonInput p;
+      poissonInput(pm, p);
+      m.poissonInputs.push_back(std::move(p));
     }
   if (auto *prs = section(root, "projections"))
     for (const Member &pm : *prs) {

@@ -434,6 +434,13 @@ OwningOpRef<ModuleOp> Generator::run() {
         valueSpec(c.amplitude), b.getF64FloatAttr(c.stddev),
         b.getF64FloatAttr(c.start), b.getF64FloatAttr(c.stop));
 
+  for (const ast::PoissonInput &pi : model.poissonInputs)
+    b.create<mlir::snn::PoissonInputOp>(
+        loc(pi.loc), b.getStringAttr(pi.name),
+        FlatSymbolRefAttr::get(&ctx, pi.target), b.getStringAttr(pi.variable),
+        b.getI64IntegerAttr(pi.n), b.getF64FloatAttr(pi.rate),
+        b.getF64FloatAttr(pi.weight));
+
   for (const ast::Projection &p : model.projections)
     b.create<mlir::snn::ProjectionOp>(
         loc(p.loc), b.getStringAttr(p.name), FlatSymbolRefAttr::get(&ctx, p.pre),

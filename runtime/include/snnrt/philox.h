@@ -60,6 +60,7 @@ enum class RngPurpose : uint32_t {
   Delay = 6,            ///< per-synapse delays
   NoiseCurrent = 7,     ///< per-step noise currents
   CurrentAmplitude = 8, ///< per-neuron current amplitudes
+  PoissonInput = 9,     ///< Poisson-input counts (drawn by generated code)
 };
 
 /// The key of a run: (uint32(seed), uint32(seed >> 32)).

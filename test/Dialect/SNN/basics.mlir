@@ -71,6 +71,9 @@ snn.network @net attributes {dt = 0.1 : f64, duration = 50.0 : f64, seed = 7 : u
   // CHECK: snn.current @jitter into @inh input "I" attributes {amplitude = 0.000000e+00 : f64, kind = "noise", std = 2.000000e+00 : f64}
   snn.current @jitter into @inh input "I" attributes {kind = "noise", amplitude = 0.0 : f64, std = 2.0 : f64}
 
+  // CHECK: snn.poisson_input @bg into @exc target "v" attributes {n = 1600 : i64, rate = 8.000000e+00 : f64, weight = 87.799999999999997 : f64}
+  snn.poisson_input @bg into @exc target "v" attributes {n = 1600 : i64, rate = 8.0 : f64, weight = 87.8 : f64}
+
   // CHECK: snn.projection @ee from @exc to @exc target "g" attributes {connectivity = #snn.fixed_probability<0.1, allow_self = false>, delay = #snn.uniform<0.0, 2.0>, weight = 2.500000e-01 : f64}
   snn.projection @ee from @exc to @exc target "g" attributes {connectivity = #snn.fixed_probability<0.1, allow_self = false>, weight = 0.25 : f64, delay = #snn.uniform<0.0, 2.0>}
   // CHECK: connectivity = #snn.all_to_all<allow_self = true>

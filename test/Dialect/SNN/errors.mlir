@@ -909,3 +909,163 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64
   // expected-error @+1 {{failed to parse SNN_StorageAttr parameter 'value'}}
   snn.projection @p from @a to @a target "v" attributes {connectivity = #snn.one_to_one, weight = 1.0 : f64, delay = 0.0 : f64, storage = #snn.storage<dense>}
 }
+
+// -----
+
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
+  snn.neuron_model @m attributes {variables = ["v"], inputs = ["I"]} ode {
+  ^bb0(%v: f64, %I: f64):
+    snn.yield %I : f64
+  } threshold {
+  ^bb0(%v: f64, %I: f64):
+    %f = arith.constant false
+    snn.yield %f : i1
+  } reset {
+  ^bb0(%v: f64, %I: f64):
+    snn.yield %v : f64
+  }
+  snn.population @p of @m size 10
+  snn.poisson_source @s size 10 attributes {rate = 1.0 : f64}
+  // expected-error @+1 {{n -1 must not be negative}}
+  snn.poisson_input @a into @p target "v" attributes {n = -1 : i64, rate = 1.0 : f64, weight = 1.0 : f64}
+}
+
+// -----
+
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
+  snn.neuron_model @m attributes {variables = ["v"], inputs = ["I"]} ode {
+  ^bb0(%v: f64, %I: f64):
+    snn.yield %I : f64
+  } threshold {
+  ^bb0(%v: f64, %I: f64):
+    %f = arith.constant false
+    snn.yield %f : i1
+  } reset {
+  ^bb0(%v: f64, %I: f64):
+    snn.yield %v : f64
+  }
+  snn.population @p of @m size 10
+  snn.poisson_source @s size 10 attributes {rate = 1.0 : f64}
+  // expected-error @+1 {{rate -2 Hz must be a finite number >= 0}}
+  snn.poisson_input @a into @p target "v" attributes {n = 10 : i64, rate = -2.0 : f64, weight = 1.0 : f64}
+}
+
+// -----
+
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
+  snn.neuron_model @m attributes {variables = ["v"], inputs = ["I"]} ode {
+  ^bb0(%v: f64, %I: f64):
+    snn.yield %I : f64
+  } threshold {
+  ^bb0(%v: f64, %I: f64):
+    %f = arith.constant false
+    snn.yield %f : i1
+  } reset {
+  ^bb0(%v: f64, %I: f64):
+    snn.yield %v : f64
+  }
+  snn.population @p of @m size 10
+  snn.poisson_source @s size 10 attributes {rate = 1.0 : f64}
+  // expected-error @+1 {{rate inf Hz must be a finite number >= 0}}
+  snn.poisson_input @a into @p target "v" attributes {n = 10 : i64, rate = 0x7FF0000000000000 : f64, weight = 1.0 : f64}
+}
+
+// -----
+
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
+  snn.neuron_model @m attributes {variables = ["v"], inputs = ["I"]} ode {
+  ^bb0(%v: f64, %I: f64):
+    snn.yield %I : f64
+  } threshold {
+  ^bb0(%v: f64, %I: f64):
+    %f = arith.constant false
+    snn.yield %f : i1
+  } reset {
+  ^bb0(%v: f64, %I: f64):
+    snn.yield %v : f64
+  }
+  snn.population @p of @m size 10
+  snn.poisson_source @s size 10 attributes {rate = 1.0 : f64}
+  // expected-error @+1 {{weight must be a finite number}}
+  snn.poisson_input @a into @p target "v" attributes {n = 10 : i64, rate = 1.0 : f64, weight = 0x7FF8000000000000 : f64}
+}
+
+// -----
+
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
+  snn.neuron_model @m attributes {variables = ["v"], inputs = ["I"]} ode {
+  ^bb0(%v: f64, %I: f64):
+    snn.yield %I : f64
+  } threshold {
+  ^bb0(%v: f64, %I: f64):
+    %f = arith.constant false
+    snn.yield %f : i1
+  } reset {
+  ^bb0(%v: f64, %I: f64):
+    snn.yield %v : f64
+  }
+  snn.population @p of @m size 10
+  snn.poisson_source @s size 10 attributes {rate = 1.0 : f64}
+  // expected-error @+1 {{rate 2e+04 Hz is above 1 / dt = 1e+04 Hz: an input spikes at most once per step}}
+  snn.poisson_input @a into @p target "v" attributes {n = 10 : i64, rate = 20000.0 : f64, weight = 1.0 : f64}
+}
+
+// -----
+
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
+  snn.neuron_model @m attributes {variables = ["v"], inputs = ["I"]} ode {
+  ^bb0(%v: f64, %I: f64):
+    snn.yield %I : f64
+  } threshold {
+  ^bb0(%v: f64, %I: f64):
+    %f = arith.constant false
+    snn.yield %f : i1
+  } reset {
+  ^bb0(%v: f64, %I: f64):
+    snn.yield %v : f64
+  }
+  snn.population @p of @m size 10
+  snn.poisson_source @s size 10 attributes {rate = 1.0 : f64}
+  // expected-error @+1 {{n = 100000000 inputs at 1e+03 Hz cannot be drawn: a binomial of mean n p = 1e+07 needs more than 1024 comparisons per draw; split them into several Poisson inputs}}
+  snn.poisson_input @a into @p target "v" attributes {n = 100000000 : i64, rate = 1000.0 : f64, weight = 1.0 : f64}
+}
+
+// -----
+
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
+  snn.neuron_model @m attributes {variables = ["v"], inputs = ["I"]} ode {
+  ^bb0(%v: f64, %I: f64):
+    snn.yield %I : f64
+  } threshold {
+  ^bb0(%v: f64, %I: f64):
+    %f = arith.constant false
+    snn.yield %f : i1
+  } reset {
+  ^bb0(%v: f64, %I: f64):
+    snn.yield %v : f64
+  }
+  snn.population @p of @m size 10
+  snn.poisson_source @s size 10 attributes {rate = 1.0 : f64}
+  // expected-error @+1 {{target 's' is not a neuron population}}
+  snn.poisson_input @a into @s target "v" attributes {n = 10 : i64, rate = 1.0 : f64, weight = 1.0 : f64}
+}
+
+// -----
+
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
+  snn.neuron_model @m attributes {variables = ["v"], inputs = ["I"]} ode {
+  ^bb0(%v: f64, %I: f64):
+    snn.yield %I : f64
+  } threshold {
+  ^bb0(%v: f64, %I: f64):
+    %f = arith.constant false
+    snn.yield %f : i1
+  } reset {
+  ^bb0(%v: f64, %I: f64):
+    snn.yield %v : f64
+  }
+  snn.population @p of @m size 10
+  snn.poisson_source @s size 10 attributes {rate = 1.0 : f64}
+  // expected-error @+1 {{variable 'I' is not a variable of model 'm'}}
+  snn.poisson_input @a into @p target "I" attributes {n = 10 : i64, rate = 1.0 : f64, weight = 1.0 : f64}
+}

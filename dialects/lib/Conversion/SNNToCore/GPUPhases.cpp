@@ -110,7 +110,7 @@ void NetworkLowering::emitPhasePropagate() {
 
 void NetworkLowering::emitPhaseDeliver() {
   for (Population &pop : populations) {
-    if (pop.rings.empty() && pop.spiked < 0)
+    if (pop.rings.empty() && pop.poissonInputs.empty() && pop.spiked < 0)
       continue;
     loc = pop.op.getLoc();
     SmallVector<Value> bases;
@@ -120,6 +120,8 @@ void NetworkLowering::emitPhaseDeliver() {
     Value i = gridLoop(index(pop.op.getSize())).getInductionVar();
     for (auto [ring, base] : llvm::zip(pop.rings, bases))
       emitDeliveryAt(*ring, i, base);
+    emitPoissonInputsAt(pop, i);
+    loc = pop.op.getLoc();
     if (pop.spiked < 0)
       continue;
     Value spiked = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ne,
@@ -176,7 +178,7 @@ LogicalResult NetworkLowering::runGPU() {
   for (Spiking &s : spiking)
     neurons = std::max(neurons, s.size);
   for (Population &pop : populations)
-    if (!pop.rings.empty() || pop.spiked >= 0)
+    if (!pop.rings.empty() || !pop.poissonInputs.empty() || pop.spiked >= 0)
       ringNeurons =
           std::max(ringNeurons, static_cast<int64_t>(pop.op.getSize()));
   for (ProjectionInfo &p : projections)

@@ -27,6 +27,7 @@
 #include "Philox.h"
 #include "Target.h"
 
+#include "snn/Dialect/SNN/BinomialTable.h"
 #include "snn/Dialect/SNN/SNNOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -82,6 +83,14 @@ struct Spiking {
   int recCount = -1, recIds = -1, recSteps = -1;
 };
 
+/// A Poisson input (snn.poisson_input) and the table its draws invert.
+struct PoissonInputInfo {
+  PoissonInputOp op;
+  unsigned variable = 0; // among the target model's variables
+  uint32_t entity = 0;   // RNG entity: position among Poisson inputs
+  BinomialTable table;
+};
+
 /// A neuron population and its buffers.
 struct Population {
   PopulationOp op;
@@ -94,7 +103,9 @@ struct Population {
   /// 2^31 - 1 steps (which the counter must hold without wrapping).
   IntegerType refractoryType;
   SmallVector<struct Ring *> rings; // delay rings into this population
-  bool inputs = false;              // whether any projection targets it
+  SmallVector<PoissonInputInfo *> poissonInputs;
+  /// Whether any projection or Poisson input adds to it.
+  bool inputs = false;
   bool resets = false;              // whether the reset changes anything
   int spiked = -1; // GPU: per-neuron flag, reset pending after input
 };
@@ -212,6 +223,9 @@ private:
   Value ringBase(Ring &ring);
   /// Adds this step's slot of `ring` to neuron `i`'s variable, clears it.
   void emitDeliveryAt(Ring &ring, Value i, Value base);
+  /// Adds every Poisson input of `pop` to neuron `i` (after the rings'
+  /// slots, before the reset), under the refractory rule of delivery.
+  void emitPoissonInputsAt(Population &pop, Value i);
   /// Number of slots of `ring` (the runtime sized it to 1 + max delay).
   Value ringSlots(Ring &ring);
   /// Offset of the slot `delaySteps` ahead in a ring of `slots` slots over
@@ -269,7 +283,8 @@ private:
   /// The first k in [begin, end) with buffer[k] >= key (i32 buffer sorted
   /// in that range), or end.
   Value lowerBound(int buffer, Value begin, Value end, Value key);
-  /// CPU: this step's slot of every ring into `pop`, one loop.
+  /// CPU: this step's slot of every ring into `pop` and its Poisson inputs,
+  /// one loop.
   void emitDelivery(Population &pop);
   void emitReset(Population &pop);
 
@@ -386,6 +401,7 @@ private:
     int amplitude = -1; // buffer, when not constant
   };
   std::vector<Current> currents;
+  std::deque<PoissonInputInfo> poissonInputs;
   struct ProjectionInfo {
     ProjectionOp op;
     int rowPtr = -1, col = -1, weight = -1, delay = -1;

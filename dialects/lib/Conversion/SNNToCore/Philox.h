@@ -26,6 +26,7 @@ enum class RandomPurpose : uint32_t {
   Delay = 6,
   NoiseCurrent = 7,
   CurrentAmplitude = 8,
+  PoissonInput = 9,
 };
 
 /// Philox4x32-10 of counter (c0, c1, c2, c3) under key (k0, k1); all i32.

@@ -122,6 +122,18 @@ void NetworkLowering::planBuffers() {
     currentsJSON.push_back(std::move(entry));
   }
 
+  for (auto op : network.getBody().getOps<PoissonInputOp>()) {
+    Population *pop = populationByName.lookup(op.getTarget());
+    PoissonInputInfo &info = poissonInputs.emplace_back();
+    info.op = op;
+    info.entity = static_cast<uint32_t>(poissonInputs.size() - 1);
+    info.variable = pop->model.lookupVariable(op.getVariable());
+    info.table = computeBinomialTable(op.getNAttr().getInt(),
+                                       op.getProbability(dt));
+    pop->poissonInputs.push_back(&info);
+    pop->inputs = true;
+  }
+
   for (auto op : network.getBody().getOps<ProjectionOp>()) {
     ProjectionInfo info{op};
     info.entity = static_cast<uint32_t>(projections.size());

@@ -6,6 +6,8 @@
 
 #include "Lowering.h"
 
+#include <limits>
+
 namespace mlir::snn::lowering {
 
 Value NetworkLowering::ringSlots(Ring &ring) {
@@ -298,10 +300,58 @@ void NetworkLowering::emitDeliveryAt(Ring &ring, Value i, Value base) {
   store(real(0.0), ring.buffer, slotIndex);
 }
 
+void NetworkLowering::emitPoissonInputsAt(Population &pop, Value i) {
+  for (PoissonInputInfo *input : pop.poissonInputs) {
+    const BinomialTable &table = input->table;
+    if (table.offset == 0 && table.steps.empty())
+      continue; // n = 0 or rate 0: never anything
+    loc = input->op.getLoc();
+    // k = offset + sum of m [u >= t] over the table's steps (t, m): the
+    // inversion of the binomial's distribution function, as compares that
+    // vectorize (BinomialTable.h).
+    bool wide =
+        input->op.getNAttr().getInt() > std::numeric_limits<int32_t>::max();
+    Type countType = wide ? Type(b.getI64Type()) : Type(b.getI32Type());
+    auto count = [&](int64_t v) -> Value {
+      return b.create<arith::ConstantOp>(loc, b.getIntegerAttr(countType, v));
+    };
+    Value k = count(table.offset);
+    if (!table.steps.empty()) {
+      auto words = emitStepDraw(b, loc, seed, step, i, input->entity,
+                                RandomPurpose::PoissonInput);
+      Value u = emitUniform(b, loc, words, b.getF64Type());
+      Value zero = count(0);
+      for (auto [threshold, multiplicity] : table.steps) {
+        Value reached = b.create<arith::CmpFOp>(
+            loc, arith::CmpFPredicate::OGE, u,
+            b.create<arith::ConstantOp>(loc, b.getF64FloatAttr(threshold)));
+        k = b.create<arith::AddIOp>(
+            loc, k,
+            b.create<arith::SelectOp>(loc, reached, count(multiplicity),
+                                      zero));
+      }
+    }
+    Value amount = b.create<arith::MulFOp>(
+        loc, b.create<arith::SIToFPOp>(loc, floatType, k),
+        real(input->op.getWeight().convertToDouble()));
+    int target = pop.variables[input->variable];
+    Value old = load(target, i);
+    Value sum = b.create<arith::AddFOp>(loc, old, amount);
+    if (pop.refractory >= 0 && isClamped(pop, input->variable)) {
+      Value free = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq,
+                                           load(pop.refractory, i),
+                                           refractoryConstant(pop, 0));
+      sum = b.create<arith::SelectOp>(loc, free, sum, old);
+    }
+    store(sum, target, i);
+  }
+}
+
 void NetworkLowering::emitDelivery(Population &pop) {
   // Every ring into the population in one pass over this thread's share
-  // (rings are per variable: the order among them does not matter).
-  if (pop.rings.empty())
+  // (rings are per variable: the order among them does not matter), then
+  // the Poisson inputs.
+  if (pop.rings.empty() && pop.poissonInputs.empty())
     return;
   loc = pop.op.getLoc();
   SmallVector<Value> bases;
@@ -314,6 +364,7 @@ void NetworkLowering::emitDelivery(Population &pop) {
   b.setInsertionPointToStart(loop.getBody());
   for (auto [ring, base] : llvm::zip(pop.rings, bases))
     emitDeliveryAt(*ring, loop.getInductionVar(), base);
+  emitPoissonInputsAt(pop, loop.getInductionVar());
 }
 
 } // namespace mlir::snn::lowering

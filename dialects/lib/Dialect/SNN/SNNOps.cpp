@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "snn/Dialect/SNN/SNNOps.h"
+#include "snn/Dialect/SNN/BinomialTable.h"
 #include "snn/Dialect/SNN/Propagator.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -264,6 +265,52 @@ LogicalResult CurrentOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
     return emitOpError("model '")
            << pop.getModel() << "' of population '" << getTarget()
            << "' has no input '" << getInput() << "'";
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// PoissonInputOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult PoissonInputOp::verify() {
+  int64_t n = getNAttr().getInt();
+  if (n < 0)
+    return emitOpError("n ") << n << " must not be negative";
+  double rate = getRate().convertToDouble();
+  if (!(rate >= 0.0) || !std::isfinite(rate))
+    return emitOpError("rate ") << formatDouble(rate)
+                                << " Hz must be a finite number >= 0";
+  if (!std::isfinite(getWeight().convertToDouble()))
+    return emitOpError("weight must be a finite number");
+  double dt = cast<NetworkOp>((*this)->getParentOp()).getDt().convertToDouble();
+  double p = getProbability(dt);
+  if (p > 1.0)
+    return emitOpError("rate ")
+           << formatDouble(rate) << " Hz is above 1 / dt = "
+           << formatDouble(1e3 / dt)
+           << " Hz: an input spikes at most once per step";
+  BinomialTable table = computeBinomialTable(n, p);
+  if (!table.ok())
+    return emitOpError("n = ")
+           << n << " inputs at " << formatDouble(rate)
+           << " Hz cannot be drawn: " << table.error
+           << "; split them into several Poisson inputs";
+  return success();
+}
+
+LogicalResult
+PoissonInputOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
+  auto pop =
+      symbolTable.lookupNearestSymbolFrom<PopulationOp>(*this, getTargetAttr());
+  if (!pop)
+    return emitOpError("target '")
+           << getTarget() << "' is not a neuron population";
+  auto model = symbolTable.lookupNearestSymbolFrom<NeuronModelOp>(
+      pop, pop.getModelAttr());
+  if (model && model.lookupVariable(getVariable()) < 0)
+    return emitOpError("variable '")
+           << getVariable() << "' is not a variable of model '"
+           << pop.getModel() << "'";
   return success();
 }
 

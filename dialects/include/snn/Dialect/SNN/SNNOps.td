@@ -195,6 +195,35 @@ def SNN_CurrentOp : SNN_Op<"current", [
   let hasVerifier = 1;
 }
 
+def SNN_PoissonInputOp : SNN_Op<"poisson_input", [
+    Symbol, HasParent<"NetworkOp">,
+    DeclareOpInterfaceMethods<SymbolUserOpInterface>]> {
+  let summary = "independent Poisson inputs added to a variable of a population";
+  let description = [{
+    Every neuron of `target` receives `n` independent Poisson spike trains of
+    `rate` Hz through synapses of weight `weight` (in the unit of `variable`)
+    without delay: in each step, `k * weight` is added to the neuron's
+    `variable`, with `k` a binomial draw of `n` trials of probability
+    `rate * dt` (Brian2's `PoissonInput`). The addition happens where the
+    synaptic input of delay 0 does, under the same refractory rule.
+
+    ```mlir
+    snn.poisson_input @bg into @exc target "I_syn" attributes {
+      n = 1600 : i64, rate = 8.000000e+00 : f64, weight = 8.780000e+01 : f64}
+    ```
+  }];
+  let arguments = (ins SymbolNameAttr:$sym_name, FlatSymbolRefAttr:$target,
+                       StrAttr:$variable, I64Attr:$n, F64Attr:$rate,
+                       F64Attr:$weight);
+  let assemblyFormat = "$sym_name `into` $target `target` $variable attr-dict-with-keyword";
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// The success probability of one of the `n` trials in one step of
+    /// `dt` ms.
+    double getProbability(double dt) { return getRate().convertToDouble() * dt * 1e-3; }
+  }];
+}
+
 //===----------------------------------------------------------------------===//
 // Projections
 //===----------------------------------------------------------------------===//

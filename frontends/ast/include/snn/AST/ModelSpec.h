@@ -214,6 +214,21 @@ struct CurrentInput {
   Loc targetLoc, variableLoc, stddevLoc, startLoc, stopLoc;
 };
 
+/// Independent Poisson spike trains into a variable of every neuron of a
+/// population (Brian2's PoissonInput): each step adds weight * k, k drawn
+/// from B(n, rate * dt).
+struct PoissonInput {
+  std::string name;
+  std::string target;   // population
+  std::string variable; // a variable of the target model
+  int64_t n = 0;        // inputs per neuron
+  double rate = 0.0;    // Hz
+  double weight = 0.0;  // in the unit of `variable`
+  std::optional<Dim> weightDim; // the dimension the weight was written with
+  Loc loc;
+  Loc targetLoc, variableLoc, nLoc, rateLoc, weightLoc;
+};
+
 struct Connectivity {
   enum class Kind {
     AllToAll,
@@ -282,6 +297,7 @@ struct Model {
   std::vector<Population> populations;
   std::vector<Source> sources;
   std::vector<CurrentInput> currents;
+  std::vector<PoissonInput> poissonInputs;
   std::vector<Projection> projections;
   Recording record;
 
