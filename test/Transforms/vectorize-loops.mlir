@@ -93,6 +93,101 @@ func.func @delivery(%var: memref<?xf32>, %ring: memref<?xf32>, %base: index, %n:
 
 // -----
 
+// A rare branch (the tail of a Poisson input's draw): computed for all lanes
+// only when some lane takes it, each lane selecting its own result. The
+// other side only yields a value: nothing to guard.
+// CHECK-LABEL: func.func @rare_branch
+// CHECK: scf.for %[[I:.*]] = %{{.*}} to %{{.*}} step %c8 {
+// CHECK:   %[[U:.*]] = vector.load %{{.*}}[%[[I]]] : memref<?xf64>, vector<8xf64>
+// CHECK:   %[[HEAD:.*]] = arith.extui %{{.*}} : vector<8xi1> to vector<8xi32>
+// CHECK:   %[[RARE:.*]] = arith.cmpf oge, %[[U]], %{{.*}} : vector<8xf64>
+// CHECK:   %[[ANY:.*]] = vector.reduction <or>, %[[RARE]] : vector<8xi1> into i1
+// CHECK:   %[[TAIL:.*]] = scf.if %[[ANY]] -> (vector<8xi32>) {
+// CHECK:     arith.cmpf oge, %[[U]], %{{.*}} : vector<8xf64>
+// CHECK:     %[[MORE:.*]] = arith.addi %[[HEAD]], %{{.*}} : vector<8xi32>
+// CHECK:     scf.yield %[[MORE]] : vector<8xi32>
+// CHECK:   } else {
+// CHECK:     %[[ZERO:.*]] = arith.constant dense<0> : vector<8xi32>
+// CHECK:     scf.yield %[[ZERO]] : vector<8xi32>
+// CHECK:   %[[K:.*]] = arith.select %[[RARE]], %[[TAIL]], %[[HEAD]] : vector<8xi1>, vector<8xi32>
+// CHECK:   vector.store %[[K]], %{{.*}}[%[[I]]] : memref<?xi32>, vector<8xi32>
+// CHECK: } {snn.vectorized = 8 : i64}
+func.func @rare_branch(%u: memref<?xf64>, %k: memref<?xi32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c64 = arith.constant 64 : index
+  %t0 = arith.constant 0.5 : f64
+  %t1 = arith.constant 0.999 : f64
+  %t2 = arith.constant 0.9999 : f64
+  scf.for %i = %c0 to %c64 step %c1 {
+    %x = memref.load %u[%i] : memref<?xf64>
+    %r0 = arith.cmpf oge, %x, %t0 : f64
+    %k0 = arith.extui %r0 : i1 to i32
+    %rare = arith.cmpf oge, %x, %t1 : f64
+    %kk = scf.if %rare -> (i32) {
+      %r2 = arith.cmpf oge, %x, %t2 : f64
+      %e2 = arith.extui %r2 : i1 to i32
+      %more = arith.addi %k0, %e2 : i32
+      scf.yield %more : i32
+    } else {
+      scf.yield %k0 : i32
+    }
+    memref.store %kk, %k[%i] : memref<?xi32>
+  } {snn.parallel}
+  return
+}
+
+// -----
+
+// A branch with work on both sides: each side guarded (then: any lane
+// takes it; else: not all lanes take the other); a uniform condition keeps
+// one branch, on vectors.
+// CHECK-LABEL: func.func @two_sided
+// CHECK: scf.for %[[I:.*]] = %{{.*}} to %{{.*}} step %c8 {
+// CHECK:   %[[C:.*]] = arith.cmpf olt, %{{.*}}, %{{.*}} : vector<8xf64>
+// CHECK:   %[[ANY:.*]] = vector.reduction <or>, %[[C]] : vector<8xi1> into i1
+// CHECK:   %[[ALL:.*]] = vector.reduction <and>, %[[C]] : vector<8xi1> into i1
+// CHECK:   %[[NOTALL:.*]] = arith.xori %[[ALL]], %{{.*}} : i1
+// CHECK:   %[[T:.*]] = scf.if %[[ANY]] -> (vector<8xf64>) {
+// CHECK:     arith.mulf
+// CHECK:   %[[E:.*]] = scf.if %[[NOTALL]] -> (vector<8xf64>) {
+// CHECK:     arith.addf
+// CHECK:   %[[R:.*]] = arith.select %[[C]], %[[T]], %[[E]] : vector<8xi1>, vector<8xf64>
+// CHECK:   %[[W:.*]] = scf.if %{{.*}} -> (vector<8xf64>) {
+// CHECK:     arith.negf %[[R]] : vector<8xf64>
+// CHECK:   } else {
+// CHECK:     scf.yield %[[R]] : vector<8xf64>
+// CHECK:   vector.store %[[W]], %{{.*}}[%[[I]]] : memref<?xf64>, vector<8xf64>
+// CHECK: } {snn.vectorized = 8 : i64}
+func.func @two_sided(%v: memref<?xf64>, %flip: i1) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c16 = arith.constant 16 : index
+  %half = arith.constant 0.5 : f64
+  %two = arith.constant 2.0 : f64
+  scf.for %i = %c0 to %c16 step %c1 {
+    %x = memref.load %v[%i] : memref<?xf64>
+    %c = arith.cmpf olt, %x, %half : f64
+    %y = scf.if %c -> (f64) {
+      %m = arith.mulf %x, %two : f64
+      scf.yield %m : f64
+    } else {
+      %a = arith.addf %x, %two : f64
+      scf.yield %a : f64
+    }
+    %z = scf.if %flip -> (f64) {
+      %n = arith.negf %y : f64
+      scf.yield %n : f64
+    } else {
+      scf.yield %y : f64
+    }
+    memref.store %z, %v[%i] : memref<?xf64>
+  } {snn.parallel}
+  return
+}
+
+// -----
+
 // What is left scalar, and why.
 func.func @neighbour(%v: memref<?xf64>) {
   %c0 = arith.constant 0 : index
@@ -129,6 +224,26 @@ func.func @inner_loop(%v: memref<?xf64>) {
   scf.for %i = %c0 to %c10 step %c1 {
     scf.for %k = %c0 to %c10 step %c1 {
     }
+  } {snn.parallel}
+  return
+}
+
+func.func @branch_with_store(%v: memref<?xf64>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c10 = arith.constant 10 : index
+  %half = arith.constant 0.5 : f64
+  // expected-remark @+1 {{left scalar: an op that is not elementwise (memref.store) in a branch}}
+  scf.for %i = %c0 to %c10 step %c1 {
+    %x = memref.load %v[%i] : memref<?xf64>
+    %c = arith.cmpf olt, %x, %half : f64
+    %y = scf.if %c -> (f64) {
+      memref.store %half, %v[%i] : memref<?xf64>
+      scf.yield %half : f64
+    } else {
+      scf.yield %x : f64
+    }
+    memref.store %y, %v[%i] : memref<?xf64>
   } {snn.parallel}
   return
 }

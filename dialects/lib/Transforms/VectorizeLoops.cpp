@@ -8,7 +8,10 @@
 // except for an ordered spike append at its end, which the vector loop runs
 // lane by lane, in neuron order, for the lanes that spiked. Every lane does
 // the arithmetic of the scalar loop, operation for operation, so the results
-// are bit for bit those of the scalar loop.
+// are bit for bit those of the scalar loop. A side-effect-free `scf.if` in
+// the body (a rarely taken branch, such as the tail of a Poisson input's
+// draw) becomes a branch on "any lane": each side is computed, for all
+// lanes, only when some lane takes it, and each lane selects its own.
 //
 //===----------------------------------------------------------------------===//
 
@@ -63,6 +66,11 @@ private:
   }
   bool checkAccess(Operation *op, Value memref, Value index, bool isStore,
                    std::string &why);
+  /// Shapes of a pure elementwise op's results from its operands; false
+  /// (with `why`) when the op cannot be vectorized.
+  bool analyzeElementwise(Operation &op, std::string &why);
+  /// Analyzes an scf.if of pure elementwise ops (a branch).
+  bool analyzeBranch(scf::IfOp ifOp, std::string &why);
 
   // Rewriting.
   Value uniformValue(Value v);
@@ -72,6 +80,12 @@ private:
   void emitVectorOp(Operation *op);
   /// The spike append, lane by lane; returns the counts after it.
   ValueRange emitLanes(Value mask, ValueRange iterArgs);
+  /// A varying branch: each side for all lanes when any lane takes it, then
+  /// a per-lane select.
+  void emitBranch(scf::IfOp ifOp);
+  /// Vectorizes `block`'s ops at the builder; returns the vectors of what
+  /// it yields. What it maps stays local to the block.
+  SmallVector<Value> emitBlock(Block &block);
 
   scf::ForOp loop;
   int64_t vectorBits;
@@ -120,6 +134,68 @@ bool LoopVectorizer::checkAccess(Operation *op, Value memref, Value index,
   return true;
 }
 
+bool LoopVectorizer::analyzeElementwise(Operation &op, std::string &why) {
+  bool anyVarying = llvm::any_of(op.getOperands(), [&](Value v) {
+    return shapeOf(v) != Shape::Uniform;
+  });
+  if (!isMemoryEffectFree(&op) || op.getNumRegions() != 0 ||
+      (anyVarying && !OpTrait::hasElementwiseMappableTraits(&op))) {
+    why = "an op that is not elementwise (" +
+          op.getName().getStringRef().str() + ")";
+    return false;
+  }
+  if (!anyVarying)
+    return true; // uniform: stays a scalar
+  for (Value r : op.getResults()) {
+    if (!r.getType().isIntOrIndexOrFloat()) {
+      why = "a value that is not a scalar";
+      return false;
+    }
+    shapes[r] = Shape::Varying;
+  }
+  return true;
+}
+
+bool LoopVectorizer::analyzeBranch(scf::IfOp ifOp, std::string &why) {
+  // Both sides: pure elementwise ops yielding scalars. The branch varies
+  // with the neuron when its condition or anything in it does.
+  if (llvm::any_of(ifOp.getResultTypes(),
+                   [](Type t) { return !t.isIntOrIndexOrFloat(); })) {
+    why = "a branch yielding a value that is not a scalar";
+    return false;
+  }
+  bool varying = shapeOf(ifOp.getCondition()) != Shape::Uniform;
+  for (Region &region : ifOp->getRegions()) {
+    if (region.empty())
+      continue;
+    for (Operation &op : region.front()) {
+      if (isa<scf::YieldOp>(op)) {
+        varying |= llvm::any_of(op.getOperands(), [&](Value v) {
+          return shapeOf(v) != Shape::Uniform;
+        });
+        continue;
+      }
+      if (llvm::any_of(op.getOperands(), [&](Value v) {
+            return llvm::is_contained(loop.getRegionIterArgs(), v);
+          })) {
+        why = "a spike count used before the append";
+        return false;
+      }
+      if (!analyzeElementwise(op, why)) {
+        why += " in a branch";
+        return false;
+      }
+      varying |= llvm::any_of(op.getResults(), [&](Value r) {
+        return shapeOf(r) != Shape::Uniform;
+      });
+    }
+  }
+  if (varying)
+    for (Value r : ifOp.getResults())
+      shapes[r] = Shape::Varying;
+  return true;
+}
+
 bool LoopVectorizer::analyze(std::string &why) {
   std::optional<int64_t> step = getConstantIntValue(loop.getStep());
   if (!step || *step != 1) {
@@ -157,6 +233,15 @@ bool LoopVectorizer::analyze(std::string &why) {
     if (&op == append.getOperation())
       break;
     prefix.push_back(&op);
+    if (auto ifOp = dyn_cast<scf::IfOp>(op)) {
+      if (!analyzeBranch(ifOp, why))
+        return false;
+      ifOp.walk([&](Operation *inner) {
+        for (Value r : inner->getResults())
+          noteType(r.getType());
+      });
+      continue;
+    }
     if (op.getNumRegions() != 0) {
       why = "an op with regions (" + op.getName().getStringRef().str() + ")";
       return false;
@@ -212,20 +297,10 @@ bool LoopVectorizer::analyze(std::string &why) {
         continue;
       }
     }
-    if (!OpTrait::hasElementwiseMappableTraits(&op) ||
-        !isMemoryEffectFree(&op)) {
-      why = "an op that is not elementwise (" +
-            op.getName().getStringRef().str() + ")";
+    if (!analyzeElementwise(op, why))
       return false;
-    }
-    for (Value r : op.getResults()) {
-      if (!r.getType().isIntOrIndexOrFloat()) {
-        why = "a value that is not a scalar";
-        return false;
-      }
+    for (Value r : op.getResults())
       noteType(r.getType());
-      shapes[r] = Shape::Varying;
-    }
   }
   for (Value m : uniformLoadedMemrefs)
     if (storedMemrefs.contains(m)) {
@@ -312,7 +387,81 @@ Value LoopVectorizer::vectorValue(Value v) {
   return result;
 }
 
+SmallVector<Value> LoopVectorizer::emitBlock(Block &block) {
+  // Values first made inside the block (vectors, broadcasts, clones) must
+  // not be reused after it.
+  auto savedVectors = vectorMap;
+  auto savedStarts = startMap;
+  IRMapping savedUniform = uniformMap;
+  for (Operation &op : block.without_terminator())
+    emitVectorOp(&op);
+  SmallVector<Value> yielded;
+  for (Value v : block.getTerminator()->getOperands())
+    yielded.push_back(vectorValue(v));
+  vectorMap = std::move(savedVectors);
+  startMap = std::move(savedStarts);
+  uniformMap = std::move(savedUniform);
+  return yielded;
+}
+
+void LoopVectorizer::emitBranch(scf::IfOp ifOp) {
+  SmallVector<Type> types;
+  for (Type t : ifOp.getResultTypes())
+    types.push_back(vectorType(t));
+  // One side, for all lanes, under `guard` (null: always); zeros where no
+  // lane needs it (never selected).
+  auto side = [&](Block &block, Value guard) -> SmallVector<Value> {
+    if (!guard || block.without_terminator().empty())
+      return emitBlock(block);
+    auto guarded = b.create<scf::IfOp>(loc, types, guard,
+                                       /*withElseRegion=*/true);
+    OpBuilder::InsertionGuard g(b);
+    b.setInsertionPointToStart(guarded.thenBlock());
+    b.create<scf::YieldOp>(loc, emitBlock(block));
+    b.setInsertionPointToStart(guarded.elseBlock());
+    SmallVector<Value> zeros;
+    for (Type t : types)
+      zeros.push_back(b.create<arith::ConstantOp>(
+          loc, cast<TypedAttr>(b.getZeroAttr(t))));
+    b.create<scf::YieldOp>(loc, zeros);
+    return SmallVector<Value>(guarded.getResults());
+  };
+  Value cond = ifOp.getCondition();
+  if (shapeOf(cond) == Shape::Uniform) {
+    auto vecIf = b.create<scf::IfOp>(loc, types, uniformValue(cond),
+                                     /*withElseRegion=*/true);
+    OpBuilder::InsertionGuard g(b);
+    b.setInsertionPointToStart(vecIf.thenBlock());
+    b.create<scf::YieldOp>(loc, emitBlock(*ifOp.thenBlock()));
+    b.setInsertionPointToStart(vecIf.elseBlock());
+    b.create<scf::YieldOp>(loc, emitBlock(*ifOp.elseBlock()));
+    for (auto [old, result] : llvm::zip(ifOp.getResults(), vecIf.getResults()))
+      vectorMap[old] = result;
+    return;
+  }
+  Value mask = vectorValue(cond);
+  Value any = b.create<vector::ReductionOp>(loc, vector::CombiningKind::OR,
+                                            mask);
+  Value all = b.create<vector::ReductionOp>(loc, vector::CombiningKind::AND,
+                                            mask);
+  Value notAll = b.create<arith::XOrIOp>(
+      loc, all, b.create<arith::ConstantOp>(loc, b.getBoolAttr(true)));
+  SmallVector<Value> thenValues = side(*ifOp.thenBlock(), any);
+  SmallVector<Value> elseValues = side(*ifOp.elseBlock(), notAll);
+  for (auto [old, t, e] :
+       llvm::zip(ifOp.getResults(), thenValues, elseValues))
+    vectorMap[old] = b.create<arith::SelectOp>(loc, mask, t, e);
+}
+
 void LoopVectorizer::emitVectorOp(Operation *op) {
+  if (auto ifOp = dyn_cast<scf::IfOp>(op)) {
+    if (llvm::any_of(ifOp.getResults(),
+                     [&](Value r) { return shapeOf(r) == Shape::Varying; }))
+      emitBranch(ifOp);
+    else
+      b.clone(*op, uniformMap);
+    return;
+  }
   if (auto load = dyn_cast<memref::LoadOp>(op)) {
     Value index = load.getIndices()[0];
     if (shapeOf(index) == Shape::Uniform) {

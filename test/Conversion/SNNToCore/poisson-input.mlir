@@ -4,8 +4,8 @@
 // a variable held while refractory (v) only where the countdown is zero. A
 // rate of 1 / dt always gives n (no draw); a rate of 0 gives no code. On the
 // GPU the same code is in the deliver phase, before the pending reset.
-// RUN: snn-opt %s -snn-integrate -convert-snn-to-core | FileCheck %s
-// RUN: snn-opt %s -snn-integrate -convert-snn-to-core=target=gpu | FileCheck %s --check-prefix=GPU
+// RUN: snn-opt %s -split-input-file -snn-integrate -convert-snn-to-core | FileCheck %s
+// RUN: snn-opt %s -split-input-file -snn-integrate -convert-snn-to-core=target=gpu | FileCheck %s --check-prefix=GPU
 
 snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
   snn.neuron_model @m attributes {variables = ["v", "g"], params = ["tau"], method = "exact", refractory = 1.0 : f64, refractory_clamp = ["v"]} ode {
@@ -75,3 +75,34 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64
 // The reset of the neurons that spiked comes after the input.
 // GPU:   scf.if
 // GPU: }
+
+// -----
+
+// B(20, 0.05): the thresholds below 1 - 2^-10 (P(K <= 0..4)) always; the
+// rest (from P(K <= 5) = 0.99967 on) in a branch taken where u reaches the
+// first of them.
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f32} {
+  snn.neuron_model @m attributes {variables = ["x"]} ode {
+  ^bb0(%x: f32):
+    %z = arith.constant 0.0 : f32
+    snn.yield %z : f32
+  } threshold {
+  ^bb0(%x: f32):
+    %f = arith.constant false
+    snn.yield %f : i1
+  } reset {
+  ^bb0(%x: f32):
+    snn.yield %x : f32
+  }
+  snn.population @p of @m size 4
+  snn.poisson_input @bg into @p target "x" attributes {n = 20 : i64, rate = 500.0 : f64, weight = 1.0 : f64}
+}
+
+// CHECK-LABEL: func.func @snn_propagate
+// CHECK: scf.for
+// CHECK-COUNT-5: arith.cmpf oge, %[[U:.*]], %{{.*}} : f64
+// CHECK: %[[RARE:.*]] = arith.cmpf oge, %[[U]], %{{.*}} : f64
+// CHECK: %[[K:.*]] = scf.if %[[RARE]] -> (i32) {
+// CHECK:   arith.cmpf oge, %[[U]], %{{.*}} : f64
+// CHECK: } else {
+// CHECK: arith.sitofp %[[K]] : i32 to f32

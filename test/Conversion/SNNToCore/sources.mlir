@@ -41,8 +41,8 @@ snn.network @inputs attributes {dt = 0.5 : f64, duration = 100.0 : f64, seed = 1
 // CHECK-DAG: arith.constant -1150833019 : i32
 // Counter word 3 of the noise current (entity 1, purpose 7) and of the
 // Poisson source (population entity 1, purpose 1).
-// CHECK-DAG: arith.constant 23 : i32
-// CHECK-DAG: arith.constant 17 : i32
+// CHECK-DAG: arith.constant 23 : i64
+// CHECK-DAG: arith.constant 17 : i64
 // The neuron loop: noise drawn by Box-Muller in f64, then truncated.
 // CHECK: scf.for
 // CHECK:   arith.cmpi sge, %{{.*}}, %[[FIRST]] : i64

@@ -89,7 +89,8 @@ TEST(Examples, Izhikevich) {
 
 /// The Potjans & Diesmann (2014) microcircuit (examples/microcircuit): the
 /// published sizes, the synapse counts derived from Table 5's connection
-/// probabilities, clipped weights and delays, and both background variants.
+/// probabilities, clipped weights and delays, and both background variants
+/// (Poisson inputs, DC).
 TEST(Examples, Microcircuit) {
   for (const char *file : {"examples/microcircuit/microcircuit.json",
                            "examples/microcircuit/microcircuit_dc.json"}) {
@@ -132,7 +133,17 @@ TEST(Examples, Microcircuit) {
     }
     EXPECT_EQ(projections, 55); // the 9 zero probabilities have none
     EXPECT_EQ(recurrent, 298880970);
-    EXPECT_EQ(m.sources.empty(), dc);
+    // The background: K_ext Poisson inputs of 8 Hz per neuron, or DC.
+    EXPECT_TRUE(m.sources.empty());
+    ASSERT_EQ(m.poissonInputs.size(), dc ? 0u : 8u);
+    if (!dc) {
+      const ast::PoissonInput &bg = m.poissonInputs[6];
+      EXPECT_EQ(bg.target, "L6e");
+      EXPECT_EQ(bg.variable, "I_syn");
+      EXPECT_EQ(bg.n, 2900);
+      EXPECT_DOUBLE_EQ(bg.rate, 8.0);
+      EXPECT_DOUBLE_EQ(bg.weight, 87.8);
+    }
     if (dc)
       EXPECT_DOUBLE_EQ(m.populations[6].params.at("I_bg"),
                        2900 * 8e-3 * 87.8 * 0.5);

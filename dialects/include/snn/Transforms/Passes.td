@@ -173,6 +173,11 @@ def SNNVectorizeLoops : Pass<"snn-vectorize-loops", "::mlir::func::FuncOp"> {
     ops take vector types (every lane computes exactly what the scalar loop
     computes), the spike condition becomes a mask, and the append runs for
     the lanes that spiked, in ascending order, so spike lists are identical.
+    An `scf.if` of side-effect-free elementwise ops in the body (a branch
+    rarely taken, such as the tail of a Poisson input's draw) becomes a
+    branch on "any lane": each side is computed for all lanes only when some
+    lane takes it (`vector.reduction <or>` of the condition, or `<and>` for
+    the else side), and each lane selects its own result.
     A marked loop of another shape is left scalar (with a remark under
     `report-scalar`); the marker is removed either way.
 

@@ -321,14 +321,42 @@ void NetworkLowering::emitPoissonInputsAt(Population &pop, Value i) {
                                 RandomPurpose::PoissonInput);
       Value u = emitUniform(b, loc, words, b.getF64Type());
       Value zero = count(0);
-      for (auto [threshold, multiplicity] : table.steps) {
-        Value reached = b.create<arith::CmpFOp>(
-            loc, arith::CmpFPredicate::OGE, u,
-            b.create<arith::ConstantOp>(loc, b.getF64FloatAttr(threshold)));
-        k = b.create<arith::AddIOp>(
-            loc, k,
-            b.create<arith::SelectOp>(loc, reached, count(multiplicity),
-                                      zero));
+      auto threshold = [&](size_t j) -> Value {
+        return b.create<arith::ConstantOp>(
+            loc, b.getF64FloatAttr(table.steps[j].first));
+      };
+      auto chain = [&](Value sum, size_t from, size_t to) {
+        for (size_t j = from; j < to; ++j) {
+          Value reached = b.create<arith::CmpFOp>(
+              loc, arith::CmpFPredicate::OGE, u, threshold(j));
+          sum = b.create<arith::AddIOp>(
+              loc, sum,
+              b.create<arith::SelectOp>(
+                  loc, reached, count(table.steps[j].second), zero));
+        }
+        return sum;
+      };
+      // The thresholds below 1 - 2^-10 always; the others only where u
+      // reaches the first of them (at most one draw in 1024: a branch
+      // the vector code takes when any lane does).
+      size_t head = 0, size = table.steps.size();
+      while (head < size && table.steps[head].first < 1.0 - 0x1p-10)
+        ++head;
+      k = chain(k, 0, head);
+      if (size - head >= 2) {
+        Value rare = b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OGE,
+                                             u, threshold(head));
+        auto tail = b.create<scf::IfOp>(loc, countType, rare,
+                                        /*withElseRegion=*/true);
+        OpBuilder::InsertionGuard guard(b);
+        b.setInsertionPointToStart(tail.thenBlock());
+        b.create<scf::YieldOp>(loc, chain(k, head, size));
+        b.setInsertionPointToStart(tail.elseBlock());
+        b.create<scf::YieldOp>(loc, k);
+        b.setInsertionPointAfter(tail);
+        k = tail.getResult(0);
+      } else {
+        k = chain(k, head, size);
       }
     }
     Value amount = b.create<arith::MulFOp>(
