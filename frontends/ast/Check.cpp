@@ -806,20 +806,13 @@ void Checker::model(const Model &m) {
                 ") is before its start (" + quantity(c.start, "ms") + ")");
   }
 
-  // Poisson inputs (their names are symbols beside the groups and currents).
+  // Poisson inputs.
   std::vector<std::string> poissonInputNames;
   for (const PoissonInput &pi : m.poissonInputs) {
     const std::string what = "poisson input '" + pi.name + "'";
     if (std::find(poissonInputNames.begin(), poissonInputNames.end(),
                   pi.name) != poissonInputNames.end())
       error(pi.loc, what + " is defined twice");
-    else if (std::find(groupNames.begin(), groupNames.end(), pi.name) !=
-                 groupNames.end() ||
-             std::find(currentNames.begin(), currentNames.end(), pi.name) !=
-                 currentNames.end())
-      error(pi.loc, "the name '" + pi.name +
-                        "' of a poisson input is already that of a "
-                        "population, source or current");
     poissonInputNames.push_back(pi.name);
     const Loc &targetLoc = pi.targetLoc.line ? pi.targetLoc : pi.loc;
     const Population *p = m.findPopulation(pi.target);
@@ -1016,6 +1009,44 @@ void Checker::model(const Model &m) {
     drawRange(pr.delay, "the delay of " + what, false, "ms");
     delaySteps(pr.delay, "the delay of " + what, sim.dt);
   }
+
+  // Neuron models, populations, sources, currents, Poisson inputs and
+  // projections become symbols of one network: their names must differ
+  // across kinds too (within a kind, and between populations and sources,
+  // a second definition is reported above).
+  struct Named {
+    std::string name, kind;
+    Loc loc;
+  };
+  std::vector<Named> named;
+  for (const NeuronModel &nm : m.models)
+    named.push_back({nm.name, "neuron model", nm.loc});
+  for (const Population &p : m.populations)
+    named.push_back({p.name, "population", p.loc});
+  for (const Source &src : m.sources)
+    named.push_back({src.name, "source", src.loc});
+  for (const CurrentInput &c : m.currents)
+    named.push_back({c.name, "current", c.loc});
+  for (const PoissonInput &pi : m.poissonInputs)
+    named.push_back({pi.name, "poisson input", pi.loc});
+  for (const Projection &pr : m.projections)
+    named.push_back({pr.name, "projection", pr.loc});
+  auto group = [](const std::string &kind) {
+    return kind == "population" || kind == "source";
+  };
+  for (size_t i = 0; i < named.size(); ++i)
+    for (size_t j = 0; j < i; ++j) {
+      const Named &a = named[j], &b = named[i];
+      if (a.name != b.name || a.kind == b.kind ||
+          (group(a.kind) && group(b.kind)))
+        continue;
+      error(b.loc, b.kind + " '" + b.name + "' has the name of " + a.kind +
+                       " '" + a.name +
+                       "' (neuron models, populations, sources, currents, "
+                       "poisson inputs and projections share one "
+                       "namespace)");
+      break;
+    }
 
   // Recording.
   const Recording &r = m.record;
