@@ -16,6 +16,9 @@ Models:
                  and delay that GPU targets draw on the device (the CPU
                  draws them on the host: identical trains need identical
                  synapses)
+  poisson        ../inputs/poisson-input.json: Poisson inputs into a clamped
+                 voltage and into counters (binomial draws on the device),
+                 with recurrent synapses through a delay ring
 
 Checks (one line each, ending in OK or FAILED):
   f64, deterministic: identical spike trains over the whole run
@@ -176,7 +179,8 @@ def main():
                     help="argument for snnc when it compiles the GPU "
                     "simulator (repeatable), e.g. --host-kernels")
     ap.add_argument("--models",
-                    default="deterministic,cuba,coba,izhikevich,synapses")
+                    default="deterministic,cuba,coba,izhikevich,synapses,"
+                    "poisson")
     ap.add_argument("--precision", choices=["f64", "f32"], default="f64")
     ap.add_argument("--duration", type=float, default=None,
                     help="ms, for cuba/coba (default: the example's)")
@@ -200,9 +204,12 @@ def main():
             model = dd.write_model(work, projections)
             model = with_precision(model, model, args.precision)
             pops = list(dd.N) + ["stim"]
-        elif name == "synapses":
-            model = with_precision(os.path.join(HERE, "inputs", "synapses.json"),
-                                   os.path.join(work, "synapses.json"),
+        elif name in ("synapses", "poisson"):
+            source = {"synapses": os.path.join(HERE, "inputs", "synapses.json"),
+                      "poisson": os.path.join(HERE, "..", "inputs",
+                                              "poisson-input.json")}[name]
+            model = with_precision(source,
+                                   os.path.join(work, name + ".json"),
                                    args.precision, args.duration)
             with open(model) as f:
                 pops = json.load(f)["record"]["spikes"]
