@@ -22,7 +22,7 @@
 namespace mlir::snn {
 
 /// The most distinct thresholds a table may hold: the comparisons a draw
-/// costs. Binomials of mean up to about 2500 fit.
+/// costs. Binomials of mean up to about 4000 fit.
 constexpr unsigned kMaxBinomialThresholds = 1024;
 
 /// k = offset + sum over steps (t, m) of m * [u >= t], for u a multiple of
