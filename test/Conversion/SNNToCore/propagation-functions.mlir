@@ -1,7 +1,9 @@
 // With more projections than `inline-limit` (default 8), each one's
 // propagation is a function of its own, kept out of line and optimized for
 // size, that snn_propagate calls in order before delivery and reset; with
-// fewer, the code is inline. The update is always one function.
+// fewer, the code is inline. The update is always one function. Functions
+// that differ only in constants (buffer ids, sizes, weights, delays) are one
+// function, with those constants as trailing arguments.
 // RUN: snn-opt %s -snn-integrate -convert-snn-to-core=inline-limit=1 | FileCheck %s
 // RUN: snn-opt %s -snn-integrate -convert-snn-to-core | FileCheck %s --check-prefix=INLINE
 
@@ -26,6 +28,7 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64
   snn.poisson_source @noise size 4 attributes {rate = 10.0 : f64}
   snn.projection @to_v from @p to @p target "v" attributes {connectivity = #snn.all_to_all<allow_self = false>, weight = 1.0 : f64, delay = 0.0 : f64}
   snn.projection @to_g from @p to @p target "g" attributes {connectivity = #snn.all_to_all<allow_self = false>, weight = 2.0 : f64, delay = 0.2 : f64}
+  snn.projection @noise_g from @noise to @p target "g" attributes {connectivity = #snn.all_to_all<allow_self = false>, weight = 3.0 : f64, delay = 0.3 : f64}
 }
 
 // CHECK-NOT: snn_update_0
@@ -37,16 +40,22 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64
 // CHECK-SAME: %{{.*}}: memref<?xi8>, %{{.*}}: i64, %{{.*}}: i64, %{{.*}}: i64, %{{.*}}: i64) attributes {passthrough = ["noinline", "optsize"]}
 // CHECK: arith.addf %{{.*}}, %{{.*}} : f64
 // CHECK: return
-// The second (delay 2 steps: into the ring of g).
+// The second and the third (delays of 2 and 3 steps into the ring of g,
+// weights 2 and 3, from different sources): one function.
 // CHECK-LABEL: func.func private @snn_propagate_1(
+// CHECK-SAME: %{{.*}}: memref<?xi8>, %{{.*}}: i64, %{{.*}}: i64, %{{.*}}: i64, %{{.*}}: i64, %{{.*}}, %[[W:[^:]*]]: f64
 // CHECK-SAME: attributes {passthrough = ["noinline", "optsize"]}
 // CHECK: arith.remui
-// CHECK: arith.addf %{{.*}}, %{{.*}} : f64
+// CHECK: arith.addf %{{.*}}, %[[W]] : f64
 // CHECK: return
+// CHECK-NOT: snn_propagate_2
 // CHECK-LABEL: func.func @snn_propagate(
 // CHECK-SAME: %[[A:.*]]: memref<?xi8>, %[[S:.*]]: i64, %[[SEED:.*]]: i64, %[[T:.*]]: i64, %[[N:.*]]: i64) attributes {llvm.emit_c_interface}
+// CHECK-DAG: %[[W2:.*]] = arith.constant 2.000000e+00 : f64
+// CHECK-DAG: %[[W3:.*]] = arith.constant 3.000000e+00 : f64
 // CHECK: call @snn_propagate_0(%[[A]], %[[S]], %[[SEED]], %[[T]], %[[N]])
-// CHECK-NEXT: call @snn_propagate_1(%[[A]], %[[S]], %[[SEED]], %[[T]], %[[N]])
+// CHECK-NEXT: call @snn_propagate_1(%[[A]], %[[S]], %[[SEED]], %[[T]], %[[N]], {{.*}}, %[[W2]]{{.*}})
+// CHECK-NEXT: call @snn_propagate_1(%[[A]], %[[S]], %[[SEED]], %[[T]], %[[N]], {{.*}}, %[[W3]]{{.*}})
 // Then delivery of the ring, and the reset.
 // CHECK: } {snn.parallel}
 // CHECK: return

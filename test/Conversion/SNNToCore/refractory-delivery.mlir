@@ -119,4 +119,4 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64
 // GPU-NEXT: %[[DID:.*]] = arith.cmpi ne, %[[FLAG]], %{{.*}} : i32
 // GPU:   scf.if %[[DID]] {
 // GPU:     memref.store %{{.*}}, %[[SPIKED]][%[[I]]] : memref<?xi32>
-// GPU:     memref.store %{{.*}}, %[[V]][%[[I]]] : memref<?xf64>
+// GPU:     memref.store %{{.*}}, %{{.*}}[%[[I]]] : memref<?xf64>

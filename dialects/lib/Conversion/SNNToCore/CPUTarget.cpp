@@ -9,7 +9,11 @@
 
 #include "Lowering.h"
 
+#include "mlir/IR/IRMapping.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "llvm/ADT/SmallPtrSet.h"
+
+#include <functional>
 
 namespace mlir::snn::lowering {
 
@@ -65,6 +69,152 @@ std::unique_ptr<LoweringTarget> createCPUTarget(int64_t inlineLimit) {
   return std::make_unique<CPUTarget>(inlineLimit);
 }
 
+namespace {
+
+/// Where an outlined function's work is done after merging: the function to
+/// call, and the constants to pass after the common arguments.
+struct MergedCall {
+  func::FuncOp callee;
+  SmallVector<TypedAttr> constants;
+};
+
+/// Whether `b` is `a` but for the values of some constants (same ops in the
+/// same order, same attributes and types, operands that correspond); the
+/// pairs of constants that differ are appended to `differing`, in `a`'s
+/// order.
+bool alikeButConstants(
+    func::FuncOp a, func::FuncOp b,
+    SmallVectorImpl<std::pair<arith::ConstantOp, arith::ConstantOp>>
+        &differing) {
+  IRMapping map;
+  std::function<bool(Region &, Region &)> regions = [&](Region &ra,
+                                                        Region &rb) {
+    if (ra.getBlocks().size() != rb.getBlocks().size())
+      return false;
+    for (auto [ba, bb] : llvm::zip(ra, rb)) {
+      if (ba.getNumArguments() != bb.getNumArguments())
+        return false;
+      map.map(&ba, &bb);
+      for (auto [x, y] : llvm::zip(ba.getArguments(), bb.getArguments())) {
+        if (x.getType() != y.getType())
+          return false;
+        map.map(x, y);
+      }
+    }
+    for (auto [ba, bb] : llvm::zip(ra, rb)) {
+      auto ia = ba.begin(), ib = bb.begin();
+      for (; ia != ba.end() && ib != bb.end(); ++ia, ++ib) {
+        Operation &x = *ia, &y = *ib;
+        if (x.getName() != y.getName() ||
+            x.getNumOperands() != y.getNumOperands() ||
+            x.getNumResults() != y.getNumResults() ||
+            x.getNumRegions() != y.getNumRegions() ||
+            x.getNumSuccessors() != y.getNumSuccessors() ||
+            x.getResultTypes() != y.getResultTypes())
+          return false;
+        auto cx = dyn_cast<arith::ConstantOp>(x);
+        if (cx) {
+          auto cy = cast<arith::ConstantOp>(y);
+          if (cx.getValue() != cy.getValue()) {
+            if (!isa<IntegerAttr, FloatAttr>(cx.getValue()))
+              return false;
+            differing.push_back({cx, cy});
+          }
+        } else if (x.getAttrDictionary() != y.getAttrDictionary()) {
+          return false;
+        }
+        for (auto [u, v] : llvm::zip(x.getOperands(), y.getOperands()))
+          if (map.lookupOrNull(u) != v)
+            return false;
+        for (auto [u, v] : llvm::zip(x.getSuccessors(), y.getSuccessors()))
+          if (map.lookupOrNull(u) != v)
+            return false;
+        map.map(x.getResults(), y.getResults());
+        for (auto [rx, ry] : llvm::zip(x.getRegions(), y.getRegions()))
+          if (!regions(rx, ry))
+            return false;
+      }
+      if (ia != ba.end() || ib != bb.end())
+        return false;
+    }
+    return true;
+  };
+  return a.getFunctionType() == b.getFunctionType() &&
+         regions(a.getBody(), b.getBody());
+}
+
+/// Merges the functions of `funcs` that are alike but for constants into
+/// one each, whose differing constants become trailing arguments; returns,
+/// per function of `funcs`, whom to call with which constants. The merged
+/// functions keep the first one's name; the others are erased.
+SmallVector<MergedCall> mergeAlikeFunctions(ArrayRef<func::FuncOp> funcs) {
+  struct Group {
+    func::FuncOp leader;
+    SmallVector<size_t> members; // indices into funcs
+    // Per member: the constants at the leader's differing positions,
+    // keyed by the leader's constant op.
+    SmallVector<DenseMap<Operation *, TypedAttr>> values;
+  };
+  SmallVector<Group> groups;
+  SmallVector<std::pair<size_t, size_t>> where(funcs.size()); // group, slot
+  for (auto [k, func] : llvm::enumerate(funcs)) {
+    bool placed = false;
+    for (auto [g, group] : llvm::enumerate(groups)) {
+      SmallVector<std::pair<arith::ConstantOp, arith::ConstantOp>> differing;
+      if (!alikeButConstants(group.leader, func, differing))
+        continue;
+      DenseMap<Operation *, TypedAttr> values;
+      for (auto [x, y] : differing)
+        values[x] = y.getValue();
+      where[k] = {g, group.members.size()};
+      group.members.push_back(k);
+      group.values.push_back(std::move(values));
+      placed = true;
+      break;
+    }
+    if (!placed) {
+      where[k] = {groups.size(), 0};
+      groups.push_back({func, {k}, {{}}});
+    }
+  }
+  SmallVector<MergedCall> calls(funcs.size());
+  for (Group &group : groups) {
+    // The leader's constants that differ in any member, in body order.
+    SmallVector<arith::ConstantOp> varying;
+    group.leader.walk([&](arith::ConstantOp c) {
+      if (llvm::any_of(group.values, [&](auto &values) {
+            return values.count(c.getOperation()) != 0;
+          }))
+        varying.push_back(c);
+    });
+    Block &entry = group.leader.getBody().front();
+    for (arith::ConstantOp c : varying) {
+      Value arg = entry.addArgument(c.getType(), c.getLoc());
+      c.replaceAllUsesWith(arg);
+    }
+    group.leader.setType(FunctionType::get(
+        group.leader.getContext(), entry.getArgumentTypes(),
+        group.leader.getFunctionType().getResults()));
+    for (auto [slot, k] : llvm::enumerate(group.members)) {
+      MergedCall &call = calls[k];
+      call.callee = group.leader;
+      for (arith::ConstantOp c : varying) {
+        auto it = group.values[slot].find(c.getOperation());
+        call.constants.push_back(it != group.values[slot].end()
+                                     ? it->second
+                                     : cast<TypedAttr>(c.getValue()));
+      }
+      if (funcs[k] != group.leader)
+        func::FuncOp(funcs[k]).erase();
+    }
+    for (arith::ConstantOp c : varying)
+      c.erase();
+  }
+  return calls;
+}
+
+} // namespace
+
 LogicalResult NetworkLowering::emitCPUStep(int64_t inlineLimit) {
   MLIRContext *ctx = network.getContext();
   // Two phases, each run by every thread on its share, with a barrier
@@ -79,10 +229,13 @@ LogicalResult NetworkLowering::emitCPUStep(int64_t inlineLimit) {
                   UnitAttr::get(ctx));
     return func;
   };
-  auto finish = [&](func::FuncOp func) {
+  auto terminate = [&](func::FuncOp func) {
     loc = network.getLoc();
     b.create<func::ReturnOp>(loc);
     b.setInsertionPointAfter(func);
+  };
+  auto finish = [&](func::FuncOp func) {
+    terminate(func);
     return simplify(func);
   };
   OpBuilder::InsertionGuard guard(b);
@@ -90,13 +243,14 @@ LogicalResult NetworkLowering::emitCPUStep(int64_t inlineLimit) {
   // parts than `inlineLimit`, each part is a function of its own,
   // `<name>_<k>` (same arguments, kept out of line, optimized for size),
   // which the step function calls: LLVM's time per function grows faster
-  // than its size, and the microcircuit's 55 projections compile in
-  // 1.2 s instead of 2.6 this way (87 with the Poisson background: 4.4
-  // -> 2.4 s), while its steps are long enough not to notice the calls
-  // nor the size optimization (its propagation waits for memory). A
-  // small network's step is not: CUBA-4000 ran 10-15 % slower with its
-  // four projections out of line, so up to `inlineLimit` parts it is one
-  // function.
+  // than its size, and the microcircuit's 55 projections compiled in
+  // 1.2 s instead of 2.6 this way, while its steps are long enough not to
+  // notice the calls nor the size optimization (its propagation waits for
+  // memory). A small network's step is not: CUBA-4000 ran 10-15 % slower
+  // with its four projections out of line, so up to `inlineLimit` parts it
+  // is one function. Parts alike but for constants are then merged into one
+  // function (mergeAlikeFunctions): the microcircuit's 55 are one, and it
+  // compiles in 0.66 s (1.13 with its Poisson inputs).
   auto emitStepFunction =
       [&](StringRef name, ArrayRef<std::function<void()>> parts,
           llvm::function_ref<void()> rest) -> LogicalResult {
@@ -113,14 +267,26 @@ LogicalResult NetworkLowering::emitCPUStep(int64_t inlineLimit) {
                                     b.getStringAttr("optsize")}));
       emitPrologue(func);
       part();
-      if (failed(finish(func)))
-        return failure();
+      terminate(func);
       outlined.push_back(func);
     }
+    // Parts that differ only in constants (the microcircuit's 55
+    // projections: buffer ids, sizes) become one function taking those
+    // constants as arguments: LLVM then compiles one function, not 55.
+    SmallVector<MergedCall> calls = mergeAlikeFunctions(outlined);
+    SmallPtrSet<Operation *, 8> simplified;
+    for (MergedCall &call : calls)
+      if (simplified.insert(call.callee).second &&
+          failed(simplify(call.callee)))
+        return failure();
     func::FuncOp step = begin(name);
     emitPrologue(step);
-    for (func::FuncOp func : outlined)
-      b.create<func::CallOp>(loc, func, step.getBody().front().getArguments());
+    for (MergedCall &call : calls) {
+      SmallVector<Value> args(step.getBody().front().getArguments());
+      for (TypedAttr c : call.constants)
+        args.push_back(b.create<arith::ConstantOp>(loc, c));
+      b.create<func::CallOp>(loc, call.callee, args);
+    }
     if (!outline)
       for (const std::function<void()> &part : parts)
         part();

@@ -18,7 +18,7 @@ scf::ForOp NetworkLowering::gridLoop(Value extent) {
 
 Value NetworkLowering::atomicAdd(int buffer, Value index, Value amount) {
   return b.create<memref::AtomicRMWOp>(loc, arith::AtomicRMWKind::addi, amount,
-                                       views[buffer], ValueRange{index});
+                                       view(buffer), ValueRange{index});
 }
 
 void NetworkLowering::recordSpike(Spiking &s, Value neuron) {

@@ -173,10 +173,10 @@ private:
     return b.create<arith::IndexCastOp>(loc, b.getIndexType(), integer);
   }
   Value load(int buffer, Value i) {
-    return b.create<memref::LoadOp>(loc, views[buffer], ValueRange{i});
+    return b.create<memref::LoadOp>(loc, view(buffer), ValueRange{i});
   }
   void store(Value v, int buffer, Value i) {
-    b.create<memref::StoreOp>(loc, v, views[buffer], ValueRange{i});
+    b.create<memref::StoreOp>(loc, v, view(buffer), ValueRange{i});
   }
   /// A per-element value: the constant, or a load from `buffer` at `i`.
   Value elementValue(Attribute spec, int buffer, Value i) {
@@ -203,8 +203,15 @@ private:
   /// Views of every buffer at the start of `func`, whose first argument is
   /// the arena.
   void emitPrologue(func::FuncOp func);
-  /// Views of every buffer of `arena` (views, viewCounts).
+  /// Starts the views of `arena`'s buffers: the buffer table here; each
+  /// buffer's view is made where first asked for (view, viewCount), after
+  /// the table and the views made before it, so a function holds the views
+  /// it uses, in the order it first uses them.
   void emitViews();
+  /// The view (memref<?xT>) of `buffer`, and its element count (index).
+  Value view(int buffer) { return bufferView(buffer).first; }
+  Value viewCount(int buffer) { return bufferView(buffer).second; }
+  std::pair<Value, Value> bufferView(int buffer);
 
   /// Update, refractory countdown and threshold of neuron `i` of `pop`: the
   /// updated variables are stored; returns the spike condition and the
@@ -370,8 +377,10 @@ private:
     json::Value count;
   };
   std::vector<BufferDecl> buffers;
-  SmallVector<Value> views;       // memref<?xT> per buffer
-  SmallVector<Value> viewCounts;  // element count (index) per buffer
+  // The function's buffer table, where its views go, and those made.
+  Value bufferTable;
+  Operation *lastView = nullptr;
+  DenseMap<int, std::pair<Value, Value>> views; // buffer -> (view, count)
   Value arena, step, stepIndex, seed;
   const LoweringTarget *target;
   // GPU target: the step's parity (index) and its complement, this thread

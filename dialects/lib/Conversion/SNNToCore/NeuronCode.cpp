@@ -107,22 +107,32 @@ Value NetworkLowering::segmentCount(Value thread) {
 
 void NetworkLowering::emitViews() {
   views.clear();
-  viewCounts.clear();
   // The table: 2 * B int64 values at the start of the arena.
   auto i64Memref = MemRefType::get({ShapedType::kDynamic}, b.getI64Type());
-  Value table = b.create<memref::ViewOp>(
+  auto table = b.create<memref::ViewOp>(
       loc, i64Memref, arena, index(0),
       ValueRange{index(2 * static_cast<int64_t>(buffers.size()))});
-  for (auto [k, decl] : llvm::enumerate(buffers)) {
-    Value offset = toIndex(b.create<memref::LoadOp>(
-        loc, table, ValueRange{index(2 * static_cast<int64_t>(k))}));
-    Value count = toIndex(b.create<memref::LoadOp>(
-        loc, table, ValueRange{index(2 * static_cast<int64_t>(k) + 1)}));
-    auto type = MemRefType::get({ShapedType::kDynamic}, decl.type);
-    views.push_back(b.create<memref::ViewOp>(loc, type, arena, offset,
-                                             ValueRange{count}));
-    viewCounts.push_back(count);
-  }
+  bufferTable = table;
+  lastView = table;
+}
+
+std::pair<Value, Value> NetworkLowering::bufferView(int buffer) {
+  auto it = views.find(buffer);
+  if (it != views.end())
+    return it->second;
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointAfter(lastView);
+  int64_t k = buffer;
+  Value offset = toIndex(
+      b.create<memref::LoadOp>(loc, bufferTable, ValueRange{index(2 * k)}));
+  Value count = toIndex(b.create<memref::LoadOp>(
+      loc, bufferTable, ValueRange{index(2 * k + 1)}));
+  auto type =
+      MemRefType::get({ShapedType::kDynamic}, buffers[buffer].type);
+  auto view = b.create<memref::ViewOp>(loc, type, arena, offset,
+                                       ValueRange{count});
+  lastView = view;
+  return views[buffer] = {view, count};
 }
 
 bool NetworkLowering::isClamped(Population &pop, unsigned variable) {
@@ -256,7 +266,7 @@ void NetworkLowering::emitSpikeArraySource(
   loc = s.op->getLoc();
   // Emit every entry at the cursor whose step is this step; the runtime has
   // sorted them by step, and none is earlier than the cursor's.
-  Value total = viewCounts[times];
+  Value total = viewCount(times);
   Value start = toIndex(load(cursor, index(0)));
   Value step32 = b.create<arith::TruncIOp>(loc, b.getI32Type(), step);
   Type indexType = b.getIndexType(), i32Type = b.getI32Type();

@@ -11,7 +11,7 @@
 namespace mlir::snn::lowering {
 
 Value NetworkLowering::ringSlots(Ring &ring) {
-  return b.create<arith::DivUIOp>(loc, viewCounts[ring.buffer],
+  return b.create<arith::DivUIOp>(loc, viewCount(ring.buffer),
                                   index(ring.population->op.getSize()));
 }
 
@@ -90,7 +90,7 @@ void NetworkLowering::emitArrival(ProjectionInfo &info,
                                   const SynapseSlots &slots, Value post,
                                   Value weight, Value k) {
   auto accumulate = [&](int buffer, Value at) {
-    target->accumulate(b, loc, views[buffer], at, weight);
+    target->accumulate(b, loc, view(buffer), at, weight);
   };
   if (info.ring) {
     accumulate(info.ring->buffer, b.create<arith::AddIOp>(
@@ -121,7 +121,7 @@ scf::IfOp NetworkLowering::ifInShare(Value post, Value lo, Value hi) {
 }
 
 void NetworkLowering::prefetch(int buffer, Value i) {
-  b.create<memref::PrefetchOp>(loc, views[buffer], ValueRange{i},
+  b.create<memref::PrefetchOp>(loc, view(buffer), ValueRange{i},
                                /*isWrite=*/false, /*localityHint=*/3,
                                /*isDataCache=*/true);
 }
