@@ -1,9 +1,10 @@
 // With more projections than `inline-limit` (default 8), each one's
 // propagation is a function of its own, kept out of line and optimized for
 // size, that snn_propagate calls in order before delivery and reset; with
-// fewer, the code is inline. The update is always one function. Functions
-// that differ only in constants (buffer ids, sizes, weights, delays) are one
-// function, with those constants as trailing arguments.
+// fewer, the code is inline. Updates likewise, from more than
+// min(inline-limit, 4) populations and sources. Functions that differ only
+// in constants (buffer ids, sizes, weights, delays) are one function, with
+// those constants as trailing arguments.
 // RUN: snn-opt %s -snn-integrate -convert-snn-to-core=inline-limit=1 | FileCheck %s
 // RUN: snn-opt %s -snn-integrate -convert-snn-to-core | FileCheck %s --check-prefix=INLINE
 
@@ -31,9 +32,14 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64
   snn.projection @noise_g from @noise to @p target "g" attributes {connectivity = #snn.all_to_all<allow_self = false>, weight = 3.0 : f64, delay = 0.3 : f64}
 }
 
-// CHECK-NOT: snn_update_0
+// The updates (a population, a Poisson source) out of line too (more than
+// min(inline-limit, 4) of them); they differ in more than constants.
+// CHECK-LABEL: func.func private @snn_update_0(
+// CHECK-SAME: attributes {passthrough = ["noinline", "optsize"]}
+// CHECK-LABEL: func.func private @snn_update_1(
 // CHECK-LABEL: func.func @snn_update(
-// CHECK-NOT: call
+// CHECK: call @snn_update_0(
+// CHECK-NEXT: call @snn_update_1(
 // CHECK: return
 // The first projection (delay 0: into v at once).
 // CHECK-LABEL: func.func private @snn_propagate_0(
@@ -60,6 +66,7 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64
 // CHECK: } {snn.parallel}
 // CHECK: return
 
+// INLINE-NOT: snn_update_0
 // INLINE-NOT: snn_propagate_0
 // INLINE-LABEL: func.func @snn_propagate(
 // INLINE-NOT: call

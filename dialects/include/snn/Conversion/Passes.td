@@ -32,7 +32,11 @@ def ConvertSNNToCore : Pass<"convert-snn-to-core", "::mlir::ModuleOp"> {
     - with more than `inline-limit` projections, the propagation of
       projection k is `func.func private @snn_propagate_<k>`, with the same
       arguments and `passthrough = ["noinline", "optsize"]`, which
-      `snn_propagate` calls in order;
+      `snn_propagate` calls in order; likewise the updates of populations
+      and sources (`@snn_update_<k>`) when there are more than
+      min(`inline-limit`, 4); such functions alike but for constants are
+      merged into one, the constants that differ becoming trailing
+      arguments of the calls;
     - `llvm.mlir.global @snn_descriptor`: the JSON descriptor of buffers,
       populations, projections and recordings that the runtime reads.
 
