@@ -693,6 +693,15 @@ void Checker::model(const Model &m) {
     return "model '" + nm.name + "' has no variable '" + n + "'" +
            didYouMean(n, varNames(nm));
   };
+  /// Why `n` cannot take what `adders` add ("" when it is a variable).
+  auto notATarget = [&](const NeuronModel &nm, const std::string &n,
+                        const char *adders) {
+    std::string why = notAVariable(nm, n);
+    if (!why.empty() && hasInput(nm, n))
+      why += std::string(" (inputs are for currents; ") + adders +
+             " add to variables)";
+    return why;
+  };
 
   // Populations.
   for (const Population &p : m.populations) {
@@ -761,6 +770,22 @@ void Checker::model(const Model &m) {
     return didYouMean(n, groupNames);
   };
 
+  // The population `name` that `what` goes into (null, reported, when
+  // there is none: a source, or an unknown name).
+  auto targetPopulation = [&](const std::string &name, const Loc &loc,
+                              const std::string &what,
+                              const char *plural) -> const Population * {
+    if (const Population *p = m.findPopulation(name))
+      return p;
+    if (m.findSource(name))
+      error(loc, "the target of " + what + " is source '" + name + "'; " +
+                     plural + " go into neuron populations");
+    else
+      error(loc, "unknown population '" + name + "' in " + what +
+                     didYouMean(name, populationNames));
+    return nullptr;
+  };
+
   // Currents.
   std::vector<std::string> currentNames;
   for (const CurrentInput &c : m.currents) {
@@ -769,17 +794,10 @@ void Checker::model(const Model &m) {
         currentNames.end())
       error(c.loc, what + " is defined twice");
     currentNames.push_back(c.name);
-    const Loc &targetLoc = c.targetLoc.line ? c.targetLoc : c.loc;
-    const Population *p = m.findPopulation(c.target);
+    const Population *p = targetPopulation(
+        c.target, c.targetLoc.line ? c.targetLoc : c.loc, what, "currents");
     const NeuronModel *nm = p ? m.findModel(p->model) : nullptr;
-    if (!p) {
-      if (m.findSource(c.target))
-        error(targetLoc, "the target of " + what + " is source '" + c.target +
-                             "'; currents go into neuron populations");
-      else
-        error(targetLoc, "unknown population '" + c.target + "' in " + what +
-                             didYouMean(c.target, populationNames));
-    } else if (nm && !hasInput(*nm, c.variable)) {
+    if (p && nm && !hasInput(*nm, c.variable)) {
       const Loc &varLoc = c.variableLoc.line ? c.variableLoc : c.loc;
       if (nm->inputs.empty())
         error(varLoc, "model '" + nm->name + "' of population '" + p->name +
@@ -814,26 +832,15 @@ void Checker::model(const Model &m) {
                   pi.name) != poissonInputNames.end())
       error(pi.loc, what + " is defined twice");
     poissonInputNames.push_back(pi.name);
-    const Loc &targetLoc = pi.targetLoc.line ? pi.targetLoc : pi.loc;
-    const Population *p = m.findPopulation(pi.target);
+    const Population *p =
+        targetPopulation(pi.target, pi.targetLoc.line ? pi.targetLoc : pi.loc,
+                         what, "poisson inputs");
     const NeuronModel *nm = p ? m.findModel(p->model) : nullptr;
-    if (!p) {
-      if (m.findSource(pi.target))
-        error(targetLoc, "the target of " + what + " is source '" +
-                             pi.target +
-                             "'; poisson inputs go into neuron populations");
-      else
-        error(targetLoc, "unknown population '" + pi.target + "' in " + what +
-                             didYouMean(pi.target, populationNames));
-    } else if (nm) {
-      std::string why = notAVariable(*nm, pi.variable);
+    if (nm) {
+      std::string why = notATarget(*nm, pi.variable, "poisson inputs");
       if (!why.empty())
         error(pi.variableLoc.line ? pi.variableLoc : pi.loc,
-              "bad variable of " + what + ": " + why +
-                  (hasInput(*nm, pi.variable)
-                       ? " (inputs are for currents; poisson inputs add to "
-                         "variables)"
-                       : ""));
+              "bad variable of " + what + ": " + why);
       else
         dimAgrees(pi.weightDim, findVar(*nm, pi.variable)->dim,
                   pi.weightLoc.line ? pi.weightLoc : pi.loc,
@@ -845,8 +852,8 @@ void Checker::model(const Model &m) {
     const Loc &rateLoc = pi.rateLoc.line ? pi.rateLoc : pi.loc;
     bool valid = true;
     if (pi.n < 0) {
-      error(nLoc, "the number of inputs (n) of " + what + " must be >= 0, got " +
-                      std::to_string(pi.n));
+      error(nLoc, "the number of inputs (n) of " + what +
+                      " must be >= 0, got " + std::to_string(pi.n));
       valid = false;
     }
     double dt = m.simulation.dt;
@@ -908,14 +915,10 @@ void Checker::model(const Model &m) {
     }
     const Variable *target = nullptr;
     if (nm) {
-      std::string why = notAVariable(*nm, pr.target);
+      std::string why = notATarget(*nm, pr.target, "projections");
       if (!why.empty())
         error(pr.targetLoc.line ? pr.targetLoc : pr.loc,
-              "bad target of " + what + ": " + why +
-                  (hasInput(*nm, pr.target)
-                       ? " (inputs are for currents; projections add to "
-                         "variables)"
-                       : ""));
+              "bad target of " + what + ": " + why);
       else
         target = findVar(*nm, pr.target);
     }

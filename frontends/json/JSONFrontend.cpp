@@ -156,6 +156,17 @@ private:
     return s;
   }
 
+  /// The name at key `key` of object `v` (required), as `what` of
+  /// `where`: into `out`, its location into `at`.
+  void requiredName(const Value &v, const char *key, const std::string &where,
+                    const std::string &what, Loc &at, std::string &out) {
+    if (const Value *x = required(v, key, where)) {
+      at = loc(*x);
+      if (auto s = name(*x, what + " of " + where))
+        out = *s;
+    }
+  }
+
   std::optional<bool> boolean(const Value &v, const std::string &what) {
     if (v.isBool())
       return v.boolean;
@@ -607,11 +618,7 @@ void Converter::population(const Member &m, Population &out) {
   if (!expectObject(v, where))
     return;
   checkKeys(v, {"model", "size", "parameters", "initial"}, where);
-  if (const Value *model = required(v, "model", where)) {
-    out.modelLoc = loc(*model);
-    if (auto s = name(*model, "the model of " + where))
-      out.model = *s;
-  }
+  requiredName(v, "model", where, "the model", out.modelLoc, out.model);
   if (const Value *size = required(v, "size", where)) {
     out.sizeLoc = loc(*size);
     if (auto n = integer(*size, "the size of " + where))
@@ -712,16 +719,9 @@ void Converter::current(const Member &m, CurrentInput &out) {
                      "' (expected \"constant\" or \"noise\")" +
                      didYouMean(*t, {"constant", "noise"}));
   }
-  if (const Value *target = required(v, "target", where)) {
-    out.targetLoc = loc(*target);
-    if (auto s = name(*target, "the target of " + where))
-      out.target = *s;
-  }
-  if (const Value *var = required(v, "variable", where)) {
-    out.variableLoc = loc(*var);
-    if (auto s = name(*var, "the input variable of " + where))
-      out.variable = *s;
-  }
+  requiredName(v, "target", where, "the target", out.targetLoc, out.target);
+  requiredName(v, "variable", where, "the input variable", out.variableLoc,
+               out.variable);
   if (const Value *s = v.find("start")) {
     out.startLoc = loc(*s);
     if (auto q = quantity(*s, "the start of " + where, units::Time))
@@ -747,16 +747,9 @@ void Converter::poissonInput(const Member &m, PoissonInput &out) {
   if (!expectObject(v, where))
     return;
   checkKeys(v, {"target", "variable", "n", "rate", "weight"}, where);
-  if (const Value *target = required(v, "target", where)) {
-    out.targetLoc = loc(*target);
-    if (auto s = name(*target, "the target of " + where))
-      out.target = *s;
-  }
-  if (const Value *var = required(v, "variable", where)) {
-    out.variableLoc = loc(*var);
-    if (auto s = name(*var, "the variable of " + where))
-      out.variable = *s;
-  }
+  requiredName(v, "target", where, "the target", out.targetLoc, out.target);
+  requiredName(v, "variable", where, "the variable", out.variableLoc,
+               out.variable);
   if (const Value *n = required(v, "n", where)) {
     out.nLoc = loc(*n);
     if (auto k = integer(*n, "the number of inputs (n) of " + where))
@@ -884,21 +877,9 @@ void Converter::projection(const Member &m, Projection &out) {
     return;
   checkKeys(v, {"pre", "post", "target", "connectivity", "weight", "delay"},
             where);
-  if (const Value *p = required(v, "pre", where)) {
-    out.preLoc = loc(*p);
-    if (auto s = name(*p, "the pre of " + where))
-      out.pre = *s;
-  }
-  if (const Value *p = required(v, "post", where)) {
-    out.postLoc = loc(*p);
-    if (auto s = name(*p, "the post of " + where))
-      out.post = *s;
-  }
-  if (const Value *t = required(v, "target", where)) {
-    out.targetLoc = loc(*t);
-    if (auto s = name(*t, "the target of " + where))
-      out.target = *s;
-  }
+  requiredName(v, "pre", where, "the pre", out.preLoc, out.pre);
+  requiredName(v, "post", where, "the post", out.postLoc, out.post);
+  requiredName(v, "target", where, "the target", out.targetLoc, out.target);
   if (const Value *c = required(v, "connectivity", where))
     connectivity(*c, where, out.connectivity);
   if (const Value *w = required(v, "weight", where))
