@@ -184,25 +184,25 @@ SmallVector<MergedCall> mergeAlikeFunctions(ArrayRef<func::FuncOp> funcs) {
     SmallVector<DenseMap<Operation *, TypedAttr>> values;
   };
   SmallVector<Group> groups;
-  SmallVector<std::pair<size_t, size_t>> where(funcs.size()); // group, slot
   for (auto [k, func] : llvm::enumerate(funcs)) {
     bool placed = false;
-    for (auto [g, group] : llvm::enumerate(groups)) {
+    for (Group &group : groups) {
       SmallVector<std::pair<arith::ConstantOp, arith::ConstantOp>> differing;
       if (!alikeButConstants(group.leader, func, differing))
         continue;
       DenseMap<Operation *, TypedAttr> values;
       for (auto [x, y] : differing)
         values[x] = y.getValue();
-      where[k] = {g, group.members.size()};
       group.members.push_back(k);
       group.values.push_back(std::move(values));
       placed = true;
       break;
     }
     if (!placed) {
-      where[k] = {groups.size(), 0};
-      groups.push_back({func, {k}, {{}}});
+      Group &group = groups.emplace_back();
+      group.leader = func;
+      group.members.push_back(k);
+      group.values.emplace_back();
     }
   }
   SmallVector<MergedCall> calls(funcs.size());
