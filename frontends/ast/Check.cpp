@@ -877,6 +877,12 @@ void Checker::model(const Model &m) {
     if (!std::isfinite(pi.weight))
       error(pi.weightLoc.line ? pi.weightLoc : pi.loc,
             "the weight of " + what + " is not a finite number");
+    else {
+      ValueSpec weight;
+      weight.a = pi.weight;
+      weight.loc = pi.weightLoc.line ? pi.weightLoc : pi.loc;
+      drawRange(weight, "the weight of " + what, f32, "");
+    }
     if (valid && std::isfinite(dt) && dt > 0) {
       mlir::snn::BinomialTable table =
           mlir::snn::computeBinomialTable(pi.n, perStep);
