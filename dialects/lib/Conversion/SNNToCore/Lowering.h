@@ -192,6 +192,10 @@ private:
                                 Value i);
   /// Whether `variable` of `pop`'s model is held while refractory.
   static bool isClamped(Population &pop, unsigned variable);
+  /// Whether input may change `variable` of neuron `i` of `pop` now (its
+  /// refractory countdown is 0), as an i1; null when the variable is never
+  /// held (input always applies).
+  Value writable(Population &pop, unsigned variable, Value i);
   /// The sum of the currents into input `input` of neuron `i` of `pop`.
   Value inputValue(Population &pop, unsigned input, Value i);
 

@@ -86,6 +86,14 @@ Value NetworkLowering::synapseBase(const SynapseSlots &s, ProjectionInfo &info,
   return b.create<arith::MulIOp>(loc, slot, index(s.postSize));
 }
 
+Value NetworkLowering::writable(Population &pop, unsigned variable, Value i) {
+  if (pop.refractory < 0 || !isClamped(pop, variable))
+    return Value();
+  return b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq,
+                                 load(pop.refractory, i),
+                                 refractoryConstant(pop, 0));
+}
+
 void NetworkLowering::emitArrival(ProjectionInfo &info,
                                   const SynapseSlots &slots, Value post,
                                   Value weight, Value k) {
@@ -101,10 +109,7 @@ void NetworkLowering::emitArrival(ProjectionInfo &info,
   // weight at a time.
   Population &pop = *info.post;
   OpBuilder::InsertionGuard guard(b);
-  if (pop.refractory >= 0 && isClamped(pop, info.variable)) {
-    Value free = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq,
-                                         load(pop.refractory, post),
-                                         refractoryConstant(pop, 0));
+  if (Value free = writable(pop, info.variable, post)) {
     auto ifOp = b.create<scf::IfOp>(loc, free, /*withElseRegion=*/false);
     b.setInsertionPointToStart(ifOp.thenBlock());
   }
@@ -289,13 +294,8 @@ void NetworkLowering::emitDeliveryAt(Ring &ring, Value i, Value base) {
   // synapses neither (Brian2's `unless refractory`): from the step of the
   // spike (countdown just set) to the last refractory step, the input is
   // dropped.
-  Population &pop = *ring.population;
-  if (pop.refractory >= 0 && isClamped(pop, ring.variable)) {
-    Value free = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq,
-                                         load(pop.refractory, i),
-                                         refractoryConstant(pop, 0));
+  if (Value free = writable(*ring.population, ring.variable, i))
     sum = b.create<arith::SelectOp>(loc, free, sum, old);
-  }
   store(sum, target, i);
   store(real(0.0), ring.buffer, slotIndex);
 }
@@ -365,12 +365,8 @@ void NetworkLowering::emitPoissonInputsAt(Population &pop, Value i) {
     int target = pop.variables[input->variable];
     Value old = load(target, i);
     Value sum = b.create<arith::AddFOp>(loc, old, amount);
-    if (pop.refractory >= 0 && isClamped(pop, input->variable)) {
-      Value free = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq,
-                                           load(pop.refractory, i),
-                                           refractoryConstant(pop, 0));
+    if (Value free = writable(pop, input->variable, i))
       sum = b.create<arith::SelectOp>(loc, free, sum, old);
-    }
     store(sum, target, i);
   }
 }
