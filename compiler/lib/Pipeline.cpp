@@ -65,6 +65,12 @@ void populateStoragePipeline(OpPassManager &pm, Target target,
   pm.addPass(mlir::snn::createSNNSelectStorage(options));
 }
 
+void populateSchedulePipeline(OpPassManager &pm, Target target) {
+  mlir::snn::SNNScheduleStepOptions options;
+  options.target = target == Target::CPU ? "cpu" : "gpu";
+  pm.addPass(mlir::snn::createSNNScheduleStep(options));
+}
+
 void populateCorePipeline(OpPassManager &pm, Target target,
                           const CoreOptions &core) {
   mlir::snn::ConvertSNNToCoreOptions options;

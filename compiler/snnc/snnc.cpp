@@ -5,8 +5,9 @@
 //   snnc model.json -o sim            compile to a simulator executable
 //   snnc model.json --emit=STAGE      print one stage (ast, snn,
 //                                     snn-integrated, snn-specialized,
-//                                     snn-storage, core, ptx, llvm,
-//                                     llvm-ir, asm) or write an object (obj)
+//                                     snn-storage, snn-scheduled, core,
+//                                     ptx, llvm, llvm-ir, asm) or write an
+//                                     object (obj)
 //   --target=cpu|cuda|cuda-emulate    what the simulator runs on
 //   snnc run model.json [-- ARGS]     compile to a temporary simulator and
 //                                     run it with ARGS
@@ -84,6 +85,8 @@ static cl::opt<Stage> emitStage(
                    "after snn-specialize (parameters inlined into models)"),
         clEnumValN(Stage::Storage, "snn-storage",
                    "after snn-select-storage (each projection's storage)"),
+        clEnumValN(Stage::Scheduled, "snn-scheduled",
+                   "after snn-schedule-step (the step's phases, in order)"),
         clEnumValN(Stage::Core, "core",
                    "scf/arith/math/memref/vector/func (and gpu kernels)"),
         clEnumValN(Stage::PTX, "ptx", "the kernels' PTX (--target=cuda)"),
@@ -442,6 +445,12 @@ int Driver::compile(Stage stage, const std::string &outputName) {
       }))
     return 1;
   if (stage == Stage::Storage)
+    return printModule(*module);
+  if (!runStage([&](OpPassManager &pm) {
+        snn::compiler::populateSchedulePipeline(pm, target);
+      }))
+    return 1;
+  if (stage == Stage::Scheduled)
     return printModule(*module);
   snn::compiler::CoreOptions core;
   core.vectorBits = vectorBits;

@@ -1,5 +1,5 @@
 // convert-snn-to-core needs integrated models and one network per module.
-// RUN: snn-opt %s -split-input-file -convert-snn-to-core -verify-diagnostics
+// RUN: snn-opt %s -split-input-file -snn-schedule-step -convert-snn-to-core -verify-diagnostics
 
 snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
   // expected-error @+1 {{has not been integrated: run snn-integrate before convert-snn-to-core}}

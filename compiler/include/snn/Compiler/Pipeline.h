@@ -27,6 +27,7 @@ enum class Stage {
   Integrated,  // after snn-integrate
   Specialized, // after snn-specialize
   Storage,     // after snn-select-storage
+  Scheduled,   // after snn-schedule-step
   Core,        // after convert-snn-to-core: scf/arith/math/memref/func
   PTX,         // the kernels' PTX (CUDA target)
   LLVMDialect, // the LLVM dialect
@@ -52,6 +53,9 @@ void populateSpecializePipeline(mlir::OpPassManager &pm);
 /// ("projection=kind") overriding its cost model.
 void populateStoragePipeline(mlir::OpPassManager &pm, Target target,
                              llvm::ArrayRef<std::string> force = {});
+
+/// snn-schedule-step for `target`: the step's phases and their order.
+void populateSchedulePipeline(mlir::OpPassManager &pm, Target target);
 
 /// Choices of the core pipeline.
 struct CoreOptions {

@@ -155,6 +155,46 @@ def SNNSelectStorage : Pass<"snn-select-storage", "::mlir::ModuleOp"> {
   ];
 }
 
+def SNNScheduleStep : Pass<"snn-schedule-step", "::mlir::ModuleOp"> {
+  let summary = "Write the order of a time step as an snn.schedule";
+  let description = [{
+    Adds to every `snn.network` an `snn.schedule` for `target`: the step's
+    phases and, in each, the step ops in the order convert-snn-to-core
+    lowers them (docs/design.md, "The step schedule"; the order is that of
+    docs/step-semantics.md).
+
+    - CPU: phase `update` (every population's update, then the sources'
+      spikes), phase `propagate` (every projection, the delivery into each
+      population with delayed or Poisson input, the reset of every
+      population whose reset changes anything, over its spike list);
+    - GPU: phase `record` (a sample per state recording, when there are
+      any), `update` (with the reset fused at the threshold for a
+      population that no input reaches), `propagate`, `deliver` (with the
+      reset fused for a population that input reaches, after it).
+
+    A network that already has a schedule for `target` keeps it (so a
+    schedule written by hand survives); one for another target is an error.
+
+    ```mlir
+    snn.schedule "cpu" {
+      snn.phase "update" {
+        snn.update @exc
+        snn.emit @noise
+      }
+      snn.phase "propagate" {
+        snn.propagate @ee
+        snn.deliver @exc
+        snn.reset @exc
+      }
+    }
+    ```
+  }];
+  let options = [
+    Option<"target", "target", "std::string", /*default=*/"\"cpu\"",
+           "'cpu' or 'gpu'">
+  ];
+}
+
 def SNNVectorizeLoops : Pass<"snn-vectorize-loops", "::mlir::func::FuncOp"> {
   let summary = "Per-neuron loops over vectors of neurons";
   let description = [{

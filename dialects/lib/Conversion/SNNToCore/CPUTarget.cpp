@@ -20,6 +20,7 @@ namespace mlir::snn::lowering {
 class CPUTarget final : public LoweringTarget {
 public:
   explicit CPUTarget(int64_t inlineLimit) : inlineLimit(inlineLimit) {}
+  StringRef name() const override { return "cpu"; }
 
   int64_t spikeCountCells() const override { return 2 * kMaxThreads; }
   int64_t spikeListLength(int64_t size) const override { return 2 * size; }
@@ -267,35 +268,46 @@ LogicalResult NetworkLowering::emitCPUStep(int64_t inlineLimit) {
     return simplify(func);
   };
   OpBuilder::InsertionGuard guard(b);
-  // The step function `name`: `parts` in order, then `rest`. With more
-  // parts than `inlineLimit`, each part is a function of its own,
-  // `<name>_<k>` (same arguments, kept out of line, optimized for size),
-  // which the step function calls: LLVM's time per function grows faster
-  // than its size, and the microcircuit's 55 projections compiled in
-  // 1.2 s instead of 2.6 this way, while its steps are long enough not to
-  // notice the calls nor the size optimization (its propagation waits for
+  // The step function `name`: the step ops of its phase, in order. With
+  // more than `limit` outlinable ones (updates, Poisson sources,
+  // propagations), each of those is a function of its own, `<name>_<k>`
+  // (same arguments, kept out of line, optimized for size), which the step
+  // function calls in its place: LLVM's time per function grows faster
+  // than its size, and the microcircuit's 55 projections compiled in 1.2 s
+  // instead of 2.6 this way, while its steps are long enough not to notice
+  // the calls nor the size optimization (its propagation waits for
   // memory). A small network's step is not: CUBA-4000 ran 10-15 % slower
-  // with its four projections out of line, so up to `inlineLimit` parts it
-  // is one function. Parts alike but for constants are then merged into one
+  // with its four projections out of line, so up to `limit` parts it is
+  // one function. Parts alike but for constants are then merged into one
   // function (mergeAlikeFunctions): the microcircuit's 55 projections are
-  // one, and it compiles in 0.66 s (1.13 with its Poisson inputs), before
-  // the same is done for its updates (below).
-  auto emitStepFunction =
-      [&](StringRef name, ArrayRef<std::function<void()>> parts,
-          llvm::function_ref<void()> rest, int64_t limit) -> LogicalResult {
-    bool outline = static_cast<int64_t>(parts.size()) > limit;
+  // one, and its eight updates one (parameters that the propagators need
+  // stay constants: feedsJacobian); it compiles in 0.66 s instead of 1.13
+  // with its Poisson inputs, 0.29 instead of 0.66 with DC, with the same
+  // spikes and speed.
+  auto outlinable = [&](Operation *op) {
+    if (auto emit = dyn_cast<EmitStepOp>(op))
+      return poissonNamed(emit.getSource()) != nullptr;
+    return isa<UpdateStepOp, PropagateStepOp>(op);
+  };
+  auto emitStepFunction = [&](StringRef name, PhaseOp phase,
+                              int64_t limit) -> LogicalResult {
+    SmallVector<Operation *> ops;
+    for (Operation &op : phase.getBody().front())
+      ops.push_back(&op);
+    int64_t parts = llvm::count_if(ops, outlinable);
+    bool outline = parts > limit;
     SmallVector<func::FuncOp> outlined;
-    for (auto [k, part] : llvm::enumerate(parts)) {
-      if (!outline)
-        break;
-      func::FuncOp func = begin((name + "_" + Twine(k)).str());
+    for (Operation *op : ops) {
+      if (!outline || !outlinable(op))
+        continue;
+      func::FuncOp func = begin((name + "_" + Twine(outlined.size())).str());
       func->removeAttr(LLVM::LLVMDialect::getEmitCWrapperAttrName());
       func.setPrivate();
       func->setAttr("passthrough",
                     b.getArrayAttr({b.getStringAttr("noinline"),
                                     b.getStringAttr("optsize")}));
       emitPrologue(func);
-      part();
+      emitStepOpCPU(op);
       terminate(func);
       outlined.push_back(func);
     }
@@ -310,68 +322,63 @@ LogicalResult NetworkLowering::emitCPUStep(int64_t inlineLimit) {
         return failure();
     func::FuncOp step = begin(name);
     emitPrologue(step);
-    for (MergedCall &call : calls) {
+    MergedCall *call = calls.begin();
+    for (Operation *op : ops) {
+      if (!outline || !outlinable(op)) {
+        emitStepOpCPU(op);
+        continue;
+      }
       SmallVector<Value> args(step.getBody().front().getArguments());
-      for (TypedAttr c : call.constants)
+      for (TypedAttr c : call->constants)
         args.push_back(b.create<arith::ConstantOp>(loc, c));
-      b.create<func::CallOp>(loc, call.callee, args);
+      b.create<func::CallOp>(loc, call->callee, args);
+      ++call;
     }
-    if (!outline)
-      for (const std::function<void()> &part : parts)
-        part();
-    rest();
     return finish(step);
   };
 
-  // 1-2. Update and threshold, fused, per population; then the sources.
-  // Out of line from more than four of them (or `inlineLimit`, if
-  // smaller), where populations of one model then share one function
-  // (parameters that the propagators need stay constants: feedsJacobian):
-  // the microcircuit's eight populations compile as one update (0.66 s in
-  // all instead of 1.13 with its Poisson inputs, 0.29 instead of 0.66 with
-  // DC), with the same spikes and speed.
-  std::vector<std::function<void()>> updates;
-  for (Population &pop : populations)
-    updates.push_back([this, p = &pop] { emitUpdateAndThreshold(*p); });
-  for (PoissonInfo &p : poissons)
-    updates.push_back(
-        [this, p = &p] { emitPoissonSource(p->op, *p->spiking, p->rate); });
-  if (failed(emitStepFunction("snn_update", updates, [&] {
-        for (SpikeArrayInfo &s : spikeArrays) {
-          // Sequential by nature (a cursor): thread 0 only; the others
-          // have no spikes of it.
-          loc = s.spiking->op->getLoc();
-          Value first = b.create<arith::CmpIOp>(
-              loc, arith::CmpIPredicate::eq, tid, index(0));
-          auto ifOp =
-              b.create<scf::IfOp>(loc, first, /*withElseRegion=*/true);
-          OpBuilder::InsertionGuard g(b);
-          b.setInsertionPointToStart(ifOp.thenBlock());
-          emitSpikeArraySource(
-              *s.spiking, s.times, s.ids, s.cursor, segmentCount(tid),
-              b.create<arith::MulIOp>(loc, parity,
-                                      index(s.spiking->size)),
-              [](Value) {});
-          b.setInsertionPointToStart(ifOp.elseBlock());
-          store(i32(0), s.spiking->spikeCount, segmentCount(tid));
-        }
-      }, std::min<int64_t>(inlineLimit, 4))))
-    return failure();
-
-  // 3-5. Propagation per projection, into the delay rings or the target
-  // variables; then delivery of this step's slot and the reset.
-  std::vector<std::function<void()>> propagations;
-  for (ProjectionInfo &p : projections)
-    propagations.push_back(
-        [this, info = &p] { emitPropagationCPU(*info); });
-  if (failed(emitStepFunction("snn_propagate", propagations, [&] {
-        for (Population &pop : populations)
-          emitDelivery(pop);
-        for (Population &pop : populations)
-          emitReset(pop);
-      }, inlineLimit)))
+  // The two phases of the schedule (its verifier makes them "update" and
+  // "propagate"): update and threshold fused per population, the sources;
+  // then propagation per projection into the delay rings or the target
+  // variables, delivery of this step's slot, reset.
+  SmallVector<PhaseOp, 2> phases(schedule.getPhases());
+  if (failed(emitStepFunction("snn_update", phases[0],
+                              std::min<int64_t>(inlineLimit, 4))) ||
+      failed(emitStepFunction("snn_propagate", phases[1], inlineLimit)))
     return failure();
   return success();
+}
+
+void NetworkLowering::emitStepOpCPU(Operation *op) {
+  if (auto update = dyn_cast<UpdateStepOp>(op))
+    return emitUpdateAndThreshold(
+        *populationByName.lookup(update.getPopulation()), update.getReset());
+  if (auto emit = dyn_cast<EmitStepOp>(op)) {
+    Spiking &s = *spikingByName.lookup(emit.getSource());
+    if (PoissonInfo *p = poissonNamed(s.name))
+      return emitPoissonSource(p->op, s, p->rate);
+    // A spike array is sequential by nature (a cursor): thread 0 only; the
+    // others have no spikes of it.
+    SpikeArrayInfo *a = spikeArrayNamed(s.name);
+    loc = s.op->getLoc();
+    Value first =
+        b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, tid, index(0));
+    auto ifOp = b.create<scf::IfOp>(loc, first, /*withElseRegion=*/true);
+    OpBuilder::InsertionGuard g(b);
+    b.setInsertionPointToStart(ifOp.thenBlock());
+    emitSpikeArraySource(s, a->times, a->ids, a->cursor, segmentCount(tid),
+                         b.create<arith::MulIOp>(loc, parity, index(s.size)),
+                         [](Value) {});
+    b.setInsertionPointToStart(ifOp.elseBlock());
+    store(i32(0), s.spikeCount, segmentCount(tid));
+    return;
+  }
+  if (auto propagate = dyn_cast<PropagateStepOp>(op))
+    return emitPropagationCPU(projectionNamed(propagate.getProjection()));
+  if (auto deliver = dyn_cast<DeliverStepOp>(op))
+    return emitDelivery(*populationByName.lookup(deliver.getPopulation()));
+  auto reset = cast<ResetStepOp>(op);
+  emitReset(*populationByName.lookup(reset.getPopulation()));
 }
 
 } // namespace mlir::snn::lowering

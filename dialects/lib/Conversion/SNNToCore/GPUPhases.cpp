@@ -41,101 +41,102 @@ void NetworkLowering::appendSpikeAtomic(Value cond, Spiking &target, Value i,
   onSpike();
 }
 
-void NetworkLowering::emitPhaseRecord() {
-  for (StateRecord &r : stateRecords) {
-    loc = r.population->op.getLoc();
-    // Sampled at the start of steps that are multiples of `every`.
-    Value due = b.create<arith::CmpIOp>(
-        loc, arith::CmpIPredicate::eq,
-        b.create<arith::RemUIOp>(loc, stepIndex, index(r.every)), index(0));
-    auto ifOp = b.create<scf::IfOp>(loc, due, /*withElseRegion=*/false);
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToStart(ifOp.thenBlock());
-    Value base = b.create<arith::MulIOp>(
-        loc, toIndex(load(r.samples, index(0))), index(r.size));
-    auto loop = gridLoop(index(r.size));
-    Value j = loop.getInductionVar();
-    Value neuron = toIndex(load(r.neurons, j));
-    store(load(r.variable, neuron), r.values,
-          b.create<arith::AddIOp>(loc, base, j));
-  }
+void NetworkLowering::emitSampleGPU(StateRecord &r) {
+  loc = r.population->op.getLoc();
+  // Sampled at the start of steps that are multiples of `every`.
+  Value due = b.create<arith::CmpIOp>(
+      loc, arith::CmpIPredicate::eq,
+      b.create<arith::RemUIOp>(loc, stepIndex, index(r.every)), index(0));
+  auto ifOp = b.create<scf::IfOp>(loc, due, /*withElseRegion=*/false);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(ifOp.thenBlock());
+  Value base = b.create<arith::MulIOp>(
+      loc, toIndex(load(r.samples, index(0))), index(r.size));
+  auto loop = gridLoop(index(r.size));
+  Value j = loop.getInductionVar();
+  Value neuron = toIndex(load(r.neurons, j));
+  store(load(r.variable, neuron), r.values,
+        b.create<arith::AddIOp>(loc, base, j));
 }
 
-void NetworkLowering::emitPhaseUpdate() {
-  for (Population &pop : populations) {
-    loc = pop.op.getLoc();
-    OpBuilder::InsertionGuard guard(b);
-    Value i = gridLoop(index(pop.op.getSize())).getInductionVar();
-    Updated u = emitNeuronStep(pop, i);
-    appendSpikeAtomic(u.spike, *pop.spiking, i, [&] {
-      if (pop.refractory >= 0)
-        store(refractoryConstant(pop, pop.refractorySteps), pop.refractory,
-              i);
-      if (!pop.resets)
-        return;
-      // No projection targets it: nothing happens between the threshold
-      // and the reset, so reset now; otherwise after propagation and
-      // delivery.
-      if (pop.spiked >= 0)
-        store(i32(1), pop.spiked, i);
-      else
-        emitResetAt(pop, i, u.next);
-    });
-  }
-  for (PoissonInfo &p : poissons) {
-    loc = p.op.getLoc();
-    OpBuilder::InsertionGuard guard(b);
-    Value i = gridLoop(index(p.spiking->size)).getInductionVar();
-    appendSpikeAtomic(emitPoissonSpike(p.op, *p.spiking, p.rate, i),
-                      *p.spiking, i, [] {});
-  }
-  for (SpikeArrayInfo &s : spikeArrays) {
-    // Sequential by nature (a cursor): thread 0 only.
-    loc = s.spiking->op->getLoc();
-    Value first = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, tid,
-                                          index(0));
-    auto ifOp = b.create<scf::IfOp>(loc, first, /*withElseRegion=*/false);
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToStart(ifOp.thenBlock());
-    emitSpikeArraySource(*s.spiking, s.times, s.ids, s.cursor, parity,
-                         index(0),
-                         [&](Value neuron) { recordSpike(*s.spiking, neuron); });
-  }
+void NetworkLowering::emitUpdateGPU(Population &pop, bool reset) {
+  loc = pop.op.getLoc();
+  OpBuilder::InsertionGuard guard(b);
+  Value i = gridLoop(index(pop.op.getSize())).getInductionVar();
+  Updated u = emitNeuronStep(pop, i);
+  appendSpikeAtomic(u.spike, *pop.spiking, i, [&] {
+    if (pop.refractory >= 0)
+      store(refractoryConstant(pop, pop.refractorySteps), pop.refractory, i);
+    // Reset here (nothing comes between the threshold and the reset), or
+    // remember the spike for the delivery's reset.
+    if (reset)
+      emitResetAt(pop, i, u.next);
+    else if (pop.spiked >= 0)
+      store(i32(1), pop.spiked, i);
+  });
 }
 
-void NetworkLowering::emitPhasePropagate() {
-  for (ProjectionInfo &p : projections)
-    emitPropagationGPU(p);
+void NetworkLowering::emitSourceGPU(Spiking &s) {
+  loc = s.op->getLoc();
+  OpBuilder::InsertionGuard guard(b);
+  if (PoissonInfo *p = poissonNamed(s.name)) {
+    Value i = gridLoop(index(s.size)).getInductionVar();
+    appendSpikeAtomic(emitPoissonSpike(p->op, s, p->rate, i), s, i, [] {});
+    return;
+  }
+  // A spike array is sequential by nature (a cursor): thread 0 only.
+  SpikeArrayInfo *a = spikeArrayNamed(s.name);
+  Value first =
+      b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, tid, index(0));
+  auto ifOp = b.create<scf::IfOp>(loc, first, /*withElseRegion=*/false);
+  b.setInsertionPointToStart(ifOp.thenBlock());
+  emitSpikeArraySource(s, a->times, a->ids, a->cursor, parity, index(0),
+                       [&](Value neuron) { recordSpike(s, neuron); });
 }
 
-void NetworkLowering::emitPhaseDeliver() {
-  for (Population &pop : populations) {
-    if (pop.rings.empty() && pop.poissonInputs.empty() && pop.spiked < 0)
-      continue;
-    loc = pop.op.getLoc();
-    SmallVector<Value> bases;
-    for (Ring *ring : pop.rings)
-      bases.push_back(ringBase(*ring));
-    OpBuilder::InsertionGuard guard(b);
-    Value i = gridLoop(index(pop.op.getSize())).getInductionVar();
-    for (auto [ring, base] : llvm::zip(pop.rings, bases))
-      emitDeliveryAt(*ring, i, base);
-    emitPoissonInputsAt(pop, i);
-    loc = pop.op.getLoc();
-    if (pop.spiked < 0)
-      continue;
-    Value spiked = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ne,
-                                           load(pop.spiked, i), i32(0));
-    auto ifOp = b.create<scf::IfOp>(loc, spiked, /*withElseRegion=*/false);
-    b.setInsertionPointToStart(ifOp.thenBlock());
-    store(i32(0), pop.spiked, i);
-    SmallVector<Value> vars;
-    for (int buffer : pop.variables)
-      vars.push_back(load(buffer, i));
-    emitResetAt(pop, i, vars);
-  }
+void NetworkLowering::emitDeliverGPU(Population &pop, bool reset) {
+  loc = pop.op.getLoc();
+  SmallVector<Value> bases;
+  for (Ring *ring : pop.rings)
+    bases.push_back(ringBase(*ring));
+  OpBuilder::InsertionGuard guard(b);
+  Value i = gridLoop(index(pop.op.getSize())).getInductionVar();
+  for (auto [ring, base] : llvm::zip(pop.rings, bases))
+    emitDeliveryAt(*ring, i, base);
+  emitPoissonInputsAt(pop, i);
+  loc = pop.op.getLoc();
+  if (!reset)
+    return;
+  // The reset of the neurons that spiked, after their input.
+  Value spiked = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ne,
+                                         load(pop.spiked, i), i32(0));
+  auto ifOp = b.create<scf::IfOp>(loc, spiked, /*withElseRegion=*/false);
+  b.setInsertionPointToStart(ifOp.thenBlock());
+  store(i32(0), pop.spiked, i);
+  SmallVector<Value> vars;
+  for (int buffer : pop.variables)
+    vars.push_back(load(buffer, i));
+  emitResetAt(pop, i, vars);
+}
 
-  // End of step, thread 0: nobody else touches these cells in this phase.
+void NetworkLowering::emitResetGPU(Population &pop) {
+  if (!pop.resets)
+    return; // the reset yields its arguments unchanged
+  // Every neuron in this step's spike list (complete: the update was an
+  // earlier phase).
+  loc = pop.op.getLoc();
+  OpBuilder::InsertionGuard guard(b);
+  Value count = toIndex(load(pop.spiking->spikeCount, parity));
+  Value s = gridLoop(count).getInductionVar();
+  Value i = toIndex(load(pop.spiking->spikes, s));
+  SmallVector<Value> vars;
+  for (int buffer : pop.variables)
+    vars.push_back(load(buffer, i));
+  emitResetAt(pop, i, vars);
+}
+
+void NetworkLowering::emitEndOfStepGPU() {
+  // Thread 0: nobody else touches these cells in the step's last phase.
   loc = network.getLoc();
   Value first =
       b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, tid, index(0));
@@ -161,50 +162,68 @@ void NetworkLowering::emitPhaseDeliver() {
   }
 }
 
-
+int64_t NetworkLowering::emitStepOpGPU(Operation *op) {
+  if (auto sample = dyn_cast<SampleStepOp>(op)) {
+    StateRecord &r = stateRecords[sample.getRecord()];
+    emitSampleGPU(r);
+    return r.size;
+  }
+  if (auto update = dyn_cast<UpdateStepOp>(op)) {
+    Population &pop = *populationByName.lookup(update.getPopulation());
+    emitUpdateGPU(pop, update.getReset());
+    return pop.op.getSize();
+  }
+  if (auto emit = dyn_cast<EmitStepOp>(op)) {
+    Spiking &s = *spikingByName.lookup(emit.getSource());
+    emitSourceGPU(s);
+    return s.size;
+  }
+  if (auto propagate = dyn_cast<PropagateStepOp>(op)) {
+    ProjectionInfo &info = projectionNamed(propagate.getProjection());
+    emitPropagationGPU(info);
+    // A group of 32 lanes per spike.
+    return 32 * spikingByName.lookup(info.op.getPre())->size;
+  }
+  if (auto deliver = dyn_cast<DeliverStepOp>(op)) {
+    Population &pop = *populationByName.lookup(deliver.getPopulation());
+    emitDeliverGPU(pop, deliver.getReset());
+    return pop.op.getSize();
+  }
+  auto reset = cast<ResetStepOp>(op);
+  Population &pop = *populationByName.lookup(reset.getPopulation());
+  emitResetGPU(pop);
+  return pop.op.getSize();
+}
 
 LogicalResult NetworkLowering::runGPU() {
   Type i64Type = b.getI64Type(), indexType = b.getIndexType();
   auto arenaType = MemRefType::get({ShapedType::kDynamic}, b.getI8Type());
 
-  // The phases as functions of (arena, seed, parity, tid, nthreads).
+  // The phases of the schedule as functions of (arena, seed, parity, tid,
+  // nthreads); the last one ends the step.
   struct Phase {
-    const char *name;
-    void (NetworkLowering::*emit)();
-    int64_t work;
+    std::string name;
+    int64_t work = 1;
     func::FuncOp func;
   };
-  int64_t neurons = 1, ringNeurons = 1, propagation = 32, recorded = 1;
-  for (Spiking &s : spiking)
-    neurons = std::max(neurons, s.size);
-  for (Population &pop : populations)
-    if (!pop.rings.empty() || !pop.poissonInputs.empty() || pop.spiked >= 0)
-      ringNeurons =
-          std::max(ringNeurons, static_cast<int64_t>(pop.op.getSize()));
-  for (ProjectionInfo &p : projections)
-    propagation =
-        std::max(propagation, 32 * spikingByName.lookup(p.op.getPre())->size);
-  for (StateRecord &r : stateRecords)
-    recorded = std::max(recorded, r.size);
-  SmallVector<Phase> phases;
-  if (!stateRecords.empty())
-    phases.push_back({"record", &NetworkLowering::emitPhaseRecord, recorded});
-  phases.push_back({"update", &NetworkLowering::emitPhaseUpdate, neurons});
-  phases.push_back(
-      {"propagate", &NetworkLowering::emitPhasePropagate, propagation});
-  phases.push_back({"deliver", &NetworkLowering::emitPhaseDeliver, ringNeurons});
-
   auto phaseType = b.getFunctionType(
       {arenaType, i64Type, i64Type, indexType, indexType}, {});
   b.setInsertionPoint(network);
-  for (Phase &phase : phases) {
+  SmallVector<Phase> phases;
+  SmallVector<PhaseOp> phaseOps(schedule.getPhases());
+  for (PhaseOp phaseOp : phaseOps) {
+    Phase &phase = phases.emplace_back();
+    phase.name = phaseOp.getName().str();
     loc = network.getLoc();
     phase.func = b.create<func::FuncOp>(
         loc, gpu_kernels::phaseBodyName(phase.name), phaseType);
     phase.func.setPrivate();
     OpBuilder::InsertionGuard guard(b);
     emitPrologue(phase.func);
-    (this->*phase.emit)();
+    for (Operation &op : phaseOp.getBody().front())
+      phase.work = std::max(phase.work, emitStepOpGPU(&op));
+    if (phaseOp == phaseOps.back())
+      emitEndOfStepGPU();
     loc = network.getLoc();
     b.create<func::ReturnOp>(loc);
   }
@@ -244,6 +263,7 @@ LogicalResult NetworkLowering::runGPU() {
 
 class GPUTarget final : public LoweringTarget {
 public:
+  StringRef name() const override { return "gpu"; }
   // Double-buffered by step parity (docs/gpu-abi.md).
   int64_t spikeCountCells() const override { return 2; }
   int64_t spikeListLength(int64_t size) const override { return size; }
@@ -254,10 +274,10 @@ public:
 
   void planStep(NetworkLowering &l) const override {
     l.stepCells = l.addBuffer("snn.step", l.b.getI64Type(), 2);
-    // A population with synaptic input is reset after propagation and
-    // delivery: remember who spiked.
+    // A population reset in its delivery (after its input) remembers who
+    // spiked.
     for (Population &pop : l.populations)
-      if (pop.resets && pop.inputs)
+      if (l.resetInDelivery.contains(pop.op.getSymName()))
         pop.spiked = l.addBuffer(pop.spiking->name + ".spiked",
                                  l.b.getI32Type(), pop.op.getSize());
   }

@@ -40,6 +40,7 @@
 #include "mlir/IR/IRMapping.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/JSON.h"
 
 #include <cmath>
@@ -199,6 +200,16 @@ private:
   /// The sum of the currents into input `input` of neuron `i` of `pop`.
   Value inputValue(Population &pop, unsigned input, Value i);
 
+  /// The lowering's record of projection, Poisson source or spike array
+  /// `name` (planned).
+  struct ProjectionInfo;
+  struct PoissonInfo;
+  struct SpikeArrayInfo;
+  struct StateRecord;
+  ProjectionInfo &projectionNamed(StringRef name);
+  PoissonInfo *poissonNamed(StringRef name);
+  SpikeArrayInfo *spikeArrayNamed(StringRef name);
+
   /// If `cond`, appends neuron `i` to the spike list of `target` at
   /// position `base + count` (and runs `onSpike`); returns the new count.
   Value appendSpikeIf(Value cond, Spiking &target, Value base, Value count,
@@ -250,7 +261,9 @@ private:
   Value segmentStart(Spiking &s, Value thread);
   Value segmentCount(Value thread);
 
-  void emitUpdateAndThreshold(Population &pop);
+  /// CPU: the update loop of this thread's share of `pop`; with `reset`,
+  /// a neuron that spikes is reset in it.
+  void emitUpdateAndThreshold(Population &pop, bool reset);
   void emitPoissonSource(PoissonSourceOp op, Spiking &spiking, int rateBuffer);
   /// Emits the due entries of a spike array, from `spikeBase` on; `onEntry`
   /// runs for each with its neuron (i32). The count is stored at
@@ -258,7 +271,6 @@ private:
   void emitSpikeArraySource(Spiking &spiking, int times, int ids, int cursor,
                             Value countIndex, Value spikeBase,
                             llvm::function_ref<void(Value)> onEntry);
-  struct ProjectionInfo;
   /// GPU: every spike of `info`'s source, lanes of a group sharing a row,
   /// atomically into the ring or the variables.
   void emitPropagationGPU(ProjectionInfo &info);
@@ -313,13 +325,23 @@ private:
                          llvm::function_ref<void()> onSpike);
   /// Appends (step, neuron) to the device-side record of `s`, if recorded.
   void recordSpike(Spiking &s, Value neuron);
-  /// CPU target: snn_update and snn_propagate (CPUTarget.cpp); with more
-  /// than `inlineLimit` projections, a function per projection.
+  /// CPU target: snn_update and snn_propagate (CPUTarget.cpp), from the
+  /// schedule's phases; with more than `inlineLimit` projections, a
+  /// function per projection.
   LogicalResult emitCPUStep(int64_t inlineLimit);
-  void emitPhaseRecord();
-  void emitPhaseUpdate();
-  void emitPhasePropagate();
-  void emitPhaseDeliver();
+  /// CPU: the code of step op `op` for this thread's share.
+  void emitStepOpCPU(Operation *op);
+  /// GPU: the code of step op `op`, grid-stride loops; returns its work
+  /// (threads it can keep busy).
+  int64_t emitStepOpGPU(Operation *op);
+  void emitSampleGPU(StateRecord &r);
+  void emitUpdateGPU(Population &pop, bool reset);
+  void emitSourceGPU(Spiking &s);
+  void emitDeliverGPU(Population &pop, bool reset);
+  void emitResetGPU(Population &pop);
+  /// GPU, thread 0 at the end of the last phase: the step counter, the
+  /// spike totals and the state recordings' sample counts.
+  void emitEndOfStepGPU();
   LogicalResult runGPU();
 
   //===--------------------------------------------------------------------===//
@@ -370,6 +392,10 @@ private:
   json::Value descriptorJSON();
 
   NetworkOp network;
+  /// The network's step (snn-schedule-step), and the populations whose
+  /// delivery resets them.
+  ScheduleOp schedule;
+  llvm::StringSet<> resetInDelivery;
   ModuleOp module;
   FloatType floatType;
   OpBuilder b;

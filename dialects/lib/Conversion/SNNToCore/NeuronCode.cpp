@@ -191,7 +191,7 @@ void NetworkLowering::emitResetAt(Population &pop, Value i,
       store(next[k], pop.variables[k], i);
 }
 
-void NetworkLowering::emitUpdateAndThreshold(Population &pop) {
+void NetworkLowering::emitUpdateAndThreshold(Population &pop, bool reset) {
   loc = pop.op.getLoc();
   auto [lo, hi] = threadRange(pop.op.getSize(), tid);
   Value base = segmentStart(*pop.spiking, tid);
@@ -209,6 +209,8 @@ void NetworkLowering::emitUpdateAndThreshold(Population &pop) {
                                                           pop,
                                                           pop.refractorySteps),
                                                       pop.refractory, i);
+                                              if (reset)
+                                                emitResetAt(pop, i, u.next);
                                             }));
   b.setInsertionPointAfter(loop);
   store(loop.getResult(0), pop.spiking->spikeCount, segmentCount(tid));

@@ -175,9 +175,7 @@ void NetworkLowering::planBuffers() {
     post->inputs = true;
     // Delay 0 steps (as a constant): the weight is added to the target
     // variable at once, without a ring (docs/runtime-abi.md, step 3).
-    if (auto delay = dyn_cast<FloatAttr>(op.getDelay());
-        delay && std::llround(delay.getValueAsDouble() /
-                              network.getDt().convertToDouble()) == 0) {
+    if (op.isImmediate()) {
       projections.push_back(info);
       projectionsJSON.push_back(std::move(entry));
       continue;
@@ -198,12 +196,8 @@ void NetworkLowering::planBuffers() {
     projections.push_back(info);
     projectionsJSON.push_back(std::move(entry));
   }
-  for (Population &pop : populations) {
-    Block &reset = pop.model.getReset().front();
-    Operation *yield = reset.getTerminator();
-    for (unsigned k = 0; k < pop.model.getNumVariables(); ++k)
-      pop.resets |= yield->getOperand(k) != reset.getArgument(k);
-  }
+  for (Population &pop : populations)
+    pop.resets = pop.model.resetChangesState();
   for (Ring &ring : rings)
     ring.population->rings.push_back(&ring);
   target->planStep(*this);
@@ -241,6 +235,29 @@ void NetworkLowering::planBuffers() {
                             {"state", std::move(state)}};
 }
 
+
+NetworkLowering::ProjectionInfo &
+NetworkLowering::projectionNamed(StringRef name) {
+  auto it = llvm::find_if(projections, [&](ProjectionInfo &p) {
+    return p.op.getSymName() == name;
+  });
+  assert(it != projections.end() && "the verifier resolved the name");
+  return *it;
+}
+
+NetworkLowering::PoissonInfo *NetworkLowering::poissonNamed(StringRef name) {
+  auto it = llvm::find_if(
+      poissons, [&](PoissonInfo &p) { return p.op.getSymName() == name; });
+  return it == poissons.end() ? nullptr : &*it;
+}
+
+NetworkLowering::SpikeArrayInfo *
+NetworkLowering::spikeArrayNamed(StringRef name) {
+  auto it = llvm::find_if(spikeArrays, [&](SpikeArrayInfo &a) {
+    return a.spiking->name == name;
+  });
+  return it == spikeArrays.end() ? nullptr : &*it;
+}
 
 json::Value NetworkLowering::descriptorJSON() {
   json::Array buffersJSON;

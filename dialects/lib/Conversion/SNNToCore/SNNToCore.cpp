@@ -130,6 +130,19 @@ LogicalResult NetworkLowering::run() {
   for (auto op : network.getBody().getOps<ProjectionOp>())
     if (std::optional<std::string> why = target->unsupported(op))
       return op.emitOpError(*why);
+  // The step to lower: the schedule for this target (snn-schedule-step).
+  for (auto op : network.getBody().getOps<ScheduleOp>())
+    schedule = op;
+  if (!schedule)
+    return network.emitOpError("has no step schedule: run snn-schedule-step "
+                               "before convert-snn-to-core");
+  if (schedule.getTarget() != target->name())
+    return schedule.emitOpError("is for target '")
+           << schedule.getTarget() << "', not '" << target->name() << "'";
+  schedule.walk([&](DeliverStepOp op) {
+    if (op.getReset())
+      resetInDelivery.insert(op.getPopulation());
+  });
   planBuffers();
 
   b.setInsertionPoint(network);

@@ -33,6 +33,9 @@ class LoweringTarget {
 public:
   virtual ~LoweringTarget() = default;
 
+  /// The target's name in schedules ("cpu", "gpu").
+  virtual StringRef name() const = 0;
+
   /// Why projection `op` cannot be lowered for this target, if it cannot.
   virtual std::optional<std::string> unsupported(ProjectionOp op) const {
     return std::nullopt;

@@ -81,6 +81,15 @@ int NeuronModelOp::lookupParam(StringRef name) {
   return indexOf(getParams(), name);
 }
 
+bool NeuronModelOp::resetChangesState() {
+  Block &reset = getReset().front();
+  Operation *yield = reset.getTerminator();
+  for (unsigned k = 0; k < getNumVariables(); ++k)
+    if (yield->getOperand(k) != reset.getArgument(k))
+      return true;
+  return false;
+}
+
 FloatType NeuronModelOp::getFloatType() {
   return cast<NetworkOp>((*this)->getParentOp()).getFloatType();
 }
@@ -343,6 +352,14 @@ LogicalResult ProjectionOp::verify() {
       return emitOpError("cannot be procedural: ") << why;
   }
   return success();
+}
+
+bool ProjectionOp::isImmediate() {
+  auto delay = dyn_cast<FloatAttr>(getDelay());
+  auto network = (*this)->getParentOfType<NetworkOp>();
+  return delay && network &&
+         std::llround(delay.getValueAsDouble() /
+                      network.getDt().convertToDouble()) == 0;
 }
 
 LogicalResult
@@ -674,6 +691,339 @@ struct ExpandConstantLinearUpdate : OpRewritePattern<LinearUpdateOp> {
 void LinearUpdateOp::getCanonicalizationPatterns(RewritePatternSet &results,
                                                  MLIRContext *context) {
   results.add<ExpandConstantLinearUpdate>(context);
+}
+
+//===----------------------------------------------------------------------===//
+// The step schedule
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// Where a step op stands in a schedule: its phase, then its place among
+/// all step ops.
+struct StepPosition {
+  Operation *op = nullptr;
+  unsigned phase = 0, order = 0;
+  explicit operator bool() const { return op; }
+  /// Whether this comes before `later` in program order (CPU threads run
+  /// their share of a phase in order).
+  bool before(const StepPosition &later) const { return order < later.order; }
+};
+
+/// Checks that a schedule is a whole, valid step of its network.
+class ScheduleVerifier {
+public:
+  ScheduleVerifier(ScheduleOp schedule)
+      : schedule(schedule),
+        network(schedule->getParentOfType<NetworkOp>()), symbols(network),
+        gpu(schedule.getTarget() == "gpu") {}
+
+  LogicalResult verify();
+
+private:
+  /// Whether `first` is done, for every neuron, before `then` starts: on
+  /// the CPU an earlier place in the same phase is enough for work on the
+  /// same neurons (a thread's share of a population is the same range in
+  /// every op); on the GPU, and for whole spike lists, only an earlier
+  /// phase is.
+  bool doneBefore(const StepPosition &first, const StepPosition &then,
+                  bool sameNeurons) const {
+    if (sameNeurons && !gpu)
+      return first.before(then);
+    return first.phase < then.phase;
+  }
+  /// "after <what> (<where>)" for an order error at `op`.
+  InFlightDiagnostic orderError(Operation *op, const StepPosition &first,
+                                const Twine &what) {
+    InFlightDiagnostic diag = op->emitOpError("must come after ");
+    diag << what;
+    diag << (gpu || !first.op || first.op->getParentOp() != op->getParentOp()
+                 ? ", in a later phase"
+                 : "");
+    if (first.op)
+      diag.attachNote(first.op->getLoc()) << "which is here";
+    return diag;
+  }
+  /// Records `op` under `name` in `seen`; an error when it is there.
+  LogicalResult once(llvm::StringMap<StepPosition> &seen, StringRef name,
+                     const StepPosition &at, StringRef what) {
+    auto [it, inserted] = seen.try_emplace(name, at);
+    if (inserted)
+      return success();
+    InFlightDiagnostic diag = at.op->emitOpError("'");
+    diag << name << "' is " << what << " twice";
+    diag.attachNote(it->second.op->getLoc()) << "first here";
+    return diag;
+  }
+  template <typename OpT>
+  OpT lookup(Operation *user, FlatSymbolRefAttr name, StringRef kind,
+             LogicalResult &result) {
+    auto op = symbols.lookup<OpT>(name.getValue());
+    if (!op) {
+      user->emitOpError("'") << name.getValue() << "' is not " << kind;
+      result = failure();
+    }
+    return op;
+  }
+
+  ScheduleOp schedule;
+  NetworkOp network;
+  SymbolTable symbols;
+  bool gpu;
+  llvm::StringMap<StepPosition> updated, emitted, propagated, delivered,
+      resetAt;
+  DenseMap<int64_t, StepPosition> sampled;
+};
+
+LogicalResult ScheduleVerifier::verify() {
+  if (schedule.getTarget() != "cpu" && schedule.getTarget() != "gpu")
+    return schedule.emitOpError("unknown target '")
+           << schedule.getTarget() << "' (expected 'cpu' or 'gpu')";
+  for (auto other : network.getBody().getOps<ScheduleOp>())
+    if (other != schedule) {
+      if (other->isBeforeInBlock(schedule)) {
+        InFlightDiagnostic diag =
+            schedule.emitOpError("the network has a schedule already");
+        diag.attachNote(other.getLoc()) << "here";
+        return diag;
+      }
+      break;
+    }
+
+  // The phases.
+  SmallVector<StringRef> names;
+  for (PhaseOp phase : schedule.getPhases()) {
+    StringRef name = phase.getName();
+    if (name.empty() || !llvm::all_of(name, [](char c) {
+          return llvm::isAlnum(c) || c == '_';
+        }))
+      return phase.emitOpError("name '")
+             << name << "' is not made of letters, digits and '_'";
+    if (llvm::is_contained(names, name))
+      return phase.emitOpError("'") << name << "' is a phase twice";
+    names.push_back(name);
+  }
+  if (!gpu && (names.size() != 2 || names[0] != "update" ||
+               names[1] != "propagate"))
+    return schedule.emitOpError(
+        "a CPU step has two phases, 'update' then 'propagate' (the "
+        "simulator's snn_update and snn_propagate)");
+  for (Operation &op : schedule.getBody().front())
+    if (!isa<PhaseOp>(op))
+      return op.emitOpError("is not a phase");
+
+  // The step ops, where they stand, and the entities they name.
+  LogicalResult result = success();
+  unsigned order = 0, phaseIndex = 0;
+  int64_t numRecords =
+      std::distance(network.getBody().getOps<RecordStateOp>().begin(),
+                    network.getBody().getOps<RecordStateOp>().end());
+  for (PhaseOp phase : schedule.getPhases()) {
+    for (Operation &op : phase.getBody().front()) {
+      StepPosition at{&op, phaseIndex, order++};
+      if (auto update = dyn_cast<UpdateStepOp>(op)) {
+        if (!lookup<PopulationOp>(&op, update.getPopulationAttr(),
+                                  "a neuron population", result))
+          continue;
+        if (failed(once(updated, update.getPopulation(), at, "updated")) ||
+            (update.getReset() &&
+             failed(once(resetAt, update.getPopulation(), at, "reset"))))
+          return failure();
+      } else if (auto emit = dyn_cast<EmitStepOp>(op)) {
+        Operation *source = symbols.lookup(emit.getSource());
+        if (!isa_and_nonnull<PoissonSourceOp, SpikeSourceArrayOp>(source)) {
+          result = op.emitOpError("'") << emit.getSource()
+                                       << "' is not a source";
+          continue;
+        }
+        if (failed(once(emitted, emit.getSource(), at, "emitted")))
+          return failure();
+      } else if (auto propagate = dyn_cast<PropagateStepOp>(op)) {
+        if (!lookup<ProjectionOp>(&op, propagate.getProjectionAttr(),
+                                  "a projection", result))
+          continue;
+        if (failed(once(propagated, propagate.getProjection(), at,
+                        "propagated")))
+          return failure();
+      } else if (auto deliver = dyn_cast<DeliverStepOp>(op)) {
+        if (!lookup<PopulationOp>(&op, deliver.getPopulationAttr(),
+                                  "a neuron population", result))
+          continue;
+        if (deliver.getReset() && !gpu)
+          return op.emitOpError(
+              "cannot reset on the CPU, which keeps no per-neuron spike "
+              "flags: reset with snn.reset");
+        if (failed(once(delivered, deliver.getPopulation(), at,
+                        "delivered")) ||
+            (deliver.getReset() &&
+             failed(once(resetAt, deliver.getPopulation(), at, "reset"))))
+          return failure();
+      } else if (auto reset = dyn_cast<ResetStepOp>(op)) {
+        if (!lookup<PopulationOp>(&op, reset.getPopulationAttr(),
+                                  "a neuron population", result))
+          continue;
+        if (failed(once(resetAt, reset.getPopulation(), at, "reset")))
+          return failure();
+      } else if (auto sample = dyn_cast<SampleStepOp>(op)) {
+        int64_t k = sample.getRecord();
+        if (!gpu)
+          return op.emitOpError(
+              "has no place on the CPU, whose simulators sample state "
+              "between steps");
+        if (k < 0 || k >= numRecords)
+          return op.emitOpError("names state recording ")
+                 << k << "; the network has " << numRecords;
+        auto [it, inserted] = sampled.try_emplace(k, at);
+        if (!inserted) {
+          InFlightDiagnostic diag = op.emitOpError("state recording ")
+                                    << k << " is sampled twice";
+          diag.attachNote(it->second.op->getLoc()) << "first here";
+          return diag;
+        }
+      } else {
+        return op.emitOpError("is not a step op");
+      }
+    }
+    ++phaseIndex;
+  }
+  if (failed(result))
+    return failure();
+
+  // Everything is done once, after what it needs.
+  auto missing = [&](Operation *entity, const Twine &what) {
+    InFlightDiagnostic diag = schedule.emitOpError("does not ") << what;
+    diag.attachNote(entity->getLoc()) << "declared here";
+    return diag;
+  };
+  for (Operation &op : network.getBody().front()) {
+    if (auto pop = dyn_cast<PopulationOp>(op)) {
+      if (!updated.count(pop.getSymName()))
+        return missing(pop, "update population '" + pop.getSymName() + "'");
+      auto model = symbols.lookup<NeuronModelOp>(pop.getModel());
+      if (model && model.resetChangesState() &&
+          !resetAt.count(pop.getSymName()))
+        return missing(pop, "reset population '" + pop.getSymName() + "'");
+    } else if (isa<PoissonSourceOp, SpikeSourceArrayOp>(op)) {
+      StringRef name = SymbolTable::getSymbolName(&op).getValue();
+      if (!emitted.count(name))
+        return missing(&op, "emit the spikes of source '" + name + "'");
+    } else if (auto projection = dyn_cast<ProjectionOp>(op)) {
+      if (!propagated.count(projection.getSymName()))
+        return missing(projection, "propagate projection '" +
+                                       projection.getSymName() + "'");
+    }
+  }
+  if (gpu)
+    for (auto [k, record] :
+         llvm::enumerate(network.getBody().getOps<RecordStateOp>()))
+      if (!sampled.count(static_cast<int64_t>(k)))
+        return missing(record, "sample state recording " + Twine(k));
+
+  // The input of each population: projections and Poisson inputs.
+  llvm::StringMap<SmallVector<Operation *>> inputs;
+  for (Operation &op : network.getBody().front()) {
+    if (auto projection = dyn_cast<ProjectionOp>(op))
+      inputs[projection.getPost()].push_back(&op);
+    else if (auto input = dyn_cast<PoissonInputOp>(op))
+      inputs[input.getTarget()].push_back(&op);
+  }
+  auto position = [](const llvm::StringMap<StepPosition> &map,
+                     StringRef name) {
+    auto it = map.find(name);
+    return it == map.end() ? StepPosition() : it->second;
+  };
+  for (auto &[name, at] : propagated) {
+    auto projection = symbols.lookup<ProjectionOp>(name);
+    StringRef pre = projection.getPre();
+    StepPosition made = position(updated, pre);
+    if (!made)
+      made = position(emitted, pre);
+    if (made && !doneBefore(made, at, /*sameNeurons=*/false))
+      return orderError(at.op, made,
+                        "the spikes of '" + pre + "' it propagates");
+  }
+  for (auto &[name, at] : delivered) {
+    if (!inputs.count(name))
+      continue; // nothing to deliver: harmless
+    StepPosition update = position(updated, name);
+    if (!doneBefore(update, at, /*sameNeurons=*/true))
+      return orderError(at.op, update, "the update of '" + name + "'");
+  }
+  for (auto &[name, list] : inputs) {
+    StepPosition deliver = position(delivered, name);
+    for (Operation *input : list) {
+      auto projection = dyn_cast<ProjectionOp>(input);
+      // Poisson inputs and ring slots are added by the delivery; an
+      // immediate projection adds at propagation, before it.
+      if (!deliver && (!projection || !projection.isImmediate()))
+        return missing(input, "deliver the input of population '" + name +
+                                  "'");
+      if (!projection || !deliver)
+        continue;
+      StepPosition propagate = position(propagated, projection.getSymName());
+      if (!doneBefore(propagate, deliver, /*sameNeurons=*/true))
+        return orderError(deliver.op, propagate,
+                          "the propagation of '" +
+                              projection.getSymName() + "'");
+    }
+  }
+  for (auto &[name, at] : resetAt) {
+    auto it = inputs.find(name);
+    if (isa<UpdateStepOp>(at.op)) {
+      if (it != inputs.end()) {
+        InFlightDiagnostic diag =
+            at.op->emitOpError("resets '")
+            << name << "' at the threshold, but input comes later in the "
+                       "step";
+        diag.attachNote(it->second.front()->getLoc()) << "from here";
+        return diag;
+      }
+      continue;
+    }
+    // After the update (whose spikes or flags it reads: on the CPU this
+    // thread's own), the delivery and every propagation into the
+    // population.
+    StepPosition update = position(updated, name);
+    if (!doneBefore(update, at, /*sameNeurons=*/true))
+      return orderError(at.op, update, "the update of '" + name + "'");
+    StepPosition deliver = position(delivered, name);
+    if (deliver && deliver.op != at.op &&
+        !doneBefore(deliver, at, /*sameNeurons=*/true))
+      return orderError(at.op, deliver, "the delivery into '" + name + "'");
+    if (it == inputs.end())
+      continue;
+    for (Operation *input : it->second)
+      if (auto projection = dyn_cast<ProjectionOp>(input)) {
+        StepPosition propagate =
+            position(propagated, projection.getSymName());
+        if (!doneBefore(propagate, at, /*sameNeurons=*/true))
+          return orderError(at.op, propagate,
+                            "the propagation of '" +
+                                projection.getSymName() + "'");
+      }
+  }
+  // A state sample is of the state at the start of the step.
+  for (auto [k, record] :
+       llvm::enumerate(network.getBody().getOps<RecordStateOp>())) {
+    auto it = sampled.find(static_cast<int64_t>(k));
+    if (it == sampled.end())
+      continue;
+    StepPosition update = position(updated, record.getPopulation());
+    if (update && !(it->second.phase < update.phase)) {
+      InFlightDiagnostic diag =
+          it->second.op->emitOpError("must come before the update of '")
+          << record.getPopulation() << "', in an earlier phase";
+      diag.attachNote(update.op->getLoc()) << "which is here";
+      return diag;
+    }
+  }
+  return success();
+}
+
+} // namespace
+
+LogicalResult ScheduleOp::verifyRegions() {
+  return ScheduleVerifier(*this).verify();
 }
 
 #define GET_OP_CLASSES

@@ -110,6 +110,10 @@ def SNN_NeuronModelOp : SNN_Op<"neuron_model", [
     ::mlir::FloatType getFloatType();
     /// Whether the ODEs have been integrated into an update region.
     bool isIntegrated() { return !getUpdate().empty(); }
+    /// Whether the reset changes any variable (does not yield its
+    /// arguments unchanged): a population of this model needs a reset in
+    /// the step.
+    bool resetChangesState();
   }];
 }
 
@@ -257,6 +261,12 @@ def SNN_ProjectionOp : SNN_Op<"projection", [
     $sym_name `from` $pre `to` $post `target` $target attr-dict-with-keyword
   }];
   let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// Whether the delay is a constant of 0 steps of the network's dt: the
+    /// weights are then added to the target variable at propagation,
+    /// without passing through a delay ring and its delivery.
+    bool isImmediate();
+  }];
 }
 
 //===----------------------------------------------------------------------===//
@@ -334,6 +344,152 @@ def SNN_LinearUpdateOp : SNN_Op<"linear_update", [
     ::mlir::FailureOr<::mlir::snn::Propagator>
     computeConstantPropagator(::llvm::ArrayRef<std::string> names = {});
   }];
+}
+
+//===----------------------------------------------------------------------===//
+// The step schedule (snn-schedule-step)
+//===----------------------------------------------------------------------===//
+
+def SNN_ScheduleOp : SNN_Op<"schedule", [
+    HasParent<"NetworkOp">, NoTerminator, NoRegionArguments, SingleBlock]> {
+  let summary = "the order of one time step's work, for one target";
+  let description = [{
+    The step of the enclosing network as `snn.phase` ops, in order, written
+    by `snn-schedule-step` for `target` (`cpu` or `gpu`) and read by
+    `convert-snn-to-core`, which lowers each phase to one step function
+    (CPU: `snn_update`, `snn_propagate`) or one kernel (GPU), and each step
+    op to its loop (docs/design.md, "The step schedule").
+
+    A phase is run by every thread on its share of the work; the threads
+    meet at a barrier between phases. Within a phase a thread runs the step
+    ops in order. On the CPU a thread's share of every population is a fixed
+    range of its neurons, for every op, so an op may use what an earlier op
+    of the same phase did to the same neurons; spike lists are read whole
+    (by every thread), so a propagation comes a phase after its source's
+    update. On the GPU nothing is shared within a phase: whatever an op
+    needs of another comes from an earlier phase.
+
+    The verifier checks that the schedule is a whole and valid step: every
+    population updated once, every source emitted once, every projection
+    propagated once, every population with input delivered once, every
+    population whose reset changes anything reset once, each after what it
+    depends on (see the ops), and, on the GPU, every state recording
+    sampled once.
+
+    ```mlir
+    snn.schedule "cpu" {
+      snn.phase "update" {
+        snn.update @exc
+        snn.emit @noise
+      }
+      snn.phase "propagate" {
+        snn.propagate @ee
+        snn.deliver @exc
+        snn.reset @exc
+      }
+    }
+    ```
+  }];
+  let arguments = (ins StrAttr:$target);
+  let regions = (region SizedRegion<1>:$body);
+  let assemblyFormat = "$target attr-dict-with-keyword $body";
+  let hasRegionVerifier = 1;
+  let extraClassDeclaration = [{
+    /// The phases, in order.
+    auto getPhases() { return getBody().front().getOps<PhaseOp>(); }
+  }];
+}
+
+def SNN_PhaseOp : SNN_Op<"phase", [
+    HasParent<"ScheduleOp">, NoTerminator, NoRegionArguments, SingleBlock]> {
+  let summary = "step ops that run between two barriers";
+  let description = [{
+    One phase of `snn.schedule`: its step ops run in order by every thread,
+    on its share; all threads finish it before any starts the next phase.
+    On the CPU the phases are `update` and `propagate` (the simulator's
+    `snn_update` and `snn_propagate`); on the GPU each phase is a kernel
+    `snn_phase_<name>`.
+  }];
+  let arguments = (ins StrAttr:$name);
+  let regions = (region SizedRegion<1>:$body);
+  let assemblyFormat = "$name attr-dict-with-keyword $body";
+}
+
+class SNN_StepOp<string mnemonic, list<Trait> traits = []>
+    : SNN_Op<mnemonic, !listconcat(traits, [HasParent<"PhaseOp">])>;
+
+def SNN_UpdateStepOp : SNN_StepOp<"update"> {
+  let summary = "update, refractory countdown and threshold of a population";
+  let description = [{
+    One loop over the neurons of `population` (the thread's share): each
+    neuron's variables advance one step, its refractory countdown runs, its
+    threshold is tested and, if it spikes, it is appended to the
+    population's spike list of this step. With `reset`, a neuron that
+    spikes is reset in the same loop: only valid when nothing adds input to
+    the population later in the step.
+  }];
+  let arguments = (ins FlatSymbolRefAttr:$population, UnitAttr:$reset);
+  let assemblyFormat = "$population (`reset` $reset^)? attr-dict";
+}
+
+def SNN_EmitStepOp : SNN_StepOp<"emit"> {
+  let summary = "the spikes of a source in this step";
+  let description = [{
+    Fills the spike list of `source` (a Poisson source or a spike source
+    array) for this step.
+  }];
+  let arguments = (ins FlatSymbolRefAttr:$source);
+  let assemblyFormat = "$source attr-dict";
+}
+
+def SNN_PropagateStepOp : SNN_StepOp<"propagate"> {
+  let summary = "a projection's synapses from this step's spikes";
+  let description = [{
+    For every spike of the projection's source in this step, each of its
+    synapses adds its weight into the ring slot its delay selects, or, with
+    a delay of 0 steps, straight into the target variable. The source's
+    spikes must come from an earlier phase.
+  }];
+  let arguments = (ins FlatSymbolRefAttr:$projection);
+  let assemblyFormat = "$projection attr-dict";
+}
+
+def SNN_DeliverStepOp : SNN_StepOp<"deliver"> {
+  let summary = "this step's input into a population";
+  let description = [{
+    One loop over the neurons of `population`: this step's slot of every
+    ring into it is added to its variable and cleared, then its Poisson
+    inputs are drawn and added. It comes after the population's update and
+    after every propagation into it. With `reset` (GPU only), a neuron that
+    spiked in this step is then reset, in the same loop (its spike is
+    remembered in a per-neuron flag by the update).
+  }];
+  let arguments = (ins FlatSymbolRefAttr:$population, UnitAttr:$reset);
+  let assemblyFormat = "$population (`reset` $reset^)? attr-dict";
+}
+
+def SNN_ResetStepOp : SNN_StepOp<"reset"> {
+  let summary = "the reset of the neurons that spiked in this step";
+  let description = [{
+    One loop over the spike list of `population` in this step: each neuron
+    in it is reset. It comes after the population's update, its delivery
+    and every propagation into it, so that the reset has the last word.
+  }];
+  let arguments = (ins FlatSymbolRefAttr:$population);
+  let assemblyFormat = "$population attr-dict";
+}
+
+def SNN_SampleStepOp : SNN_StepOp<"sample"> {
+  let summary = "a state recording's sample of this step (GPU)";
+  let description = [{
+    Copies the recorded variable of the neurons of the `record`-th
+    `snn.record_state` of the network into its sample buffer, when this
+    step is one of the recording's (a multiple of `every`). The CPU
+    simulators sample between steps, on the host, so their schedules hold
+    no samples.
+  }];
+  let arguments = (ins I64Attr:$record);
+  let assemblyFormat = "$record attr-dict";
 }
 
 #endif // SNN_DIALECT_SNN_SNNOPS_TD

@@ -1,0 +1,128 @@
+//===- ScheduleStep.cpp - snn-schedule-step -------------------------------===//
+//
+// Part of snnc.
+//
+// Writes the step of every network as an snn.schedule for the target: which
+// work runs in which phase, in which order, and which resets are fused into
+// the update or the delivery loop (docs/design.md, "The step schedule").
+// convert-snn-to-core lowers what it finds there.
+//
+//===----------------------------------------------------------------------===//
+
+#include "snn/Dialect/SNN/SNNOps.h"
+#include "snn/Transforms/Passes.h"
+
+#include "llvm/ADT/StringSet.h"
+
+namespace mlir::snn {
+#define GEN_PASS_DEF_SNNSCHEDULESTEP
+#include "snn/Transforms/Passes.h.inc"
+} // namespace mlir::snn
+
+using namespace mlir;
+using namespace mlir::snn;
+
+namespace {
+
+struct ScheduleStepPass
+    : mlir::snn::impl::SNNScheduleStepBase<ScheduleStepPass> {
+  using SNNScheduleStepBase::SNNScheduleStepBase;
+
+  void runOnOperation() override {
+    if (target != "cpu" && target != "gpu") {
+      getOperation().emitError("snn-schedule-step: unknown target '")
+          << target << "' (expected 'cpu' or 'gpu')";
+      return signalPassFailure();
+    }
+    bool failed = false;
+    getOperation().walk([&](NetworkOp network) {
+      if (mlir::failed(schedule(network)))
+        failed = true;
+    });
+    if (failed)
+      signalPassFailure();
+  }
+
+  LogicalResult schedule(NetworkOp network) {
+    Block &body = network.getBody().front();
+    for (auto existing : body.getOps<ScheduleOp>()) {
+      if (existing.getTarget() == target)
+        return success();
+      return existing.emitOpError("is for target '")
+             << existing.getTarget() << "', not '" << target << "'";
+    }
+    bool gpu = target == "gpu";
+
+    // Who receives input: through a ring or a Poisson input (delivered),
+    // or at all (then a GPU reset waits for it).
+    llvm::StringSet<> delivered, reached;
+    for (Operation &op : body) {
+      if (auto projection = dyn_cast<ProjectionOp>(op)) {
+        reached.insert(projection.getPost());
+        if (!projection.isImmediate())
+          delivered.insert(projection.getPost());
+      } else if (auto input = dyn_cast<PoissonInputOp>(op)) {
+        reached.insert(input.getTarget());
+        delivered.insert(input.getTarget());
+      }
+    }
+    SymbolTable symbols(network);
+    SmallVector<PopulationOp> populations(body.getOps<PopulationOp>());
+    auto resets = [&](PopulationOp pop) {
+      auto model = symbols.lookup<NeuronModelOp>(pop.getModel());
+      return model && model.resetChangesState();
+    };
+
+    OpBuilder b = OpBuilder::atBlockEnd(&body);
+    Location loc = network.getLoc();
+    auto schedule = b.create<ScheduleOp>(loc, target);
+    b.setInsertionPointToStart(&schedule.getBody().emplaceBlock());
+    auto phase = [&](StringRef name) {
+      OpBuilder::InsertionGuard guard(b);
+      auto op = b.create<PhaseOp>(loc, name);
+      return OpBuilder::atBlockEnd(&op.getBody().emplaceBlock());
+    };
+
+    if (gpu) {
+      auto records = body.getOps<RecordStateOp>();
+      if (!records.empty()) {
+        OpBuilder record = phase("record");
+        for (auto [k, op] : llvm::enumerate(records))
+          record.create<SampleStepOp>(op.getLoc(), static_cast<int64_t>(k));
+      }
+    }
+    OpBuilder update = phase("update");
+    for (PopulationOp pop : populations) {
+      bool fused = gpu && resets(pop) && !reached.contains(pop.getSymName());
+      update.create<UpdateStepOp>(pop.getLoc(), pop.getSymName(), fused);
+    }
+    // Poisson sources, then spike arrays (whose cursor makes them
+    // sequential).
+    for (auto source : body.getOps<PoissonSourceOp>())
+      update.create<EmitStepOp>(source.getLoc(), source.getSymName());
+    for (auto source : body.getOps<SpikeSourceArrayOp>())
+      update.create<EmitStepOp>(source.getLoc(), source.getSymName());
+
+    OpBuilder propagate = phase("propagate");
+    for (auto projection : body.getOps<ProjectionOp>())
+      propagate.create<PropagateStepOp>(projection.getLoc(),
+                                        projection.getSymName());
+    // CPU: each thread delivers into and resets its own range, right after
+    // its propagation into that range. GPU: a phase of its own, after all
+    // propagation, the reset fused into its loop.
+    OpBuilder deliver = gpu ? phase("deliver") : propagate;
+    for (PopulationOp pop : populations) {
+      StringRef name = pop.getSymName();
+      bool fused = gpu && resets(pop) && reached.contains(name);
+      if (delivered.contains(name) || fused)
+        deliver.create<DeliverStepOp>(pop.getLoc(), name, fused);
+    }
+    if (!gpu)
+      for (PopulationOp pop : populations)
+        if (resets(pop))
+          deliver.create<ResetStepOp>(pop.getLoc(), pop.getSymName());
+    return success();
+  }
+};
+
+} // namespace
