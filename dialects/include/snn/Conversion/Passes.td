@@ -13,16 +13,18 @@ def ConvertSNNToCore : Pass<"convert-snn-to-core", "::mlir::ModuleOp"> {
   let summary = "Lower an integrated snn.network to loops over buffers";
   let description = [{
     Replaces each `snn.network` (whose neuron models must already be
-    integrated, see `snn-integrate`) by:
+    integrated, see `snn-integrate`, and whose step must be scheduled for
+    this target, see `snn-schedule-step`) by:
 
     - `func.func @snn_update` and `@snn_propagate(%arena: memref<?xi8>,
       %step: i64, %seed: i64, %tid: i64, %nthreads: i64)` with the C
-      interface: one time step in the documented order, in two phases that
-      every simulation thread runs on its share of the neurons
-      (docs/runtime-abi.md, "Threads"): update and threshold fused per
-      population and the sources; then propagation through delay rings
-      (csr rows, or rows drawn again for `#snn.storage<procedural>`),
-      delivery, reset. Built from `scf`, `arith`, `math` and `memref` ops;
+      interface: the schedule's two phases, which every simulation thread
+      runs on its share of the neurons (docs/runtime-abi.md, "Threads"),
+      each step op of a phase lowered in order to its loop: update and
+      threshold fused per population, the sources' spikes; propagation
+      through delay rings (csr rows, or rows drawn again for
+      `#snn.storage<procedural>`), delivery, reset. Built from `scf`,
+      `arith`, `math` and `memref` ops;
       the per-neuron loops are marked `snn.parallel` for
       `snn-vectorize-loops`. Every buffer is a `memref.view` of the arena,
       located through the table at its start (docs/runtime-abi.md).
@@ -49,7 +51,9 @@ def ConvertSNNToCore : Pass<"convert-snn-to-core", "::mlir::ModuleOp"> {
     device-side recording:
 
     - `func.func private @snn_body_<name>(%arena, %seed, %parity, %tid,
-      %nthreads)` per phase (record, update, propagate, deliver), marked
+      %nthreads)` per phase of the schedule (as snn-schedule-step writes
+      it: record, update, propagate, deliver), the last one ending the
+      step (step counter, spike totals), marked
       `snn.phase = "<name>"` and `snn.phase_index` (its place in the step);
     - `func.func private @snn_body_build_<what>_<e>(%arena, %scratch,
       %seed, %n, %tid, %nthreads)` per build kernel (connectivity drawn on
