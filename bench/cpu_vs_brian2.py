@@ -62,7 +62,7 @@ SCALABLE = {
 FIXED = {"microcircuit": "microcircuit"}
 ALIASES = {"coba": ["coba-expeuler", "coba-euler"]}
 DEFAULT_MODELS = "cuba,coba-expeuler,coba-euler,microcircuit"
-TYPE_BYTES = {"f32": 4, "f64": 8, "i8": 1, "i16": 2, "i32": 4, "i64": 8}
+TYPE_BYTES = {"f32": 4, "f64": 8, "u16": 2, "i32": 4, "i64": 8}
 T0 = time.perf_counter()
 
 

@@ -27,12 +27,24 @@ const char *scalarTypeName(ScalarType t) {
     return "i32";
   case ScalarType::I64:
     return "i64";
+  case ScalarType::U16:
+    return "u16";
   }
   return "?";
 }
 
 size_t scalarTypeSize(ScalarType t) {
-  return t == ScalarType::F32 || t == ScalarType::I32 ? 4 : 8;
+  switch (t) {
+  case ScalarType::U16:
+    return 2;
+  case ScalarType::F32:
+  case ScalarType::I32:
+    return 4;
+  case ScalarType::F64:
+  case ScalarType::I64:
+    return 8;
+  }
+  return 8;
 }
 
 int64_t Descriptor::threadStart(int64_t size, int64_t thread,
@@ -336,10 +348,12 @@ void Parser::buffers(const json &j, const std::string &path) {
       bd.type = ScalarType::I32;
     else if (t == "i64")
       bd.type = ScalarType::I64;
+    else if (t == "u16")
+      bd.type = ScalarType::U16;
     else
       fail(sub(p, "type"), "unknown type \"" + t +
                                "\" (expected f32, f64, "
-                               "i32 or i64)");
+                               "i32, i64 or u16)");
     const json &c = req(b, p, "count");
     std::string cp = sub(p, "count");
     if (c.is_number()) {
@@ -638,7 +652,12 @@ void Parser::projections(const json &j, const std::string &path) {
       pr.rowPtr = bufferRef(o, p, "row_ptr", true);
       checkBuffer(sub(p, "row_ptr"), pr.rowPtr, {ScalarType::I64}, npre + 1);
       pr.col = bufferRef(o, p, "col", true);
-      checkBuffer(sub(p, "col"), pr.col, {ScalarType::I32}, -1);
+      checkBuffer(sub(p, "col"), pr.col, {ScalarType::I32, ScalarType::U16},
+                  -1);
+      if (d.buffers[size_t(pr.col)].type == ScalarType::U16 && npost > 65536)
+        fail(sub(p, "col"), "u16 columns cannot hold the post indices of \"" +
+                                pr.post + "\" (" + std::to_string(npost) +
+                                " neurons; at most 65536)");
       checkDerived(sub(p, "col"), pr.col, BufferCount::Kind::Synapses,
                    pr.name);
     }

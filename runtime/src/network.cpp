@@ -94,6 +94,9 @@ void store(ScalarType t, uint8_t *base, int64_t i, double v) {
   case ScalarType::I64:
     reinterpret_cast<int64_t *>(base)[i] = int64_t(std::llround(v));
     break;
+  case ScalarType::U16:
+    reinterpret_cast<uint16_t *>(base)[i] = uint16_t(std::llround(v));
+    break;
   }
 }
 
@@ -241,11 +244,13 @@ void Builder::checkMemory() {
     const ProjectionDesc &pr = d.projections[e];
     double n = expectedSynapses(d, pr);
     synapses += n;
-    // While building: the CSR being built and its copy into the arena
-    // (column index each), the weights and delays when they vary. The
+    // While building: the CSR being built (i32 columns) and its copy into
+    // the arena, the weights and delays when they vary. The
     // device builds its projections' columns, and the values it computes:
     // the host holds their row pointers (and the values it still fills).
-    double perSynapse = (onDevice[e] || pr.procedural ? 0.0 : 2.0 * 4) +
+    double columnBytes =
+        pr.col >= 0 ? double(scalarTypeSize(d.buffers[pr.col].type)) : 0.0;
+    double perSynapse = (onDevice[e] || pr.procedural ? 0.0 : 4 + columnBytes) +
                         (hostFilled(pr.weightBuffer) ? weightBytes : 0) +
                         (hostFilled(pr.delayBuffer) ? 4 : 0);
     total += n * perSynapse;
@@ -875,8 +880,14 @@ void Builder::build() {
     int64_t n = net.synapses[e];
     std::copy(c.rowPtr.begin(), c.rowPtr.end(),
               net.arena.buffer<int64_t>(pr.rowPtr));
-    if (hostFilled(pr.col))
-      std::copy(c.col.begin(), c.col.end(), net.arena.buffer<int32_t>(pr.col));
+    if (hostFilled(pr.col)) {
+      if (d.buffers[pr.col].type == ScalarType::U16) // post < 65536: checked
+        std::copy(c.col.begin(), c.col.end(),
+                  net.arena.buffer<uint16_t>(pr.col));
+      else
+        std::copy(c.col.begin(), c.col.end(),
+                  net.arena.buffer<int32_t>(pr.col));
+    }
     if (hostFilled(pr.weightBuffer)) {
       SynapseValues w = synapseValues(e, pr.weight, RngPurpose::Weight,
                                       projName(e) + ", weight");

@@ -86,6 +86,8 @@ double loadScalar(ScalarType t, const uint8_t *base, int64_t i) {
     return reinterpret_cast<const int32_t *>(base)[i];
   case ScalarType::I64:
     return double(reinterpret_cast<const int64_t *>(base)[i]);
+  case ScalarType::U16:
+    return reinterpret_cast<const uint16_t *>(base)[i];
   }
   return 0;
 }
@@ -552,7 +554,12 @@ void collectConnectivity(const Network &net, RunResult &result) {
       c.col = std::move(rows.col);
     } else {
       copy(pr.rowPtr, c.rowPtr);
-      copy(pr.col, c.col);
+      if (d.buffers[pr.col].type == ScalarType::U16) {
+        const uint16_t *p = net.arena.buffer<uint16_t>(size_t(pr.col));
+        c.col.assign(p, p + net.counts[size_t(pr.col)]); // written as i32
+      } else {
+        copy(pr.col, c.col);
+      }
     }
     c.hasWeights = pr.weightBuffer >= 0;
     c.hasDelays = pr.delayBuffer >= 0;

@@ -28,7 +28,8 @@ using namespace mlir::snn;
 namespace {
 
 /// The bytes `projection` would hold as csr: the expected number of synapses
-/// times what each stores (column, and weight and delay where they vary),
+/// times what each stores (column: 2 bytes into up to 65536 neurons, else
+/// 4; weight and delay where they vary),
 /// plus the row pointers. Synapse lists count as 0: their size is in a file,
 /// and they cannot be anything but csr.
 double csrBytes(ProjectionOp projection, int64_t npre, int64_t npost,
@@ -52,7 +53,7 @@ double csrBytes(ProjectionOp projection, int64_t npre, int64_t npost,
     synapses = double(k.getK()) * double(npost);
   else if (auto n = dyn_cast<FixedTotalNumberAttr>(c))
     synapses = double(n.getN());
-  double perSynapse = 4;
+  double perSynapse = npost <= kNarrowColumnLimit ? 2 : 4; // the column
   if (!isa<FloatAttr>(projection.getWeight()))
     perSynapse += floatType.getIntOrFloatBitWidth() / 8;
   if (!isa<FloatAttr>(projection.getDelay()))

@@ -19,9 +19,11 @@
 
 namespace snnrt {
 
-enum class ScalarType { F32, F64, I32, I64 };
+/// U16: unsigned, for the columns (post indices) of projections into at
+/// most 65536 neurons.
+enum class ScalarType { F32, F64, I32, I64, U16 };
 
-/// "f32", "f64", "i32", "i64".
+/// "f32", "f64", "i32", "i64", "u16".
 const char *scalarTypeName(ScalarType t);
 /// Size in bytes of one element.
 size_t scalarTypeSize(ScalarType t);

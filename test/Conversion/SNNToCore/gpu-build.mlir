@@ -52,7 +52,7 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64
 
 // fill writes post j of the k-th synapse at row_ptr[i] + k.
 // CHECK-LABEL: func.func private @snn_body_build_fill_0(
-// CHECK: %[[COL:.*]] = memref.view %{{.*}} : memref<?xi8> to memref<?xi32>
+// CHECK: %[[COL:.*]] = memref.view %{{.*}} : memref<?xi8> to memref<?xi16>
 // CHECK: scf.for %[[I:.*]] = %arg4 to %c100 step %arg5 {
 // CHECK:   %[[BASE:.*]] = memref.load %{{.*}}[%[[I]]] : memref<?xi64>
 // CHECK:   scf.while
@@ -60,7 +60,7 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64
 // CHECK:   ^bb0(%[[POS:.*]]: i64, %{{.*}}: i64, %[[K:.*]]: i64):
 // CHECK:     %[[AFTER:.*]] = arith.cmpi sge, %[[POS]], %{{.*}} : i64
 // CHECK:     %[[AT:.*]] = arith.addi %[[BASE]], %[[K]] : i64
-// CHECK:     memref.store %{{.*}}, %[[COL]][%{{.*}}] : memref<?xi32>
+// CHECK:     memref.store %{{.*}}, %[[COL]][%{{.*}}] : memref<?xi16>
 
 // delays: the largest delay in steps, and the first invalid synapse.
 // CHECK-LABEL: func.func private @snn_body_build_delays_0(
@@ -145,7 +145,7 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64
 // fill: post j into slot cursor[i]++ of each chosen row i.
 // CHECK-LABEL: func.func private @snn_body_build_fill_4(
 // CHECK: %[[ROWPTR:.*]] = memref.view %arg0[%{{.*}}][%{{.*}}] : memref<?xi8> to memref<?xi64>
-// CHECK: %[[COL:.*]] = memref.view %arg0[%{{.*}}][%{{.*}}] : memref<?xi8> to memref<?xi32>
+// CHECK: %[[COL:.*]] = memref.view %arg0[%{{.*}}][%{{.*}}] : memref<?xi8> to memref<?xi16>
 // CHECK: %[[CURSORS:.*]] = memref.view %arg1[%c400][] : memref<?xi8> to memref<50xi64>
 // CHECK: %[[TABLES:.*]] = memref.view %arg1[%c800][] : memref<?xi8> to memref<300xi32>
 // CHECK: scf.for %[[J:.*]] = %arg4 to %c50 step %arg5 {
@@ -157,7 +157,7 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64
 // CHECK:       %[[SLOT:.*]] = memref.atomic_rmw addi %c1_i64, %[[CURSORS]][%[[ROW]]] : (i64, memref<50xi64>) -> i64
 // CHECK:       %[[FIRST:.*]] = memref.load %[[ROWPTR]][%[[ROW]]] : memref<?xi64>
 // CHECK:       %[[AT:.*]] = arith.addi %[[FIRST]], %[[SLOT]] : i64
-// CHECK:       memref.store %{{.*}}, %[[COL]][%{{.*}}] : memref<?xi32>
+// CHECK:       memref.store %{{.*}}, %[[COL]][%{{.*}}] : memref<?xi16>
 
 // sort: heap sort of row i, [row_ptr[i], row_ptr[i + 1]): heapify from
 // len / 2 - 1 down, then len - 1 swaps of the root with the end.

@@ -87,7 +87,7 @@ snn.network @small attributes {dt = 0.1 : f64, duration = 10.0 : f64, seed = 3 :
 // CHECK:     scf.if %[[IN]] {
 // CHECK:       %[[START:.*]] = memref.load %{{.*}} : memref<?xi64>
 // CHECK:       %[[STARTI:.*]] = arith.index_cast %[[START]] : i64 to index
-// CHECK:       memref.prefetch %{{.*}}[%[[STARTI]]], read, locality<3>, data : memref<?xi32>
+// CHECK:       memref.prefetch %{{.*}}[%[[STARTI]]], read, locality<3>, data : memref<?xi16>
 // CHECK:     }
 // CHECK:     %[[B:.*]]:2 = scf.if %[[ONE]] -> (index, index) {
 // CHECK:     } else {

@@ -75,8 +75,8 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64
 // countdown of the target neuron, and into g unconditionally; no ring.
 // CHECK-LABEL: func.func @snn_propagate
 // CHECK: scf.for %[[K:arg[0-9]+]] = %{{[0-9]+}}#0 to %{{[0-9]+}}#1
-// CHECK:   %[[POST32:.*]] = memref.load %{{.*}}[%[[K]]] : memref<?xi32>
-// CHECK:   %[[POST:.*]] = arith.index_cast %[[POST32]] : i32 to index
+// CHECK:   %[[POST16:.*]] = memref.load %{{.*}}[%[[K]]] : memref<?xi16>
+// CHECK:   %[[POST:.*]] = arith.index_castui %[[POST16]] : i16 to index
 // CHECK:   %[[R:.*]] = memref.load %{{.*}}[%[[POST]]] : memref<?xi32>
 // CHECK:   %[[FREE:.*]] = arith.cmpi eq, %[[R]], %{{.*}} : i32
 // CHECK:   scf.if %[[FREE]] {
@@ -84,8 +84,8 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64
 // CHECK:     %[[SUM:.*]] = arith.addf %[[OLD]], %{{.*}} : f64
 // CHECK:     memref.store %[[SUM]], %[[V]][%[[POST]]] : memref<?xf64>
 // CHECK: scf.for %[[K2:arg[0-9]+]] = %{{[0-9]+}}#0 to %{{[0-9]+}}#1
-// CHECK:   %[[POST2_32:.*]] = memref.load %{{.*}}[%[[K2]]] : memref<?xi32>
-// CHECK:   %[[POST2:.*]] = arith.index_cast %[[POST2_32]] : i32 to index
+// CHECK:   %[[POST2_16:.*]] = memref.load %{{.*}}[%[[K2]]] : memref<?xi16>
+// CHECK:   %[[POST2:.*]] = arith.index_castui %[[POST2_16]] : i16 to index
 // CHECK-NEXT: %[[GOLD:.*]] = memref.load %[[G:.*]][%[[POST2]]] : memref<?xf64>
 // CHECK-NEXT: %[[GSUM:.*]] = arith.addf %[[GOLD]], %{{.*}} : f64
 // CHECK-NEXT: memref.store %[[GSUM]], %[[G]][%[[POST2]]] : memref<?xf64>
@@ -106,8 +106,8 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64
 // GPU: memref.load %{{.*}} : memref<?xi64>
 // GPU: memref.load %{{.*}} : memref<?xi64>
 // GPU: scf.for %[[K:arg[0-9]+]] = %{{.*}} to %{{.*}} step %{{.*}} {
-// GPU-NEXT: %[[POST32:.*]] = memref.load %{{.*}}[%[[K]]] : memref<?xi32>
-// GPU-NEXT: %[[POST:.*]] = arith.index_cast %[[POST32]] : i32 to index
+// GPU-NEXT: %[[POST16:.*]] = memref.load %{{.*}}[%[[K]]] : memref<?xi16>
+// GPU-NEXT: %[[POST:.*]] = arith.index_castui %[[POST16]] : i16 to index
 // GPU-NEXT: %[[R:.*]] = memref.load %{{.*}}[%[[POST]]] : memref<?xi32>
 // GPU-NEXT: %[[FREE:.*]] = arith.cmpi eq, %[[R]], %{{.*}} : i32
 // GPU: scf.if %[[FREE]] {

@@ -7,6 +7,7 @@
 
 #include "TinyNet.h"
 
+#include <algorithm>
 #include <cmath>
 #include <optional>
 
@@ -322,6 +323,44 @@ TEST(Network, RandomConnectivityWeightsAndDelays) {
   EXPECT_EQ(net.ringSlots[0], 1 + std::max<int64_t>(maxDelay, 3));
   EXPECT_EQ(net.counts[d.rings[0].buffer], net.ringSlots[0] * 400);
   EXPECT_EQ(net.totalSynapses(), ee.synapses() + 8000);
+}
+
+TEST(Network, SixteenBitColumns) {
+  // u16 columns hold the same synapses as i32 ones, up to post index 65535.
+  DescBuilder b;
+  b.neuron("s", 3, {{"v", constant(0)}});
+  b.neuron("big", 65536, {{"v", constant(0)}});
+  b.projection("sb", "s", "big", 3,
+               {{"kind", "fixed_indegree"}, {"indegree", 2}}, constant(1),
+               constant(0));
+  b.d["buffers"][b.d["projections"][0]["col"].get<int>()]["type"] = "u16";
+  Network net;
+  std::string err;
+  ASSERT_TRUE(build(b.d, net, err, 3)) << err;
+  const Descriptor &d = net.desc;
+  EXPECT_EQ(d.buffers[d.projections[0].col].type, ScalarType::U16);
+  EXPECT_EQ(scalarTypeSize(ScalarType::U16), 2u);
+  Csr sb;
+  ASSERT_TRUE(buildFixedIndegree(3, 65536, 2, false, 3, 0, sb, err)) << err;
+  ASSERT_EQ(net.synapses[0], sb.synapses());
+  const uint16_t *col = net.arena.buffer<uint16_t>(d.projections[0].col);
+  EXPECT_EQ(std::vector<int32_t>(col, col + sb.synapses()), sb.col);
+  EXPECT_EQ(*std::max_element(col, col + sb.synapses()), 65535);
+
+  // Into 65537 neurons they cannot: the descriptor is refused.
+  DescBuilder wide;
+  wide.neuron("s", 3, {{"v", constant(0)}});
+  wide.neuron("big", 65537, {{"v", constant(0)}});
+  wide.projection("sb", "s", "big", 3,
+                  {{"kind", "fixed_indegree"}, {"indegree", 2}}, constant(1),
+                  constant(0));
+  wide.d["buffers"][wide.d["projections"][0]["col"].get<int>()]["type"] =
+      "u16";
+  EXPECT_FALSE(build(wide.d, net, err));
+  EXPECT_NE(err.find("projections[0].col: u16 columns cannot hold the post "
+                     "indices of \"big\" (65537 neurons; at most 65536)"),
+            std::string::npos)
+      << err;
 }
 
 TEST(Network, FixedTotalNumberConnectivity) {

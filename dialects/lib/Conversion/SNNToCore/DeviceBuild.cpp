@@ -364,7 +364,8 @@ void NetworkLowering::emitIndegreeKernels(ProjectionInfo &info, size_t e,
         Value row = toIndex(neuronOf(p, c));
         Value at = b.create<memref::AtomicRMWOp>(
             loc, arith::AtomicRMWKind::addi, i64(1), cursors, ValueRange{row});
-        store(post, info.col, toIndex(add(load(info.rowPtr, row), at)));
+        store(columnValue(info, post), info.col,
+              toIndex(add(load(info.rowPtr, row), at)));
       });
 
   // sort: each row ascending (heap sort in place: the rows are distinct
@@ -405,7 +406,7 @@ void NetworkLowering::emitIndegreeKernels(ProjectionInfo &info, size_t e,
                             b.create<scf::YieldOp>(
                                 loc, ValueRange{b.create<arith::SelectOp>(
                                          loc,
-                                         cmp(arith::CmpIPredicate::slt,
+                                         cmp(arith::CmpIPredicate::ult,
                                              get(child), get(right)),
                                          right, child)});
                           },
@@ -413,7 +414,8 @@ void NetworkLowering::emitIndegreeKernels(ProjectionInfo &info, size_t e,
                             b.create<scf::YieldOp>(loc, ValueRange{child});
                           });
                       Value larger = pick.getResult(0);
-                      Value down = cmp(arith::CmpIPredicate::slt, get(node),
+                      // Columns compare unsigned (u16 ones above 32767).
+                      Value down = cmp(arith::CmpIPredicate::ult, get(node),
                                        get(larger));
                       b.create<scf::YieldOp>(loc, ValueRange{down, larger});
                     },
@@ -497,7 +499,7 @@ void NetworkLowering::emitBuildFunctions() {
         Value base = load(info.rowPtr, i);
         emitRow(info, entity, i, [&](Value k, Value j) {
           Value at = toIndex(b.create<arith::AddIOp>(loc, base, k));
-          store(b.create<arith::TruncIOp>(loc, i32Type, j), info.col, at);
+          store(columnValue(info, j), info.col, at);
         });
       });
     }

@@ -145,6 +145,8 @@ private:
       return "f32";
     if (t.isF64())
       return "f64";
+    if (t.isInteger(16))
+      return "u16"; // narrow columns, unsigned
     return t.isInteger(32) ? "i32" : "i64";
   }
   void planBuffers();
@@ -303,8 +305,14 @@ private:
                    Value post, Value weight, Value k);
   /// `scf.if lo <= post < hi` (no results); the builder is left in it.
   scf::IfOp ifInShare(Value post, Value lo, Value hi);
-  /// The first k in [begin, end) with buffer[k] >= key (i32 buffer sorted
-  /// in that range), or end.
+  /// Element `i` of integer buffer `buffer` as an index; an i16 buffer
+  /// (u16 in the descriptor: narrow columns) is read unsigned.
+  Value loadIndex(int buffer, Value i);
+  /// Post index `j` (any integer type) as `info`'s columns hold it: i32, or
+  /// u16 for a target of at most 65536 neurons (docs/runtime-abi.md).
+  Value columnValue(ProjectionInfo &info, Value j);
+  /// The first k in [begin, end) with buffer[k] >= key (an integer buffer
+  /// sorted in that range, read by loadIndex), or end.
   Value lowerBound(int buffer, Value begin, Value end, Value key);
   /// CPU: this step's slot of every ring into `pop` and its Poisson inputs,
   /// one loop.

@@ -155,7 +155,10 @@ void NetworkLowering::planBuffers() {
     // Procedural synapses are drawn again at each spike: nothing stored.
     if (!info.procedural) {
       info.rowPtr = addBuffer(name + ".row_ptr", i64Type, pre->size + 1);
-      info.col = addBuffer(name + ".col", i32Type,
+      // Columns of 16 bits (read unsigned) when every post index fits:
+      // half the bytes per synapse to store and to stream at each spike.
+      bool narrow = post->op.getSize() <= kNarrowColumnLimit;
+      info.col = addBuffer(name + ".col", narrow ? b.getI16Type() : i32Type,
                            json::Object{{"synapses", name}});
       entry["row_ptr"] = info.rowPtr;
       entry["col"] = info.col;

@@ -23,6 +23,20 @@ Value NetworkLowering::slotBase(Value slots, int64_t postSize,
   return b.create<arith::MulIOp>(loc, slot, postSizeValue);
 }
 
+Value NetworkLowering::loadIndex(int buffer, Value i) {
+  Value v = load(buffer, i);
+  if (buffers[buffer].type.isInteger(16))
+    return b.create<arith::IndexCastUIOp>(loc, b.getIndexType(), v);
+  return toIndex(v);
+}
+
+Value NetworkLowering::columnValue(ProjectionInfo &info, Value j) {
+  Type type = buffers[info.col].type;
+  if (j.getType() == type)
+    return j;
+  return b.create<arith::TruncIOp>(loc, type, j);
+}
+
 Value NetworkLowering::lowerBound(int buffer, Value begin, Value end,
                                   Value key) {
   // while (lo < hi) { mid = (lo + hi) / 2; col[mid] < key ? lo = mid + 1
@@ -41,7 +55,7 @@ Value NetworkLowering::lowerBound(int buffer, Value begin, Value end,
         Value mid = b.create<arith::ShRUIOp>(
             loc, b.create<arith::AddIOp>(loc, args[0], args[1]), index(1));
         Value below = b.create<arith::CmpIOp>(
-            loc, arith::CmpIPredicate::ult, toIndex(load(buffer, mid)), key);
+            loc, arith::CmpIPredicate::ult, loadIndex(buffer, mid), key);
         b.create<scf::YieldOp>(
             loc,
             ValueRange{b.create<arith::SelectOp>(
@@ -227,7 +241,7 @@ void NetworkLowering::emitPropagationCPU(ProjectionInfo &info) {
   auto synapses = b.create<scf::ForOp>(loc, begin, end, index(1));
   b.setInsertionPointToStart(synapses.getBody());
   Value k = synapses.getInductionVar();
-  Value post = toIndex(load(info.col, k));
+  Value post = loadIndex(info.col, k);
   if (!sorted)
     ifInShare(post, postLo, postHi);
   emitArrival(info, slots, post, elementValue(op.getWeight(), info.weight, k),
@@ -276,7 +290,7 @@ void NetworkLowering::emitPropagationGPU(ProjectionInfo &info) {
       loc, b.create<arith::AddIOp>(loc, begin, lane), end, laneStride);
   b.setInsertionPointToStart(synapses.getBody());
   Value k = synapses.getInductionVar();
-  Value post = toIndex(load(info.col, k));
+  Value post = loadIndex(info.col, k);
   emitArrival(info, slots, post, elementValue(op.getWeight(), info.weight, k),
               k);
 }
