@@ -42,7 +42,7 @@ std::string usage(const std::string &prog, const Descriptor *d,
          std::string(prog.size(), ' ') +
          " [--gpu-mode MODE] [--host-connectivity]";
   if (target == CliTarget::Cpu)
-    s += " [--threads N]";
+    s += " [--threads N] [--host-connectivity]";
   std::string indent = "\n       " + std::string(prog.size(), ' ');
   s += indent + " " +
        "[--save-connectivity] [--quiet] [--help]\n";
@@ -102,6 +102,12 @@ std::string usage(const std::string &prog, const Descriptor *d,
          "                 build all synapses on the host, also those the "
          "model draws\n"
          "                 on the device (to compare, or to debug)\n";
+  else
+    s += "  --host-connectivity\n"
+         "                 build all synapses with the runtime's own "
+         "builders, not the\n"
+         "                 model's generated build code (to compare, or to "
+         "debug)\n";
   s += "  --save-connectivity\n"
        "                 also write every projection's synapses to the "
        "output directory\n"
@@ -234,7 +240,7 @@ int cliMainImpl(int argc, char **argv, const char *descriptorJson,
       if (hasValue)
         badArg = "option --save-connectivity takes no value";
       opts.saveConnectivity = true;
-    } else if (a == "--host-connectivity" && target != CliTarget::Cpu) {
+    } else if (a == "--host-connectivity") {
       if (hasValue)
         badArg = "option --host-connectivity takes no value";
       opts.hostConnectivity = true;

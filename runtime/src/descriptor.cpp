@@ -69,7 +69,7 @@ int Descriptor::findProjection(const std::string &name) const {
   return -1;
 }
 
-const GpuBuildDesc *GpuDesc::findBuild(int projection) const {
+const GpuBuildDesc *Descriptor::findBuild(int projection) const {
   for (const GpuBuildDesc &b : build)
     if (b.projectionIndex == projection)
       return &b;
@@ -229,7 +229,8 @@ private:
   GpuKernelRef kernelRef(const json &j, const std::string &path);
   void resolveCounts();
 
-  /// Kernel name of each emulate number seen in gpu.build, and where.
+  /// Kernel name of each emulate number seen in gpu.build (or build), and
+  /// where.
   std::map<int, std::pair<std::string, std::string>> emulateNumbers;
 
   /// Checks that buffer `id` (referenced from `path`) has one of `types`
@@ -1088,7 +1089,7 @@ void Parser::gpuBuild(const json &j, const std::string &path) {
     if (!writes.count(pr.col))
       fail(wp, "missing the col buffer " + std::to_string(pr.col) + " (" +
                    d.buffers[pr.col].name + "), which the fill kernel writes");
-    d.gpu.build.push_back(b);
+    d.build.push_back(b);
   }
 }
 
@@ -1197,6 +1198,13 @@ void Parser::parse(const json &root) {
     record(*r, "record");
   if (d.hasGpu)
     gpu(*opt(root, "gpu"), "gpu");
+  // CPU descriptors: the same build kernels, run on the host by the
+  // simulator's threads (snn_build).
+  if (const json *b = opt(root, "build")) {
+    if (d.hasGpu)
+      fail("build", "a GPU descriptor lists its build kernels in gpu.build");
+    gpuBuild(*b, "build");
+  }
   resolveCounts();
 }
 

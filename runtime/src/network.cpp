@@ -711,8 +711,8 @@ void Builder::build() {
   net.deviceWritten.assign(d.buffers.size(), false);
   net.deviceInit.clear();
   onDevice.assign(nprojs, nullptr);
-  if (options.device && !options.hostConnectivity && d.hasGpu)
-    for (const GpuBuildDesc &b : d.gpu.build) {
+  if (options.device && !options.hostConnectivity)
+    for (const GpuBuildDesc &b : d.build) {
       onDevice[b.projectionIndex] = &b;
       net.deviceBuilt[b.projectionIndex] = true;
       for (int k : b.writes)

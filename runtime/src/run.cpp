@@ -9,6 +9,7 @@
 
 #include "interrupt.h"
 #include "output_dir.h"
+#include "parallel.h"
 #include "run_internal.h"
 
 #include <algorithm>
@@ -19,6 +20,7 @@
 #include <cstdio>
 #include <atomic>
 #include <map>
+#include <memory>
 #include <set>
 #include <thread>
 #include <type_traits>
@@ -108,8 +110,10 @@ std::vector<int> initRunResult(const Network &net, int64_t steps,
         {p.name, populationKindName(p.kind), p.size, 0, 0.0});
   result.projections.clear();
   for (size_t e = 0; e < d.projections.size(); ++e)
-    result.projections.push_back({d.projections[e].name, d.projections[e].pre,
-                                  d.projections[e].post, net.synapses[e]});
+    result.projections.push_back(
+        {d.projections[e].name, d.projections[e].pre, d.projections[e].post,
+         net.synapses[e],
+         e < net.deviceBuilt.size() && bool(net.deviceBuilt[e])});
   result.totalSynapses = net.totalSynapses();
 
   size_t npops = d.populations.size();
@@ -614,8 +618,10 @@ std::string summaryJson(const RunResult &r) {
   j["populations"] = pops;
   nlohmann::ordered_json projs = nlohmann::ordered_json::object();
   for (const ProjectionResult &p : r.projections)
-    projs[p.name] = {
-        {"pre", p.pre}, {"post", p.post}, {"synapses", p.synapses}};
+    projs[p.name] = {{"pre", p.pre},
+                     {"post", p.post},
+                     {"synapses", p.synapses},
+                     {"built_by", p.generated ? "generated" : "runtime"}};
   j["projections"] = projs;
   j["synapses_total"] = r.totalSynapses;
   j["build_seconds"] = r.buildSeconds;
@@ -780,6 +786,100 @@ std::string formatSummary(const RunResult &r) {
   return out;
 }
 
+namespace {
+
+/// The CPU's connectivity device: the model's generated build kernels
+/// (snn_build), run on the host by `threads` threads at once, on host
+/// memory: the rows and delays kernels on a scratch while the network is
+/// built, then fill, sort and values on the arena (runInit).
+class HostBuildDevice final : public ConnectivityDevice {
+public:
+  HostBuildDevice(BuildFn build, int64_t threads)
+      : build_(build), threads_(std::max<int64_t>(threads, 1)) {}
+
+  bool runScratch(const GpuKernelRef &k, int64_t seed, int64_t n,
+                  std::vector<int64_t> &words, std::string &error,
+                  int64_t totalWords, int keepFor) override {
+    size_t total = std::max(words.size(),
+                            size_t(std::max<int64_t>(totalWords, 0)));
+    if (total == 0)
+      return true;
+    std::vector<int64_t> scratch(total, 0);
+    std::copy(words.begin(), words.end(), scratch.begin());
+    MemRefI8 none = memRef(nullptr, 0), buf = memRefOf(scratch);
+    run(k, &none, &buf, seed, n);
+    std::copy(scratch.begin(), scratch.begin() + ptrdiff_t(words.size()),
+              words.begin());
+    if (keepFor >= 0)
+      kept_[keepFor] = std::move(scratch);
+    (void)error;
+    return true;
+  }
+
+  /// Runs net.deviceInit on the arena, in order.
+  bool runInit(Network &net, std::string &error) {
+    auto t0 = Clock::now();
+    for (const DeviceInit &init : net.deviceInit) {
+      MemRefI8 arena = net.arena.memref(), scratch = memRef(nullptr, 0);
+      if (init.keptScratch) {
+        auto it = kept_.find(init.projection);
+        if (it == kept_.end()) {
+          error = "projection \"" + net.desc.projections[init.projection].name +
+                  "\": " + init.role + " kernel " + init.kernel.kernel +
+                  ": no kept scratch (the rows kernel did not keep one)";
+          return false;
+        }
+        scratch = memRefOf(it->second);
+      }
+      run(init.kernel, &arena, &scratch, int64_t(net.seed), init.n);
+    }
+    kept_.clear();
+    net.connectivitySeconds += secondsSince(t0);
+    return true;
+  }
+
+private:
+  static MemRefI8 memRef(int8_t *p, int64_t bytes) {
+    return MemRefI8{p, p, 0, bytes, 1};
+  }
+  static MemRefI8 memRefOf(std::vector<int64_t> &words) {
+    return memRef(reinterpret_cast<int8_t *>(words.data()),
+                  int64_t(words.size() * sizeof(int64_t)));
+  }
+  /// Kernel `k` on every thread at once (its grid-stride share each).
+  void run(const GpuKernelRef &k, MemRefI8 *arena, MemRefI8 *scratch,
+           int64_t seed, int64_t n) {
+    int64_t threads = threads_;
+    if (k.work >= 0)
+      threads = std::min<int64_t>(threads, std::max<int64_t>(k.work, 1));
+    std::vector<std::thread> pool;
+    int64_t started = 1;
+    for (int64_t t = 1; t < threads; ++t) {
+      try {
+        pool.emplace_back([=] {
+          build_(arena, scratch, seed, n, k.emulate, t, threads);
+        });
+        ++started;
+      } catch (...) {
+        break;
+      }
+    }
+    // Threads that could not start: their shares, here.
+    for (int64_t t = started; t < threads; ++t)
+      build_(arena, scratch, seed, n, k.emulate, t, threads);
+    build_(arena, scratch, seed, n, k.emulate, 0, threads);
+    for (std::thread &th : pool)
+      th.join();
+  }
+
+  BuildFn build_;
+  int64_t threads_;
+  /// The kept scratches (runScratch's keepFor), by projection.
+  std::map<int, std::vector<int64_t>> kept_;
+};
+
+} // namespace
+
 bool runSimulation(const std::string &descriptorJson,
                    const StepFunctions &step,
                    const RunOptions &options, RunResult &result,
@@ -800,8 +900,20 @@ bool runSimulation(const std::string &descriptorJson,
               "libsnnrt_emulate_main.a, not libsnnrt_main.a";
       return false;
     }
+    // The projections the descriptor lists under "build" are drawn by the
+    // model's generated code, unless --host-connectivity asks for the
+    // runtime's own builders (the same synapses: test/e2e/host-build.test).
     Network net;
-    if (!buildNetwork(d, seed, net, error))
+    BuildOptions build;
+    std::unique_ptr<HostBuildDevice> device;
+    if (step.build && !d.build.empty() && !options.hostConnectivity) {
+      device = std::make_unique<HostBuildDevice>(step.build,
+                                                 detail::workerThreads());
+      build.device = device.get();
+    }
+    if (!buildNetwork(d, seed, build, net, error))
+      return false;
+    if (device && !device->runInit(net, error))
       return false;
     double buildSeconds = secondsSince(t0);
     // From the first step until the outputs are written, SIGINT and SIGTERM

@@ -38,15 +38,24 @@ using StepFn = void (*)(MemRefI8 *arena, int64_t step, int64_t seed);
 using PhaseFn = void (*)(MemRefI8 *arena, int64_t step, int64_t seed,
                          int64_t tid, int64_t nthreads);
 
+/// The generated connectivity build (_mlir_ciface_snn_build): build kernel
+/// number `kernel` (the descriptor's build[].*.emulate) with (arena,
+/// scratch, seed, n), as thread `tid` of `nthreads` running it at once.
+using BuildFn = void (*)(MemRefI8 *arena, MemRefI8 *scratch, int64_t seed,
+                         int64_t n, int64_t kernel, int64_t tid,
+                         int64_t nthreads);
+
 /// What a CPU simulator calls each step: `step`, or the two phases with a
-/// barrier between them.
+/// barrier between them; and, when the descriptor lists build kernels,
+/// `build` to draw the connectivity.
 struct StepFunctions {
   StepFunctions() = default;
   StepFunctions(StepFn step) : step(step) {}
-  StepFunctions(PhaseFn update, PhaseFn propagate)
-      : update(update), propagate(propagate) {}
+  StepFunctions(PhaseFn update, PhaseFn propagate, BuildFn build = nullptr)
+      : update(update), propagate(propagate), build(build) {}
   StepFn step = nullptr;
   PhaseFn update = nullptr, propagate = nullptr;
+  BuildFn build = nullptr;
   explicit operator bool() const { return step || (update && propagate); }
 };
 

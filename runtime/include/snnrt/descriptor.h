@@ -200,7 +200,8 @@ struct GpuKernelRef {
   int64_t work = 0;   ///< threads that keep every thread busy; 0: use n
 };
 
-/// A projection whose synapses are built on the device (gpu.build[k]).
+/// A projection whose synapses are built by generated build kernels
+/// (gpu.build[k] on the device; build[k] on the host for the CPU target).
 struct GpuBuildDesc {
   std::string projection;
   int projectionIndex = -1;
@@ -230,11 +231,6 @@ struct GpuDesc {
   std::vector<GpuSpikeRecordDesc> recordSpikes;
   /// recordState[k] belongs to record.state[k].
   std::vector<GpuStateRecordDesc> recordState;
-  /// Projections built on the device, at most one entry each.
-  std::vector<GpuBuildDesc> build;
-
-  /// The entry of gpu.build for projection `projection`, or null.
-  const GpuBuildDesc *findBuild(int projection) const;
 };
 
 struct Descriptor {
@@ -253,6 +249,10 @@ struct Descriptor {
   /// target): `<pop>.spike_count` then has two elements, and `gpu` is set.
   bool hasGpu = false;
   GpuDesc gpu;
+  /// Projections built by generated build kernels, at most one entry each:
+  /// gpu.build (on the device) for the CUDA target, build (on the host, by
+  /// the simulator's threads) for the CPU.
+  std::vector<GpuBuildDesc> build;
   /// The "threads" section of CPU descriptors for the two-phase step
   /// (docs/runtime-abi.md, "Threads"); 0 without it (one step function, one
   /// spike list per population).
@@ -266,6 +266,8 @@ struct Descriptor {
   int findPopulation(const std::string &name) const;
   int findProjection(const std::string &name) const;
   int findRing(const std::string &name) const;
+  /// The entry of `build` for projection `projection`, or null.
+  const GpuBuildDesc *findBuild(int projection) const;
 };
 
 /// Parses and validates descriptor JSON. Relative data-file paths are

@@ -94,6 +94,9 @@ struct PopulationResult {
 struct ProjectionResult {
   std::string name, pre, post;
   int64_t synapses = 0;
+  /// Drawn by the model's generated build code (on the CPU's threads or on
+  /// the device) rather than by the runtime's builders.
+  bool generated = false;
 };
 
 /// The synapses of one projection (RunOptions::saveConnectivity), CSR by

@@ -268,7 +268,7 @@ inline void gpuBuildKernel(const snnrt::Descriptor &d, snnrt::MemRefI8 *arena,
   int e = int(kernel >= 16 ? kernel - 16 : kernel / 4);
   int kind = int(kernel >= 16 ? kSort : kernel % 4);
   const snnrt::ProjectionDesc &pr = d.projections[e];
-  const snnrt::GpuBuildDesc *b = d.gpu.findBuild(e);
+  const snnrt::GpuBuildDesc *b = d.findBuild(e);
   bool kept = b && b->scratchWords > 0;
   bool usesArena = kind == kFill || kind == kValues || kind == kSort;
   bool usesScratch = kind == kRows || kind == kDelays || (kept && kind == kFill);

@@ -198,7 +198,7 @@ TEST(GpuDescriptor, ParsesGpuBuild) {
   Descriptor d;
   std::string err;
   ASSERT_TRUE(parseDescriptor(buildNetJson().dump(), d, err)) << err;
-  const std::vector<GpuBuildDesc> &b = d.gpu.build;
+  const std::vector<GpuBuildDesc> &b = d.build;
   ASSERT_EQ(b.size(), 3u);
   EXPECT_EQ(b[0].projection, "aa");
   EXPECT_EQ(b[0].projectionIndex, 0);
@@ -223,26 +223,26 @@ TEST(GpuDescriptor, ParsesGpuBuild) {
   EXPECT_FALSE(b[2].delays);
   ASSERT_TRUE(b[2].values);
   EXPECT_EQ(b[2].values->kernel, "snn_build_values_2");
-  EXPECT_EQ(d.gpu.findBuild(2), &b[2]);
-  EXPECT_EQ(d.gpu.findBuild(3), nullptr); // fixed_indegree: the host's
+  EXPECT_EQ(d.findBuild(2), &b[2]);
+  EXPECT_EQ(d.findBuild(3), nullptr); // fixed_indegree: the host's
   EXPECT_FALSE(b[0].sort);
   EXPECT_EQ(b[0].scratchWords, 0);
 
   // fixed_indegree on the device: a sort kernel and a kept scratch.
   ASSERT_TRUE(parseDescriptor(buildNetJson(true).dump(), d, err)) << err;
-  ASSERT_EQ(d.gpu.build.size(), 4u);
-  const GpuBuildDesc &ab = d.gpu.build[3];
+  ASSERT_EQ(d.build.size(), 4u);
+  const GpuBuildDesc &ab = d.build[3];
   EXPECT_EQ(ab.projectionIndex, 3);
   EXPECT_EQ(ab.scratchWords, kABScratchWords);
   ASSERT_TRUE(ab.sort);
   EXPECT_EQ(ab.sort->kernel, "snn_build_sort_3");
   EXPECT_EQ(ab.sort->emulate, 19);
   EXPECT_EQ(ab.sort->work, 37);
-  EXPECT_EQ(d.gpu.findBuild(3), &ab);
+  EXPECT_EQ(d.findBuild(3), &ab);
 
   // Optional: no "build" means everything on the host.
   ASSERT_TRUE(parseDescriptor(kCounterDescriptor, d, err)) << err;
-  EXPECT_TRUE(d.gpu.build.empty());
+  EXPECT_TRUE(d.build.empty());
   // Weights on the device with a constant delay on the host.
   json j = buildNetJson();
   j["gpu"]["build"][0]["writes"] = {kAACol, kAAWeight};

@@ -39,6 +39,11 @@ def ConvertSNNToCore : Pass<"convert-snn-to-core", "::mlir::ModuleOp"> {
       min(`inline-limit`, 4); such functions alike but for constants are
       merged into one, the constants that differ becoming trailing
       arguments of the calls;
+    - the connectivity build kernels' bodies (as for `target=gpu`, below)
+      and `func.func @snn_build(%arena, %scratch, %seed, %n, %kernel, %tid,
+      %nthreads)` with the C interface, which runs body number `kernel` as
+      thread `tid` of `nthreads`: the CPU simulators draw those rules with
+      the GPU's code (docs/runtime-abi.md, "Building connectivity");
     - `llvm.mlir.global @snn_descriptor`: the JSON descriptor of buffers,
       populations, projections and recordings that the runtime reads.
 

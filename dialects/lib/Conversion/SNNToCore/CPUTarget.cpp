@@ -57,9 +57,10 @@ public:
     return l.emitCPUStep(inlineLimit);
   }
 
-  void describe(NetworkLowering &, json::Object &descriptor) const override {
+  void describe(NetworkLowering &l, json::Object &descriptor) const override {
     descriptor["threads"] =
         json::Object{{"max", kMaxThreads}, {"align", kThreadAlign}};
+    descriptor["build"] = std::move(l.buildJSON);
   }
 
 private:
@@ -346,7 +347,54 @@ LogicalResult NetworkLowering::emitCPUStep(int64_t inlineLimit) {
                               std::min<int64_t>(inlineLimit, 4))) ||
       failed(emitStepFunction("snn_propagate", phases[1], inlineLimit)))
     return failure();
+
+  // Connectivity: the rules the GPU draws on the device are drawn by the
+  // same generated code on the CPU, run by the simulator's threads (one
+  // source for each rule; docs/runtime-abi.md, "Building connectivity").
+  emitBuildFunctions();
+  emitBuildDispatcher();
   return success();
+}
+
+void NetworkLowering::emitBuildDispatcher() {
+  // snn_build(arena, scratch, seed, n, kernel, tid, nthreads): build kernel
+  // number `kernel` (the descriptor's "emulate"), as thread `tid` of
+  // `nthreads` running it at once.
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPoint(network);
+  loc = network.getLoc();
+  auto bufType = MemRefType::get({ShapedType::kDynamic}, b.getI8Type());
+  Type i64Type = b.getI64Type();
+  auto func = b.create<func::FuncOp>(
+      loc, "snn_build",
+      b.getFunctionType({bufType, bufType, i64Type, i64Type, i64Type, i64Type,
+                         i64Type},
+                        {}));
+  func->setAttr(LLVM::LLVMDialect::getEmitCWrapperAttrName(),
+                b.getUnitAttr());
+  Block *entry = func.addEntryBlock();
+  b.setInsertionPointToStart(entry);
+  Value thread = toIndex(entry->getArgument(5));
+  Value threads = toIndex(entry->getArgument(6));
+  SmallVector<int64_t> cases;
+  for (size_t k = 0; k < buildKernels.size(); ++k)
+    cases.push_back(static_cast<int64_t>(k));
+  auto sw = b.create<scf::IndexSwitchOp>(loc, TypeRange{},
+                                         toIndex(entry->getArgument(4)),
+                                         cases, cases.size());
+  b.createBlock(&sw.getDefaultRegion());
+  b.create<scf::YieldOp>(loc);
+  for (auto [k, kernel] : llvm::enumerate(buildKernels)) {
+    b.createBlock(&sw.getCaseRegions()[k]);
+    b.create<func::CallOp>(
+        loc, kernel.body,
+        ValueRange{entry->getArgument(0), entry->getArgument(1),
+                   entry->getArgument(2), entry->getArgument(3), thread,
+                   threads});
+    b.create<scf::YieldOp>(loc);
+  }
+  b.setInsertionPointAfter(sw);
+  b.create<func::ReturnOp>(loc);
 }
 
 void NetworkLowering::emitStepOpCPU(Operation *op) {

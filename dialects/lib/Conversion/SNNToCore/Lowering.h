@@ -394,6 +394,9 @@ private:
   std::pair<Value, Value> emitDelaySteps(Value ms);
   /// The build kernels' bodies and descriptor entries.
   void emitBuildFunctions();
+  /// CPU: snn_build(arena, scratch, seed, n, kernel, tid, nthreads), which
+  /// runs build kernel number `kernel` as thread `tid` of `nthreads`.
+  void emitBuildDispatcher();
   /// Folds parameters, expands propagators; fails on a non-constant
   /// Jacobian.
   LogicalResult simplify(func::FuncOp func);
