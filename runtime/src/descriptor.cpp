@@ -1026,10 +1026,6 @@ void Parser::gpuBuild(const json &j, const std::string &path) {
     if (kind == ConnectivityDesc::Kind::List)
       fail(pp, "projection " + name +
                    " has list connectivity, which is built on the host");
-    if (kind == ConnectivityDesc::Kind::FixedTotalNumber)
-      fail(pp, "projection " + name +
-                   " has fixed_total_number connectivity, which is built on "
-                   "the host");
     b.rows = kernelRef(req(o, p, "rows"), sub(p, "rows"));
     b.fill = kernelRef(req(o, p, "fill"), sub(p, "fill"));
     if (const json *k = opt(o, "sort"))

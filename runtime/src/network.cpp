@@ -401,12 +401,17 @@ void Builder::buildRowsOnDevice(size_t e) {
       runOnDevice(e, b.rows, "rows", npre, words, b.scratchWords, int(e));
     else
       runOnDevice(e, b.rows, "rows", npre, words);
+    // A row holds at most npost synapses, or, with multapses
+    // (fixed_total_number), at most all of them.
+    int64_t most = pr.connectivity.kind == ConnectivityDesc::Kind::FixedTotalNumber
+                       ? pr.connectivity.total
+                       : npost;
     for (int64_t i = 0; i < npre; ++i) {
       int64_t count = words[size_t(i)];
-      if (count < 0 || count > npost)
+      if (count < 0 || count > most)
         fail(projName(e) + ": the device's rows kernel " + b.rows.kernel +
              " counted " + std::to_string(count) + " synapses in row " +
-             std::to_string(i) + ", outside [0, " + std::to_string(npost) +
+             std::to_string(i) + ", outside [0, " + std::to_string(most) +
              "] (a bug in the generated code)");
       c.rowPtr[size_t(i) + 1] = c.rowPtr[size_t(i)] + count;
     }

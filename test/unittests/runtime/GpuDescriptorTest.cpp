@@ -278,13 +278,17 @@ TEST(GpuDescriptor, GpuBuildErrors) {
   EXPECT_EQ(gpuError(j), "descriptor: gpu.build[1].projection: projection "
                          "\"ab\" has list connectivity, which is built on "
                          "the host");
+  // fixed_total_number has build kernels (since they draw its pairs).
   j = base;
   j["projections"][3]["connectivity"] = {{"kind", "fixed_total_number"},
                                          {"total", 100}};
   entry(1)["projection"] = "ab";
-  EXPECT_EQ(gpuError(j), "descriptor: gpu.build[1].projection: projection "
-                         "\"ab\" has fixed_total_number connectivity, which "
-                         "is built on the host");
+  entry(1)["writes"] = {j["projections"][3]["col"]};
+  {
+    Descriptor d;
+    std::string err;
+    EXPECT_TRUE(parseDescriptor(j.dump(), d, err)) << err;
+  }
   // fixed_indegree's scratch must hold the row counts.
   j = buildNetJson(true);
   entry(3)["scratch"] = 36;

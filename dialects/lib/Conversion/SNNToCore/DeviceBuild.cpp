@@ -10,8 +10,11 @@ namespace mlir::snn::lowering {
 
 bool NetworkLowering::builtOnDevice(ProjectionInfo &info) {
   // Procedural rows are drawn at each spike: nothing to build.
-  return !info.procedural && isa<AllToAllAttr, OneToOneAttr, FixedProbabilityAttr,
-             FixedIndegreeAttr>(info.op.getConnectivity());
+  return !info.procedural &&
+         isa<AllToAllAttr, OneToOneAttr, FixedProbabilityAttr,
+             FixedIndegreeAttr, FixedTotalNumberAttr>(
+             info.op.getConnectivity()) &&
+         target->buildsWithKernels(info.op);
 }
 
 json::Object NetworkLowering::beginBuildKernel(StringRef what, size_t e,
@@ -368,11 +371,24 @@ void NetworkLowering::emitIndegreeKernels(ProjectionInfo &info, size_t e,
               toIndex(add(load(info.rowPtr, row), at)));
       });
 
-  // sort: each row ascending (heap sort in place: the rows are distinct
-  // posts, so any correct sort gives the host's order).
-  entry["sort"] = emitBuildKernel(
+  entry["sort"] = emitSortKernel(info, e, k == 0);
+}
+
+json::Object NetworkLowering::emitSortKernel(ProjectionInfo &info, size_t e,
+                                             bool empty) {
+  Type i64Type = b.getI64Type();
+  int64_t npre = spikingByName.lookup(info.op.getPre())->size;
+  auto cmp = [&](arith::CmpIPredicate pred, Value x, Value y) {
+    return b.create<arith::CmpIOp>(loc, pred, x, y);
+  };
+  auto add = [&](Value x, Value y) {
+    return b.create<arith::AddIOp>(loc, x, y);
+  };
+  // Each row ascending (heap sort in place: equal posts, multapses, are
+  // interchangeable, so any correct sort gives the host's order).
+  return emitBuildKernel(
       "sort", e, npre, [&](Value arenaArg, Value, Value) {
-        if (k == 0)
+        if (empty)
           return;
         arena = arenaArg;
         emitViews();
@@ -454,6 +470,83 @@ void NetworkLowering::emitIndegreeKernels(ProjectionInfo &info, size_t e,
       });
 }
 
+json::Object NetworkLowering::emitTotalNumberKernels(ProjectionInfo &info,
+                                                     size_t e,
+                                                     json::Object &entry) {
+  Type i32Type = b.getI32Type(), i64Type = b.getI64Type();
+  auto i64Memref = MemRefType::get({ShapedType::kDynamic}, i64Type);
+  auto conn = cast<FixedTotalNumberAttr>(info.op.getConnectivity());
+  uint32_t entity = static_cast<uint32_t>(e);
+  int64_t npre = spikingByName.lookup(info.op.getPre())->size;
+  int64_t npost = populationByName.lookup(info.op.getPost())->op.getSize();
+  int64_t total = conn.getN();
+  bool excludeSelf =
+      info.op.getPre() == info.op.getPost() && !conn.getAllowSelf();
+  // The scratch: counts i64[npre], then cursors i64[npre] (kept for fill).
+  entry["scratch"] = 2 * npre;
+  // floor(bits * m / 2^64) of the 64 bits hi:lo (docs/runtime-abi.md).
+  auto scaleBits = [&](Value hi, Value lo, Value m) {
+    Value bits = b.create<arith::OrIOp>(
+        loc,
+        b.create<arith::ShLIOp>(loc, b.create<arith::ExtUIOp>(loc, i64Type, hi),
+                                i64(32)),
+        b.create<arith::ExtUIOp>(loc, i64Type, lo));
+    return b.create<arith::MulUIExtendedOp>(loc, bits, m).getHigh();
+  };
+  // Synapse draw s: (pre, post), as the host's fixedTotalNumberPair.
+  auto pair = [&](Value s) -> std::pair<Value, Value> {
+    Value s64 = b.create<arith::IndexCastOp>(loc, i64Type, s);
+    auto x = emitDraw(
+        b, loc, seed, b.create<arith::ConstantIntOp>(loc, 0, 32),
+        b.create<arith::TruncIOp>(loc, i32Type, s64),
+        b.create<arith::TruncIOp>(
+            loc, i32Type, b.create<arith::ShRUIOp>(loc, s64, i64(32))),
+        entity, RandomPurpose::Connectivity);
+    Value pre = scaleBits(x[0], x[1], i64(npre));
+    if (!excludeSelf)
+      return {pre, scaleBits(x[2], x[3], i64(npost))};
+    // The post is one of the other npost - 1 neurons.
+    Value post = scaleBits(x[2], x[3], i64(npost - 1));
+    Value shift = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::sge,
+                                          post, pre);
+    return {pre, b.create<arith::AddIOp>(
+                     loc, post, b.create<arith::ExtUIOp>(loc, i64Type, shift))};
+  };
+
+  // rows: every draw counts in its row.
+  entry["rows"] = emitBuildKernel(
+      "rows", e, total, [&](Value, Value scratch, Value) {
+        if (total == 0)
+          return;
+        Value counts = b.create<memref::ViewOp>(loc, i64Memref, scratch,
+                                                index(0),
+                                                ValueRange{index(npre)});
+        Value s = gridLoop(index(total)).getInductionVar();
+        Value pre = pair(s).first;
+        b.create<memref::AtomicRMWOp>(loc, arith::AtomicRMWKind::addi, i64(1),
+                                      counts, ValueRange{toIndex(pre)});
+      });
+  // fill: the same draws again (counter-based), each post into the next
+  // free place of its row; the sort then fixes the order.
+  entry["fill"] = emitBuildKernel(
+      "fill", e, total, [&](Value arenaArg, Value scratch, Value) {
+        if (total == 0)
+          return;
+        arena = arenaArg;
+        emitViews();
+        Value cursors = b.create<memref::ViewOp>(
+            loc, i64Memref, scratch, index(8 * npre), ValueRange{index(npre)});
+        Value s = gridLoop(index(total)).getInductionVar();
+        auto [pre, post] = pair(s);
+        Value row = toIndex(pre);
+        Value at = b.create<memref::AtomicRMWOp>(
+            loc, arith::AtomicRMWKind::addi, i64(1), cursors, ValueRange{row});
+        store(columnValue(info, post), info.col,
+              toIndex(b.create<arith::AddIOp>(loc, load(info.rowPtr, row), at)));
+      });
+  return emitSortKernel(info, e, total == 0);
+}
+
 void NetworkLowering::emitBuildFunctions() {
   Type i32Type = b.getI32Type(), i64Type = b.getI64Type();
   auto i64Memref = MemRefType::get({ShapedType::kDynamic}, i64Type);
@@ -481,6 +574,8 @@ void NetworkLowering::emitBuildFunctions() {
 
     if (isa<FixedIndegreeAttr>(info.op.getConnectivity())) {
       emitIndegreeKernels(info, e, entry);
+    } else if (isa<FixedTotalNumberAttr>(info.op.getConnectivity())) {
+      entry["sort"] = emitTotalNumberKernels(info, e, entry);
     } else {
       // rows: the scratch is i64[npre]; scratch[i] = length of row i.
       entry["rows"] = kernel("rows", npre, [&](Value, Value scratch, Value) {

@@ -363,7 +363,7 @@ private:
   std::vector<BuildKernel> buildKernels;
   json::Array buildJSON;
   /// Whether projection `info` is built on the device.
-  static bool builtOnDevice(ProjectionInfo &info);
+  bool builtOnDevice(ProjectionInfo &info);
   /// Whether a per-synapse value is computed on the device.
   static bool computedOnDevice(Attribute spec) {
     return isa<UniformAttr, NormalAttr>(spec);
@@ -381,6 +381,14 @@ private:
   /// The kernels that draw fixed_indegree projection `info` per post
   /// (docs/gpu-abi.md, "fixed_indegree"): rows, fill and sort into `entry`.
   void emitIndegreeKernels(ProjectionInfo &info, size_t e, json::Object &entry);
+  /// The kernels that draw fixed_total_number projection `info` (rows and
+  /// fill over the synapse draws, the kept scratch holding counts and
+  /// cursors); returns its sort kernel's entry.
+  json::Object emitTotalNumberKernels(ProjectionInfo &info, size_t e,
+                                      json::Object &entry);
+  /// The kernel that sorts every row of `info` ascending (nothing when
+  /// `empty`).
+  json::Object emitSortKernel(ProjectionInfo &info, size_t e, bool empty);
   /// Emits the synapses of row `i` (index) of projection `info`: calls
   /// `onSynapse(k, j)` for the k-th synapse (i64) to post `j` (i64), in
   /// ascending order, when given; returns the row's length (i64).
