@@ -62,10 +62,11 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64
 // CHECK:     %[[AT:.*]] = arith.addi %[[BASE]], %[[K]] : i64
 // CHECK:     memref.store %{{.*}}, %[[COL]][%{{.*}}] : memref<?xi16>
 
-// delays: the largest delay in steps, and the first invalid synapse.
+// delays: the largest delay in steps, and the first invalid synapse, kept
+// per thread (iter_args) and merged with one atomic each after the loop.
 // CHECK-LABEL: func.func private @snn_body_build_delays_0(
 // CHECK: %[[CELLS:.*]] = memref.view %arg1[%c0][] : memref<?xi8> to memref<2xi64>
-// CHECK: scf.for %[[S:.*]] = %arg4 to %{{.*}} step %arg5 {
+// CHECK: %[[R:.*]]:2 = scf.for %[[S:.*]] = %arg4 to %{{.*}} step %arg5 iter_args(%[[LARGEST:.*]] = %c0_i64, %[[FIRST:.*]] = %c9223372036854775807_i64) -> (i64, i64) {
 // CHECK:   math.log
 // CHECK:   math.cos
 // Rounding half away from zero, from floor.
@@ -78,10 +79,16 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64
 // CHECK:   %[[FITS:.*]] = arith.cmpf ole, %[[STEPS]], %{{.*}} : f64
 // CHECK:   %[[POSITIVE:.*]] = arith.cmpf oge, %[[MS]], %{{.*}} : f64
 // CHECK:   %[[VALID:.*]] = arith.andi %[[POSITIVE]], %[[FITS]] : i1
-// CHECK:   scf.if %[[VALID]] {
-// CHECK:     memref.atomic_rmw maxs %{{.*}}, %[[CELLS]][%c0] : (i64, memref<2xi64>) -> i64
-// CHECK:   } else {
-// CHECK:     memref.atomic_rmw mins %{{.*}}, %[[CELLS]][%c1] : (i64, memref<2xi64>) -> i64
+// CHECK:   %[[SAFE:.*]] = arith.select %[[VALID]], %[[STEPS]], %{{.*}} : f64
+// CHECK:   %[[N:.*]] = arith.fptosi %[[SAFE]] : f64 to i64
+// CHECK:   %[[M:.*]] = arith.maxsi %[[LARGEST]], %[[N]] : i64
+// CHECK:   %[[M2:.*]] = arith.select %[[VALID]], %[[M]], %[[LARGEST]] : i64
+// CHECK:   %[[B:.*]] = arith.minsi %[[FIRST]], %{{.*}} : i64
+// CHECK:   %[[B2:.*]] = arith.select %[[VALID]], %[[FIRST]], %[[B]] : i64
+// CHECK:   scf.yield %[[M2]], %[[B2]] : i64, i64
+// CHECK: }
+// CHECK: memref.atomic_rmw maxs %[[R]]#0, %[[CELLS]][%c0] : (i64, memref<2xi64>) -> i64
+// CHECK: memref.atomic_rmw mins %[[R]]#1, %[[CELLS]][%c1] : (i64, memref<2xi64>) -> i64
 
 // values: f32 weights from f64 draws, delays in steps.
 // CHECK-LABEL: func.func private @snn_body_build_values_0(

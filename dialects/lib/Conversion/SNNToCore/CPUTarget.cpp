@@ -23,10 +23,10 @@ public:
   StringRef name() const override { return "cpu"; }
 
   bool buildsWithKernels(ProjectionOp op) const override {
-    // fixed_total_number: its kernels (rows and fill over every draw, the
-    // delays drawn twice, Box-Muller through scalar libm) built the
-    // microcircuit's 0.3e9 synapses in 52 s on 2 cores against the
-    // runtime builder's 27.5 s, the same synapses: the runtime draws it on
+    // fixed_total_number: its kernels (the delays drawn twice: once to
+    // size the rings, once to store; Box-Muller through scalar libm) built
+    // the microcircuit's 0.3e9 synapses in 47 s on 2 cores against the
+    // runtime builder's 32 s, the same synapses: the runtime draws it on
     // the CPU until they are faster (docs/design.md).
     return !isa<FixedTotalNumberAttr>(op.getConnectivity());
   }

@@ -6,6 +6,8 @@
 
 #include "Lowering.h"
 
+#include <limits>
+
 namespace mlir::snn::lowering {
 
 bool NetworkLowering::builtOnDevice(ProjectionInfo &info) {
@@ -606,20 +608,43 @@ void NetworkLowering::emitBuildFunctions() {
                                                  Value n) {
         Value cells = b.create<memref::ViewOp>(
             loc, i64Memref, scratch, index(0), ValueRange{index(2)});
-        Value s = gridLoop(toIndex(n)).getInductionVar();
-        auto [steps, valid] = emitDelaySteps(
-            emitSynapseValue(delaySpec, RandomPurpose::Delay, entity, s));
-        auto ifOp = b.create<scf::IfOp>(loc, valid, /*withElseRegion=*/true);
-        b.setInsertionPointToStart(ifOp.thenBlock());
-        b.create<memref::AtomicRMWOp>(
-            loc, arith::AtomicRMWKind::maxs,
-            b.create<arith::FPToSIOp>(loc, i64Type, steps), cells,
-            ValueRange{index(0)});
-        b.setInsertionPointToStart(ifOp.elseBlock());
-        b.create<memref::AtomicRMWOp>(
-            loc, arith::AtomicRMWKind::mins,
-            b.create<arith::IndexCastOp>(loc, i64Type, s), cells,
-            ValueRange{index(1)});
+        // Each thread keeps its largest delay and first invalid synapse,
+        // then merges them with one atomic each: an atomic per synapse on
+        // one cell had every thread wait for every other.
+        auto loop = b.create<scf::ForOp>(
+            loc, tid, toIndex(n), nthreads,
+            ValueRange{i64(0), i64(std::numeric_limits<int64_t>::max())});
+        {
+          OpBuilder::InsertionGuard guard(b);
+          b.setInsertionPointToStart(loop.getBody());
+          Value s = loop.getInductionVar();
+          Value largest = loop.getRegionIterArg(0);
+          Value firstBad = loop.getRegionIterArg(1);
+          auto [steps, valid] = emitDelaySteps(
+              emitSynapseValue(delaySpec, RandomPurpose::Delay, entity, s));
+          // An invalid delay (NaN, too large) is not converted.
+          Value safe = b.create<arith::SelectOp>(
+              loc, valid, steps,
+              b.create<arith::ConstantOp>(loc, b.getF64FloatAttr(0.0)));
+          Value steps64 = b.create<arith::FPToSIOp>(loc, i64Type, safe);
+          Value s64 = b.create<arith::IndexCastOp>(loc, i64Type, s);
+          b.create<scf::YieldOp>(
+              loc, ValueRange{b.create<arith::SelectOp>(
+                                  loc, valid,
+                                  b.create<arith::MaxSIOp>(loc, largest,
+                                                           steps64),
+                                  largest),
+                              b.create<arith::SelectOp>(
+                                  loc, valid, firstBad,
+                                  b.create<arith::MinSIOp>(loc, firstBad,
+                                                           s64))});
+        }
+        b.create<memref::AtomicRMWOp>(loc, arith::AtomicRMWKind::maxs,
+                                      loop.getResult(0), cells,
+                                      ValueRange{index(0)});
+        b.create<memref::AtomicRMWOp>(loc, arith::AtomicRMWKind::mins,
+                                      loop.getResult(1), cells,
+                                      ValueRange{index(1)});
       });
 
     // values: the arena; the weights and delays computed on the device.
