@@ -873,9 +873,9 @@ private:
   /// Kernel `k` on every thread at once (its grid-stride share each).
   void run(const GpuKernelRef &k, MemRefI8 *arena, MemRefI8 *scratch,
            int64_t seed, int64_t n) {
-    int64_t threads = threads_;
-    if (k.work >= 0)
-      threads = std::min<int64_t>(threads, std::max<int64_t>(k.work, 1));
+    // No more threads than items: the kernel's `work`, else its count n.
+    int64_t work = k.work > 0 ? k.work : n;
+    int64_t threads = std::min<int64_t>(threads_, std::max<int64_t>(work, 1));
     std::vector<std::thread> pool;
     int64_t started = 1;
     for (int64_t t = 1; t < threads; ++t) {

@@ -22,15 +22,6 @@ public:
   explicit CPUTarget(int64_t inlineLimit) : inlineLimit(inlineLimit) {}
   StringRef name() const override { return "cpu"; }
 
-  bool buildsWithKernels(ProjectionOp op) const override {
-    // fixed_total_number: its kernels (the delays drawn twice: once to
-    // size the rings, once to store; Box-Muller through scalar libm) built
-    // the microcircuit's 0.3e9 synapses in 47 s on 2 cores against the
-    // runtime builder's 32 s, the same synapses: the runtime draws it on
-    // the CPU until they are faster (docs/design.md).
-    return !isa<FixedTotalNumberAttr>(op.getConnectivity());
-  }
-
   int64_t spikeCountCells() const override { return 2 * kMaxThreads; }
   int64_t spikeListLength(int64_t size) const override { return 2 * size; }
 
@@ -401,6 +392,11 @@ void NetworkLowering::emitBuildDispatcher() {
   for (BuildKernel &kernel : buildKernels)
     bodies.push_back(kernel.body);
   SmallVector<MergedCall> calls = mergeAlikeFunctions(bodies);
+  // Called from many cases: inlined into each, they would be compiled as
+  // many times.
+  for (MergedCall &call : calls)
+    call.callee->setAttr("passthrough",
+                         b.getArrayAttr({b.getStringAttr("noinline")}));
   for (auto [k, call] : llvm::enumerate(calls)) {
     b.createBlock(&sw.getCaseRegions()[k]);
     SmallVector<Value> args{entry->getArgument(0), entry->getArgument(1),

@@ -15,8 +15,7 @@ bool NetworkLowering::builtOnDevice(ProjectionInfo &info) {
   return !info.procedural &&
          isa<AllToAllAttr, OneToOneAttr, FixedProbabilityAttr,
              FixedIndegreeAttr, FixedTotalNumberAttr>(
-             info.op.getConnectivity()) &&
-         target->buildsWithKernels(info.op);
+             info.op.getConnectivity());
 }
 
 json::Object NetworkLowering::beginBuildKernel(StringRef what, size_t e,

@@ -363,7 +363,7 @@ private:
   std::vector<BuildKernel> buildKernels;
   json::Array buildJSON;
   /// Whether projection `info` is built on the device.
-  bool builtOnDevice(ProjectionInfo &info);
+  static bool builtOnDevice(ProjectionInfo &info);
   /// Whether a per-synapse value is computed on the device.
   static bool computedOnDevice(Attribute spec) {
     return isa<UniformAttr, NormalAttr>(spec);

@@ -41,11 +41,6 @@ public:
     return std::nullopt;
   }
 
-  /// Whether the synapses of `op` (a rule that has build kernels) are drawn
-  /// by the generated build kernels on this target, rather than by the
-  /// runtime's builder.
-  virtual bool buildsWithKernels(ProjectionOp op) const { return true; }
-
   /// Cells of a spike count buffer, and elements of the spike list of an
   /// entity of `size` neurons.
   virtual int64_t spikeCountCells() const = 0;
