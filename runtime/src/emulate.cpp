@@ -3,11 +3,10 @@
 #include "snnrt/emulate.h"
 #include "snnrt/network.h"
 
+#include "host_kernels.h"
 #include "run_internal.h"
 
-#include <algorithm>
 #include <cstring>
-#include <map>
 
 #include <nlohmann/json.hpp>
 
@@ -25,7 +24,15 @@ public:
   EmulatedBackend(EmulateStepFn step, EmulateBuildFn build, int64_t nthreads,
                   int64_t buildThreads)
       : step_(step), build_(build), nthreads_(nthreads),
-        buildThreads_(buildThreads > 0 ? buildThreads : nthreads) {}
+        buildThreads_(buildThreads > 0 ? buildThreads : nthreads),
+        kernels_([this](const GpuKernelRef &k, MemRefI8 *arena,
+                        MemRefI8 *scratch, int64_t seed, int64_t n,
+                        std::string &error) {
+          if (!checkBuild(k, error))
+            return false;
+          build_(arena, scratch, seed, n, k.emulate, buildThreads_);
+          return true;
+        }) {}
 
   ConnectivityDevice *connectivityDevice() override {
     return build_ ? this : nullptr;
@@ -36,21 +43,13 @@ public:
                   int64_t totalWords, int keepFor) override {
     if (!checkBuild(k, error))
       return false;
-    size_t total = std::max(words.size(), size_t(std::max<int64_t>(
-                                              totalWords, 0)));
-    if (total == 0)
-      return true;
     auto t0 = Clock::now();
-    std::vector<int64_t> scratch(total, 0);
-    std::copy(words.begin(), words.end(), scratch.begin());
-    MemRefI8 none = emptyMemRef(), buf = memRefOf(scratch);
-    build_(&none, &buf, seed, n, k.emulate, buildThreads_);
-    std::copy(scratch.begin(), scratch.begin() + ptrdiff_t(words.size()),
-              words.begin());
-    if (keepFor >= 0)
-      kept_[keepFor] = std::move(scratch);
-    scratchSeconds_ += secondsSince(t0);
-    ++scratchRuns_;
+    if (!kernels_.runScratch(k, seed, n, words, error, totalWords, keepFor))
+      return false;
+    if (!words.empty() || totalWords > 0) {
+      scratchSeconds_ += secondsSince(t0);
+      ++scratchRuns_;
+    }
     return true;
   }
 
@@ -68,27 +67,8 @@ public:
     // The device-written buffers are the host's (zero) ones: the kernels
     // write them in place.
     auto t0 = Clock::now();
-    for (const DeviceInit &init : net.deviceInit) {
-      std::string name =
-          "projection \"" + net.desc.projections[init.projection].name + "\": ";
-      if (!checkBuild(init.kernel, error)) {
-        error = name + error;
-        return false;
-      }
-      MemRefI8 arena = net.arena.memref(), scratch = emptyMemRef();
-      if (init.keptScratch) {
-        auto it = kept_.find(init.projection);
-        if (it == kept_.end()) {
-          error = name + init.role + " kernel " + init.kernel.kernel +
-                  ": no kept scratch (the rows kernel did not keep one)";
-          return false;
-        }
-        scratch = memRefOf(it->second);
-      }
-      build_(&arena, &scratch, int64_t(net.seed), init.n, init.kernel.emulate,
-             buildThreads_);
-    }
-    kept_.clear();
+    if (!kernels_.runInit(net, error))
+      return false;
     initSeconds_ = secondsSince(t0);
     net.connectivitySeconds += initSeconds_;
     return true;
@@ -170,14 +150,7 @@ private:
   Network *net_ = nullptr;
   int64_t scratchRuns_ = 0;
   double scratchSeconds_ = 0, initSeconds_ = 0;
-  /// The kept scratches (runScratch's keepFor), by projection.
-  std::map<int, std::vector<int64_t>> kept_;
-
-  static MemRefI8 emptyMemRef() { return MemRefI8{nullptr, nullptr, 0, 0, 1}; }
-  static MemRefI8 memRefOf(std::vector<int64_t> &words) {
-    int8_t *p = reinterpret_cast<int8_t *>(words.data());
-    return MemRefI8{p, p, 0, int64_t(words.size() * sizeof(int64_t)), 1};
-  }
+  detail::HostKernels kernels_;
 
   bool checkBuild(const GpuKernelRef &k, std::string &error) const {
     if (!build_) {

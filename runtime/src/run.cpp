@@ -7,6 +7,7 @@
 #include "snnrt/network.h"
 #include "snnrt/progress.h"
 
+#include "host_kernels.h"
 #include "interrupt.h"
 #include "output_dir.h"
 #include "parallel.h"
@@ -795,48 +796,31 @@ namespace {
 class HostBuildDevice final : public ConnectivityDevice {
 public:
   HostBuildDevice(BuildFn build, int64_t threads)
-      : build_(build), threads_(std::max<int64_t>(threads, 1)) {}
+      : build_(build), threads_(std::max<int64_t>(threads, 1)),
+        kernels_([this](const GpuKernelRef &k, MemRefI8 *arena,
+                        MemRefI8 *scratch, int64_t seed, int64_t n,
+                        std::string &) {
+          run(k, arena, scratch, seed, n);
+          return true;
+        }) {}
 
   bool runScratch(const GpuKernelRef &k, int64_t seed, int64_t n,
                   std::vector<int64_t> &words, std::string &error,
                   int64_t totalWords, int keepFor) override {
-    size_t total = std::max(words.size(),
-                            size_t(std::max<int64_t>(totalWords, 0)));
-    if (total == 0)
-      return true;
-    std::vector<int64_t> scratch(total, 0);
-    std::copy(words.begin(), words.end(), scratch.begin());
-    MemRefI8 none = memRef(nullptr, 0), buf = memRefOf(scratch);
-    run(k, &none, &buf, seed, n);
-    std::copy(scratch.begin(), scratch.begin() + ptrdiff_t(words.size()),
-              words.begin());
-    if (keepFor >= 0)
-      kept_[keepFor] = std::move(scratch);
-    (void)error;
-    return true;
+    return kernels_.runScratch(k, seed, n, words, error, totalWords, keepFor);
   }
 
-  /// Runs net.deviceInit on the arena, in order.
+  /// Runs net.deviceInit on the arena, in order; the rows' sort is the
+  /// runtime's (sortRows).
   bool runInit(Network &net, std::string &error) {
     auto t0 = Clock::now();
-    for (const DeviceInit &init : net.deviceInit) {
-      MemRefI8 arena = net.arena.memref(), scratch = memRef(nullptr, 0);
-      if (init.keptScratch) {
-        auto it = kept_.find(init.projection);
-        if (it == kept_.end()) {
-          error = "projection \"" + net.desc.projections[init.projection].name +
-                  "\": " + init.role + " kernel " + init.kernel.kernel +
-                  ": no kept scratch (the rows kernel did not keep one)";
-          return false;
-        }
-        scratch = memRefOf(it->second);
-      }
-      if (init.role == "sort")
-        sortRows(net, init.projection); // a mechanism, not a rule: see below
-      else
-        run(init.kernel, &arena, &scratch, int64_t(net.seed), init.n);
-    }
-    kept_.clear();
+    if (!kernels_.runInit(net, error, [&](const DeviceInit &init) {
+          if (init.role != "sort")
+            return false;
+          sortRows(net, init.projection); // a mechanism, not a rule
+          return true;
+        }))
+      return false;
     net.connectivitySeconds += secondsSince(t0);
     return true;
   }
@@ -862,13 +846,6 @@ private:
       sortAll(net.arena.buffer<uint16_t>(size_t(pr.col)));
     else
       sortAll(net.arena.buffer<int32_t>(size_t(pr.col)));
-  }
-  static MemRefI8 memRef(int8_t *p, int64_t bytes) {
-    return MemRefI8{p, p, 0, bytes, 1};
-  }
-  static MemRefI8 memRefOf(std::vector<int64_t> &words) {
-    return memRef(reinterpret_cast<int8_t *>(words.data()),
-                  int64_t(words.size() * sizeof(int64_t)));
   }
   /// Kernel `k` on every thread at once (its grid-stride share each).
   void run(const GpuKernelRef &k, MemRefI8 *arena, MemRefI8 *scratch,
@@ -898,8 +875,7 @@ private:
 
   BuildFn build_;
   int64_t threads_;
-  /// The kept scratches (runScratch's keepFor), by projection.
-  std::map<int, std::vector<int64_t>> kept_;
+  detail::HostKernels kernels_;
 };
 
 } // namespace

@@ -1,0 +1,68 @@
+//===- host_kernels.cpp - Build kernels on host memory --------------------===//
+
+#include "host_kernels.h"
+
+#include <algorithm>
+
+namespace snnrt {
+namespace detail {
+
+namespace {
+
+MemRefI8 memRef(int8_t *p, int64_t bytes) { return MemRefI8{p, p, 0, bytes, 1}; }
+
+MemRefI8 memRefOf(std::vector<int64_t> &words) {
+  return memRef(reinterpret_cast<int8_t *>(words.data()),
+                int64_t(words.size() * sizeof(int64_t)));
+}
+
+} // namespace
+
+bool HostKernels::runScratch(const GpuKernelRef &k, int64_t seed, int64_t n,
+                             std::vector<int64_t> &words, std::string &error,
+                             int64_t totalWords, int keepFor) {
+  size_t total =
+      std::max(words.size(), size_t(std::max<int64_t>(totalWords, 0)));
+  if (total == 0)
+    return true;
+  std::vector<int64_t> scratch(total, 0);
+  std::copy(words.begin(), words.end(), scratch.begin());
+  MemRefI8 none = memRef(nullptr, 0), buf = memRefOf(scratch);
+  if (!launch_(k, &none, &buf, seed, n, error))
+    return false;
+  std::copy(scratch.begin(), scratch.begin() + ptrdiff_t(words.size()),
+            words.begin());
+  if (keepFor >= 0)
+    kept_[keepFor] = std::move(scratch);
+  return true;
+}
+
+bool HostKernels::runInit(Network &net, std::string &error,
+                          const Instead &instead) {
+  for (const DeviceInit &init : net.deviceInit) {
+    std::string name =
+        "projection \"" + net.desc.projections[init.projection].name + "\": ";
+    if (instead && instead(init))
+      continue;
+    MemRefI8 arena = net.arena.memref(), scratch = memRef(nullptr, 0);
+    if (init.keptScratch) {
+      auto it = kept_.find(init.projection);
+      if (it == kept_.end()) {
+        error = name + init.role + " kernel " + init.kernel.kernel +
+                ": no kept scratch (the rows kernel did not keep one)";
+        return false;
+      }
+      scratch = memRefOf(it->second);
+    }
+    if (!launch_(init.kernel, &arena, &scratch, int64_t(net.seed), init.n,
+                 error)) {
+      error = name + error;
+      return false;
+    }
+  }
+  kept_.clear();
+  return true;
+}
+
+} // namespace detail
+} // namespace snnrt
