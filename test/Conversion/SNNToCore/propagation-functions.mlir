@@ -1,7 +1,8 @@
 // With more projections than `inline-limit` (default 8), each one's
 // propagation is a function of its own, kept out of line and optimized for
-// size, that snn_propagate calls in order before delivery and reset; with
-// fewer, the code is inline. Updates likewise, from more than
+// size, that snn_propagate calls in order; the deliveries are then out of
+// line too (without counting towards the limit), the resets stay inline;
+// with fewer, the code is inline. Updates likewise, from more than
 // min(inline-limit, 4) populations and sources. Functions that differ only
 // in constants (buffer ids, sizes, weights, delays) are one function, with
 // those constants as trailing arguments.
@@ -55,6 +56,14 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64
 // CHECK: arith.addf %{{.*}}, %[[W]] : f64
 // CHECK: return
 // CHECK-NOT: snn_propagate_2
+// The delivery of the ring of g (named after its place among the outlined
+// parts): the slot of this step, added and cleared over this thread's share.
+// CHECK-LABEL: func.func private @snn_propagate_3(
+// CHECK-SAME: %{{.*}}: memref<?xi8>, %{{.*}}: i64, %{{.*}}: i64, %{{.*}}: i64, %{{.*}}: i64) attributes {passthrough = ["noinline", "optsize"]}
+// CHECK: scf.for
+// CHECK: arith.addf
+// CHECK: } {snn.parallel}
+// CHECK: return
 // CHECK-LABEL: func.func @snn_propagate(
 // CHECK-SAME: %[[A:.*]]: memref<?xi8>, %[[S:.*]]: i64, %[[SEED:.*]]: i64, %[[T:.*]]: i64, %[[N:.*]]: i64) attributes {llvm.emit_c_interface}
 // CHECK-DAG: %[[W2:.*]] = arith.constant 2.000000e+00 : f64
@@ -62,8 +71,11 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64
 // CHECK: call @snn_propagate_0(%[[A]], %[[S]], %[[SEED]], %[[T]], %[[N]])
 // CHECK-NEXT: call @snn_propagate_1(%[[A]], %[[S]], %[[SEED]], %[[T]], %[[N]], {{.*}}, %[[W2]]{{.*}})
 // CHECK-NEXT: call @snn_propagate_1(%[[A]], %[[S]], %[[SEED]], %[[T]], %[[N]], {{.*}}, %[[W3]]{{.*}})
-// Then delivery of the ring, and the reset.
-// CHECK: } {snn.parallel}
+// Then the delivery, and the reset inline (a loop over the spike list).
+// CHECK-NEXT: call @snn_propagate_3(%[[A]], %[[S]], %[[SEED]], %[[T]], %[[N]])
+// CHECK-NOT: call
+// CHECK: scf.for
+// CHECK: memref.store
 // CHECK: return
 
 // INLINE-NOT: snn_update_0

@@ -36,9 +36,10 @@ def ConvertSNNToCore : Pass<"convert-snn-to-core", "::mlir::ModuleOp"> {
       arguments and `passthrough = ["noinline", "optsize"]`, which
       `snn_propagate` calls in order; likewise the updates of populations
       and sources (`@snn_update_<k>`) when there are more than
-      min(`inline-limit`, 4); such functions alike but for constants are
-      merged into one, the constants that differ becoming trailing
-      arguments of the calls;
+      min(`inline-limit`, 4); the deliveries of an outlined phase are
+      outlined too (`@snn_propagate_<k>`, not counted towards the limit);
+      such functions alike but for constants are merged into one, the
+      constants that differ becoming trailing arguments of the calls;
     - the connectivity build kernels' bodies (as for `target=gpu`, below)
       and `func.func @snn_build(%arena, %scratch, %seed, %n, %kernel, %tid,
       %nthreads)` with the C interface, which runs body number `kernel` as

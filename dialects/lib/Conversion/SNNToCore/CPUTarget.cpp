@@ -290,6 +290,13 @@ LogicalResult NetworkLowering::emitCPUStep(int64_t inlineLimit) {
       return poissonNamed(emit.getSource()) != nullptr;
     return isa<UpdateStepOp, PropagateStepOp>(op);
   };
+  // Once a phase is outlined, its deliveries are too (they do not count
+  // towards the limit): the microcircuit's eight, each with its own
+  // Poisson table, were one 8,000-line snn_propagate for LLVM, and snnc
+  // took 0.95 s for it instead of 0.62.
+  auto outlinedWith = [&](Operation *op, bool outline) {
+    return outline && (outlinable(op) || isa<DeliverStepOp>(op));
+  };
   auto emitStepFunction = [&](StringRef name, PhaseOp phase,
                               int64_t limit) -> LogicalResult {
     SmallVector<Operation *> ops;
@@ -299,7 +306,7 @@ LogicalResult NetworkLowering::emitCPUStep(int64_t inlineLimit) {
     bool outline = parts > limit;
     SmallVector<func::FuncOp> outlined;
     for (Operation *op : ops) {
-      if (!outline || !outlinable(op))
+      if (!outlinedWith(op, outline))
         continue;
       func::FuncOp func = begin((name + "_" + Twine(outlined.size())).str());
       func->removeAttr(LLVM::LLVMDialect::getEmitCWrapperAttrName());
@@ -325,7 +332,7 @@ LogicalResult NetworkLowering::emitCPUStep(int64_t inlineLimit) {
     emitPrologue(step);
     MergedCall *call = calls.begin();
     for (Operation *op : ops) {
-      if (!outline || !outlinable(op)) {
+      if (!outlinedWith(op, outline)) {
         emitStepOpCPU(op);
         continue;
       }
