@@ -71,6 +71,12 @@ void populateSchedulePipeline(OpPassManager &pm, Target target) {
   pm.addPass(mlir::snn::createSNNScheduleStep(options));
 }
 
+void populatePlanPipeline(OpPassManager &pm, Target target) {
+  mlir::snn::SNNPlanBuffersOptions options;
+  options.target = target == Target::CPU ? "cpu" : "gpu";
+  pm.addPass(mlir::snn::createSNNPlanBuffers(options));
+}
+
 void populateCorePipeline(OpPassManager &pm, Target target,
                           const CoreOptions &core) {
   mlir::snn::ConvertSNNToCoreOptions options;

@@ -5,7 +5,8 @@
 //   snnc model.json -o sim            compile to a simulator executable
 //   snnc model.json --emit=STAGE      print one stage (ast, snn,
 //                                     snn-integrated, snn-specialized,
-//                                     snn-storage, snn-scheduled, core,
+//                                     snn-storage, snn-scheduled,
+//                                     snn-planned, core,
 //                                     ptx, llvm, llvm-ir, asm) or write an
 //                                     object (obj)
 //   --target=cpu|cuda|cuda-emulate    what the simulator runs on
@@ -87,6 +88,8 @@ static cl::opt<Stage> emitStage(
                    "after snn-select-storage (each projection's storage)"),
         clEnumValN(Stage::Scheduled, "snn-scheduled",
                    "after snn-schedule-step (the step's phases, in order)"),
+        clEnumValN(Stage::Planned, "snn-planned",
+                   "after snn-plan-buffers (the arena's buffers, in order)"),
         clEnumValN(Stage::Core, "core",
                    "scf/arith/math/memref/vector/func (and gpu kernels)"),
         clEnumValN(Stage::PTX, "ptx", "the kernels' PTX (--target=cuda)"),
@@ -451,6 +454,12 @@ int Driver::compile(Stage stage, const std::string &outputName) {
       }))
     return 1;
   if (stage == Stage::Scheduled)
+    return printModule(*module);
+  if (!runStage([&](OpPassManager &pm) {
+        snn::compiler::populatePlanPipeline(pm, target);
+      }))
+    return 1;
+  if (stage == Stage::Planned)
     return printModule(*module);
   snn::compiler::CoreOptions core;
   core.vectorBits = vectorBits;

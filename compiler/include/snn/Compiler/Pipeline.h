@@ -28,6 +28,7 @@ enum class Stage {
   Specialized, // after snn-specialize
   Storage,     // after snn-select-storage
   Scheduled,   // after snn-schedule-step
+  Planned,     // after snn-plan-buffers
   Core,        // after convert-snn-to-core: scf/arith/math/memref/func
   PTX,         // the kernels' PTX (CUDA target)
   LLVMDialect, // the LLVM dialect
@@ -56,6 +57,9 @@ void populateStoragePipeline(mlir::OpPassManager &pm, Target target,
 
 /// snn-schedule-step for `target`: the step's phases and their order.
 void populateSchedulePipeline(mlir::OpPassManager &pm, Target target);
+
+/// snn-plan-buffers for `target`: the arena's buffers, in order.
+void populatePlanPipeline(mlir::OpPassManager &pm, Target target);
 
 /// Choices of the core pipeline.
 struct CoreOptions {

@@ -9,12 +9,35 @@
 
 include "mlir/Pass/PassBase.td"
 
+def SNNPlanBuffers : Pass<"snn-plan-buffers", "::mlir::ModuleOp"> {
+  let summary = "Plan the simulator's buffers: snn.arena";
+  let description = [{
+    Writes `snn.arena "<target>"` at the end of each `snn.network`: every
+    buffer the simulator for `target` needs (state variables, spike lists
+    and counts, refractoriness, synapse storage as `snn-select-storage`
+    chose it, delay rings, sources' data, the GPU's step cells, spike flags
+    and recording buffers), one `snn.buffer` each, in the order of the
+    arena (docs/runtime-abi.md). Needs integrated models and the step
+    schedule for `target` (the GPU's spike flags follow from it).
+    `convert-snn-to-core` then takes every buffer's place and type from the
+    plan. A plan already there for `target` is kept (so a hand-edited one
+    in a `.mlir` input survives); one for the other target is an error, as
+    are a network that is not integrated or has no schedule.
+  }];
+  let options = [
+    Option<"target", "target", "std::string", /*default=*/"\"cpu\"",
+           "'cpu' or 'gpu'">,
+  ];
+  let dependentDialects = [];
+}
+
 def ConvertSNNToCore : Pass<"convert-snn-to-core", "::mlir::ModuleOp"> {
   let summary = "Lower an integrated snn.network to loops over buffers";
   let description = [{
     Replaces each `snn.network` (whose neuron models must already be
-    integrated, see `snn-integrate`, and whose step must be scheduled for
-    this target, see `snn-schedule-step`) by:
+    integrated, see `snn-integrate`, whose step must be scheduled for this
+    target, see `snn-schedule-step`, and whose buffers must be planned for
+    it, see `snn-plan-buffers`) by:
 
     - `func.func @snn_update` and `@snn_propagate(%arena: memref<?xi8>,
       %step: i64, %seed: i64, %tid: i64, %nthreads: i64)` with the C

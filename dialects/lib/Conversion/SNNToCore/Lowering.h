@@ -127,7 +127,12 @@ public:
         floatType(network.getFloatType()), b(network.getContext()),
         target(&target) {}
 
+  /// convert-snn-to-core: the step functions and the descriptor, from the
+  /// network's schedule and buffer plan; the network is erased.
   LogicalResult run();
+  /// snn-plan-buffers: the buffer plan of the network for this target, as
+  /// `snn.arena` at the end of its body.
+  LogicalResult writePlan();
 
 private:
   friend class CPUTarget;
@@ -136,10 +141,27 @@ private:
   //===--------------------------------------------------------------------===//
   // Descriptor and buffers
   //===--------------------------------------------------------------------===//
+  /// What both passes check first: integrated models, projections the
+  /// target supports, a schedule for it.
+  LogicalResult checkInput(StringRef pass);
+  /// The buffer `name` (its id): appended to the plan while planning
+  /// (snn-plan-buffers), else taken from the plan (`planned`), whose type
+  /// and count must be these.
   int addBuffer(std::string name, Type elementType, json::Value count) {
-    buffers.push_back({std::move(name), elementType, std::move(count)});
-    return static_cast<int>(buffers.size()) - 1;
+    if (!arenaOp) {
+      buffers.push_back({std::move(name), elementType, std::move(count)});
+      return static_cast<int>(buffers.size()) - 1;
+    }
+    return usePlanned(name, elementType, count);
   }
+  int usePlanned(StringRef name, Type elementType, const json::Value &count);
+  /// The planned type of buffer `name`, or null (no plan, or not in it).
+  Type plannedType(StringRef name) const;
+  /// Reads the plan of `arenaOp` into `buffers`.
+  void loadPlan();
+  /// The count of an snn.buffer as descriptor JSON, and back.
+  static json::Value countJSON(Attribute count);
+  Attribute countAttr(const json::Value &count);
   static std::string typeName(Type t) {
     if (t.isF32())
       return "f32";
@@ -426,6 +448,13 @@ private:
     json::Value count;
   };
   std::vector<BufferDecl> buffers;
+  // convert-snn-to-core: the plan (snn.arena), its buffers by name, which of
+  // them the lowering took, and whether the plan did not fit.
+  ArenaOp arenaOp;
+  SmallVector<BufferOp> plannedOps;
+  llvm::StringMap<int> plannedByName;
+  std::vector<bool> plannedUsed;
+  bool planMismatch = false;
   // The function's buffer table, where its views go, and those made.
   Value bufferTable;
   Operation *lastView = nullptr;

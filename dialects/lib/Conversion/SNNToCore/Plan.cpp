@@ -156,9 +156,14 @@ void NetworkLowering::planBuffers() {
     if (!info.procedural) {
       info.rowPtr = addBuffer(name + ".row_ptr", i64Type, pre->size + 1);
       // Columns of 16 bits (read unsigned) when every post index fits:
-      // half the bytes per synapse to store and to stream at each spike.
-      bool narrow = post->op.getSize() <= kNarrowColumnLimit;
-      info.col = addBuffer(name + ".col", narrow ? b.getI16Type() : i32Type,
+      // half the bytes per synapse to store and to stream at each spike. A
+      // plan may keep 32 (but not narrow a population that does not fit).
+      bool fits = post->op.getSize() <= kNarrowColumnLimit;
+      Type colType = fits ? b.getI16Type() : i32Type;
+      if (Type planned = plannedType(name + ".col");
+          planned && fits && planned.isInteger(32))
+        colType = planned;
+      info.col = addBuffer(name + ".col", colType,
                            json::Object{{"synapses", name}});
       entry["row_ptr"] = info.rowPtr;
       entry["col"] = info.col;
@@ -238,6 +243,89 @@ void NetworkLowering::planBuffers() {
                             {"state", std::move(state)}};
 }
 
+json::Value NetworkLowering::countJSON(Attribute count) {
+  if (auto n = dyn_cast<IntegerAttr>(count))
+    return n.getInt();
+  NamedAttribute entry = *cast<DictionaryAttr>(count).begin();
+  json::Value of = nullptr;
+  if (auto k = dyn_cast<IntegerAttr>(entry.getValue()))
+    of = k.getInt();
+  else
+    of = cast<StringAttr>(entry.getValue()).getValue().str();
+  return json::Object{{entry.getName().getValue(), std::move(of)}};
+}
+
+Attribute NetworkLowering::countAttr(const json::Value &count) {
+  if (std::optional<int64_t> n = count.getAsInteger())
+    return b.getI64IntegerAttr(*n);
+  const json::Object *o = count.getAsObject();
+  assert(o && o->size() == 1 && "a count is a number or {kind: of}");
+  const auto &[kind, of] = *o->begin();
+  Attribute value;
+  if (std::optional<int64_t> k = of.getAsInteger())
+    value = b.getI64IntegerAttr(*k);
+  else
+    value = b.getStringAttr(*of.getAsString());
+  return b.getDictionaryAttr(b.getNamedAttr(kind.str(), value));
+}
+
+void NetworkLowering::loadPlan() {
+  for (BufferOp op : arenaOp.getBuffers()) {
+    plannedByName[op.getName()] = static_cast<int>(buffers.size());
+    plannedOps.push_back(op);
+    buffers.push_back(
+        {op.getName().str(), op.getElementType(), countJSON(op.getCount())});
+  }
+  plannedUsed.assign(buffers.size(), false);
+}
+
+Type NetworkLowering::plannedType(StringRef name) const {
+  if (!arenaOp)
+    return Type();
+  auto it = plannedByName.find(name);
+  return it == plannedByName.end() ? Type() : buffers[it->second].type;
+}
+
+int NetworkLowering::usePlanned(StringRef name, Type elementType,
+                                const json::Value &count) {
+  // As snn.buffer writes it: `f64 [4]`, `i16 [synapses "q"]`.
+  auto describe = [&](Type type, const json::Value &n) {
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    os << type << " [";
+    if (const json::Object *o = n.getAsObject(); o && o->size() == 1) {
+      const auto &[kind, of] = *o->begin();
+      os << kind.str() << " ";
+      if (std::optional<StringRef> name = of.getAsString())
+        os << '"' << *name << '"';
+      else
+        os << of;
+    } else {
+      os << n;
+    }
+    os << "]";
+    return text;
+  };
+  auto it = plannedByName.find(name);
+  if (it == plannedByName.end()) {
+    arenaOp.emitOpError("has no buffer '")
+        << name << "', which the step needs (" << describe(elementType, count)
+        << ")";
+    planMismatch = true;
+    return 0;
+  }
+  int id = it->second;
+  const BufferDecl &decl = buffers[id];
+  BufferOp op = plannedOps[id];
+  if (decl.type != elementType || decl.count != count) {
+    op.emitOpError("buffer '")
+        << name << "' is " << describe(decl.type, decl.count)
+        << " in the plan, but the step needs " << describe(elementType, count);
+    planMismatch = true;
+  }
+  plannedUsed[id] = true;
+  return id;
+}
 
 NetworkLowering::ProjectionInfo &
 NetworkLowering::projectionNamed(StringRef name) {

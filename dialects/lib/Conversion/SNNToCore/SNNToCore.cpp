@@ -31,6 +31,7 @@
 
 namespace mlir::snn {
 #define GEN_PASS_DEF_CONVERTSNNTOCORE
+#define GEN_PASS_DEF_SNNPLANBUFFERS
 #include "snn/Conversion/Passes.h.inc"
 } // namespace mlir::snn
 
@@ -122,11 +123,12 @@ LogicalResult NetworkLowering::simplify(func::FuncOp func) {
   return result;
 }
 
-LogicalResult NetworkLowering::run() {
+LogicalResult NetworkLowering::checkInput(StringRef pass) {
   for (auto model : network.getBody().getOps<NeuronModelOp>())
     if (!model.isIntegrated())
       return model.emitOpError("has not been integrated: run snn-integrate "
-                               "before convert-snn-to-core");
+                               "before ")
+             << pass;
   for (auto op : network.getBody().getOps<ProjectionOp>())
     if (std::optional<std::string> why = target->unsupported(op))
       return op.emitOpError(*why);
@@ -135,7 +137,8 @@ LogicalResult NetworkLowering::run() {
     schedule = op;
   if (!schedule)
     return network.emitOpError("has no step schedule: run snn-schedule-step "
-                               "before convert-snn-to-core");
+                               "before ")
+           << pass;
   if (schedule.getTarget() != target->name())
     return schedule.emitOpError("is for target '")
            << schedule.getTarget() << "', not '" << target->name() << "'";
@@ -143,7 +146,51 @@ LogicalResult NetworkLowering::run() {
     if (op.getReset())
       resetInDelivery.insert(op.getPopulation());
   });
+  return success();
+}
+
+LogicalResult NetworkLowering::writePlan() {
+  for (auto existing : network.getBody().getOps<ArenaOp>()) {
+    if (existing.getTarget() == target->name())
+      return success(); // planned already (a hand-edited plan stays)
+    return existing.emitOpError("is for target '")
+           << existing.getTarget() << "', not '" << target->name() << "'";
+  }
+  if (failed(checkInput("snn-plan-buffers")))
+    return failure();
   planBuffers();
+  b.setInsertionPointToEnd(&network.getBody().front());
+  auto arena = b.create<ArenaOp>(network.getLoc(), target->name());
+  b.setInsertionPointToStart(&arena.getBody().emplaceBlock());
+  for (const BufferDecl &decl : buffers)
+    b.create<BufferOp>(network.getLoc(), b.getStringAttr(decl.name),
+                       TypeAttr::get(decl.type),
+                       countAttr(decl.count));
+  return success();
+}
+
+LogicalResult NetworkLowering::run() {
+  if (failed(checkInput("convert-snn-to-core")))
+    return failure();
+  // The buffers: the plan for this target (snn-plan-buffers).
+  for (auto op : network.getBody().getOps<ArenaOp>())
+    arenaOp = op;
+  if (!arenaOp)
+    return network.emitOpError("has no buffer plan: run snn-plan-buffers "
+                               "before convert-snn-to-core");
+  if (arenaOp.getTarget() != target->name())
+    return arenaOp.emitOpError("is for target '")
+           << arenaOp.getTarget() << "', not '" << target->name() << "'";
+  loadPlan();
+  planBuffers();
+  for (auto [k, used] : llvm::enumerate(plannedUsed))
+    if (!used) {
+      plannedOps[k].emitOpError("buffer '")
+          << plannedOps[k].getName() << "' is not one the step uses";
+      planMismatch = true;
+    }
+  if (planMismatch)
+    return failure();
 
   b.setInsertionPoint(network);
   loc = network.getLoc();
@@ -186,6 +233,25 @@ struct ConvertSNNToCorePass
         target == "gpu" ? createGPUTarget() : createCPUTarget(inlineLimit);
     for (NetworkOp network : networks)
       if (failed(NetworkLowering(network, *lowering).run()))
+        return signalPassFailure();
+  }
+};
+
+struct SNNPlanBuffersPass
+    : mlir::snn::impl::SNNPlanBuffersBase<SNNPlanBuffersPass> {
+  using SNNPlanBuffersBase::SNNPlanBuffersBase;
+  void runOnOperation() override {
+    if (target != "cpu" && target != "gpu") {
+      getOperation().emitError("snn-plan-buffers: unknown target '")
+          << target << "' (expected 'cpu' or 'gpu')";
+      return signalPassFailure();
+    }
+    // The plan needs no code options: the CPU's inline limit is moot.
+    std::unique_ptr<LoweringTarget> lowering =
+        target == "gpu" ? createGPUTarget() : createCPUTarget(0);
+    SmallVector<NetworkOp> networks(getOperation().getOps<NetworkOp>());
+    for (NetworkOp network : networks)
+      if (failed(NetworkLowering(network, *lowering).writePlan()))
         return signalPassFailure();
   }
 };

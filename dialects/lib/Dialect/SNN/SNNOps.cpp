@@ -1026,5 +1026,162 @@ LogicalResult ScheduleOp::verifyRegions() {
   return ScheduleVerifier(*this).verify();
 }
 
+//===----------------------------------------------------------------------===//
+// ArenaOp and BufferOp
+//===----------------------------------------------------------------------===//
+
+bool BufferOp::isCountKind(StringRef kind) {
+  return kind == "synapses" || kind == "ring" || kind == "spike_array" ||
+         kind == "record_spikes" || kind == "record_state";
+}
+
+/// `f64 [3200]`, `i16 [synapses "ee"]`, `f64 [record_state 0]`.
+static ParseResult parseBufferShape(OpAsmParser &parser, TypeAttr &elementType,
+                                    Attribute &count) {
+  Type type;
+  if (parser.parseType(type) || parser.parseLSquare())
+    return failure();
+  elementType = TypeAttr::get(type);
+  Builder &b = parser.getBuilder();
+  int64_t number;
+  OptionalParseResult integer = parser.parseOptionalInteger(number);
+  if (integer.has_value()) {
+    if (failed(*integer))
+      return failure();
+    count = b.getI64IntegerAttr(number);
+    return parser.parseRSquare();
+  }
+  StringRef kind;
+  SMLoc at = parser.getCurrentLocation();
+  if (parser.parseKeyword(&kind))
+    return failure();
+  if (!BufferOp::isCountKind(kind))
+    return parser.emitError(at, "unknown count '")
+           << kind << "' (expected a number, synapses, ring, spike_array, "
+           << "record_spikes or record_state)";
+  Attribute of;
+  if (kind == "record_state") {
+    int64_t k;
+    if (parser.parseInteger(k))
+      return failure();
+    of = b.getI64IntegerAttr(k);
+  } else {
+    std::string name;
+    if (parser.parseString(&name))
+      return failure();
+    of = b.getStringAttr(name);
+  }
+  count = b.getDictionaryAttr(b.getNamedAttr(kind, of));
+  return parser.parseRSquare();
+}
+
+static void printBufferShape(OpAsmPrinter &p, BufferOp, TypeAttr elementType,
+                             Attribute count) {
+  p << elementType.getValue() << " [";
+  if (auto n = dyn_cast<IntegerAttr>(count)) {
+    p << n.getInt();
+  } else if (auto dict = dyn_cast<DictionaryAttr>(count);
+             dict && dict.size() == 1) {
+    NamedAttribute entry = *dict.begin();
+    p << entry.getName().getValue() << " ";
+    if (auto k = dyn_cast<IntegerAttr>(entry.getValue()))
+      p << k.getInt();
+    else if (auto name = dyn_cast<StringAttr>(entry.getValue()))
+      p.printString(name.getValue());
+    else
+      p.printAttribute(entry.getValue());
+  } else {
+    p.printAttribute(count);
+  }
+  p << "]";
+}
+
+LogicalResult BufferOp::verify() {
+  Type type = getElementType();
+  if (!type.isF32() && !type.isF64() && !type.isInteger(16) &&
+      !type.isInteger(32) && !type.isInteger(64))
+    return emitOpError("element type ")
+           << type << " is not one of f32, f64, i16, i32, i64";
+  if (getName().empty())
+    return emitOpError("has an empty name");
+  Attribute count = getCount();
+  if (auto n = dyn_cast<IntegerAttr>(count)) {
+    if (n.getInt() < 0)
+      return emitOpError("count ") << n.getInt() << " is negative";
+    return success();
+  }
+  auto dict = dyn_cast<DictionaryAttr>(count);
+  if (!dict || dict.size() != 1 ||
+      !isCountKind(dict.begin()->getName().getValue()))
+    return emitOpError("count must be a number or one of synapses, ring, "
+                       "spike_array, record_spikes, record_state");
+  NamedAttribute entry = *dict.begin();
+  if (entry.getName() == "record_state") {
+    auto k = dyn_cast<IntegerAttr>(entry.getValue());
+    if (!k || k.getInt() < 0)
+      return emitOpError("record_state count needs a recording's number");
+  } else if (!isa<StringAttr>(entry.getValue())) {
+    return emitOpError(entry.getName().getValue())
+           << " count needs a name";
+  }
+  return success();
+}
+
+LogicalResult ArenaOp::verifyRegions() {
+  if (getTarget() != "cpu" && getTarget() != "gpu")
+    return emitOpError("unknown target '")
+           << getTarget() << "' (expected 'cpu' or 'gpu')";
+  auto network = (*this)->getParentOfType<NetworkOp>();
+  for (auto other : network.getBody().getOps<ArenaOp>())
+    if (other != *this) {
+      if (other->isBeforeInBlock(*this)) {
+        InFlightDiagnostic diag =
+            emitOpError("the network has a buffer plan already");
+        diag.attachNote(other.getLoc()) << "here";
+        return diag;
+      }
+      break;
+    }
+  llvm::StringMap<BufferOp> seen;
+  for (Operation &op : getBody().front()) {
+    auto buffer = dyn_cast<BufferOp>(op);
+    if (!buffer)
+      return op.emitOpError("is not a buffer: an arena holds snn.buffer ops "
+                            "only");
+    auto [it, inserted] = seen.try_emplace(buffer.getName(), buffer);
+    if (!inserted) {
+      InFlightDiagnostic diag = buffer.emitOpError("buffer '")
+                                << buffer.getName() << "' is planned twice";
+      diag.attachNote(it->second.getLoc()) << "first here";
+      return diag;
+    }
+    // What a count names must be in the network.
+    auto dict = dyn_cast<DictionaryAttr>(buffer.getCount());
+    if (!dict)
+      continue;
+    NamedAttribute entry = *dict.begin();
+    StringRef kind = entry.getName().getValue();
+    auto name = dyn_cast<StringAttr>(entry.getValue());
+    Operation *named =
+        name ? SymbolTable::lookupSymbolIn(network, name) : nullptr;
+    bool ok = true;
+    if (kind == "synapses")
+      ok = isa_and_nonnull<ProjectionOp>(named);
+    else if (kind == "spike_array")
+      ok = isa_and_nonnull<SpikeSourceArrayOp>(named);
+    else if (kind == "record_spikes")
+      ok = isa_and_nonnull<PopulationOp, PoissonSourceOp,
+                           SpikeSourceArrayOp>(named);
+    if (!ok)
+      return buffer.emitOpError("count names '")
+             << name.getValue() << "', which is not a "
+             << (kind == "synapses"      ? "projection"
+                 : kind == "spike_array" ? "spike source array"
+                                         : "population or source")
+             << " of the network";
+  }
+  return success();
+}
+
 #define GET_OP_CLASSES
 #include "snn/Dialect/SNN/SNNOps.cpp.inc"

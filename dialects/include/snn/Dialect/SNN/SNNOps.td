@@ -492,4 +492,63 @@ def SNN_SampleStepOp : SNN_StepOp<"sample"> {
   let assemblyFormat = "$record attr-dict";
 }
 
+//===----------------------------------------------------------------------===//
+// The buffer plan (snn-plan-buffers)
+//===----------------------------------------------------------------------===//
+
+def SNN_ArenaOp : SNN_Op<"arena", [
+    HasParent<"NetworkOp">, NoTerminator, NoRegionArguments, SingleBlock]> {
+  let summary = "the simulator's buffers, in the order of its arena";
+  let description = [{
+    Every buffer of the simulator for `target` (`cpu` or `gpu`), as
+    `snn.buffer` ops in the order of the arena: the k-th buffer is buffer k
+    of the descriptor and of the table at the arena's start
+    (docs/runtime-abi.md). Written by `snn-plan-buffers` from the network
+    and its schedule, read by `convert-snn-to-core`, which takes each
+    buffer's place and element type from it (a projection's columns are
+    `i16` or `i32` as the plan says) and refuses a plan that lacks a buffer
+    the step needs, has one it does not, or gives one another size.
+
+    ```mlir
+    snn.arena "cpu" {
+      snn.buffer "exc.spike_count" : i32 [512]
+      snn.buffer "exc.v" : f64 [3200]
+      snn.buffer "ee.row_ptr" : i64 [3201]
+      snn.buffer "ee.col" : i16 [synapses "ee"]
+    }
+    ```
+  }];
+  let arguments = (ins StrAttr:$target);
+  let regions = (region SizedRegion<1>:$body);
+  let assemblyFormat = "$target attr-dict-with-keyword $body";
+  let hasRegionVerifier = 1;
+  let extraClassDeclaration = [{
+    /// The buffers, in arena order.
+    auto getBuffers() { return getBody().front().getOps<BufferOp>(); }
+  }];
+}
+
+def SNN_BufferOp : SNN_Op<"buffer", [HasParent<"ArenaOp">]> {
+  let summary = "one buffer of the arena";
+  let description = [{
+    A buffer named `name` of `count` elements of `element_type` (`f32`,
+    `f64`, `i16` (read unsigned: narrow columns), `i32` or `i64`). The count
+    is a number, or one that the runtime knows only when it builds the
+    network: `[synapses "<projection>"]` (one per synapse),
+    `[ring "<population>.<variable>"]` (slots times the population's size),
+    `[spike_array "<source>"]` (the source's spikes),
+    `[record_spikes "<population>"]` (the recording's capacity) or
+    `[record_state <k>]` (the k-th state recording's samples).
+  }];
+  let arguments = (ins StrAttr:$name, TypeAttr:$element_type,
+                       AnyAttr:$count);
+  let assemblyFormat =
+      "$name `:` custom<BufferShape>($element_type, $count) attr-dict";
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// The kinds of counts the runtime resolves, by keyword.
+    static bool isCountKind(llvm::StringRef kind);
+  }];
+}
+
 #endif // SNN_DIALECT_SNN_SNNOPS_TD
