@@ -91,14 +91,15 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64
 // GPU-NEXT:   snn.phase "deliver" {
 // GPU-NEXT:     snn.deliver @a reset
 // GPU-NEXT:     snn.deliver @b reset
+// GPU-NEXT:     snn.end_step
 // GPU-NEXT:   }
 // GPU-NEXT: }
 
 // -----
 
 // A network without recordings has no record phase; without projections,
-// an empty propagate phase (and on the GPU an empty deliver phase, whose
-// kernel ends the step).
+// an empty propagate phase (and on the GPU a deliver phase with nothing but
+// the end of the step).
 snn.network @empty attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
   snn.poisson_source @noise size 3 attributes {rate = 5.0 : f64}
 }
@@ -120,5 +121,6 @@ snn.network @empty attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : 
 // GPU-NEXT:   snn.phase "propagate" {
 // GPU-NEXT:   }
 // GPU-NEXT:   snn.phase "deliver" {
+// GPU-NEXT:     snn.end_step
 // GPU-NEXT:   }
 // GPU-NEXT: }

@@ -117,10 +117,14 @@ struct ScheduleStepPass
       if (delivered.contains(name) || fused)
         deliver.create<DeliverStepOp>(pop.getLoc(), name, fused);
     }
-    if (!gpu)
+    if (gpu) {
+      // The bookkeeping, after every spike and sample of the step.
+      deliver.create<EndStepOp>(loc);
+    } else {
       for (PopulationOp pop : populations)
         if (resets(pop))
           deliver.create<ResetStepOp>(pop.getLoc(), pop.getSymName());
+    }
     return success();
   }
 };

@@ -71,13 +71,14 @@ snn.network @g attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64
     }
     snn.phase "reset" {
       snn.reset @a
+      snn.end_step
     }
   }
 }
 
 // The update appends spikes and resets nobody (no spike flags); the phase
 // "reset" walks this step's spike list (a grid-stride loop up to its count)
-// and ends the step.
+// and ends the step (snn.end_step: thread 0's bookkeeping).
 // GPU-LABEL: func.func private @snn_body_update
 // GPU-NOT:     -5.000000e+00
 // GPU-LABEL: func.func private @snn_body_reset
@@ -105,5 +106,8 @@ snn.network @none attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : u
 // ERR: error: 'snn.schedule' op is for target 'gpu', not 'cpu'
 snn.network @other attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
   snn.schedule "gpu" {
+    snn.phase "end" {
+      snn.end_step
+    }
   }
 }

@@ -31,11 +31,17 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64
     snn.phase "update" {
       snn.update @p
     }
+    snn.phase "end" {
+      snn.end_step
+    }
   }
   // expected-error @+1 {{the network has a schedule already}}
   snn.schedule "gpu" {
     snn.phase "update" {
       snn.update @p
+    }
+    snn.phase "end" {
+      snn.end_step
     }
   }
 }
@@ -48,6 +54,9 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64
   snn.schedule "gpu" {
     // expected-error @+1 {{name 'up date' is not made of letters, digits and '_'}}
     snn.phase "up date" {
+    }
+    snn.phase "end" {
+      snn.end_step
     }
   }
 }
@@ -62,6 +71,9 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64
     }
     // expected-error @+1 {{'update' is a phase twice}}
     snn.phase "update" {
+    }
+    snn.phase "end" {
+      snn.end_step
     }
   }
 }
@@ -88,6 +100,9 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64
   snn.schedule "gpu" {
     // expected-error @+1 {{is not a phase}}
     %c = arith.constant 0 : i32
+    snn.phase "end" {
+      snn.end_step
+    }
   }
 }
 
@@ -100,6 +115,9 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64
     snn.phase "update" {
       // expected-error @+1 {{is not a step op}}
       %c = arith.constant 0 : i32
+    }
+    snn.phase "end" {
+      snn.end_step
     }
   }
 }
@@ -114,6 +132,9 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64
     snn.phase "update" {
       // expected-error @+1 {{'noise' is not a neuron population}}
       snn.update @noise
+    }
+    snn.phase "end" {
+      snn.end_step
     }
   }
 }
@@ -139,6 +160,9 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64
       snn.update @p
       // expected-error @+1 {{'p' is not a source}}
       snn.emit @p
+    }
+    snn.phase "end" {
+      snn.end_step
     }
   }
 }
@@ -167,6 +191,9 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64
       // expected-error @+1 {{'p' is not a projection}}
       snn.propagate @p
     }
+    snn.phase "end" {
+      snn.end_step
+    }
   }
 }
 
@@ -192,6 +219,9 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64
       snn.update @p
       // expected-error @+1 {{'p' is updated twice}}
       snn.update @p
+    }
+    snn.phase "end" {
+      snn.end_step
     }
   }
 }
@@ -221,6 +251,9 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64
     snn.phase "deliver" {
       // expected-error @+1 {{'p' is reset twice}}
       snn.deliver @p reset
+    }
+    snn.phase "end" {
+      snn.end_step
     }
   }
 }
@@ -303,6 +336,9 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64
       // expected-error @+1 {{names state recording 1; the network has 1}}
       snn.sample 1
     }
+    snn.phase "end" {
+      snn.end_step
+    }
   }
 }
 
@@ -330,6 +366,9 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64
       // expected-error @+1 {{state recording 0 is sampled twice}}
       snn.sample 0
     }
+    snn.phase "end" {
+      snn.end_step
+    }
   }
 }
 
@@ -352,6 +391,9 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64
   snn.population @p of @keep size 2
   // expected-error @+1 {{does not update population 'p'}}
   snn.schedule "gpu" {
+    snn.phase "end" {
+      snn.end_step
+    }
   }
 }
 
@@ -377,6 +419,9 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64
   snn.schedule "gpu" {
     snn.phase "update" {
       snn.update @p
+    }
+    snn.phase "end" {
+      snn.end_step
     }
   }
 }
@@ -404,6 +449,9 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64
     snn.phase "update" {
       snn.update @p
     }
+    snn.phase "end" {
+      snn.end_step
+    }
   }
 }
 
@@ -430,6 +478,9 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64
     snn.phase "update" {
       snn.update @p
     }
+    snn.phase "end" {
+      snn.end_step
+    }
   }
 }
 
@@ -455,6 +506,9 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64
   snn.schedule "gpu" {
     snn.phase "update" {
       snn.update @p
+    }
+    snn.phase "end" {
+      snn.end_step
     }
   }
 }
@@ -540,6 +594,9 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64
       // expected-error @+1 {{must come after the spikes of 'p' it propagates, in a later phase}}
       snn.propagate @pp
     }
+    snn.phase "end" {
+      snn.end_step
+    }
   }
 }
 
@@ -599,6 +656,9 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64
       // expected-error @+1 {{must come after the propagation of 'pp', in a later phase}}
       snn.deliver @p
     }
+    snn.phase "end" {
+      snn.end_step
+    }
   }
 }
 
@@ -628,6 +688,9 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64
     }
     snn.phase "propagate" {
       snn.propagate @pp
+    }
+    snn.phase "end" {
+      snn.end_step
     }
   }
 }
@@ -691,6 +754,9 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64
       // expected-error @+1 {{must come after the propagation of 'pp', in a later phase}}
       snn.reset @p
     }
+    snn.phase "end" {
+      snn.end_step
+    }
   }
 }
 
@@ -717,6 +783,105 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64
       snn.update @p
       // expected-error @+1 {{must come before the update of 'p', in an earlier phase}}
       snn.sample 0
+    }
+    snn.phase "end" {
+      snn.end_step
+    }
+  }
+}
+
+// -----
+
+// The GPU step ends with its bookkeeping: once, after every update and
+// emission.
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
+  snn.neuron_model @keep attributes {variables = ["v"]} update {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  } threshold {
+  ^bb0(%v: f64):
+    %t = arith.constant false
+    snn.yield %t : i1
+  } reset {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  }
+  snn.population @p of @keep size 2
+  // expected-error @+1 {{does not end the step: snn.end_step after the last update and emission}}
+  snn.schedule "gpu" {
+    snn.phase "update" {
+      snn.update @p
+    }
+  }
+}
+
+// -----
+
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
+  snn.neuron_model @keep attributes {variables = ["v"]} update {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  } threshold {
+  ^bb0(%v: f64):
+    %t = arith.constant false
+    snn.yield %t : i1
+  } reset {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  }
+  snn.population @p of @keep size 2
+  snn.schedule "gpu" {
+    snn.phase "update" {
+      snn.update @p
+    }
+    snn.phase "end" {
+      // expected-note @+1 {{first here}}
+      snn.end_step
+      // expected-error @+1 {{ends the step twice}}
+      snn.end_step
+    }
+  }
+}
+
+// -----
+
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
+  snn.neuron_model @keep attributes {variables = ["v"]} update {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  } threshold {
+  ^bb0(%v: f64):
+    %t = arith.constant false
+    snn.yield %t : i1
+  } reset {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  }
+  snn.population @p of @keep size 2
+  snn.poisson_source @noise size 2 attributes {rate = 5.0 : f64}
+  snn.schedule "gpu" {
+    snn.phase "update" {
+      snn.update @p
+    }
+    snn.phase "emit" {
+      // expected-note @+1 {{which is here}}
+      snn.emit @noise
+      // expected-error @+1 {{must come after the spikes of 'noise' it counts, in a later phase}}
+      snn.end_step
+    }
+  }
+}
+
+// -----
+
+// The CPU's runtime ends each step itself.
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
+  snn.schedule "cpu" {
+    snn.phase "update" {
+    }
+    snn.phase "propagate" {
+      // expected-error @+1 {{has no place on the CPU, whose runtime ends each step}}
+      snn.end_step
     }
   }
 }

@@ -41,6 +41,7 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64
     }
     snn.phase "propagate" {
       snn.propagate @nb
+      snn.end_step
     }
     snn.phase "deliver" {
       snn.deliver @a reset
@@ -64,6 +65,7 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64
 // CHECK-NEXT:   }
 // CHECK-NEXT:   snn.phase "propagate" {
 // CHECK-NEXT:     snn.propagate @nb
+// CHECK-NEXT:     snn.end_step
 // CHECK-NEXT:   }
 // CHECK-NEXT:   snn.phase "deliver" {
 // CHECK-NEXT:     snn.deliver @a reset

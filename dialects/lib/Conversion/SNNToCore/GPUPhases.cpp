@@ -189,6 +189,10 @@ int64_t NetworkLowering::emitStepOpGPU(Operation *op) {
     emitDeliverGPU(pop, deliver.getReset());
     return pop.op.getSize();
   }
+  if (isa<EndStepOp>(op)) {
+    emitEndOfStepGPU();
+    return 1;
+  }
   auto reset = cast<ResetStepOp>(op);
   Population &pop = *populationByName.lookup(reset.getPopulation());
   emitResetGPU(pop);
@@ -200,7 +204,7 @@ LogicalResult NetworkLowering::runGPU() {
   auto arenaType = MemRefType::get({ShapedType::kDynamic}, b.getI8Type());
 
   // The phases of the schedule as functions of (arena, seed, parity, tid,
-  // nthreads); the last one ends the step.
+  // nthreads).
   struct Phase {
     std::string name;
     int64_t work = 1;
@@ -222,8 +226,6 @@ LogicalResult NetworkLowering::runGPU() {
     emitPrologue(phase.func);
     for (Operation &op : phaseOp.getBody().front())
       phase.work = std::max(phase.work, emitStepOpGPU(&op));
-    if (phaseOp == phaseOps.back())
-      emitEndOfStepGPU();
     loc = network.getLoc();
     b.create<func::ReturnOp>(loc);
   }

@@ -369,8 +369,8 @@ private:
   void emitSourceGPU(Spiking &s);
   void emitDeliverGPU(Population &pop, bool reset);
   void emitResetGPU(Population &pop);
-  /// GPU, thread 0 at the end of the last phase: the step counter, the
-  /// spike totals and the state recordings' sample counts.
+  /// GPU, snn.end_step (thread 0): the step counter, the spike totals and
+  /// the state recordings' sample counts.
   void emitEndOfStepGPU();
   LogicalResult runGPU();
 

@@ -773,6 +773,7 @@ private:
   llvm::StringMap<StepPosition> updated, emitted, propagated, delivered,
       resetAt;
   DenseMap<int64_t, StepPosition> sampled;
+  StepPosition endStep;
 };
 
 LogicalResult ScheduleVerifier::verify() {
@@ -880,6 +881,16 @@ LogicalResult ScheduleVerifier::verify() {
           diag.attachNote(it->second.op->getLoc()) << "first here";
           return diag;
         }
+      } else if (isa<EndStepOp>(op)) {
+        if (!gpu)
+          return op.emitOpError("has no place on the CPU, whose runtime "
+                                "ends each step");
+        if (endStep) {
+          InFlightDiagnostic diag = op.emitOpError("ends the step twice");
+          diag.attachNote(endStep.op->getLoc()) << "first here";
+          return diag;
+        }
+        endStep = at;
       } else {
         return op.emitOpError("is not a step op");
       }
@@ -918,7 +929,6 @@ LogicalResult ScheduleVerifier::verify() {
          llvm::enumerate(network.getBody().getOps<RecordStateOp>()))
       if (!sampled.count(static_cast<int64_t>(k)))
         return missing(record, "sample state recording " + Twine(k));
-
   // The input of each population: projections and Poisson inputs.
   llvm::StringMap<SmallVector<Operation *>> inputs;
   for (Operation &op : network.getBody().front()) {
@@ -1017,6 +1027,20 @@ LogicalResult ScheduleVerifier::verify() {
       return diag;
     }
   }
+  // The GPU's bookkeeping counts every spike of the step (and every
+  // sample, which comes before its population's update).
+  if (gpu) {
+    if (!endStep)
+      return schedule.emitOpError(
+          "does not end the step: snn.end_step after the last update and "
+          "emission");
+    for (auto *map : {&updated, &emitted})
+      for (auto &[name, at] : *map)
+        if (!(at.phase < endStep.phase))
+          return orderError(endStep.op, at,
+                            "the spikes of '" + name + "' it counts");
+  }
+
   return success();
 }
 

@@ -492,6 +492,19 @@ def SNN_SampleStepOp : SNN_StepOp<"sample"> {
   let assemblyFormat = "$record attr-dict";
 }
 
+def SNN_EndStepOp : SNN_StepOp<"end_step"> {
+  let summary = "the GPU step's bookkeeping";
+  let description = [{
+    GPU only, once per schedule, in a phase after every update and source
+    emission (so after every state sample too, which precedes its
+    population's update): thread 0 advances the device's step counter,
+    adds each spike list's count to its total and clears the count of the
+    next step, and counts the samples of each state recording due this
+    step. (On the CPU the runtime does this between steps.)
+  }];
+  let assemblyFormat = "attr-dict";
+}
+
 //===----------------------------------------------------------------------===//
 // The buffer plan (snn-plan-buffers)
 //===----------------------------------------------------------------------===//
