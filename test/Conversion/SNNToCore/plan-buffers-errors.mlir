@@ -1,11 +1,14 @@
 // What convert-snn-to-core refuses of a buffer plan (snn.arena): none, one
 // for another target, one that lacks a buffer the step needs, has one it
 // does not use, or gives one another size or type (16-bit columns included,
-// where the post population does not fit them).
+// where the post population does not fit them); what snn-plan-buffers
+// refuses: a network without a schedule, an unknown target.
 // RUN: snn-opt %s -split-input-file -snn-schedule-step -convert-snn-to-core -verify-diagnostics
 // RUN: not snn-opt %s -split-input-file -snn-plan-buffers 2>&1 >/dev/null | FileCheck %s --check-prefix=NOSCHED
+// RUN: not snn-opt %s -split-input-file -snn-plan-buffers=target=tpu 2>&1 >/dev/null | FileCheck %s --check-prefix=TARGET
 
 // NOSCHED: error: 'snn.network' op has no step schedule: run snn-schedule-step before snn-plan-buffers
+// TARGET: error: snn-plan-buffers: unknown target 'tpu' (expected 'cpu' or 'gpu')
 
 // No plan: convert-snn-to-core asks for snn-plan-buffers (which, without a
 // schedule, asks for snn-schedule-step).
