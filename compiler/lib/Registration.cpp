@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "snn/Compiler/Registration.h"
+#include "snn/Compiler/Pipeline.h"
 #include "snn/Conversion/Passes.h"
 #include "snn/Dialect/SNN/SNNDialect.h"
 #include "snn/Transforms/Passes.h"
@@ -22,6 +23,9 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/DialectRegistry.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassOptions.h"
+#include "mlir/Pass/PassRegistry.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVM/NVVM/Target.h"
 #include "mlir/Target/LLVMIR/Dialect/GPU/GPUToLLVMIRTranslation.h"
@@ -44,7 +48,56 @@ void ::snn::compiler::registerDialects(mlir::DialectRegistry &registry) {
   mlir::NVVM::registerNVVMTargetInterfaceExternalModels(registry);
 }
 
+namespace {
+
+/// The options of snn-opt's `snn-to-core` pipeline: snnc's own.
+struct SNNToCoreOptions
+    : public mlir::PassPipelineOptions<SNNToCoreOptions> {
+  Option<snn::compiler::Target> target{
+      *this, "target", llvm::cl::desc("What the simulator runs on"),
+      llvm::cl::init(snn::compiler::Target::CPU),
+      llvm::cl::values(
+          clEnumValN(snn::compiler::Target::CPU, "cpu", "the CPU"),
+          clEnumValN(snn::compiler::Target::CUDA, "gpu",
+                     "CUDA (and its emulation: the same kernels)"))};
+  ListOption<std::string> storage{
+      *this, "storage",
+      llvm::cl::desc("projection=kind choices, as snnc's --storage")};
+  Option<int64_t> vectorBits{
+      *this, "vector-bits",
+      llvm::cl::desc("Width of the vectors of neurons (0: scalar)"),
+      llvm::cl::init(512)};
+  Option<bool> preciseMath{*this, "precise-math",
+                           llvm::cl::desc("Keep libm's exp"),
+                           llvm::cl::init(false)};
+};
+
+} // namespace
+
 void ::snn::compiler::registerPasses() {
+  // snnc's pipeline from the snn dialect to core (what --emit=core prints),
+  // so that snn-opt replays it: every stage's passes, in order.
+  static mlir::PassPipelineRegistration<SNNToCoreOptions> snnToCore(
+      "snn-to-core",
+      "snnc's pipeline from the snn dialect to scf/memref/vector (as "
+      "snnc --emit=core): integrate, specialize, select storage, schedule, "
+      "plan buffers, convert, vectorize",
+      [](mlir::OpPassManager &pm, const SNNToCoreOptions &options) {
+        Target target = options.target;
+        std::vector<std::string> storage(options.storage.begin(),
+                                         options.storage.end());
+        populateIntegratePipeline(pm);
+        populateSpecializePipeline(pm);
+        // (The pass copies the choices when it is created.)
+        populateStoragePipeline(pm, target, storage);
+        populateSchedulePipeline(pm, target);
+        populatePlanPipeline(pm, target);
+        CoreOptions core;
+        core.vectorBits = options.vectorBits;
+        core.preciseMath = options.preciseMath;
+        populateCorePipeline(pm, target, core);
+      });
+
   mlir::snn::registerSNNTransformsPasses();
   mlir::snn::registerSNNConversionPasses();
   mlir::registerCanonicalizerPass();
