@@ -81,6 +81,8 @@ void populateCorePipeline(OpPassManager &pm, Target target,
                           const CoreOptions &core) {
   mlir::snn::ConvertSNNToCoreOptions options;
   options.target = target == Target::CPU ? "cpu" : "gpu";
+  // The network's part of the descriptor, from the plan as it is now.
+  pm.addPass(mlir::snn::createSNNDescribe());
   pm.addPass(mlir::snn::createConvertSNNToCore(options));
   // The kernels and the host emulation from the phase and build bodies,
   // before any clean-up: what follows treats kernels and bodies alike.

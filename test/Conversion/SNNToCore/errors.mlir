@@ -1,6 +1,6 @@
 // snn-plan-buffers and convert-snn-to-core need integrated models;
 // convert-snn-to-core, one network per module.
-// RUN: snn-opt %s -split-input-file -snn-schedule-step -snn-plan-buffers -convert-snn-to-core -verify-diagnostics
+// RUN: snn-opt %s -split-input-file -snn-schedule-step -snn-plan-buffers -snn-describe -convert-snn-to-core -verify-diagnostics
 
 snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
   // expected-error @+1 {{has not been integrated: run snn-integrate before snn-plan-buffers}}

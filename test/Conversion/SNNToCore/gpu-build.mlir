@@ -5,7 +5,7 @@
 // f32, normal delays rounded to steps); fixed_indegree drawn per post
 // (Floyd's sampling with a table per post in the scratch, then a fill with
 // atomic cursors and a heap sort of every row).
-// RUN: snn-opt %s -snn-integrate -snn-schedule-step=target=gpu -snn-plan-buffers=target=gpu -convert-snn-to-core=target=gpu -snn-gpu-outline-kernels -canonicalize -cse | FileCheck %s
+// RUN: snn-opt %s -snn-integrate -snn-schedule-step=target=gpu -snn-plan-buffers=target=gpu -snn-describe -convert-snn-to-core=target=gpu -snn-gpu-outline-kernels -canonicalize -cse | FileCheck %s
 
 snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f32} {
   snn.neuron_model @m attributes {variables = ["v"], params = ["tau"], method = "exact"} ode {

@@ -3,11 +3,11 @@
 // count of this step's parity; reset after delivery for a population with
 // rings, at the spike for one without; thread 0 ends the step; kernels and
 // the persistent kernel call the same phase bodies.
-// RUN: snn-opt %s -snn-integrate -snn-schedule-step=target=gpu -snn-plan-buffers=target=gpu -convert-snn-to-core=target=gpu -snn-gpu-outline-kernels | FileCheck %s
+// RUN: snn-opt %s -snn-integrate -snn-schedule-step=target=gpu -snn-plan-buffers=target=gpu -snn-describe -convert-snn-to-core=target=gpu -snn-gpu-outline-kernels | FileCheck %s
 // The conversion alone: the bodies, marked for snn-gpu-outline-kernels
 // (test/Conversion/GPUKernels), and the descriptor that names the kernels
 // it will make; no kernels or host emulation yet.
-// RUN: snn-opt %s -snn-integrate -snn-schedule-step=target=gpu -snn-plan-buffers=target=gpu -convert-snn-to-core=target=gpu | FileCheck %s --check-prefix=BODIES
+// RUN: snn-opt %s -snn-integrate -snn-schedule-step=target=gpu -snn-plan-buffers=target=gpu -snn-describe -convert-snn-to-core=target=gpu | FileCheck %s --check-prefix=BODIES
 // RUN: not snn-opt %s -snn-integrate -convert-snn-to-core=target=tpu 2>&1 | FileCheck %s --check-prefix=TARGET
 
 snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {

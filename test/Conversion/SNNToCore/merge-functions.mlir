@@ -3,7 +3,7 @@
 // that reaches the Jacobian of an snn.linear_update stays a constant (the
 // exact propagator is computed at compile time), so populations whose time
 // constants differ keep functions of their own.
-// RUN: snn-opt %s -split-input-file -snn-integrate -snn-specialize -snn-schedule-step -snn-plan-buffers -convert-snn-to-core=inline-limit=1 | FileCheck %s
+// RUN: snn-opt %s -split-input-file -snn-integrate -snn-specialize -snn-schedule-step -snn-plan-buffers -snn-describe -convert-snn-to-core=inline-limit=1 | FileCheck %s
 
 // Same tau, different bias b (the affine part): one function.
 snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {

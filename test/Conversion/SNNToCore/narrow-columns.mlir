@@ -3,8 +3,8 @@
 // (index_castui); into more, in 32 (i32, index_cast). On the GPU the fill
 // kernel truncates to the column's width (and the sort compares unsigned:
 // test/e2e/narrow-columns.test).
-// RUN: snn-opt %s -snn-schedule-step -snn-plan-buffers -convert-snn-to-core | FileCheck %s
-// RUN: snn-opt %s -snn-schedule-step=target=gpu -snn-plan-buffers=target=gpu -convert-snn-to-core=target=gpu | FileCheck %s --check-prefix=GPU
+// RUN: snn-opt %s -snn-schedule-step -snn-plan-buffers -snn-describe -convert-snn-to-core | FileCheck %s
+// RUN: snn-opt %s -snn-schedule-step=target=gpu -snn-plan-buffers=target=gpu -snn-describe -convert-snn-to-core=target=gpu | FileCheck %s --check-prefix=GPU
 
 snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
   snn.neuron_model @sink attributes {variables = ["v"]} update {

@@ -1,6 +1,6 @@
 // convert-snn-to-core: one population with a recurrent projection becomes
 // snn_update and snn_propagate over arena views, and the descriptor global.
-// RUN: snn-opt %s -snn-integrate -snn-schedule-step -snn-plan-buffers -convert-snn-to-core | FileCheck %s
+// RUN: snn-opt %s -snn-integrate -snn-schedule-step -snn-plan-buffers -snn-describe -convert-snn-to-core | FileCheck %s
 
 snn.network @small attributes {dt = 0.1 : f64, duration = 10.0 : f64, seed = 3 : ui64, precision = f64} {
   snn.neuron_model @lif attributes {variables = ["v", "g"], params = ["tau", "tau_g", "vth", "vr"], method = "exact", refractory = 0.5 : f64, refractory_clamp = ["v"]} ode {

@@ -3,7 +3,7 @@
 // numbers the buffers in its order and reads the columns as signed 32-bit
 // indices.
 // RUN: snn-opt %s -snn-schedule-step -snn-plan-buffers | FileCheck %s --check-prefix=CPU
-// RUN: snn-opt %s -snn-schedule-step -snn-plan-buffers -convert-snn-to-core | FileCheck %s --check-prefix=EDITED
+// RUN: snn-opt %s -snn-schedule-step -snn-plan-buffers -snn-describe -convert-snn-to-core | FileCheck %s --check-prefix=EDITED
 
 snn.network @e attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
   snn.neuron_model @lif attributes {variables = ["v"]} update {

@@ -4,8 +4,8 @@
 // a variable held while refractory (v) only where the countdown is zero. A
 // rate of 1 / dt always gives n (no draw); a rate of 0 gives no code. On the
 // GPU the same code is in the deliver phase, before the pending reset.
-// RUN: snn-opt %s -split-input-file -snn-integrate -snn-schedule-step -snn-plan-buffers -convert-snn-to-core | FileCheck %s
-// RUN: snn-opt %s -split-input-file -snn-integrate -snn-schedule-step=target=gpu -snn-plan-buffers=target=gpu -convert-snn-to-core=target=gpu | FileCheck %s --check-prefix=GPU
+// RUN: snn-opt %s -split-input-file -snn-integrate -snn-schedule-step -snn-plan-buffers -snn-describe -convert-snn-to-core | FileCheck %s
+// RUN: snn-opt %s -split-input-file -snn-integrate -snn-schedule-step=target=gpu -snn-plan-buffers=target=gpu -snn-describe -convert-snn-to-core=target=gpu | FileCheck %s --check-prefix=GPU
 
 snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
   snn.neuron_model @m attributes {variables = ["v", "g"], params = ["tau"], method = "exact", refractory = 1.0 : f64, refractory_clamp = ["v"]} ode {

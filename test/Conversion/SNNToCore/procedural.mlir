@@ -2,8 +2,8 @@
 // buffer; when a presynaptic neuron spikes, snn_propagate draws its row
 // again (geometric skipping over Philox draws, as the runtime builds csr
 // rows) and adds the one weight to this thread's targets.
-// RUN: snn-opt %s -snn-integrate -snn-schedule-step -snn-plan-buffers -convert-snn-to-core | FileCheck %s
-// RUN: snn-opt %s -snn-integrate -snn-schedule-step=target=gpu -snn-plan-buffers=target=gpu -convert-snn-to-core=target=gpu | FileCheck %s --check-prefix=GPU
+// RUN: snn-opt %s -snn-integrate -snn-schedule-step -snn-plan-buffers -snn-describe -convert-snn-to-core | FileCheck %s
+// RUN: snn-opt %s -snn-integrate -snn-schedule-step=target=gpu -snn-plan-buffers=target=gpu -snn-describe -convert-snn-to-core=target=gpu | FileCheck %s --check-prefix=GPU
 
 snn.network @proc attributes {dt = 0.1 : f64, duration = 10.0 : f64, seed = 3 : ui64, precision = f64} {
   snn.neuron_model @lif attributes {variables = ["v"], params = ["tau"], method = "exact"} ode {

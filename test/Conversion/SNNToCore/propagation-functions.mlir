@@ -6,8 +6,8 @@
 // min(inline-limit, 4) populations and sources. Functions that differ only
 // in constants (buffer ids, sizes, weights, delays) are one function, with
 // those constants as trailing arguments.
-// RUN: snn-opt %s -snn-integrate -snn-schedule-step -snn-plan-buffers -convert-snn-to-core=inline-limit=1 | FileCheck %s
-// RUN: snn-opt %s -snn-integrate -snn-schedule-step -snn-plan-buffers -convert-snn-to-core | FileCheck %s --check-prefix=INLINE
+// RUN: snn-opt %s -snn-integrate -snn-schedule-step -snn-plan-buffers -snn-describe -convert-snn-to-core=inline-limit=1 | FileCheck %s
+// RUN: snn-opt %s -snn-integrate -snn-schedule-step -snn-plan-buffers -snn-describe -convert-snn-to-core | FileCheck %s --check-prefix=INLINE
 
 snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
   snn.neuron_model @m attributes {variables = ["v", "g"], params = ["tau"], method = "exact"} ode {

@@ -4,8 +4,8 @@
 // 0 steps): each weight is added at once, to v only where the countdown is
 // zero; on the GPU by an atomic add, and the reset waits for the deliver
 // phase.
-// RUN: snn-opt %s -split-input-file -snn-integrate -snn-schedule-step -snn-plan-buffers -convert-snn-to-core | FileCheck %s
-// RUN: snn-opt %s -split-input-file -snn-integrate -snn-schedule-step=target=gpu -snn-plan-buffers=target=gpu -convert-snn-to-core=target=gpu | FileCheck %s --check-prefix=GPU
+// RUN: snn-opt %s -split-input-file -snn-integrate -snn-schedule-step -snn-plan-buffers -snn-describe -convert-snn-to-core | FileCheck %s
+// RUN: snn-opt %s -split-input-file -snn-integrate -snn-schedule-step=target=gpu -snn-plan-buffers=target=gpu -snn-describe -convert-snn-to-core=target=gpu | FileCheck %s --check-prefix=GPU
 
 snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
   snn.neuron_model @m attributes {variables = ["v", "g"], params = ["tau"], method = "exact", refractory = 1.0 : f64, refractory_clamp = ["v"]} ode {

@@ -2,7 +2,7 @@
 // (a 32-bit one would wrap and let the neuron fire again), and a period
 // longer than any run (1e300 ms) saturates at 2^62 steps, which no run
 // reaches. Shorter periods keep the 32-bit countdown.
-// RUN: snn-opt %s -snn-integrate -snn-schedule-step -snn-plan-buffers -convert-snn-to-core | FileCheck %s
+// RUN: snn-opt %s -snn-integrate -snn-schedule-step -snn-plan-buffers -snn-describe -convert-snn-to-core | FileCheck %s
 
 snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
   snn.neuron_model @forever attributes {variables = ["v"], params = ["tau"], method = "exact", refractory = 1.0e300 : f64} ode {

@@ -2,8 +2,8 @@
 // snn-schedule-step would not choose here lower as well (the reset at the
 // threshold on the CPU, the reset over the spike list on the GPU); a
 // network without a schedule, or with one for another target, is refused.
-// RUN: not snn-opt %s -split-input-file -snn-plan-buffers -convert-snn-to-core 2>/dev/null | FileCheck %s --check-prefix=CPU
-// RUN: not snn-opt %s -split-input-file -snn-plan-buffers=target=gpu -convert-snn-to-core=target=gpu 2>/dev/null | FileCheck %s --check-prefix=GPU
+// RUN: not snn-opt %s -split-input-file -snn-plan-buffers -snn-describe -convert-snn-to-core 2>/dev/null | FileCheck %s --check-prefix=CPU
+// RUN: not snn-opt %s -split-input-file -snn-plan-buffers=target=gpu -snn-describe -convert-snn-to-core=target=gpu 2>/dev/null | FileCheck %s --check-prefix=GPU
 // RUN: not snn-opt %s -split-input-file -convert-snn-to-core 2>&1 >/dev/null | FileCheck %s --check-prefix=ERR
 
 snn.network @m attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {

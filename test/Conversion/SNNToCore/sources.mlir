@@ -1,6 +1,6 @@
 // convert-snn-to-core: Poisson and spike-array sources, currents into an
 // input (constant and noise), and per-synapse delays and weights.
-// RUN: snn-opt %s -snn-integrate -snn-schedule-step -snn-plan-buffers -convert-snn-to-core | FileCheck %s
+// RUN: snn-opt %s -snn-integrate -snn-schedule-step -snn-plan-buffers -snn-describe -convert-snn-to-core | FileCheck %s
 
 snn.network @inputs attributes {dt = 0.5 : f64, duration = 100.0 : f64, seed = 11 : ui64, precision = f32} {
   snn.neuron_model @lif attributes {variables = ["v"], inputs = ["I"], params = ["tau"], method = "euler"} ode {

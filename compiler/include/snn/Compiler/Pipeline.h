@@ -69,7 +69,7 @@ struct CoreOptions {
   bool preciseMath = false;
 };
 
-/// convert-snn-to-core (for `target`; on the GPU targets followed by
+/// snn-describe, convert-snn-to-core (for `target`; on the GPU targets followed by
 /// snn-gpu-outline-kernels), clean-ups, vectorization of the per-neuron
 /// loops and of exp.
 void populateCorePipeline(mlir::OpPassManager &pm, Target target = Target::CPU,

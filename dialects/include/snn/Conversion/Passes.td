@@ -31,13 +31,28 @@ def SNNPlanBuffers : Pass<"snn-plan-buffers", "::mlir::ModuleOp"> {
   let dependentDialects = [];
 }
 
+def SNNDescribe : Pass<"snn-describe", "::mlir::ModuleOp"> {
+  let summary = "The network's part of the runtime's descriptor: snn.descriptor";
+  let description = [{
+    Writes `snn.descriptor` at the end of each `snn.network`: the buffers of
+    its plan (`snn.arena`, see `snn-plan-buffers`), its populations and
+    sources (buffers, initial values, rates, refractory steps), currents,
+    projections (connectivity, weights, delays, storage, buffers), delay
+    rings and recordings, as the runtime reads them (docs/runtime-abi.md).
+    `convert-snn-to-core` completes it with what its code brings. A
+    descriptor already there is replaced (it is derived data: it follows
+    the plan, edited or not); a network without a plan is an error.
+  }];
+}
+
 def ConvertSNNToCore : Pass<"convert-snn-to-core", "::mlir::ModuleOp"> {
   let summary = "Lower an integrated snn.network to loops over buffers";
   let description = [{
     Replaces each `snn.network` (whose neuron models must already be
     integrated, see `snn-integrate`, whose step must be scheduled for this
-    target, see `snn-schedule-step`, and whose buffers must be planned for
-    it, see `snn-plan-buffers`) by:
+    target, see `snn-schedule-step`, whose buffers must be planned for it,
+    see `snn-plan-buffers`, and which must be described, see
+    `snn-describe`) by:
 
     - `func.func @snn_update` and `@snn_propagate(%arena: memref<?xi8>,
       %step: i64, %seed: i64, %tid: i64, %nthreads: i64)` with the C
@@ -68,7 +83,8 @@ def ConvertSNNToCore : Pass<"convert-snn-to-core", "::mlir::ModuleOp"> {
       %nthreads)` with the C interface, which runs body number `kernel` as
       thread `tid` of `nthreads`: the CPU simulators draw those rules with
       the GPU's code (docs/runtime-abi.md, "Building connectivity");
-    - `llvm.mlir.global @snn_descriptor`: the JSON descriptor of buffers,
+    - `llvm.mlir.global @snn_descriptor`: `snn.descriptor` as JSON, with
+      the build kernels (and, GPU, the kernels; CPU, the threads): buffers,
       populations, projections and recordings that the runtime reads.
 
     Random draws (Poisson sources, noise currents) are Philox4x32-10,

@@ -155,13 +155,9 @@ private:
     return usePlanned(name, elementType, count);
   }
   int usePlanned(StringRef name, Type elementType, const json::Value &count);
-  /// The planned type of buffer `name`, or null (no plan, or not in it).
-  Type plannedType(StringRef name) const;
-  /// Reads the plan of `arenaOp` into `buffers`.
-  void loadPlan();
-  /// The count of an snn.buffer as descriptor JSON, and back.
+public:
+  /// The count of an snn.buffer as descriptor JSON, and a type's name there.
   static json::Value countJSON(Attribute count);
-  Attribute countAttr(const json::Value &count);
   static std::string typeName(Type t) {
     if (t.isF32())
       return "f32";
@@ -171,6 +167,14 @@ private:
       return "u16"; // narrow columns, unsigned
     return t.isInteger(32) ? "i32" : "i64";
   }
+
+private:
+  /// The planned type of buffer `name`, or null (no plan, or not in it).
+  Type plannedType(StringRef name) const;
+  /// Reads the plan of `arenaOp` into `buffers`.
+  void loadPlan();
+  /// The count of a planned buffer as an snn.buffer's count attribute.
+  Attribute countAttr(const json::Value &count);
   void planBuffers();
 
   //===--------------------------------------------------------------------===//
@@ -513,9 +517,16 @@ private:
   };
   std::vector<SpikeArrayInfo> spikeArrays;
 
-  json::Array populationsJSON, currentsJSON, projectionsJSON, ringsJSON;
-  json::Object recordJSON;
+  // The network's part of the descriptor (snn-describe).
+  DescriptorOp descriptorOp;
 };
+
+/// A descriptor attribute (snn.descriptor) as JSON, and back (integers stay
+/// integers, doubles doubles: the JSON text is the same both ways).
+json::Value attributeToJSON(Attribute attr);
+Attribute attributeFromJSON(Builder &b, const json::Value &value);
+/// snn-describe: writes snn.descriptor for `network` from its plan.
+LogicalResult describeNetwork(NetworkOp network);
 
 } // namespace mlir::snn::lowering
 

@@ -36,52 +36,24 @@ void NetworkLowering::planBuffers() {
           pop, pop.getModelAttr());
       p.spiking = addSpiking(pop, pop.getSymName(), pop.getSize());
       populationByName[pop.getSymName()] = &p;
-      json::Array vars;
-      for (auto [k, attr] : llvm::enumerate(p.model.getVariables())) {
+      for (Attribute attr : p.model.getVariables()) {
         StringRef var = cast<StringAttr>(attr).getValue();
-        int id = addBuffer((pop.getSymName() + "." + var).str(), floatType,
-                           pop.getSize());
-        p.variables.push_back(id);
-        Attribute init = pop.getInit().get(var);
-        if (!init)
-          init = b.getF64FloatAttr(0.0);
-        vars.push_back(json::Object{{"name", var.str()},
-                                    {"buffer", id},
-                                    {"init", valueSpecToJSON(init)}});
+        p.variables.push_back(addBuffer((pop.getSymName() + "." + var).str(),
+                                        floatType, pop.getSize()));
       }
-      json::Object entry{{"name", pop.getSymName().str()},
-                         {"kind", "neuron"},
-                         {"size", pop.getSize()},
-                         {"model", p.model.getSymName().str()},
-                         {"spike_count", p.spiking->spikeCount},
-                         {"spikes", p.spiking->spikes},
-                         {"variables", std::move(vars)}};
       p.refractorySteps =
           stepsOf(p.model.getRefractory().convertToDouble(), dt);
       p.refractoryType = p.refractorySteps > INT32_MAX ? b.getI64Type()
                                                         : b.getI32Type();
-      if (p.refractorySteps > 0) {
+      if (p.refractorySteps > 0)
         p.refractory = addBuffer((pop.getSymName() + ".refractory").str(),
                                  p.refractoryType, pop.getSize());
-        entry["refractory"] = p.refractory;
-        entry["refractory_steps"] = p.refractorySteps;
-      }
-      populationsJSON.push_back(std::move(entry));
     } else if (auto src = dyn_cast<PoissonSourceOp>(op)) {
       Spiking *s = addSpiking(src, src.getSymName(), src.getSize());
       PoissonInfo info{src, s};
-      json::Object entry{{"name", s->name},
-                         {"kind", "poisson"},
-                         {"size", s->size},
-                         {"spike_count", s->spikeCount},
-                         {"spikes", s->spikes},
-                         {"rate", valueSpecToJSON(src.getRate())}};
-      if (!isa<FloatAttr>(src.getRate())) {
+      if (!isa<FloatAttr>(src.getRate()))
         info.rate = addBuffer(s->name + ".rate", floatType, s->size);
-        entry["rate_buffer"] = info.rate;
-      }
       poissons.push_back(info);
-      populationsJSON.push_back(std::move(entry));
     } else if (auto src = dyn_cast<SpikeSourceArrayOp>(op)) {
       Spiking *s = addSpiking(src, src.getSymName(), src.getSize());
       SpikeArrayInfo info{s};
@@ -90,36 +62,16 @@ void NetworkLowering::planBuffers() {
       info.ids = addBuffer(s->name + ".ids", i32Type, json::Object(count));
       info.cursor = addBuffer(s->name + ".cursor", i64Type, 1);
       spikeArrays.push_back(info);
-      populationsJSON.push_back(json::Object{{"name", s->name},
-                                             {"kind", "spike_array"},
-                                             {"size", s->size},
-                                             {"spike_count", s->spikeCount},
-                                             {"spikes", s->spikes},
-                                             {"file", src.getPath().str()},
-                                             {"times", info.times},
-                                             {"ids", info.ids},
-                                             {"cursor", info.cursor}});
     }
   }
 
   for (auto op : network.getBody().getOps<CurrentOp>()) {
     Current c{op, static_cast<uint32_t>(currents.size())};
     Population *target = populationByName.lookup(op.getTarget());
-    json::Object entry{{"name", op.getSymName().str()},
-                       {"kind", op.getKind().str()},
-                       {"population", op.getTarget().str()},
-                       {"variable", op.getInput().str()},
-                       {"amplitude", valueSpecToJSON(op.getAmplitude())},
-                       {"std", op.getStd().convertToDouble()},
-                       {"start", op.getStart().convertToDouble()},
-                       {"stop", op.getStop().convertToDouble()}};
-    if (!isa<FloatAttr>(op.getAmplitude())) {
+    if (!isa<FloatAttr>(op.getAmplitude()))
       c.amplitude = addBuffer((op.getSymName() + ".amplitude").str(),
                               floatType, target->op.getSize());
-      entry["amplitude_buffer"] = c.amplitude;
-    }
     currents.push_back(c);
-    currentsJSON.push_back(std::move(entry));
   }
 
   for (auto op : network.getBody().getOps<PoissonInputOp>()) {
@@ -141,17 +93,6 @@ void NetworkLowering::planBuffers() {
     Spiking *pre = spikingByName.lookup(op.getPre());
     Population *post = populationByName.lookup(op.getPost());
     std::string name = op.getSymName().str();
-    json::Object entry{{"name", name},
-                       {"pre", op.getPre().str()},
-                       {"post", op.getPost().str()},
-                       {"target", op.getTarget().str()},
-                       {"connectivity", connectivityToJSON(op.getConnectivity())},
-                       {"weight", valueSpecToJSON(op.getWeight())},
-                       {"delay", valueSpecToJSON(op.getDelay())},
-                       {"storage", stringifyStorageKind(
-                                       info.procedural ? StorageKind::procedural
-                                                       : StorageKind::csr)
-                                       .str()}};
     // Procedural synapses are drawn again at each spike: nothing stored.
     if (!info.procedural) {
       info.rowPtr = addBuffer(name + ".row_ptr", i64Type, pre->size + 1);
@@ -165,19 +106,13 @@ void NetworkLowering::planBuffers() {
         colType = planned;
       info.col = addBuffer(name + ".col", colType,
                            json::Object{{"synapses", name}});
-      entry["row_ptr"] = info.rowPtr;
-      entry["col"] = info.col;
     }
-    if (!isa<FloatAttr>(op.getWeight())) {
+    if (!isa<FloatAttr>(op.getWeight()))
       info.weight = addBuffer(name + ".weight", floatType,
                               json::Object{{"synapses", name}});
-      entry["weight_buffer"] = info.weight;
-    }
-    if (!isa<FloatAttr>(op.getDelay())) {
+    if (!isa<FloatAttr>(op.getDelay()))
       info.delay = addBuffer(name + ".delay", i32Type,
                              json::Object{{"synapses", name}});
-      entry["delay_buffer"] = info.delay;
-    }
     info.post = post;
     info.variable = post->model.lookupVariable(op.getTarget());
     post->inputs = true;
@@ -185,7 +120,6 @@ void NetworkLowering::planBuffers() {
     // variable at once, without a ring (docs/runtime-abi.md, step 3).
     if (op.isImmediate()) {
       projections.push_back(info);
-      projectionsJSON.push_back(std::move(entry));
       continue;
     }
     std::string ringName = (op.getPost() + "." + op.getTarget()).str();
@@ -198,49 +132,19 @@ void NetworkLowering::planBuffers() {
       ring->buffer = addBuffer(ringName + ".ring", floatType,
                                json::Object{{"ring", ringName}});
     }
-    ring->projections.push_back(name);
     info.ring = ring;
-    entry["ring"] = ringName;
     projections.push_back(info);
-    projectionsJSON.push_back(std::move(entry));
   }
   for (Population &pop : populations)
     pop.resets = pop.model.resetChangesState();
   for (Ring &ring : rings)
     ring.population->rings.push_back(&ring);
   target->planStep(*this);
-  for (Ring &ring : rings)
-    ringsJSON.push_back(json::Object{
-        {"name", ring.name},
-        {"population", ring.population->op.getSymName().str()},
-        {"variable", cast<StringAttr>(
-                         ring.population->model.getVariables()[ring.variable])
-                         .getValue()
-                         .str()},
-        {"buffer", ring.buffer},
-        {"projections", json::Array(ring.projections)}});
 
-  json::Array spikes, state;
-  for (auto op : network.getBody().getOps<RecordSpikesOp>()) {
-    spikes.push_back(op.getPopulation().str());
+  for (auto op : network.getBody().getOps<RecordSpikesOp>())
     target->planSpikeRecord(*this, *spikingByName.lookup(op.getPopulation()));
-  }
-  for (auto op : network.getBody().getOps<RecordStateOp>()) {
-    Population *pop = populationByName.lookup(op.getPopulation());
-    json::Array neurons;
-    for (int64_t n : op.getNeurons())
-      neurons.push_back(n);
+  for (auto op : network.getBody().getOps<RecordStateOp>())
     target->planStateRecord(*this, op);
-    state.push_back(json::Object{
-        {"population", op.getPopulation().str()},
-        {"variable", op.getVariable().str()},
-        {"buffer", pop->variables[pop->model.lookupVariable(op.getVariable())]},
-        {"neurons", std::move(neurons)},
-        {"every", op.getEvery()}});
-  }
-  recordJSON = json::Object{{"format", network.getRecordFormat().str()},
-                            {"spikes", std::move(spikes)},
-                            {"state", std::move(state)}};
 }
 
 json::Value NetworkLowering::countJSON(Attribute count) {
@@ -351,27 +255,9 @@ NetworkLowering::spikeArrayNamed(StringRef name) {
 }
 
 json::Value NetworkLowering::descriptorJSON() {
-  json::Array buffersJSON;
-  for (auto [k, decl] : llvm::enumerate(buffers))
-    buffersJSON.push_back(json::Object{{"id", static_cast<int64_t>(k)},
-                                       {"name", decl.name},
-                                       {"type", typeName(decl.type)},
-                                       {"count", decl.count}});
-  json::Object descriptor{
-      {"format", "snn-descriptor"},
-      {"version", 1},
-      {"model", network.getSymName().str()},
-      {"source_file", network.getSourceFile().value_or("").str()},
-      {"dt", network.getDt().convertToDouble()},
-      {"steps", network.getNumSteps()},
-      {"seed", network.getSeed()},
-      {"precision", typeName(floatType)},
-      {"buffers", std::move(buffersJSON)},
-      {"populations", std::move(populationsJSON)},
-      {"currents", std::move(currentsJSON)},
-      {"projections", std::move(projectionsJSON)},
-      {"rings", std::move(ringsJSON)},
-      {"record", std::move(recordJSON)}};
+  // The network's part (snn-describe), and what the code brings.
+  json::Value value = attributeToJSON(descriptorOp.getValue());
+  json::Object descriptor = std::move(*value.getAsObject());
   target->describe(*this, descriptor);
   return json::Value(std::move(descriptor));
 }

@@ -191,6 +191,24 @@ LogicalResult NetworkLowering::run() {
     }
   if (planMismatch)
     return failure();
+  // The network's part of the descriptor (snn-describe).
+  for (auto op : network.getBody().getOps<DescriptorOp>())
+    descriptorOp = op;
+  if (!descriptorOp)
+    return network.emitOpError("has no descriptor: run snn-describe before "
+                               "convert-snn-to-core");
+  // Its buffers must be the plan's (an edited plan, described before it
+  // was edited, would have the runtime lay out another arena).
+  json::Array planned;
+  for (auto [k, decl] : llvm::enumerate(buffers))
+    planned.push_back(json::Object{{"id", static_cast<int64_t>(k)},
+                                   {"name", decl.name},
+                                   {"type", typeName(decl.type)},
+                                   {"count", decl.count}});
+  Attribute described = descriptorOp.getValue().get("buffers");
+  if (!described || attributeToJSON(described) != json::Value(std::move(planned)))
+    return descriptorOp.emitOpError("does not describe the buffers of the "
+                                    "plan: run snn-describe again");
 
   b.setInsertionPoint(network);
   loc = network.getLoc();

@@ -541,6 +541,21 @@ def SNN_ArenaOp : SNN_Op<"arena", [
   }];
 }
 
+def SNN_DescriptorOp : SNN_Op<"descriptor", [HasParent<"NetworkOp">]> {
+  let summary = "the network's part of the runtime's descriptor";
+  let description = [{
+    What the runtime reads of the network (docs/runtime-abi.md, "The
+    descriptor"), as a dictionary: the buffers of the plan (`snn.arena`),
+    populations and sources with their buffers and value specifications,
+    currents, projections, delay rings, recordings. Written by
+    `snn-describe` from the network and its plan; `convert-snn-to-core`
+    adds what its code brings (build kernels; the GPU's kernels; the CPU's
+    threads) and emits it as the global `@snn_descriptor`.
+  }];
+  let arguments = (ins DictionaryAttr:$value);
+  let assemblyFormat = "$value attr-dict";
+}
+
 def SNN_BufferOp : SNN_Op<"buffer", [HasParent<"ArenaOp">]> {
   let summary = "one buffer of the arena";
   let description = [{

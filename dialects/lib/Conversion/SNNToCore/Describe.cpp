@@ -1,0 +1,297 @@
+//===- Describe.cpp - snn-describe: the network's descriptor ---------------===//
+//
+// Part of snnc. The part of the runtime's descriptor (docs/runtime-abi.md)
+// that the network and its buffer plan determine: buffers, populations,
+// currents, projections, rings, recordings. Written as `snn.descriptor` by
+// snn-describe; convert-snn-to-core adds what its code brings (the build
+// kernels, the GPU's kernels, the CPU's threads) and emits the global.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Lowering.h"
+
+#include "snn/Conversion/Passes.h"
+
+namespace mlir::snn {
+#define GEN_PASS_DEF_SNNDESCRIBE
+#include "snn/Conversion/Passes.h.inc"
+} // namespace mlir::snn
+
+namespace mlir::snn::lowering {
+
+json::Value attributeToJSON(Attribute attr) {
+  if (auto dict = dyn_cast<DictionaryAttr>(attr)) {
+    json::Object o;
+    for (NamedAttribute entry : dict)
+      o[entry.getName().getValue()] = attributeToJSON(entry.getValue());
+    return o;
+  }
+  if (auto array = dyn_cast<ArrayAttr>(attr)) {
+    json::Array a;
+    for (Attribute element : array)
+      a.push_back(attributeToJSON(element));
+    return a;
+  }
+  if (auto b = dyn_cast<BoolAttr>(attr))
+    return b.getValue();
+  if (auto i = dyn_cast<IntegerAttr>(attr)) {
+    if (i.getType().isUnsignedInteger())
+      return static_cast<uint64_t>(i.getValue().getZExtValue());
+    return i.getInt();
+  }
+  if (auto f = dyn_cast<FloatAttr>(attr))
+    return f.getValueAsDouble();
+  if (auto s = dyn_cast<StringAttr>(attr))
+    return s.getValue().str();
+  return nullptr; // UnitAttr
+}
+
+Attribute attributeFromJSON(Builder &b, const json::Value &value) {
+  if (const json::Object *o = value.getAsObject()) {
+    SmallVector<NamedAttribute> entries;
+    for (const auto &[key, v] : *o)
+      entries.push_back(b.getNamedAttr(key.str(), attributeFromJSON(b, v)));
+    return b.getDictionaryAttr(entries);
+  }
+  if (const json::Array *a = value.getAsArray()) {
+    SmallVector<Attribute> elements;
+    for (const json::Value &v : *a)
+      elements.push_back(attributeFromJSON(b, v));
+    return b.getArrayAttr(elements);
+  }
+  if (std::optional<bool> v = value.getAsBoolean())
+    return b.getBoolAttr(*v);
+  if (value.kind() == json::Value::Number) {
+    // json keeps integers apart from doubles but says so only in print: a
+    // double prints with a point or an exponent unless it is integral and
+    // short, and then the integer prints the same.
+    // Integers above 2^63 (a seed) are unsigned.
+    std::string text = llvm::formatv("{0}", value).str();
+    if (text.find_first_of(".eE") == std::string::npos) {
+      if (std::optional<int64_t> i = value.getAsInteger())
+        return b.getI64IntegerAttr(*i);
+      if (std::optional<uint64_t> u = value.getAsUINT64())
+        return b.getIntegerAttr(b.getIntegerType(64, /*isSigned=*/false),
+                                APInt(64, *u));
+    }
+    return b.getF64FloatAttr(*value.getAsNumber());
+  }
+  if (std::optional<StringRef> s = value.getAsString())
+    return b.getStringAttr(*s);
+  return b.getUnitAttr();
+}
+
+namespace {
+
+/// The network's part of the descriptor, from the network and its plan.
+class Describer {
+public:
+  Describer(NetworkOp network, ArenaOp arena)
+      : network(network), symbols(network) {
+    for (auto [k, buffer] : llvm::enumerate(arena.getBuffers())) {
+      ids[buffer.getName()] = static_cast<int64_t>(k);
+      buffers.push_back(json::Object{
+          {"id", static_cast<int64_t>(k)},
+          {"name", buffer.getName().str()},
+          {"type", NetworkLowering::typeName(buffer.getElementType())},
+          {"count", NetworkLowering::countJSON(buffer.getCount())}});
+    }
+  }
+
+  json::Object describe();
+
+private:
+  /// The id of buffer `name` in the plan, or -1.
+  int64_t id(const Twine &name) const {
+    auto it = ids.find(name.str());
+    return it == ids.end() ? -1 : it->second;
+  }
+  /// Sets `key` to the id of buffer `name` when the plan has it.
+  void optional(json::Object &o, StringRef key, const Twine &name) const {
+    if (int64_t k = id(name); k >= 0)
+      o[key] = k;
+  }
+
+  NetworkOp network;
+  SymbolTable symbols;
+  llvm::StringMap<int64_t> ids;
+  json::Array buffers;
+};
+
+json::Object Describer::describe() {
+  double dt = network.getDt().convertToDouble();
+  json::Array populations, currents, projections, rings;
+  auto spiking = [&](StringRef name, StringRef kind, int64_t size) {
+    return json::Object{{"name", name.str()},
+                        {"kind", kind.str()},
+                        {"size", size},
+                        {"spike_count", id(name + ".spike_count")},
+                        {"spikes", id(name + ".spikes")}};
+  };
+  for (Operation &op : network.getBody().front()) {
+    if (auto pop = dyn_cast<PopulationOp>(op)) {
+      auto model = symbols.lookup<NeuronModelOp>(pop.getModel());
+      json::Object entry = spiking(pop.getSymName(), "neuron", pop.getSize());
+      entry["model"] = model.getSymName().str();
+      json::Array vars;
+      for (Attribute attr : model.getVariables()) {
+        StringRef var = cast<StringAttr>(attr).getValue();
+        Attribute init = pop.getInit().get(var);
+        if (!init)
+          init = FloatAttr::get(Float64Type::get(network.getContext()), 0.0);
+        vars.push_back(json::Object{{"name", var.str()},
+                                    {"buffer", id(pop.getSymName() + "." + var)},
+                                    {"init", valueSpecToJSON(init)}});
+      }
+      entry["variables"] = std::move(vars);
+      if (int64_t k = id(pop.getSymName() + ".refractory"); k >= 0) {
+        entry["refractory"] = k;
+        entry["refractory_steps"] =
+            stepsOf(model.getRefractory().convertToDouble(), dt);
+      }
+      populations.push_back(std::move(entry));
+    } else if (auto src = dyn_cast<PoissonSourceOp>(op)) {
+      json::Object entry =
+          spiking(src.getSymName(), "poisson", src.getSize());
+      entry["rate"] = valueSpecToJSON(src.getRate());
+      optional(entry, "rate_buffer", src.getSymName() + ".rate");
+      populations.push_back(std::move(entry));
+    } else if (auto src = dyn_cast<SpikeSourceArrayOp>(op)) {
+      json::Object entry =
+          spiking(src.getSymName(), "spike_array", src.getSize());
+      entry["file"] = src.getPath().str();
+      entry["times"] = id(src.getSymName() + ".times");
+      entry["ids"] = id(src.getSymName() + ".ids");
+      entry["cursor"] = id(src.getSymName() + ".cursor");
+      populations.push_back(std::move(entry));
+    } else if (auto current = dyn_cast<CurrentOp>(op)) {
+      json::Object entry{
+          {"name", current.getSymName().str()},
+          {"kind", current.getKind().str()},
+          {"population", current.getTarget().str()},
+          {"variable", current.getInput().str()},
+          {"amplitude", valueSpecToJSON(current.getAmplitude())},
+          {"std", current.getStd().convertToDouble()},
+          {"start", current.getStart().convertToDouble()},
+          {"stop", current.getStop().convertToDouble()}};
+      optional(entry, "amplitude_buffer", current.getSymName() + ".amplitude");
+      currents.push_back(std::move(entry));
+    }
+  }
+
+  // Projections, and the rings they share: one per (post, target), in the
+  // order of their first projection.
+  struct Ring {
+    std::string name, population, variable;
+    json::Array projections;
+  };
+  std::vector<Ring> ringList;
+  llvm::StringMap<size_t> ringIndex;
+  for (auto op : network.getBody().getOps<ProjectionOp>()) {
+    std::string name = op.getSymName().str();
+    bool procedural = op.getStorage() == StorageKind::procedural;
+    json::Object entry{
+        {"name", name},
+        {"pre", op.getPre().str()},
+        {"post", op.getPost().str()},
+        {"target", op.getTarget().str()},
+        {"connectivity", connectivityToJSON(op.getConnectivity())},
+        {"weight", valueSpecToJSON(op.getWeight())},
+        {"delay", valueSpecToJSON(op.getDelay())},
+        {"storage", stringifyStorageKind(procedural ? StorageKind::procedural
+                                                    : StorageKind::csr)
+                        .str()}};
+    optional(entry, "row_ptr", name + ".row_ptr");
+    optional(entry, "col", name + ".col");
+    optional(entry, "weight_buffer", name + ".weight");
+    optional(entry, "delay_buffer", name + ".delay");
+    if (!op.isImmediate()) {
+      std::string ring = (op.getPost() + "." + op.getTarget()).str();
+      auto [it, inserted] = ringIndex.try_emplace(ring, ringList.size());
+      if (inserted)
+        ringList.push_back(
+            {ring, op.getPost().str(), op.getTarget().str(), {}});
+      ringList[it->second].projections.push_back(name);
+      entry["ring"] = ring;
+    }
+    projections.push_back(std::move(entry));
+  }
+  for (Ring &ring : ringList)
+    rings.push_back(json::Object{{"name", ring.name},
+                                 {"population", ring.population},
+                                 {"variable", ring.variable},
+                                 {"buffer", id(ring.name + ".ring")},
+                                 {"projections", std::move(ring.projections)}});
+
+  json::Array spikes, state;
+  for (auto op : network.getBody().getOps<RecordSpikesOp>())
+    spikes.push_back(op.getPopulation().str());
+  for (auto op : network.getBody().getOps<RecordStateOp>()) {
+    json::Array neurons;
+    for (int64_t n : op.getNeurons())
+      neurons.push_back(n);
+    state.push_back(json::Object{
+        {"population", op.getPopulation().str()},
+        {"variable", op.getVariable().str()},
+        {"buffer", id(op.getPopulation() + "." + op.getVariable())},
+        {"neurons", std::move(neurons)},
+        {"every", op.getEvery()}});
+  }
+
+  return json::Object{
+      {"format", "snn-descriptor"},
+      {"version", 1},
+      {"model", network.getSymName().str()},
+      {"source_file", network.getSourceFile().value_or("").str()},
+      {"dt", dt},
+      {"steps", network.getNumSteps()},
+      {"seed", network.getSeed()},
+      {"precision", NetworkLowering::typeName(network.getFloatType())},
+      {"buffers", std::move(buffers)},
+      {"populations", std::move(populations)},
+      {"currents", std::move(currents)},
+      {"projections", std::move(projections)},
+      {"rings", std::move(rings)},
+      {"record", json::Object{{"format", network.getRecordFormat().str()},
+                              {"spikes", std::move(spikes)},
+                              {"state", std::move(state)}}}};
+}
+
+} // namespace
+
+LogicalResult describeNetwork(NetworkOp network) {
+  // Derived from the network and its plan: made again, so that it always
+  // says what they say (an edited plan, say).
+  for (auto existing :
+       llvm::make_early_inc_range(network.getBody().getOps<DescriptorOp>()))
+    existing.erase();
+  ArenaOp arena;
+  for (auto op : network.getBody().getOps<ArenaOp>())
+    arena = op;
+  if (!arena)
+    return network.emitOpError("has no buffer plan: run snn-plan-buffers "
+                               "before snn-describe");
+  json::Object description = Describer(network, arena).describe();
+  OpBuilder b = OpBuilder::atBlockEnd(&network.getBody().front());
+  b.create<DescriptorOp>(
+      network.getLoc(),
+      cast<DictionaryAttr>(attributeFromJSON(b, std::move(description))));
+  return success();
+}
+
+} // namespace mlir::snn::lowering
+
+namespace {
+
+struct SNNDescribePass : mlir::snn::impl::SNNDescribeBase<SNNDescribePass> {
+  using SNNDescribeBase::SNNDescribeBase;
+  void runOnOperation() override {
+    llvm::SmallVector<mlir::snn::NetworkOp> networks(
+        getOperation().getOps<mlir::snn::NetworkOp>());
+    for (mlir::snn::NetworkOp network : networks)
+      if (mlir::failed(mlir::snn::lowering::describeNetwork(network)))
+        return signalPassFailure();
+  }
+};
+
+} // namespace
