@@ -90,11 +90,9 @@ public:
       : network(network), symbols(network) {
     for (auto [k, buffer] : llvm::enumerate(arena.getBuffers())) {
       ids[buffer.getName()] = static_cast<int64_t>(k);
-      buffers.push_back(json::Object{
-          {"id", static_cast<int64_t>(k)},
-          {"name", buffer.getName().str()},
-          {"type", NetworkLowering::typeName(buffer.getElementType())},
-          {"count", NetworkLowering::countJSON(buffer.getCount())}});
+      buffers.push_back(NetworkLowering::bufferJSON(
+          static_cast<int64_t>(k), buffer.getName(), buffer.getElementType(),
+          NetworkLowering::countJSON(buffer.getCount())));
     }
   }
 

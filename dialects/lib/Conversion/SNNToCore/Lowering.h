@@ -158,6 +158,14 @@ private:
 public:
   /// The count of an snn.buffer as descriptor JSON, and a type's name there.
   static json::Value countJSON(Attribute count);
+  /// Buffer `id` as an entry of the descriptor's `buffers`.
+  static json::Object bufferJSON(int64_t id, StringRef name, Type type,
+                                 json::Value count) {
+    return json::Object{{"id", id},
+                        {"name", name.str()},
+                        {"type", typeName(type)},
+                        {"count", std::move(count)}};
+  }
   static std::string typeName(Type t) {
     if (t.isF32())
       return "f32";

@@ -201,12 +201,11 @@ LogicalResult NetworkLowering::run() {
   // was edited, would have the runtime lay out another arena).
   json::Array planned;
   for (auto [k, decl] : llvm::enumerate(buffers))
-    planned.push_back(json::Object{{"id", static_cast<int64_t>(k)},
-                                   {"name", decl.name},
-                                   {"type", typeName(decl.type)},
-                                   {"count", decl.count}});
+    planned.push_back(
+        bufferJSON(static_cast<int64_t>(k), decl.name, decl.type, decl.count));
   Attribute described = descriptorOp.getValue().get("buffers");
-  if (!described || attributeToJSON(described) != json::Value(std::move(planned)))
+  if (!described ||
+      attributeToJSON(described) != json::Value(std::move(planned)))
     return descriptorOp.emitOpError("does not describe the buffers of the "
                                     "plan: run snn-describe again");
 
