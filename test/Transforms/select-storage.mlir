@@ -76,3 +76,4 @@ snn.network @two attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui
   snn.projection @big from @a to @a target "v" attributes {connectivity = #snn.fixed_probability<0.5, allow_self = true>, weight = 1.0 : f64, delay = 0.0 : f64}
   snn.projection @small from @a to @a target "v" attributes {connectivity = #snn.fixed_probability<0.1, allow_self = true>, weight = 1.0 : f64, delay = 0.0 : f64}
 }
+

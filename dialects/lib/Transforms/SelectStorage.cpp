@@ -132,8 +132,15 @@ struct SelectStoragePass
         continue;
       }
       // one_to_one rows cost nothing to draw (the row of i is {i}): never
-      // worth storing.
-      if (why.empty() && isa<OneToOneAttr>(op.getConnectivity())) {
+      // worth storing. Nor, on the CPU, all_to_all rows (every post): a
+      // loop without column loads ran CUBA-1000 made all-to-all 1.7-2x
+      // faster than its csr rows, with no bytes per synapse. (On the GPU
+      // one thread walks a procedural row, where csr gives a row 32 lanes:
+      // kept csr until measured there.)
+      bool freeRows =
+          isa<OneToOneAttr>(op.getConnectivity()) ||
+          (target == "cpu" && isa<AllToAllAttr>(op.getConnectivity()));
+      if (why.empty() && freeRows) {
         op.setStorage(StorageKind::procedural);
         continue;
       }
