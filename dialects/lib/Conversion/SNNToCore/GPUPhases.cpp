@@ -136,7 +136,8 @@ void NetworkLowering::emitResetGPU(Population &pop) {
 }
 
 void NetworkLowering::emitEndOfStepGPU() {
-  // Thread 0: nobody else touches these cells in the step's last phase.
+  // Thread 0: snn.end_step comes a phase after every spike append and
+  // sample of the step, and nobody else touches these cells in its phase.
   loc = network.getLoc();
   Value first =
       b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, tid, index(0));
