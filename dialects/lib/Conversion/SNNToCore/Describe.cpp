@@ -1,4 +1,4 @@
-//===- Describe.cpp - snn-describe: the network's descriptor ---------------===//
+//===- Describe.cpp - snn-describe: the network's descriptor --------------===//
 //
 // Part of snnc. The part of the runtime's descriptor (docs/runtime-abi.md)
 // that the network and its buffer plan determine: buffers, populations,
@@ -105,7 +105,8 @@ private:
     return it == ids.end() ? -1 : it->second;
   }
   /// Sets `key` to the id of buffer `name` when the plan has it.
-  void optional(json::Object &o, StringRef key, const Twine &name) const {
+  void setIfPlanned(json::Object &o, StringRef key,
+                    const Twine &name) const {
     if (int64_t k = id(name); k >= 0)
       o[key] = k;
   }
@@ -137,9 +138,10 @@ json::Object Describer::describe() {
         Attribute init = pop.getInit().get(var);
         if (!init)
           init = FloatAttr::get(Float64Type::get(network.getContext()), 0.0);
-        vars.push_back(json::Object{{"name", var.str()},
-                                    {"buffer", id(pop.getSymName() + "." + var)},
-                                    {"init", valueSpecToJSON(init)}});
+        vars.push_back(
+            json::Object{{"name", var.str()},
+                         {"buffer", id(pop.getSymName() + "." + var)},
+                         {"init", valueSpecToJSON(init)}});
       }
       entry["variables"] = std::move(vars);
       if (int64_t k = id(pop.getSymName() + ".refractory"); k >= 0) {
@@ -152,7 +154,7 @@ json::Object Describer::describe() {
       json::Object entry =
           spiking(src.getSymName(), "poisson", src.getSize());
       entry["rate"] = valueSpecToJSON(src.getRate());
-      optional(entry, "rate_buffer", src.getSymName() + ".rate");
+      setIfPlanned(entry, "rate_buffer", src.getSymName() + ".rate");
       populations.push_back(std::move(entry));
     } else if (auto src = dyn_cast<SpikeSourceArrayOp>(op)) {
       json::Object entry =
@@ -172,7 +174,8 @@ json::Object Describer::describe() {
           {"std", current.getStd().convertToDouble()},
           {"start", current.getStart().convertToDouble()},
           {"stop", current.getStop().convertToDouble()}};
-      optional(entry, "amplitude_buffer", current.getSymName() + ".amplitude");
+      setIfPlanned(entry, "amplitude_buffer",
+                   current.getSymName() + ".amplitude");
       currents.push_back(std::move(entry));
     }
   }
@@ -199,10 +202,10 @@ json::Object Describer::describe() {
         {"storage", stringifyStorageKind(procedural ? StorageKind::procedural
                                                     : StorageKind::csr)
                         .str()}};
-    optional(entry, "row_ptr", name + ".row_ptr");
-    optional(entry, "col", name + ".col");
-    optional(entry, "weight_buffer", name + ".weight");
-    optional(entry, "delay_buffer", name + ".delay");
+    setIfPlanned(entry, "row_ptr", name + ".row_ptr");
+    setIfPlanned(entry, "col", name + ".col");
+    setIfPlanned(entry, "weight_buffer", name + ".weight");
+    setIfPlanned(entry, "delay_buffer", name + ".delay");
     if (!op.isImmediate()) {
       std::string ring = (op.getPost() + "." + op.getTarget()).str();
       auto [it, inserted] = ringIndex.try_emplace(ring, ringList.size());
