@@ -645,8 +645,7 @@ bool CudaBackend::copyArena(const Network &net, std::string &error) {
 bool CudaBackend::runDeviceInit(Network &net, std::string &error) {
   auto t0 = Clock::now();
   for (const DeviceInit &init : net.deviceInit) {
-    std::string what = init.role + " of projection \"" +
-                       net.desc.projections[init.projection].name + "\"";
+    std::string what = init.role + " of " + deviceInitSubject(net.desc, init);
     DeviceSpan scratch;
     if (init.keptScratch) {
       auto it = kept_.find(init.projection);
@@ -660,9 +659,21 @@ bool CudaBackend::runDeviceInit(Network &net, std::string &error) {
     const BuildKernel *k = buildKernel(init.kernel.kernel, what, error);
     if (!k || !launchBuild(init.kernel, *k, DeviceSpan{arena_, arenaBytes_},
                            scratch, int64_t(net.seed), init.n, init.role,
-                           net.desc.projections[init.projection].name, error))
+                           init.projection < 0
+                               ? std::string()
+                               : net.desc.projections[init.projection].name,
+                           error))
       return false;
   }
+  // The values the init kernels drew, read back and checked as the host's.
+  if (!checkInitValues(
+          net,
+          [&](int buffer, void *dst, std::string &e) {
+            return read(buffer, 0, net.arena.slot(size_t(buffer)).count, dst,
+                        e);
+          },
+          error))
+    return false;
   std::map<int, DeviceSpan> kept;
   kept.swap(kept_);
   std::string freeError; // the first; all are freed even after a failure

@@ -76,6 +76,20 @@ const GpuBuildDesc *Descriptor::findBuild(int projection) const {
   return nullptr;
 }
 
+const ValueSpec &Descriptor::initSpec(const InitDesc &i) const {
+  if (i.population < 0)
+    return currents[size_t(i.current)].amplitude;
+  const PopulationDesc &p = populations[size_t(i.population)];
+  return i.variable >= 0 ? p.variables[size_t(i.variable)].init : p.rate;
+}
+
+const InitDesc *Descriptor::findInit(int buffer) const {
+  for (const InitDesc &i : init)
+    if (i.buffer == buffer)
+      return &i;
+  return nullptr;
+}
+
 int Descriptor::findRing(const std::string &name) const {
   for (size_t i = 0; i < rings.size(); ++i)
     if (rings[i].name == name)
@@ -226,6 +240,10 @@ private:
   void record(const json &j, const std::string &path);
   void gpu(const json &j, const std::string &path);
   void gpuBuild(const json &j, const std::string &path);
+  void init(const json &j, const std::string &path);
+  /// Every uniform or normal initial value, rate and amplitude has an init
+  /// entry (the runtime draws none).
+  void checkInitComplete(const std::string &initPath);
   GpuKernelRef kernelRef(const json &j, const std::string &path);
   void resolveCounts();
 
@@ -974,6 +992,83 @@ void Parser::gpu(const json &j, const std::string &path) {
 
   if (const json *b = opt(j, "build"))
     gpuBuild(*b, sub(path, "build"));
+  if (const json *i = opt(j, "init"))
+    init(*i, sub(path, "init"));
+}
+
+void Parser::init(const json &j, const std::string &path) {
+  array(j, path);
+  auto drawn = [](const ValueSpec &v) {
+    return v.kind == ValueSpec::Kind::Uniform ||
+           v.kind == ValueSpec::Kind::Normal;
+  };
+  for (size_t k = 0; k < j.size(); ++k) {
+    std::string p = idx(path, k);
+    const json &o = j[k];
+    object(o, p);
+    InitDesc in;
+    std::string bp = sub(p, "buffer");
+    int64_t id = reqInt(o, p, "buffer");
+    if (id < 0 || id >= int64_t(d.buffers.size()))
+      fail(bp, "no buffer " + std::to_string(id) + " (there are " +
+                   std::to_string(d.buffers.size()) + ")");
+    in.buffer = int(id);
+    if (d.findInit(in.buffer))
+      fail(bp, "duplicate entry for buffer " + std::to_string(id));
+    // The variable, rate or amplitude that the buffer holds.
+    for (size_t i = 0; i < d.populations.size() && in.population < 0; ++i) {
+      const PopulationDesc &pop = d.populations[i];
+      for (size_t v = 0; v < pop.variables.size(); ++v)
+        if (pop.variables[v].buffer == in.buffer) {
+          in.population = int(i);
+          in.variable = int(v);
+        }
+      if (pop.rateBuffer == in.buffer && pop.rateBuffer >= 0)
+        in.population = int(i);
+    }
+    for (size_t c = 0; c < d.currents.size() && in.population < 0; ++c)
+      if (d.currents[c].amplitudeBuffer == in.buffer)
+        in.current = int(c);
+    std::string buf =
+        "buffer " + std::to_string(id) + " (" + d.buffers[in.buffer].name + ")";
+    if (in.population < 0 && in.current < 0)
+      fail(bp, buf + " is not a neuron variable, a rate buffer or an "
+                     "amplitude buffer");
+    if (!drawn(d.initSpec(in)))
+      fail(bp, buf + " holds no uniform or normal values (the runtime "
+                     "fills constants and files itself)");
+    in.values = kernelRef(req(o, p, "values"), sub(p, "values"));
+    d.init.push_back(in);
+  }
+}
+
+void Parser::checkInitComplete(const std::string &initPath) {
+  auto drawn = [](const ValueSpec &v) {
+    return v.kind == ValueSpec::Kind::Uniform ||
+           v.kind == ValueSpec::Kind::Normal;
+  };
+  auto check = [&](const ValueSpec &v, int buffer, const std::string &path) {
+    if (!drawn(v) || buffer < 0 || d.findInit(buffer))
+      return;
+    fail(path, std::string(v.kind == ValueSpec::Kind::Uniform ? "uniform"
+                                                              : "normal") +
+                   " values are drawn by a generated init kernel, and " +
+                   initPath + " has none for buffer " +
+                   std::to_string(buffer) + " (" + d.buffers[buffer].name +
+                   ")");
+  };
+  for (size_t i = 0; i < d.populations.size(); ++i) {
+    const PopulationDesc &pop = d.populations[i];
+    std::string pp = idx("populations", i);
+    for (size_t v = 0; v < pop.variables.size(); ++v)
+      if (pop.variables[v].hasInit)
+        check(pop.variables[v].init, pop.variables[v].buffer,
+              sub(idx(sub(pp, "variables"), v), "init"));
+    check(pop.rate, pop.rateBuffer, sub(pp, "rate"));
+  }
+  for (size_t c = 0; c < d.currents.size(); ++c)
+    check(d.currents[c].amplitude, d.currents[c].amplitudeBuffer,
+          sub(idx("currents", c), "amplitude"));
 }
 
 GpuKernelRef Parser::kernelRef(const json &j, const std::string &path) {
@@ -1201,6 +1296,12 @@ void Parser::parse(const json &root) {
       fail("build", "a GPU descriptor lists its build kernels in gpu.build");
     gpuBuild(*b, "build");
   }
+  if (const json *i = opt(root, "init")) {
+    if (d.hasGpu)
+      fail("init", "a GPU descriptor lists its init kernels in gpu.init");
+    init(*i, "init");
+  }
+  checkInitComplete(d.hasGpu ? "gpu.init" : "init");
   resolveCounts();
 }
 

@@ -3,6 +3,7 @@
 #include "host_kernels.h"
 
 #include <algorithm>
+#include <cstring>
 
 namespace snnrt {
 namespace detail {
@@ -40,8 +41,7 @@ bool HostKernels::runScratch(const GpuKernelRef &k, int64_t seed, int64_t n,
 bool HostKernels::runInit(Network &net, std::string &error,
                           const Instead &instead) {
   for (const DeviceInit &init : net.deviceInit) {
-    std::string name =
-        "projection \"" + net.desc.projections[init.projection].name + "\": ";
+    std::string name = deviceInitSubject(net.desc, init) + ": ";
     if (instead && instead(init))
       continue;
     MemRefI8 arena = net.arena.memref(), scratch = memRef(nullptr, 0);
@@ -61,7 +61,15 @@ bool HostKernels::runInit(Network &net, std::string &error,
     }
   }
   kept_.clear();
-  return true;
+  // The values the init kernels drew, checked as the host's.
+  return checkInitValues(
+      net,
+      [&](int buffer, void *dst, std::string &) {
+        const ArenaSlot &slot = net.arena.slot(size_t(buffer));
+        std::memcpy(dst, net.arena.data() + slot.offset, size_t(slot.bytes));
+        return true;
+      },
+      error);
 }
 
 } // namespace detail

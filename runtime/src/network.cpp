@@ -198,8 +198,10 @@ private:
   /// The number of synapses of procedural projection `e` (drawn, not
   /// stored).
   int64_t countProcedural(size_t e);
-  void fillValues(int buffer, const ValueSpec &spec, int64_t n,
-                  uint32_t purpose, uint32_t entity, uint32_t c1,
+  /// Fills `buffer` with the `n` values of `spec` (constants, files), or
+  /// queues its init kernel (uniform and normal values); `rate`: the values
+  /// are a Poisson source's rates.
+  void fillValues(int buffer, const ValueSpec &spec, int64_t n, bool rate,
                   const std::string &what);
   void checkFixedCount(int buffer, int64_t expected, const std::string &what);
   void checkMemory();
@@ -615,23 +617,50 @@ void Builder::failBadDelays(size_t e, const SynapseValues &values, int64_t n,
        " (the first, " + where + ": " + one + ")" + kBoundHint);
 }
 
-void Builder::fillValues(int buffer, const ValueSpec &spec, int64_t n,
-                         uint32_t purpose, uint32_t entity, uint32_t c1,
-                         const std::string &what) {
-  std::vector<double> values;
-  std::string error;
-  if (!computeValues(spec, n, seed, purpose, entity, c1, what, values, error))
-    fail(error);
-  ScalarType t = d.buffers[buffer].type;
+/// The messages' name of what init entry `in` (or the value specification of
+/// a variable, rate or amplitude) initialises.
+std::string initWhat(const Descriptor &d, const InitDesc &in) {
+  if (in.population < 0)
+    return "current '" + d.currents[size_t(in.current)].name + "', amplitude";
+  const PopulationDesc &p = d.populations[size_t(in.population)];
+  std::string pop =
+      std::string(p.kind == PopulationKind::Neuron ? "population '"
+                                                   : "source '") +
+      p.name + "'";
+  if (in.variable < 0)
+    return pop + ", rate";
+  return pop + ", initial value of '" + p.variables[size_t(in.variable)].name +
+         "'";
+}
+
+/// Checks `n` values of `spec` (computed on the host, or drawn by an init
+/// kernel and read back) for a buffer of type `t`: finite, and for rates
+/// (`rate`) between 0 and one spike per step. False with `error`.
+bool checkValues(const ValueSpec &spec, bool rate, ScalarType t, double dt,
+                 const std::vector<double> &values, const std::string &what,
+                 std::string &error) {
+  int64_t n = int64_t(values.size());
   // The compiler refuses specifications that can draw non-finite values;
-  // a descriptor written by hand (or from .mlir) is checked here.
+  // a descriptor written by hand (or from .mlir) is checked here. An f32
+  // value drawn on the device that overflowed is infinite.
   for (int64_t i = 0; i < n; ++i)
-    if (!std::isfinite(values[i]))
-      fail(what + ": value " + formatNumber(values[i]) + " of neuron " +
-           std::to_string(i) + " (drawn from " + describeSpec(spec, "") +
-           ") is not finite");
+    if (!std::isfinite(values[i])) {
+      bool drawn = spec.kind == ValueSpec::Kind::Uniform ||
+                   spec.kind == ValueSpec::Kind::Normal;
+      error = what + ": value " + formatNumber(values[i]) + " of neuron " +
+              std::to_string(i) + " (drawn from " + describeSpec(spec, "") +
+              ") " +
+              (drawn && t == ScalarType::F32 && std::isinf(values[i])
+                   ? "does not fit a float (the model is f32)"
+                   : "is not finite");
+      if (spec.kind == ValueSpec::Kind::File)
+        error = what + ": " + spec.file + ": value " +
+                formatNumber(values[i]) + " of neuron " + std::to_string(i) +
+                " is not finite";
+      return false;
+    }
   // Rates are probabilities per step: a negative one is no rate at all.
-  if (RngPurpose(purpose) == RngPurpose::SourceValue) {
+  if (rate) {
     int64_t negative = 0, first = -1;
     for (int64_t i = 0; i < n; ++i)
       if (values[i] < 0 && negative++ == 0)
@@ -640,15 +669,17 @@ void Builder::fillValues(int buffer, const ValueSpec &spec, int64_t n,
       std::string one = "neuron " + std::to_string(first) + ": " +
                         formatNumber(values[first]) + " Hz";
       if (spec.kind == ValueSpec::Kind::File)
-        fail(what + ": " + spec.file + ": " + one + " is negative");
-      fail(what + ": " + std::to_string(negative) + " of " +
-           std::to_string(n) + " rates drawn from " +
-           describeSpec(spec, "Hz") + " are negative (the first, " + one +
-           ")" + kBoundHint);
+        error = what + ": " + spec.file + ": " + one + " is negative";
+      else
+        error = what + ": " + std::to_string(negative) + " of " +
+                std::to_string(n) + " rates drawn from " +
+                describeSpec(spec, "Hz") + " are negative (the first, " + one +
+                ")" + kBoundHint;
+      return false;
     }
     // At most one spike per step: a rate above 1 / dt would fire every
     // step, at 1 / dt, whatever it says.
-    const double most = 1e3 / d.dt;
+    const double most = 1e3 / dt;
     int64_t over = 0;
     first = -1;
     for (int64_t i = 0; i < n; ++i)
@@ -658,22 +689,55 @@ void Builder::fillValues(int buffer, const ValueSpec &spec, int64_t n,
       std::string one = "neuron " + std::to_string(first) + ": " +
                         formatNumber(values[first]) + " Hz";
       std::string limit = " (a Poisson source spikes at most once per step "
-                          "of " + formatNumber(d.dt) + " ms: at most " +
+                          "of " + formatNumber(dt) + " ms: at most " +
                           formatNumber(most) + " Hz)";
       if (spec.kind == ValueSpec::Kind::File)
-        fail(what + ": " + spec.file + ": " + one + " is above one spike "
-             "per step" + limit);
-      fail(what + ": " + std::to_string(over) + " of " + std::to_string(n) +
-           " rates drawn from " + describeSpec(spec, "Hz") +
-           " are above one spike per step (the first, " + one + ")" + limit +
-           kBoundHint);
+        error = what + ": " + spec.file + ": " + one +
+                " is above one spike per step" + limit;
+      else
+        error = what + ": " + std::to_string(over) + " of " +
+                std::to_string(n) + " rates drawn from " +
+                describeSpec(spec, "Hz") +
+                " are above one spike per step (the first, " + one + ")" +
+                limit + kBoundHint;
+      return false;
     }
   }
   if (t == ScalarType::F32)
     for (int64_t i = 0; i < n; ++i)
-      if (std::fabs(values[i]) > double(std::numeric_limits<float>::max()))
-        fail(what + ": value " + formatNumber(values[i]) + " of neuron " +
-             std::to_string(i) + " does not fit a float (the model is f32)");
+      if (std::fabs(values[i]) > double(std::numeric_limits<float>::max())) {
+        error = what + ": value " + formatNumber(values[i]) + " of neuron " +
+                std::to_string(i) + " does not fit a float (the model is f32)";
+        return false;
+      }
+  return true;
+}
+
+void Builder::fillValues(int buffer, const ValueSpec &spec, int64_t n,
+                         bool rate, const std::string &what) {
+  ScalarType t = d.buffers[buffer].type;
+  if (spec.kind == ValueSpec::Kind::Uniform ||
+      spec.kind == ValueSpec::Kind::Normal) {
+    // Drawn by the model's init kernel (the parser saw its entry), which
+    // the backend runs on the arena with the connectivity's kernels.
+    if (!options.device)
+      fail(what + ": " + describeSpec(spec, "") +
+           " values are drawn by the model's init kernel, and this network "
+           "is built without a device to run it on");
+    const InitDesc *in = d.findInit(buffer);
+    DeviceInit di;
+    di.role = "init";
+    di.kernel = in->values;
+    di.n = n;
+    di.init = int(in - d.init.data());
+    net.deviceInit.push_back(di);
+    return;
+  }
+  std::vector<double> values;
+  std::string error;
+  if (!computeValues(spec, n, what, values, error) ||
+      !checkValues(spec, rate, t, d.dt, values, what, error))
+    fail(error);
   uint8_t *base = net.arena.buffer<uint8_t>(buffer);
   for (int64_t i = 0; i < n; ++i)
     store(t, base, i, values[i]);
@@ -838,7 +902,8 @@ void Builder::build() {
       out[i] = int32_t(neurons[i]);
   }
 
-  // 5. Populations.
+  // 5. Populations (drawn values: by their init kernels, queued first in
+  // deviceInit).
   for (size_t i = 0; i < npops; ++i) {
     const PopulationDesc &p = d.populations[i];
     std::string path = popName(i);
@@ -846,16 +911,12 @@ void Builder::build() {
       for (size_t j = 0; j < p.variables.size(); ++j) {
         const VariableDesc &v = p.variables[j];
         if (v.hasInit)
-          fillValues(v.buffer, v.init, p.size,
-                     uint32_t(RngPurpose::InitialValue), uint32_t(i),
-                     uint32_t(j),
+          fillValues(v.buffer, v.init, p.size, false,
                      path + ", initial value of '" + v.name + "'");
       }
     } else if (p.kind == PopulationKind::Poisson) {
       if (p.rateBuffer >= 0)
-        fillValues(p.rateBuffer, p.rate, p.size,
-                   uint32_t(RngPurpose::SourceValue), uint32_t(i), 0,
-                   path + ", rate");
+        fillValues(p.rateBuffer, p.rate, p.size, true, path + ", rate");
     } else {
       const SpikeArray &sa = spikeArrays[i];
       std::copy(sa.steps.begin(), sa.steps.end(),
@@ -869,8 +930,7 @@ void Builder::build() {
     const CurrentDesc &cur = d.currents[c];
     if (cur.amplitudeBuffer >= 0)
       fillValues(cur.amplitudeBuffer, cur.amplitude,
-                 d.populations[cur.populationIndex].size,
-                 uint32_t(RngPurpose::CurrentAmplitude), uint32_t(c), 0,
+                 d.populations[cur.populationIndex].size, false,
                  "current '" + cur.name + "', amplitude");
   }
 
@@ -924,29 +984,19 @@ void Builder::build() {
 
 } // namespace
 
-bool computeValues(const ValueSpec &spec, int64_t n, uint64_t seed,
-                   uint32_t purpose, uint32_t entity, uint32_t c1,
-                   const std::string &what, std::vector<double> &out,
-                   std::string &error) {
+bool computeValues(const ValueSpec &spec, int64_t n, const std::string &what,
+                   std::vector<double> &out, std::string &error) {
   out.assign(size_t(n), 0.0);
-  RngPurpose pu = RngPurpose(purpose);
   switch (spec.kind) {
   case ValueSpec::Kind::Constant:
     std::fill(out.begin(), out.end(), spec.value);
     return true;
   case ValueSpec::Kind::Uniform:
-    for (int64_t i = 0; i < n; ++i)
-      out[i] = spec.low + (spec.high - spec.low) *
-                              uniform01(seed, pu, entity, uint32_t(i), c1, 0);
-    return true;
   case ValueSpec::Kind::Normal:
-    for (int64_t i = 0; i < n; ++i)
-      out[i] = std::min(
-          std::max(spec.mean + spec.std * standardNormal(seed, pu, entity,
-                                                         uint32_t(i), c1, 0),
-                   spec.clipLow),
-          spec.clipHigh);
-    return true;
+    error = what + ": " + describeSpec(spec, "") +
+            " values are drawn by generated code (init kernels), not by the "
+            "runtime";
+    return false;
   case ValueSpec::Kind::File: {
     Table t;
     int c;
@@ -976,6 +1026,37 @@ bool computeValues(const ValueSpec &spec, int64_t n, uint64_t seed,
     return false;
   }
   return false;
+}
+
+std::string deviceInitSubject(const Descriptor &d, const DeviceInit &init) {
+  if (init.init >= 0)
+    return initWhat(d, d.init[size_t(init.init)]);
+  return "projection \"" + d.projections[size_t(init.projection)].name + "\"";
+}
+
+bool checkInitValues(const Network &net, const ReadBuffer &read,
+                     std::string &error) {
+  const Descriptor &d = net.desc;
+  for (const DeviceInit &di : net.deviceInit) {
+    if (di.init < 0)
+      continue;
+    const InitDesc &in = d.init[size_t(di.init)];
+    ScalarType t = d.buffers[size_t(in.buffer)].type;
+    std::vector<double> values(size_t(di.n));
+    if (t == ScalarType::F32) {
+      std::vector<float> raw(size_t(di.n));
+      if (!read(in.buffer, raw.data(), error))
+        return false;
+      std::copy(raw.begin(), raw.end(), values.begin());
+    } else if (!read(in.buffer, values.data(), error)) {
+      return false;
+    }
+    bool rate = in.population >= 0 && in.variable < 0;
+    if (!checkValues(d.initSpec(in), rate, t, d.dt, values, initWhat(d, in),
+                     error))
+      return false;
+  }
+  return true;
 }
 
 bool loadSpikeArray(const std::string &path, int64_t size, double dt,

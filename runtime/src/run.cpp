@@ -906,10 +906,13 @@ bool runSimulation(const std::string &descriptorJson,
     Network net;
     BuildOptions build;
     std::unique_ptr<HostBuildDevice> device;
-    if (step.build && !d.build.empty() && !options.hostConnectivity) {
+    // The init kernels (drawn initial values, rates, amplitudes) run
+    // either way.
+    if (step.build && (!d.build.empty() || !d.init.empty())) {
       device = std::make_unique<HostBuildDevice>(step.build,
                                                  detail::workerThreads());
       build.device = device.get();
+      build.hostConnectivity = options.hostConnectivity;
     }
     if (!buildNetwork(d, seed, build, net, error))
       return false;

@@ -4,7 +4,11 @@
 docs/runtime-abi.md fixes every draw as a function of (seed, entity, purpose,
 element, step). This script recomputes, in plain Python integers:
   - the spikes of a Poisson source (drawn in generated code each step),
-  - the uniform initial values of a population (drawn by the runtime),
+  - the uniform initial values of a population,
+  - normal initial values (clipped), uniform Poisson rates (through the
+    spikes they give) and uniform current amplitudes, on the CPU and on the
+    emulated GPU,
+all drawn by generated code (the init kernels: the runtime draws nothing),
 and requires the simulator's output to match bit for bit (f64) or exactly
 (f32 spike draws).
 
@@ -12,6 +16,7 @@ Usage: philox_streams.py --snnc PATH --work DIR
 """
 import argparse
 import json
+import math
 import os
 import subprocess
 import sys
@@ -47,6 +52,91 @@ def uniform53(x0, x1):
 
 def uniform24(x0):
     return (x0 >> 8) * 2.0 ** -24
+
+
+def normal(x):
+    """Box-Muller, cosine branch (docs/runtime-abi.md)."""
+    u1 = 1.0 - uniform53(x[0], x[1])
+    u2 = uniform53(x[2], x[3])
+    return math.sqrt(-2.0 * math.log(u1)) * math.cos(6.283185307179586 * u2)
+
+
+def drawn_values(args, seed):
+    """Initial values, rates and amplitudes drawn by the init kernels."""
+    dt, steps = 0.5, 200
+    model = {
+        "name": "drawn",
+        "simulation": {"dt": dt, "duration": dt * steps, "seed": seed},
+        "neuron_models": {"acc": {
+            "variables": {"x": 0.0, "w": 0.0},
+            "inputs": ["I"],
+            "equations": ["dx/dt = I"],
+            "threshold": "x > 1e9",
+            "reset": ["x = 0"],
+            "method": "euler"}},
+        "populations": {
+            "pad": {"model": "acc", "size": 3},
+            "cells": {"model": "acc", "size": 40, "initial": {
+                "w": {"normal": [0.5, 0.4], "clip": [0.0, 0.9]}}}},
+        "sources": {"noise": {"type": "poisson", "size": 30,
+                              "rate": {"uniform": ["5 Hz", "400 Hz"]}}},
+        "currents": {
+            "other": {"type": "constant", "target": "pad", "variable": "I",
+                      "amplitude": 1.0},
+            "bias": {"type": "constant", "target": "cells", "variable": "I",
+                     "amplitude": {"uniform": [1.0, 3.0]}}},
+        "record": {"spikes": ["noise"],
+                   "state": [{"population": "cells", "variable": "w",
+                              "every": steps},
+                             {"population": "cells", "variable": "x",
+                              "every": 1}]},
+    }
+    path = os.path.join(args.work, "drawn.json")
+    with open(path, "w") as f:
+        json.dump(model, f)
+    # Entities: pad 0, cells 1, noise 2; currents other 0, bias 1.
+    w = []
+    for n in range(40):
+        v = 0.5 + 0.4 * normal(draw(seed, 1, 2, n, 1, 0))
+        w.append(min(max(v, 0.0), 0.9))
+    rates = [5.0 + 395.0 * uniform53(*draw(seed, 2, 3, n, 0, 0)[:2])
+             for n in range(30)]
+    spikes = set()
+    for step in range(steps):
+        for n in range(30):
+            x = draw(seed, 2, 1, n, step, step >> 32)
+            if uniform53(x[0], x[1]) < rates[n] * dt * 1e-3:
+                spikes.add((step, n))
+    amp = [1.0 + 2.0 * uniform53(*draw(seed, 1, 8, n, 0, 0)[:2])
+           for n in range(40)]
+    ok = True
+    for target in ("cpu", "cuda-emulate"):
+        sim = os.path.join(args.work, "drawn_" + target)
+        out = os.path.join(args.work, "drawn_out_" + target)
+        subprocess.run([args.snnc, "--target=" + target, path, "-o", sim],
+                       check=True)
+        subprocess.run([sim, "--out", out, "--quiet"], check=True)
+        got_w = list(map(float, np.load(os.path.join(out, "cells_w.npy"))[0]))
+        same = got_w == w
+        clipped = sum(1 for v in w if v in (0.0, 0.9))
+        print("%s normal initial values (%d clipped): %s"
+              % (target, clipped, "OK" if same else "FAILED"))
+        ok &= same
+        t = np.load(os.path.join(out, "noise_spikes_t.npy"))
+        i = np.load(os.path.join(out, "noise_spikes_i.npy"))
+        got = set((int(round(a / dt)), int(b)) for a, b in zip(t, i))
+        same = got == spikes
+        print("%s uniform rates: %d spikes expected, %d recorded: %s"
+              % (target, len(spikes), len(got), "OK" if same else "FAILED"))
+        ok &= same
+        # Euler, x0 = 0: x after the first step is dt * I.
+        x1 = list(map(float, np.load(os.path.join(out, "cells_x.npy"))[1]))
+        same = x1 == [dt * a for a in amp]
+        print("%s uniform amplitudes: %s"
+              % (target, "OK" if same else "FAILED %s vs %s"
+                 % (x1[:3], [dt * a for a in amp[:3]])))
+        ok &= same
+    return ok
 
 
 def main():
@@ -126,6 +216,7 @@ def main():
         ok &= same
         print("%s initial values: %s" % (precision, "OK" if same else
                                          "FAILED %s vs %s" % (list(v0), expect_v)))
+    ok &= drawn_values(args, seed)
     sys.exit(0 if ok else 1)
 
 

@@ -219,6 +219,19 @@ struct GpuBuildDesc {
   std::vector<int> writes;
 };
 
+/// A buffer whose values a generated init kernel draws (the descriptor's
+/// "init" for the CPU, "gpu.init" for CUDA): a neuron variable with a
+/// uniform or normal initial value, a Poisson source's rate buffer with a
+/// uniform or normal rate, or a current's amplitude buffer with a uniform
+/// or normal amplitude. The runtime draws none of these itself.
+struct InitDesc {
+  int buffer = -1;
+  GpuKernelRef values; ///< writes the buffer's values on the arena
+  /// What it initialises, by index: the population (and for an initial
+  /// value its variable; else -1), or the current (population -1).
+  int population = -1, variable = -1, current = -1;
+};
+
 /// The "gpu" section (docs/gpu-abi.md).
 struct GpuDesc {
   std::vector<GpuPhaseDesc> phases; ///< in execution order, never empty
@@ -253,6 +266,10 @@ struct Descriptor {
   /// gpu.build (on the device) for the CUDA target, build (on the host, by
   /// the simulator's threads) for the CPU.
   std::vector<GpuBuildDesc> build;
+  /// One per buffer of uniform or normal values, drawn by a generated init
+  /// kernel: gpu.init for the CUDA target, init for the CPU. Every such
+  /// buffer has one (the parser checks).
+  std::vector<InitDesc> init;
   /// The "threads" section of CPU descriptors for the two-phase step
   /// (docs/runtime-abi.md, "Threads"); 0 without it (one step function, one
   /// spike list per population).
@@ -268,6 +285,10 @@ struct Descriptor {
   int findRing(const std::string &name) const;
   /// The entry of `build` for projection `projection`, or null.
   const GpuBuildDesc *findBuild(int projection) const;
+  /// The specification whose values init entry `i` draws.
+  const ValueSpec &initSpec(const InitDesc &i) const;
+  /// The entry of `init` for buffer `buffer`, or null.
+  const InitDesc *findInit(int buffer) const;
 };
 
 /// Parses and validates descriptor JSON. Relative data-file paths are

@@ -15,6 +15,7 @@
 #include "snnrt/descriptor.h"
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -38,17 +39,24 @@ public:
                           int64_t totalWords = 0, int keepFor = -1) = 0;
 };
 
-/// A build kernel to run on the uploaded arena (fill, sort, values), in
-/// order.
+/// A build kernel to run on the uploaded arena (init, fill, sort, values),
+/// in order.
 struct DeviceInit {
-  int projection = -1; ///< index in desc.projections
-  std::string role;    ///< "fill", "sort" or "values"
+  int projection = -1; ///< index in desc.projections (-1 for init)
+  std::string role;    ///< "init", "fill", "sort" or "values"
   GpuKernelRef kernel;
-  int64_t n = 0; ///< npre for fill and sort, the synapse count for values
+  /// npre for fill and sort, the synapse count for values, the number of
+  /// values for init
+  int64_t n = 0;
   /// The kernel's scratch is its projection's kept scratch (runScratch's
   /// keepFor); otherwise it gets an empty one.
   bool keptScratch = false;
+  int init = -1; ///< role "init": index in desc.init
 };
+
+/// What a DeviceInit is about, for messages: "projection \"ee\"" or, for an
+/// init kernel, "population 'exc', initial value of 'v'".
+std::string deviceInitSubject(const Descriptor &d, const DeviceInit &init);
 
 struct Network {
   Descriptor desc;
@@ -73,9 +81,11 @@ struct Network {
   /// neither filled on the host nor uploaded.
   std::vector<bool> deviceWritten;
   /// The kernels the backend runs on the arena right after uploading it:
-  /// per device-built projection with synapses, in projection order, its
-  /// fill kernel, then its sort and values kernels if it has them. The
-  /// backend frees the kept scratches once they have run.
+  /// the init kernels (desc.init's buffers: neuron variables, rates and
+  /// amplitudes in that order), then per device-built projection with
+  /// synapses, in projection order, its fill kernel, then its sort and
+  /// values kernels if it has them. The backend frees the kept scratches
+  /// once they have run, and checks the drawn values (checkInitValues).
   std::vector<DeviceInit> deviceInit;
   /// Time spent building connectivity: on the host, and by the build
   /// kernels during the build; a backend adds the time of deviceInit.
@@ -118,13 +128,24 @@ bool buildNetwork(const Descriptor &desc, uint64_t seed,
 bool recordBufferCount(const Descriptor &desc, const BufferCount &count,
                        int64_t batchSteps, int64_t &n, std::string &error);
 
-/// Computes `n` values of a (non-from_list) value specification as f64:
-/// value i uses the Philox draw at (seed, purpose, entity, c0 = i, c1, 0).
-/// File values must have exactly n rows. `what` prefixes error messages.
-bool computeValues(const ValueSpec &spec, int64_t n, uint64_t seed,
-                   uint32_t purpose, uint32_t entity, uint32_t c1,
-                   const std::string &what, std::vector<double> &out,
-                   std::string &error);
+/// Computes `n` values of a constant or file value specification as f64
+/// (uniform and normal values are drawn by generated init kernels; an
+/// error here). File values must have exactly n rows. `what` prefixes
+/// error messages.
+bool computeValues(const ValueSpec &spec, int64_t n, const std::string &what,
+                   std::vector<double> &out, std::string &error);
+
+/// Copies the values of buffer `buffer` (all of them, as the buffer's
+/// element type) from where the init kernels wrote them into `dst`.
+using ReadBuffer =
+    std::function<bool(int buffer, void *dst, std::string &error)>;
+
+/// Checks the values the init kernels of net.deviceInit drew, as the host
+/// checks the values it fills: finite (an f32 that overflowed is not), and
+/// rates from 0 to one spike per step. False with `error` naming the
+/// variable, rate or amplitude and the first bad neuron.
+bool checkInitValues(const Network &net, const ReadBuffer &read,
+                     std::string &error);
 
 /// Spikes of a spike_array source, sorted by (step, neuron), duplicates
 /// removed.

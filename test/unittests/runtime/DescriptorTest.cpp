@@ -60,6 +60,10 @@ TEST(Descriptor, ValueSpecs) {
   auto &init = j["populations"][1]["variables"][0]["init"];
   Descriptor d;
   std::string err;
+  // Uniform and normal values are drawn by the model's init kernel.
+  j["init"] = json::array(
+      {{{"buffer", kNV},
+        {"values", {{"kernel", "snn_build_init_7"}, {"emulate", 0}}}}});
   init = {{"kind", "uniform"}, {"low", -60}, {"high", -50}};
   ASSERT_TRUE(parseDescriptor(j.dump(), d, err)) << err;
   const ValueSpec &u = d.populations[1].variables[0].init;
@@ -69,12 +73,67 @@ TEST(Descriptor, ValueSpecs) {
   init = {{"kind", "normal"}, {"mean", 1.5}, {"std", 0.5}};
   ASSERT_TRUE(parseDescriptor(j.dump(), d, err)) << err;
   EXPECT_EQ(d.populations[1].variables[0].init.std, 0.5);
+  j.erase("init");
   init = {{"kind", "file"}, {"file", "/abs/v.npy"}, {"column", ""}};
   ASSERT_TRUE(parseDescriptor(j.dump(), d, err)) << err;
   EXPECT_EQ(d.populations[1].variables[0].init.file, "/abs/v.npy");
   init = -65.0; // bare number: a constant
   ASSERT_TRUE(parseDescriptor(j.dump(), d, err)) << err;
   EXPECT_EQ(d.populations[1].variables[0].init.value, -65.0);
+}
+
+TEST(Descriptor, InitKernels) {
+  TempDir dir;
+  json j = tinyDescriptor(dir);
+  j["populations"][1]["variables"][0]["init"] = {
+      {"kind", "normal"}, {"mean", -55}, {"std", 2}};
+  json entry = {{"buffer", kNV},
+                {"values", {{"kernel", "snn_build_init_7"}, {"emulate", 3}}}};
+  j["init"] = json::array({entry});
+  Descriptor d;
+  std::string err;
+  ASSERT_TRUE(parseDescriptor(j.dump(), d, err)) << err;
+  ASSERT_EQ(d.init.size(), 1u);
+  EXPECT_EQ(d.init[0].buffer, kNV);
+  EXPECT_EQ(d.init[0].population, 1);
+  EXPECT_EQ(d.init[0].variable, 0);
+  EXPECT_EQ(d.init[0].values.kernel, "snn_build_init_7");
+  EXPECT_EQ(d.init[0].values.emulate, 3);
+  EXPECT_EQ(&d.initSpec(d.init[0]), &d.populations[1].variables[0].init);
+  EXPECT_EQ(d.findInit(kNV), &d.init[0]);
+  EXPECT_EQ(d.findInit(kNRefractory), nullptr);
+
+  // Every drawn value has its kernel: the runtime draws none.
+  json k = j;
+  k.erase("init");
+  EXPECT_EQ(parseError(k),
+            "descriptor: populations[1].variables[0].init: normal values are "
+            "drawn by a generated init kernel, and init has none for buffer " +
+                std::to_string(kNV) + " (n.v)");
+  k = j;
+  k["init"].push_back(entry);
+  EXPECT_EQ(parseError(k), "descriptor: init[1].buffer: duplicate entry for "
+                           "buffer " + std::to_string(kNV));
+  k = j;
+  k["init"][0]["buffer"] = kNRefractory;
+  EXPECT_EQ(parseError(k),
+            "descriptor: init[0].buffer: buffer " +
+                std::to_string(kNRefractory) +
+                " (n.refractory) is not a neuron variable, a rate buffer or an "
+                "amplitude buffer");
+  k = j;
+  k["populations"][1]["variables"][0]["init"] = -65.0;
+  EXPECT_EQ(parseError(k),
+            "descriptor: init[0].buffer: buffer " + std::to_string(kNV) +
+                " (n.v) holds no uniform or normal values (the runtime fills "
+                "constants and files itself)");
+  k = j;
+  k["init"][0]["buffer"] = 99;
+  EXPECT_EQ(parseError(k),
+            "descriptor: init[0].buffer: no buffer 99 (there are 14)");
+  k = j;
+  k["init"][0].erase("values");
+  EXPECT_EQ(parseError(k), "descriptor: init[0]: missing \"values\"");
 }
 
 TEST(Descriptor, ErrorsNameTheJsonPath) {

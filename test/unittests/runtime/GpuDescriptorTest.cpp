@@ -194,6 +194,30 @@ TEST(GpuDescriptor, Errors) {
   EXPECT_EQ(gpuError(j), "descriptor: gpu: expected an object");
 }
 
+TEST(GpuDescriptor, InitKernelsAreInTheGpuSection) {
+  json j = json::parse(kCounterDescriptor);
+  j["populations"][0]["variables"][0]["init"] = {
+      {"kind", "uniform"}, {"low", 0}, {"high", 1}};
+  json entry = {{"buffer", kCAV},
+                {"values", {{"kernel", "snn_build_init_3"}, {"emulate", 0}}}};
+  EXPECT_EQ(gpuError(j),
+            "descriptor: populations[0].variables[0].init: uniform values are "
+            "drawn by a generated init kernel, and gpu.init has none for "
+            "buffer 3 (a.v)");
+  j["init"] = json::array({entry});
+  EXPECT_EQ(gpuError(j),
+            "descriptor: init: a GPU descriptor lists its init kernels in "
+            "gpu.init");
+  j.erase("init");
+  j["gpu"]["init"] = json::array({entry});
+  Descriptor d;
+  std::string err;
+  ASSERT_TRUE(parseDescriptor(j.dump(), d, err)) << err;
+  ASSERT_EQ(d.init.size(), 1u);
+  EXPECT_EQ(d.init[0].buffer, kCAV);
+  EXPECT_EQ(d.init[0].values.kernel, "snn_build_init_3");
+}
+
 TEST(GpuDescriptor, ParsesGpuBuild) {
   Descriptor d;
   std::string err;

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <optional>
 
 using namespace snnrt;
@@ -35,6 +36,21 @@ public:
          {"rings", json::array()},
          {"record", json::object()}};
   }
+  static bool drawn(const json &spec) {
+    return spec.is_object() &&
+           (spec["kind"] == "uniform" || spec["kind"] == "normal");
+  }
+  /// The init entry of a buffer of drawn values (kernel number: its index).
+  void initKernel(int buffer) {
+    if (!d.contains("init"))
+      d["init"] = json::array();
+    int k = int(d["init"].size());
+    d["init"].push_back(
+        {{"buffer", buffer},
+         {"values",
+          {{"kernel", "snn_build_init_" + std::to_string(buffer)},
+           {"emulate", k}}}});
+  }
   int buffer(const std::string &name, const std::string &type, json count) {
     int id = int(d["buffers"].size());
     d["buffers"].push_back(
@@ -51,11 +67,13 @@ public:
               {"spike_count", buffer(name + ".spike_count", "i32", 1)},
               {"spikes", buffer(name + ".spikes", "i32", size)},
               {"variables", json::array()}};
-    for (auto &v : vars)
+    for (auto &v : vars) {
+      int id = buffer(name + "." + v.first, type, size);
       p["variables"].push_back(
-          {{"name", v.first},
-           {"buffer", buffer(name + "." + v.first, type, size)},
-           {"init", v.second}});
+          {{"name", v.first}, {"buffer", id}, {"init", v.second}});
+      if (drawn(v.second))
+        initKernel(id);
+    }
     d["populations"].push_back(p);
     return d["populations"].back();
   }
@@ -68,6 +86,8 @@ public:
               {"rate", rate}};
     if (rate.is_object() && rate["kind"] != "constant")
       p["rate_buffer"] = buffer(name + ".rate", "f64", size);
+    if (drawn(rate))
+      initKernel(p["rate_buffer"]);
     d["populations"].push_back(p);
     return d["populations"].back();
   }
@@ -170,45 +190,139 @@ TEST(Network, TinyNetworkCountsAndContents) {
     EXPECT_EQ(a.buffer<double>(kRing)[i], 0.0);
 }
 
-TEST(Network, InitialValuesFollowTheRngKeying) {
+/// A device whose kernels never run: buildNetwork only queues the init
+/// kernels (the backends run them).
+class QueueOnly : public ConnectivityDevice {
+public:
+  bool runScratch(const GpuKernelRef &, int64_t, int64_t,
+                  std::vector<int64_t> &, std::string &error, int64_t,
+                  int) override {
+    error = "no scratch kernels here";
+    return false;
+  }
+};
+
+bool buildWithDevice(const json &j, Network &net, std::string &err) {
+  Descriptor d;
+  if (!parseDescriptor(j.dump(), d, err))
+    return false;
+  QueueOnly device;
+  BuildOptions o;
+  o.device = &device;
+  return buildNetwork(d, d.seed, o, net, err);
+}
+
+TEST(Network, DrawnValuesAreLeftToInitKernels) {
+  // The runtime draws no value: uniform and normal initial values, rates
+  // and amplitudes are queued as init kernels (in desc.init's order, before
+  // any connectivity kernel), and their buffers stay zero until the backend
+  // runs them (test/e2e/philox-streams.test checks what they draw).
   DescBuilder b;
   b.neuron("pad", 3, {{"x", constant(1)}});
   b.neuron(
       "a", 500,
       {{"v", uniform(-60, -50)}, {"w", normal(2, 0.5)}, {"c", constant(-65)}});
-  b.neuron("f", 500, {{"v", uniform(0, 1)}}, "f32");
+  b.poisson("rates", 200, uniform(10, 20));
+  int amp = b.buffer("drive.amplitude", "f64", 500);
+  b.d["currents"].push_back({{"name", "drive"},
+                             {"kind", "noise"},
+                             {"population", "a"},
+                             {"variable", "v"},
+                             {"amplitude", normal(100, 10)},
+                             {"amplitude_buffer", amp},
+                             {"std", 3.0}});
+  b.initKernel(amp);
   Network net;
   std::string err;
-  ASSERT_TRUE(build(b.d, net, err, 99)) << err;
+  ASSERT_TRUE(buildWithDevice(b.d, net, err)) << err;
   const Descriptor &d = net.desc;
-  const double *v =
-      net.arena.buffer<double>(d.populations[1].variables[0].buffer);
-  const double *w =
-      net.arena.buffer<double>(d.populations[1].variables[1].buffer);
+  ASSERT_EQ(net.deviceInit.size(), 4u);
+  std::vector<int> buffers;
+  for (size_t k = 0; k < 4; ++k) {
+    const DeviceInit &di = net.deviceInit[k];
+    EXPECT_EQ(di.role, "init");
+    EXPECT_EQ(di.projection, -1);
+    EXPECT_EQ(di.init, int(k));
+    EXPECT_EQ(di.kernel.emulate, int(k));
+    buffers.push_back(d.init[size_t(di.init)].buffer);
+  }
+  EXPECT_EQ(buffers, (std::vector<int>{d.populations[1].variables[0].buffer,
+                                       d.populations[1].variables[1].buffer,
+                                       d.populations[2].rateBuffer, amp}));
+  EXPECT_EQ(net.deviceInit[0].n, 500);
+  EXPECT_EQ(net.deviceInit[2].n, 200);
+  EXPECT_EQ(net.deviceInit[3].n, 500);
+  EXPECT_EQ(deviceInitSubject(d, net.deviceInit[1]),
+            "population 'a', initial value of 'w'");
+  EXPECT_EQ(deviceInitSubject(d, net.deviceInit[2]), "source 'rates', rate");
+  EXPECT_EQ(deviceInitSubject(d, net.deviceInit[3]),
+            "current 'drive', amplitude");
+  for (int k : buffers)
+    for (int64_t i = 0; i < net.counts[size_t(k)]; ++i)
+      ASSERT_EQ(net.arena.buffer<double>(size_t(k))[i], 0.0);
+  // Constants are the host's.
   const double *c =
       net.arena.buffer<double>(d.populations[1].variables[2].buffer);
-  double sumW = 0;
-  for (uint32_t i = 0; i < 500; ++i) {
-    // population 1, variable j, neuron i: (seed, 2, entity 1, i, j, 0)
-    double u = uniform01(99, RngPurpose::InitialValue, 1, i, 0, 0);
-    ASSERT_EQ(v[i], -60 + 10 * u);
-    double z = standardNormal(99, RngPurpose::InitialValue, 1, i, 1, 0);
-    ASSERT_EQ(w[i], 2 + 0.5 * z);
-    ASSERT_EQ(c[i], -65);
-    sumW += w[i];
-  }
-  EXPECT_NEAR(sumW / 500, 2.0, 5 * 0.5 / std::sqrt(500.0));
-  // f32 buffers get the f64 value rounded to float.
-  const float *fv =
-      net.arena.buffer<float>(d.populations[2].variables[0].buffer);
-  for (uint32_t i = 0; i < 500; ++i)
-    ASSERT_EQ(fv[i],
-              float(uniform01(99, RngPurpose::InitialValue, 2, i, 0, 0)));
-  // A different seed gives different values.
-  Network other;
-  ASSERT_TRUE(build(b.d, other, err, 100)) << err;
-  EXPECT_NE(other.arena.buffer<double>(d.populations[1].variables[0].buffer)[0],
-            v[0]);
+  EXPECT_EQ(c[0], -65);
+  EXPECT_EQ(c[499], -65);
+
+  // Without a device to run them on: an error, not values from elsewhere.
+  EXPECT_FALSE(build(b.d, net, err));
+  EXPECT_EQ(err, "population 'a', initial value of 'v': uniform(-60, -50) "
+                 "values are drawn by the model's init kernel, and this "
+                 "network is built without a device to run it on");
+}
+
+TEST(Network, DrawnValuesAreCheckedAsTheHostsAre) {
+  DescBuilder b;
+  b.neuron("a", 4, {{"v", uniform(-60, -50)}});
+  b.poisson("rates", 3, normal(10, 5));
+  b.neuron("f", 2, {{"v", normal(0, 1)}}, "f32");
+  Network net;
+  std::string err;
+  ASSERT_TRUE(buildWithDevice(b.d, net, err)) << err;
+  const Descriptor &d = net.desc;
+  // What the kernels "drew", by buffer.
+  std::map<int, std::vector<double>> values = {
+      {d.populations[0].variables[0].buffer, {-55, -51, -59, -60}},
+      {d.populations[1].rateBuffer, {10, 12, 3}},
+      {d.populations[2].variables[0].buffer, {0.5, -1.5}}};
+  auto read = [&](int buffer, void *dst, std::string &) {
+    const std::vector<double> &v = values.at(buffer);
+    if (d.buffers[size_t(buffer)].type == ScalarType::F32)
+      for (size_t i = 0; i < v.size(); ++i)
+        static_cast<float *>(dst)[i] = float(v[i]);
+    else
+      std::copy(v.begin(), v.end(), static_cast<double *>(dst));
+    return true;
+  };
+  EXPECT_TRUE(checkInitValues(net, read, err)) << err;
+
+  values[d.populations[1].rateBuffer] = {10, -2, -1};
+  EXPECT_FALSE(checkInitValues(net, read, err));
+  EXPECT_EQ(err.rfind("source 'rates', rate: 2 of 3 rates drawn from "
+                      "normal(10 Hz, 5 Hz) are negative (the first, neuron "
+                      "1: -2 Hz)",
+                      0),
+            0u)
+      << err;
+  values[d.populations[1].rateBuffer] = {10, 20000, 1};
+  EXPECT_FALSE(checkInitValues(net, read, err));
+  EXPECT_NE(err.find("1 of 3 rates drawn from normal(10 Hz, 5 Hz) are above "
+                     "one spike per step (the first, neuron 1: 20000 Hz)"),
+            std::string::npos)
+      << err;
+  values[d.populations[1].rateBuffer] = {10, 12, 3};
+  values[d.populations[2].variables[0].buffer] = {0.5, 1e300};
+  EXPECT_FALSE(checkInitValues(net, read, err));
+  EXPECT_EQ(err, "population 'f', initial value of 'v': value inf of neuron "
+                 "1 (drawn from normal(0, 1)) does not fit a float (the "
+                 "model is f32)");
+  values[d.populations[2].variables[0].buffer] = {0.5, 1.0};
+  values[d.populations[0].variables[0].buffer] = {-55, std::nan(""), -59, -60};
+  EXPECT_FALSE(checkInitValues(net, read, err));
+  EXPECT_EQ(err, "population 'a', initial value of 'v': value nan of neuron "
+                 "1 (drawn from uniform(-60, -50)) is not finite");
 }
 
 TEST(Network, FileInitialValues) {
@@ -242,38 +356,6 @@ TEST(Network, FileInitialValues) {
   EXPECT_FALSE(build(b.d, net, err));
   EXPECT_EQ(err, "population 'n', initial value of 'v': " + dir / "v.npy" +
                      " has 3 rows, expected 4 (one per neuron)");
-}
-
-TEST(Network, PoissonRatesAndCurrentAmplitudes) {
-  DescBuilder b;
-  b.poisson("const", 10, constant(5.0));
-  b.poisson("rates", 200, uniform(10, 20));
-  b.neuron("n", 200, {{"v", constant(0)}});
-  int amp = b.buffer("drive.amplitude", "f64", 200);
-  b.d["currents"].push_back({{"name", "bias"},
-                             {"kind", "constant"},
-                             {"population", "n"},
-                             {"variable", "v"},
-                             {"amplitude", constant(1)}});
-  b.d["currents"].push_back({{"name", "drive"},
-                             {"kind", "noise"},
-                             {"population", "n"},
-                             {"variable", "v"},
-                             {"amplitude", normal(100, 10)},
-                             {"amplitude_buffer", amp},
-                             {"std", 3.0}});
-  Network net;
-  std::string err;
-  ASSERT_TRUE(build(b.d, net, err, 7)) << err;
-  const double *rate =
-      net.arena.buffer<double>(net.desc.populations[1].rateBuffer);
-  const double *a = net.arena.buffer<double>(amp);
-  for (uint32_t i = 0; i < 200; ++i) {
-    ASSERT_EQ(rate[i],
-              10 + 10 * uniform01(7, RngPurpose::SourceValue, 1, i, 0, 0));
-    ASSERT_EQ(a[i], 100 + 10 * standardNormal(7, RngPurpose::CurrentAmplitude,
-                                              1, i, 0, 0));
-  }
 }
 
 TEST(Network, RandomConnectivityWeightsAndDelays) {

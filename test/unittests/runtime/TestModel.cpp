@@ -5,11 +5,13 @@
 // phases of the step, docs/runtime-abi.md), so that a simulator can be
 // linked exactly as snnc links one (model object + libsnnrt_main.a +
 // libsnnrt.a) and run from ctest, with any number of threads. The network: "drive" (3 neurons, v rises
-// by 0.15 per step from a uniform initial value, threshold 1, reset 0)
+// by 0.15 per step from a uniform initial value that its init kernel draws,
+// threshold 1, reset 0)
 // projects all-to-all with a 1 ms delay onto "out" (2 neurons, integrate the
 // input, threshold 2).
 
 #include "snnrt/arena.h"
+#include "snnrt/philox.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -49,6 +51,8 @@ extern "C" const char snn_descriptor[] = R"json({
   "record": {"format": "npy", "spikes": ["drive", "out"],
              "state": [{"population": "out", "variable": "v", "buffer": 5,
                         "neurons": [0, 1], "every": 5}]},
+  "init": [{"buffer": 2,
+            "values": {"kernel": "snn_build_init_2", "emulate": 0}}],
   "threads": {"max": 4, "align": 1}
 })json";
 
@@ -130,4 +134,19 @@ extern "C" void _mlir_ciface_snn_propagate(snnrt::MemRefI8 *arena, int64_t n,
     dv[v.at<int32_t>(1)[half * 3 + lo + k]] = 0;
   for (int32_t k = 0; k < v.at<int32_t>(3)[half * kMax + tid]; ++k)
     ov[v.at<int32_t>(4)[half * 2 + olo + k]] = 0;
+}
+
+// Build kernel 0, the init kernel of drive.v: uniform(0, 1) at the ABI's
+// draw (seed, purpose 2, entity 0, c0 = i, c1 = 0, c2 = 0), thread `tid`'s
+// grid-stride share.
+extern "C" void _mlir_ciface_snn_build(snnrt::MemRefI8 *arena,
+                                       snnrt::MemRefI8 * /*scratch*/,
+                                       int64_t seed, int64_t n, int64_t kernel,
+                                       int64_t tid, int64_t nthreads) {
+  if (kernel != 0)
+    return;
+  double *dv = View(arena).at<double>(2);
+  for (int64_t i = tid; i < n; i += nthreads)
+    dv[i] = snnrt::uniform01(uint64_t(seed), snnrt::RngPurpose::InitialValue,
+                             0, uint32_t(i), 0, 0);
 }

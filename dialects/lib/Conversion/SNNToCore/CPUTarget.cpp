@@ -61,6 +61,8 @@ public:
     descriptor["threads"] =
         json::Object{{"max", kMaxThreads}, {"align", kThreadAlign}};
     descriptor["build"] = std::move(l.buildJSON);
+    if (!l.initJSON.empty())
+      descriptor["init"] = std::move(l.initJSON);
   }
 
 private:

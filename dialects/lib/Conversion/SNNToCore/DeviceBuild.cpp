@@ -168,11 +168,16 @@ Value NetworkLowering::emitSynapseValue(Attribute spec, RandomPurpose purpose,
   Value c0 = b.create<arith::TruncIOp>(loc, i32Type, wide);
   Value c1 = b.create<arith::TruncIOp>(
       loc, i32Type, b.create<arith::ShRUIOp>(loc, wide, i64(32)));
+  return emitDrawnValue(spec, purpose, entity, c0, c1);
+}
+
+Value NetworkLowering::emitDrawnValue(Attribute spec, RandomPurpose purpose,
+                                      uint32_t entity, Value c0, Value c1) {
   auto x = emitDraw(b, loc, seed, c0, c1, i32(0), entity, purpose);
   auto f64 = [&](double v) {
     return b.create<arith::ConstantOp>(loc, b.getF64FloatAttr(v));
   };
-  // As the runtime: low + (high - low) * u, mean + std * z, in f64.
+  // low + (high - low) * u, mean + std * z, in f64 (docs/runtime-abi.md).
   if (auto u = dyn_cast<UniformAttr>(spec)) {
     double low = u.getLow().convertToDouble();
     double high = u.getHigh().convertToDouble();
@@ -186,7 +191,7 @@ Value NetworkLowering::emitSynapseValue(Attribute spec, RandomPurpose purpose,
       loc, f64(normal.getMean().convertToDouble()),
       b.create<arith::MulFOp>(loc, f64(normal.getStd().convertToDouble()),
                               emitNormal(b, loc, x, b.getF64Type())));
-  // Clipping, as the runtime's std::clamp: max then min, exact.
+  // Clipping: max then min, exact.
   if (!normal.getLow().isInfinity())
     value = b.create<arith::MaximumFOp>(
         loc, value, f64(normal.getLow().convertToDouble()));
@@ -670,6 +675,62 @@ void NetworkLowering::emitBuildFunctions() {
       });
     entry["writes"] = std::move(writes);
     buildJSON.push_back(std::move(entry));
+  }
+  emitInitFunctions();
+}
+
+void NetworkLowering::emitInitKernel(int buffer, Attribute spec,
+                                     RandomPurpose purpose, uint32_t entity,
+                                     uint32_t c1, int64_t size) {
+  Type i32Type = b.getI32Type(), i64Type = b.getI64Type();
+  json::Object ref = emitBuildKernel(
+      "init", static_cast<size_t>(buffer), size, [&](Value arenaArg, Value,
+                                                     Value) {
+        arena = arenaArg;
+        emitViews();
+        Value i = gridLoop(index(size)).getInductionVar();
+        Value c0 = b.create<arith::TruncIOp>(
+            loc, i32Type, b.create<arith::IndexCastOp>(loc, i64Type, i));
+        Value value = emitDrawnValue(spec, purpose, entity, c0,
+                                     i32(static_cast<int32_t>(c1)));
+        if (floatType != b.getF64Type())
+          value = b.create<arith::TruncFOp>(loc, floatType, value);
+        store(value, buffer, i);
+      });
+  initJSON.push_back(
+      json::Object{{"buffer", buffer}, {"values", std::move(ref)}});
+}
+
+void NetworkLowering::emitInitFunctions() {
+  OpBuilder::InsertionGuard guard(b);
+  // Value i of a drawn specification is the draw at (entity, c0 = i, c1,
+  // c2 = 0) of its purpose (docs/runtime-abi.md, "Random numbers"): the
+  // entity is the population's or source's position among the spiking
+  // entities (the current's among the currents), c1 the variable's index
+  // among its model's variables (0 for rates and amplitudes).
+  for (Population &p : populations) {
+    loc = p.op.getLoc();
+    for (auto [j, attr] : llvm::enumerate(p.model.getVariables())) {
+      Attribute init = p.op.getInit().get(cast<StringAttr>(attr).getValue());
+      if (init && computedOnDevice(init))
+        emitInitKernel(p.variables[j], init, RandomPurpose::InitialValue,
+                       p.spiking->entity, static_cast<uint32_t>(j),
+                       p.op.getSize());
+    }
+  }
+  for (PoissonInfo &src : poissons) {
+    loc = src.op.getLoc();
+    if (src.rate >= 0 && computedOnDevice(src.op.getRate()))
+      emitInitKernel(src.rate, src.op.getRate(), RandomPurpose::SourceValue,
+                     src.spiking->entity, 0, src.spiking->size);
+  }
+  for (Current &c : currents) {
+    loc = c.op.getLoc();
+    if (c.amplitude >= 0 && computedOnDevice(c.op.getAmplitude()))
+      emitInitKernel(
+          c.amplitude, c.op.getAmplitude(), RandomPurpose::CurrentAmplitude,
+          c.entity, 0,
+          populationByName.lookup(c.op.getTarget())->op.getSize());
   }
 }
 

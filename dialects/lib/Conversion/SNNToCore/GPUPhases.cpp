@@ -257,6 +257,8 @@ LogicalResult NetworkLowering::runGPU() {
   gpuJSON["phases"] = std::move(phasesJSON);
   gpuJSON["persistent_kernel"] = gpu_kernels::kPersistentKernel;
   gpuJSON["build"] = std::move(buildJSON);
+  if (!initJSON.empty())
+    gpuJSON["init"] = std::move(initJSON);
   return success();
 }
 

@@ -396,6 +396,9 @@ private:
   };
   std::vector<BuildKernel> buildKernels;
   json::Array buildJSON;
+  /// The descriptor's "init" (CPU) or "gpu.init": one entry per buffer whose
+  /// values an init kernel draws.
+  json::Array initJSON;
   /// Whether projection `info` is built on the device.
   static bool builtOnDevice(ProjectionInfo &info);
   /// Whether a per-synapse value is computed on the device.
@@ -432,9 +435,22 @@ private:
   /// projection `entity`, as f64.
   Value emitSynapseValue(Attribute spec, RandomPurpose purpose,
                          uint32_t entity, Value s);
+  /// The value of `spec` (uniform or normal) at draw (entity, c0, c1, 0) of
+  /// `purpose` (c0, c1: i32), as f64.
+  Value emitDrawnValue(Attribute spec, RandomPurpose purpose, uint32_t entity,
+                       Value c0, Value c1);
+  /// The init kernel snn_build_init_<buffer>: the `size` values of `spec`
+  /// into `buffer`, value i at draw (entity, i, c1, 0) of `purpose`; its
+  /// entry goes to initJSON.
+  void emitInitKernel(int buffer, Attribute spec, RandomPurpose purpose,
+                      uint32_t entity, uint32_t c1, int64_t size);
+  /// The init kernels of every drawn initial value, Poisson rate and
+  /// current amplitude (one source for each draw: the runtime draws none).
+  void emitInitFunctions();
   /// round(ms / dt) as f64, and whether it is a valid delay.
   std::pair<Value, Value> emitDelaySteps(Value ms);
-  /// The build kernels' bodies and descriptor entries.
+  /// The build kernels' bodies and descriptor entries (connectivity, then
+  /// the init kernels).
   void emitBuildFunctions();
   /// CPU: snn_build(arena, scratch, seed, n, kernel, tid, nthreads), which
   /// runs build kernel number `kernel` as thread `tid` of `nthreads`.
