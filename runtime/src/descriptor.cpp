@@ -1117,12 +1117,23 @@ void Parser::gpuBuild(const json &j, const std::string &path) {
       fail(pp, "duplicate entry for projection \"" + b.projection + "\"");
     const ProjectionDesc &pr = d.projections[b.projectionIndex];
     std::string name = "\"" + pr.name + "\"";
-    ConnectivityDesc::Kind kind = pr.connectivity.kind;
-    if (kind == ConnectivityDesc::Kind::List)
-      fail(pp, "projection " + name +
-                   " has list connectivity, which is built on the host");
-    b.rows = kernelRef(req(o, p, "rows"), sub(p, "rows"));
-    b.fill = kernelRef(req(o, p, "fill"), sub(p, "fill"));
+    // A list's synapses are the file's, read on the host: only its uniform
+    // or normal weights and delays are computed by kernels.
+    bool list = pr.connectivity.kind == ConnectivityDesc::Kind::List;
+    if (list) {
+      for (const char *key : {"rows", "fill", "sort", "scratch"})
+        if (opt(o, key))
+          fail(sub(p, key), "projection " + name +
+                                " has list connectivity: its synapses are "
+                                "read from its file on the host");
+      if (!opt(o, "values"))
+        fail(p, "projection " + name +
+                    " has list connectivity: its entry needs a \"values\" "
+                    "kernel");
+    } else {
+      b.rows = kernelRef(req(o, p, "rows"), sub(p, "rows"));
+      b.fill = kernelRef(req(o, p, "fill"), sub(p, "fill"));
+    }
     if (const json *k = opt(o, "sort"))
       b.sort = kernelRef(*k, sub(p, "sort"));
     if (const json *k = opt(o, "scratch")) {
@@ -1160,7 +1171,7 @@ void Parser::gpuBuild(const json &j, const std::string &path) {
           "buffer " + std::to_string(id) + " (" + d.buffers[id].name + ")";
       if (!writes.insert(int(id)).second)
         fail(q, "duplicate " + buf);
-      if (id == pr.col) {
+      if (id == pr.col && !list) {
         // written by the fill kernel
       } else if (id == pr.weightBuffer || id == pr.delayBuffer) {
         bool weight = id == pr.weightBuffer;
@@ -1177,7 +1188,7 @@ void Parser::gpuBuild(const json &j, const std::string &path) {
       }
       b.writes.push_back(int(id));
     }
-    if (!writes.count(pr.col))
+    if (!list && !writes.count(pr.col))
       fail(wp, "missing the col buffer " + std::to_string(pr.col) + " (" +
                    d.buffers[pr.col].name + "), which the fill kernel writes");
     d.build.push_back(b);

@@ -252,11 +252,12 @@ void Builder::checkMemory() {
     // the host holds their row pointers (and the values it still fills).
     double columnBytes =
         pr.col >= 0 ? double(scalarTypeSize(d.buffers[pr.col].type)) : 0.0;
-    double perSynapse = (onDevice[e] || pr.procedural ? 0.0 : 4 + columnBytes) +
+    bool drawn = onDevice[e] && onDevice[e]->drawsSynapses();
+    double perSynapse = (drawn || pr.procedural ? 0.0 : 4 + columnBytes) +
                         (hostFilled(pr.weightBuffer) ? weightBytes : 0) +
                         (hostFilled(pr.delayBuffer) ? 4 : 0);
     total += n * perSynapse;
-    if (onDevice[e])
+    if (drawn)
       total += 2.0 * 8 * double(d.populations[pr.preIndex].size + 1);
     if (n > largest) {
       largest = n;
@@ -493,7 +494,7 @@ void Builder::buildProjection(size_t e) {
   if (pr.procedural) {
     // Nothing stored: only the count, for the summary.
     net.synapses[e] = countProcedural(e);
-  } else if (onDevice[e]) {
+  } else if (onDevice[e] && onDevice[e]->drawsSynapses()) {
     buildRowsOnDevice(e);
   } else {
     switch (cd.kind) {
@@ -783,7 +784,7 @@ void Builder::build() {
   if (options.device && !options.hostConnectivity)
     for (const GpuBuildDesc &b : d.build) {
       onDevice[b.projectionIndex] = &b;
-      net.deviceBuilt[b.projectionIndex] = true;
+      net.deviceBuilt[b.projectionIndex] = b.drawsSynapses();
       for (int k : b.writes)
         net.deviceWritten[k] = true;
     }
@@ -971,8 +972,9 @@ void Builder::build() {
     if (onDevice[e] && n > 0) {
       const GpuBuildDesc &b = *onDevice[e];
       int64_t npre = d.populations[pr.preIndex].size;
-      net.deviceInit.push_back(
-          {int(e), "fill", b.fill, npre, /*keptScratch=*/b.scratchWords > 0});
+      if (b.drawsSynapses())
+        net.deviceInit.push_back({int(e), "fill", b.fill, npre,
+                                  /*keptScratch=*/b.scratchWords > 0});
       if (b.sort)
         net.deviceInit.push_back({int(e), "sort", *b.sort, npre});
       if (b.values)

@@ -8,6 +8,8 @@ element, step). This script recomputes, in plain Python integers:
   - normal initial values (clipped), uniform Poisson rates (through the
     spikes they give) and uniform current amplitudes, on the CPU and on the
     emulated GPU,
+  - the uniform weights and normal (clipped) delays of a projection whose
+    synapses come from a list file, on both,
 all drawn by generated code (the init kernels: the runtime draws nothing),
 and requires the simulator's output to match bit for bit (f64) or exactly
 (f32 spike draws).
@@ -139,6 +141,66 @@ def drawn_values(args, seed):
     return ok
 
 
+def list_values(args, seed):
+    """Drawn weights and delays of a list projection (synapses from a file,
+    values from the build kernels)."""
+    dt = 0.1
+    pairs = [(2, 1), (0, 2), (2, 0), (1, 1), (0, 0), (3, 2), (2, 2), (0, 1)]
+    with open(os.path.join(args.work, "pairs.csv"), "w") as f:
+        f.write("pre,post\n")
+        for a, b in pairs:
+            f.write("%d,%d\n" % (a, b))
+    model = {
+        "name": "listvalues",
+        "simulation": {"dt": dt, "duration": 1.0, "seed": seed},
+        "neuron_models": {"leaky": {
+            "parameters": {"tau": 10.0},
+            "variables": {"v": 0.0},
+            "equations": ["dv/dt = -v / tau"],
+            "threshold": "v > 1000",
+            "reset": ["v = 0"],
+            "method": "exact"}},
+        "populations": {"a": {"model": "leaky", "size": 4},
+                        "b": {"model": "leaky", "size": 3}},
+        "projections": {"ab": {
+            "pre": "a", "post": "b", "target": "v",
+            "connectivity": {"type": "list", "file": "pairs.csv"},
+            "weight": {"uniform": [0.5, 1.5]},
+            "delay": {"normal": ["1 ms", "0.3 ms"],
+                      "clip": ["0.1 ms", "2 ms"]}}},
+    }
+    path = os.path.join(args.work, "listvalues.json")
+    with open(path, "w") as f:
+        json.dump(model, f)
+    # CSR by pre, the file's order within a row; synapse s is its position.
+    csr = [p for a in range(4) for p in pairs if p[0] == a]
+    weights, delays = [], []
+    for s_ in range(len(csr)):
+        weights.append(0.5 + uniform53(*draw(seed, 0, 5, s_, 0, 0)[:2]))
+        d = min(max(1.0 + 0.3 * normal(draw(seed, 0, 6, s_, 0, 0)), 0.1), 2.0)
+        x = d / dt
+        r = math.floor(abs(x))
+        r += 1 if abs(x) - r >= 0.5 else 0
+        delays.append(int(math.copysign(r, x)))
+    ok = True
+    for target in ("cpu", "cuda-emulate"):
+        sim = os.path.join(args.work, "list_" + target)
+        out = os.path.join(args.work, "list_out_" + target)
+        subprocess.run([args.snnc, "--target=" + target, path, "-o", sim],
+                       check=True)
+        subprocess.run([sim, "--out", out, "--quiet", "--save-connectivity"],
+                       check=True)
+        col = list(map(int, np.load(os.path.join(out, "ab_synapses_col.npy"))))
+        w = list(map(float, np.load(os.path.join(out, "ab_synapses_weight.npy"))))
+        dl = list(map(int, np.load(os.path.join(out, "ab_synapses_delay.npy"))))
+        same = col == [b for _, b in csr] and w == weights and dl == delays
+        print("%s list weights and delays (%d synapses): %s"
+              % (target, len(csr), "OK" if same else
+                 "FAILED %s %s %s" % (col, w, dl)))
+        ok &= same
+    return ok
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--snnc", required=True)
@@ -217,6 +279,7 @@ def main():
         print("%s initial values: %s" % (precision, "OK" if same else
                                          "FAILED %s vs %s" % (list(v0), expect_v)))
     ok &= drawn_values(args, seed)
+    ok &= list_values(args, seed)
     sys.exit(0 if ok else 1)
 
 

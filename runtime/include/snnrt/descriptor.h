@@ -205,6 +205,8 @@ struct GpuKernelRef {
 struct GpuBuildDesc {
   std::string projection;
   int projectionIndex = -1;
+  /// Absent (empty names) for list connectivity, whose synapses the host
+  /// reads from the file: then only the weights and delays are computed.
   GpuKernelRef rows;                  ///< scratch i64[npre]: row lengths
   GpuKernelRef fill;                  ///< arena: col of every row
   std::optional<GpuKernelRef> sort;   ///< arena: each row's col ascending
@@ -217,6 +219,8 @@ struct GpuBuildDesc {
   /// The buffers the device writes (col, and the weight and delay buffers
   /// it computes): the runtime neither fills nor uploads them.
   std::vector<int> writes;
+  /// Whether the kernels draw the synapses (rows and fill), not only values.
+  bool drawsSynapses() const { return !rows.kernel.empty(); }
 };
 
 /// A buffer whose values a generated init kernel draws (the descriptor's

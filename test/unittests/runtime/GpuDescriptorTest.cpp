@@ -299,9 +299,17 @@ TEST(GpuDescriptor, GpuBuildErrors) {
   j["projections"][3]["connectivity"] = {{"kind", "list"},
                                          {"file", "synapses.csv"}};
   entry(1)["projection"] = "ab";
-  EXPECT_EQ(gpuError(j), "descriptor: gpu.build[1].projection: projection "
-                         "\"ab\" has list connectivity, which is built on "
-                         "the host");
+  EXPECT_EQ(gpuError(j), "descriptor: gpu.build[1].rows: projection \"ab\" "
+                         "has list connectivity: its synapses are read from "
+                         "its file on the host");
+  // A list's entry: its values only (delays and values), never its col.
+  json lj = j;
+  for (const char *key : {"rows", "fill", "sort", "scratch"})
+    lj["gpu"]["build"][1].erase(key);
+  lj["gpu"]["build"][1].erase("values");
+  EXPECT_EQ(gpuError(lj), "descriptor: gpu.build[1]: projection \"ab\" has "
+                          "list connectivity: its entry needs a \"values\" "
+                          "kernel");
   // fixed_total_number has build kernels (since they draw its pairs).
   j = base;
   j["projections"][3]["connectivity"] = {{"kind", "fixed_total_number"},

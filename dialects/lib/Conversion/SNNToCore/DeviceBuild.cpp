@@ -557,17 +557,22 @@ void NetworkLowering::emitBuildFunctions() {
   Type i32Type = b.getI32Type(), i64Type = b.getI64Type();
   auto i64Memref = MemRefType::get({ShapedType::kDynamic}, i64Type);
   for (auto [e, info] : llvm::enumerate(projections)) {
-    if (!builtOnDevice(info))
+    Attribute weightSpec = info.op.getWeight(), delaySpec = info.op.getDelay();
+    bool deviceWeight = computedOnDevice(weightSpec);
+    bool deviceDelay = computedOnDevice(delaySpec);
+    // A list's synapses are read from its file by the runtime; its uniform
+    // and normal weights and delays are still drawn here (one source).
+    bool list = isa<SynapseListAttr>(info.op.getConnectivity());
+    if (!builtOnDevice(info) && !(list && (deviceWeight || deviceDelay)))
       continue;
     OpBuilder::InsertionGuard guard(b);
     loc = info.op.getLoc();
     uint32_t entity = static_cast<uint32_t>(e);
     int64_t npre = spikingByName.lookup(info.op.getPre())->size;
-    Attribute weightSpec = info.op.getWeight(), delaySpec = info.op.getDelay();
-    bool deviceWeight = computedOnDevice(weightSpec);
-    bool deviceDelay = computedOnDevice(delaySpec);
     json::Object entry{{"projection", info.op.getSymName().str()}};
-    json::Array writes{info.col};
+    json::Array writes;
+    if (!list)
+      writes.push_back(info.col);
     if (deviceWeight)
       writes.push_back(info.weight);
     if (deviceDelay)
@@ -578,7 +583,9 @@ void NetworkLowering::emitBuildFunctions() {
       return emitBuildKernel(what, e, work, body);
     };
 
-    if (isa<FixedIndegreeAttr>(info.op.getConnectivity())) {
+    if (list) {
+      // The columns are the host's.
+    } else if (isa<FixedIndegreeAttr>(info.op.getConnectivity())) {
       emitIndegreeKernels(info, e, entry);
     } else if (isa<FixedTotalNumberAttr>(info.op.getConnectivity())) {
       entry["sort"] = emitTotalNumberKernels(info, e, entry);
