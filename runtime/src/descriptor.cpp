@@ -1145,8 +1145,12 @@ void Parser::gpuBuild(const json &j, const std::string &path) {
                      " words cannot hold the row counts of projection " +
                      name + " (" + std::to_string(npre) + " words)");
     }
-    if (const json *k = opt(o, "delays"))
+    if (const json *k = opt(o, "delays")) {
       b.delays = kernelRef(*k, sub(p, "delays"));
+      b.delayAt = kernelRef(req(o, p, "delay_at"), sub(p, "delay_at"));
+    } else if (opt(o, "delay_at")) {
+      fail(sub(p, "delay_at"), "comes with a \"delays\" kernel");
+    }
     if (const json *k = opt(o, "values"))
       b.values = kernelRef(*k, sub(p, "values"));
     bool randomWeight = random(pr.weight), randomDelay = random(pr.delay);
@@ -1180,6 +1184,10 @@ void Parser::gpuBuild(const json &j, const std::string &path) {
                       " of projection " + name +
                       " is not computed on the device (that needs a uniform "
                       "or normal value and a \"values\" kernel)");
+        if (!weight && !b.delays)
+          fail(q, buf + ": the delays of projection " + name +
+                      " are written on the device, which needs a \"delays\" "
+                      "kernel (to check them and size the rings)");
       } else {
         fail(q, buf +
                     " is not the col, weight or delay buffer of "

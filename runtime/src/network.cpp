@@ -14,6 +14,7 @@
 #include <climits>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <limits>
 #include <map>
 #include <stdexcept>
@@ -192,8 +193,14 @@ private:
                    int keepFor = -1);
   void buildRowsOnDevice(size_t e);
   bool delaysOnDevice(size_t e);
+  /// Counts the invalid delays among the `n` of `values` and fails.
   [[noreturn]] void failBadDelays(size_t e, const SynapseValues &values,
                                   int64_t n, const std::string &what);
+  /// Fails with the message about `negative` + `tooLong` invalid delays of
+  /// `n`, the first synapse `first` with delay `firstMs`.
+  [[noreturn]] void failBadDelays(size_t e, int64_t negative, int64_t tooLong,
+                                  int64_t first, double firstMs, int64_t n,
+                                  const std::string &what);
   void buildProjection(size_t e);
   /// The number of synapses of procedural projection `e` (drawn, not
   /// stored).
@@ -435,24 +442,29 @@ bool Builder::delaysOnDevice(size_t e) {
   if (n == 0)
     return true;
   const GpuKernelRef &k = *b->delays;
-  std::vector<int64_t> words = {0, INT64_MAX};
+  std::vector<int64_t> words = {0, INT64_MAX, 0, 0};
   runOnDevice(e, k, "delays", n, words);
   const std::string what = projName(e) + ", delay";
   const std::string bug = " (a bug in the generated code)";
   if (words[1] != INT64_MAX) {
-    int64_t s = words[1];
-    if (s < 0 || s >= n)
+    // The kernel counted them; delay_at gives the first one's value.
+    int64_t s = words[1], negative = words[2], tooLong = words[3];
+    if (s < 0 || s >= n || negative < 0 || tooLong < 0 ||
+        negative + tooLong < 1 || negative + tooLong > n - s)
       fail(what + ": the device's delays kernel " + k.kernel +
-           " reported synapse " + std::to_string(s) + ", outside [0, " +
-           std::to_string(n) + ")" + bug);
-    SynapseValues values = synapseValues(e, pr.delay, RngPurpose::Delay, what);
+           " reported synapse " + std::to_string(s) + " and " +
+           std::to_string(negative) + " + " + std::to_string(tooLong) +
+           " invalid delays of " + std::to_string(n) + bug);
+    std::vector<int64_t> value = {0};
+    runOnDevice(e, *b->delayAt, "delay_at", s, value);
+    double ms;
+    std::memcpy(&ms, value.data(), sizeof ms);
     int32_t steps = 0;
-    if (delayToSteps(values(s), d.dt, steps))
+    if (delayToSteps(ms, d.dt, steps))
       fail(what + ": the device's delays kernel " + k.kernel +
            " reported the delay of synapse " + std::to_string(s) + " (" +
-           formatNumber(values(s)) + " ms) as invalid" + bug);
-    // The same draws on the host, to say how many broke the rule.
-    failBadDelays(e, values, n, what);
+           formatNumber(ms) + " ms) as invalid" + bug);
+    failBadDelays(e, negative, tooLong, s, ms, n, what);
   }
   if (words[0] < 0 || words[0] > INT32_MAX)
     fail(what + ": the device's delays kernel " + k.kernel +
@@ -589,10 +601,16 @@ void Builder::failBadDelays(size_t e, const SynapseValues &values, int64_t n,
     while (firstHere < seen && !first.compare_exchange_weak(seen, firstHere)) {
     }
   });
+  int64_t s = first.load();
+  failBadDelays(e, negative, tooLong, s, values(s), n, what);
+}
+
+void Builder::failBadDelays(size_t e, int64_t negative, int64_t tooLong,
+                            int64_t s, double ms, int64_t n,
+                            const std::string &what) {
+  const double dt = d.dt;
   const ProjectionDesc &pr = d.projections[e];
   const ConnectivityDesc &cd = pr.connectivity;
-  int64_t s = first.load();
-  double ms = values(s);
   std::string where = "synapse " + std::to_string(s);
   if (!csr[e].source.empty())
     where = tables.get(cd.file).rowLocation(cd.file, size_t(csr[e].source[s]));

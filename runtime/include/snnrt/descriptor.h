@@ -210,7 +210,11 @@ struct GpuBuildDesc {
   GpuKernelRef rows;                  ///< scratch i64[npre]: row lengths
   GpuKernelRef fill;                  ///< arena: col of every row
   std::optional<GpuKernelRef> sort;   ///< arena: each row's col ascending
-  std::optional<GpuKernelRef> delays; ///< scratch i64[2]: max steps, first bad
+  /// scratch i64[4]: max steps, first bad, negative (or not finite) and
+  /// too-long counts
+  std::optional<GpuKernelRef> delays;
+  /// scratch f64[1]: the delay (ms) of synapse n; with `delays`
+  std::optional<GpuKernelRef> delayAt;
   std::optional<GpuKernelRef> values; ///< arena: weights and delays
   /// When > 0 (fixed_indegree): the rows kernel's scratch has this many i64
   /// words (the row counts first, zeros after); it stays on the device and

@@ -62,11 +62,12 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64
 // CHECK:     %[[AT:.*]] = arith.addi %[[BASE]], %[[K]] : i64
 // CHECK:     memref.store %{{.*}}, %[[COL]][%{{.*}}] : memref<?xi16>
 
-// delays: the largest delay in steps, and the first invalid synapse, kept
+// delays: the largest delay in steps, the first invalid synapse, and the
+// invalid delays counted as negative (or not finite) and as too long, kept
 // per thread (iter_args) and merged with one atomic each after the loop.
 // CHECK-LABEL: func.func private @snn_body_build_delays_0(
-// CHECK: %[[CELLS:.*]] = memref.view %arg1[%c0][] : memref<?xi8> to memref<2xi64>
-// CHECK: %[[R:.*]]:2 = scf.for %[[S:.*]] = %arg4 to %{{.*}} step %arg5 iter_args(%[[LARGEST:.*]] = %c0_i64, %[[FIRST:.*]] = %c9223372036854775807_i64) -> (i64, i64) {
+// CHECK: %[[CELLS:.*]] = memref.view %arg1[%c0][] : memref<?xi8> to memref<4xi64>
+// CHECK: %[[R:.*]]:4 = scf.for %[[S:.*]] = %arg4 to %{{.*}} step %arg5 iter_args(%[[LARGEST:.*]] = %c0_i64, %[[FIRST:.*]] = %c9223372036854775807_i64, %[[NNEG:.*]] = %c0_i64, %[[NBIG:.*]] = %c0_i64) -> (i64, i64, i64, i64) {
 // CHECK:   math.log
 // CHECK:   math.cos
 // Rounding half away from zero, from floor.
@@ -81,14 +82,34 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64
 // CHECK:   %[[VALID:.*]] = arith.andi %[[POSITIVE]], %[[FITS]] : i1
 // CHECK:   %[[SAFE:.*]] = arith.select %[[VALID]], %[[STEPS]], %{{.*}} : f64
 // CHECK:   %[[N:.*]] = arith.fptosi %[[SAFE]] : f64 to i64
+// CHECK:   %[[FINITE:.*]] = arith.cmpf olt, %[[MS]], %{{.*}} : f64
+// CHECK:   %[[INRANGE:.*]] = arith.andi %[[POSITIVE]], %[[FINITE]] : i1
+// CHECK:   %[[ISNEG:.*]] = arith.andi %{{.*}}, %{{.*}} : i1
+// CHECK:   %[[ISBIG:.*]] = arith.andi %{{.*}}, %[[INRANGE]] : i1
 // CHECK:   %[[M:.*]] = arith.maxsi %[[LARGEST]], %[[N]] : i64
 // CHECK:   %[[M2:.*]] = arith.select %[[VALID]], %[[M]], %[[LARGEST]] : i64
 // CHECK:   %[[B:.*]] = arith.minsi %[[FIRST]], %{{.*}} : i64
 // CHECK:   %[[B2:.*]] = arith.select %[[VALID]], %[[FIRST]], %[[B]] : i64
-// CHECK:   scf.yield %[[M2]], %[[B2]] : i64, i64
+// CHECK:   %[[C1:.*]] = arith.extui %[[ISNEG]] : i1 to i64
+// CHECK:   %[[NNEG2:.*]] = arith.addi %[[NNEG]], %[[C1]] : i64
+// CHECK:   %[[C2:.*]] = arith.extui %[[ISBIG]] : i1 to i64
+// CHECK:   %[[NBIG2:.*]] = arith.addi %[[NBIG]], %[[C2]] : i64
+// CHECK:   scf.yield %[[M2]], %[[B2]], %[[NNEG2]], %[[NBIG2]] : i64, i64, i64, i64
 // CHECK: }
-// CHECK: memref.atomic_rmw maxs %[[R]]#0, %[[CELLS]][%c0] : (i64, memref<2xi64>) -> i64
-// CHECK: memref.atomic_rmw mins %[[R]]#1, %[[CELLS]][%c1] : (i64, memref<2xi64>) -> i64
+// CHECK: memref.atomic_rmw maxs %[[R]]#0, %[[CELLS]][%c0] : (i64, memref<4xi64>) -> i64
+// CHECK: memref.atomic_rmw mins %[[R]]#1, %[[CELLS]][%c1] : (i64, memref<4xi64>) -> i64
+// CHECK: memref.atomic_rmw addi %[[R]]#2, %[[CELLS]][%c2] : (i64, memref<4xi64>) -> i64
+// CHECK: memref.atomic_rmw addi %[[R]]#3, %[[CELLS]][%c3] : (i64, memref<4xi64>) -> i64
+
+// delay_at: thread 0 writes the delay (ms) of synapse n into the scratch.
+// CHECK-LABEL: func.func private @snn_body_build_delay_at_0(
+// CHECK-SAME: %{{.*}}: memref<?xi8>, %[[SCRATCH:.*]]: memref<?xi8>, %{{.*}}: i64, %[[NSYN:.*]]: i64, %[[TID:.*]]: index, %{{.*}}: index)
+// CHECK: %[[CELL:.*]] = memref.view %[[SCRATCH]][%c0][] : memref<?xi8> to memref<1xf64>
+// CHECK: %[[ZERO:.*]] = arith.cmpi eq, %[[TID]], %c0 : index
+// CHECK: scf.if %[[ZERO]] {
+// CHECK:   arith.trunci %[[NSYN]] : i64 to i32
+// CHECK:   math.cos
+// CHECK:   memref.store %{{.*}}, %[[CELL]][%c0] : memref<1xf64>
 
 // values: f32 weights from f64 draws, delays in steps.
 // CHECK-LABEL: func.func private @snn_body_build_values_0(
@@ -197,6 +218,7 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64
 // CHECK: gpu.func @snn_build_rows_0(%{{.*}}: memref<?xi8>, %{{.*}}: memref<?xi8>, %{{.*}}: i64, %{{.*}}: i64) kernel
 // CHECK: gpu.func @snn_build_fill_0(
 // CHECK: gpu.func @snn_build_delays_0(
+// CHECK: gpu.func @snn_build_delay_at_0(
 // CHECK: gpu.func @snn_build_values_0(
 // CHECK: gpu.func @snn_build_rows_1(
 // CHECK:   gpu.block_id
@@ -207,6 +229,6 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64
 
 // The descriptor: pp writes col (9), weight (10) and delay (11).
 // CHECK: llvm.mlir.global external constant @snn_descriptor(
-// CHECK-SAME: \22build\22:[{\22delays\22:{\22emulate\22:2,\22kernel\22:\22snn_build_delays_0\22},\22fill\22:{\22emulate\22:1,\22kernel\22:\22snn_build_fill_0\22,\22work\22:100},\22projection\22:\22pp\22,\22rows\22:{\22emulate\22:0,\22kernel\22:\22snn_build_rows_0\22,\22work\22:100},\22values\22:{\22emulate\22:3,\22kernel\22:\22snn_build_values_0\22},\22writes\22:[9,10,11]}
+// CHECK-SAME: \22build\22:[{\22delay_at\22:{\22emulate\22:3,\22kernel\22:\22snn_build_delay_at_0\22,\22work\22:1},\22delays\22:{\22emulate\22:2,\22kernel\22:\22snn_build_delays_0\22},\22fill\22:{\22emulate\22:1,\22kernel\22:\22snn_build_fill_0\22,\22work\22:100},\22projection\22:\22pp\22,\22rows\22:{\22emulate\22:0,\22kernel\22:\22snn_build_rows_0\22,\22work\22:100},\22values\22:{\22emulate\22:4,\22kernel\22:\22snn_build_values_0\22},\22writes\22:[9,10,11]}
 // qq2's scratch is 2 * 50 + 50 * 3 words; it has a sort kernel.
-// CHECK-SAME: \22fill\22:{\22emulate\22:13,\22kernel\22:\22snn_build_fill_4\22,\22work\22:50},\22projection\22:\22qq2\22,\22rows\22:{\22emulate\22:12,\22kernel\22:\22snn_build_rows_4\22,\22work\22:50},\22scratch\22:250,\22sort\22:{\22emulate\22:14,\22kernel\22:\22snn_build_sort_4\22,\22work\22:50},\22writes\22:[22]}]
+// CHECK-SAME: \22fill\22:{\22emulate\22:14,\22kernel\22:\22snn_build_fill_4\22,\22work\22:50},\22projection\22:\22qq2\22,\22rows\22:{\22emulate\22:13,\22kernel\22:\22snn_build_rows_4\22,\22work\22:50},\22scratch\22:250,\22sort\22:{\22emulate\22:15,\22kernel\22:\22snn_build_sort_4\22,\22work\22:50},\22writes\22:[22]}

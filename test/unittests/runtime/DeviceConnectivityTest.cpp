@@ -142,7 +142,7 @@ TEST(DeviceConnectivity, MatchesTheHostBuild) {
   EXPECT_EQ(device.calls[0].seed, 3);
   EXPECT_EQ(device.calls[1].kernel, "snn_build_delays_0");
   EXPECT_EQ(device.calls[1].n, aa);
-  EXPECT_EQ(device.calls[1].words, 2u);
+  EXPECT_EQ(device.calls[1].words, 4u); // largest, first bad, counts
   EXPECT_EQ(device.calls[2].kernel, "snn_build_rows_1");
   EXPECT_EQ(device.calls[2].n, 5);
   EXPECT_EQ(device.calls[3].kernel, "snn_build_rows_2");
@@ -301,25 +301,28 @@ TEST(DeviceConnectivity, HostConnectivityAndCpuDescriptors) {
 }
 
 TEST(DeviceConnectivity, DelaysWithoutTheirKernel) {
-  // The device writes the delays, but there is no delays kernel: the host
-  // computes them for the ring sizes only.
+  // The device writes the delays, but there is no delays kernel to check
+  // them and size the rings: the descriptor is refused (the host would
+  // have to draw them again).
   json j = buildNetJson();
   j["gpu"]["build"][0].erase("delays");
-  Descriptor d = parse(j);
+  j["gpu"]["build"][0].erase("delay_at");
+  Descriptor d;
   std::string err;
+  EXPECT_FALSE(parseDescriptor(j.dump(), d, err));
+  EXPECT_EQ(err, "descriptor: gpu.build[0].writes[2]: buffer 17 (aa.delay): "
+                 "the delays of projection \"aa\" are written on the device, "
+                 "which needs a \"delays\" kernel (to check them and size "
+                 "the rings)");
   Network host, dev;
-  ASSERT_TRUE(buildNetwork(d, 3, withDevice(nullptr), host, err)) << err;
-  FakeDevice device(d);
-  ASSERT_TRUE(buildNetwork(d, 3, withDevice(&device), dev, err)) << err;
-  ASSERT_EQ(device.calls.size(), 3u); // rows only
-  EXPECT_EQ(dev.maxDelaySteps, host.maxDelaySteps);
-  EXPECT_TRUE(dev.deviceWritten[kAADelay]);
-  runDeviceInit(dev, device);
-  EXPECT_TRUE(sameArena(dev, host));
+  ASSERT_TRUE(buildNetwork(parse(buildNetJson()), 3, withDevice(nullptr), host,
+                           err))
+      << err;
 
   // Weights on the device, delays on the host.
   j = buildNetJson();
   j["gpu"]["build"][0].erase("delays");
+  j["gpu"]["build"][0].erase("delay_at");
   j["gpu"]["build"][0]["writes"] = {kAACol, kAAWeight};
   d = parse(j);
   FakeDevice device2(d);
@@ -380,15 +383,21 @@ TEST(DeviceConnectivity, InvalidDelaysAreReportedLikeOnTheHost) {
   FakeDevice device(d);
   EXPECT_FALSE(buildNetwork(d, 3, withDevice(&device), net, err));
   EXPECT_EQ(err, hostError);
-  ASSERT_EQ(device.calls.size(), 2u);
+  // The delays kernel counts them; delay_at gives the first one's value.
+  ASSERT_EQ(device.calls.size(), 3u);
   EXPECT_EQ(device.calls[1].kernel, "snn_build_delays_0");
+  EXPECT_EQ(device.calls[2].kernel, "snn_build_delay_at_0");
+  EXPECT_EQ(device.calls[2].n, 2);
+  EXPECT_EQ(device.calls[2].words, 1u);
 
   // A delays kernel that disagrees with the host, or reports nonsense.
   Descriptor good = parse(buildNetJson());
   FakeDevice bad(good);
   bad.corrupt = [](const GpuKernelRef &k, std::vector<int64_t> &w) {
-    if (k.kernel == "snn_build_delays_0")
+    if (k.kernel == "snn_build_delays_0") {
       w[1] = 5;
+      w[2] = 1;
+    }
   };
   EXPECT_FALSE(buildNetwork(good, 3, withDevice(&bad), net, err));
   double ms = referenceSynapseValue(good.projections[0].delay,
@@ -402,7 +411,17 @@ TEST(DeviceConnectivity, InvalidDelaysAreReportedLikeOnTheHost) {
       w[1] = -2;
   };
   EXPECT_FALSE(buildNetwork(good, 3, withDevice(&bad), net, err));
-  EXPECT_NE(err.find("reported synapse -2, outside [0, "), std::string::npos)
+  EXPECT_NE(err.find("reported synapse -2 and 0 + 0 invalid delays of "),
+            std::string::npos)
+      << err;
+  // A first invalid synapse without a count.
+  bad.corrupt = [](const GpuKernelRef &k, std::vector<int64_t> &w) {
+    if (k.kernel == "snn_build_delays_0")
+      w[1] = 5;
+  };
+  EXPECT_FALSE(buildNetwork(good, 3, withDevice(&bad), net, err));
+  EXPECT_NE(err.find("reported synapse 5 and 0 + 0 invalid delays of "),
+            std::string::npos)
       << err;
   bad.corrupt = [](const GpuKernelRef &k, std::vector<int64_t> &w) {
     if (k.kernel == "snn_build_delays_0")

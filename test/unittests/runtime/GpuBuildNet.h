@@ -17,7 +17,8 @@
 // match counterReference(). gpuBuildKernel() is a host version of the build
 // kernels (what the compiler's kernels must compute), written from the ABI
 // and the runtime's host builders; kernel number 4 e + k is kernel k (rows,
-// fill, delays, values) of projection e, 16 + e its sort kernel.
+// fill, delays, values) of projection e, 16 + e its sort kernel, 20 + e its
+// delay_at kernel.
 //
 //===----------------------------------------------------------------------===//
 
@@ -33,6 +34,7 @@
 #include <algorithm>
 #include <climits>
 #include <cmath>
+#include <cstring>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -63,17 +65,21 @@ enum BuildKernelKind {
   kFill = 1,
   kDelays = 2,
   kValues = 3,
-  kSort = 4
+  kSort = 4,
+  kDelayAt = 5
 };
 
 /// The number of kernel `kind` of projection `e` ("emulate").
 inline int buildKernelNumber(int projection, int kind) {
-  return kind == kSort ? 16 + projection : 4 * projection + kind;
+  return kind == kSort      ? 16 + projection
+         : kind == kDelayAt ? 20 + projection
+                            : 4 * projection + kind;
 }
 
 /// "snn_build_rows_0", ...
 inline std::string buildKernelName(int projection, int kind) {
-  static const char *names[] = {"rows", "fill", "delays", "values", "sort"};
+  static const char *names[] = {"rows",   "fill", "delays",
+                                "values", "sort", "delay_at"};
   return std::string("snn_build_") + names[kind] + "_" +
          std::to_string(projection);
 }
@@ -184,6 +190,7 @@ inline nlohmann::json buildNetJson(bool indegreeOnDevice = false) {
                         {"rows", kernel(0, kRows, true)},
                         {"fill", kernel(0, kFill, true)},
                         {"delays", kernel(0, kDelays, false)},
+                        {"delay_at", kernel(0, kDelayAt, false)},
                         {"values", kernel(0, kValues, false)},
                         {"writes", {kAACol, kAAWeight, kAADelay}}},
                        {{"projection", "ba"},
@@ -202,6 +209,7 @@ inline nlohmann::json buildNetJson(bool indegreeOnDevice = false) {
                                  {"fill", kernel(3, kFill, true)},
                                  {"sort", kernel(3, kSort, true)},
                                  {"delays", kernel(3, kDelays, false)},
+                                 {"delay_at", kernel(3, kDelayAt, false)},
                                  {"values", kernel(3, kValues, false)},
                                  {"writes", {kABCol, kABWeight, kABDelay}}});
   return d;
@@ -265,13 +273,15 @@ template <typename T> T *arenaBuffer(snnrt::MemRefI8 *arena, int k) {
 inline void gpuBuildKernel(const snnrt::Descriptor &d, snnrt::MemRefI8 *arena,
                            snnrt::MemRefI8 *scratch, int64_t seed, int64_t n,
                            int64_t kernel) {
-  int e = int(kernel >= 16 ? kernel - 16 : kernel / 4);
-  int kind = int(kernel >= 16 ? kSort : kernel % 4);
+  int e = int(kernel >= 20 ? kernel - 20 : kernel >= 16 ? kernel - 16
+                                                         : kernel / 4);
+  int kind = int(kernel >= 20 ? kDelayAt : kernel >= 16 ? kSort : kernel % 4);
   const snnrt::ProjectionDesc &pr = d.projections[e];
   const snnrt::GpuBuildDesc *b = d.findBuild(e);
   bool kept = b && b->scratchWords > 0;
   bool usesArena = kind == kFill || kind == kValues || kind == kSort;
-  bool usesScratch = kind == kRows || kind == kDelays || (kept && kind == kFill);
+  bool usesScratch = kind == kRows || kind == kDelays || kind == kDelayAt ||
+                     (kept && kind == kFill);
   // Unused buffers are empty memrefs.
   if (!usesArena)
     EXPECT_TRUE(arena->aligned == nullptr && arena->size == 0) << kernel;
@@ -324,12 +334,20 @@ inline void gpuBuildKernel(const snnrt::Descriptor &d, snnrt::MemRefI8 *arena,
       double ms = referenceSynapseValue(pr.delay, snnrt::RngPurpose::Delay, e,
                                         uint64_t(seed), s);
       double steps = std::round(ms / d.dt);
-      if (std::isfinite(ms) && ms >= 0 && steps <= double(INT32_MAX))
+      if (std::isfinite(ms) && ms >= 0 && steps <= double(INT32_MAX)) {
         words[0] = std::max(words[0], int64_t(steps));
-      else
+      } else {
         words[1] = std::min(words[1], s);
+        words[ms < 0 || !std::isfinite(ms) ? 2 : 3] += 1;
+      }
     }
     break;
+  case kDelayAt: {
+    double ms = referenceSynapseValue(pr.delay, snnrt::RngPurpose::Delay, e,
+                                      uint64_t(seed), n);
+    std::memcpy(words, &ms, sizeof ms);
+    break;
+  }
   case kValues:
     for (int64_t s = 0; s < n; ++s) {
       if (pr.weightBuffer >= 0 && !pr.weight.isConstant()) {

@@ -380,8 +380,14 @@ TEST(GpuDescriptor, GpuBuildErrors) {
                          "negative");
   j = base;
   entry(1)["delays"] = {{"kernel", "snn_build_delays_1"}, {"emulate", 6}};
+  EXPECT_EQ(gpuError(j), "descriptor: gpu.build[1]: missing \"delay_at\"");
+  entry(1)["delay_at"] = {{"kernel", "snn_build_delay_at_1"}, {"emulate", 8}};
   EXPECT_EQ(gpuError(j), "descriptor: gpu.build[1].delays: the delay of "
                          "projection \"ba\" is not uniform or normal");
+  j = base;
+  entry(1)["delay_at"] = {{"kernel", "snn_build_delay_at_1"}, {"emulate", 8}};
+  EXPECT_EQ(gpuError(j), "descriptor: gpu.build[1].delay_at: comes with a "
+                         "\"delays\" kernel");
   j = base;
   entry(1)["values"] = {{"kernel", "snn_build_values_1"}, {"emulate", 7}};
   EXPECT_EQ(gpuError(j), "descriptor: gpu.build[1].values: neither the "

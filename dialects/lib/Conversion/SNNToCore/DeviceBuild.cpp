@@ -612,43 +612,74 @@ void NetworkLowering::emitBuildFunctions() {
       });
     }
 
-    // delays: the scratch is i64[2] = {largest steps, first invalid
-    // synapse}.
-    if (deviceDelay)
+    // delays: the scratch is i64[4] = {largest steps, first invalid
+    // synapse, invalid delays that are negative or not finite, invalid
+    // delays that are too long}.
+    if (deviceDelay) {
       entry["delays"] = kernel("delays", -1, [&](Value, Value scratch,
                                                  Value n) {
         Value cells = b.create<memref::ViewOp>(
-            loc, i64Memref, scratch, index(0), ValueRange{index(2)});
-        // Each thread keeps its largest delay and first invalid synapse,
-        // then merges them with one atomic each: an atomic per synapse on
-        // one cell had every thread wait for every other.
+            loc, i64Memref, scratch, index(0), ValueRange{index(4)});
+        // Each thread keeps its largest delay, first invalid synapse and
+        // counts, then merges them with one atomic each: an atomic per
+        // synapse on one cell had every thread wait for every other.
         auto loop = b.create<scf::ForOp>(
             loc, tid, toIndex(n), nthreads,
-            ValueRange{i64(0), i64(std::numeric_limits<int64_t>::max())});
+            ValueRange{i64(0), i64(std::numeric_limits<int64_t>::max()),
+                       i64(0), i64(0)});
         {
           OpBuilder::InsertionGuard guard(b);
           b.setInsertionPointToStart(loop.getBody());
           Value s = loop.getInductionVar();
           Value largest = loop.getRegionIterArg(0);
           Value firstBad = loop.getRegionIterArg(1);
-          auto [steps, valid] = emitDelaySteps(
-              emitSynapseValue(delaySpec, RandomPurpose::Delay, entity, s));
+          Value negatives = loop.getRegionIterArg(2);
+          Value tooLong = loop.getRegionIterArg(3);
+          Value ms =
+              emitSynapseValue(delaySpec, RandomPurpose::Delay, entity, s);
+          auto [steps, valid] = emitDelaySteps(ms);
           // An invalid delay (NaN, too large) is not converted.
           Value safe = b.create<arith::SelectOp>(
               loc, valid, steps,
               b.create<arith::ConstantOp>(loc, b.getF64FloatAttr(0.0)));
           Value steps64 = b.create<arith::FPToSIOp>(loc, i64Type, safe);
           Value s64 = b.create<arith::IndexCastOp>(loc, i64Type, s);
+          // Invalid: negative or not finite (as the runtime's messages
+          // count them), else too long.
+          Value finiteNonNegative = b.create<arith::AndIOp>(
+              loc,
+              b.create<arith::CmpFOp>(
+                  loc, arith::CmpFPredicate::OGE, ms,
+                  b.create<arith::ConstantOp>(loc, b.getF64FloatAttr(0.0))),
+              b.create<arith::CmpFOp>(
+                  loc, arith::CmpFPredicate::OLT, ms,
+                  b.create<arith::ConstantOp>(
+                      loc, b.getF64FloatAttr(
+                               std::numeric_limits<double>::infinity()))));
+          Value invalid = b.create<arith::XOrIOp>(
+              loc, valid, b.create<arith::ConstantIntOp>(loc, 1, 1));
+          Value negative = b.create<arith::AndIOp>(
+              loc, invalid,
+              b.create<arith::XOrIOp>(
+                  loc, finiteNonNegative,
+                  b.create<arith::ConstantIntOp>(loc, 1, 1)));
+          Value big = b.create<arith::AndIOp>(loc, invalid, finiteNonNegative);
           b.create<scf::YieldOp>(
-              loc, ValueRange{b.create<arith::SelectOp>(
-                                  loc, valid,
-                                  b.create<arith::MaxSIOp>(loc, largest,
-                                                           steps64),
-                                  largest),
-                              b.create<arith::SelectOp>(
-                                  loc, valid, firstBad,
-                                  b.create<arith::MinSIOp>(loc, firstBad,
-                                                           s64))});
+              loc,
+              ValueRange{
+                  b.create<arith::SelectOp>(
+                      loc, valid,
+                      b.create<arith::MaxSIOp>(loc, largest, steps64),
+                      largest),
+                  b.create<arith::SelectOp>(
+                      loc, valid, firstBad,
+                      b.create<arith::MinSIOp>(loc, firstBad, s64)),
+                  b.create<arith::AddIOp>(
+                      loc, negatives,
+                      b.create<arith::ExtUIOp>(loc, i64Type, negative)),
+                  b.create<arith::AddIOp>(
+                      loc, tooLong,
+                      b.create<arith::ExtUIOp>(loc, i64Type, big))});
         }
         b.create<memref::AtomicRMWOp>(loc, arith::AtomicRMWKind::maxs,
                                       loop.getResult(0), cells,
@@ -656,7 +687,32 @@ void NetworkLowering::emitBuildFunctions() {
         b.create<memref::AtomicRMWOp>(loc, arith::AtomicRMWKind::mins,
                                       loop.getResult(1), cells,
                                       ValueRange{index(1)});
+        b.create<memref::AtomicRMWOp>(loc, arith::AtomicRMWKind::addi,
+                                      loop.getResult(2), cells,
+                                      ValueRange{index(2)});
+        b.create<memref::AtomicRMWOp>(loc, arith::AtomicRMWKind::addi,
+                                      loop.getResult(3), cells,
+                                      ValueRange{index(3)});
       });
+      // delay_at: the scratch is f64[1] = the delay in ms of synapse n (for
+      // the message about the first invalid delay).
+      entry["delay_at"] = kernel("delay_at", 1, [&](Value, Value scratch,
+                                                    Value n) {
+        Value cell = b.create<memref::ViewOp>(
+            loc, MemRefType::get({1}, b.getF64Type()), scratch, index(0),
+            ValueRange{});
+        Value first = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq,
+                                              tid, index(0));
+        auto ifOp = b.create<scf::IfOp>(loc, first, /*withElse=*/false);
+        OpBuilder::InsertionGuard guard(b);
+        b.setInsertionPointToStart(&ifOp.getThenRegion().front());
+        b.create<memref::StoreOp>(
+            loc,
+            emitSynapseValue(delaySpec, RandomPurpose::Delay, entity,
+                             toIndex(n)),
+            cell, ValueRange{index(0)});
+      });
+    }
 
     // values: the arena; the weights and delays computed on the device.
     if (deviceWeight || deviceDelay)
