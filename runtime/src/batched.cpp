@@ -348,8 +348,9 @@ bool BatchedRun::run() {
                             options.saveConnectivity,
                         error))
     return false;
-  if (options.saveConnectivity)
-    collectConnectivity(net, result);
+  if (options.saveConnectivity &&
+      !collectConnectivity(net, backend.connectivityDevice(), result, error))
+    return false;
 
   result.backend = backend.report();
   nlohmann::ordered_json j = nlohmann::ordered_json::parse(

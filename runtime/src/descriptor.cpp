@@ -1120,7 +1120,20 @@ void Parser::gpuBuild(const json &j, const std::string &path) {
     // A list's synapses are the file's, read on the host: only its uniform
     // or normal weights and delays are computed by kernels.
     bool list = pr.connectivity.kind == ConnectivityDesc::Kind::List;
-    if (list) {
+    if (pr.procedural) {
+      // Nothing stored: rows counts the synapses, columns draws them for
+      // --save-connectivity.
+      for (const char *key :
+           {"fill", "sort", "scratch", "delays", "delay_at", "values"})
+        if (opt(o, key))
+          fail(sub(p, key), "projection " + name +
+                                " is procedural: its synapses are not stored");
+      b.rows = kernelRef(req(o, p, "rows"), sub(p, "rows"));
+      b.columns = kernelRef(req(o, p, "columns"), sub(p, "columns"));
+    } else if (opt(o, "columns")) {
+      fail(sub(p, "columns"), "only procedural projections have a columns "
+                              "kernel");
+    } else if (list) {
       for (const char *key : {"rows", "fill", "sort", "scratch"})
         if (opt(o, key))
           fail(sub(p, key), "projection " + name +
@@ -1134,6 +1147,9 @@ void Parser::gpuBuild(const json &j, const std::string &path) {
       b.rows = kernelRef(req(o, p, "rows"), sub(p, "rows"));
       b.fill = kernelRef(req(o, p, "fill"), sub(p, "fill"));
     }
+    if (pr.procedural && !req(o, p, "writes").empty())
+      fail(sub(p, "writes"), "projection " + name +
+                                 " is procedural: the device writes nothing");
     if (const json *k = opt(o, "sort"))
       b.sort = kernelRef(*k, sub(p, "sort"));
     if (const json *k = opt(o, "scratch")) {
@@ -1196,7 +1212,7 @@ void Parser::gpuBuild(const json &j, const std::string &path) {
       }
       b.writes.push_back(int(id));
     }
-    if (!list && !writes.count(pr.col))
+    if (!list && !pr.procedural && !writes.count(pr.col))
       fail(wp, "missing the col buffer " + std::to_string(pr.col) + " (" +
                    d.buffers[pr.col].name + "), which the fill kernel writes");
     d.build.push_back(b);

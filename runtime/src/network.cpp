@@ -504,8 +504,11 @@ void Builder::buildProjection(size_t e) {
   Csr &c = csr[e];
   std::string error;
   if (pr.procedural) {
-    // Nothing stored: only the count, for the summary.
-    net.synapses[e] = countProcedural(e);
+    // Nothing stored: only the count, for the summary (by its rows kernel).
+    if (onDevice[e])
+      buildRowsOnDevice(e);
+    else
+      net.synapses[e] = countProcedural(e);
   } else if (onDevice[e] && onDevice[e]->drawsSynapses()) {
     buildRowsOnDevice(e);
   } else {
@@ -1191,23 +1194,63 @@ bool buildNetwork(const Descriptor &desc, uint64_t seed,
   return false;
 }
 
-Csr buildProceduralRows(const Descriptor &d, uint64_t seed, size_t e) {
+bool drawProceduralRows(const Network &net, size_t e,
+                        ConnectivityDevice &device, Csr &out,
+                        std::string &error) {
+  const Descriptor &d = net.desc;
   const ProjectionDesc &pr = d.projections[e];
-  const ConnectivityDesc &cd = pr.connectivity;
+  const GpuBuildDesc *b = d.findBuild(int(e));
+  std::string what = "projection '" + pr.name + "'";
+  if (!pr.procedural || !b || !b->columns) {
+    error = what + ": no columns kernel to draw its synapses with";
+    return false;
+  }
   int64_t npre = d.populations[pr.preIndex].size;
   int64_t npost = d.populations[pr.postIndex].size;
-  bool excludeSelf = !cd.allowSelf && pr.preIndex == pr.postIndex;
-  switch (cd.kind) {
-  case ConnectivityDesc::Kind::AllToAll:
-    return buildAllToAll(npre, npost, excludeSelf);
-  case ConnectivityDesc::Kind::OneToOne:
-    return buildOneToOne(npre);
-  case ConnectivityDesc::Kind::FixedProbability:
-    return buildFixedProbability(npre, npost, cd.p, excludeSelf, seed,
-                                 uint32_t(e));
-  default:
-    return Csr();
+  out = Csr();
+  out.rowPtr.assign(size_t(npre) + 1, 0);
+  std::vector<int64_t> lengths(size_t(npre), 0);
+  if (npre > 0 &&
+      !device.runScratch(b->rows, int64_t(net.seed), npre, lengths, error)) {
+    error = what + ": rows kernel " + b->rows.kernel + ": " + error;
+    return false;
   }
+  for (int64_t i = 0; i < npre; ++i) {
+    if (lengths[size_t(i)] < 0 || lengths[size_t(i)] > npost) {
+      error = what + ": the rows kernel counted " +
+              std::to_string(lengths[size_t(i)]) + " synapses in row " +
+              std::to_string(i) + " (a bug in the generated code)";
+      return false;
+    }
+    out.rowPtr[size_t(i) + 1] = out.rowPtr[size_t(i)] + lengths[size_t(i)];
+  }
+  int64_t n = out.rowPtr.back();
+  if (n != net.synapses[e]) {
+    error = what + ": drawn again, " + std::to_string(n) +
+            " synapses, not the " + std::to_string(net.synapses[e]) +
+            " of the build (a bug in the generated code)";
+    return false;
+  }
+  // The scratch: row_ptr, then the columns the kernel writes.
+  std::vector<int64_t> words(out.rowPtr.begin(), out.rowPtr.end());
+  words.resize(size_t(npre + 1 + n), 0);
+  if (npre > 0 &&
+      !device.runScratch(*b->columns, int64_t(net.seed), n, words, error)) {
+    error = what + ": columns kernel " + b->columns->kernel + ": " + error;
+    return false;
+  }
+  out.col.resize(size_t(n));
+  for (int64_t s = 0; s < n; ++s) {
+    int64_t j = words[size_t(npre + 1 + s)];
+    if (j < 0 || j >= npost) {
+      error = what + ": the columns kernel drew post " + std::to_string(j) +
+              " for synapse " + std::to_string(s) +
+              " (a bug in the generated code)";
+      return false;
+    }
+    out.col[size_t(s)] = int32_t(j);
+  }
+  return true;
 }
 
 } // namespace snnrt

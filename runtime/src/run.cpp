@@ -540,7 +540,8 @@ bool simulateNetwork(Network &net, const StepFunctions &step, int64_t steps,
   return false;
 }
 
-void collectConnectivity(const Network &net, RunResult &result) {
+bool collectConnectivity(const Network &net, ConnectivityDevice *device,
+                         RunResult &result, std::string &error) {
   const Descriptor &d = net.desc;
   result.connectivity.clear();
   for (size_t e = 0; e < d.projections.size(); ++e) {
@@ -553,8 +554,15 @@ void collectConnectivity(const Network &net, RunResult &result) {
       out.assign(p, p + net.counts[size_t(buffer)]);
     };
     if (pr.procedural) {
-      // Not stored: drawn here as the simulation drew them.
-      Csr rows = buildProceduralRows(d, net.seed, e);
+      // Not stored: drawn again, by the code the simulation drew them with.
+      Csr rows;
+      if (!device) {
+        error = "projection '" + pr.name + "': its synapses are drawn by "
+                "its kernels, and there is no device to run them on";
+        return false;
+      }
+      if (!drawProceduralRows(net, e, *device, rows, error))
+        return false;
       c.rowPtr = std::move(rows.rowPtr);
       c.col = std::move(rows.col);
     } else {
@@ -580,6 +588,7 @@ void collectConnectivity(const Network &net, RunResult &result) {
       copy(pr.delayBuffer, c.delaySteps);
     result.connectivity.push_back(std::move(c));
   }
+  return true;
 }
 
 bool writeOutputs(RunResult &r, const std::string &format,
@@ -925,8 +934,9 @@ bool runSimulation(const std::string &descriptorJson,
     if (!simulateNetwork(net, step, steps, options, result, error))
       return false;
     result.buildSeconds = buildSeconds;
-    if (options.saveConnectivity)
-      collectConnectivity(net, result);
+    if (options.saveConnectivity &&
+        !collectConnectivity(net, device.get(), result, error))
+      return false;
     if (options.writeOutput &&
         !writeOutputs(result, d.record.format, options.outDir, error))
       return false;

@@ -215,6 +215,9 @@ struct GpuBuildDesc {
   std::optional<GpuKernelRef> delays;
   /// scratch f64[1]: the delay (ms) of synapse n; with `delays`
   std::optional<GpuKernelRef> delayAt;
+  /// Procedural projections (rows and columns only): scratch i64[npre + 1 +
+  /// n], the row pointers then the n columns it writes (--save-connectivity)
+  std::optional<GpuKernelRef> columns;
   std::optional<GpuKernelRef> values; ///< arena: weights and delays
   /// When > 0 (fixed_indegree): the rows kernel's scratch has this many i64
   /// words (the row counts first, zeros after); it stays on the device and

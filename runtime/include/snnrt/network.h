@@ -161,10 +161,13 @@ struct SpikeArray {
 bool loadSpikeArray(const std::string &path, int64_t size, double dt,
                     SpikeArray &out, std::string &error);
 
-/// The rows of procedural projection `e` of `d` (which the simulation draws
-/// again at each spike and never stores), built on the host with `seed`:
-/// the same synapses as csr storage would hold (for --save-connectivity).
-Csr buildProceduralRows(const Descriptor &d, uint64_t seed, size_t e);
+/// The rows of procedural projection `e` of `net` (which the simulation
+/// draws again at each spike and never stores), drawn by its rows and
+/// columns kernels on `device`: the same synapses as csr storage would hold
+/// (for --save-connectivity). False with `error`.
+bool drawProceduralRows(const Network &net, size_t e,
+                        ConnectivityDevice &device, Csr &out,
+                        std::string &error);
 
 } // namespace snnrt
 

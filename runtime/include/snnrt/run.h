@@ -22,6 +22,7 @@
 namespace snnrt {
 
 struct Network;
+class ConnectivityDevice;
 
 /// The number of cores this process may run on (its affinity mask), at
 /// least 1.
@@ -194,8 +195,10 @@ bool simulateNetwork(Network &net, const StepFunctions &step, int64_t steps,
 
 /// Copies every projection's synapses out of `net`'s arena into
 /// result.connectivity (on GPU targets, after a download with the
-/// connectivity).
-void collectConnectivity(const Network &net, RunResult &result);
+/// connectivity); those of procedural projections are drawn by their
+/// kernels on `device`. False with `error`.
+bool collectConnectivity(const Network &net, ConnectivityDevice *device,
+                         RunResult &result, std::string &error);
 
 /// Writes spikes, state and summary.json to `dir` in `format` ("npy" or
 /// "csv"), and the saved connectivity (always NPY:

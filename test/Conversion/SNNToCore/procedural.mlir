@@ -42,15 +42,20 @@ snn.network @proc attributes {dt = 0.1 : f64, duration = 10.0 : f64, seed = 3 : 
 // CHECK:       scf.if
 // CHECK:         arith.addf %{{.*}}, %[[W]] : f64
 // CHECK: return
-// The descriptor: the storage, and neither row_ptr nor col.
+// The descriptor: the storage, and neither row_ptr nor col; its build
+// entry has the rows kernel (the synapse count, for the summary) and the
+// columns kernel (the synapses, for --save-connectivity), and writes no
+// buffer.
 // CHECK: llvm.mlir.global external constant @snn_descriptor
+// CHECK-SAME: \22build\22:[{\22columns\22:{\22emulate\22:1,\22kernel\22:\22snn_build_columns_0\22,\22work\22:100},\22projection\22:\22ee\22,\22rows\22:{\22emulate\22:0,\22kernel\22:\22snn_build_rows_0\22,\22work\22:100},\22writes\22:[]}]
 // CHECK-NOT: row_ptr
 // CHECK-SAME: \22storage\22:\22procedural\22
 // CHECK-NOT: ee.col
 // On the GPU one thread per spike (spikes tid, tid + nthreads, ...) draws the row
-// and adds atomically; no build kernel draws it beforehand (only the init
-// kernel of the uniform initial value).
-// GPU-NOT: snn.build_kernel = "snn_build_{{rows|fill|sort|delays|values}}
+// and adds atomically; no build kernel fills a row beforehand (rows and
+// columns only count and save, as on the CPU; and the init kernel of the
+// uniform initial value).
+// GPU-NOT: snn.build_kernel = "snn_build_{{fill|sort|delays|values}}
 // GPU-LABEL: func.func private @snn_body_propagate(
 // GPU-SAME: %[[ARENA:.*]]: memref<?xi8>, %[[SEED:.*]]: i64, %[[PARITY:.*]]: i64, %[[TID:.*]]: index, %[[NT:.*]]: index)
 // GPU: scf.for %{{.*}} = %[[TID]] to %{{.*}} step %[[NT]] {
@@ -58,4 +63,4 @@ snn.network @proc attributes {dt = 0.1 : f64, duration = 10.0 : f64, seed = 3 : 
 // GPU:     math.log1p
 // GPU:   } do {
 // GPU:     memref.atomic_rmw addf %{{.*}}, %{{.*}}[%{{.*}}] : (f64, memref<?xf64>) -> f64
-// GPU-NOT: snn.build_kernel = "snn_build_{{rows|fill|sort|delays|values}}
+// GPU-NOT: snn.build_kernel = "snn_build_{{fill|sort|delays|values}}

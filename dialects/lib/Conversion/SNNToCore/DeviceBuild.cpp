@@ -563,7 +563,8 @@ void NetworkLowering::emitBuildFunctions() {
     // A list's synapses are read from its file by the runtime; its uniform
     // and normal weights and delays are still drawn here (one source).
     bool list = isa<SynapseListAttr>(info.op.getConnectivity());
-    if (!builtOnDevice(info) && !(list && (deviceWeight || deviceDelay)))
+    if (!builtOnDevice(info) && !(list && (deviceWeight || deviceDelay)) &&
+        !info.procedural)
       continue;
     OpBuilder::InsertionGuard guard(b);
     loc = info.op.getLoc();
@@ -571,7 +572,7 @@ void NetworkLowering::emitBuildFunctions() {
     int64_t npre = spikingByName.lookup(info.op.getPre())->size;
     json::Object entry{{"projection", info.op.getSymName().str()}};
     json::Array writes;
-    if (!list)
+    if (!list && !info.procedural)
       writes.push_back(info.col);
     if (deviceWeight)
       writes.push_back(info.weight);
@@ -583,21 +584,44 @@ void NetworkLowering::emitBuildFunctions() {
       return emitBuildKernel(what, e, work, body);
     };
 
-    if (list) {
-      // The columns are the host's.
-    } else if (isa<FixedIndegreeAttr>(info.op.getConnectivity())) {
-      emitIndegreeKernels(info, e, entry);
-    } else if (isa<FixedTotalNumberAttr>(info.op.getConnectivity())) {
-      entry["sort"] = emitTotalNumberKernels(info, e, entry);
-    } else {
-      // rows: the scratch is i64[npre]; scratch[i] = length of row i.
-      entry["rows"] = kernel("rows", npre, [&](Value, Value scratch, Value) {
+    // rows: the scratch is i64[npre]; scratch[i] = length of row i.
+    auto rowsKernel = [&] {
+      return kernel("rows", npre, [&](Value, Value scratch, Value) {
         Value lengths = b.create<memref::ViewOp>(
             loc, i64Memref, scratch, index(0), ValueRange{index(npre)});
         Value i = gridLoop(index(npre)).getInductionVar();
         Value length = emitRow(info, entity, i, nullptr);
         b.create<memref::StoreOp>(loc, length, lengths, ValueRange{i});
       });
+    };
+
+    if (info.procedural) {
+      // Nothing stored: rows counts the synapses (for the summary), and
+      // columns draws them into a scratch for --save-connectivity: i64
+      // words, row_ptr (npre + 1) then the n columns.
+      entry["rows"] = rowsKernel();
+      entry["columns"] = kernel("columns", npre, [&](Value, Value scratch,
+                                                     Value n) {
+        Value rowPtr = b.create<memref::ViewOp>(
+            loc, i64Memref, scratch, index(0), ValueRange{index(npre + 1)});
+        Value cols = b.create<memref::ViewOp>(loc, i64Memref, scratch,
+                                              index(8 * (npre + 1)),
+                                              ValueRange{toIndex(n)});
+        Value i = gridLoop(index(npre)).getInductionVar();
+        Value base = b.create<memref::LoadOp>(loc, rowPtr, ValueRange{i});
+        emitRow(info, entity, i, [&](Value k, Value j) {
+          Value at = toIndex(b.create<arith::AddIOp>(loc, base, k));
+          b.create<memref::StoreOp>(loc, j, cols, ValueRange{at});
+        });
+      });
+    } else if (list) {
+      // The columns are the host's.
+    } else if (isa<FixedIndegreeAttr>(info.op.getConnectivity())) {
+      emitIndegreeKernels(info, e, entry);
+    } else if (isa<FixedTotalNumberAttr>(info.op.getConnectivity())) {
+      entry["sort"] = emitTotalNumberKernels(info, e, entry);
+    } else {
+      entry["rows"] = rowsKernel();
 
       // fill: the arena; the columns of row i from row_ptr[i] on.
       entry["fill"] = kernel("fill", npre, [&](Value arenaArg, Value, Value) {
