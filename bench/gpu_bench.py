@@ -184,12 +184,6 @@ def run(args):
                                  % (s["real_time_factor"],
                                     s["events"] / max(1e-12, s["simulation_seconds"]))),
                   flush=True)
-        # The same network built on the host and uploaded, for comparison
-        # with the build kernels (a short run: only the build time counts).
-        row["host_build"] = run_one(
-            args.work, e["sim_cuda"],
-            ["--gpu-mode=" + args.modes[0], "--host-connectivity",
-             "--duration", "1"], args.timeout)
         if "sim_cpu" in e:
             row["cpu"] = run_one(args.work, e["sim_cpu"], [], args.timeout)
         rows.append(row)
@@ -220,27 +214,22 @@ def write_report(args, info, device, date, rows):
              "best mode; CPU = snnc's CPU simulator, one thread, same machine",
              "",
              "- build = network set-up before the first step: connectivity "
-             "drawn by the build kernels on the device; host build = the same "
-             "network built on the host and uploaded (--host-connectivity)",
+             "drawn by the build kernels on the device",
              "",
              "| model | neurons | k | synapses | compile cuda (s) | build (s) | "
-             "host build (s) | "
              + " | ".join("RTF %s" % m for m in args.modes)
              + " | events/s | CPU RTF | GPU speed-up | rate exc (Hz) |",
-             "| --- " * (11 + len(args.modes)) + "|"]
+             "| --- " * (10 + len(args.modes)) + "|"]
     for r in rows:
         ok = [r[m] for m in args.modes if rtf(r.get(m)) is not None]
         best = min(ok, key=lambda s: s["real_time_factor"]) if ok else None
         cpu = rtf(r.get("cpu"))
         rate = "%.2f" % best["populations"]["exc"]["rate_hz"] if best else "-"
-        host = r.get("host_build")
-        lines.append("| %s | %d | %d | %s | %.2f | %s | %s | %s | %s | %s | %s | %s |" % (
+        lines.append("| %s | %d | %d | %s | %.2f | %s | %s | %s | %s | %s | %s |" % (
             r["model"], r["size"], r["k"],
             best["synapses_total"] if best else "-",
             r["compile_cuda"],
             "%.2f" % best["build_seconds"] if best else "-",
-            "%.2f" % host["build_seconds"] if host and "error" not in host
-            else "-",
             " | ".join("%.4g" % rtf(r[m]) if rtf(r.get(m)) is not None
                        else "error" for m in args.modes),
             "%.3g" % (best["events"] / best["simulation_seconds"]) if best else "-",

@@ -23,6 +23,7 @@ tool_dirs = [config.snn_tools_dir, config.llvm_tools_dir]
 llvm_config.add_tool_substitutions(["snnc", "snn-opt"], tool_dirs)
 config.substitutions.insert(0, ("%snnc", os.path.join(config.snn_tools_dir, "snnc")))
 config.substitutions.insert(0, ("%snn-opt", os.path.join(config.snn_tools_dir, "snn-opt")))
+config.substitutions.insert(0, ("%reference-build", os.path.join(config.snn_tools_dir, "snnrt-reference-build")))
 # Debian's Python, the one that sees python3-brian and numpy.
 config.substitutions.insert(0, ("%python", config.python_with_brian))
 config.substitutions.append(("%examples", os.path.join(config.snn_src_root, "examples")))

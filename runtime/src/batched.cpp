@@ -443,7 +443,6 @@ bool runBatchedSimulation(const std::string &descriptorJson,
     if (!backend)
       return false;
     build.device = backend->connectivityDevice();
-    build.hostConnectivity = options.hostConnectivity;
     Network net;
     if (!buildNetwork(d, seed, build, net, error))
       return false;

@@ -36,13 +36,13 @@ std::string usage(const std::string &prog, const Descriptor *d,
   if (target == CliTarget::Emulate)
     s += " [--batch-steps N] [--threads N]\n       " +
          std::string(prog.size(), ' ') +
-         " [--build-threads N] [--host-connectivity]";
+         " [--build-threads N]";
   if (target == CliTarget::Cuda)
     s += " [--batch-steps N] [--device N]\n       " +
          std::string(prog.size(), ' ') +
-         " [--gpu-mode MODE] [--host-connectivity]";
+         " [--gpu-mode MODE]";
   if (target == CliTarget::Cpu)
-    s += " [--threads N] [--host-connectivity]";
+    s += " [--threads N]";
   std::string indent = "\n       " + std::string(prog.size(), ' ');
   s += indent + " " +
        "[--save-connectivity] [--quiet] [--help]\n";
@@ -97,17 +97,6 @@ std::string usage(const std::string &prog, const Descriptor *d,
          "                 graph (CUDA graphs of many steps) or persistent "
          "(one block\n"
          "                 runs many steps); default auto\n";
-  if (target != CliTarget::Cpu)
-    s += "  --host-connectivity\n"
-         "                 build all synapses on the host, also those the "
-         "model draws\n"
-         "                 on the device (to compare, or to debug)\n";
-  else
-    s += "  --host-connectivity\n"
-         "                 build all synapses with the runtime's own "
-         "builders, not the\n"
-         "                 model's generated build code (to compare, or to "
-         "debug)\n";
   s += "  --save-connectivity\n"
        "                 also write every projection's synapses to the "
        "output directory\n"
@@ -240,10 +229,6 @@ int cliMainImpl(int argc, char **argv, const char *descriptorJson,
       if (hasValue)
         badArg = "option --save-connectivity takes no value";
       opts.saveConnectivity = true;
-    } else if (a == "--host-connectivity") {
-      if (hasValue)
-        badArg = "option --host-connectivity takes no value";
-      opts.hostConnectivity = true;
     } else if (a == "--threads" && target == CliTarget::Cpu) {
       int64_t n;
       if (takeValue()) {

@@ -26,7 +26,6 @@ struct CliOptions {
   int64_t buildThreads = 0;     ///< Emulate: --build-threads (0: threads)
   int device = 0;               ///< Cuda: --device
   std::string gpuMode = "auto"; ///< Cuda: --gpu-mode
-  // Emulate and Cuda: --host-connectivity sets run.hostConnectivity.
 };
 
 /// Runs the simulation for parsed options; false with `error` on failure.

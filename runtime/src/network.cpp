@@ -4,7 +4,6 @@
 #include "snnrt/network.h"
 #include "snnrt/connectivity.h"
 #include "snnrt/io.h"
-#include "snnrt/philox.h"
 
 #include "parallel.h"
 #include "run_internal.h"
@@ -119,36 +118,19 @@ private:
   std::map<std::string, Table> tables;
 };
 
-/// Per-synapse values of a value spec, evaluated lazily (thread-safe).
+/// Per-synapse values of a constant, file or from_list value spec, read
+/// lazily (thread-safe). Uniform and normal values are drawn by the model's
+/// build kernels, never here.
 struct SynapseValues {
-  ValueSpec::Kind kind = ValueSpec::Kind::Constant;
-  double a = 0, b = 0; // constant: a; uniform: a + (b - a) u; normal: a + b z
-  double low = -HUGE_VAL, high = HUGE_VAL; // normal: clamped to [low, high]
+  bool constant = true;
+  double a = 0;                                 // constant
   const std::vector<double> *column = nullptr;  // file / from_list
   const std::vector<int64_t> *source = nullptr; // synapse -> table row
-  uint64_t seed = 0;
-  RngPurpose purpose = RngPurpose::Weight;
-  uint32_t entity = 0;
 
   double operator()(int64_t s) const {
-    switch (kind) {
-    case ValueSpec::Kind::Constant:
+    if (constant)
       return a;
-    case ValueSpec::Kind::Uniform:
-      return a + (b - a) * uniform01(seed, purpose, entity, uint32_t(s),
-                                     uint32_t(uint64_t(s) >> 32), 0);
-    case ValueSpec::Kind::Normal:
-      // Clamped as the generated code does (max, then min): exact.
-      return std::min(std::max(a + b * standardNormal(
-                                           seed, purpose, entity, uint32_t(s),
-                                           uint32_t(uint64_t(s) >> 32), 0),
-                               low),
-                      high);
-    case ValueSpec::Kind::File:
-    case ValueSpec::Kind::FromList:
-      return (*column)[source && !source->empty() ? (*source)[s] : s];
-    }
-    return 0;
+    return (*column)[source && !source->empty() ? (*source)[s] : s];
   }
 };
 
@@ -186,8 +168,9 @@ private:
                                                         : "source '") +
            p.name + "'";
   }
-  SynapseValues synapseValues(size_t e, const ValueSpec &spec,
-                              RngPurpose purpose, const std::string &what);
+  /// `weight`: the values are weights (else delays).
+  SynapseValues synapseValues(size_t e, const ValueSpec &spec, bool weight,
+                              const std::string &what);
   void runOnDevice(size_t e, const GpuKernelRef &k, const char *role, int64_t n,
                    std::vector<int64_t> &words, int64_t totalWords = 0,
                    int keepFor = -1);
@@ -202,9 +185,8 @@ private:
                                   int64_t first, double firstMs, int64_t n,
                                   const std::string &what);
   void buildProjection(size_t e);
-  /// The number of synapses of procedural projection `e` (drawn, not
-  /// stored).
-  int64_t countProcedural(size_t e);
+  /// Fails: `what`, drawn by the model's build kernels, has none here.
+  [[noreturn]] void failNotDrawn(size_t e, const std::string &what);
   /// Fills `buffer` with the `n` values of `spec` (constants, files), or
   /// queues its init kernel (uniform and normal values); `rate`: the values
   /// are a Poisson source's rates.
@@ -259,10 +241,17 @@ void Builder::checkMemory() {
     // the host holds their row pointers (and the values it still fills).
     double columnBytes =
         pr.col >= 0 ? double(scalarTypeSize(d.buffers[pr.col].type)) : 0.0;
+    // On the CPU the "device" is this machine: what its kernels write
+    // (columns, weights, delays) is host memory too.
     bool drawn = onDevice[e] && onDevice[e]->drawsSynapses();
-    double perSynapse = (drawn || pr.procedural ? 0.0 : 4 + columnBytes) +
-                        (hostFilled(pr.weightBuffer) ? weightBytes : 0) +
-                        (hostFilled(pr.delayBuffer) ? 4 : 0);
+    bool hostArena = !d.hasGpu;
+    auto held = [&](int k) { return k >= 0 && (hostArena || hostFilled(k)); };
+    double perSynapse =
+        (pr.procedural ? 0.0
+         : drawn       ? (hostArena ? columnBytes : 0.0)
+                       : 4 + columnBytes) +
+        (held(pr.weightBuffer) ? weightBytes : 0) +
+        (held(pr.delayBuffer) ? 4 : 0);
     total += n * perSynapse;
     if (drawn)
       total += 2.0 * 8 * double(d.populations[pr.preIndex].size + 1);
@@ -311,14 +300,9 @@ void Builder::checkMemory() {
 }
 
 SynapseValues Builder::synapseValues(size_t e, const ValueSpec &spec,
-                                     RngPurpose purpose,
-                                     const std::string &what) {
+                                     bool weight, const std::string &what) {
   const ProjectionDesc &pr = d.projections[e];
   SynapseValues v;
-  v.kind = spec.kind;
-  v.seed = seed;
-  v.purpose = purpose;
-  v.entity = uint32_t(e);
   int64_t n = net.synapses[e];
   bool isList = pr.connectivity.kind == ConnectivityDesc::Kind::List;
   switch (spec.kind) {
@@ -326,15 +310,9 @@ SynapseValues Builder::synapseValues(size_t e, const ValueSpec &spec,
     v.a = spec.value;
     break;
   case ValueSpec::Kind::Uniform:
-    v.a = spec.low;
-    v.b = spec.high;
-    break;
   case ValueSpec::Kind::Normal:
-    v.a = spec.mean;
-    v.b = spec.std;
-    v.low = spec.clipLow;
-    v.high = spec.clipHigh;
-    break;
+    failNotDrawn(e, what + " (" + describeSpec(spec, weight ? "" : "ms") +
+                        ")");
   case ValueSpec::Kind::File: {
     const Table &t = tables.get(spec.file);
     int c;
@@ -344,6 +322,7 @@ SynapseValues Builder::synapseValues(size_t e, const ValueSpec &spec,
     if (int64_t(t.rows()) != n)
       fail(what + ": " + spec.file + " has " + std::to_string(t.rows()) +
            " rows, expected one per synapse (" + std::to_string(n) + ")");
+    v.constant = false;
     v.column = &t.data[c];
     if (isList)
       v.source = &csr[e].source; // file rows follow the list's rows
@@ -355,6 +334,7 @@ SynapseValues Builder::synapseValues(size_t e, const ValueSpec &spec,
     if (c < 0)
       fail(what + ": " + pr.connectivity.file + " has no column \"" +
            spec.column + "\"");
+    v.constant = false;
     v.column = &t.data[c];
     v.source = &csr[e].source;
     break;
@@ -366,7 +346,7 @@ SynapseValues Builder::synapseValues(size_t e, const ValueSpec &spec,
                                   ? pr.connectivity.file
                                   : spec.file;
     const Table &t = tables.get(file);
-    const bool f32 = pr.weightBuffer >= 0 && purpose == RngPurpose::Weight &&
+    const bool f32 = pr.weightBuffer >= 0 && weight &&
                      d.buffers[pr.weightBuffer].type == ScalarType::F32;
     for (size_t r = 0; r < v.column->size(); ++r) {
       double x = (*v.column)[r];
@@ -474,24 +454,14 @@ bool Builder::delaysOnDevice(size_t e) {
   return true;
 }
 
-int64_t Builder::countProcedural(size_t e) {
-  const ProjectionDesc &pr = d.projections[e];
-  const ConnectivityDesc &cd = pr.connectivity;
-  int64_t npre = d.populations[pr.preIndex].size;
-  int64_t npost = d.populations[pr.postIndex].size;
-  bool excludeSelf = !cd.allowSelf && pr.preIndex == pr.postIndex;
-  switch (cd.kind) {
-  case ConnectivityDesc::Kind::AllToAll:
-    return countAllToAll(npre, npost, excludeSelf);
-  case ConnectivityDesc::Kind::OneToOne:
-    return npre;
-  case ConnectivityDesc::Kind::FixedProbability:
-    return countFixedProbability(npre, npost, cd.p, excludeSelf, seed,
-                                 uint32_t(e));
-  default:
-    fail(projName(e) + ": procedural storage needs all_to_all, one_to_one "
-                       "or fixed_probability");
-  }
+void Builder::failNotDrawn(size_t e, const std::string &what) {
+  fail(what + ": drawn by the model's generated build kernels, and " +
+       (!options.device ? std::string("this network is built without a "
+                                      "device to run them on")
+        : d.findBuild(int(e))
+            ? std::string("its build entry has none for it")
+            : "the descriptor has no build entry for projection '" +
+                  d.projections[e].name + "'"));
 }
 
 void Builder::buildProjection(size_t e) {
@@ -500,48 +470,21 @@ void Builder::buildProjection(size_t e) {
   const ConnectivityDesc &cd = pr.connectivity;
   int64_t npre = d.populations[pr.preIndex].size;
   int64_t npost = d.populations[pr.postIndex].size;
-  bool excludeSelf = !cd.allowSelf && pr.preIndex == pr.postIndex;
   Csr &c = csr[e];
   std::string error;
-  if (pr.procedural) {
-    // Nothing stored: only the count, for the summary (by its rows kernel).
-    if (onDevice[e])
-      buildRowsOnDevice(e);
-    else
-      net.synapses[e] = countProcedural(e);
+  if (cd.kind == ConnectivityDesc::Kind::List) {
+    // The one rule the runtime builds: the file's synapses.
+    const Table &t = tables.get(cd.file);
+    if (!findListColumns(t, cd.file, listColumns[e], error) ||
+        !buildFromList(t, cd.file, npre, npost, c, error))
+      fail(path + ": " + error);
+    net.synapses[e] = c.synapses();
   } else if (onDevice[e] && onDevice[e]->drawsSynapses()) {
+    // Drawn by the rows kernel (procedural rows: only counted, for the
+    // summary; the simulation draws them again at each spike).
     buildRowsOnDevice(e);
   } else {
-    switch (cd.kind) {
-    case ConnectivityDesc::Kind::AllToAll:
-      c = buildAllToAll(npre, npost, excludeSelf);
-      break;
-    case ConnectivityDesc::Kind::OneToOne:
-      c = buildOneToOne(npre);
-      break;
-    case ConnectivityDesc::Kind::FixedProbability:
-      c = buildFixedProbability(npre, npost, cd.p, excludeSelf, seed,
-                                uint32_t(e));
-      break;
-    case ConnectivityDesc::Kind::FixedIndegree:
-      if (!buildFixedIndegree(npre, npost, cd.indegree, excludeSelf, seed,
-                              uint32_t(e), c, error))
-        fail(path + ", connectivity: " + error);
-      break;
-    case ConnectivityDesc::Kind::FixedTotalNumber:
-      if (!buildFixedTotalNumber(npre, npost, cd.total, excludeSelf, seed,
-                                 uint32_t(e), c, error))
-        fail(path + ", connectivity: " + error);
-      break;
-    case ConnectivityDesc::Kind::List: {
-      const Table &t = tables.get(cd.file);
-      if (!findListColumns(t, cd.file, listColumns[e], error) ||
-          !buildFromList(t, cd.file, npre, npost, c, error))
-        fail(path + ": " + error);
-      break;
-    }
-    }
-    net.synapses[e] = c.synapses();
+    failNotDrawn(e, path + ", connectivity");
   }
   const int64_t n = net.synapses[e];
 
@@ -560,7 +503,7 @@ void Builder::buildProjection(size_t e) {
   }
   if (delaysOnDevice(e))
     return;
-  SynapseValues values = synapseValues(e, pr.delay, RngPurpose::Delay, what);
+  SynapseValues values = synapseValues(e, pr.delay, false, what);
   std::vector<int32_t> &steps = delaySteps[e];
   steps.resize(size_t(n));
   double dt = d.dt;
@@ -802,7 +745,7 @@ void Builder::build() {
   net.deviceWritten.assign(d.buffers.size(), false);
   net.deviceInit.clear();
   onDevice.assign(nprojs, nullptr);
-  if (options.device && !options.hostConnectivity)
+  if (options.device)
     for (const GpuBuildDesc &b : d.build) {
       onDevice[b.projectionIndex] = &b;
       net.deviceBuilt[b.projectionIndex] = b.drawsSynapses();
@@ -976,7 +919,7 @@ void Builder::build() {
                   net.arena.buffer<int32_t>(pr.col));
     }
     if (hostFilled(pr.weightBuffer)) {
-      SynapseValues w = synapseValues(e, pr.weight, RngPurpose::Weight,
+      SynapseValues w = synapseValues(e, pr.weight, true,
                                       projName(e) + ", weight");
       ScalarType t = d.buffers[pr.weightBuffer].type;
       uint8_t *base = net.arena.buffer<uint8_t>(pr.weightBuffer);

@@ -909,19 +909,15 @@ bool runSimulation(const std::string &descriptorJson,
               "libsnnrt_emulate_main.a, not libsnnrt_main.a";
       return false;
     }
-    // The projections the descriptor lists under "build" are drawn by the
-    // model's generated code, unless --host-connectivity asks for the
-    // runtime's own builders (the same synapses: test/e2e/host-build.test).
+    // Connectivity and drawn values come from the model's generated build
+    // and init kernels (the runtime draws nothing).
     Network net;
     BuildOptions build;
     std::unique_ptr<HostBuildDevice> device;
-    // The init kernels (drawn initial values, rates, amplitudes) run
-    // either way.
     if (step.build && (!d.build.empty() || !d.init.empty())) {
       device = std::make_unique<HostBuildDevice>(step.build,
                                                  detail::workerThreads());
       build.device = device.get();
-      build.hostConnectivity = options.hostConnectivity;
     }
     if (!buildNetwork(d, seed, build, net, error))
       return false;

@@ -6,8 +6,9 @@ directories, then one `differ: <file> ...` line per file that is not (with
 the first differing element when both are NPY arrays of one shape), and
 `missing: <file>` for a file only one of them wrote. summary.json is
 skipped (it holds timings). Exit code 0 when everything is identical.
+With --subset, only the files of DIR_A are compared (DIR_B may hold more).
 
-Usage: same_outputs.py DIR_A DIR_B
+Usage: same_outputs.py [--subset] DIR_A DIR_B
 """
 import os
 import sys
@@ -16,8 +17,15 @@ import numpy as np
 
 
 def main():
-    a, b = sys.argv[1], sys.argv[2]
-    names = sorted((set(os.listdir(a)) | set(os.listdir(b))) - {"summary.json"})
+    args = sys.argv[1:]
+    subset = args[0] == "--subset"
+    if subset:
+        args = args[1:]
+    a, b = args[0], args[1]
+    names = set(os.listdir(a))
+    if not subset:
+        names |= set(os.listdir(b))
+    names = sorted(names - {"summary.json"})
     same, problems = [], []
     for name in names:
         pa, pb = os.path.join(a, name), os.path.join(b, name)

@@ -104,8 +104,8 @@ using BackendFactory = std::function<std::unique_ptr<StepBackend>(
     const Descriptor &desc, std::string &error)>;
 
 /// What runSimulation() is for the CPU: parse, choose the batch size,
-/// create the backend, build (on the backend's connectivity device unless
-/// options.hostConnectivity), simulateBatched(), write the outputs.
+/// create the backend, build (on the backend's connectivity device),
+/// simulateBatched(), write the outputs.
 bool runBatchedSimulation(const std::string &descriptorJson,
                           const BackendFactory &makeBackend,
                           const RunOptions &options, RunResult &result,

@@ -53,8 +53,7 @@ bool runEmulatedSimulation(const std::string &descriptorJson,
                            int64_t buildThreads = 0);
 
 /// main() of an emulated simulator: the CPU simulator's command line plus
-/// `--threads N` (default 64), `--build-threads N`, `--batch-steps N` and
-/// `--host-connectivity`.
+/// `--threads N` (default 64), `--build-threads N` and `--batch-steps N`.
 /// Returns the exit code (0 ok, 1 error, 2 bad arguments).
 int runEmulatedMain(int argc, char **argv, const char *descriptorJson,
                     EmulateStepFn step, EmulateBuildFn build);

@@ -105,8 +105,7 @@ bool runCudaSimulation(const std::string &descriptorJson,
                        std::string &error);
 
 /// main() of a CUDA simulator: the CPU simulator's command line plus
-/// `--batch-steps N`, `--device N`, `--gpu-mode MODE` and
-/// `--host-connectivity`. Returns the exit
+/// `--batch-steps N`, `--device N` and `--gpu-mode MODE`. Returns the exit
 /// code (0 ok, 1 error, e.g. no GPU; 2 bad arguments).
 int runCudaMain(int argc, char **argv, const char *descriptorJson,
                 const CudaImage &image);

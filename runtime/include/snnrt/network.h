@@ -103,15 +103,13 @@ struct BuildOptions {
   /// the descriptor has such buffers; ignored otherwise.
   int64_t batchSteps = 0;
   /// Builds the synapses of the projections listed in the descriptor's
-  /// gpu.build on this device (not owned): their row lengths and largest
-  /// delays come from the rows and delays kernels; their columns, and the
-  /// values the device computes, are left to the kernels of
-  /// Network::deviceInit (the host never holds them). Null: everything on
-  /// the host.
+  /// gpu.build (build for the CPU) on this device (not owned): their row
+  /// lengths and largest delays come from the rows and delays kernels;
+  /// their columns, and the values the device computes, are left to the
+  /// kernels of Network::deviceInit (the host never holds them). Required
+  /// for every rule but list and for every uniform or normal value: the
+  /// runtime draws nothing itself. Null: only what the host fills.
   ConnectivityDevice *device = nullptr;
-  /// Build every projection on the host even with a device
-  /// (--host-connectivity).
-  bool hostConnectivity = false;
 };
 
 /// Builds the network of `desc` for `seed` (which keys every random draw).

@@ -57,10 +57,6 @@ struct RunOptions {
   /// gpu.batch_steps, see chooseBatchSteps() in snnrt/batched.h. Ignored by
   /// the CPU loop.
   std::optional<int64_t> batchSteps;
-  /// GPU and emulated runs: build every projection on the host, even those
-  /// the descriptor's gpu.build says the device builds
-  /// (--host-connectivity). Ignored by the CPU loop.
-  bool hostConnectivity = false;
   /// GPU runs: at the end, copy the synapses the device built back into
   /// the host arena along with the state. Off by default: a simulator
   /// never reads them, and for big networks they are most of the arena

@@ -17,7 +17,6 @@
 #include "snnrt/emulate.h"
 #include "snnrt/io.h"
 #include "snnrt/network.h"
-#include "snnrt/philox.h"
 #include "snnrt/progress.h"
 #include "snnrt/run.h"
 

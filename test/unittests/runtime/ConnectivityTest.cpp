@@ -1,7 +1,7 @@
 //===- ConnectivityTest.cpp - CSR builders, delays
 //-------------------------===//
 
-#include "snnrt/connectivity.h"
+#include "ReferenceConnectivity.h"
 #include "snnrt/io.h"
 
 #include "TestUtil.h"

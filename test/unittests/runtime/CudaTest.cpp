@@ -251,7 +251,7 @@ TEST(Cuda, CommandLine) {
     EXPECT_EQ(runCudaCli(args, out, err), 2) << args[0] << " " << args[1];
     EXPECT_NE(err.find("usage: gpu-sim [--duration MS] [--seed N] [--out DIR] "
                        "[--batch-steps N] [--device N]\n"
-                       "               [--gpu-mode MODE] [--host-connectivity]\n"
+                       "               [--gpu-mode MODE]\n"
                        "               [--save-connectivity] [--quiet] "
                        "[--help]"),
               std::string::npos)

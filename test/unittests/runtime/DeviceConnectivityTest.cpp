@@ -29,58 +29,6 @@ using json = nlohmann::json;
 
 namespace {
 
-MemRefI8 emptyMemRef() { return MemRefI8{nullptr, nullptr, 0, 0, 1}; }
-
-MemRefI8 memRefOf(std::vector<int64_t> &words) {
-  int8_t *p = reinterpret_cast<int8_t *>(words.data());
-  return MemRefI8{p, p, 0, int64_t(words.size() * 8), 1};
-}
-
-/// Runs the build kernels' host versions on scratch words.
-class FakeDevice : public ConnectivityDevice {
-public:
-  explicit FakeDevice(const Descriptor &d) : d(d) {}
-
-  struct Call {
-    std::string kernel;
-    int64_t seed, n;
-    size_t words;
-    int64_t totalWords;
-    int keepFor;
-  };
-  std::vector<Call> calls;
-  /// Changes the results of kernel `k`, as a buggy kernel would.
-  std::function<void(const GpuKernelRef &k, std::vector<int64_t> &)> corrupt;
-  std::string failure; ///< when set, runScratch fails with it
-  /// The kept scratches, by projection.
-  std::map<int, std::vector<int64_t>> kept;
-
-  bool runScratch(const GpuKernelRef &k, int64_t seed, int64_t n,
-                  std::vector<int64_t> &words, std::string &error,
-                  int64_t totalWords, int keepFor) override {
-    calls.push_back({k.kernel, seed, n, words.size(), totalWords, keepFor});
-    if (!failure.empty()) {
-      error = failure;
-      return false;
-    }
-    std::vector<int64_t> scratch(
-        std::max(words.size(), size_t(std::max<int64_t>(totalWords, 0))), 0);
-    std::copy(words.begin(), words.end(), scratch.begin());
-    MemRefI8 none = emptyMemRef(), m = memRefOf(scratch);
-    gpuBuildKernel(d, &none, &m, seed, n, k.emulate);
-    std::copy(scratch.begin(), scratch.begin() + ptrdiff_t(words.size()),
-              words.begin());
-    if (corrupt)
-      corrupt(k, words);
-    if (keepFor >= 0)
-      kept[keepFor] = std::move(scratch);
-    return true;
-  }
-
-private:
-  const Descriptor &d;
-};
-
 Descriptor parse(const json &j) {
   Descriptor d;
   std::string err;
@@ -93,21 +41,6 @@ BuildOptions withDevice(ConnectivityDevice *device) {
   o.batchSteps = 10;
   o.device = device;
   return o;
-}
-
-/// Runs the network's deviceInit kernels on its arena (what upload() does),
-/// with the scratches `device` kept.
-void runDeviceInit(Network &net, FakeDevice &device) {
-  for (const DeviceInit &init : net.deviceInit) {
-    MemRefI8 m = net.arena.memref(), scratch = emptyMemRef();
-    if (init.keptScratch) {
-      ASSERT_EQ(device.kept.count(init.projection), 1u) << init.projection;
-      scratch = memRefOf(device.kept[init.projection]);
-    }
-    gpuBuildKernel(net.desc, &m, &scratch, int64_t(net.seed), init.n,
-                   init.kernel.emulate);
-  }
-  device.kept.clear();
 }
 
 template <typename T> std::vector<T> bufferOf(const Network &net, int k) {
@@ -127,7 +60,7 @@ TEST(DeviceConnectivity, MatchesTheHostBuild) {
   Descriptor d = parse(buildNetJson());
   std::string err;
   Network host, dev;
-  ASSERT_TRUE(buildNetwork(d, 3, withDevice(nullptr), host, err)) << err;
+  ASSERT_TRUE(referenceBuild(d, 3, host, err)) << err;
   FakeDevice device(d);
   ASSERT_TRUE(buildNetwork(d, 3, withDevice(&device), dev, err)) << err;
 
@@ -135,7 +68,7 @@ TEST(DeviceConnectivity, MatchesTheHostBuild) {
   // "aa" (its synapse count is n).
   int64_t aa = host.synapses[0];
   ASSERT_GT(aa, 100);
-  ASSERT_EQ(device.calls.size(), 4u);
+  ASSERT_EQ(device.calls.size(), 6u);
   EXPECT_EQ(device.calls[0].kernel, "snn_build_rows_0");
   EXPECT_EQ(device.calls[0].n, 37);
   EXPECT_EQ(device.calls[0].words, 37u);
@@ -156,12 +89,13 @@ TEST(DeviceConnectivity, MatchesTheHostBuild) {
     EXPECT_EQ(bufferOf<int64_t>(dev, k), bufferOf<int64_t>(host, k)) << k;
 
   // What the device writes, the host leaves alone (zero) ...
-  EXPECT_EQ(dev.deviceBuilt, (std::vector<bool>{true, true, true, false}));
-  EXPECT_EQ(dev.deviceBuiltProjections(), 3);
+  EXPECT_EQ(dev.deviceBuilt, (std::vector<bool>{true, true, true, true}));
+  EXPECT_EQ(dev.deviceBuiltProjections(), 4);
   ASSERT_EQ(dev.deviceWritten.size(), d.buffers.size());
   for (size_t k = 0; k < d.buffers.size(); ++k) {
     bool written = k == kAACol || k == kAAWeight || k == kAADelay ||
-                   k == kBACol || k == kBBCol || k == kBBWeight;
+                   k == kBACol || k == kBBCol || k == kBBWeight ||
+                   k == kABCol || k == kABWeight || k == kABDelay;
     EXPECT_EQ(dev.deviceWritten[k], written) << k;
     const uint8_t *p = dev.arena.buffer<uint8_t>(k);
     if (written)
@@ -171,15 +105,9 @@ TEST(DeviceConnectivity, MatchesTheHostBuild) {
   }
   EXPECT_EQ(host.deviceWritten, std::vector<bool>(d.buffers.size(), false));
   EXPECT_TRUE(host.deviceInit.empty());
-  // ... and the host-built projection is filled as always.
-  EXPECT_EQ(bufferOf<int32_t>(dev, kABCol), bufferOf<int32_t>(host, kABCol));
-  EXPECT_EQ(bufferOf<double>(dev, kABWeight),
-            bufferOf<double>(host, kABWeight));
-  EXPECT_EQ(bufferOf<int32_t>(dev, kABDelay),
-            bufferOf<int32_t>(host, kABDelay));
 
   // The arena kernels, in order.
-  ASSERT_EQ(dev.deviceInit.size(), 5u);
+  ASSERT_EQ(dev.deviceInit.size(), 8u);
   struct Expected {
     int projection;
     const char *role, *kernel;
@@ -189,7 +117,10 @@ TEST(DeviceConnectivity, MatchesTheHostBuild) {
                                     {0, "values", "snn_build_values_0", aa},
                                     {1, "fill", "snn_build_fill_1", 5},
                                     {2, "fill", "snn_build_fill_2", 5},
-                                    {2, "values", "snn_build_values_2", 5}};
+                                    {2, "values", "snn_build_values_2", 5},
+                                    {3, "fill", "snn_build_fill_3", 37},
+                                    {3, "sort", "snn_build_sort_3", 37},
+                                    {3, "values", "snn_build_values_3", 15}};
   for (size_t i = 0; i < expected.size(); ++i) {
     EXPECT_EQ(dev.deviceInit[i].projection, expected[i].projection) << i;
     EXPECT_EQ(dev.deviceInit[i].role, expected[i].role) << i;
@@ -208,10 +139,10 @@ TEST(DeviceConnectivity, MatchesTheHostBuild) {
 
 TEST(DeviceConnectivity, FixedIndegreeKeepsItsScratchForFill) {
   // "ab" (fixed_indegree 3, a -> b) on the device too.
-  Descriptor d = parse(buildNetJson(true));
+  Descriptor d = parse(buildNetJson());
   std::string err;
   Network host, dev;
-  ASSERT_TRUE(buildNetwork(d, 3, withDevice(nullptr), host, err)) << err;
+  ASSERT_TRUE(referenceBuild(d, 3, host, err)) << err;
   FakeDevice device(d);
   ASSERT_TRUE(buildNetwork(d, 3, withDevice(&device), dev, err)) << err;
   EXPECT_EQ(dev.deviceBuilt, (std::vector<bool>(4, true)));
@@ -261,7 +192,7 @@ TEST(DeviceConnectivity, FixedIndegreeKeepsItsScratchForFill) {
 
   // Without its sort kernel the rows would stay reversed: the sort is what
   // gives the host's order.
-  json j = buildNetJson(true);
+  json j = buildNetJson();
   j["gpu"]["build"][3].erase("sort");
   Descriptor unsorted = parse(j);
   FakeDevice device2(unsorted);
@@ -277,27 +208,34 @@ TEST(DeviceConnectivity, FixedIndegreeKeepsItsScratchForFill) {
   EXPECT_EQ(col, bufferOf<int32_t>(host, kABCol));
 }
 
-TEST(DeviceConnectivity, HostConnectivityAndCpuDescriptors) {
+TEST(DeviceConnectivity, TheRuntimeDrawsNoConnectivity) {
+  // Without a device, or without the build entry of a projection, the
+  // network is refused: the runtime has no rule of its own to fall back on.
   Descriptor d = parse(buildNetJson());
   std::string err;
-  Network host, net;
-  ASSERT_TRUE(buildNetwork(d, 3, withDevice(nullptr), host, err)) << err;
-  // --host-connectivity: the device is not asked.
-  FakeDevice device(d);
-  BuildOptions o = withDevice(&device);
-  o.hostConnectivity = true;
-  ASSERT_TRUE(buildNetwork(d, 3, o, net, err)) << err;
-  EXPECT_TRUE(device.calls.empty());
-  EXPECT_TRUE(net.deviceInit.empty());
-  EXPECT_EQ(net.deviceBuiltProjections(), 0);
-  EXPECT_TRUE(sameArena(net, host));
-  // Without gpu.build, everything is the host's too.
+  Network net;
+  EXPECT_FALSE(buildNetwork(d, 3, withDevice(nullptr), net, err));
+  EXPECT_EQ(err, "projection 'aa', connectivity: drawn by the model's "
+                 "generated build kernels, and this network is built without "
+                 "a device to run them on");
   json j = buildNetJson();
-  j["gpu"].erase("build");
-  Descriptor plain = parse(j);
-  ASSERT_TRUE(buildNetwork(plain, 3, withDevice(&device), net, err)) << err;
-  EXPECT_TRUE(device.calls.empty());
-  EXPECT_TRUE(sameArena(net, host));
+  j["gpu"]["build"].erase(1); // "ba"
+  Descriptor partial = parse(j);
+  FakeDevice device(partial);
+  EXPECT_FALSE(buildNetwork(partial, 3, withDevice(&device), net, err));
+  EXPECT_EQ(err, "projection 'ba', connectivity: drawn by the model's "
+                 "generated build kernels, and the descriptor has no build "
+                 "entry for projection 'ba'");
+  // Drawn weights without their values kernel: refused too.
+  j = buildNetJson();
+  j["gpu"]["build"][2].erase("values");
+  j["gpu"]["build"][2]["writes"] = {kBBCol};
+  Descriptor noValues = parse(j);
+  FakeDevice device2(noValues);
+  EXPECT_FALSE(buildNetwork(noValues, 3, withDevice(&device2), net, err));
+  EXPECT_EQ(err, "projection 'bb', weight (normal(1, 0.25)): drawn by the "
+                 "model's generated build kernels, and its build entry has "
+                 "none for it");
 }
 
 TEST(DeviceConnectivity, DelaysWithoutTheirKernel) {
@@ -315,23 +253,20 @@ TEST(DeviceConnectivity, DelaysWithoutTheirKernel) {
                  "which needs a \"delays\" kernel (to check them and size "
                  "the rings)");
   Network host, dev;
-  ASSERT_TRUE(buildNetwork(parse(buildNetJson()), 3, withDevice(nullptr), host,
-                           err))
-      << err;
+  ASSERT_TRUE(referenceBuild(parse(buildNetJson()), 3, host, err)) << err;
 
-  // Weights on the device, delays on the host.
+  // Weights on the device and normal delays nowhere: the host does not
+  // draw them instead.
   j = buildNetJson();
   j["gpu"]["build"][0].erase("delays");
   j["gpu"]["build"][0].erase("delay_at");
   j["gpu"]["build"][0]["writes"] = {kAACol, kAAWeight};
   d = parse(j);
   FakeDevice device2(d);
-  ASSERT_TRUE(buildNetwork(d, 3, withDevice(&device2), dev, err)) << err;
-  EXPECT_FALSE(dev.deviceWritten[kAADelay]);
-  EXPECT_EQ(bufferOf<int32_t>(dev, kAADelay),
-            bufferOf<int32_t>(host, kAADelay));
-  runDeviceInit(dev, device2);
-  EXPECT_TRUE(sameArena(dev, host));
+  EXPECT_FALSE(buildNetwork(d, 3, withDevice(&device2), dev, err));
+  EXPECT_EQ(err, "projection 'aa', delay (normal(2 ms, 0.3 ms)): drawn by the "
+                 "model's generated build kernels, and its build entry has "
+                 "none for it");
 }
 
 TEST(DeviceConnectivity, BadRowCountsAreGeneratedCodeBugs) {
@@ -371,9 +306,10 @@ TEST(DeviceConnectivity, InvalidDelaysAreReportedLikeOnTheHost) {
   Descriptor d = parse(j);
   std::string hostError, err;
   Network net;
-  EXPECT_FALSE(buildNetwork(d, 3, withDevice(nullptr), net, hostError));
-  // The host counts every bad draw; so does the device path (its kernel
-  // finds the first, the host then counts them with the same draws).
+  // The delays kernel counts the bad draws and finds the first; delay_at
+  // gives its value (the host versions of the kernels, here).
+  FakeDevice first(d);
+  EXPECT_FALSE(buildNetwork(d, 3, withDevice(&first), net, hostError));
   EXPECT_EQ(hostError.rfind("projection 'aa', delay: 84 of 279 delays drawn "
                             "from normal(0.5 ms, 1 ms) are negative (the "
                             "first, synapse 2: negative delay -",
@@ -468,7 +404,7 @@ TEST(DeviceConnectivity, EmulatedBackendBuildsOnTheDevice) {
   {
     auto backend = makeEmulatedBackend(&counterEmulateStep, nullptr, 7);
     EXPECT_EQ(backend->connectivityDevice(), nullptr);
-    ASSERT_TRUE(buildNetwork(d, 3, withDevice(nullptr), host, err)) << err;
+    ASSERT_TRUE(referenceBuild(d, 3, host, err)) << err;
     ASSERT_TRUE(simulateBatched(host, *backend, 25, quiet(), r, err)) << err;
   }
   auto backend = makeEmulatedBackend(&counterEmulateStep, &emulateBuild, 7);
@@ -477,19 +413,19 @@ TEST(DeviceConnectivity, EmulatedBackendBuildsOnTheDevice) {
       buildNetwork(d, 3, withDevice(backend->connectivityDevice()), dev, err))
       << err;
   // Rows and delays while building, the rest when uploading.
-  EXPECT_EQ(gEmulatedKernels, (std::vector<int64_t>{0, 2, 4, 8}));
+  EXPECT_EQ(gEmulatedKernels, (std::vector<int64_t>{0, 2, 4, 8, 12, 14}));
   ASSERT_TRUE(simulateBatched(dev, *backend, 25, quiet(), r, err)) << err;
-  EXPECT_EQ(gEmulatedKernels,
-            (std::vector<int64_t>{0, 2, 4, 8, 1, 3, 5, 9, 11}));
+  EXPECT_EQ(gEmulatedKernels, (std::vector<int64_t>{0, 2, 4, 8, 12, 14, 1, 3,
+                                                    5, 9, 11, 13, 19, 15}));
   EXPECT_TRUE(sameArena(dev, host));
   json j = json::parse(r.backend.json);
-  EXPECT_EQ(j["connectivity"]["device"], json({"aa", "ba", "bb"}));
-  EXPECT_EQ(j["connectivity"]["host"], json({"ab"}));
+  EXPECT_EQ(j["connectivity"]["device"], json({"aa", "ba", "bb", "ab"}));
+  EXPECT_EQ(j["connectivity"]["host"], json::array());
   EXPECT_TRUE(j["connectivity_seconds"].is_number());
-  EXPECT_EQ(j["build_kernels"]["scratch_runs"], 4);
-  EXPECT_EQ(j["build_kernels"]["arena_runs"], 5);
+  EXPECT_EQ(j["build_kernels"]["scratch_runs"], 6);
+  EXPECT_EQ(j["build_kernels"]["arena_runs"], 8);
   EXPECT_NE(r.backend.summary.find(", batches of 10 steps, connectivity: "
-                                   "device (3 projections), host (1), "),
+                                   "device (4 projections), "),
             std::string::npos)
       << r.backend.summary;
 
@@ -506,7 +442,7 @@ TEST(DeviceConnectivity, EmulatedBackendBuildsOnTheDevice) {
 }
 
 TEST(DeviceConnectivity, EmulatedBackendKeepsTheScratchForFill) {
-  Descriptor d = parse(buildNetJson(true));
+  Descriptor d = parse(buildNetJson());
   gEmulatedDesc = &d;
   gEmulatedKernels.clear();
   std::string err;
@@ -514,7 +450,7 @@ TEST(DeviceConnectivity, EmulatedBackendKeepsTheScratchForFill) {
   RunResult r;
   {
     auto backend = makeEmulatedBackend(&counterEmulateStep, nullptr, 7);
-    ASSERT_TRUE(buildNetwork(d, 3, withDevice(nullptr), host, err)) << err;
+    ASSERT_TRUE(referenceBuild(d, 3, host, err)) << err;
     ASSERT_TRUE(simulateBatched(host, *backend, 25, quiet(), r, err)) << err;
   }
   auto backend = makeEmulatedBackend(&counterEmulateStep, &emulateBuild, 7);
@@ -534,17 +470,15 @@ TEST(DeviceConnectivity, EmulatedBackendKeepsTheScratchForFill) {
 TEST(DeviceConnectivity, SavedConnectivityIsTheHostBuild) {
   // --save-connectivity: every projection's arrays, as the host builds
   // them, whichever side drew them.
-  Descriptor d = parse(buildNetJson(true));
+  Descriptor d = parse(buildNetJson());
   gEmulatedDesc = &d;
   std::string err;
   Network host;
-  ASSERT_TRUE(buildNetwork(d, 3, withDevice(nullptr), host, err)) << err;
-  std::string text = buildNetJson(true).dump();
-  for (bool hostConnectivity : {false, true}) {
-    SCOPED_TRACE(hostConnectivity ? "host" : "device");
+  ASSERT_TRUE(referenceBuild(d, 3, host, err)) << err;
+  std::string text = buildNetJson().dump();
+  {
     RunOptions o = quiet();
     o.saveConnectivity = true;
-    o.hostConnectivity = hostConnectivity;
     RunResult r;
     ASSERT_TRUE(runEmulatedSimulation(text, &counterEmulateStep, &emulateBuild,
                                       7, o, r, err))
@@ -582,15 +516,13 @@ TEST(DeviceConnectivity, SavedConnectivityIsTheHostBuild) {
   EXPECT_TRUE(r.connectivity.empty());
 }
 
-TEST(DeviceConnectivity, EmulatedRunsAndHostConnectivity) {
+TEST(DeviceConnectivity, EmulatedRuns) {
   Descriptor d = parse(buildNetJson());
   gEmulatedDesc = &d;
   std::string text = buildNetJson().dump(), err;
-  for (bool hostConnectivity : {false, true}) {
-    SCOPED_TRACE(hostConnectivity ? "host" : "device");
+  {
     gEmulatedKernels.clear();
     RunOptions o = quiet();
-    o.hostConnectivity = hostConnectivity;
     RunResult r;
     ASSERT_TRUE(runEmulatedSimulation(text, &counterEmulateStep, &emulateBuild,
                                       7, o, r, err))
@@ -602,10 +534,8 @@ TEST(DeviceConnectivity, EmulatedRunsAndHostConnectivity) {
     ASSERT_EQ(r.projections.size(), 4u);
     EXPECT_EQ(r.projections[1].synapses, 5 * 37);
     EXPECT_EQ(r.projections[3].synapses, 5 * 3);
-    EXPECT_EQ(gEmulatedKernels.size(), hostConnectivity ? 0u : 9u);
-    std::string expected =
-        hostConnectivity ? "connectivity: host (4 projections), "
-                         : "connectivity: device (3 projections), host (1), ";
+    EXPECT_EQ(gEmulatedKernels.size(), 14u);
+    std::string expected = "connectivity: device (4 projections), ";
     EXPECT_NE(r.backend.summary.find(expected), std::string::npos)
         << r.backend.summary;
     EXPECT_NE(formatSummary(r).find(expected), std::string::npos);
@@ -642,22 +572,13 @@ TEST(DeviceConnectivity, CommandLine) {
   gEmulatedKernels.clear();
   EXPECT_EQ(runCli(text, {"--threads", "7", "--out", dir / "o"}, out, err), 0)
       << err;
-  EXPECT_EQ(gEmulatedKernels.size(), 9u);
-  EXPECT_NE(out.find("connectivity: device (3 projections), host (1), "),
+  EXPECT_EQ(gEmulatedKernels.size(), 14u);
+  EXPECT_NE(out.find("connectivity: device (4 projections), "),
             std::string::npos)
       << out;
-  gEmulatedKernels.clear();
-  EXPECT_EQ(
-      runCli(text,
-             {"--threads", "7", "--host-connectivity", "--out", dir / "o"}, out,
-             err),
-      0)
-      << err;
-  EXPECT_TRUE(gEmulatedKernels.empty());
-  EXPECT_NE(out.find("connectivity: host (4 projections), "), std::string::npos)
-      << out;
   json summary = json::parse(readText(dir / "o/summary.json"));
-  EXPECT_EQ(summary["backend"]["connectivity"]["host"].size(), 4u);
+  EXPECT_EQ(summary["backend"]["connectivity"]["device"].size(), 4u);
+  EXPECT_TRUE(summary["backend"]["connectivity"]["host"].empty());
 
   // --build-threads: the build kernels emulate 7 threads (emulateBuild
   // checks), the phases 3.
@@ -667,7 +588,7 @@ TEST(DeviceConnectivity, CommandLine) {
                    out, err),
             0)
       << err;
-  EXPECT_EQ(gEmulatedKernels.size(), 9u);
+  EXPECT_EQ(gEmulatedKernels.size(), 14u);
   summary = json::parse(readText(dir / "o/summary.json"));
   EXPECT_EQ(summary["backend"]["threads"], 3);
   EXPECT_EQ(summary["backend"]["build_threads"], 7);
@@ -678,11 +599,9 @@ TEST(DeviceConnectivity, CommandLine) {
       << err;
   EXPECT_NE(err.find("[--build-threads N]"), std::string::npos) << err;
 
-  EXPECT_EQ(runCli(text, {"--host-connectivity=yes"}, out, err), 2);
-  EXPECT_NE(err.find("option --host-connectivity takes no value"),
+  // The runtime has no builders of its own to choose instead.
+  EXPECT_EQ(runCli(text, {"--host-connectivity"}, out, err), 2);
+  EXPECT_NE(err.find("unknown option '--host-connectivity'"),
             std::string::npos)
       << err;
-  EXPECT_NE(err.find("[--host-connectivity]"), std::string::npos) << err;
-  EXPECT_EQ(runCli(text, {"--help"}, out, err), 0);
-  EXPECT_NE(out.find("  --host-connectivity\n"), std::string::npos) << out;
 }

@@ -841,13 +841,12 @@ TEST_F(FakeCuda, FinalArenaIsCopiedBack) {
 
 namespace {
 
-/// The layout of the network of buildNetJson() (built on the host).
+/// The network of buildNetJson(), built on the host by the host versions
+/// of its kernels.
 Network hostBuildNet(const Descriptor &d) {
-  BuildOptions b;
-  b.batchSteps = 10;
   Network net;
   std::string err;
-  EXPECT_TRUE(buildNetwork(d, 3, b, net, err)) << err;
+  EXPECT_TRUE(referenceBuild(d, 3, net, err)) << err;
   return net;
 }
 
@@ -896,6 +895,15 @@ TEST_F(FakeCuda, ConnectivityIsBuiltOnTheDevice) {
                                              "htod (scratch)",
                                              "snn_build_rows_2 (scratch)",
                                              "dtoh (scratch)",
+                                             "htod (scratch)",
+                                             "memset (scratch)",
+                                             "snn_build_rows_3 (scratch)",
+                                             "dtoh (scratch)",
+                                             "htod (scratch)",
+                                             "snn_build_delays_3 (scratch)",
+                                             "dtoh (scratch)",
+                                             "htod",
+                                             "memset",
                                              "htod",
                                              "memset",
                                              "htod",
@@ -907,7 +915,10 @@ TEST_F(FakeCuda, ConnectivityIsBuiltOnTheDevice) {
                                              "snn_build_values_0",
                                              "snn_build_fill_1",
                                              "snn_build_fill_2",
-                                             "snn_build_values_2"}));
+                                             "snn_build_values_2",
+                                             "snn_build_fill_3",
+                                             "snn_build_sort_3",
+                                             "snn_build_values_3"}));
 
   // No device-written buffer is copied; everything else is, once.
   std::vector<std::pair<size_t, size_t>> copied, zeroed;
@@ -922,7 +933,8 @@ TEST_F(FakeCuda, ConnectivityIsBuiltOnTheDevice) {
   for (auto &z : zeroed)
     covered += z.second - z.first;
   EXPECT_EQ(covered, arenaBytes);
-  for (int k : {kAACol, kAAWeight, kAADelay, kBACol, kBBCol, kBBWeight}) {
+  for (int k : {kAACol, kAAWeight, kAADelay, kBACol, kBBCol, kBBWeight, kABCol,
+                kABWeight, kABDelay}) {
     const ArenaSlot &s = host.arena.slot(k);
     ASSERT_GT(s.bytes, 0u);
     for (auto &c : copied)
@@ -934,50 +946,31 @@ TEST_F(FakeCuda, ConnectivityIsBuiltOnTheDevice) {
     EXPECT_TRUE(isZeroed) << "buffer " << k;
   }
   // aa.col, aa.weight and aa.delay are one run, ba.col another, bb.col and
-  // bb.weight a third.
-  EXPECT_EQ(zeroed.size(), 3u);
+  // bb.weight a third, ab's a fourth.
+  EXPECT_EQ(zeroed.size(), 4u);
 
   json j = json::parse(r.backend.json);
-  EXPECT_EQ(j["connectivity"]["device"], json({"aa", "ba", "bb"}));
-  EXPECT_EQ(j["connectivity"]["host"], json({"ab"}));
-  ASSERT_EQ(j["build_kernels"].size(), 9u);
+  EXPECT_EQ(j["connectivity"]["device"], json({"aa", "ba", "bb", "ab"}));
+  EXPECT_EQ(j["connectivity"]["host"], json::array());
+  ASSERT_EQ(j["build_kernels"].size(), 14u);
   EXPECT_EQ(j["build_kernels"][0], json({{"kernel", "snn_build_rows_0"},
                                          {"role", "scratch"},
                                          {"n", 37},
                                          {"grid", 1},
                                          {"block", 256}}));
-  EXPECT_EQ(j["build_kernels"][4], json({{"kernel", "snn_build_fill_0"},
+  EXPECT_EQ(j["build_kernels"][6], json({{"kernel", "snn_build_fill_0"},
                                          {"role", "fill"},
                                          {"projection", "aa"},
                                          {"n", 37},
                                          {"grid", 1},
                                          {"block", 256}}));
-  EXPECT_EQ(j["build_kernels"][5]["n"], host.synapses[0]);
+  EXPECT_EQ(j["build_kernels"][7]["n"], host.synapses[0]);
   EXPECT_LT(j["uploaded_bytes"].get<size_t>(), arenaBytes);
   EXPECT_EQ(j["uploaded_bytes"].get<size_t>() +
                 j["device_written_bytes"].get<size_t>(),
             arenaBytes);
   EXPECT_NE(r.backend.summary.find("batches of 10 steps, connectivity: "
-                                   "device (3 projections), host (1), "),
-            std::string::npos)
-      << r.backend.summary;
-
-  // --host-connectivity: no build kernel, one copy of the whole arena.
-  g.events.clear();
-  RunOptions o = quiet(25, 10);
-  o.hostConnectivity = true;
-  ASSERT_TRUE(runOnFake(buildNetJson().dump(), ptxImage(), cuda, o, r, err))
-      << err;
-  expectCounterRun(r, 25);
-  ASSERT_FALSE(g.events.empty());
-  EXPECT_EQ(g.events[0].what, "htod");
-  EXPECT_EQ(g.events[0].offset, 0u);
-  EXPECT_EQ(g.events[0].bytes, arenaBytes);
-  EXPECT_EQ(g.events[1].what, "phase");
-  j = json::parse(r.backend.json);
-  EXPECT_EQ(j["connectivity"]["host"].size(), 4u);
-  EXPECT_FALSE(j.contains("build_kernels"));
-  EXPECT_NE(r.backend.summary.find("connectivity: host (4 projections), "),
+                                   "device (4 projections), "),
             std::string::npos)
       << r.backend.summary;
 }
@@ -988,9 +981,7 @@ TEST_F(FakeCuda, DeviceBuiltArenaMatchesTheHost) {
   ASSERT_TRUE(parseDescriptor(buildNetJson().dump(), d, err)) << err;
   g.buildDesc = &d;
   Network host = hostBuildNet(d);
-  for (bool hostConnectivity : {false, true})
   for (bool downloadConnectivity : {false, true}) {
-    SCOPED_TRACE(hostConnectivity ? "host" : "device");
     SCOPED_TRACE(downloadConnectivity ? "download all" : "download state");
     g.events.clear();
     CudaOptions cuda;
@@ -1001,11 +992,10 @@ TEST_F(FakeCuda, DeviceBuiltArenaMatchesTheHost) {
     BuildOptions b;
     b.batchSteps = 10;
     b.device = backend->connectivityDevice();
-    b.hostConnectivity = hostConnectivity;
     ASSERT_NE(b.device, nullptr);
     Network net;
     ASSERT_TRUE(buildNetwork(d, 3, b, net, err)) << err;
-    EXPECT_EQ(net.deviceBuiltProjections(), hostConnectivity ? 0 : 3);
+    EXPECT_EQ(net.deviceBuiltProjections(), 4);
     RunResult r;
     RunOptions o;
     o.progress = false;
@@ -1014,7 +1004,7 @@ TEST_F(FakeCuda, DeviceBuiltArenaMatchesTheHost) {
     // Zero steps: the downloaded arena is the initial one, but for the
     // synapses the device built, which stay on the device (and zero on the
     // host) unless asked for.
-    bool partial = !hostConnectivity && !downloadConnectivity;
+    bool partial = !downloadConnectivity;
     size_t deviceBytes = 0;
     for (size_t k = 0; k < net.arena.numBuffers(); ++k) {
       const ArenaSlot &s = net.arena.slot(k);
@@ -1043,7 +1033,7 @@ TEST_F(FakeCuda, DeviceBuiltArenaMatchesTheHost) {
     size_t launches = 0;
     for (const Event &e : g.events)
       launches += e.what.rfind("snn_build_", 0) == 0;
-    EXPECT_EQ(launches, hostConnectivity ? 0u : 9u);
+    EXPECT_EQ(launches, 14u);
   }
 }
 
@@ -1074,14 +1064,14 @@ TEST_F(FakeCuda, SaveConnectivityDownloadsIt) {
 TEST_F(FakeCuda, FixedIndegreeScratchIsKeptForFill) {
   Descriptor d;
   std::string err;
-  ASSERT_TRUE(parseDescriptor(buildNetJson(true).dump(), d, err)) << err;
+  ASSERT_TRUE(parseDescriptor(buildNetJson().dump(), d, err)) << err;
   g.buildDesc = &d;
   size_t scratchBytes = size_t(kABScratchWords) * 8;
   size_t arenaBytes = hostBuildNet(d).arena.sizeBytes();
   CudaOptions cuda;
   cuda.mode = GpuMode::Launch;
   RunResult r;
-  ASSERT_TRUE(runOnFake(buildNetJson(true).dump(), ptxImage(), cuda,
+  ASSERT_TRUE(runOnFake(buildNetJson().dump(), ptxImage(), cuda,
                         quiet(25, 10), r, err))
       << err;
   expectCounterRun(r, 25);
@@ -1113,11 +1103,11 @@ TEST_F(FakeCuda, FixedIndegreeScratchIsKeptForFill) {
 TEST_F(FakeCuda, KeptScratchIsFreedWhenFillFaults) {
   Descriptor d;
   std::string err;
-  ASSERT_TRUE(parseDescriptor(buildNetJson(true).dump(), d, err)) << err;
+  ASSERT_TRUE(parseDescriptor(buildNetJson().dump(), d, err)) << err;
   g.buildDesc = &d;
   g.faultingKernel = "snn_build_fill_3";
   RunResult r;
-  EXPECT_FALSE(runOnFake(buildNetJson(true).dump(), ptxImage(),
+  EXPECT_FALSE(runOnFake(buildNetJson().dump(), ptxImage(),
                          CudaOptions(), quiet(25, 10), r, err));
   EXPECT_EQ(err, "cuStreamSynchronize (running snn_build_fill_3 (fill of "
                  "projection \"ab\")): CUDA_ERROR_ILLEGAL_ADDRESS: fake "

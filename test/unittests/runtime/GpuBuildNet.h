@@ -1,17 +1,17 @@
 //===- GpuBuildNet.h - Connectivity built on the device (tests) -*- C++ -*-===//
 //
-// The counter model (GpuCounterNet.h) with projections, three of them built
-// on the device (its descriptor's gpu.build, docs/gpu-abi.md "Connectivity
-// on the device"):
+// The counter model (GpuCounterNet.h) with four projections, built on the
+// device (its descriptor's gpu.build, docs/gpu-abi.md "Connectivity on the
+// device"; the runtime draws no connectivity itself):
 //
 //   0 "aa": a -> a, fixed_probability 0.2 without self-connections, uniform
 //           weights, normal delays: rows, fill, delays, values
 //   1 "ba": b -> a, all_to_all, constant weight and delay: rows, fill
 //   2 "bb": b -> b, one_to_one, normal weights, constant delay: rows, fill,
 //           values
-//   3 "ab": a -> b, fixed_indegree 3, uniform weights and delays: the host,
-//           or with buildNetJson(true) the device: rows with a kept scratch
-//           of 2 * 37 + 5 * 3 words, fill, sort, delays, values
+//   3 "ab": a -> b, fixed_indegree 3, uniform weights and delays: rows with
+//           a kept scratch of 2 * 37 + 5 * 3 words, fill, sort, delays,
+//           values
 //
 // The counter phases ignore the new buffers (ids 14 and up), so runs still
 // match counterReference(). gpuBuildKernel() is a host version of the build
@@ -25,13 +25,16 @@
 #ifndef SNNRT_TEST_GPUBUILDNET_H
 #define SNNRT_TEST_GPUBUILDNET_H
 
-#include "snnrt/connectivity.h"
+#include "ReferenceConnectivity.h"
 #include "snnrt/descriptor.h"
-#include "snnrt/philox.h"
+#include "snnrt/network.h"
+#include "ReferencePhilox.h"
 
 #include "GpuCounterNet.h"
 
 #include <algorithm>
+#include <functional>
+#include <map>
 #include <climits>
 #include <cmath>
 #include <cstring>
@@ -66,7 +69,8 @@ enum BuildKernelKind {
   kDelays = 2,
   kValues = 3,
   kSort = 4,
-  kDelayAt = 5
+  kDelayAt = 5,
+  kColumns = 6
 };
 
 /// The number of kernel `kind` of projection `e` ("emulate").
@@ -78,8 +82,8 @@ inline int buildKernelNumber(int projection, int kind) {
 
 /// "snn_build_rows_0", ...
 inline std::string buildKernelName(int projection, int kind) {
-  static const char *names[] = {"rows",   "fill", "delays",
-                                "values", "sort", "delay_at"};
+  static const char *names[] = {"rows", "fill",     "delays", "values",
+                                "sort", "delay_at", "columns"};
   return std::string("snn_build_") + names[kind] + "_" +
          std::to_string(projection);
 }
@@ -87,9 +91,8 @@ inline std::string buildKernelName(int projection, int kind) {
 /// The words of the kept scratch of "ab" on the device: 2 npre + npost k.
 inline constexpr int64_t kABScratchWords = 2 * 37 + 5 * 3;
 
-/// The descriptor of the counter model with projections (as JSON); with
-/// `indegreeOnDevice`, "ab" (fixed_indegree) is built on the device too.
-inline nlohmann::json buildNetJson(bool indegreeOnDevice = false) {
+/// The descriptor of the counter model with projections (as JSON).
+inline nlohmann::json buildNetJson() {
   using json = nlohmann::json;
   json d = json::parse(kCounterDescriptor);
   d["model"] = "counter-synapses";
@@ -202,8 +205,7 @@ inline nlohmann::json buildNetJson(bool indegreeOnDevice = false) {
                         {"fill", kernel(2, kFill, true)},
                         {"values", kernel(2, kValues, false)},
                         {"writes", {kBBCol, kBBWeight}}}};
-  if (indegreeOnDevice)
-    d["gpu"]["build"].push_back({{"projection", "ab"},
+  d["gpu"]["build"].push_back({{"projection", "ab"},
                                  {"scratch", kABScratchWords},
                                  {"rows", kernel(3, kRows, true)},
                                  {"fill", kernel(3, kFill, true)},
@@ -240,6 +242,15 @@ inline snnrt::Csr referenceCsr(const snnrt::Descriptor &d, int e,
         << error;
     return c;
   }
+  case snnrt::ConnectivityDesc::Kind::FixedTotalNumber: {
+    snnrt::Csr c;
+    std::string error;
+    EXPECT_TRUE(snnrt::buildFixedTotalNumber(
+        npre, npost, pr.connectivity.total, excludeSelf, seed, uint32_t(e), c,
+        error))
+        << error;
+    return c;
+  }
   default:
     return snnrt::Csr();
   }
@@ -253,9 +264,12 @@ inline double referenceSynapseValue(const snnrt::ValueSpec &v,
   if (v.kind == snnrt::ValueSpec::Kind::Uniform)
     return v.low + (v.high - v.low) *
                        snnrt::uniform01(seed, purpose, uint32_t(e), lo, hi, 0);
-  if (v.kind == snnrt::ValueSpec::Kind::Normal)
-    return v.mean +
-           v.std * snnrt::standardNormal(seed, purpose, uint32_t(e), lo, hi, 0);
+  if (v.kind == snnrt::ValueSpec::Kind::Normal) // clipped: max, then min
+    return std::min(
+        std::max(v.mean + v.std * snnrt::standardNormal(seed, purpose,
+                                                        uint32_t(e), lo, hi, 0),
+                 v.clipLow),
+        v.clipHigh);
   return v.value;
 }
 
@@ -270,23 +284,59 @@ template <typename T> T *arenaBuffer(snnrt::MemRefI8 *arena, int k) {
 /// how, not in what: rows leaves the CSR's columns in the scratch after the
 /// counts, fill copies them from there, each row reversed (an order the
 /// sort must undo), and sort sorts the rows.
+inline void referenceKernel(const snnrt::Descriptor &d, snnrt::MemRefI8 *arena,
+                            snnrt::MemRefI8 *scratch, int64_t seed, int64_t n,
+                            int e, int kind);
+
 inline void gpuBuildKernel(const snnrt::Descriptor &d, snnrt::MemRefI8 *arena,
                            snnrt::MemRefI8 *scratch, int64_t seed, int64_t n,
                            int64_t kernel) {
   int e = int(kernel >= 20 ? kernel - 20 : kernel >= 16 ? kernel - 16
                                                          : kernel / 4);
   int kind = int(kernel >= 20 ? kDelayAt : kernel >= 16 ? kSort : kernel % 4);
+  referenceKernel(d, arena, scratch, seed, n, e, kind);
+}
+
+/// The (projection, kind) of a kernel named snn_build_<kind>_<e> (as the
+/// compiler names them), or false (init kernels, other names).
+inline bool kernelOfName(const std::string &name, int &e, int &kind) {
+  static const char *names[] = {"rows", "fill",     "delays", "values",
+                                "sort", "delay_at", "columns"};
+  const std::string prefix = "snn_build_";
+  if (name.rfind(prefix, 0) != 0)
+    return false;
+  std::string rest = name.substr(prefix.size());
+  size_t cut = rest.rfind('_');
+  if (cut == std::string::npos)
+    return false;
+  std::string what = rest.substr(0, cut);
+  for (int k = 0; k < 7; ++k)
+    if (what == names[k]) {
+      kind = k;
+      e = std::stoi(rest.substr(cut + 1));
+      return true;
+    }
+  return false;
+}
+
+/// Kernel `kind` of projection `e` of descriptor `d` with (arena, scratch),
+/// as the generated kernels compute it (docs/gpu-abi.md).
+inline void referenceKernel(const snnrt::Descriptor &d, snnrt::MemRefI8 *arena,
+                            snnrt::MemRefI8 *scratch, int64_t seed, int64_t n,
+                            int e, int kind) {
   const snnrt::ProjectionDesc &pr = d.projections[e];
   const snnrt::GpuBuildDesc *b = d.findBuild(e);
   bool kept = b && b->scratchWords > 0;
   bool usesArena = kind == kFill || kind == kValues || kind == kSort;
   bool usesScratch = kind == kRows || kind == kDelays || kind == kDelayAt ||
-                     (kept && kind == kFill);
+                     kind == kColumns || (kept && kind == kFill);
   // Unused buffers are empty memrefs.
   if (!usesArena)
-    EXPECT_TRUE(arena->aligned == nullptr && arena->size == 0) << kernel;
+    EXPECT_TRUE(arena->aligned == nullptr && arena->size == 0)
+        << e << " " << kind;
   if (!usesScratch)
-    EXPECT_TRUE(scratch->aligned == nullptr && scratch->size == 0) << kernel;
+    EXPECT_TRUE(scratch->aligned == nullptr && scratch->size == 0)
+        << e << " " << kind;
   int64_t *words =
       usesScratch ? reinterpret_cast<int64_t *>(scratch->aligned +
                                                 scratch->offset)
@@ -311,22 +361,34 @@ inline void gpuBuildKernel(const snnrt::Descriptor &d, snnrt::MemRefI8 *arena,
   case kFill: {
     snnrt::Csr c = referenceCsr(d, e, uint64_t(seed));
     const int64_t *rowPtr = arenaBuffer<int64_t>(buf, pr.rowPtr);
-    int32_t *col = arenaBuffer<int32_t>(buf, pr.col);
+    bool narrow = d.buffers[pr.col].type == snnrt::ScalarType::U16;
+    auto put = [&](int64_t at, int32_t j) {
+      if (narrow)
+        arenaBuffer<uint16_t>(buf, pr.col)[at] = uint16_t(j);
+      else
+        arenaBuffer<int32_t>(buf, pr.col)[at] = j;
+    };
     for (int64_t i = 0; i < n; ++i)
       for (int64_t s = c.rowPtr[i]; s < c.rowPtr[i + 1]; ++s) {
         int64_t k = s - c.rowPtr[i];
         if (kept) // from the scratch, reversed
-          col[rowPtr[i + 1] - 1 - k] = int32_t(words[2 * npre + s]);
+          put(rowPtr[i + 1] - 1 - k, int32_t(words[2 * npre + s]));
         else
-          col[rowPtr[i] + k] = c.col[s];
+          put(rowPtr[i] + k, c.col[s]);
       }
     break;
   }
   case kSort: {
     const int64_t *rowPtr = arenaBuffer<int64_t>(buf, pr.rowPtr);
-    int32_t *col = arenaBuffer<int32_t>(buf, pr.col);
-    for (int64_t i = 0; i < n; ++i)
-      std::sort(col + rowPtr[i], col + rowPtr[i + 1]);
+    for (int64_t i = 0; i < n; ++i) {
+      if (d.buffers[pr.col].type == snnrt::ScalarType::U16) {
+        uint16_t *col = arenaBuffer<uint16_t>(buf, pr.col);
+        std::sort(col + rowPtr[i], col + rowPtr[i + 1]);
+      } else {
+        int32_t *col = arenaBuffer<int32_t>(buf, pr.col);
+        std::sort(col + rowPtr[i], col + rowPtr[i + 1]);
+      }
+    }
     break;
   }
   case kDelays:
@@ -342,6 +404,13 @@ inline void gpuBuildKernel(const snnrt::Descriptor &d, snnrt::MemRefI8 *arena,
       }
     }
     break;
+  case kColumns: {
+    // row_ptr (npre + 1 words), then the n columns.
+    snnrt::Csr c = referenceCsr(d, e, uint64_t(seed));
+    for (int64_t s = 0; s < n && s < c.synapses(); ++s)
+      words[npre + 1 + s] = c.col[s];
+    break;
+  }
   case kDelayAt: {
     double ms = referenceSynapseValue(pr.delay, snnrt::RngPurpose::Delay, e,
                                       uint64_t(seed), n);
@@ -367,6 +436,112 @@ inline void gpuBuildKernel(const snnrt::Descriptor &d, snnrt::MemRefI8 *arena,
     }
     break;
   }
+}
+
+inline snnrt::MemRefI8 emptyMemRef() { return snnrt::MemRefI8{nullptr, nullptr, 0, 0, 1}; }
+
+inline snnrt::MemRefI8 memRefOf(std::vector<int64_t> &words) {
+  int8_t *p = reinterpret_cast<int8_t *>(words.data());
+  return snnrt::MemRefI8{p, p, 0, int64_t(words.size() * 8), 1};
+}
+
+/// A device whose kernels are the host versions (gpuBuildKernel): runs
+/// them on scratch words, records the calls, and can fail or corrupt them.
+class FakeDevice : public snnrt::ConnectivityDevice {
+public:
+  explicit FakeDevice(const snnrt::Descriptor &d) : d(d) {}
+
+  struct Call {
+    std::string kernel;
+    int64_t seed, n;
+    size_t words;
+    int64_t totalWords;
+    int keepFor;
+  };
+  std::vector<Call> calls;
+  /// Changes the results of kernel `k`, as a buggy kernel would.
+  std::function<void(const snnrt::GpuKernelRef &k, std::vector<int64_t> &)> corrupt;
+  std::string failure; ///< when set, runScratch fails with it
+  /// Find each kernel by its name (snn_build_<kind>_<e>, descriptors made by
+  /// snnc), not by this file's numbering.
+  bool byName = false;
+  /// The kept scratches, by projection.
+  std::map<int, std::vector<int64_t>> kept;
+
+  bool runScratch(const snnrt::GpuKernelRef &k, int64_t seed, int64_t n,
+                  std::vector<int64_t> &words, std::string &error,
+                  int64_t totalWords, int keepFor) override {
+    calls.push_back({k.kernel, seed, n, words.size(), totalWords, keepFor});
+    if (!failure.empty()) {
+      error = failure;
+      return false;
+    }
+    std::vector<int64_t> scratch(
+        std::max(words.size(), size_t(std::max<int64_t>(totalWords, 0))), 0);
+    std::copy(words.begin(), words.end(), scratch.begin());
+    snnrt::MemRefI8 none = emptyMemRef(), m = memRefOf(scratch);
+    run(k, &none, &m, seed, n);
+    std::copy(scratch.begin(), scratch.begin() + ptrdiff_t(words.size()),
+              words.begin());
+    if (corrupt)
+      corrupt(k, words);
+    if (keepFor >= 0)
+      kept[keepFor] = std::move(scratch);
+    return true;
+  }
+
+  /// Kernel `k` on (arena, scratch).
+  void run(const snnrt::GpuKernelRef &k, snnrt::MemRefI8 *arena,
+           snnrt::MemRefI8 *scratch, int64_t seed, int64_t n) {
+    int e = 0, kind = 0;
+    if (!byName)
+      gpuBuildKernel(d, arena, scratch, seed, n, k.emulate);
+    else if (kernelOfName(k.kernel, e, kind))
+      referenceKernel(d, arena, scratch, seed, n, e, kind);
+    else
+      ADD_FAILURE() << "no host version of kernel " << k.kernel;
+  }
+
+private:
+  const snnrt::Descriptor &d;
+};
+
+/// Runs the network's deviceInit kernels on its arena (what upload() does),
+/// with the scratches `device` kept.
+inline void runDeviceInit(snnrt::Network &net, FakeDevice &device) {
+  for (const snnrt::DeviceInit &init : net.deviceInit) {
+    if (init.role == "init")
+      continue; // no host versions of init kernels here (their buffers stay
+                // zero); philox-streams.test checks the generated ones
+    snnrt::MemRefI8 m = net.arena.memref(), scratch = emptyMemRef();
+    if (init.keptScratch) {
+      ASSERT_EQ(device.kept.count(init.projection), 1u) << init.projection;
+      scratch = memRefOf(device.kept[init.projection]);
+    }
+    device.run(init.kernel, &m, &scratch, int64_t(net.seed), init.n);
+  }
+  device.kept.clear();
+}
+
+
+/// The network of `d` for `seed` as the host versions of its build kernels
+/// draw it, built and initialised entirely on the host: what every device
+/// build must equal, byte for byte (the runtime itself draws nothing).
+inline bool referenceBuild(const snnrt::Descriptor &d, uint64_t seed,
+                           snnrt::Network &net, std::string &error,
+                           int64_t batchSteps = 10, bool byName = false) {
+  FakeDevice device(d);
+  device.byName = byName;
+  snnrt::BuildOptions o;
+  o.batchSteps = batchSteps;
+  o.device = &device;
+  if (!snnrt::buildNetwork(d, seed, o, net, error))
+    return false;
+  runDeviceInit(net, device);
+  // Complete on the host: nothing left for a backend to run or skip.
+  net.deviceInit.clear();
+  std::fill(net.deviceWritten.begin(), net.deviceWritten.end(), false);
+  return true;
 }
 
 } // namespace snnrt_test

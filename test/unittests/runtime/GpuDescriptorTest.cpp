@@ -223,7 +223,7 @@ TEST(GpuDescriptor, ParsesGpuBuild) {
   std::string err;
   ASSERT_TRUE(parseDescriptor(buildNetJson().dump(), d, err)) << err;
   const std::vector<GpuBuildDesc> &b = d.build;
-  ASSERT_EQ(b.size(), 3u);
+  ASSERT_EQ(b.size(), 4u);
   EXPECT_EQ(b[0].projection, "aa");
   EXPECT_EQ(b[0].projectionIndex, 0);
   EXPECT_EQ(b[0].rows.kernel, "snn_build_rows_0");
@@ -248,13 +248,11 @@ TEST(GpuDescriptor, ParsesGpuBuild) {
   ASSERT_TRUE(b[2].values);
   EXPECT_EQ(b[2].values->kernel, "snn_build_values_2");
   EXPECT_EQ(d.findBuild(2), &b[2]);
-  EXPECT_EQ(d.findBuild(3), nullptr); // fixed_indegree: the host's
+  EXPECT_EQ(d.findBuild(3), &b[3]);
   EXPECT_FALSE(b[0].sort);
   EXPECT_EQ(b[0].scratchWords, 0);
 
-  // fixed_indegree on the device: a sort kernel and a kept scratch.
-  ASSERT_TRUE(parseDescriptor(buildNetJson(true).dump(), d, err)) << err;
-  ASSERT_EQ(d.build.size(), 4u);
+  // fixed_indegree: a sort kernel and a kept scratch.
   const GpuBuildDesc &ab = d.build[3];
   EXPECT_EQ(ab.projectionIndex, 3);
   EXPECT_EQ(ab.scratchWords, kABScratchWords);
@@ -264,7 +262,7 @@ TEST(GpuDescriptor, ParsesGpuBuild) {
   EXPECT_EQ(ab.sort->work, 37);
   EXPECT_EQ(d.findBuild(3), &ab);
 
-  // Optional: no "build" means everything on the host.
+  // Optional: a model without projections has no "build".
   ASSERT_TRUE(parseDescriptor(kCounterDescriptor, d, err)) << err;
   EXPECT_TRUE(d.build.empty());
   // Weights on the device with a constant delay on the host.
@@ -274,7 +272,9 @@ TEST(GpuDescriptor, ParsesGpuBuild) {
 }
 
 TEST(GpuDescriptor, GpuBuildErrors) {
-  const json base = buildNetJson();
+  // Without the entry of "ab", which the cases below give to others.
+  json base = buildNetJson();
+  base["gpu"]["build"].erase(3);
   json j;
   auto entry = [&](int i) -> json & { return j["gpu"]["build"][i]; };
 
@@ -322,16 +322,16 @@ TEST(GpuDescriptor, GpuBuildErrors) {
     EXPECT_TRUE(parseDescriptor(j.dump(), d, err)) << err;
   }
   // fixed_indegree's scratch must hold the row counts.
-  j = buildNetJson(true);
+  j = buildNetJson();
   entry(3)["scratch"] = 36;
   EXPECT_EQ(gpuError(j), "descriptor: gpu.build[3].scratch: 36 words cannot "
                          "hold the row counts of projection \"ab\" (37 "
                          "words)");
-  j = buildNetJson(true);
+  j = buildNetJson();
   entry(3)["scratch"] = "many";
   EXPECT_EQ(gpuError(j),
             "descriptor: gpu.build[3].scratch: expected an integer");
-  j = buildNetJson(true);
+  j = buildNetJson();
   entry(3)["sort"].erase("kernel");
   EXPECT_EQ(gpuError(j), "descriptor: gpu.build[3].sort: missing \"kernel\"");
 

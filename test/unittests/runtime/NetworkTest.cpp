@@ -2,9 +2,10 @@
 //------------===//
 
 #include "snnrt/network.h"
-#include "snnrt/connectivity.h"
-#include "snnrt/philox.h"
+#include "ReferenceConnectivity.h"
+#include "ReferencePhilox.h"
 
+#include "GpuBuildNet.h"
 #include "TinyNet.h"
 
 #include <algorithm>
@@ -40,11 +41,12 @@ public:
     return spec.is_object() &&
            (spec["kind"] == "uniform" || spec["kind"] == "normal");
   }
-  /// The init entry of a buffer of drawn values (kernel number: its index).
+  /// The init entry of a buffer of drawn values (kernel number: 100 + its
+  /// index).
   void initKernel(int buffer) {
     if (!d.contains("init"))
       d["init"] = json::array();
-    int k = int(d["init"].size());
+    int k = 100 + int(d["init"].size());
     d["init"].push_back(
         {{"buffer", buffer},
          {"values",
@@ -108,6 +110,34 @@ public:
           buffer(name + ".weight", "f64", {{"synapses", name}});
     if (delay.is_object() && delay["kind"] != "constant")
       p["delay_buffer"] = buffer(name + ".delay", "i32", {{"synapses", name}});
+    // Every rule but list is drawn by build kernels: here their host
+    // versions (GpuBuildNet.h, numbered as there).
+    if (conn["kind"] != "list") {
+      int e = int(d["projections"].size());
+      auto kernel = [&](int kind) {
+        return json{{"kernel", buildKernelName(e, kind)},
+                    {"emulate", buildKernelNumber(e, kind)}};
+      };
+      json entry = {{"projection", name},
+                    {"rows", kernel(kRows)},
+                    {"fill", kernel(kFill)},
+                    {"writes", {p["col"]}}};
+      if (conn["kind"] == "fixed_indegree" ||
+          conn["kind"] == "fixed_total_number")
+        entry["sort"] = kernel(kSort);
+      if (drawn(delay)) {
+        entry["delays"] = kernel(kDelays);
+        entry["delay_at"] = kernel(kDelayAt);
+        entry["writes"].push_back(p["delay_buffer"]);
+      }
+      if (drawn(weight))
+        entry["writes"].push_back(p["weight_buffer"]);
+      if (drawn(weight) || drawn(delay))
+        entry["values"] = kernel(kValues);
+      if (!d.contains("build"))
+        d["build"] = json::array();
+      d["build"].push_back(entry);
+    }
     d["projections"].push_back(p);
     return d["projections"].back();
   }
@@ -129,12 +159,13 @@ public:
   json d;
 };
 
+/// Builds the network of `j` with the host versions of its build kernels.
 bool build(const json &j, Network &net, std::string &err,
            std::optional<uint64_t> seed = std::nullopt) {
   Descriptor d;
   if (!parseDescriptor(j.dump(), d, err))
     return false;
-  return buildNetwork(d, seed ? *seed : d.seed, net, err);
+  return referenceBuild(d, seed ? *seed : d.seed, net, err, 0);
 }
 
 json constant(double v) { return {{"kind", "constant"}, {"value", v}}; }
@@ -243,7 +274,7 @@ TEST(Network, DrawnValuesAreLeftToInitKernels) {
     EXPECT_EQ(di.role, "init");
     EXPECT_EQ(di.projection, -1);
     EXPECT_EQ(di.init, int(k));
-    EXPECT_EQ(di.kernel.emulate, int(k));
+    EXPECT_EQ(di.kernel.emulate, 100 + int(k));
     buffers.push_back(d.init[size_t(di.init)].buffer);
   }
   EXPECT_EQ(buffers, (std::vector<int>{d.populations[1].variables[0].buffer,
@@ -267,7 +298,9 @@ TEST(Network, DrawnValuesAreLeftToInitKernels) {
   EXPECT_EQ(c[499], -65);
 
   // Without a device to run them on: an error, not values from elsewhere.
-  EXPECT_FALSE(build(b.d, net, err));
+  Descriptor plain;
+  ASSERT_TRUE(parseDescriptor(b.d.dump(), plain, err)) << err;
+  EXPECT_FALSE(buildNetwork(plain, plain.seed, net, err));
   EXPECT_EQ(err, "population 'a', initial value of 'v': uniform(-60, -50) "
                  "values are drawn by the model's init kernel, and this "
                  "network is built without a device to run it on");

@@ -1,7 +1,7 @@
 //===- PhiloxTest.cpp - Philox4x32-10 and the ABI conversions
 //--------------===//
 
-#include "snnrt/philox.h"
+#include "ReferencePhilox.h"
 
 #include <gtest/gtest.h>
 

@@ -11,7 +11,7 @@
 // input, threshold 2).
 
 #include "snnrt/arena.h"
-#include "snnrt/philox.h"
+#include "ReferencePhilox.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -53,6 +53,10 @@ extern "C" const char snn_descriptor[] = R"json({
                         "neurons": [0, 1], "every": 5}]},
   "init": [{"buffer": 2,
             "values": {"kernel": "snn_build_init_2", "emulate": 0}}],
+  "build": [{"projection": "dd",
+             "rows": {"kernel": "snn_build_rows_0", "emulate": 1},
+             "fill": {"kernel": "snn_build_fill_0", "emulate": 2},
+             "writes": [7]}],
   "threads": {"max": 4, "align": 1}
 })json";
 
@@ -136,17 +140,31 @@ extern "C" void _mlir_ciface_snn_propagate(snnrt::MemRefI8 *arena, int64_t n,
     ov[v.at<int32_t>(4)[half * 2 + olo + k]] = 0;
 }
 
-// Build kernel 0, the init kernel of drive.v: uniform(0, 1) at the ABI's
-// draw (seed, purpose 2, entity 0, c0 = i, c1 = 0, c2 = 0), thread `tid`'s
-// grid-stride share.
+// The build kernels, thread `tid`'s grid-stride share of each: 0, the init
+// kernel of drive.v: uniform(0, 1) at the ABI's draw (seed, purpose 2,
+// entity 0, c0 = i, c1 = 0, c2 = 0); 1 and 2, the rows and fill kernels of
+// "dd" (all-to-all: every row holds both "out" neurons).
 extern "C" void _mlir_ciface_snn_build(snnrt::MemRefI8 *arena,
-                                       snnrt::MemRefI8 * /*scratch*/,
-                                       int64_t seed, int64_t n, int64_t kernel,
-                                       int64_t tid, int64_t nthreads) {
-  if (kernel != 0)
-    return;
-  double *dv = View(arena).at<double>(2);
-  for (int64_t i = tid; i < n; i += nthreads)
-    dv[i] = snnrt::uniform01(uint64_t(seed), snnrt::RngPurpose::InitialValue,
-                             0, uint32_t(i), 0, 0);
+                                       snnrt::MemRefI8 *scratch, int64_t seed,
+                                       int64_t n, int64_t kernel, int64_t tid,
+                                       int64_t nthreads) {
+  if (kernel == 0) {
+    double *dv = View(arena).at<double>(2);
+    for (int64_t i = tid; i < n; i += nthreads)
+      dv[i] = snnrt::uniform01(uint64_t(seed),
+                               snnrt::RngPurpose::InitialValue, 0,
+                               uint32_t(i), 0, 0);
+  } else if (kernel == 1) {
+    int64_t *lengths =
+        reinterpret_cast<int64_t *>(scratch->aligned + scratch->offset);
+    for (int64_t i = tid; i < n; i += nthreads)
+      lengths[i] = 2;
+  } else if (kernel == 2) {
+    View v(arena);
+    const int64_t *rowPtr = v.at<const int64_t>(6);
+    int32_t *col = v.at<int32_t>(7);
+    for (int64_t i = tid; i < n; i += nthreads)
+      for (int32_t j = 0; j < 2; ++j)
+        col[rowPtr[i] + j] = j;
+  }
 }

@@ -1,17 +1,15 @@
-//===- philox.h - Philox4x32-10 counter-based RNG ----------------*- C++
-//-*-===//
+//===- ReferencePhilox.h - Philox4x32-10, for tests --------------*- C++ -*-===//
 //
 // Philox4x32-10 (Salmon, Moraes, Dror, Shaw: "Parallel random numbers: as easy
 // as 1, 2, 3", SC'11) and the counter/key scheme of docs/runtime-abi.md.
-// Every draw is a pure function of (seed, purpose, entity, c0, c1, c2), so the
-// runtime, generated CPU code and generated GPU code all see the same numbers.
-//
-// Header-only, no exceptions, no dependencies: usable from the compiler too.
+// Every draw is a pure function of (seed, purpose, entity, c0, c1, c2). The
+// simulators draw only in generated code (the compiler emits Philox as arith
+// ops); this host version is the tests' oracle for it.
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef SNNRT_PHILOX_H
-#define SNNRT_PHILOX_H
+#ifndef SNNRT_TEST_REFERENCEPHILOX_H
+#define SNNRT_TEST_REFERENCEPHILOX_H
 
 #include <array>
 #include <cmath>
@@ -126,4 +124,4 @@ inline double standardNormal(uint64_t seed, RngPurpose purpose, uint32_t entity,
 
 } // namespace snnrt
 
-#endif // SNNRT_PHILOX_H
+#endif // SNNRT_TEST_REFERENCEPHILOX_H
