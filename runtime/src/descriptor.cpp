@@ -998,10 +998,6 @@ void Parser::gpu(const json &j, const std::string &path) {
 
 void Parser::init(const json &j, const std::string &path) {
   array(j, path);
-  auto drawn = [](const ValueSpec &v) {
-    return v.kind == ValueSpec::Kind::Uniform ||
-           v.kind == ValueSpec::Kind::Normal;
-  };
   for (size_t k = 0; k < j.size(); ++k) {
     std::string p = idx(path, k);
     const json &o = j[k];
@@ -1034,7 +1030,7 @@ void Parser::init(const json &j, const std::string &path) {
     if (in.population < 0 && in.current < 0)
       fail(bp, buf + " is not a neuron variable, a rate buffer or an "
                      "amplitude buffer");
-    if (!drawn(d.initSpec(in)))
+    if (!d.initSpec(in).isDrawn())
       fail(bp, buf + " holds no uniform or normal values (the runtime "
                      "fills constants and files itself)");
     in.values = kernelRef(req(o, p, "values"), sub(p, "values"));
@@ -1043,12 +1039,8 @@ void Parser::init(const json &j, const std::string &path) {
 }
 
 void Parser::checkInitComplete(const std::string &initPath) {
-  auto drawn = [](const ValueSpec &v) {
-    return v.kind == ValueSpec::Kind::Uniform ||
-           v.kind == ValueSpec::Kind::Normal;
-  };
   auto check = [&](const ValueSpec &v, int buffer, const std::string &path) {
-    if (!drawn(v) || buffer < 0 || d.findInit(buffer))
+    if (!v.isDrawn() || buffer < 0 || d.findInit(buffer))
       return;
     fail(path, std::string(v.kind == ValueSpec::Kind::Uniform ? "uniform"
                                                               : "normal") +
@@ -1099,10 +1091,6 @@ GpuKernelRef Parser::kernelRef(const json &j, const std::string &path) {
 void Parser::gpuBuild(const json &j, const std::string &path) {
   array(j, path);
   std::set<int> seen;
-  auto random = [](const ValueSpec &v) {
-    return v.kind == ValueSpec::Kind::Uniform ||
-           v.kind == ValueSpec::Kind::Normal;
-  };
   for (size_t i = 0; i < j.size(); ++i) {
     std::string p = idx(path, i);
     const json &o = j[i];
@@ -1169,7 +1157,7 @@ void Parser::gpuBuild(const json &j, const std::string &path) {
     }
     if (const json *k = opt(o, "values"))
       b.values = kernelRef(*k, sub(p, "values"));
-    bool randomWeight = random(pr.weight), randomDelay = random(pr.delay);
+    bool randomWeight = pr.weight.isDrawn(), randomDelay = pr.delay.isDrawn();
     if (b.delays && !randomDelay)
       fail(sub(p, "delays"),
            "the delay of projection " + name + " is not uniform or normal");

@@ -610,8 +610,7 @@ bool checkValues(const ValueSpec &spec, bool rate, ScalarType t, double dt,
   // value drawn on the device that overflowed is infinite.
   for (int64_t i = 0; i < n; ++i)
     if (!std::isfinite(values[i])) {
-      bool drawn = spec.kind == ValueSpec::Kind::Uniform ||
-                   spec.kind == ValueSpec::Kind::Normal;
+      bool drawn = spec.isDrawn();
       error = what + ": value " + formatNumber(values[i]) + " of neuron " +
               std::to_string(i) + " (drawn from " + describeSpec(spec, "") +
               ") " +
@@ -681,8 +680,7 @@ bool checkValues(const ValueSpec &spec, bool rate, ScalarType t, double dt,
 void Builder::fillValues(int buffer, const ValueSpec &spec, int64_t n,
                          bool rate, const std::string &what) {
   ScalarType t = d.buffers[buffer].type;
-  if (spec.kind == ValueSpec::Kind::Uniform ||
-      spec.kind == ValueSpec::Kind::Normal) {
+  if (spec.isDrawn()) {
     // Drawn by the model's init kernel (the parser saw its entry), which
     // the backend runs on the arena with the connectivity's kernels.
     if (!options.device)

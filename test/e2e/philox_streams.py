@@ -56,6 +56,15 @@ def uniform24(x0):
     return (x0 >> 8) * 2.0 ** -24
 
 
+# A neuron that never spikes (its state is what the tests look at).
+LEAKY = {"parameters": {"tau": 10.0},
+         "variables": {"v": 0.0},
+         "equations": ["dv/dt = -v / tau"],
+         "threshold": "v > 1000",
+         "reset": ["v = 0"],
+         "method": "exact"}
+
+
 def normal(x):
     """Box-Muller, cosine branch (docs/runtime-abi.md)."""
     u1 = 1.0 - uniform53(x[0], x[1])
@@ -153,13 +162,7 @@ def list_values(args, seed):
     model = {
         "name": "listvalues",
         "simulation": {"dt": dt, "duration": 1.0, "seed": seed},
-        "neuron_models": {"leaky": {
-            "parameters": {"tau": 10.0},
-            "variables": {"v": 0.0},
-            "equations": ["dv/dt = -v / tau"],
-            "threshold": "v > 1000",
-            "reset": ["v = 0"],
-            "method": "exact"}},
+        "neuron_models": {"leaky": LEAKY},
         "populations": {"a": {"model": "leaky", "size": 4},
                         "b": {"model": "leaky", "size": 3}},
         "projections": {"ab": {
@@ -226,13 +229,7 @@ def main():
             "name": "streams",
             "simulation": {"dt": dt, "duration": dt * steps, "seed": seed,
                            "precision": precision},
-            "neuron_models": {"leaky": {
-                "parameters": {"tau": 10.0},
-                "variables": {"v": 0.0},
-                "equations": ["dv/dt = -v / tau"],
-                "threshold": "v > 1000",
-                "reset": ["v = 0"],
-                "method": "exact"}},
+            "neuron_models": {"leaky": LEAKY},
             "populations": {"cells": {"model": "leaky", "size": 7,
                                       "initial": {"v": {"uniform": [-2.0, 3.0]}}}},
             "sources": {"noise": {"type": "poisson", "size": 50, "rate": rate}},

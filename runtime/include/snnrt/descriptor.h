@@ -67,6 +67,8 @@ struct ValueSpec {
   std::string file;         ///< file (resolved to an absolute-ish path)
   std::string column;       ///< file / from_list
   bool isConstant() const { return kind == Kind::Constant; }
+  /// Uniform or normal: drawn by generated code (never by the runtime).
+  bool isDrawn() const { return kind == Kind::Uniform || kind == Kind::Normal; }
 };
 
 struct VariableDesc {
