@@ -260,8 +260,9 @@ bool BatchedRun::run() {
   size_t npops = d.populations.size();
   recorded.assign(npops, 0);
   if (!net.deviceInit.empty() && !backend.connectivityDevice())
-    return fail("the network was built for connectivity on the device, but "
-                "this backend cannot run build kernels");
+    return fail("the network was built for kernels on the device "
+                "(connectivity, drawn values), but this backend cannot run "
+                "build kernels");
 
   auto tUpload = Clock::now();
   if (!backend.upload(net, error))

@@ -437,8 +437,9 @@ TEST(DeviceConnectivity, EmulatedBackendBuildsOnTheDevice) {
       buildNetwork(d, 3, withDevice(backend->connectivityDevice()), again, err))
       << err;
   EXPECT_FALSE(simulateBatched(again, *cannot, 25, quiet(), r, err));
-  EXPECT_EQ(err, "the network was built for connectivity on the device, but "
-                 "this backend cannot run build kernels");
+  EXPECT_EQ(err, "the network was built for kernels on the device "
+                 "(connectivity, drawn values), but this backend cannot run "
+                 "build kernels");
 }
 
 TEST(DeviceConnectivity, EmulatedBackendKeepsTheScratchForFill) {
