@@ -1004,13 +1004,9 @@ void Parser::init(const json &j, const std::string &path) {
     object(o, p);
     InitDesc in;
     std::string bp = sub(p, "buffer");
-    int64_t id = reqInt(o, p, "buffer");
-    if (id < 0 || id >= int64_t(d.buffers.size()))
-      fail(bp, "no buffer " + std::to_string(id) + " (there are " +
-                   std::to_string(d.buffers.size()) + ")");
-    in.buffer = int(id);
+    in.buffer = bufferRef(o, p, "buffer", true);
     if (d.findInit(in.buffer))
-      fail(bp, "duplicate entry for buffer " + std::to_string(id));
+      fail(bp, "duplicate entry for buffer " + std::to_string(in.buffer));
     // The variable, rate or amplitude that the buffer holds.
     for (size_t i = 0; i < d.populations.size() && in.population < 0; ++i) {
       const PopulationDesc &pop = d.populations[i];
@@ -1026,7 +1022,8 @@ void Parser::init(const json &j, const std::string &path) {
       if (d.currents[c].amplitudeBuffer == in.buffer)
         in.current = int(c);
     std::string buf =
-        "buffer " + std::to_string(id) + " (" + d.buffers[in.buffer].name + ")";
+        "buffer " + std::to_string(in.buffer) + " (" +
+        d.buffers[in.buffer].name + ")";
     if (in.population < 0 && in.current < 0)
       fail(bp, buf + " is not a neuron variable, a rate buffer or an "
                      "amplitude buffer");

@@ -46,6 +46,13 @@ using detail::Clock;
 using detail::secondsSince;
 
 /// "normal(1 ms, 0.5 ms)": a random value specification, for messages.
+/// "population 'exc'", or "source 'noise'" for spike sources.
+std::string populationLabel(const PopulationDesc &p) {
+  return std::string(p.kind == PopulationKind::Neuron ? "population '"
+                                                      : "source '") +
+         p.name + "'";
+}
+
 std::string describeSpec(const ValueSpec &spec, const char *unit) {
   std::string u = *unit ? std::string(" ") + unit : "";
   switch (spec.kind) {
@@ -163,10 +170,7 @@ private:
   }
   /// "population 'exc'", or "source 'noise'" for spike sources.
   std::string popName(size_t i) const {
-    const PopulationDesc &p = d.populations[i];
-    return std::string(p.kind == PopulationKind::Neuron ? "population '"
-                                                        : "source '") +
-           p.name + "'";
+    return populationLabel(d.populations[i]);
   }
   /// `weight`: the values are weights (else delays).
   SynapseValues synapseValues(size_t e, const ValueSpec &spec, bool weight,
@@ -588,10 +592,7 @@ std::string initWhat(const Descriptor &d, const InitDesc &in) {
   if (in.population < 0)
     return "current '" + d.currents[size_t(in.current)].name + "', amplitude";
   const PopulationDesc &p = d.populations[size_t(in.population)];
-  std::string pop =
-      std::string(p.kind == PopulationKind::Neuron ? "population '"
-                                                   : "source '") +
-      p.name + "'";
+  std::string pop = populationLabel(p);
   if (in.variable < 0)
     return pop + ", rate";
   return pop + ", initial value of '" + p.variables[size_t(in.variable)].name +
@@ -610,17 +611,17 @@ bool checkValues(const ValueSpec &spec, bool rate, ScalarType t, double dt,
   // value drawn on the device that overflowed is infinite.
   for (int64_t i = 0; i < n; ++i)
     if (!std::isfinite(values[i])) {
-      bool drawn = spec.isDrawn();
-      error = what + ": value " + formatNumber(values[i]) + " of neuron " +
-              std::to_string(i) + " (drawn from " + describeSpec(spec, "") +
-              ") " +
-              (drawn && t == ScalarType::F32 && std::isinf(values[i])
-                   ? "does not fit a float (the model is f32)"
-                   : "is not finite");
+      std::string value =
+          "value " + formatNumber(values[i]) + " of neuron " + std::to_string(i);
       if (spec.kind == ValueSpec::Kind::File)
-        error = what + ": " + spec.file + ": value " +
-                formatNumber(values[i]) + " of neuron " + std::to_string(i) +
-                " is not finite";
+        error = what + ": " + spec.file + ": " + value + " is not finite";
+      else
+        error = what + ": " + value + " (drawn from " +
+                describeSpec(spec, "") + ") " +
+                (spec.isDrawn() && t == ScalarType::F32 &&
+                         std::isinf(values[i])
+                     ? "does not fit a float (the model is f32)"
+                     : "is not finite");
       return false;
     }
   // Rates are probabilities per step: a negative one is no rate at all.

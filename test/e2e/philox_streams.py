@@ -65,6 +65,16 @@ LEAKY = {"parameters": {"tau": 10.0},
          "method": "exact"}
 
 
+def compile_and_run(args, path, name, target, sim_args=()):
+    """Compiles model `path` for `target`, runs it; returns its output dir."""
+    sim = os.path.join(args.work, "%s_%s" % (name, target))
+    out = os.path.join(args.work, "%s_out_%s" % (name, target))
+    subprocess.run([args.snnc, "--target=" + target, path, "-o", sim],
+                   check=True)
+    subprocess.run([sim, "--out", out, "--quiet"] + list(sim_args), check=True)
+    return out
+
+
 def normal(x):
     """Box-Muller, cosine branch (docs/runtime-abi.md)."""
     u1 = 1.0 - uniform53(x[0], x[1])
@@ -122,11 +132,7 @@ def drawn_values(args, seed):
            for n in range(40)]
     ok = True
     for target in ("cpu", "cuda-emulate"):
-        sim = os.path.join(args.work, "drawn_" + target)
-        out = os.path.join(args.work, "drawn_out_" + target)
-        subprocess.run([args.snnc, "--target=" + target, path, "-o", sim],
-                       check=True)
-        subprocess.run([sim, "--out", out, "--quiet"], check=True)
+        out = compile_and_run(args, path, "drawn", target)
         got_w = list(map(float, np.load(os.path.join(out, "cells_w.npy"))[0]))
         same = got_w == w
         clipped = sum(1 for v in w if v in (0.0, 0.9))
@@ -187,12 +193,8 @@ def list_values(args, seed):
         delays.append(int(math.copysign(r, x)))
     ok = True
     for target in ("cpu", "cuda-emulate"):
-        sim = os.path.join(args.work, "list_" + target)
-        out = os.path.join(args.work, "list_out_" + target)
-        subprocess.run([args.snnc, "--target=" + target, path, "-o", sim],
-                       check=True)
-        subprocess.run([sim, "--out", out, "--quiet", "--save-connectivity"],
-                       check=True)
+        out = compile_and_run(args, path, "list", target,
+                              ["--save-connectivity"])
         col = list(map(int, np.load(os.path.join(out, "ab_synapses_col.npy"))))
         w = list(map(float, np.load(os.path.join(out, "ab_synapses_weight.npy"))))
         dl = list(map(int, np.load(os.path.join(out, "ab_synapses_delay.npy"))))
