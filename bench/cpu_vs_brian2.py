@@ -337,7 +337,8 @@ def storage_of(desc, summary):
         if kind is None:
             kind = "csr" if "row_ptr" in dp and "col" in dp else "unknown"
         ids = {v for k, v in dp.items()
-               if k in ("row_ptr", "col", "weight_buffer", "delay_buffer")
+               if k in ("row_ptr", "col", "mask", "weight_buffer",
+                        "delay_buffer")
                and isinstance(v, int)}
         per_syn = index = 0
         for b in buffers:

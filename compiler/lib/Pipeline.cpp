@@ -6,6 +6,7 @@
 
 #include "snn/Compiler/Pipeline.h"
 #include "snn/Conversion/Passes.h"
+#include "snn/Dialect/SNN/SNNAttributes.h"
 #include "snn/Transforms/Passes.h"
 
 #include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
@@ -64,6 +65,12 @@ void populateStoragePipeline(OpPassManager &pm, Target target,
   options.force = force; // an ArrayRef: `force` outlives the pass creation
   pm.addPass(mlir::snn::createSNNSelectStorage(options));
 }
+
+bool isStorageKind(llvm::StringRef kind) {
+  return mlir::snn::symbolizeStorageKind(kind).has_value();
+}
+
+std::string storageKindList() { return mlir::snn::storageKindList(); }
 
 void populateSchedulePipeline(OpPassManager &pm, Target target) {
   mlir::snn::SNNScheduleStepOptions options;
@@ -135,19 +142,23 @@ struct PreciseLibmPass
   }
 };
 
-/// math.fma as llvm.intr.fma in the kernels (snn-expand-exp's polynomial
-/// uses it): convert-gpu-to-nvvm leaves math.fma alone. Nothing else changes.
-struct KernelFmaPass : public PassWrapper<KernelFmaPass, OperationPass<>> {
-  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(KernelFmaPass)
-  StringRef getArgument() const final { return "snn-kernel-fma"; }
+/// math.fma, math.ctpop and math.cttz as LLVM intrinsics in the kernels
+/// (snn-expand-exp's polynomial uses fma, dense storage's row walk the bit
+/// counts): convert-gpu-to-nvvm leaves them alone. Nothing else changes.
+struct KernelIntrinsicsPass
+    : public PassWrapper<KernelIntrinsicsPass, OperationPass<>> {
+  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(KernelIntrinsicsPass)
+  StringRef getArgument() const final { return "snn-kernel-intrinsics"; }
   StringRef getDescription() const final {
-    return "math.fma to llvm.intr.fma";
+    return "math.fma, math.ctpop, math.cttz to LLVM intrinsics";
   }
   void runOnOperation() override {
     LLVMTypeConverter converter(&getContext());
     RewritePatternSet patterns(&getContext());
     populateMathToLLVMConversionPatterns(converter, patterns);
-    if (failed(convertOnly<math::FmaOp>(getOperation(), std::move(patterns))))
+    if (failed(convertOnly<math::FmaOp, math::CtPopOp,
+                           math::CountTrailingZerosOp>(getOperation(),
+                                                       std::move(patterns))))
       signalPassFailure();
   }
 };
@@ -368,7 +379,7 @@ void populateNVVMPipeline(OpPassManager &pm, const GPUOptions &options) {
   nvvm.indexBitwidth = 64;
   OpPassManager &device = pm.nest<gpu::GPUModuleOp>();
   device.addPass(createConvertSCFToCFPass());
-  device.addPass(std::make_unique<KernelFmaPass>());
+  device.addPass(std::make_unique<KernelIntrinsicsPass>());
   device.addPass(createConvertGpuOpsToNVVMOps(nvvm));
   pm.addPass(createReconcileUnrealizedCastsPass());
   GpuModuleToBinaryPassOptions binary;

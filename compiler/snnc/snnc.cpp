@@ -139,8 +139,9 @@ static cl::opt<bool> hostKernels(
 static cl::list<std::string> storage(
     "storage",
     cl::desc("How to hold a projection's synapses, overriding the cost "
-             "model: <projection>=csr or <projection>=procedural (drawn "
-             "again at each spike, nothing stored); comma-separated or "
+             "model: <projection>=<kind>, kind csr (rows of post indices), "
+             "procedural (drawn again at each spike, nothing stored) or "
+             "dense (rows of bits, one per post neuron); comma-separated or "
              "repeated"),
     cl::CommaSeparated, cl::value_desc("projection=kind"),
     cl::cat(snncCategory));
@@ -653,9 +654,9 @@ int checkOptions() {
     if (name.empty() || kind.empty() || choice.find('=') == std::string::npos)
       return fail("--storage=" + choice +
                   ": expected <projection>=<kind>, e.g. ee=procedural");
-    if (kind != "csr" && kind != "procedural")
+    if (!snn::compiler::isStorageKind(kind))
       return fail("--storage=" + choice + ": unknown storage kind '" + kind +
-                  "' (expected csr or procedural)");
+                  "' (expected " + snn::compiler::storageKindList() + ")");
   }
   if (vectorBits != 0 && (vectorBits < 64 || vectorBits > 4096 ||
                           (vectorBits & (vectorBits - 1)) != 0))

@@ -7,6 +7,7 @@
 #include <climits>
 #include <cmath>
 #include <filesystem>
+#include <limits>
 #include <map>
 #include <set>
 #include <stdexcept>
@@ -649,12 +650,18 @@ void Parser::projections(const json &j, const std::string &path) {
     if (const json *st = opt(o, "storage")) {
       std::string storage = str(*st, sub(p, "storage"));
       if (storage == "procedural")
-        pr.procedural = true;
+        pr.storage = ProjectionDesc::Storage::Procedural;
+      else if (storage == "dense")
+        pr.storage = ProjectionDesc::Storage::Dense;
       else if (storage != "csr")
         fail(sub(p, "storage"), "unknown storage \"" + storage +
-                                    "\" (expected csr or procedural)");
+                                    "\" (expected csr, procedural or dense)");
     }
-    if (pr.procedural) {
+    auto noBuffer = [&](const char *key, const std::string &why) {
+      if (opt(o, key))
+        fail(sub(p, key), why);
+    };
+    if (pr.procedural()) {
       if (cd.kind != ConnectivityDesc::Kind::AllToAll &&
           cd.kind != ConnectivityDesc::Kind::OneToOne &&
           cd.kind != ConnectivityDesc::Kind::FixedProbability)
@@ -663,11 +670,29 @@ void Parser::projections(const json &j, const std::string &path) {
       if (!pr.weight.isConstant() || !pr.delay.isConstant())
         fail(sub(p, "storage"),
              "procedural storage needs a constant weight and delay");
-      for (const char *key : {"row_ptr", "col", "weight_buffer",
+      for (const char *key : {"row_ptr", "col", "mask", "weight_buffer",
                               "delay_buffer"})
-        if (opt(o, key))
-          fail(sub(p, key), "a procedural projection stores no synapses");
+        noBuffer(key, "a procedural projection stores no synapses");
+    } else if (pr.storage == ProjectionDesc::Storage::Dense) {
+      if (cd.kind != ConnectivityDesc::Kind::AllToAll &&
+          cd.kind != ConnectivityDesc::Kind::FixedProbability)
+        fail(sub(p, "storage"),
+             "dense storage needs all_to_all or fixed_probability");
+      noBuffer("col", "a dense projection has a mask, not columns");
+      pr.rowPtr = bufferRef(o, p, "row_ptr", true);
+      checkBuffer(sub(p, "row_ptr"), pr.rowPtr, {ScalarType::I64}, npre + 1);
+      pr.maskWords = (npost + 63) / 64;
+      if (pr.maskWords > 0 &&
+          npre > std::numeric_limits<int64_t>::max() / pr.maskWords)
+        fail(sub(p, "storage"), "the rows of bits of " +
+                                    std::to_string(npre) + " x " +
+                                    std::to_string(npost) +
+                                    " neurons do not fit in 64-bit counts");
+      pr.mask = bufferRef(o, p, "mask", true);
+      checkBuffer(sub(p, "mask"), pr.mask, {ScalarType::I64},
+                  npre * pr.maskWords);
     } else {
+      noBuffer("mask", "only dense projections have a mask");
       pr.rowPtr = bufferRef(o, p, "row_ptr", true);
       checkBuffer(sub(p, "row_ptr"), pr.rowPtr, {ScalarType::I64}, npre + 1);
       pr.col = bufferRef(o, p, "col", true);
@@ -1105,7 +1130,7 @@ void Parser::gpuBuild(const json &j, const std::string &path) {
     // A list's synapses are the file's, read on the host: only its uniform
     // or normal weights and delays are computed by kernels.
     bool list = pr.connectivity.kind == ConnectivityDesc::Kind::List;
-    if (pr.procedural) {
+    if (pr.procedural()) {
       // Nothing stored: rows counts the synapses, columns draws them for
       // --save-connectivity.
       for (const char *key :
@@ -1132,11 +1157,15 @@ void Parser::gpuBuild(const json &j, const std::string &path) {
       b.rows = kernelRef(req(o, p, "rows"), sub(p, "rows"));
       b.fill = kernelRef(req(o, p, "fill"), sub(p, "fill"));
     }
-    if (pr.procedural && !req(o, p, "writes").empty())
+    if (pr.procedural() && !req(o, p, "writes").empty())
       fail(sub(p, "writes"), "projection " + name +
                                  " is procedural: the device writes nothing");
-    if (const json *k = opt(o, "sort"))
+    if (const json *k = opt(o, "sort")) {
+      if (pr.storage == ProjectionDesc::Storage::Dense)
+        fail(sub(p, "sort"), "projection " + name +
+                                 " is dense: its rows of bits need no sort");
       b.sort = kernelRef(*k, sub(p, "sort"));
+    }
     if (const json *k = opt(o, "scratch")) {
       std::string sp = sub(p, "scratch");
       b.scratchWords = integer(*k, sp);
@@ -1162,6 +1191,10 @@ void Parser::gpuBuild(const json &j, const std::string &path) {
       fail(sub(p, "values"), "neither the weight nor the delay of projection " +
                                  name + " is uniform or normal");
 
+    // The fill kernel writes the rows: the columns, or the bits.
+    bool dense = pr.storage == ProjectionDesc::Storage::Dense;
+    int rows = dense ? pr.mask : pr.col;
+    std::string rowsKey = dense ? "mask" : "col";
     std::string wp = sub(p, "writes");
     const json &w = req(o, p, "writes");
     array(w, wp);
@@ -1176,7 +1209,7 @@ void Parser::gpuBuild(const json &j, const std::string &path) {
           "buffer " + std::to_string(id) + " (" + d.buffers[id].name + ")";
       if (!writes.insert(int(id)).second)
         fail(q, "duplicate " + buf);
-      if (id == pr.col && !list) {
+      if ((id == pr.col && !list) || id == pr.mask) {
         // written by the fill kernel
       } else if (id == pr.weightBuffer || id == pr.delayBuffer) {
         bool weight = id == pr.weightBuffer;
@@ -1191,15 +1224,16 @@ void Parser::gpuBuild(const json &j, const std::string &path) {
                       "kernel (to check them and size the rings)");
       } else {
         fail(q, buf +
-                    " is not the col, weight or delay buffer of "
+                    " is not the " + rowsKey + ", weight or delay buffer of "
                     "projection " +
                     name);
       }
       b.writes.push_back(int(id));
     }
-    if (!list && !pr.procedural && !writes.count(pr.col))
-      fail(wp, "missing the col buffer " + std::to_string(pr.col) + " (" +
-                   d.buffers[pr.col].name + "), which the fill kernel writes");
+    if (!list && !pr.procedural() && !writes.count(rows))
+      fail(wp, "missing the " + rowsKey + " buffer " + std::to_string(rows) +
+                   " (" +
+                   d.buffers[rows].name + "), which the fill kernel writes");
     d.build.push_back(b);
   }
 }

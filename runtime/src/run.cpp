@@ -553,7 +553,14 @@ bool collectConnectivity(const Network &net, ConnectivityDevice *device,
       const T *p = net.arena.buffer<T>(size_t(buffer));
       out.assign(p, p + net.counts[size_t(buffer)]);
     };
-    if (pr.procedural) {
+    if (pr.storage == ProjectionDesc::Storage::Dense) {
+      // Rows of bits: read back as the columns they stand for.
+      Csr rows;
+      if (!readDenseRows(net, e, rows, error))
+        return false;
+      c.rowPtr = std::move(rows.rowPtr);
+      c.col = std::move(rows.col);
+    } else if (pr.procedural()) {
       // Not stored: drawn again, by the code the simulation drew them with.
       Csr rows;
       if (!device) {

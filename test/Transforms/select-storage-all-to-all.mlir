@@ -2,14 +2,15 @@
 // all_to_all rows cost nothing to draw either (every post): on the CPU, a
 // projection with one weight and one delay is procedural whatever the
 // budget; with a weight per synapse it is stored. On the GPU (one thread per
-// procedural row, 32 lanes per csr row) it stays csr.
+// procedural row, 32 lanes per stored row) it is stored, dense when its
+// weight is one (a bit per synapse against 2 bytes of column).
 // RUN: snn-opt %s -snn-select-storage | FileCheck %s --check-prefix=DENSE
 // RUN: snn-opt %s -snn-select-storage="target=gpu" | FileCheck %s --check-prefix=DENSE-GPU
 // DENSE-LABEL: snn.network @dense
 // DENSE: snn.projection @all {{.*}}storage = #snn.storage<procedural>
 // DENSE: snn.projection @all_weighted {{.*}}storage = #snn.storage<csr>
 // DENSE-GPU-LABEL: snn.network @dense
-// DENSE-GPU: snn.projection @all {{.*}}storage = #snn.storage<csr>
+// DENSE-GPU: snn.projection @all {{.*}}storage = #snn.storage<dense>
 // DENSE-GPU: snn.projection @all_weighted {{.*}}storage = #snn.storage<csr>
 snn.network @dense attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
   snn.neuron_model @m attributes {variables = ["v"]} ode {

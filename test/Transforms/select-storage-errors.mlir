@@ -2,9 +2,9 @@
 // names that are not projections.
 // RUN: snn-opt %s -split-input-file -snn-select-storage="force=varying=procedural" -verify-diagnostics
 // RUN: not snn-opt %s -split-input-file -snn-select-storage="force=ghost=csr" 2>&1 | FileCheck %s --check-prefix=GHOST
-// RUN: not snn-opt %s -split-input-file -snn-select-storage="force=varying=dense" 2>&1 | FileCheck %s --check-prefix=KIND
+// RUN: not snn-opt %s -split-input-file -snn-select-storage="force=varying=bits" 2>&1 | FileCheck %s --check-prefix=KIND
 // GHOST: error: storage choice for 'ghost': the network has no projection of that name
-// KIND: error: storage choice 'varying=dense': expected <projection>=<kind>, kind csr or procedural
+// KIND: error: storage choice 'varying=bits': expected <projection>=<kind>, kind csr, procedural or dense
 snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
   snn.neuron_model @m attributes {variables = ["v"]} ode {
   ^bb0(%v: f64):

@@ -3,10 +3,11 @@
 // Part of snnc.
 //
 // Chooses the storage kind of every projection (the cost model is in
-// docs/design.md, "Storage"): procedural for one_to_one (free to draw),
-// csr for the rest unless the stored synapses would not fit the memory
-// budget, then procedural for the largest projections that can be, until
-// they do.
+// docs/design.md, "Storage"): procedural for one_to_one (free to draw, and
+// all_to_all on the CPU), dense where its rows of bits take at most a
+// quarter of csr's bytes, csr for the rest; unless the stored synapses
+// would not fit the memory budget: then procedural for the largest
+// projections that can be, until they do.
 //
 //===----------------------------------------------------------------------===//
 
@@ -27,13 +28,17 @@ using namespace mlir::snn;
 
 namespace {
 
-/// The bytes `projection` would hold as csr: the expected number of synapses
-/// times what each stores (column: 2 bytes into up to 65536 neurons, else
-/// 4; weight and delay where they vary),
-/// plus the row pointers. Synapse lists count as 0: their size is in a file,
-/// and they cannot be anything but csr.
-double csrBytes(ProjectionOp projection, int64_t npre, int64_t npost,
-                Type floatType) {
+/// Dense is chosen where its bytes are at most this share of csr's: with
+/// 2-byte columns, from p = 0.25 on, where a row of bits was walked about as
+/// fast as csr's columns were read (CUBA at 4,000 and 16,000 neurons, 1
+/// thread, 2026-12-06: dense/csr RTF 1.25 at p = 0.1, 1.08 at 0.2, 1.03 at
+/// 0.25, 0.99 at 0.3, 0.89 at 0.75; bench/results/storage-2026-12-06.md).
+constexpr double kDenseShare = 0.25;
+
+/// The expected number of synapses of `projection`: 0 for synapse lists,
+/// whose size is in a file (and which cannot be anything but csr).
+double expectedSynapses(ProjectionOp projection, int64_t npre,
+                        int64_t npost) {
   Attribute c = projection.getConnectivity();
   bool self = projection.getPre() == projection.getPost();
   auto candidates = [&](bool allowSelf) {
@@ -42,23 +47,39 @@ double csrBytes(ProjectionOp projection, int64_t npre, int64_t npost,
       pairs -= double(std::min(npre, npost));
     return pairs;
   };
-  double synapses = 0;
   if (auto a = dyn_cast<AllToAllAttr>(c))
-    synapses = candidates(a.getAllowSelf());
-  else if (isa<OneToOneAttr>(c))
-    synapses = double(npre);
-  else if (auto p = dyn_cast<FixedProbabilityAttr>(c))
-    synapses = p.getP().convertToDouble() * candidates(p.getAllowSelf());
-  else if (auto k = dyn_cast<FixedIndegreeAttr>(c))
-    synapses = double(k.getK()) * double(npost);
-  else if (auto n = dyn_cast<FixedTotalNumberAttr>(c))
-    synapses = double(n.getN());
-  double perSynapse = npost <= kNarrowColumnLimit ? 2 : 4; // the column
+    return candidates(a.getAllowSelf());
+  if (isa<OneToOneAttr>(c))
+    return double(npre);
+  if (auto p = dyn_cast<FixedProbabilityAttr>(c))
+    return p.getP().convertToDouble() * candidates(p.getAllowSelf());
+  if (auto k = dyn_cast<FixedIndegreeAttr>(c))
+    return double(k.getK()) * double(npost);
+  if (auto n = dyn_cast<FixedTotalNumberAttr>(c))
+    return double(n.getN());
+  return 0;
+}
+
+/// The bytes `projection` would hold as `kind`: per synapse the weight and
+/// delay where they vary (not procedural), plus csr's columns (2 bytes into
+/// up to 65536 neurons, else 4) and row pointers, or dense's bits (a 64-bit
+/// word per 64 post neurons per row) and row pointers.
+double storedBytes(StorageKind kind, ProjectionOp projection, int64_t npre,
+                   int64_t npost, Type floatType) {
+  if (kind == StorageKind::procedural)
+    return 0;
+  double synapses = expectedSynapses(projection, npre, npost);
+  double values = 0;
   if (!isa<FloatAttr>(projection.getWeight()))
-    perSynapse += floatType.getIntOrFloatBitWidth() / 8;
+    values += floatType.getIntOrFloatBitWidth() / 8;
   if (!isa<FloatAttr>(projection.getDelay()))
-    perSynapse += 4;
-  return synapses * perSynapse + 8.0 * double(npre + 1);
+    values += 4;
+  double rowPointers = 8.0 * double(npre + 1);
+  if (kind == StorageKind::dense)
+    return synapses * values + 8.0 * double(npre) * double((npost + 63) / 64) +
+           rowPointers;
+  double column = npost <= kNarrowColumnLimit ? 2 : 4;
+  return synapses * (column + values) + rowPointers;
 }
 
 struct SelectStoragePass
@@ -78,8 +99,8 @@ struct SelectStoragePass
       std::optional<StorageKind> kind = symbolizeStorageKind(kindName);
       if (name.empty() || !kind) {
         getOperation().emitError("storage choice '")
-            << entry << "': expected <projection>=<kind>, kind csr or "
-                        "procedural";
+            << entry << "': expected <projection>=<kind>, kind "
+            << storageKindList();
         return signalPassFailure();
       }
       forced[name] = *kind;
@@ -115,20 +136,28 @@ struct SelectStoragePass
       int64_t npre = getSpikingSize(symbols.lookup(op.getPre())).value_or(0);
       int64_t npost =
           getSpikingSize(symbols.lookup(op.getPost())).value_or(0);
-      std::string why = proceduralUnsupported(op.getConnectivity(),
-                                              op.getWeight(), op.getDelay());
-      double bytes = csrBytes(op, npre, npost, network.getFloatType());
+      auto bytes = [&](StorageKind kind) {
+        return storedBytes(kind, op, npre, npost, network.getFloatType());
+      };
+      auto can = [&](StorageKind kind) {
+        return storageUnsupported(kind, op.getConnectivity(), op.getWeight(),
+                                  op.getDelay())
+            .empty();
+      };
       auto it = forced.find(op.getSymName());
       if (it != forced.end()) {
         seen[op.getSymName()] = true;
-        if (it->second == StorageKind::procedural && !why.empty())
+        StorageKind kind = it->second;
+        std::string why = storageUnsupported(kind, op.getConnectivity(),
+                                             op.getWeight(), op.getDelay());
+        if (!why.empty())
           return op.emitError("projection '")
-                 << op.getSymName() << "' cannot be procedural: " << why;
-        op.setStorage(it->second);
+                 << op.getSymName() << "' cannot be "
+                 << stringifyStorageKind(kind) << ": " << why;
+        op.setStorage(kind);
       }
       if (op.getStorage()) { // forced, or chosen before
-        if (*op.getStorage() == StorageKind::csr)
-          total += bytes;
+        total += bytes(*op.getStorage());
         continue;
       }
       // one_to_one rows cost nothing to draw (the row of i is {i}): never
@@ -137,17 +166,25 @@ struct SelectStoragePass
       // faster than its csr rows, with no bytes per synapse. (On the GPU
       // one thread walks a procedural row, where csr gives a row 32 lanes:
       // kept csr until measured there.)
+      bool procedural = can(StorageKind::procedural);
       bool freeRows =
           isa<OneToOneAttr>(op.getConnectivity()) ||
           (target == "cpu" && isa<AllToAllAttr>(op.getConnectivity()));
-      if (why.empty() && freeRows) {
+      if (procedural && freeRows) {
         op.setStorage(StorageKind::procedural);
         continue;
       }
-      op.setStorage(StorageKind::csr);
-      if (why.empty())
-        automatic.push_back({op, bytes});
-      total += bytes;
+      // Dense where its bits take at most a quarter of the bytes of csr
+      // (docs/design.md, "Storage": walking a row of bits costs about as
+      // much per synapse as reading its columns once rows are that full).
+      StorageKind kind = StorageKind::csr;
+      if (can(StorageKind::dense) &&
+          bytes(StorageKind::dense) <= kDenseShare * bytes(StorageKind::csr))
+        kind = StorageKind::dense;
+      op.setStorage(kind);
+      if (procedural)
+        automatic.push_back({op, bytes(kind)});
+      total += bytes(kind);
     }
     // Over budget: the largest procedural-capable projections give up their
     // storage first.

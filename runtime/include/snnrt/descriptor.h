@@ -132,9 +132,17 @@ struct ProjectionDesc {
   ConnectivityDesc connectivity;
   ValueSpec weight, delay;
   int rowPtr = -1, col = -1, weightBuffer = -1, delayBuffer = -1;
-  /// "storage": "procedural": no rows stored (no row_ptr, no col); the
-  /// generated code draws each row again when its neuron spikes.
-  bool procedural = false;
+  /// How the synapses are held (docs/runtime-abi.md, "projections"):
+  /// "csr": row_ptr and col; "procedural": nothing (no row_ptr, no col), the
+  /// generated code draws each row again when its neuron spikes; "dense":
+  /// row_ptr and `mask`, a row of bits per presynaptic neuron.
+  enum class Storage { Csr, Procedural, Dense };
+  Storage storage = Storage::Csr;
+  /// Dense: i64[npre * maskWords], bit j % 64 of word i * maskWords + j / 64
+  /// set when (i, j) is a synapse.
+  int mask = -1;
+  int64_t maskWords = 0;
+  bool procedural() const { return storage == Storage::Procedural; }
   std::string ring;
   int ringIndex = -1;
 };

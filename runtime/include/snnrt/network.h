@@ -167,6 +167,11 @@ bool drawProceduralRows(const Network &net, size_t e,
                         ConnectivityDevice &device, Csr &out,
                         std::string &error);
 
+/// The rows of dense projection `e` of `net`, read from its row pointers and
+/// rows of bits in the arena (as the simulation holds them). False with
+/// `error` when the bits disagree with the row pointers.
+bool readDenseRows(const Network &net, size_t e, Csr &out, std::string &error);
+
 } // namespace snnrt
 
 #endif // SNNRT_NETWORK_H

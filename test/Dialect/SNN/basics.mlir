@@ -88,6 +88,8 @@ snn.network @net attributes {dt = 0.1 : f64, duration = 50.0 : f64, seed = 7 : u
   snn.projection @ie_csr from @inh to @exc target "g" attributes {connectivity = #snn.fixed_probability<0.5, allow_self = true>, weight = -1.0 : f64, delay = 0.0 : f64, storage = #snn.storage<csr>}
   // CHECK: snn.projection @ie_proc {{.*}} storage = #snn.storage<procedural>
   snn.projection @ie_proc from @inh to @exc target "g" attributes {connectivity = #snn.fixed_probability<0.5, allow_self = true>, weight = -1.0 : f64, delay = 0.0 : f64, storage = #snn.storage<procedural>}
+  // CHECK: snn.projection @ie_dense {{.*}} storage = #snn.storage<dense>
+  snn.projection @ie_dense from @inh to @exc target "g" attributes {connectivity = #snn.fixed_probability<0.5, allow_self = true>, weight = #snn.normal<-1.0, 0.1>, delay = 0.0 : f64, storage = #snn.storage<dense>}
   // CHECK: connectivity = #snn.fixed_indegree<10, allow_self = true>
   snn.projection @ne from @noise to @exc target "g" attributes {connectivity = #snn.fixed_indegree<10, allow_self = true>, weight = 1.0 : f64, delay = 0.0 : f64}
   // CHECK: connectivity = #snn.fixed_total_number<5000, allow_self = false>

@@ -905,9 +905,29 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64
     snn.yield %v : f64
   }
   snn.population @a of @m size 10
-  // expected-error @+2 {{expected ::mlir::snn::StorageKind to be one of: csr, procedural}}
+  // expected-error @+2 {{expected ::mlir::snn::StorageKind to be one of: csr, procedural, dense}}
   // expected-error @+1 {{failed to parse SNN_StorageAttr parameter 'value'}}
-  snn.projection @p from @a to @a target "v" attributes {connectivity = #snn.one_to_one, weight = 1.0 : f64, delay = 0.0 : f64, storage = #snn.storage<dense>}
+  snn.projection @p from @a to @a target "v" attributes {connectivity = #snn.one_to_one, weight = 1.0 : f64, delay = 0.0 : f64, storage = #snn.storage<bitmask>}
+}
+
+// -----
+
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
+  snn.neuron_model @m attributes {variables = ["v"]} ode {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  } threshold {
+  ^bb0(%v: f64):
+    %f = arith.constant false
+    snn.yield %f : i1
+  } reset {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  }
+  snn.population @a of @m size 10
+  // A bit per pair cannot hold multapses (fixed_indegree may draw them).
+  // expected-error @+1 {{cannot be dense: a bit per pair holds only rules without multapses drawn one presynaptic neuron at a time (all_to_all and fixed_probability)}}
+  snn.projection @p from @a to @a target "v" attributes {connectivity = #snn.fixed_indegree<3, allow_self = true>, weight = 1.0 : f64, delay = 0.0 : f64, storage = #snn.storage<dense>}
 }
 
 // -----

@@ -301,13 +301,54 @@ TEST(Descriptor, DefaultsAndRecordAllNeurons) {
   EXPECT_EQ(d.projections[0].delayBuffer, -1);
 }
 
+TEST(Descriptor, DenseStorage) {
+  TempDir dir;
+  json j = tinyDescriptor(dir);
+  json &p = j["projections"][0];
+  p["storage"] = "dense";
+  EXPECT_EQ(parseError(j), "descriptor: projections[0].storage: dense "
+                           "storage needs all_to_all or fixed_probability");
+  p["connectivity"] = {{"kind", "fixed_probability"}, {"p", 0.5}};
+  p["weight"] = {{"kind", "constant"}, {"value", 1.0}};
+  p["delay"] = {{"kind", "constant"}, {"value", 0.5}};
+  p.erase("weight_buffer");
+  p.erase("delay_buffer");
+  EXPECT_EQ(parseError(j), "descriptor: projections[0].col: a dense "
+                           "projection has a mask, not columns");
+  p.erase("col");
+  EXPECT_EQ(parseError(j), "descriptor: projections[0]: missing \"mask\"");
+  p["mask"] = 11; // p.weight: f64, a count per synapse
+  EXPECT_EQ(parseError(j), "descriptor: projections[0].mask: buffer 11 "
+                           "(p.weight) has type f64, expected i64");
+  // Two rows (src has 2 neurons) of one 64-bit word (n has 2).
+  j["buffers"][11] = {{"id", 11}, {"name", "p.mask"}, {"type", "i64"},
+                      {"count", 3}};
+  EXPECT_EQ(parseError(j), "descriptor: projections[0].mask: buffer 11 "
+                           "(p.mask) has count 3, expected 2");
+  j["buffers"][11]["count"] = 2;
+  Descriptor d;
+  std::string err;
+  ASSERT_TRUE(parseDescriptor(j.dump(), d, err)) << err;
+  const ProjectionDesc &pr = d.projections[0];
+  EXPECT_EQ(pr.storage, ProjectionDesc::Storage::Dense);
+  EXPECT_FALSE(pr.procedural());
+  EXPECT_EQ(pr.mask, 11);
+  EXPECT_EQ(pr.maskWords, 1);
+  EXPECT_EQ(pr.rowPtr, 9);
+  EXPECT_EQ(pr.col, -1);
+  // Only dense projections have a mask.
+  p["storage"] = "csr";
+  EXPECT_EQ(parseError(j), "descriptor: projections[0].mask: only dense "
+                           "projections have a mask");
+}
+
 TEST(Descriptor, StorageAndThreadsSections) {
   TempDir dir;
   const json base = tinyDescriptor(dir);
   json j = base;
-  j["projections"][0]["storage"] = "bitmask";
+  j["projections"][0]["storage"] = "bits";
   EXPECT_EQ(parseError(j), "descriptor: projections[0].storage: unknown "
-                           "storage \"bitmask\" (expected csr or procedural)");
+                           "storage \"bits\" (expected csr, procedural or dense)");
   j = base;
   j["projections"][0]["storage"] = "procedural";
   EXPECT_EQ(parseError(j), "descriptor: projections[0].storage: procedural "
@@ -319,7 +360,7 @@ TEST(Descriptor, StorageAndThreadsSections) {
     Descriptor d;
     std::string err;
     ASSERT_TRUE(parseDescriptor(j.dump(), d, err)) << err;
-    EXPECT_FALSE(d.projections[0].procedural);
+    EXPECT_FALSE(d.projections[0].procedural());
     EXPECT_EQ(d.maxThreads, 0);
   }
   j = base;

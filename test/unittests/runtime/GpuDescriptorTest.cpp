@@ -271,6 +271,41 @@ TEST(GpuDescriptor, ParsesGpuBuild) {
   ASSERT_TRUE(parseDescriptor(j.dump(), d, err)) << err;
 }
 
+TEST(GpuDescriptor, DenseBuildEntries) {
+  // "ba" (b -> a, all_to_all) held as rows of bits: 5 rows of one word (a
+  // has 37 neurons), written by its fill kernel in place of the columns.
+  json j = buildNetJson();
+  j["buffers"][kBACol] = {{"id", kBACol}, {"name", "ba.mask"},
+                          {"type", "i64"}, {"count", 5}};
+  json &ba = j["projections"][1];
+  ba.erase("col");
+  ba["mask"] = kBACol;
+  ba["storage"] = "dense";
+  {
+    Descriptor d;
+    std::string err;
+    ASSERT_TRUE(parseDescriptor(j.dump(), d, err)) << err;
+    EXPECT_EQ(d.projections[1].storage, ProjectionDesc::Storage::Dense);
+    ASSERT_NE(d.findBuild(1), nullptr);
+    EXPECT_EQ(d.findBuild(1)->writes, std::vector<int>{kBACol});
+  }
+  json e = j;
+  e["gpu"]["build"][1]["writes"] = json::array();
+  EXPECT_EQ(gpuError(e), "descriptor: gpu.build[1].writes: missing the mask "
+                         "buffer " + std::to_string(kBACol) +
+                             " (ba.mask), which the fill kernel writes");
+  e = j;
+  e["gpu"]["build"][1]["sort"] = e["gpu"]["build"][1]["fill"];
+  EXPECT_EQ(gpuError(e), "descriptor: gpu.build[1].sort: projection \"ba\" "
+                         "is dense: its rows of bits need no sort");
+  e = j;
+  e["gpu"]["build"][1]["writes"] = {kBARowPtr};
+  EXPECT_EQ(gpuError(e), "descriptor: gpu.build[1].writes[0]: buffer " +
+                             std::to_string(kBARowPtr) +
+                             " (ba.row_ptr) is not the mask, weight or delay "
+                             "buffer of projection \"ba\"");
+}
+
 TEST(GpuDescriptor, GpuBuildErrors) {
   // Without the entry of "ab", which the cases below give to others.
   json base = buildNetJson();

@@ -55,6 +55,11 @@ void populateSpecializePipeline(mlir::OpPassManager &pm);
 void populateStoragePipeline(mlir::OpPassManager &pm, Target target,
                              llvm::ArrayRef<std::string> force = {});
 
+/// Whether `kind` names a storage kind (#snn.storage).
+bool isStorageKind(llvm::StringRef kind);
+/// The storage kinds' names, for messages: "csr, procedural or dense".
+std::string storageKindList();
+
 /// snn-schedule-step for `target`: the step's phases and their order.
 void populateSchedulePipeline(mlir::OpPassManager &pm, Target target);
 

@@ -190,7 +190,6 @@ json::Object Describer::describe() {
   llvm::StringMap<size_t> ringIndex;
   for (auto op : network.getBody().getOps<ProjectionOp>()) {
     std::string name = op.getSymName().str();
-    bool procedural = op.getStorage() == StorageKind::procedural;
     json::Object entry{
         {"name", name},
         {"pre", op.getPre().str()},
@@ -199,11 +198,12 @@ json::Object Describer::describe() {
         {"connectivity", connectivityToJSON(op.getConnectivity())},
         {"weight", valueSpecToJSON(op.getWeight())},
         {"delay", valueSpecToJSON(op.getDelay())},
-        {"storage", stringifyStorageKind(procedural ? StorageKind::procedural
-                                                    : StorageKind::csr)
-                        .str()}};
+        {"storage",
+         stringifyStorageKind(op.getStorage().value_or(StorageKind::csr))
+             .str()}};
     setIfPlanned(entry, "row_ptr", name + ".row_ptr");
     setIfPlanned(entry, "col", name + ".col");
+    setIfPlanned(entry, "mask", name + ".mask");
     setIfPlanned(entry, "weight_buffer", name + ".weight");
     setIfPlanned(entry, "delay_buffer", name + ".delay");
     if (!op.isImmediate()) {

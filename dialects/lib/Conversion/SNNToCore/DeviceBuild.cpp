@@ -12,7 +12,7 @@ namespace mlir::snn::lowering {
 
 bool NetworkLowering::builtOnDevice(ProjectionInfo &info) {
   // Procedural rows are drawn at each spike: nothing to build.
-  return !info.procedural &&
+  return !info.procedural() &&
          isa<AllToAllAttr, OneToOneAttr, FixedProbabilityAttr,
              FixedIndegreeAttr, FixedTotalNumberAttr>(
              info.op.getConnectivity());
@@ -564,7 +564,7 @@ void NetworkLowering::emitBuildFunctions() {
     // and normal weights and delays are still drawn here (one source).
     bool list = isa<SynapseListAttr>(info.op.getConnectivity());
     if (!builtOnDevice(info) && !(list && (deviceWeight || deviceDelay)) &&
-        !info.procedural)
+        !info.procedural())
       continue;
     OpBuilder::InsertionGuard guard(b);
     loc = info.op.getLoc();
@@ -572,8 +572,10 @@ void NetworkLowering::emitBuildFunctions() {
     int64_t npre = spikingByName.lookup(info.op.getPre())->size;
     json::Object entry{{"projection", info.op.getSymName().str()}};
     json::Array writes;
-    if (!list && !info.procedural)
+    if (info.storage == StorageKind::csr && !list)
       writes.push_back(info.col);
+    if (info.storage == StorageKind::dense)
+      writes.push_back(info.mask);
     if (deviceWeight)
       writes.push_back(info.weight);
     if (deviceDelay)
@@ -595,7 +597,7 @@ void NetworkLowering::emitBuildFunctions() {
       });
     };
 
-    if (info.procedural) {
+    if (info.procedural()) {
       // Nothing stored: rows counts the synapses (for the summary), and
       // columns draws them into a scratch for --save-connectivity: i64
       // words, row_ptr (npre + 1) then the n columns.
@@ -614,6 +616,9 @@ void NetworkLowering::emitBuildFunctions() {
           b.create<memref::StoreOp>(loc, j, cols, ValueRange{at});
         });
       });
+    } else if (info.storage == StorageKind::dense) {
+      entry["rows"] = rowsKernel();
+      entry["fill"] = emitDenseFillKernel(info, e);
     } else if (list) {
       // The columns are the host's.
     } else if (isa<FixedIndegreeAttr>(info.op.getConnectivity())) {

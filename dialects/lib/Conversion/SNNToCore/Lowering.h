@@ -8,6 +8,8 @@
 //                    reset (the CPU step's snn_update, and the GPU phases')
 //   Propagation.cpp  delay rings, propagation (csr and procedural storage),
 //                    delivery
+//   DenseStorage.cpp everything of dense storage (buffers, fill kernel,
+//                    row walk)
 //   CPUTarget.cpp    the CPU target (Target.h): snn_update, snn_propagate
 //   GPUPhases.cpp    the GPU target: the step as phase bodies, marked for
 //                    snn-gpu-outline-kernels (GPUKernels/Outline.cpp)
@@ -313,6 +315,26 @@ private:
   /// CPU: the spikes of `info`'s source, every thread's segment in order,
   /// into the ring entries of this thread's range of the target.
   void emitPropagationCPU(ProjectionInfo &info);
+  /// Dense storage (DenseStorage.cpp), CPU: calls `onSynapse(post, k)` for
+  /// every synapse of row `source` to a post in [lo, hi) (indices), in
+  /// ascending order; `k` is the synapse's index in csr order (index) when
+  /// the weight or delay varies, else null.
+  void emitDenseRowCPU(ProjectionInfo &info, Value source, Value lo, Value hi,
+                       llvm::function_ref<void(Value, Value)> onSynapse);
+  /// Dense storage, GPU: the same for the bits `lane`, `lane + lanes`, ...
+  /// of each word of the row (every post), one lane of a group.
+  void emitDenseRowGPU(ProjectionInfo &info, Value source, Value lane,
+                       Value lanes,
+                       llvm::function_ref<void(Value, Value)> onSynapse);
+  /// Dense storage: word `w` (index) of row `source`'s bits (i64).
+  Value denseWord(ProjectionInfo &info, Value source, Value w);
+  /// Dense storage: the csr index of the synapse at bit `bit` (i64) of
+  /// `word`, `before` (i64) synapses preceding the word in its row.
+  Value denseSynapseIndex(Value before, Value word, Value bit);
+  /// Dense storage: the fill kernel (rows of bits from the drawn rows).
+  json::Object emitDenseFillKernel(ProjectionInfo &info, size_t e);
+  /// Dense storage: the row pointers and the rows of bits (planBuffers).
+  void planDenseBuffers(ProjectionInfo &info, int64_t npre, int64_t npost);
   /// A read prefetch of `buffer[i]`.
   void prefetch(int buffer, Value i);
   /// CPU, stored rows: prefetches the row pointers of the `numSpikes`
@@ -525,8 +547,13 @@ private:
     /// The ring the weights go through; none when the delay is 0 steps
     /// (a constant): then they are added to the target variable at once.
     Ring *ring = nullptr;
-    uint32_t entity = 0;     // RNG entity: position among projections
-    bool procedural = false; // rows drawn at each spike, not stored
+    uint32_t entity = 0; // RNG entity: position among projections
+    StorageKind storage = StorageKind::csr;
+    /// Dense storage: the rows of bits, words of 64 post neurons each.
+    int mask = -1;
+    int64_t maskWords = 0; // words per row
+    /// Rows drawn at each spike, not stored.
+    bool procedural() const { return storage == StorageKind::procedural; }
   };
   std::vector<ProjectionInfo> projections;
   struct PoissonInfo {

@@ -89,12 +89,14 @@ void NetworkLowering::planBuffers() {
   for (auto op : network.getBody().getOps<ProjectionOp>()) {
     ProjectionInfo info{op};
     info.entity = static_cast<uint32_t>(projections.size());
-    info.procedural = op.getStorage() == StorageKind::procedural;
+    info.storage = op.getStorage().value_or(StorageKind::csr);
     Spiking *pre = spikingByName.lookup(op.getPre());
     Population *post = populationByName.lookup(op.getPost());
     std::string name = op.getSymName().str();
     // Procedural synapses are drawn again at each spike: nothing stored.
-    if (!info.procedural) {
+    if (info.storage == StorageKind::dense) {
+      planDenseBuffers(info, pre->size, post->op.getSize());
+    } else if (info.storage == StorageKind::csr) {
       info.rowPtr = addBuffer(name + ".row_ptr", i64Type, pre->size + 1);
       // Columns of 16 bits (read unsigned) when every post index fits:
       // half the bytes per synapse to store and to stream at each spike. A

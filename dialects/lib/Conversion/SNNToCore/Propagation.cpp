@@ -198,14 +198,22 @@ void NetworkLowering::emitPropagationCPU(ProjectionInfo &info) {
   auto sourceAt = [&](Value s) {
     return toIndex(load(pre.spikes, b.create<arith::AddIOp>(loc, start, s)));
   };
-  if (!info.procedural)
+  bool csr = info.storage == StorageKind::csr;
+  if (csr)
     emitRowPrefetchesBefore(info, numSpikes, sourceAt);
   auto spikes = b.create<scf::ForOp>(loc, index(0), numSpikes, index(1));
   b.setInsertionPointToStart(spikes.getBody());
-  if (!info.procedural)
+  if (csr)
     emitRowPrefetchAhead(info, spikes.getInductionVar(), numSpikes, sourceAt);
   Value source = sourceAt(spikes.getInductionVar());
-  if (info.procedural) {
+  if (info.storage == StorageKind::dense) {
+    emitDenseRowCPU(info, source, postLo, postHi, [&](Value post, Value k) {
+      emitArrival(info, slots, post,
+                  elementValue(op.getWeight(), info.weight, k), k);
+    });
+    return;
+  }
+  if (info.procedural()) {
     // The row, drawn again as the runtime draws it to build csr rows;
     // weight and delay are constants.
     Value weight = elementValue(op.getWeight(), -1, Value());
@@ -253,7 +261,7 @@ void NetworkLowering::emitPropagationGPU(ProjectionInfo &info) {
   loc = op.getLoc();
   Spiking &pre = *spikingByName.lookup(op.getPre());
   SynapseSlots slots = synapseSlots(info);
-  if (info.procedural) {
+  if (info.procedural()) {
     // A row is drawn in order (each draw skips to the next synapse): one
     // thread per spike, spikes tid, tid + nthreads, ...; weight and delay
     // are constants.
@@ -283,6 +291,13 @@ void NetworkLowering::emitPropagationGPU(ProjectionInfo &info) {
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(spikes.getBody());
   Value source = toIndex(load(pre.spikes, spikes.getInductionVar()));
+  if (info.storage == StorageKind::dense) {
+    emitDenseRowGPU(info, source, lane, laneStride, [&](Value post, Value k) {
+      emitArrival(info, slots, post,
+                  elementValue(op.getWeight(), info.weight, k), k);
+    });
+    return;
+  }
   Value begin = toIndex(load(info.rowPtr, source));
   Value end = toIndex(
       load(info.rowPtr, b.create<arith::AddIOp>(loc, source, index(1))));

@@ -67,19 +67,43 @@ bool mlir::snn::isValueSpec(Attribute attr) {
   return isa<FloatAttr, UniformAttr, NormalAttr, FileAttr, FromListAttr>(attr);
 }
 
-std::string mlir::snn::proceduralUnsupported(Attribute connectivity,
-                                             Attribute weight,
-                                             Attribute delay) {
-  if (!isa<AllToAllAttr, OneToOneAttr, FixedProbabilityAttr>(connectivity))
-    return "its rows are not drawn one presynaptic neuron at a time (only "
-           "all_to_all, one_to_one and fixed_probability are)";
-  if (!isa<FloatAttr>(weight))
-    return "its weight varies per synapse (procedural synapses have one "
-           "weight)";
-  if (!isa<FloatAttr>(delay))
-    return "its delay varies per synapse (procedural synapses have one "
-           "delay)";
-  return "";
+std::string mlir::snn::storageUnsupported(StorageKind kind,
+                                          Attribute connectivity,
+                                          Attribute weight, Attribute delay) {
+  switch (kind) {
+  case StorageKind::csr:
+    return "";
+  case StorageKind::procedural:
+    if (!isa<AllToAllAttr, OneToOneAttr, FixedProbabilityAttr>(connectivity))
+      return "its rows are not drawn one presynaptic neuron at a time (only "
+             "all_to_all, one_to_one and fixed_probability are)";
+    if (!isa<FloatAttr>(weight))
+      return "its weight varies per synapse (procedural synapses have one "
+             "weight)";
+    if (!isa<FloatAttr>(delay))
+      return "its delay varies per synapse (procedural synapses have one "
+             "delay)";
+    return "";
+  case StorageKind::dense:
+    // A bit per (pre, post) pair: no multapses, and rows drawn in order so
+    // that the per-synapse values keep csr's order.
+    if (!isa<AllToAllAttr, FixedProbabilityAttr>(connectivity))
+      return "a bit per pair holds only rules without multapses drawn one "
+             "presynaptic neuron at a time (all_to_all and "
+             "fixed_probability)";
+    return "";
+  }
+  return "unknown storage kind";
+}
+
+std::string mlir::snn::storageKindList() {
+  std::string list;
+  for (uint32_t k = 0, last = getMaxEnumValForStorageKind(); k <= last; ++k) {
+    if (k > 0)
+      list += k == last ? " or " : ", ";
+    list += stringifyStorageKind(static_cast<StorageKind>(k)).str();
+  }
+  return list;
 }
 
 bool mlir::snn::isConnectivity(Attribute attr) {

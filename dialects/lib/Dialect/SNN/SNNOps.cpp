@@ -345,11 +345,12 @@ LogicalResult ProjectionOp::verify() {
     if (!(delay.getValueAsDouble() >= 0.0))
       return emitOpError("delay ")
              << formatDouble(delay.getValueAsDouble()) << " ms must not be negative";
-  if (getStorage() == StorageKind::procedural) {
-    std::string why = proceduralUnsupported(getConnectivity(), getWeight(),
-                                            getDelay());
+  if (std::optional<StorageKind> kind = getStorage()) {
+    std::string why =
+        storageUnsupported(*kind, getConnectivity(), getWeight(), getDelay());
     if (!why.empty())
-      return emitOpError("cannot be procedural: ") << why;
+      return emitOpError("cannot be ") << stringifyStorageKind(*kind) << ": "
+                                       << why;
   }
   return success();
 }

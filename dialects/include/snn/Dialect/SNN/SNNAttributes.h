@@ -26,13 +26,20 @@ void printDouble(AsmPrinter &printer, double value);
 bool isValueSpec(Attribute attr);
 /// Whether `attr` is one of the connectivity attributes.
 bool isConnectivity(Attribute attr);
-/// Why a projection with this connectivity, weight and delay cannot be
-/// procedural (its rows drawn again at each spike), or "" when it can.
-std::string proceduralUnsupported(Attribute connectivity, Attribute weight,
-                                  Attribute delay);
 } // namespace mlir::snn
 
 #include "snn/Dialect/SNN/SNNEnums.h.inc"
+
+namespace mlir::snn {
+/// Why a projection with this connectivity, weight and delay cannot be
+/// stored as `kind`, or "" when it can: the one place that says which
+/// storage kind takes which projections (snn-select-storage, the
+/// projection's verifier).
+std::string storageUnsupported(StorageKind kind, Attribute connectivity,
+                               Attribute weight, Attribute delay);
+/// The storage kinds' names, for messages: "csr, procedural or dense".
+std::string storageKindList();
+} // namespace mlir::snn
 
 #define GET_ATTRDEF_CLASSES
 #include "snn/Dialect/SNN/SNNAttributes.h.inc"

@@ -135,7 +135,8 @@ def SNN_SynapseListAttr : SNN_Attr<"SynapseList", "synapse_list"> {
 def SNN_StorageKind : I32EnumAttr<"StorageKind",
     "how a projection's synapses are held during the simulation", [
       I32EnumAttrCase<"csr", 0>,
-      I32EnumAttrCase<"procedural", 1>]> {
+      I32EnumAttrCase<"procedural", 1>,
+      I32EnumAttrCase<"dense", 2>]> {
   let cppNamespace = "::mlir::snn";
   let genSpecializedAttr = 0;
 }
@@ -150,7 +151,14 @@ def SNN_StorageAttr : EnumAttr<SNN_Dialect, SNN_StorageKind, "storage"> {
       is drawn again from the same counter-based random numbers that build
       the `csr` rows, so the synapses are the same. Only for rules that draw
       row by row (all_to_all, one_to_one, fixed_probability) with a constant
-      weight and delay.
+      weight and delay;
+    - `dense`: per presynaptic neuron a row of bits, one per postsynaptic
+      neuron (64-bit words, npre * ceil(npost / 64) of them), with row
+      pointers and per-synapse weights and delays (in csr order) where they
+      vary: npost / 8 bytes per row whatever its length, so fewer bytes than
+      csr's columns when more than 1 pair in 16 (u16 columns) is a synapse.
+      Only for rules without multapses that draw row by row (all_to_all,
+      fixed_probability).
   }];
   let assemblyFormat = "`<` $value `>`";
 }
