@@ -16,7 +16,8 @@ This is the measurement behind the cost model's dense rule (docs/design.md,
 "Storage").
 
 Usage: /usr/bin/python3 bench/storage_kinds.py [--sizes 4000]
-           [--indegrees 80,400,1200] [--kinds csr,dense,procedural,auto]
+           [--indegrees 80,400,1200 | --p 0.02,0.1,0.3]
+           [--kinds csr,dense,procedural,auto]
            [--reps 3] [--threads 1] [--duration 1000] [--name NAME]
 Writes bench/results/storage-<date>.md and .json.
 """
@@ -63,6 +64,9 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="4000")
     ap.add_argument("--indegrees", default="80,400,1200")
+    ap.add_argument("--p", default=None,
+                    help="connection probabilities instead of in-degrees "
+                    "(in-degree = p x size), e.g. 0.02,0.1,0.3")
     ap.add_argument("--kinds", default="csr,dense,procedural,auto")
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--threads", type=int, default=1)
@@ -79,7 +83,12 @@ def main():
     work = tempfile.mkdtemp(prefix="snnc-storage-")
     rows, raw = [], []
     for size in cvb.int_list(args.sizes):
-        for k in cvb.int_list(args.indegrees):
+        if args.p:
+            degrees = [max(1, int(round(float(p) * size)))
+                       for p in args.p.split(",") if p.strip()]
+        else:
+            degrees = cvb.int_list(args.indegrees)
+        for k in degrees:
             model = cvb.snnc_model("cuba", size, k, brian2_net.BASE_INDEGREE,
                                    args.duration)
             path = os.path.join(work, "%d_%d.json" % (size, k))
@@ -141,8 +150,9 @@ def write(args, info, name, kinds, rows):
                  info["cpu"], info["cores"], info["usable_cores"],
                  info["commit"], datetime.date.today().isoformat()),
              "Command: `/usr/bin/python3 bench/storage_kinds.py --sizes %s "
-             "--indegrees %s --kinds %s --reps %d --threads %d --duration %g`"
-             % (args.sizes, args.indegrees, args.kinds, args.reps,
+             "%s --kinds %s --reps %d --threads %d --duration %g`"
+             % (args.sizes, ("--p " + args.p) if args.p else
+                ("--indegrees " + args.indegrees), args.kinds, args.reps,
                 args.threads, args.duration),
              "",
              "RTF: median of the repetitions (runs alternate between kinds). "

@@ -29,10 +29,10 @@ using namespace mlir::snn;
 namespace {
 
 /// Dense is chosen where its bytes are at most this share of csr's: with
-/// 2-byte columns, from p = 0.25 on, where a row of bits was walked about as
+/// 2-byte columns, above p = 0.25, from where a row of bits was walked as
 /// fast as csr's columns were read (CUBA at 4,000 and 16,000 neurons, 1
-/// thread, 2026-12-06: dense/csr RTF 1.25 at p = 0.1, 1.08 at 0.2, 1.03 at
-/// 0.25, 0.99 at 0.3, 0.89 at 0.75; bench/results/storage-2026-12-06.md).
+/// thread, 2026-12-06: dense/csr RTF 1.25 at p = 0.1, 1.05 at 0.2, 1.0 at
+/// 0.25 and 0.3, 0.9 at 0.75; bench/results/storage-2026-12-06.md).
 constexpr double kDenseShare = 0.25;
 
 /// The expected number of synapses of `projection`: 0 for synapse lists,
