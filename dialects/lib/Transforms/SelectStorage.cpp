@@ -35,53 +35,6 @@ namespace {
 /// 0.25 and 0.3, 0.9 at 0.75; bench/results/storage-2026-12-06.md).
 constexpr double kDenseShare = 0.25;
 
-/// The expected number of synapses of `projection`: 0 for synapse lists,
-/// whose size is in a file (and which cannot be anything but csr).
-double expectedSynapses(ProjectionOp projection, int64_t npre,
-                        int64_t npost) {
-  Attribute c = projection.getConnectivity();
-  bool self = projection.getPre() == projection.getPost();
-  auto candidates = [&](bool allowSelf) {
-    double pairs = double(npre) * double(npost);
-    if (self && !allowSelf)
-      pairs -= double(std::min(npre, npost));
-    return pairs;
-  };
-  if (auto a = dyn_cast<AllToAllAttr>(c))
-    return candidates(a.getAllowSelf());
-  if (isa<OneToOneAttr>(c))
-    return double(npre);
-  if (auto p = dyn_cast<FixedProbabilityAttr>(c))
-    return p.getP().convertToDouble() * candidates(p.getAllowSelf());
-  if (auto k = dyn_cast<FixedIndegreeAttr>(c))
-    return double(k.getK()) * double(npost);
-  if (auto n = dyn_cast<FixedTotalNumberAttr>(c))
-    return double(n.getN());
-  return 0;
-}
-
-/// The bytes `projection` would hold as `kind`: per synapse the weight and
-/// delay where they vary (not procedural), plus csr's columns (2 bytes into
-/// up to 65536 neurons, else 4) and row pointers, or dense's bits (a 64-bit
-/// word per 64 post neurons per row) and row pointers.
-double storedBytes(StorageKind kind, ProjectionOp projection, int64_t npre,
-                   int64_t npost, Type floatType) {
-  if (kind == StorageKind::procedural)
-    return 0;
-  double synapses = expectedSynapses(projection, npre, npost);
-  double values = 0;
-  if (!isa<FloatAttr>(projection.getWeight()))
-    values += floatType.getIntOrFloatBitWidth() / 8;
-  if (!isa<FloatAttr>(projection.getDelay()))
-    values += 4;
-  double rowPointers = 8.0 * double(npre + 1);
-  if (kind == StorageKind::dense)
-    return synapses * values + 8.0 * double(npre) * double((npost + 63) / 64) +
-           rowPointers;
-  double column = npost <= kNarrowColumnLimit ? 2 : 4;
-  return synapses * (column + values) + rowPointers;
-}
-
 struct SelectStoragePass
     : mlir::snn::impl::SNNSelectStorageBase<SelectStoragePass> {
   using SNNSelectStorageBase::SNNSelectStorageBase;
@@ -137,7 +90,9 @@ struct SelectStoragePass
       int64_t npost =
           getSpikingSize(symbols.lookup(op.getPost())).value_or(0);
       auto bytes = [&](StorageKind kind) {
-        return storedBytes(kind, op, npre, npost, network.getFloatType());
+        return storageBytes(kind, op.getConnectivity(), op.getWeight(),
+                            op.getDelay(), op.getPre() == op.getPost(), npre,
+                            npost, network.getFloatType());
       };
       auto can = [&](StorageKind kind) {
         return storageUnsupported(kind, op.getConnectivity(), op.getWeight(),

@@ -74,7 +74,6 @@ snn.network @small attributes {dt = 0.1 : f64, duration = 10.0 : f64, seed = 3 :
 // CHECK: arith.remui %{{.*}}, %[[SLOTS]] : index
 // CHECK: %[[PLO:.*]] = arith.minui %{{.*}}, %c100 : index
 // CHECK: %[[PHI:.*]] = arith.minui %{{.*}}, %c100 : index
-// CHECK: %[[ONE:.*]] = arith.cmpi eq, %{{.*}}, %c1 : index
 // Before a segment's spikes, a prefetch of each one's row pointer; at spike
 // s, of the start of the row of spike s + 4 (rows are scattered: their
 // first accesses miss the caches, and this way the misses overlap).
@@ -89,6 +88,7 @@ snn.network @small attributes {dt = 0.1 : f64, duration = 10.0 : f64, seed = 3 :
 // CHECK:       %[[STARTI:.*]] = arith.index_cast %[[START]] : i64 to index
 // CHECK:       memref.prefetch %{{.*}}[%[[STARTI]]], read, locality<3>, data : memref<?xi16>
 // CHECK:     }
+// CHECK:     %[[ONE:.*]] = arith.cmpi eq, %{{.*}}, %c1 : index
 // CHECK:     %[[B:.*]]:2 = scf.if %[[ONE]] -> (index, index) {
 // CHECK:     } else {
 // CHECK:       %[[FIRST:.*]]:2 = scf.while

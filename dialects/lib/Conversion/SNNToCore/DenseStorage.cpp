@@ -24,6 +24,14 @@ void NetworkLowering::planDenseBuffers(ProjectionInfo &info, int64_t npre,
   info.mask = addBuffer(name + ".mask", i64Type, npre * info.maskWords);
 }
 
+void NetworkLowering::emitDenseBuild(ProjectionInfo &info, size_t e,
+                                     json::Object &entry,
+                                     json::Array &writes) {
+  writes.push_back(info.mask);
+  entry["rows"] = emitRowsKernel(info, e);
+  entry["fill"] = emitDenseFillKernel(info, e);
+}
+
 json::Object NetworkLowering::emitDenseFillKernel(ProjectionInfo &info,
                                                   size_t e) {
   int64_t npre = spikingByName.lookup(info.op.getPre())->size;

@@ -201,9 +201,9 @@ json::Object Describer::describe() {
         {"storage",
          stringifyStorageKind(op.getStorage().value_or(StorageKind::csr))
              .str()}};
-    setIfPlanned(entry, "row_ptr", name + ".row_ptr");
-    setIfPlanned(entry, "col", name + ".col");
-    setIfPlanned(entry, "mask", name + ".mask");
+    for (StringRef key :
+         storageBuffers(op.getStorage().value_or(StorageKind::csr)))
+      setIfPlanned(entry, key, name + "." + key);
     setIfPlanned(entry, "weight_buffer", name + ".weight");
     setIfPlanned(entry, "delay_buffer", name + ".delay");
     if (!op.isImmediate()) {

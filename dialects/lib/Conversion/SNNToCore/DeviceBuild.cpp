@@ -10,14 +10,6 @@
 
 namespace mlir::snn::lowering {
 
-bool NetworkLowering::builtOnDevice(ProjectionInfo &info) {
-  // Procedural rows are drawn at each spike: nothing to build.
-  return !info.procedural() &&
-         isa<AllToAllAttr, OneToOneAttr, FixedProbabilityAttr,
-             FixedIndegreeAttr, FixedTotalNumberAttr>(
-             info.op.getConnectivity());
-}
-
 json::Object NetworkLowering::beginBuildKernel(StringRef what, size_t e,
                                                int64_t work, Value &arenaArg,
                                                Value &scratch, Value &n) {
@@ -553,6 +545,20 @@ json::Object NetworkLowering::emitTotalNumberKernels(ProjectionInfo &info,
   return emitSortKernel(info, e, total == 0);
 }
 
+json::Object NetworkLowering::emitRowsKernel(ProjectionInfo &info, size_t e) {
+  // The scratch is i64[npre]; scratch[i] = length of row i.
+  int64_t npre = spikingByName.lookup(info.op.getPre())->size;
+  uint32_t entity = static_cast<uint32_t>(e);
+  auto i64Memref = MemRefType::get({ShapedType::kDynamic}, b.getI64Type());
+  return emitBuildKernel("rows", e, npre, [&](Value, Value scratch, Value) {
+    Value lengths = b.create<memref::ViewOp>(loc, i64Memref, scratch, index(0),
+                                             ValueRange{index(npre)});
+    Value i = gridLoop(index(npre)).getInductionVar();
+    Value length = emitRow(info, entity, i, nullptr);
+    b.create<memref::StoreOp>(loc, length, lengths, ValueRange{i});
+  });
+}
+
 void NetworkLowering::emitBuildFunctions() {
   Type i32Type = b.getI32Type(), i64Type = b.getI64Type();
   auto i64Memref = MemRefType::get({ShapedType::kDynamic}, i64Type);
@@ -560,22 +566,19 @@ void NetworkLowering::emitBuildFunctions() {
     Attribute weightSpec = info.op.getWeight(), delaySpec = info.op.getDelay();
     bool deviceWeight = computedOnDevice(weightSpec);
     bool deviceDelay = computedOnDevice(delaySpec);
-    // A list's synapses are read from its file by the runtime; its uniform
-    // and normal weights and delays are still drawn here (one source).
+    // Every rule but list is drawn here, into the projection's storage; a
+    // list's synapses are read from its file by the runtime, but its
+    // uniform and normal weights and delays are drawn here too (one source).
     bool list = isa<SynapseListAttr>(info.op.getConnectivity());
-    if (!builtOnDevice(info) && !(list && (deviceWeight || deviceDelay)) &&
-        !info.procedural())
+    if (list && !deviceWeight && !deviceDelay)
       continue;
     OpBuilder::InsertionGuard guard(b);
     loc = info.op.getLoc();
     uint32_t entity = static_cast<uint32_t>(e);
-    int64_t npre = spikingByName.lookup(info.op.getPre())->size;
     json::Object entry{{"projection", info.op.getSymName().str()}};
     json::Array writes;
-    if (info.storage == StorageKind::csr && !list)
-      writes.push_back(info.col);
-    if (info.storage == StorageKind::dense)
-      writes.push_back(info.mask);
+    if (!list)
+      emitStorageBuild(info, e, entry, writes);
     if (deviceWeight)
       writes.push_back(info.weight);
     if (deviceDelay)
@@ -585,61 +588,6 @@ void NetworkLowering::emitBuildFunctions() {
                       llvm::function_ref<void(Value, Value, Value)> body) {
       return emitBuildKernel(what, e, work, body);
     };
-
-    // rows: the scratch is i64[npre]; scratch[i] = length of row i.
-    auto rowsKernel = [&] {
-      return kernel("rows", npre, [&](Value, Value scratch, Value) {
-        Value lengths = b.create<memref::ViewOp>(
-            loc, i64Memref, scratch, index(0), ValueRange{index(npre)});
-        Value i = gridLoop(index(npre)).getInductionVar();
-        Value length = emitRow(info, entity, i, nullptr);
-        b.create<memref::StoreOp>(loc, length, lengths, ValueRange{i});
-      });
-    };
-
-    if (info.procedural()) {
-      // Nothing stored: rows counts the synapses (for the summary), and
-      // columns draws them into a scratch for --save-connectivity: i64
-      // words, row_ptr (npre + 1) then the n columns.
-      entry["rows"] = rowsKernel();
-      entry["columns"] = kernel("columns", npre, [&](Value, Value scratch,
-                                                     Value n) {
-        Value rowPtr = b.create<memref::ViewOp>(
-            loc, i64Memref, scratch, index(0), ValueRange{index(npre + 1)});
-        Value cols = b.create<memref::ViewOp>(loc, i64Memref, scratch,
-                                              index(8 * (npre + 1)),
-                                              ValueRange{toIndex(n)});
-        Value i = gridLoop(index(npre)).getInductionVar();
-        Value base = b.create<memref::LoadOp>(loc, rowPtr, ValueRange{i});
-        emitRow(info, entity, i, [&](Value k, Value j) {
-          Value at = toIndex(b.create<arith::AddIOp>(loc, base, k));
-          b.create<memref::StoreOp>(loc, j, cols, ValueRange{at});
-        });
-      });
-    } else if (info.storage == StorageKind::dense) {
-      entry["rows"] = rowsKernel();
-      entry["fill"] = emitDenseFillKernel(info, e);
-    } else if (list) {
-      // The columns are the host's.
-    } else if (isa<FixedIndegreeAttr>(info.op.getConnectivity())) {
-      emitIndegreeKernels(info, e, entry);
-    } else if (isa<FixedTotalNumberAttr>(info.op.getConnectivity())) {
-      entry["sort"] = emitTotalNumberKernels(info, e, entry);
-    } else {
-      entry["rows"] = rowsKernel();
-
-      // fill: the arena; the columns of row i from row_ptr[i] on.
-      entry["fill"] = kernel("fill", npre, [&](Value arenaArg, Value, Value) {
-        arena = arenaArg;
-        emitViews();
-        Value i = gridLoop(index(npre)).getInductionVar();
-        Value base = load(info.rowPtr, i);
-        emitRow(info, entity, i, [&](Value k, Value j) {
-          Value at = toIndex(b.create<arith::AddIOp>(loc, base, k));
-          store(columnValue(info, j), info.col, at);
-        });
-      });
-    }
 
     // delays: the scratch is i64[4] = {largest steps, first invalid
     // synapse, invalid delays that are negative or not finite, invalid

@@ -6,10 +6,10 @@
 //   Plan.cpp         every buffer of the arena and the descriptor
 //   NeuronCode.cpp   shared helpers, neuron update and threshold, sources,
 //                    reset (the CPU step's snn_update, and the GPU phases')
-//   Propagation.cpp  delay rings, propagation (csr and procedural storage),
-//                    delivery
-//   DenseStorage.cpp everything of dense storage (buffers, fill kernel,
-//                    row walk)
+//   Propagation.cpp  delay rings, propagation (the spike loops), delivery
+//   Storage.cpp      the storage kinds, dispatched to one file each:
+//   CsrStorage.cpp, ProceduralStorage.cpp, DenseStorage.cpp
+//                    a kind's buffers, build kernels and row walks
 //   CPUTarget.cpp    the CPU target (Target.h): snn_update, snn_propagate
 //   GPUPhases.cpp    the GPU target: the step as phase bodies, marked for
 //                    snn-gpu-outline-kernels (GPUKernels/Outline.cpp)
@@ -52,6 +52,11 @@
 namespace mlir::snn::lowering {
 
 namespace json = llvm::json;
+
+/// The buffers a projection of storage `kind` holds besides its weights
+/// and delays: named `<projection>.<key>` in the plan and `key` in the
+/// descriptor's projection (Storage.cpp).
+ArrayRef<StringRef> storageBuffers(StorageKind kind);
 
 /// A step count that stands for "never": no run is this long (the runtime
 /// refuses runs of more than 2^53 steps), so a time of this many steps or
@@ -309,34 +314,77 @@ private:
   void emitSpikeArraySource(Spiking &spiking, int times, int ids, int cursor,
                             Value countIndex, Value spikeBase,
                             llvm::function_ref<void(Value)> onEntry);
-  /// GPU: every spike of `info`'s source, lanes of a group sharing a row,
-  /// atomically into the ring or the variables.
+  /// GPU: every spike of `info`'s source, lanes of a group sharing a row
+  /// (where the storage lets them), atomically into the ring or the
+  /// variables.
   void emitPropagationGPU(ProjectionInfo &info);
   /// CPU: the spikes of `info`'s source, every thread's segment in order,
   /// into the ring entries of this thread's range of the target.
   void emitPropagationCPU(ProjectionInfo &info);
-  /// Dense storage (DenseStorage.cpp), CPU: calls `onSynapse(post, k)` for
-  /// every synapse of row `source` to a post in [lo, hi) (indices), in
-  /// ascending order; `k` is the synapse's index in csr order (index) when
-  /// the weight or delay varies, else null.
-  void emitDenseRowCPU(ProjectionInfo &info, Value source, Value lo, Value hi,
-                       llvm::function_ref<void(Value, Value)> onSynapse);
-  /// Dense storage, GPU: the same for the bits `lane`, `lane + lanes`, ...
-  /// of each word of the row (every post), one lane of a group.
-  void emitDenseRowGPU(ProjectionInfo &info, Value source, Value lane,
-                       Value lanes,
-                       llvm::function_ref<void(Value, Value)> onSynapse);
-  /// Dense storage: word `w` (index) of row `source`'s bits (i64).
-  Value denseWord(ProjectionInfo &info, Value source, Value w);
-  /// Dense storage: the csr index of the synapse at bit `bit` (i64) of
-  /// `word`, `before` (i64) synapses preceding the word in its row.
-  Value denseSynapseIndex(Value before, Value word, Value bit);
-  /// Dense storage: the fill kernel (rows of bits from the drawn rows).
-  json::Object emitDenseFillKernel(ProjectionInfo &info, size_t e);
-  /// Dense storage: the row pointers and the rows of bits (planBuffers).
-  void planDenseBuffers(ProjectionInfo &info, int64_t npre, int64_t npost);
   /// A read prefetch of `buffer[i]`.
   void prefetch(int buffer, Value i);
+
+  //===--------------------------------------------------------------------===//
+  // Storage kinds: each in its file (CsrStorage.cpp, ProceduralStorage.cpp,
+  // DenseStorage.cpp), reached only through the switches of Storage.cpp.
+  //===--------------------------------------------------------------------===//
+  /// Called for each synapse of a row with its post (index) and its index
+  /// in csr order (index; null when neither weight nor delay varies).
+  using SynapseFn = llvm::function_ref<void(Value, Value)>;
+  /// The buffers of `info`'s storage (planBuffers).
+  void planStorage(ProjectionInfo &info, int64_t npre, int64_t npost);
+  /// The build kernels that draw `info`'s synapses (any rule but list)
+  /// into its storage, into `entry`; the buffers they write into `writes`.
+  void emitStorageBuild(ProjectionInfo &info, size_t e, json::Object &entry,
+                        json::Array &writes);
+  /// CPU, before the loop over a segment's `numSpikes` spiking neurons
+  /// (`sourceAt(s)`), and in it at spike `s` (prefetches).
+  void emitStorageBeforeSpikesCPU(ProjectionInfo &info, Value numSpikes,
+                                  llvm::function_ref<Value(Value)> sourceAt);
+  void emitStorageAtSpikeCPU(ProjectionInfo &info, Value s, Value numSpikes,
+                             llvm::function_ref<Value(Value)> sourceAt);
+  /// CPU: every synapse of row `source` to a post in [lo, hi), ascending
+  /// (but for synapse lists, in their order).
+  void emitStorageRowCPU(ProjectionInfo &info, Value source, Value lo,
+                         Value hi, SynapseFn onSynapse);
+  /// GPU: whether the lanes of a group share a row (else one thread walks
+  /// each row).
+  bool storageLanesShareRow(ProjectionInfo &info);
+  /// GPU: lane `lane`'s share of row `source`, `lanes` lanes sharing it.
+  void emitStorageRowGPU(ProjectionInfo &info, Value source, Value lane,
+                         Value lanes, SynapseFn onSynapse);
+
+  // csr (CsrStorage.cpp)
+  void planCsrBuffers(ProjectionInfo &info, int64_t npre, int64_t npost);
+  void emitCsrBuild(ProjectionInfo &info, size_t e, json::Object &entry,
+                    json::Array &writes);
+  void emitCsrRowCPU(ProjectionInfo &info, Value source, Value lo, Value hi,
+                     SynapseFn onSynapse);
+  void emitCsrRowGPU(ProjectionInfo &info, Value source, Value lane,
+                     Value lanes, SynapseFn onSynapse);
+  // procedural (ProceduralStorage.cpp)
+  void emitProceduralBuild(ProjectionInfo &info, size_t e,
+                           json::Object &entry, json::Array &writes);
+  void emitProceduralRowCPU(ProjectionInfo &info, Value source, Value lo,
+                            Value hi, SynapseFn onSynapse);
+  void emitProceduralRowGPU(ProjectionInfo &info, Value source,
+                            SynapseFn onSynapse);
+  // dense (DenseStorage.cpp)
+  void planDenseBuffers(ProjectionInfo &info, int64_t npre, int64_t npost);
+  void emitDenseBuild(ProjectionInfo &info, size_t e, json::Object &entry,
+                      json::Array &writes);
+  /// The fill kernel: each row's words cleared, a bit per drawn synapse.
+  json::Object emitDenseFillKernel(ProjectionInfo &info, size_t e);
+  /// Word `w` (index) of row `source`'s bits (i64).
+  Value denseWord(ProjectionInfo &info, Value source, Value w);
+  /// The csr index of the synapse at bit `bit` (i64) of `word`, `before`
+  /// (i64) synapses preceding the word in its row.
+  Value denseSynapseIndex(Value before, Value word, Value bit);
+  void emitDenseRowCPU(ProjectionInfo &info, Value source, Value lo, Value hi,
+                       SynapseFn onSynapse);
+  void emitDenseRowGPU(ProjectionInfo &info, Value source, Value lane,
+                       Value lanes, SynapseFn onSynapse);
+
   /// CPU, stored rows: prefetches the row pointers of the `numSpikes`
   /// spiking neurons `sourceAt(s)`; then, in the loop over them at spike
   /// `s`, the start of the row some spikes ahead.
@@ -421,8 +469,9 @@ private:
   /// The descriptor's "init" (CPU) or "gpu.init": one entry per buffer whose
   /// values an init kernel draws.
   json::Array initJSON;
-  /// Whether projection `info` is built on the device.
-  static bool builtOnDevice(ProjectionInfo &info);
+  /// The rows kernel of projection `e` (rules drawn row by row): scratch
+  /// i64[npre], the length of each row.
+  json::Object emitRowsKernel(ProjectionInfo &info, size_t e);
   /// Whether a per-synapse value is computed on the device.
   static bool computedOnDevice(Attribute spec) {
     return isa<UniformAttr, NormalAttr>(spec);

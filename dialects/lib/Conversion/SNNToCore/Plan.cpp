@@ -93,22 +93,7 @@ void NetworkLowering::planBuffers() {
     Spiking *pre = spikingByName.lookup(op.getPre());
     Population *post = populationByName.lookup(op.getPost());
     std::string name = op.getSymName().str();
-    // Procedural synapses are drawn again at each spike: nothing stored.
-    if (info.storage == StorageKind::dense) {
-      planDenseBuffers(info, pre->size, post->op.getSize());
-    } else if (info.storage == StorageKind::csr) {
-      info.rowPtr = addBuffer(name + ".row_ptr", i64Type, pre->size + 1);
-      // Columns of 16 bits (read unsigned) when every post index fits:
-      // half the bytes per synapse to store and to stream at each spike. A
-      // plan may keep 32 (but not narrow a population that does not fit).
-      bool fits = post->op.getSize() <= kNarrowColumnLimit;
-      Type colType = fits ? b.getI16Type() : i32Type;
-      if (Type planned = plannedType(name + ".col");
-          planned && fits && planned.isInteger(32))
-        colType = planned;
-      info.col = addBuffer(name + ".col", colType,
-                           json::Object{{"synapses", name}});
-    }
+    planStorage(info, pre->size, post->op.getSize());
     if (!isa<FloatAttr>(op.getWeight()))
       info.weight = addBuffer(name + ".weight", floatType,
                               json::Object{{"synapses", name}});

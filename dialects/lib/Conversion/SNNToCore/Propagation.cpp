@@ -30,43 +30,6 @@ Value NetworkLowering::loadIndex(int buffer, Value i) {
   return toIndex(v);
 }
 
-Value NetworkLowering::columnValue(ProjectionInfo &info, Value j) {
-  Type type = buffers[info.col].type;
-  if (j.getType() == type)
-    return j;
-  return b.create<arith::TruncIOp>(loc, type, j);
-}
-
-Value NetworkLowering::lowerBound(int buffer, Value begin, Value end,
-                                  Value key) {
-  // while (lo < hi) { mid = (lo + hi) / 2; col[mid] < key ? lo = mid + 1
-  //                                                       : hi = mid; }
-  Type indexType = b.getIndexType();
-  auto loop = b.create<scf::WhileOp>(
-      loc, TypeRange{indexType, indexType}, ValueRange{begin, end},
-      [&](OpBuilder &, Location, ValueRange args) {
-        b.create<scf::ConditionOp>(
-            loc,
-            b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ult, args[0],
-                                    args[1]),
-            args);
-      },
-      [&](OpBuilder &, Location, ValueRange args) {
-        Value mid = b.create<arith::ShRUIOp>(
-            loc, b.create<arith::AddIOp>(loc, args[0], args[1]), index(1));
-        Value below = b.create<arith::CmpIOp>(
-            loc, arith::CmpIPredicate::ult, loadIndex(buffer, mid), key);
-        b.create<scf::YieldOp>(
-            loc,
-            ValueRange{b.create<arith::SelectOp>(
-                           loc, below,
-                           b.create<arith::AddIOp>(loc, mid, index(1)),
-                           args[0]),
-                       b.create<arith::SelectOp>(loc, below, args[1], mid)});
-      });
-  return loop.getResult(0);
-}
-
 NetworkLowering::SynapseSlots
 NetworkLowering::synapseSlots(ProjectionInfo &info) {
   ProjectionOp op = info.op;
@@ -139,45 +102,6 @@ scf::IfOp NetworkLowering::ifInShare(Value post, Value lo, Value hi) {
   return mine;
 }
 
-void NetworkLowering::prefetch(int buffer, Value i) {
-  b.create<memref::PrefetchOp>(loc, view(buffer), ValueRange{i},
-                               /*isWrite=*/false, /*localityHint=*/3,
-                               /*isDataCache=*/true);
-}
-
-void NetworkLowering::emitRowPrefetchesBefore(
-    ProjectionInfo &info, Value numSpikes,
-    llvm::function_ref<Value(Value)> sourceAt) {
-  // Rows of spiking neurons are scattered over the synapse arrays: the
-  // first access to each misses the caches, and with one row after another
-  // the misses would come one at a time. Ask for every row pointer first,
-  // all misses at once.
-  auto loop = b.create<scf::ForOp>(loc, index(0), numSpikes, index(1));
-  OpBuilder::InsertionGuard guard(b);
-  b.setInsertionPointToStart(loop.getBody());
-  prefetch(info.rowPtr, sourceAt(loop.getInductionVar()));
-}
-
-void NetworkLowering::emitRowPrefetchAhead(
-    ProjectionInfo &info, Value s, Value numSpikes,
-    llvm::function_ref<Value(Value)> sourceAt) {
-  // The start of the row kRowsAhead spikes ahead (its pointer was asked for
-  // before the loop), so that it arrives while the rows before it are added.
-  constexpr int64_t kRowsAhead = 4;
-  Value ahead = b.create<arith::AddIOp>(loc, s, index(kRowsAhead));
-  auto ifOp = b.create<scf::IfOp>(
-      loc,
-      b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ult, ahead,
-                              numSpikes),
-      /*withElseRegion=*/false);
-  OpBuilder::InsertionGuard guard(b);
-  b.setInsertionPointToStart(ifOp.thenBlock());
-  Value first = toIndex(load(info.rowPtr, sourceAt(ahead)));
-  for (int buffer : {info.col, info.weight, info.delay})
-    if (buffer >= 0)
-      prefetch(buffer, first);
-}
-
 void NetworkLowering::emitPropagationCPU(ProjectionInfo &info) {
   ProjectionOp op = info.op;
   loc = op.getLoc();
@@ -187,8 +111,6 @@ void NetworkLowering::emitPropagationCPU(ProjectionInfo &info) {
   // synapse of its row, but only the targets in this thread's range: each
   // ring entry is summed by one thread in the order of one thread.
   auto [postLo, postHi] = threadRange(slots.postSize, tid);
-  Value wholeRange = b.create<arith::CmpIOp>(
-      loc, arith::CmpIPredicate::eq, nthreads, index(1));
   auto segments = b.create<scf::ForOp>(loc, index(0), nthreads, index(1));
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(segments.getBody());
@@ -198,62 +120,15 @@ void NetworkLowering::emitPropagationCPU(ProjectionInfo &info) {
   auto sourceAt = [&](Value s) {
     return toIndex(load(pre.spikes, b.create<arith::AddIOp>(loc, start, s)));
   };
-  bool csr = info.storage == StorageKind::csr;
-  if (csr)
-    emitRowPrefetchesBefore(info, numSpikes, sourceAt);
+  emitStorageBeforeSpikesCPU(info, numSpikes, sourceAt);
   auto spikes = b.create<scf::ForOp>(loc, index(0), numSpikes, index(1));
   b.setInsertionPointToStart(spikes.getBody());
-  if (csr)
-    emitRowPrefetchAhead(info, spikes.getInductionVar(), numSpikes, sourceAt);
+  emitStorageAtSpikeCPU(info, spikes.getInductionVar(), numSpikes, sourceAt);
   Value source = sourceAt(spikes.getInductionVar());
-  if (info.storage == StorageKind::dense) {
-    emitDenseRowCPU(info, source, postLo, postHi, [&](Value post, Value k) {
-      emitArrival(info, slots, post,
-                  elementValue(op.getWeight(), info.weight, k), k);
-    });
-    return;
-  }
-  if (info.procedural()) {
-    // The row, drawn again as the runtime draws it to build csr rows;
-    // weight and delay are constants.
-    Value weight = elementValue(op.getWeight(), -1, Value());
-    emitRow(info, info.entity, source, [&](Value, Value j) {
-      OpBuilder::InsertionGuard g(b);
-      Value post = toIndex(j);
-      ifInShare(post, postLo, postHi);
-      emitArrival(info, slots, post, weight, Value());
-    });
-    return;
-  }
-  Value begin = toIndex(load(info.rowPtr, source));
-  Value end = toIndex(
-      load(info.rowPtr, b.create<arith::AddIOp>(loc, source, index(1))));
-  // Rows sorted by post (every rule but synapse lists): this thread's
-  // targets are one stretch of the row, found by binary search (the whole
-  // row with one thread). Otherwise every synapse, filtered.
-  bool sorted = !isa<SynapseListAttr>(op.getConnectivity());
-  if (sorted) {
-    auto bounds = b.create<scf::IfOp>(
-        loc, TypeRange{b.getIndexType(), b.getIndexType()}, wholeRange,
-        /*withElseRegion=*/true);
-    OpBuilder::InsertionGuard g(b);
-    b.setInsertionPointToStart(bounds.thenBlock());
-    b.create<scf::YieldOp>(loc, ValueRange{begin, end});
-    b.setInsertionPointToStart(bounds.elseBlock());
-    Value first = lowerBound(info.col, begin, end, postLo);
-    Value last = lowerBound(info.col, first, end, postHi);
-    b.create<scf::YieldOp>(loc, ValueRange{first, last});
-    begin = bounds.getResult(0);
-    end = bounds.getResult(1);
-  }
-  auto synapses = b.create<scf::ForOp>(loc, begin, end, index(1));
-  b.setInsertionPointToStart(synapses.getBody());
-  Value k = synapses.getInductionVar();
-  Value post = loadIndex(info.col, k);
-  if (!sorted)
-    ifInShare(post, postLo, postHi);
-  emitArrival(info, slots, post, elementValue(op.getWeight(), info.weight, k),
-              k);
+  emitStorageRowCPU(info, source, postLo, postHi, [&](Value post, Value k) {
+    emitArrival(info, slots, post, elementValue(op.getWeight(), info.weight, k),
+                k);
+  });
 }
 
 void NetworkLowering::emitPropagationGPU(ProjectionInfo &info) {
@@ -261,28 +136,16 @@ void NetworkLowering::emitPropagationGPU(ProjectionInfo &info) {
   loc = op.getLoc();
   Spiking &pre = *spikingByName.lookup(op.getPre());
   SynapseSlots slots = synapseSlots(info);
-  if (info.procedural()) {
-    // A row is drawn in order (each draw skips to the next synapse): one
-    // thread per spike, spikes tid, tid + nthreads, ...; weight and delay
-    // are constants.
-    Value numSpikes = toIndex(load(pre.spikeCount, parity));
-    auto spikes = b.create<scf::ForOp>(loc, tid, numSpikes, nthreads);
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToStart(spikes.getBody());
-    Value source = toIndex(load(pre.spikes, spikes.getInductionVar()));
-    Value weight = elementValue(op.getWeight(), -1, Value());
-    emitRow(info, info.entity, source, [&](Value, Value j) {
-      emitArrival(info, slots, toIndex(j), weight, Value());
-    });
-    return;
+  // Group g of G takes spikes g, g + G, ...; its W lanes share the row. W =
+  // 32 when the thread count is a multiple of 32 and the storage lets
+  // lanes share a row, else 1 (one thread per spike).
+  Value laneStride = index(1);
+  if (storageLanesShareRow(info)) {
+    Value multiple = b.create<arith::CmpIOp>(
+        loc, arith::CmpIPredicate::eq,
+        b.create<arith::RemUIOp>(loc, nthreads, index(32)), index(0));
+    laneStride = b.create<arith::SelectOp>(loc, multiple, index(32), index(1));
   }
-  // Group g of G takes spikes g, g + G, ...; its W lanes share the row.
-  // W = 32 when the thread count is a multiple of 32, else 1.
-  Value c32 = index(32);
-  Value multiple = b.create<arith::CmpIOp>(
-      loc, arith::CmpIPredicate::eq,
-      b.create<arith::RemUIOp>(loc, nthreads, c32), index(0));
-  Value laneStride = b.create<arith::SelectOp>(loc, multiple, c32, index(1));
   Value first = b.create<arith::DivUIOp>(loc, tid, laneStride);
   Value spikeStride = b.create<arith::DivUIOp>(loc, nthreads, laneStride);
   Value lane = b.create<arith::RemUIOp>(loc, tid, laneStride);
@@ -291,23 +154,16 @@ void NetworkLowering::emitPropagationGPU(ProjectionInfo &info) {
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(spikes.getBody());
   Value source = toIndex(load(pre.spikes, spikes.getInductionVar()));
-  if (info.storage == StorageKind::dense) {
-    emitDenseRowGPU(info, source, lane, laneStride, [&](Value post, Value k) {
-      emitArrival(info, slots, post,
-                  elementValue(op.getWeight(), info.weight, k), k);
-    });
-    return;
-  }
-  Value begin = toIndex(load(info.rowPtr, source));
-  Value end = toIndex(
-      load(info.rowPtr, b.create<arith::AddIOp>(loc, source, index(1))));
-  auto synapses = b.create<scf::ForOp>(
-      loc, b.create<arith::AddIOp>(loc, begin, lane), end, laneStride);
-  b.setInsertionPointToStart(synapses.getBody());
-  Value k = synapses.getInductionVar();
-  Value post = loadIndex(info.col, k);
-  emitArrival(info, slots, post, elementValue(op.getWeight(), info.weight, k),
-              k);
+  emitStorageRowGPU(info, source, lane, laneStride, [&](Value post, Value k) {
+    emitArrival(info, slots, post, elementValue(op.getWeight(), info.weight, k),
+                k);
+  });
+}
+
+void NetworkLowering::prefetch(int buffer, Value i) {
+  b.create<memref::PrefetchOp>(loc, view(buffer), ValueRange{i},
+                               /*isWrite=*/false, /*localityHint=*/3,
+                               /*isDataCache=*/true);
 }
 
 Value NetworkLowering::ringBase(Ring &ring) {

@@ -96,6 +96,53 @@ std::string mlir::snn::storageUnsupported(StorageKind kind,
   return "unknown storage kind";
 }
 
+/// The expected number of synapses of a projection: 0 for synapse lists.
+static double expectedSynapses(Attribute c, bool self, int64_t npre,
+                               int64_t npost) {
+  auto candidates = [&](bool allowSelf) {
+    double pairs = double(npre) * double(npost);
+    if (self && !allowSelf)
+      pairs -= double(std::min(npre, npost));
+    return pairs;
+  };
+  if (auto a = dyn_cast<AllToAllAttr>(c))
+    return candidates(a.getAllowSelf());
+  if (isa<OneToOneAttr>(c))
+    return double(npre);
+  if (auto p = dyn_cast<FixedProbabilityAttr>(c))
+    return p.getP().convertToDouble() * candidates(p.getAllowSelf());
+  if (auto k = dyn_cast<FixedIndegreeAttr>(c))
+    return double(k.getK()) * double(npost);
+  if (auto n = dyn_cast<FixedTotalNumberAttr>(c))
+    return double(n.getN());
+  return 0;
+}
+
+double mlir::snn::storageBytes(StorageKind kind, Attribute connectivity,
+                               Attribute weight, Attribute delay, bool self,
+                               int64_t npre, int64_t npost, Type floatType) {
+  double synapses = expectedSynapses(connectivity, self, npre, npost);
+  // The weight and delay where they vary, per synapse.
+  double values = 0;
+  if (!isa<FloatAttr>(weight))
+    values += floatType.getIntOrFloatBitWidth() / 8;
+  if (!isa<FloatAttr>(delay))
+    values += 4;
+  double rowPointers = 8.0 * double(npre + 1);
+  switch (kind) {
+  case StorageKind::csr: {
+    double column = npost <= kNarrowColumnLimit ? 2 : 4;
+    return synapses * (column + values) + rowPointers;
+  }
+  case StorageKind::procedural:
+    return 0;
+  case StorageKind::dense: // a 64-bit word per 64 posts per row
+    return synapses * values +
+           8.0 * double(npre) * double((npost + 63) / 64) + rowPointers;
+  }
+  return 0;
+}
+
 std::string mlir::snn::storageKindList() {
   std::string list;
   for (uint32_t k = 0, last = getMaxEnumValForStorageKind(); k <= last; ++k) {

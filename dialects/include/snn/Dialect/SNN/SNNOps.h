@@ -25,9 +25,6 @@ namespace mlir::snn {
 /// The number of neurons of a population or source, or nullopt for
 /// anything else (and for null).
 std::optional<int64_t> getSpikingSize(Operation *op);
-/// A stored projection into at most this many neurons holds its columns
-/// (post indices) in 16 bits, read unsigned (docs/runtime-abi.md).
-constexpr int64_t kNarrowColumnLimit = int64_t(1) << 16;
 } // namespace mlir::snn
 
 #endif // SNN_DIALECT_SNN_SNNOPS_H
