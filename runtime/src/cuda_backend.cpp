@@ -133,6 +133,9 @@ public:
   bool runScratch(const GpuKernelRef &k, int64_t seed, int64_t n,
                   std::vector<int64_t> &words, std::string &error,
                   int64_t totalWords, int keepFor) override;
+  bool runOnArena(const Network &net, const GpuKernelRef &k, int64_t seed,
+                  int64_t n, std::vector<int64_t> &words,
+                  std::string &error) override;
   bool upload(Network &net, std::string &error) override;
   bool runSteps(int64_t first, int64_t count, std::string &error) override;
   bool read(int buffer, uint64_t first, uint64_t count, void *dst,
@@ -239,6 +242,11 @@ private:
                    DeviceSpan arena, DeviceSpan scratch, int64_t seed,
                    int64_t n, const std::string &role,
                    const std::string &projection, std::string &error);
+  /// runScratch, with `arena` (empty, or the device's arena for
+  /// runOnArena) as the kernel's arena.
+  bool runWithScratch(const GpuKernelRef &k, int64_t seed, int64_t n,
+                      std::vector<int64_t> &words, std::string &error,
+                      int64_t totalWords, int keepFor, DeviceSpan arena);
   bool copyArena(const Network &net, std::string &error);
   bool runDeviceInit(Network &net, std::string &error);
 };
@@ -539,9 +547,29 @@ bool CudaBackend::launchBuild(const GpuKernelRef &ref, const BuildKernel &k,
          sync("running " + doing, error);
 }
 
+bool CudaBackend::runOnArena(const Network &net, const GpuKernelRef &k,
+                             int64_t seed, int64_t n,
+                             std::vector<int64_t> &words,
+                             std::string &error) {
+  if (&net != net_ || !arena_) {
+    error = "build kernel " + k.kernel + ": the network is not on the device";
+    return false;
+  }
+  return runWithScratch(k, seed, n, words, error, 0, -1,
+                        DeviceSpan{arena_, arenaBytes_});
+}
+
 bool CudaBackend::runScratch(const GpuKernelRef &k, int64_t seed, int64_t n,
                              std::vector<int64_t> &words, std::string &error,
                              int64_t totalWords, int keepFor) {
+  return runWithScratch(k, seed, n, words, error, totalWords, keepFor,
+                        DeviceSpan{});
+}
+
+bool CudaBackend::runWithScratch(const GpuKernelRef &k, int64_t seed,
+                                 int64_t n, std::vector<int64_t> &words,
+                                 std::string &error, int64_t totalWords,
+                                 int keepFor, DeviceSpan arena) {
   uint64_t total = std::max<uint64_t>(words.size(),
                                       uint64_t(std::max<int64_t>(totalWords, 0)));
   if (total == 0)
@@ -567,8 +595,8 @@ bool CudaBackend::runScratch(const GpuKernelRef &k, int64_t seed, int64_t n,
        drv_.check(drv_.cuMemsetD8Async(scratch + given, 0,
                                        size_t(bytes - given), stream_),
                   "cuMemsetD8Async", "zeroing " + doing, error)) &&
-      launchBuild(k, *bk, DeviceSpan{}, DeviceSpan{scratch, bytes}, seed, n,
-                  "scratch", "", error) &&
+      launchBuild(k, *bk, arena, DeviceSpan{scratch, bytes}, seed, n,
+                  arena.ptr ? "arena and scratch" : "scratch", "", error) &&
       (given == 0 ||
        drv_.check(drv_.cuMemcpyDtoHAsync_v2(words.data(), scratch,
                                             size_t(given), stream_),

@@ -647,55 +647,22 @@ void Parser::projections(const json &j, const std::string &path) {
     if (pr.delay.isConstant() && pr.delay.value < 0)
       fail(sub(p, "delay"), "negative delay");
 
+    // The storage kind is the compiler's; the runtime goes by the buffers
+    // it lists (docs/runtime-abi.md, "projections"): row pointers and
+    // columns (csr), row pointers and other stored buffers (dense: rows of
+    // bits), or nothing (rows drawn again at each spike).
     if (const json *st = opt(o, "storage")) {
-      std::string storage = str(*st, sub(p, "storage"));
-      if (storage == "procedural")
-        pr.storage = ProjectionDesc::Storage::Procedural;
-      else if (storage == "dense")
-        pr.storage = ProjectionDesc::Storage::Dense;
-      else if (storage != "csr")
-        fail(sub(p, "storage"), "unknown storage \"" + storage +
-                                    "\" (expected csr, procedural or dense)");
+      pr.storage = str(*st, sub(p, "storage"));
+      if (pr.storage.empty())
+        fail(sub(p, "storage"), "empty storage kind");
     }
-    auto noBuffer = [&](const char *key, const std::string &why) {
-      if (opt(o, key))
-        fail(sub(p, key), why);
-    };
-    if (pr.procedural()) {
-      if (cd.kind != ConnectivityDesc::Kind::AllToAll &&
-          cd.kind != ConnectivityDesc::Kind::OneToOne &&
-          cd.kind != ConnectivityDesc::Kind::FixedProbability)
-        fail(sub(p, "storage"), "procedural storage needs all_to_all, "
-                                "one_to_one or fixed_probability");
-      if (!pr.weight.isConstant() || !pr.delay.isConstant())
-        fail(sub(p, "storage"),
-             "procedural storage needs a constant weight and delay");
-      for (const char *key : {"row_ptr", "col", "mask", "weight_buffer",
-                              "delay_buffer"})
-        noBuffer(key, "a procedural projection stores no synapses");
-    } else if (pr.storage == ProjectionDesc::Storage::Dense) {
-      if (cd.kind != ConnectivityDesc::Kind::AllToAll &&
-          cd.kind != ConnectivityDesc::Kind::FixedProbability)
-        fail(sub(p, "storage"),
-             "dense storage needs all_to_all or fixed_probability");
-      noBuffer("col", "a dense projection has a mask, not columns");
-      pr.rowPtr = bufferRef(o, p, "row_ptr", true);
+    pr.rowPtr = bufferRef(o, p, "row_ptr", false);
+    if (pr.rowPtr >= 0)
       checkBuffer(sub(p, "row_ptr"), pr.rowPtr, {ScalarType::I64}, npre + 1);
-      pr.maskWords = (npost + 63) / 64;
-      if (pr.maskWords > 0 &&
-          npre > std::numeric_limits<int64_t>::max() / pr.maskWords)
-        fail(sub(p, "storage"), "the rows of bits of " +
-                                    std::to_string(npre) + " x " +
-                                    std::to_string(npost) +
-                                    " neurons do not fit in 64-bit counts");
-      pr.mask = bufferRef(o, p, "mask", true);
-      checkBuffer(sub(p, "mask"), pr.mask, {ScalarType::I64},
-                  npre * pr.maskWords);
-    } else {
-      noBuffer("mask", "only dense projections have a mask");
-      pr.rowPtr = bufferRef(o, p, "row_ptr", true);
-      checkBuffer(sub(p, "row_ptr"), pr.rowPtr, {ScalarType::I64}, npre + 1);
-      pr.col = bufferRef(o, p, "col", true);
+    pr.col = bufferRef(o, p, "col", false);
+    if (pr.col >= 0) {
+      if (pr.rowPtr < 0)
+        fail(sub(p, "col"), "columns need row pointers (\"row_ptr\")");
       checkBuffer(sub(p, "col"), pr.col, {ScalarType::I32, ScalarType::U16},
                   -1);
       if (d.buffers[size_t(pr.col)].type == ScalarType::U16 && npost > 65536)
@@ -704,8 +671,35 @@ void Parser::projections(const json &j, const std::string &path) {
                                 " neurons; at most 65536)");
       checkDerived(sub(p, "col"), pr.col, BufferCount::Kind::Synapses,
                    pr.name);
+    } else if (cd.kind == ConnectivityDesc::Kind::List) {
+      fail(p, "list connectivity is read into rows of columns: it needs "
+              "\"row_ptr\" and \"col\"");
+    }
+    if (const json *st = opt(o, "stored")) {
+      std::string sp = sub(p, "stored");
+      array(*st, sp);
+      for (size_t k = 0; k < st->size(); ++k) {
+        std::string q = idx(sp, k);
+        int64_t id = integer((*st)[k], q);
+        if (id < 0 || id >= int64_t(d.buffers.size()))
+          fail(q, "no buffer " + std::to_string(id) + " (there are " +
+                      std::to_string(d.buffers.size()) + ")");
+        const BufferDesc &b = d.buffers[size_t(id)];
+        std::string buf = "buffer " + std::to_string(id) + " (" + b.name + ")";
+        if (id == pr.rowPtr || id == pr.col ||
+            std::count(pr.stored.begin(), pr.stored.end(), int(id)))
+          fail(q, buf + " is listed twice");
+        if (b.count.kind != BufferCount::Kind::Fixed)
+          fail(q, buf + " has a derived count; a stored buffer has a fixed "
+                        "one");
+        pr.stored.push_back(int(id));
+      }
     }
     pr.weightBuffer = bufferRef(o, p, "weight_buffer", false);
+    for (const char *key : {"weight_buffer", "delay_buffer"})
+      if (opt(o, key) && pr.rowPtr < 0)
+        fail(sub(p, key), "values per synapse are in the order of the rows: "
+                          "they need \"row_ptr\"");
     if (pr.weightBuffer >= 0) {
       checkBuffer(sub(p, "weight_buffer"), pr.weightBuffer,
                   {ScalarType::F32, ScalarType::F64}, -1);
@@ -1130,21 +1124,14 @@ void Parser::gpuBuild(const json &j, const std::string &path) {
     // A list's synapses are the file's, read on the host: only its uniform
     // or normal weights and delays are computed by kernels.
     bool list = pr.connectivity.kind == ConnectivityDesc::Kind::List;
-    if (pr.procedural()) {
-      // Nothing stored: rows counts the synapses, columns draws them for
-      // --save-connectivity.
-      for (const char *key :
-           {"fill", "sort", "scratch", "delays", "delay_at", "values"})
-        if (opt(o, key))
-          fail(sub(p, key), "projection " + name +
-                                " is procedural: its synapses are not stored");
-      b.rows = kernelRef(req(o, p, "rows"), sub(p, "rows"));
-      b.columns = kernelRef(req(o, p, "columns"), sub(p, "columns"));
-    } else if (opt(o, "columns")) {
-      fail(sub(p, "columns"), "only procedural projections have a columns "
-                              "kernel");
-    } else if (list) {
-      for (const char *key : {"rows", "fill", "sort", "scratch"})
+    // What the kernels of a drawn projection must be, from what it stores:
+    // rows always (the synapse count); fill when it stores rows (columns,
+    // or other stored buffers); sort only for columns; columns (the
+    // synapses as post indices, for --save-connectivity) when it stores
+    // none.
+    bool storesRows = pr.col >= 0 || !pr.stored.empty();
+    if (list) {
+      for (const char *key : {"rows", "fill", "sort", "scratch", "columns"})
         if (opt(o, key))
           fail(sub(p, key), "projection " + name +
                                 " has list connectivity: its synapses are "
@@ -1155,15 +1142,22 @@ void Parser::gpuBuild(const json &j, const std::string &path) {
                     "kernel");
     } else {
       b.rows = kernelRef(req(o, p, "rows"), sub(p, "rows"));
-      b.fill = kernelRef(req(o, p, "fill"), sub(p, "fill"));
+      if (storesRows)
+        b.fill = kernelRef(req(o, p, "fill"), sub(p, "fill"));
+      else if (opt(o, "fill"))
+        fail(sub(p, "fill"), "projection " + name +
+                                 " stores no synapses: nothing to fill");
+      if (pr.col < 0)
+        b.columns = kernelRef(req(o, p, "columns"), sub(p, "columns"));
+      else if (opt(o, "columns"))
+        fail(sub(p, "columns"), "projection " + name +
+                                    " stores its columns: they are read "
+                                    "from the arena");
     }
-    if (pr.procedural() && !req(o, p, "writes").empty())
-      fail(sub(p, "writes"), "projection " + name +
-                                 " is procedural: the device writes nothing");
     if (const json *k = opt(o, "sort")) {
-      if (pr.storage == ProjectionDesc::Storage::Dense)
+      if (pr.col < 0)
         fail(sub(p, "sort"), "projection " + name +
-                                 " is dense: its rows of bits need no sort");
+                                 " stores no columns to sort");
       b.sort = kernelRef(*k, sub(p, "sort"));
     }
     if (const json *k = opt(o, "scratch")) {
@@ -1191,10 +1185,6 @@ void Parser::gpuBuild(const json &j, const std::string &path) {
       fail(sub(p, "values"), "neither the weight nor the delay of projection " +
                                  name + " is uniform or normal");
 
-    // The fill kernel writes the rows: the columns, or the bits.
-    bool dense = pr.storage == ProjectionDesc::Storage::Dense;
-    int rows = dense ? pr.mask : pr.col;
-    std::string rowsKey = dense ? "mask" : "col";
     std::string wp = sub(p, "writes");
     const json &w = req(o, p, "writes");
     array(w, wp);
@@ -1209,7 +1199,9 @@ void Parser::gpuBuild(const json &j, const std::string &path) {
           "buffer " + std::to_string(id) + " (" + d.buffers[id].name + ")";
       if (!writes.insert(int(id)).second)
         fail(q, "duplicate " + buf);
-      if ((id == pr.col && !list) || id == pr.mask) {
+      bool stored =
+          std::count(pr.stored.begin(), pr.stored.end(), int(id)) > 0;
+      if ((id == pr.col && !list) || stored) {
         // written by the fill kernel
       } else if (id == pr.weightBuffer || id == pr.delayBuffer) {
         bool weight = id == pr.weightBuffer;
@@ -1223,17 +1215,21 @@ void Parser::gpuBuild(const json &j, const std::string &path) {
                       " are written on the device, which needs a \"delays\" "
                       "kernel (to check them and size the rings)");
       } else {
-        fail(q, buf +
-                    " is not the " + rowsKey + ", weight or delay buffer of "
-                    "projection " +
-                    name);
+        fail(q, buf + " is not written by the kernels of projection " +
+                    name + " (its columns or stored buffers, weights and "
+                    "delays)");
       }
       b.writes.push_back(int(id));
     }
-    if (!list && !pr.procedural() && !writes.count(rows))
-      fail(wp, "missing the " + rowsKey + " buffer " + std::to_string(rows) +
-                   " (" +
-                   d.buffers[rows].name + "), which the fill kernel writes");
+    // The fill kernel writes the rows: the columns, the stored buffers.
+    std::vector<int> filled = pr.stored;
+    if (pr.col >= 0 && !list)
+      filled.insert(filled.begin(), pr.col);
+    for (int id : filled)
+      if (!writes.count(id))
+        fail(wp, "missing buffer " + std::to_string(id) + " (" +
+                     d.buffers[size_t(id)].name +
+                     "), which the fill kernel writes");
     d.build.push_back(b);
   }
 }

@@ -53,6 +53,14 @@ public:
     return true;
   }
 
+  bool runOnArena(const Network &net, const GpuKernelRef &k, int64_t seed,
+                  int64_t n, std::vector<int64_t> &words,
+                  std::string &error) override {
+    // The emulated device's arena is the host's.
+    return checkBuild(k, error) &&
+           kernels_.runOnArena(net, k, seed, n, words, error);
+  }
+
   bool upload(Network &net, std::string &error) override {
     if (!step_) {
       error = "no emulated step function";

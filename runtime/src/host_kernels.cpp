@@ -38,6 +38,17 @@ bool HostKernels::runScratch(const GpuKernelRef &k, int64_t seed, int64_t n,
   return true;
 }
 
+bool HostKernels::runOnArena(const Network &net, const GpuKernelRef &k,
+                             int64_t seed, int64_t n,
+                             std::vector<int64_t> &words,
+                             std::string &error) {
+  // The kernel reads the arena (the run's stored rows) and writes only the
+  // scratch.
+  MemRefI8 arena = const_cast<Arena &>(net.arena).memref();
+  MemRefI8 buf = memRefOf(words);
+  return launch_(k, &arena, &buf, seed, n, error);
+}
+
 bool HostKernels::runInit(Network &net, std::string &error,
                           const Instead &instead) {
   for (const DeviceInit &init : net.deviceInit) {

@@ -41,6 +41,10 @@ public:
   bool runScratch(const GpuKernelRef &k, int64_t seed, int64_t n,
                   std::vector<int64_t> &words, std::string &error,
                   int64_t totalWords, int keepFor);
+  /// ConnectivityDevice::runOnArena: kernel `k` on (the arena of `net`, a
+  /// host scratch holding `words`), which it may read but not write.
+  bool runOnArena(const Network &net, const GpuKernelRef &k, int64_t seed,
+                  int64_t n, std::vector<int64_t> &words, std::string &error);
   /// Network::deviceInit in order, on the arena (a kernel marked
   /// keptScratch gets its projection's kept scratch); errors name the
   /// projection. The kept scratches are freed afterwards.

@@ -251,15 +251,17 @@ void Builder::checkMemory() {
     bool hostArena = !d.hasGpu;
     auto held = [&](int k) { return k >= 0 && (hostArena || hostFilled(k)); };
     double perSynapse =
-        (pr.procedural() ? 0.0
-         : drawn         ? (hostArena ? columnBytes : 0.0)
-                         : 4 + columnBytes) +
+        (drawn ? (hostArena ? columnBytes : 0.0) : 4 + columnBytes) +
         (held(pr.weightBuffer) ? weightBytes : 0) +
         (held(pr.delayBuffer) ? 4 : 0);
     total += n * perSynapse;
-    if (held(pr.mask)) // dense: the rows of bits, whatever their synapses
-      total += 8.0 * double(d.populations[pr.preIndex].size) *
-               double(pr.maskWords);
+    // The storage's other buffers (dense: the rows of bits), whatever the
+    // synapse count.
+    for (int k : pr.stored)
+      if (held(k) && d.buffers[size_t(k)].count.kind ==
+                         BufferCount::Kind::Fixed)
+        total += double(d.buffers[size_t(k)].count.value) *
+                 double(scalarTypeSize(d.buffers[size_t(k)].type));
     if (drawn)
       total += 2.0 * 8 * double(d.populations[pr.preIndex].size + 1);
     if (n > largest) {
@@ -906,12 +908,13 @@ void Builder::build() {
   tConnectivity = Clock::now();
   for (size_t e = 0; e < nprojs; ++e) {
     const ProjectionDesc &pr = d.projections[e];
-    if (pr.procedural())
-      continue;
+    if (!pr.storesRows())
+      continue; // drawn again at each spike
     Csr &c = csr[e];
     int64_t n = net.synapses[e];
-    std::copy(c.rowPtr.begin(), c.rowPtr.end(),
-              net.arena.buffer<int64_t>(pr.rowPtr));
+    if (pr.rowPtr >= 0)
+      std::copy(c.rowPtr.begin(), c.rowPtr.end(),
+                net.arena.buffer<int64_t>(pr.rowPtr));
     if (hostFilled(pr.col)) {
       if (d.buffers[pr.col].type == ScalarType::U16) // post < 65536: checked
         std::copy(c.col.begin(), c.col.end(),
@@ -938,7 +941,7 @@ void Builder::build() {
     if (onDevice[e] && n > 0) {
       const GpuBuildDesc &b = *onDevice[e];
       int64_t npre = d.populations[pr.preIndex].size;
-      if (b.drawsSynapses())
+      if (!b.fill.kernel.empty())
         net.deviceInit.push_back({int(e), "fill", b.fill, npre,
                                   /*keptScratch=*/b.scratchWords > 0});
       if (b.sort)
@@ -1139,15 +1142,14 @@ bool buildNetwork(const Descriptor &desc, uint64_t seed,
   return false;
 }
 
-bool drawProceduralRows(const Network &net, size_t e,
-                        ConnectivityDevice &device, Csr &out,
-                        std::string &error) {
+bool drawRows(const Network &net, size_t e, ConnectivityDevice &device,
+              Csr &out, std::string &error) {
   const Descriptor &d = net.desc;
   const ProjectionDesc &pr = d.projections[e];
   const GpuBuildDesc *b = d.findBuild(int(e));
   std::string what = "projection '" + pr.name + "'";
-  if (!pr.procedural() || !b || !b->columns) {
-    error = what + ": no columns kernel to draw its synapses with";
+  if (!b || !b->columns) {
+    error = what + ": no columns kernel to give its synapses";
     return false;
   }
   int64_t npre = d.populations[pr.preIndex].size;
@@ -1180,7 +1182,8 @@ bool drawProceduralRows(const Network &net, size_t e,
   std::vector<int64_t> words(out.rowPtr.begin(), out.rowPtr.end());
   words.resize(size_t(npre + 1 + n), 0);
   if (npre > 0 &&
-      !device.runScratch(*b->columns, int64_t(net.seed), n, words, error)) {
+      !device.runOnArena(net, *b->columns, int64_t(net.seed), n, words,
+                         error)) {
     error = what + ": columns kernel " + b->columns->kernel + ": " + error;
     return false;
   }
@@ -1194,48 +1197,6 @@ bool drawProceduralRows(const Network &net, size_t e,
       return false;
     }
     out.col[size_t(s)] = int32_t(j);
-  }
-  return true;
-}
-
-bool readDenseRows(const Network &net, size_t e, Csr &out,
-                   std::string &error) {
-  const Descriptor &d = net.desc;
-  const ProjectionDesc &pr = d.projections[e];
-  std::string what = "projection '" + pr.name + "'";
-  if (pr.storage != ProjectionDesc::Storage::Dense) {
-    error = what + ": not dense";
-    return false;
-  }
-  int64_t npre = d.populations[pr.preIndex].size;
-  int64_t npost = d.populations[pr.postIndex].size;
-  const int64_t *rowPtr = net.arena.buffer<int64_t>(size_t(pr.rowPtr));
-  const uint64_t *mask = net.arena.buffer<uint64_t>(size_t(pr.mask));
-  out = Csr();
-  out.rowPtr.assign(rowPtr, rowPtr + npre + 1);
-  out.col.reserve(size_t(net.synapses[e]));
-  for (int64_t i = 0; i < npre; ++i) {
-    const uint64_t *row = mask + i * pr.maskWords;
-    for (int64_t w = 0; w < pr.maskWords; ++w)
-      for (uint64_t bits = row[w]; bits != 0; bits &= bits - 1) {
-        int64_t j = w * 64 + __builtin_ctzll(bits);
-        if (j >= npost) {
-          error = what + ": row " + std::to_string(i) + " has a bit for post " +
-                  std::to_string(j) + " of " + std::to_string(npost) +
-                  " (a bug in the generated code)";
-          return false;
-        }
-        out.col.push_back(int32_t(j));
-      }
-    if (int64_t(out.col.size()) != out.rowPtr[size_t(i) + 1]) {
-      error = what + ": row " + std::to_string(i) + " has " +
-              std::to_string(int64_t(out.col.size()) - out.rowPtr[size_t(i)]) +
-              " bits set, not the " +
-              std::to_string(out.rowPtr[size_t(i) + 1] -
-                             out.rowPtr[size_t(i)]) +
-              " synapses of its row pointers (a bug in the generated code)";
-      return false;
-    }
   }
   return true;
 }

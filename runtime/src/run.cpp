@@ -553,22 +553,16 @@ bool collectConnectivity(const Network &net, ConnectivityDevice *device,
       const T *p = net.arena.buffer<T>(size_t(buffer));
       out.assign(p, p + net.counts[size_t(buffer)]);
     };
-    if (pr.storage == ProjectionDesc::Storage::Dense) {
-      // Rows of bits: read back as the columns they stand for.
-      Csr rows;
-      if (!readDenseRows(net, e, rows, error))
-        return false;
-      c.rowPtr = std::move(rows.rowPtr);
-      c.col = std::move(rows.col);
-    } else if (pr.procedural()) {
-      // Not stored: drawn again, by the code the simulation drew them with.
+    if (pr.col < 0) {
+      // No columns stored (procedural, dense): the synapses as the
+      // projection's columns kernel gives them, from what the run used.
       Csr rows;
       if (!device) {
-        error = "projection '" + pr.name + "': its synapses are drawn by "
+        error = "projection '" + pr.name + "': its synapses are given by "
                 "its kernels, and there is no device to run them on";
         return false;
       }
-      if (!drawProceduralRows(net, e, *device, rows, error))
+      if (!drawRows(net, e, *device, rows, error))
         return false;
       c.rowPtr = std::move(rows.rowPtr);
       c.col = std::move(rows.col);
@@ -824,6 +818,12 @@ public:
                   std::vector<int64_t> &words, std::string &error,
                   int64_t totalWords, int keepFor) override {
     return kernels_.runScratch(k, seed, n, words, error, totalWords, keepFor);
+  }
+
+  bool runOnArena(const Network &net, const GpuKernelRef &k, int64_t seed,
+                  int64_t n, std::vector<int64_t> &words,
+                  std::string &error) override {
+    return kernels_.runOnArena(net, k, seed, n, words, error);
   }
 
   /// Runs net.deviceInit on the arena, in order; the rows' sort is the

@@ -132,17 +132,17 @@ struct ProjectionDesc {
   ConnectivityDesc connectivity;
   ValueSpec weight, delay;
   int rowPtr = -1, col = -1, weightBuffer = -1, delayBuffer = -1;
-  /// How the synapses are held (docs/runtime-abi.md, "projections"):
-  /// "csr": row_ptr and col; "procedural": nothing (no row_ptr, no col), the
-  /// generated code draws each row again when its neuron spikes; "dense":
-  /// row_ptr and `mask`, a row of bits per presynaptic neuron.
-  enum class Storage { Csr, Procedural, Dense };
-  Storage storage = Storage::Csr;
-  /// Dense: i64[npre * maskWords], bit j % 64 of word i * maskWords + j / 64
-  /// set when (i, j) is a synapse.
-  int mask = -1;
-  int64_t maskWords = 0;
-  bool procedural() const { return storage == Storage::Procedural; }
+  /// The storage kind the compiler chose ("csr", "procedural", "dense",
+  /// ...): a label. What the runtime does follows from the buffers
+  /// (docs/runtime-abi.md, "projections"): with `col`, rows of post indices
+  /// from `rowPtr` (csr); without, the build entry's columns kernel gives
+  /// the synapses as post indices (--save-connectivity).
+  std::string storage = "csr";
+  /// The storage's other buffers (fixed counts, written by the fill kernel):
+  /// dense's rows of bits.
+  std::vector<int> stored;
+  /// Whether the synapses are stored at all (else drawn at each spike).
+  bool storesRows() const { return col >= 0 || !stored.empty(); }
   std::string ring;
   int ringIndex = -1;
 };
@@ -225,8 +225,9 @@ struct GpuBuildDesc {
   std::optional<GpuKernelRef> delays;
   /// scratch f64[1]: the delay (ms) of synapse n; with `delays`
   std::optional<GpuKernelRef> delayAt;
-  /// Procedural projections (rows and columns only): scratch i64[npre + 1 +
-  /// n], the row pointers then the n columns it writes (--save-connectivity)
+  /// Projections without columns (procedural, dense): with the arena and a
+  /// scratch i64[npre + 1 + n], the row pointers then the n columns it
+  /// writes (--save-connectivity)
   std::optional<GpuKernelRef> columns;
   std::optional<GpuKernelRef> values; ///< arena: weights and delays
   /// When > 0 (fixed_indegree): the rows kernel's scratch has this many i64

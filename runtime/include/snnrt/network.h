@@ -21,6 +21,8 @@
 
 namespace snnrt {
 
+struct Network;
+
 /// A device that builds connectivity (docs/gpu-abi.md, "Connectivity on the
 /// device"): the GPU backends provide one (StepBackend::connectivityDevice).
 class ConnectivityDevice {
@@ -37,6 +39,18 @@ public:
   virtual bool runScratch(const GpuKernelRef &k, int64_t seed, int64_t n,
                           std::vector<int64_t> &words, std::string &error,
                           int64_t totalWords = 0, int keepFor = -1) = 0;
+  /// Runs build kernel `k` with (the arena of `net` as the device holds it
+  /// after the run, scratch `words`): a columns kernel, which may read the
+  /// stored rows. Waits for it and copies the scratch back into `words`.
+  /// This default passes an empty arena (enough for kernels that draw the
+  /// rows again); devices that hold an arena override it.
+  virtual bool runOnArena(const Network &net, const GpuKernelRef &k,
+                          int64_t seed,
+                          int64_t n, std::vector<int64_t> &words,
+                          std::string &error) {
+    (void)net;
+    return runScratch(k, seed, n, words, error);
+  }
 };
 
 /// A build kernel to run on the uploaded arena (init, fill, sort, values),
@@ -159,18 +173,13 @@ struct SpikeArray {
 bool loadSpikeArray(const std::string &path, int64_t size, double dt,
                     SpikeArray &out, std::string &error);
 
-/// The rows of procedural projection `e` of `net` (which the simulation
-/// draws again at each spike and never stores), drawn by its rows and
-/// columns kernels on `device`: the same synapses as csr storage would hold
-/// (for --save-connectivity). False with `error`.
-bool drawProceduralRows(const Network &net, size_t e,
-                        ConnectivityDevice &device, Csr &out,
-                        std::string &error);
-
-/// The rows of dense projection `e` of `net`, read from its row pointers and
-/// rows of bits in the arena (as the simulation holds them). False with
-/// `error` when the bits disagree with the row pointers.
-bool readDenseRows(const Network &net, size_t e, Csr &out, std::string &error);
+/// The rows of projection `e` of `net` that stores no columns (procedural,
+/// dense), as its rows and columns kernels give them on `device` (the
+/// columns kernel with the arena as the run left it): the same synapses as
+/// the simulation used. False with `error` (naming the projection and the
+/// kernel) on failure.
+bool drawRows(const Network &net, size_t e, ConnectivityDevice &device,
+              Csr &out, std::string &error);
 
 } // namespace snnrt
 

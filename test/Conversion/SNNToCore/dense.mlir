@@ -71,14 +71,24 @@ snn.network @dense attributes {dt = 0.1 : f64, duration = 10.0 : f64, seed = 3 :
 // CHECK:          arith.shli %c1_i64
 // CHECK:          arith.ori
 // CHECK:          memref.store
-// The descriptor: row pointers and 100 x 2 words of bits, no columns; the
-// build entry's fill writes the bits (and values the weights).
+// The columns kernel (--save-connectivity): row i's bits, lowest first,
+// into the scratch from row_ptr[i] on.
+// CHECK-LABEL: func.func private @snn_body_build_columns_0
+// CHECK:      scf.for %[[CROW:.*]] = %{{.*}} to %c100 step
+// CHECK:        %[[CBASE:.*]] = memref.load %{{.*}}[%[[CROW]]] : memref<?xi64>
+// CHECK:        scf.for %{{.*}} = %c0{{.*}} to %c2{{.*}} step %c1{{.*}} iter_args(%[[AT:.*]] = %[[CBASE]]) -> (i64) {
+// CHECK:          scf.while
+// CHECK:            math.cttz
+// CHECK:            memref.store
+// The descriptor: row pointers and 100 x 2 words of bits (a stored
+// buffer), no columns; the build entry's fill writes the bits (and values
+// the weights), its columns kernel reads them back as post indices.
 // CHECK: llvm.mlir.global external constant @snn_descriptor
 // CHECK-SAME: {\22count\22:101,\22id\22:3,\22name\22:\22ee.row_ptr\22,\22type\22:\22i64\22},{\22count\22:200,\22id\22:4,\22name\22:\22ee.mask\22,\22type\22:\22i64\22}
-// CHECK-SAME: \22build\22:[{\22fill\22:{\22emulate\22:1,\22kernel\22:\22snn_build_fill_0\22,\22work\22:100},\22projection\22:\22ee\22,\22rows\22:{\22emulate\22:0,\22kernel\22:\22snn_build_rows_0\22,\22work\22:100},\22values\22:{\22emulate\22:2,\22kernel\22:\22snn_build_values_0\22},\22writes\22:[4,5]}]
+// CHECK-SAME: \22build\22:[{\22columns\22:{\22emulate\22:2,\22kernel\22:\22snn_build_columns_0\22,\22work\22:100},\22fill\22:{\22emulate\22:1,\22kernel\22:\22snn_build_fill_0\22,\22work\22:100},\22projection\22:\22ee\22,\22rows\22:{\22emulate\22:0,\22kernel\22:\22snn_build_rows_0\22,\22work\22:100},\22values\22:{\22emulate\22:3,\22kernel\22:\22snn_build_values_0\22},\22writes\22:[4,5]}]
 // CHECK-NOT: ee.col
-// CHECK-SAME: \22mask\22:4,\22name\22:\22ee\22,
-// CHECK-SAME: \22storage\22:\22dense\22
+// CHECK-SAME: \22name\22:\22ee\22,
+// CHECK-SAME: \22row_ptr\22:3,\22storage\22:\22dense\22,\22stored\22:[4],
 
 // On the GPU a group's lanes share the row: every word (loaded by each lane),
 // bits lane, lane + lanes, ... below 64, added atomically.

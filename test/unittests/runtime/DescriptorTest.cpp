@@ -301,66 +301,86 @@ TEST(Descriptor, DefaultsAndRecordAllNeurons) {
   EXPECT_EQ(d.projections[0].delayBuffer, -1);
 }
 
-TEST(Descriptor, DenseStorage) {
+TEST(Descriptor, StorageBuffers) {
+  // The runtime goes by a projection's buffers, not by its storage kind's
+  // name: rows of columns, other stored buffers (dense's bits), or none.
   TempDir dir;
   json j = tinyDescriptor(dir);
   json &p = j["projections"][0];
   p["storage"] = "dense";
-  EXPECT_EQ(parseError(j), "descriptor: projections[0].storage: dense "
-                           "storage needs all_to_all or fixed_probability");
+  p.erase("col");
+  EXPECT_EQ(parseError(j), "descriptor: projections[0]: list connectivity is "
+                           "read into rows of columns: it needs \"row_ptr\" "
+                           "and \"col\"");
   p["connectivity"] = {{"kind", "fixed_probability"}, {"p", 0.5}};
   p["weight"] = {{"kind", "constant"}, {"value", 1.0}};
   p["delay"] = {{"kind", "constant"}, {"value", 0.5}};
   p.erase("weight_buffer");
   p.erase("delay_buffer");
-  EXPECT_EQ(parseError(j), "descriptor: projections[0].col: a dense "
-                           "projection has a mask, not columns");
-  p.erase("col");
-  EXPECT_EQ(parseError(j), "descriptor: projections[0]: missing \"mask\"");
-  p["mask"] = 11; // p.weight: f64, a count per synapse
-  EXPECT_EQ(parseError(j), "descriptor: projections[0].mask: buffer 11 "
-                           "(p.weight) has type f64, expected i64");
+  p["stored"] = {12}; // p.delay: a count per synapse
+  EXPECT_EQ(parseError(j), "descriptor: projections[0].stored[0]: buffer 12 "
+                           "(p.delay) has a derived count; a stored buffer "
+                           "has a fixed one");
+  p["stored"] = {9};
+  EXPECT_EQ(parseError(j), "descriptor: projections[0].stored[0]: buffer 9 "
+                           "(p.row_ptr) is listed twice");
+  p["stored"] = {99};
+  EXPECT_EQ(parseError(j), "descriptor: projections[0].stored[0]: no buffer "
+                           "99 (there are 14)");
   // Two rows (src has 2 neurons) of one 64-bit word (n has 2).
   j["buffers"][11] = {{"id", 11}, {"name", "p.mask"}, {"type", "i64"},
-                      {"count", 3}};
-  EXPECT_EQ(parseError(j), "descriptor: projections[0].mask: buffer 11 "
-                           "(p.mask) has count 3, expected 2");
-  j["buffers"][11]["count"] = 2;
-  Descriptor d;
-  std::string err;
-  ASSERT_TRUE(parseDescriptor(j.dump(), d, err)) << err;
-  const ProjectionDesc &pr = d.projections[0];
-  EXPECT_EQ(pr.storage, ProjectionDesc::Storage::Dense);
-  EXPECT_FALSE(pr.procedural());
-  EXPECT_EQ(pr.mask, 11);
-  EXPECT_EQ(pr.maskWords, 1);
-  EXPECT_EQ(pr.rowPtr, 9);
-  EXPECT_EQ(pr.col, -1);
-  // Only dense projections have a mask.
-  p["storage"] = "csr";
-  EXPECT_EQ(parseError(j), "descriptor: projections[0].mask: only dense "
-                           "projections have a mask");
+                      {"count", 2}};
+  p["stored"] = {11};
+  {
+    Descriptor d;
+    std::string err;
+    ASSERT_TRUE(parseDescriptor(j.dump(), d, err)) << err;
+    const ProjectionDesc &pr = d.projections[0];
+    EXPECT_EQ(pr.storage, "dense");
+    EXPECT_EQ(pr.stored, std::vector<int>{11});
+    EXPECT_EQ(pr.rowPtr, 9);
+    EXPECT_EQ(pr.col, -1);
+    EXPECT_TRUE(pr.storesRows());
+  }
+  // Values per synapse are indexed through the row pointers.
+  p.erase("row_ptr");
+  p.erase("stored");
+  p["weight"] = {{"kind", "uniform"}, {"low", 0.0}, {"high", 1.0}};
+  p["weight_buffer"] = 11;
+  EXPECT_EQ(parseError(j), "descriptor: projections[0].weight_buffer: values "
+                           "per synapse are in the order of the rows: they "
+                           "need \"row_ptr\"");
+  // Nothing stored (procedural): no buffers at all.
+  p["weight"] = {{"kind", "constant"}, {"value", 1.0}};
+  p.erase("weight_buffer");
+  p["storage"] = "procedural";
+  {
+    Descriptor d;
+    std::string err;
+    ASSERT_TRUE(parseDescriptor(j.dump(), d, err)) << err;
+    EXPECT_FALSE(d.projections[0].storesRows());
+  }
+  // Columns need row pointers.
+  p["col"] = 10;
+  EXPECT_EQ(parseError(j), "descriptor: projections[0].col: columns need row "
+                           "pointers (\"row_ptr\")");
 }
 
 TEST(Descriptor, StorageAndThreadsSections) {
   TempDir dir;
   const json base = tinyDescriptor(dir);
   json j = base;
-  j["projections"][0]["storage"] = "bits";
-  EXPECT_EQ(parseError(j), "descriptor: projections[0].storage: unknown "
-                           "storage \"bits\" (expected csr, procedural or dense)");
-  j = base;
-  j["projections"][0]["storage"] = "procedural";
-  EXPECT_EQ(parseError(j), "descriptor: projections[0].storage: procedural "
-                           "storage needs all_to_all, one_to_one or "
-                           "fixed_probability");
+  j["projections"][0]["storage"] = "";
+  EXPECT_EQ(parseError(j),
+            "descriptor: projections[0].storage: empty storage kind");
   j = base;
   j["projections"][0]["storage"] = "csr";
   {
     Descriptor d;
     std::string err;
     ASSERT_TRUE(parseDescriptor(j.dump(), d, err)) << err;
-    EXPECT_FALSE(d.projections[0].procedural());
+    EXPECT_EQ(d.projections[0].storage, "csr");
+    EXPECT_TRUE(d.projections[0].storesRows());
     EXPECT_EQ(d.maxThreads, 0);
   }
   j = base;

@@ -360,14 +360,14 @@ inline void referenceKernel(const snnrt::Descriptor &d, snnrt::MemRefI8 *arena,
   }
   case kFill: {
     snnrt::Csr c = referenceCsr(d, e, uint64_t(seed));
-    if (pr.storage == snnrt::ProjectionDesc::Storage::Dense) {
-      // Rows of bits: bit j % 64 of word i * maskWords + j / 64.
-      uint64_t *mask = arenaBuffer<uint64_t>(buf, pr.mask);
-      std::fill(mask, mask + n * pr.maskWords, uint64_t(0));
+    if (pr.storage == "dense") {
+      // Rows of bits: bit j % 64 of word i * words + j / 64.
+      int64_t words = (d.populations[pr.postIndex].size + 63) / 64;
+      uint64_t *mask = arenaBuffer<uint64_t>(buf, pr.stored.at(0));
+      std::fill(mask, mask + n * words, uint64_t(0));
       for (int64_t i = 0; i < n; ++i)
         for (int64_t s = c.rowPtr[i]; s < c.rowPtr[i + 1]; ++s)
-          mask[i * pr.maskWords + c.col[s] / 64] |= uint64_t(1)
-                                                     << (c.col[s] % 64);
+          mask[i * words + c.col[s] / 64] |= uint64_t(1) << (c.col[s] % 64);
       break;
     }
     const int64_t *rowPtr = arenaBuffer<int64_t>(buf, pr.rowPtr);

@@ -271,39 +271,63 @@ TEST(GpuDescriptor, ParsesGpuBuild) {
   ASSERT_TRUE(parseDescriptor(j.dump(), d, err)) << err;
 }
 
-TEST(GpuDescriptor, DenseBuildEntries) {
+TEST(GpuDescriptor, StoredBuildEntries) {
   // "ba" (b -> a, all_to_all) held as rows of bits: 5 rows of one word (a
-  // has 37 neurons), written by its fill kernel in place of the columns.
+  // has 37 neurons), a stored buffer written by its fill kernel in place of
+  // the columns; without columns, its entry has a columns kernel.
   json j = buildNetJson();
   j["buffers"][kBACol] = {{"id", kBACol}, {"name", "ba.mask"},
                           {"type", "i64"}, {"count", 5}};
   json &ba = j["projections"][1];
   ba.erase("col");
-  ba["mask"] = kBACol;
+  ba["stored"] = {kBACol};
   ba["storage"] = "dense";
+  json &entry = j["gpu"]["build"][1];
+  entry["columns"] = {{"kernel", buildKernelName(1, kColumns)},
+                      {"emulate", buildKernelNumber(1, kColumns)}};
   {
     Descriptor d;
     std::string err;
     ASSERT_TRUE(parseDescriptor(j.dump(), d, err)) << err;
-    EXPECT_EQ(d.projections[1].storage, ProjectionDesc::Storage::Dense);
+    EXPECT_EQ(d.projections[1].storage, "dense");
     ASSERT_NE(d.findBuild(1), nullptr);
     EXPECT_EQ(d.findBuild(1)->writes, std::vector<int>{kBACol});
+    ASSERT_TRUE(d.findBuild(1)->columns.has_value());
   }
   json e = j;
   e["gpu"]["build"][1]["writes"] = json::array();
-  EXPECT_EQ(gpuError(e), "descriptor: gpu.build[1].writes: missing the mask "
-                         "buffer " + std::to_string(kBACol) +
+  EXPECT_EQ(gpuError(e), "descriptor: gpu.build[1].writes: missing buffer " +
+                             std::to_string(kBACol) +
                              " (ba.mask), which the fill kernel writes");
   e = j;
   e["gpu"]["build"][1]["sort"] = e["gpu"]["build"][1]["fill"];
   EXPECT_EQ(gpuError(e), "descriptor: gpu.build[1].sort: projection \"ba\" "
-                         "is dense: its rows of bits need no sort");
+                         "stores no columns to sort");
+  e = j;
+  e["gpu"]["build"][1].erase("columns");
+  EXPECT_EQ(gpuError(e), "descriptor: gpu.build[1]: missing \"columns\"");
+  e = j;
+  e["gpu"]["build"][1].erase("fill");
+  EXPECT_EQ(gpuError(e), "descriptor: gpu.build[1]: missing \"fill\"");
   e = j;
   e["gpu"]["build"][1]["writes"] = {kBARowPtr};
   EXPECT_EQ(gpuError(e), "descriptor: gpu.build[1].writes[0]: buffer " +
                              std::to_string(kBARowPtr) +
-                             " (ba.row_ptr) is not the mask, weight or delay "
-                             "buffer of projection \"ba\"");
+                             " (ba.row_ptr) is not written by the kernels of "
+                             "projection \"ba\" (its columns or stored "
+                             "buffers, weights and delays)");
+  // Nothing stored: nothing to fill; stored columns: no columns kernel.
+  e = j;
+  e["projections"][1].erase("stored");
+  e["projections"][1].erase("row_ptr");
+  e["gpu"]["build"][1]["writes"] = json::array();
+  EXPECT_EQ(gpuError(e), "descriptor: gpu.build[1].fill: projection \"ba\" "
+                         "stores no synapses: nothing to fill");
+  e = buildNetJson();
+  e["gpu"]["build"][1]["columns"] = entry["columns"];
+  EXPECT_EQ(gpuError(e), "descriptor: gpu.build[1].columns: projection "
+                         "\"ba\" stores its columns: they are read from the "
+                         "arena");
 }
 
 TEST(GpuDescriptor, GpuBuildErrors) {
@@ -451,18 +475,20 @@ TEST(GpuDescriptor, GpuBuildErrors) {
                          "buffer 15 (aa.col)");
   j = base;
   entry(0)["writes"] = {kAAWeight, kAADelay};
-  EXPECT_EQ(gpuError(j), "descriptor: gpu.build[0].writes: missing the col "
-                         "buffer 15 (aa.col), which the fill kernel writes");
+  EXPECT_EQ(gpuError(j), "descriptor: gpu.build[0].writes: missing buffer "
+                         "15 (aa.col), which the fill kernel writes");
   j = base;
   entry(1)["writes"] = {kBACol, kAACol};
   EXPECT_EQ(gpuError(j), "descriptor: gpu.build[1].writes[1]: buffer 15 "
-                         "(aa.col) is not the col, weight or delay buffer of "
-                         "projection \"ba\"");
+                         "(aa.col) is not written by the kernels of "
+                         "projection \"ba\" (its columns or stored buffers, "
+                         "weights and delays)");
   j = base;
   entry(1)["writes"] = {kBACol, kBARowPtr};
   EXPECT_EQ(gpuError(j), "descriptor: gpu.build[1].writes[1]: buffer 18 "
-                         "(ba.row_ptr) is not the col, weight or delay buffer "
-                         "of projection \"ba\"");
+                         "(ba.row_ptr) is not written by the kernels of "
+                         "projection \"ba\" (its columns or stored buffers, "
+                         "weights and delays)");
   j = base;
   entry(2).erase("values");
   EXPECT_EQ(gpuError(j), "descriptor: gpu.build[2].writes[1]: buffer 22 "

@@ -30,6 +30,59 @@ void NetworkLowering::emitDenseBuild(ProjectionInfo &info, size_t e,
   writes.push_back(info.mask);
   entry["rows"] = emitRowsKernel(info, e);
   entry["fill"] = emitDenseFillKernel(info, e);
+  entry["columns"] = emitDenseColumnsKernel(info, e);
+}
+
+json::Object NetworkLowering::emitDenseColumnsKernel(ProjectionInfo &info,
+                                                     size_t e) {
+  // The scratch: i64 words, row_ptr (npre + 1, the runtime's) then the n
+  // columns, read from the bits (--save-connectivity).
+  int64_t npre = spikingByName.lookup(info.op.getPre())->size;
+  Type i64Type = b.getI64Type();
+  auto i64Memref = MemRefType::get({ShapedType::kDynamic}, i64Type);
+  return emitBuildKernel("columns", e, npre, [&](Value arenaArg, Value scratch,
+                                                 Value n) {
+    arena = arenaArg;
+    emitViews();
+    Value rowPtr = b.create<memref::ViewOp>(loc, i64Memref, scratch, index(0),
+                                            ValueRange{index(npre + 1)});
+    Value cols =
+        b.create<memref::ViewOp>(loc, i64Memref, scratch, index(8 * (npre + 1)),
+                                 ValueRange{toIndex(n)});
+    Value i = gridLoop(index(npre)).getInductionVar();
+    Value base = b.create<memref::LoadOp>(loc, rowPtr, ValueRange{i});
+    auto words = b.create<scf::ForOp>(loc, index(0), index(info.maskWords),
+                                      index(1), ValueRange{base});
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(words.getBody());
+    Value w = words.getInductionVar();
+    Value firstPost = b.create<arith::IndexCastOp>(
+        loc, i64Type, b.create<arith::MulIOp>(loc, w, index(64)));
+    // Every set bit, lowest first, into the next place of the row.
+    auto bits = b.create<scf::WhileOp>(
+        loc, TypeRange{i64Type, i64Type},
+        ValueRange{denseWord(info, i, w), words.getRegionIterArg(0)},
+        [&](OpBuilder &, Location, ValueRange args) {
+          b.create<scf::ConditionOp>(
+              loc,
+              b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ne, args[0],
+                                      i64(0)),
+              args);
+        },
+        [&](OpBuilder &, Location, ValueRange args) {
+          Value t = b.create<math::CountTrailingZerosOp>(loc, args[0]);
+          b.create<memref::StoreOp>(loc,
+                                    b.create<arith::AddIOp>(loc, firstPost, t),
+                                    cols, ValueRange{toIndex(args[1])});
+          b.create<scf::YieldOp>(
+              loc, ValueRange{b.create<arith::AndIOp>(
+                                  loc, args[0],
+                                  b.create<arith::SubIOp>(loc, args[0],
+                                                          i64(1))),
+                              b.create<arith::AddIOp>(loc, args[1], i64(1))});
+        });
+    b.create<scf::YieldOp>(loc, ValueRange{bits.getResult(1)});
+  });
 }
 
 json::Object NetworkLowering::emitDenseFillKernel(ProjectionInfo &info,

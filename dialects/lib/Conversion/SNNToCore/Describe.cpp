@@ -201,9 +201,15 @@ json::Object Describer::describe() {
         {"storage",
          stringifyStorageKind(op.getStorage().value_or(StorageKind::csr))
              .str()}};
+    setIfPlanned(entry, "row_ptr", name + ".row_ptr");
+    setIfPlanned(entry, "col", name + ".col");
+    json::Array stored;
     for (StringRef key :
          storageBuffers(op.getStorage().value_or(StorageKind::csr)))
-      setIfPlanned(entry, key, name + "." + key);
+      if (int64_t k = id(name + "." + key); k >= 0)
+        stored.push_back(k);
+    if (!stored.empty())
+      entry["stored"] = std::move(stored);
     setIfPlanned(entry, "weight_buffer", name + ".weight");
     setIfPlanned(entry, "delay_buffer", name + ".delay");
     if (!op.isImmediate()) {

@@ -53,9 +53,10 @@ namespace mlir::snn::lowering {
 
 namespace json = llvm::json;
 
-/// The buffers a projection of storage `kind` holds besides its weights
-/// and delays: named `<projection>.<key>` in the plan and `key` in the
-/// descriptor's projection (Storage.cpp).
+/// The buffers a projection of storage `kind` holds besides its row
+/// pointers, columns, weights and delays (named `<projection>.<key>` in the
+/// plan), which the descriptor lists as the projection's "stored" buffers
+/// and its fill kernel writes (Storage.cpp).
 ArrayRef<StringRef> storageBuffers(StorageKind kind);
 
 /// A step count that stands for "never": no run is this long (the runtime
@@ -375,6 +376,9 @@ private:
                       json::Array &writes);
   /// The fill kernel: each row's words cleared, a bit per drawn synapse.
   json::Object emitDenseFillKernel(ProjectionInfo &info, size_t e);
+  /// The columns kernel: the bits read back as post indices into a scratch
+  /// (row_ptr, then the columns), for --save-connectivity.
+  json::Object emitDenseColumnsKernel(ProjectionInfo &info, size_t e);
   /// Word `w` (index) of row `source`'s bits (i64).
   Value denseWord(ProjectionInfo &info, Value source, Value w);
   /// The csr index of the synapse at bit `bit` (i64) of `word`, `before`

@@ -14,11 +14,9 @@
 namespace mlir::snn::lowering {
 
 ArrayRef<StringRef> storageBuffers(StorageKind kind) {
-  static const StringRef csr[] = {"row_ptr", "col"};
-  static const StringRef dense[] = {"row_ptr", "mask"};
+  static const StringRef dense[] = {"mask"};
   switch (kind) {
   case StorageKind::csr:
-    return csr;
   case StorageKind::procedural:
     return {};
   case StorageKind::dense:
