@@ -43,6 +43,9 @@ snn.network @dense attributes {dt = 0.1 : f64, duration = 10.0 : f64, seed = 3 :
 // CHECK:          arith.cmpi ne, %[[BITS]], %c0_i64
 // CHECK:        } do {
 // CHECK:          %[[T:.*]] = math.cttz %[[B:.*]] : i64
+// The next bit: b & (b - 1).
+// CHECK:          %[[M1:.*]] = arith.subi %[[B]], %c1_i64 : i64
+// CHECK:          arith.andi %[[B]], %[[M1]] : i64
 // The synapse's weight: index WB + the bits of the word below it.
 // CHECK:          %[[BELOW:.*]] = arith.shli %c1_i64, %[[T]] : i64
 // CHECK:          %[[LOW:.*]] = arith.subi %[[BELOW]], %c1_i64 : i64
@@ -52,9 +55,6 @@ snn.network @dense attributes {dt = 0.1 : f64, duration = 10.0 : f64, seed = 3 :
 // CHECK:          %[[KI:.*]] = arith.index_cast %[[K]] : i64 to index
 // CHECK:          %[[W:.*]] = memref.load %{{.*}}[%[[KI]]] : memref<?xf64>
 // CHECK:          arith.addf %{{.*}}, %[[W]] : f64
-// Next bit: b & (b - 1).
-// CHECK:          %[[M1:.*]] = arith.subi %[[B]], %c1_i64 : i64
-// CHECK:          arith.andi %[[B]], %[[M1]] : i64
 // CHECK:        math.ctpop %[[WORD]] : i64
 // The fill kernel: row i's 2 words cleared, then a bit per drawn synapse.
 // CHECK-LABEL: func.func private @snn_body_build_fill_0

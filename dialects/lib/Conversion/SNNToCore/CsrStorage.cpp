@@ -130,12 +130,17 @@ void NetworkLowering::emitRowPrefetchAhead(
       prefetch(buffer, first);
 }
 
+std::pair<Value, Value> NetworkLowering::rowBounds(ProjectionInfo &info,
+                                                  Value source) {
+  return {toIndex(load(info.rowPtr, source)),
+          toIndex(load(info.rowPtr,
+                       b.create<arith::AddIOp>(loc, source, index(1))))};
+}
+
 void NetworkLowering::emitCsrRowCPU(
     ProjectionInfo &info, Value source, Value lo, Value hi,
     llvm::function_ref<void(Value, Value)> onSynapse) {
-  Value begin = toIndex(load(info.rowPtr, source));
-  Value end = toIndex(
-      load(info.rowPtr, b.create<arith::AddIOp>(loc, source, index(1))));
+  auto [begin, end] = rowBounds(info, source);
   // Rows sorted by post (every rule but synapse lists): this thread's
   // targets are one stretch of the row, found by binary search (the whole
   // row with one thread). Otherwise every synapse, filtered.
@@ -170,9 +175,7 @@ void NetworkLowering::emitCsrRowGPU(
     ProjectionInfo &info, Value source, Value lane, Value lanes,
     llvm::function_ref<void(Value, Value)> onSynapse) {
   // Lane l takes synapses l, l + lanes, ... of the row.
-  Value begin = toIndex(load(info.rowPtr, source));
-  Value end = toIndex(
-      load(info.rowPtr, b.create<arith::AddIOp>(loc, source, index(1))));
+  auto [begin, end] = rowBounds(info, source);
   OpBuilder::InsertionGuard guard(b);
   auto synapses = b.create<scf::ForOp>(
       loc, b.create<arith::AddIOp>(loc, begin, lane), end, lanes);

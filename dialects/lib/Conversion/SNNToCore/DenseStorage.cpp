@@ -39,16 +39,11 @@ json::Object NetworkLowering::emitDenseColumnsKernel(ProjectionInfo &info,
   // columns, read from the bits (--save-connectivity).
   int64_t npre = spikingByName.lookup(info.op.getPre())->size;
   Type i64Type = b.getI64Type();
-  auto i64Memref = MemRefType::get({ShapedType::kDynamic}, i64Type);
   return emitBuildKernel("columns", e, npre, [&](Value arenaArg, Value scratch,
                                                  Value n) {
     arena = arenaArg;
     emitViews();
-    Value rowPtr = b.create<memref::ViewOp>(loc, i64Memref, scratch, index(0),
-                                            ValueRange{index(npre + 1)});
-    Value cols =
-        b.create<memref::ViewOp>(loc, i64Memref, scratch, index(8 * (npre + 1)),
-                                 ValueRange{toIndex(n)});
+    auto [rowPtr, cols] = columnsScratch(scratch, npre, n);
     Value i = gridLoop(index(npre)).getInductionVar();
     Value base = b.create<memref::LoadOp>(loc, rowPtr, ValueRange{i});
     auto words = b.create<scf::ForOp>(loc, index(0), index(info.maskWords),
@@ -59,29 +54,15 @@ json::Object NetworkLowering::emitDenseColumnsKernel(ProjectionInfo &info,
     Value firstPost = b.create<arith::IndexCastOp>(
         loc, i64Type, b.create<arith::MulIOp>(loc, w, index(64)));
     // Every set bit, lowest first, into the next place of the row.
-    auto bits = b.create<scf::WhileOp>(
-        loc, TypeRange{i64Type, i64Type},
-        ValueRange{denseWord(info, i, w), words.getRegionIterArg(0)},
-        [&](OpBuilder &, Location, ValueRange args) {
-          b.create<scf::ConditionOp>(
-              loc,
-              b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ne, args[0],
-                                      i64(0)),
-              args);
-        },
-        [&](OpBuilder &, Location, ValueRange args) {
-          Value t = b.create<math::CountTrailingZerosOp>(loc, args[0]);
+    SmallVector<Value> end = emitSetBits(
+        denseWord(info, i, w), ValueRange{words.getRegionIterArg(0)},
+        [&](Value t, ValueRange at) -> SmallVector<Value> {
           b.create<memref::StoreOp>(loc,
                                     b.create<arith::AddIOp>(loc, firstPost, t),
-                                    cols, ValueRange{toIndex(args[1])});
-          b.create<scf::YieldOp>(
-              loc, ValueRange{b.create<arith::AndIOp>(
-                                  loc, args[0],
-                                  b.create<arith::SubIOp>(loc, args[0],
-                                                          i64(1))),
-                              b.create<arith::AddIOp>(loc, args[1], i64(1))});
+                                    cols, ValueRange{toIndex(at[0])});
+          return {b.create<arith::AddIOp>(loc, at[0], i64(1))};
         });
-    b.create<scf::YieldOp>(loc, ValueRange{bits.getResult(1)});
+    b.create<scf::YieldOp>(loc, ValueRange{end[0]});
   });
 }
 
@@ -112,6 +93,35 @@ json::Object NetworkLowering::emitDenseFillKernel(ProjectionInfo &info,
             at);
     });
   });
+}
+
+SmallVector<Value> NetworkLowering::emitSetBits(
+    Value bits, ValueRange carried,
+    llvm::function_ref<SmallVector<Value>(Value, ValueRange)> body) {
+  // while (bits != 0) { t = trailing zeros; body; bits &= bits - 1; }
+  SmallVector<Value> init{bits};
+  init.append(carried.begin(), carried.end());
+  SmallVector<Type> types;
+  for (Value v : init)
+    types.push_back(v.getType());
+  auto loop = b.create<scf::WhileOp>(
+      loc, types, init,
+      [&](OpBuilder &, Location, ValueRange args) {
+        b.create<scf::ConditionOp>(
+            loc,
+            b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ne, args[0],
+                                    i64(0)),
+            args);
+      },
+      [&](OpBuilder &, Location, ValueRange args) {
+        Value t = b.create<math::CountTrailingZerosOp>(loc, args[0]);
+        SmallVector<Value> next{b.create<arith::AndIOp>(
+            loc, args[0], b.create<arith::SubIOp>(loc, args[0], i64(1)))};
+        SmallVector<Value> rest = body(t, args.drop_front());
+        next.append(rest.begin(), rest.end());
+        b.create<scf::YieldOp>(loc, next);
+      });
+  return SmallVector<Value>(loop.getResults().drop_front());
 }
 
 Value NetworkLowering::denseWord(ProjectionInfo &info, Value source,
@@ -187,27 +197,12 @@ void NetworkLowering::emitDenseRowCPU(
   Value bits = b.create<arith::AndIOp>(
       loc, full, b.create<arith::AndIOp>(loc, keepFrom, keepBelow));
   Value wordBefore = words.getRegionIterArg(0);
-  // Every set bit, lowest first: t = trailing zeros, then clear it.
-  b.create<scf::WhileOp>(
-      loc, TypeRange{i64Type}, ValueRange{bits},
-      [&](OpBuilder &, Location, ValueRange args) {
-        b.create<scf::ConditionOp>(
-            loc,
-            b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ne, args[0],
-                                    i64(0)),
-            args);
-      },
-      [&](OpBuilder &, Location, ValueRange args) {
-        Value t = b.create<math::CountTrailingZerosOp>(loc, args[0]);
-        Value post = b.create<arith::AddIOp>(
-            loc, firstPost, b.create<arith::IndexCastOp>(loc, indexType, t));
-        onSynapse(post, indexed ? denseSynapseIndex(wordBefore, full, t)
-                                : Value());
-        b.create<scf::YieldOp>(
-            loc, ValueRange{b.create<arith::AndIOp>(
-                     loc, args[0],
-                     b.create<arith::SubIOp>(loc, args[0], i64(1)))});
-      });
+  emitSetBits(bits, ValueRange{}, [&](Value t, ValueRange) {
+    Value post = b.create<arith::AddIOp>(
+        loc, firstPost, b.create<arith::IndexCastOp>(loc, indexType, t));
+    onSynapse(post, indexed ? denseSynapseIndex(wordBefore, full, t) : Value());
+    return SmallVector<Value>{};
+  });
   Value next = wordBefore;
   if (indexed)
     next = b.create<arith::AddIOp>(loc, wordBefore,

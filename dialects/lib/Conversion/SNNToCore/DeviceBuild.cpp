@@ -559,6 +559,17 @@ json::Object NetworkLowering::emitRowsKernel(ProjectionInfo &info, size_t e) {
   });
 }
 
+std::pair<Value, Value> NetworkLowering::columnsScratch(Value scratch,
+                                                       int64_t npre, Value n) {
+  auto i64Memref = MemRefType::get({ShapedType::kDynamic}, b.getI64Type());
+  Value rowPtr = b.create<memref::ViewOp>(loc, i64Memref, scratch, index(0),
+                                          ValueRange{index(npre + 1)});
+  Value cols =
+      b.create<memref::ViewOp>(loc, i64Memref, scratch, index(8 * (npre + 1)),
+                               ValueRange{toIndex(n)});
+  return {rowPtr, cols};
+}
+
 void NetworkLowering::emitBuildFunctions() {
   Type i32Type = b.getI32Type(), i64Type = b.getI64Type();
   auto i64Memref = MemRefType::get({ShapedType::kDynamic}, i64Type);

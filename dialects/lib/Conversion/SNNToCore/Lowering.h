@@ -379,6 +379,12 @@ private:
   /// The columns kernel: the bits read back as post indices into a scratch
   /// (row_ptr, then the columns), for --save-connectivity.
   json::Object emitDenseColumnsKernel(ProjectionInfo &info, size_t e);
+  /// A loop over the set bits of `bits` (i64), lowest first:
+  /// `body(t, carried)` runs at bit `t` (i64) and returns the next values of
+  /// `carried`; returns their last values.
+  SmallVector<Value> emitSetBits(
+      Value bits, ValueRange carried,
+      llvm::function_ref<SmallVector<Value>(Value, ValueRange)> body);
   /// Word `w` (index) of row `source`'s bits (i64).
   Value denseWord(ProjectionInfo &info, Value source, Value w);
   /// The csr index of the synapse at bit `bit` (i64) of `word`, `before`
@@ -476,6 +482,12 @@ private:
   /// The rows kernel of projection `e` (rules drawn row by row): scratch
   /// i64[npre], the length of each row.
   json::Object emitRowsKernel(ProjectionInfo &info, size_t e);
+  /// A columns kernel's scratch (i64 words): its row pointers (npre + 1,
+  /// the runtime's) and its `n` columns.
+  std::pair<Value, Value> columnsScratch(Value scratch, int64_t npre, Value n);
+  /// Row `source`'s first synapse and the next row's (indices), from its
+  /// row pointers.
+  std::pair<Value, Value> rowBounds(ProjectionInfo &info, Value source);
   /// Whether a per-synapse value is computed on the device.
   static bool computedOnDevice(Attribute spec) {
     return isa<UniformAttr, NormalAttr>(spec);

@@ -21,16 +21,11 @@ void NetworkLowering::emitProceduralBuild(ProjectionInfo &info, size_t e,
   // --save-connectivity: i64 words, row_ptr (npre + 1) then the n columns.
   int64_t npre = spikingByName.lookup(info.op.getPre())->size;
   uint32_t entity = static_cast<uint32_t>(e);
-  auto i64Memref = MemRefType::get({ShapedType::kDynamic}, b.getI64Type());
   entry["rows"] = emitRowsKernel(info, e);
   entry["columns"] = emitBuildKernel("columns", e, npre, [&](Value,
                                                              Value scratch,
                                                              Value n) {
-    Value rowPtr = b.create<memref::ViewOp>(loc, i64Memref, scratch, index(0),
-                                            ValueRange{index(npre + 1)});
-    Value cols =
-        b.create<memref::ViewOp>(loc, i64Memref, scratch, index(8 * (npre + 1)),
-                                 ValueRange{toIndex(n)});
+    auto [rowPtr, cols] = columnsScratch(scratch, npre, n);
     Value i = gridLoop(index(npre)).getInductionVar();
     Value base = b.create<memref::LoadOp>(loc, rowPtr, ValueRange{i});
     emitRow(info, entity, i, [&](Value k, Value j) {
