@@ -114,7 +114,8 @@ std::vector<int> initRunResult(const Network &net, int64_t steps,
     result.projections.push_back(
         {d.projections[e].name, d.projections[e].pre, d.projections[e].post,
          net.synapses[e],
-         e < net.deviceBuilt.size() && bool(net.deviceBuilt[e])});
+         e < net.deviceBuilt.size() && bool(net.deviceBuilt[e]),
+         d.projections[e].storage});
   result.totalSynapses = net.totalSynapses();
 
   size_t npops = d.populations.size();
@@ -632,7 +633,8 @@ std::string summaryJson(const RunResult &r) {
     projs[p.name] = {{"pre", p.pre},
                      {"post", p.post},
                      {"synapses", p.synapses},
-                     {"built_by", p.generated ? "generated" : "runtime"}};
+                     {"built_by", p.generated ? "generated" : "runtime"},
+                     {"storage", p.storage}};
   j["projections"] = projs;
   j["synapses_total"] = r.totalSynapses;
   j["build_seconds"] = r.buildSeconds;

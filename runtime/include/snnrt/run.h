@@ -94,6 +94,8 @@ struct ProjectionResult {
   /// Drawn by the model's generated build code (on the CPU's threads or on
   /// the device) rather than by the runtime's builders.
   bool generated = false;
+  /// The storage kind the compiler chose (csr, procedural, dense).
+  std::string storage;
 };
 
 /// The synapses of one projection (RunOptions::saveConnectivity), CSR by
