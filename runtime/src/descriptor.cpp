@@ -7,7 +7,6 @@
 #include <climits>
 #include <cmath>
 #include <filesystem>
-#include <limits>
 #include <map>
 #include <set>
 #include <stdexcept>
@@ -1129,7 +1128,7 @@ void Parser::gpuBuild(const json &j, const std::string &path) {
     // or other stored buffers); sort only for columns; columns (the
     // synapses as post indices, for --save-connectivity) when it stores
     // none.
-    bool storesRows = pr.col >= 0 || !pr.stored.empty();
+    bool storesRows = pr.storesRows();
     if (list) {
       for (const char *key : {"rows", "fill", "sort", "scratch", "columns"})
         if (opt(o, key))

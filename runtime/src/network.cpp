@@ -907,9 +907,9 @@ void Builder::build() {
   // to the kernels of deviceInit, which run once the arena is uploaded.
   tConnectivity = Clock::now();
   for (size_t e = 0; e < nprojs; ++e) {
+    // Whatever the projection holds (nothing, when its rows are drawn
+    // again at each spike).
     const ProjectionDesc &pr = d.projections[e];
-    if (!pr.storesRows())
-      continue; // drawn again at each spike
     Csr &c = csr[e];
     int64_t n = net.synapses[e];
     if (pr.rowPtr >= 0)
