@@ -47,6 +47,8 @@ struct SelectStoragePass
     }
     // The forced choices, checked against the projections.
     llvm::StringMap<StorageKind> forced;
+    // Projections given two kinds: "csr and dense".
+    llvm::StringMap<std::string> twice;
     for (const std::string &entry : force) {
       auto [name, kindName] = StringRef(entry).split('=');
       std::optional<StorageKind> kind = symbolizeStorageKind(kindName);
@@ -56,12 +58,16 @@ struct SelectStoragePass
             << storageKindList();
         return signalPassFailure();
       }
-      forced[name] = *kind;
+      auto [it, inserted] = forced.try_emplace(name, *kind);
+      if (!inserted && it->second != *kind)
+        twice[name] = (Twine(stringifyStorageKind(it->second)) + " and " +
+                       stringifyStorageKind(*kind))
+                          .str();
     }
     llvm::StringMap<bool> seen;
     bool anyFailed = false;
     getOperation().walk([&](NetworkOp network) {
-      if (failed(selectIn(network, forced, seen)))
+      if (failed(selectIn(network, forced, twice, seen)))
         anyFailed = true;
     });
     for (auto &entry : forced)
@@ -77,6 +83,7 @@ struct SelectStoragePass
 
   LogicalResult selectIn(NetworkOp network,
                          const llvm::StringMap<StorageKind> &forced,
+                         const llvm::StringMap<std::string> &twice,
                          llvm::StringMap<bool> &seen) {
     SymbolTable symbols(network);
     struct Candidate {
@@ -99,6 +106,9 @@ struct SelectStoragePass
                                   op.getDelay())
             .empty();
       };
+      if (auto two = twice.find(op.getSymName()); two != twice.end())
+        return op.emitError("storage choice for projection '")
+               << op.getSymName() << "' given twice: " << two->second;
       auto it = forced.find(op.getSymName());
       if (it != forced.end()) {
         seen[op.getSymName()] = true;
