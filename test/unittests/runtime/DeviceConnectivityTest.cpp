@@ -517,6 +517,53 @@ TEST(DeviceConnectivity, SavedConnectivityIsTheHostBuild) {
   EXPECT_TRUE(r.connectivity.empty());
 }
 
+TEST(DeviceConnectivity, StoredRowsAreSavedThroughTheColumnsKernel) {
+  // A projection that stores rows other than columns ("ba" as dense: a row
+  // of bits per neuron, written by its fill kernel) is saved through its
+  // columns kernel, run on the arena as the run left it: the synapses the
+  // host reference builds.
+  json j = buildNetJson();
+  j["buffers"][kBACol] = {{"id", kBACol}, {"name", "ba.mask"},
+                          {"type", "i64"}, {"count", 5}};
+  json &ba = j["projections"][1];
+  ba.erase("col");
+  ba["stored"] = {kBACol};
+  ba["storage"] = "dense";
+  j["gpu"]["build"][1]["columns"] = {
+      {"kernel", buildKernelName(1, kColumns)},
+      {"emulate", buildKernelNumber(1, kColumns)}};
+  Descriptor d = parse(j);
+  Descriptor csr = parse(buildNetJson());
+  std::string err;
+  Network host;
+  ASSERT_TRUE(referenceBuild(csr, 3, host, err)) << err;
+  gEmulatedDesc = &d;
+  gEmulatedKernels.clear();
+  RunOptions o = quiet();
+  o.saveConnectivity = true;
+  RunResult r;
+  ASSERT_TRUE(runEmulatedSimulation(j.dump(), &counterEmulateStep,
+                                    &emulateBuild, 7, o, r, err))
+      << err;
+  ASSERT_EQ(r.connectivity.size(), 4u);
+  const ConnectivityRecord &c = r.connectivity[1];
+  EXPECT_EQ(c.projection, "ba");
+  EXPECT_EQ(c.rowPtr, bufferOf<int64_t>(host, kBARowPtr));
+  EXPECT_EQ(c.col, bufferOf<int32_t>(host, kBACol));
+  EXPECT_EQ(c.col.size(), 5u * 37u); // all_to_all
+  // The fill kernel wrote the bits; the rows and columns kernels ran again
+  // for the save.
+  for (int kind : {kFill, kColumns})
+    EXPECT_EQ(std::count(gEmulatedKernels.begin(), gEmulatedKernels.end(),
+                         buildKernelNumber(1, kind)),
+              1)
+        << kind;
+  EXPECT_EQ(std::count(gEmulatedKernels.begin(), gEmulatedKernels.end(),
+                       buildKernelNumber(1, kRows)),
+            2);
+  EXPECT_EQ(r.projections[1].storage, "dense");
+}
+
 TEST(DeviceConnectivity, EmulatedRuns) {
   Descriptor d = parse(buildNetJson());
   gEmulatedDesc = &d;

@@ -77,6 +77,7 @@ enum BuildKernelKind {
 inline int buildKernelNumber(int projection, int kind) {
   return kind == kSort      ? 16 + projection
          : kind == kDelayAt ? 20 + projection
+         : kind == kColumns ? 24 + projection
                             : 4 * projection + kind;
 }
 
@@ -291,9 +292,14 @@ inline void referenceKernel(const snnrt::Descriptor &d, snnrt::MemRefI8 *arena,
 inline void gpuBuildKernel(const snnrt::Descriptor &d, snnrt::MemRefI8 *arena,
                            snnrt::MemRefI8 *scratch, int64_t seed, int64_t n,
                            int64_t kernel) {
-  int e = int(kernel >= 20 ? kernel - 20 : kernel >= 16 ? kernel - 16
-                                                         : kernel / 4);
-  int kind = int(kernel >= 20 ? kDelayAt : kernel >= 16 ? kSort : kernel % 4);
+  int e = int(kernel >= 24   ? kernel - 24
+              : kernel >= 20 ? kernel - 20
+              : kernel >= 16 ? kernel - 16
+                             : kernel / 4);
+  int kind = int(kernel >= 24   ? kColumns
+                 : kernel >= 20 ? kDelayAt
+                 : kernel >= 16 ? kSort
+                                : kernel % 4);
   referenceKernel(d, arena, scratch, seed, n, e, kind);
 }
 
@@ -330,8 +336,9 @@ inline void referenceKernel(const snnrt::Descriptor &d, snnrt::MemRefI8 *arena,
   bool usesArena = kind == kFill || kind == kValues || kind == kSort;
   bool usesScratch = kind == kRows || kind == kDelays || kind == kDelayAt ||
                      kind == kColumns || (kept && kind == kFill);
-  // Unused buffers are empty memrefs.
-  if (!usesArena)
+  // Unused buffers are empty memrefs (a columns kernel may get the arena:
+  // the run's, to read stored rows from).
+  if (!usesArena && kind != kColumns)
     EXPECT_TRUE(arena->aligned == nullptr && arena->size == 0)
         << e << " " << kind;
   if (!usesScratch)
@@ -415,7 +422,25 @@ inline void referenceKernel(const snnrt::Descriptor &d, snnrt::MemRefI8 *arena,
     }
     break;
   case kColumns: {
-    // row_ptr (npre + 1 words), then the n columns.
+    // row_ptr (npre + 1 words), then the n columns: read from the arena's
+    // rows of bits (dense), or drawn again.
+    if (pr.storage == "dense") {
+      EXPECT_NE(arena->aligned, nullptr) << "the columns kernel of " << pr.name
+                                         << " needs the run's arena";
+      if (!arena->aligned)
+        break;
+      int64_t wordsPerRow = (d.populations[pr.postIndex].size + 63) / 64;
+      const uint64_t *mask = arenaBuffer<uint64_t>(arena, pr.stored.at(0));
+      for (int64_t i = 0; i < npre; ++i) {
+        int64_t at = words[i];
+        for (int64_t w = 0; w < wordsPerRow; ++w)
+          for (uint64_t bits = mask[i * wordsPerRow + w]; bits;
+               bits &= bits - 1)
+            if (at < n)
+              words[npre + 1 + at++] = w * 64 + __builtin_ctzll(bits);
+      }
+      break;
+    }
     snnrt::Csr c = referenceCsr(d, e, uint64_t(seed));
     for (int64_t s = 0; s < n && s < c.synapses(); ++s)
       words[npre + 1 + s] = c.col[s];
