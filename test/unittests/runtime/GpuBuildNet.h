@@ -525,6 +525,24 @@ public:
     return true;
   }
 
+  /// A columns kernel on (the run's arena, scratch), which it only reads.
+  bool runOnArena(const snnrt::Network &net, const snnrt::GpuKernelRef &k,
+                  int64_t seed, int64_t n, std::vector<int64_t> &words,
+                  std::string &error) override {
+    calls.push_back({k.kernel, seed, n, words.size(), 0, -1});
+    if (!failure.empty()) {
+      error = failure;
+      return false;
+    }
+    snnrt::MemRefI8 arena =
+        const_cast<snnrt::Arena &>(net.arena).memref();
+    snnrt::MemRefI8 m = memRefOf(words);
+    run(k, &arena, &m, seed, n);
+    if (corrupt)
+      corrupt(k, words);
+    return true;
+  }
+
   /// Kernel `k` on (arena, scratch).
   void run(const snnrt::GpuKernelRef &k, snnrt::MemRefI8 *arena,
            snnrt::MemRefI8 *scratch, int64_t seed, int64_t n) {
