@@ -522,16 +522,7 @@ TEST(DeviceConnectivity, StoredRowsAreSavedThroughTheColumnsKernel) {
   // of bits per neuron, written by its fill kernel) is saved through its
   // columns kernel, run on the arena as the run left it: the synapses the
   // host reference builds.
-  json j = buildNetJson();
-  j["buffers"][kBACol] = {{"id", kBACol}, {"name", "ba.mask"},
-                          {"type", "i64"}, {"count", 5}};
-  json &ba = j["projections"][1];
-  ba.erase("col");
-  ba["stored"] = {kBACol};
-  ba["storage"] = "dense";
-  j["gpu"]["build"][1]["columns"] = {
-      {"kernel", buildKernelName(1, kColumns)},
-      {"emulate", buildKernelNumber(1, kColumns)}};
+  json j = denseBANetJson();
   Descriptor d = parse(j);
   Descriptor csr = parse(buildNetJson());
   std::string err;

@@ -218,6 +218,24 @@ inline nlohmann::json buildNetJson() {
   return d;
 }
 
+/// buildNetJson() with "ba" (b -> a, all_to_all) held as rows of bits, as
+/// snnc's dense storage does: 5 rows of one 64-bit word (a has 37 neurons)
+/// in place of the columns, a stored buffer its fill kernel writes, and a
+/// columns kernel that reads them back.
+inline nlohmann::json denseBANetJson() {
+  nlohmann::json j = buildNetJson();
+  j["buffers"][kBACol] = {{"id", kBACol}, {"name", "ba.mask"},
+                          {"type", "i64"}, {"count", 5}};
+  nlohmann::json &ba = j["projections"][1];
+  ba.erase("col");
+  ba["stored"] = {kBACol};
+  ba["storage"] = "dense";
+  j["gpu"]["build"][1]["columns"] = {
+      {"kernel", buildKernelName(1, kColumns)},
+      {"emulate", buildKernelNumber(1, kColumns)}};
+  return j;
+}
+
 /// The host CSR of projection `e` (any rule but list), as the runtime
 /// builds it.
 inline snnrt::Csr referenceCsr(const snnrt::Descriptor &d, int e,

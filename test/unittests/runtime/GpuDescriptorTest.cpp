@@ -275,16 +275,8 @@ TEST(GpuDescriptor, StoredBuildEntries) {
   // "ba" (b -> a, all_to_all) held as rows of bits: 5 rows of one word (a
   // has 37 neurons), a stored buffer written by its fill kernel in place of
   // the columns; without columns, its entry has a columns kernel.
-  json j = buildNetJson();
-  j["buffers"][kBACol] = {{"id", kBACol}, {"name", "ba.mask"},
-                          {"type", "i64"}, {"count", 5}};
-  json &ba = j["projections"][1];
-  ba.erase("col");
-  ba["stored"] = {kBACol};
-  ba["storage"] = "dense";
-  json &entry = j["gpu"]["build"][1];
-  entry["columns"] = {{"kernel", buildKernelName(1, kColumns)},
-                      {"emulate", buildKernelNumber(1, kColumns)}};
+  json j = denseBANetJson();
+  const json &entry = j["gpu"]["build"][1];
   {
     Descriptor d;
     std::string err;
