@@ -43,7 +43,9 @@ json::Object NetworkLowering::emitDenseColumnsKernel(ProjectionInfo &info,
                                                  Value n) {
     arena = arenaArg;
     emitViews();
-    auto [rowPtr, cols] = columnsScratch(scratch, npre, n);
+    // (Not a structured binding: the lambdas below capture them.)
+    Value rowPtr, cols;
+    std::tie(rowPtr, cols) = columnsScratch(scratch, npre, n);
     Value i = gridLoop(index(npre)).getInductionVar();
     Value base = b.create<memref::LoadOp>(loc, rowPtr, ValueRange{i});
     auto words = b.create<scf::ForOp>(loc, index(0), index(info.maskWords),

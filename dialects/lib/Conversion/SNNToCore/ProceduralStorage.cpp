@@ -25,7 +25,9 @@ void NetworkLowering::emitProceduralBuild(ProjectionInfo &info, size_t e,
   entry["columns"] = emitBuildKernel("columns", e, npre, [&](Value,
                                                              Value scratch,
                                                              Value n) {
-    auto [rowPtr, cols] = columnsScratch(scratch, npre, n);
+    // (Not a structured binding: the lambdas below capture them.)
+    Value rowPtr, cols;
+    std::tie(rowPtr, cols) = columnsScratch(scratch, npre, n);
     Value i = gridLoop(index(npre)).getInductionVar();
     Value base = b.create<memref::LoadOp>(loc, rowPtr, ValueRange{i});
     emitRow(info, entity, i, [&](Value k, Value j) {
