@@ -45,7 +45,6 @@ struct BuildError : std::runtime_error {
 using detail::Clock;
 using detail::secondsSince;
 
-/// "normal(1 ms, 0.5 ms)": a random value specification, for messages.
 /// "population 'exc'", or "source 'noise'" for spike sources.
 std::string populationLabel(const PopulationDesc &p) {
   return std::string(p.kind == PopulationKind::Neuron ? "population '"
@@ -53,6 +52,7 @@ std::string populationLabel(const PopulationDesc &p) {
          p.name + "'";
 }
 
+/// "normal(1 ms, 0.5 ms)": a random value specification, for messages.
 std::string describeSpec(const ValueSpec &spec, const char *unit) {
   std::string u = *unit ? std::string(" ") + unit : "";
   switch (spec.kind) {

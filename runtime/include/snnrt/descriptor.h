@@ -217,8 +217,10 @@ struct GpuBuildDesc {
   int projectionIndex = -1;
   /// Absent (empty names) for list connectivity, whose synapses the host
   /// reads from the file: then only the weights and delays are computed.
-  GpuKernelRef rows;                  ///< scratch i64[npre]: row lengths
-  GpuKernelRef fill;                  ///< arena: col of every row
+  GpuKernelRef rows; ///< scratch i64[npre]: row lengths
+  /// arena: the stored rows (col, or the `stored` buffers); absent when
+  /// nothing is stored (procedural)
+  GpuKernelRef fill;
   std::optional<GpuKernelRef> sort;   ///< arena: each row's col ascending
   /// scratch i64[4]: max steps, first bad, negative (or not finite) and
   /// too-long counts
@@ -234,10 +236,11 @@ struct GpuBuildDesc {
   /// words (the row counts first, zeros after); it stays on the device and
   /// is the fill kernel's scratch. 0: rows gets i64[npre], fill none.
   int64_t scratchWords = 0;
-  /// The buffers the device writes (col, and the weight and delay buffers
-  /// it computes): the runtime neither fills nor uploads them.
+  /// The buffers the device writes (col or the stored buffers, and the
+  /// weight and delay buffers it computes): the runtime neither fills nor
+  /// uploads them.
   std::vector<int> writes;
-  /// Whether the kernels draw the synapses (rows and fill), not only values.
+  /// Whether the kernels draw the synapses (a rows kernel), not only values.
   bool drawsSynapses() const { return !rows.kernel.empty(); }
 };
 

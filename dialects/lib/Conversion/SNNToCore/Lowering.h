@@ -617,8 +617,6 @@ private:
     /// Dense storage: the rows of bits, words of 64 post neurons each.
     int mask = -1;
     int64_t maskWords = 0; // words per row
-    /// Rows drawn at each spike, not stored.
-    bool procedural() const { return storage == StorageKind::procedural; }
   };
   std::vector<ProjectionInfo> projections;
   struct PoissonInfo {
