@@ -72,10 +72,13 @@ bool isStorageKind(llvm::StringRef kind) {
 
 std::string storageKindList() { return mlir::snn::storageKindList(); }
 
-void populateSchedulePipeline(OpPassManager &pm, Target target) {
+void populateSchedulePipeline(OpPassManager &pm, Target target,
+                              bool mergeGroups) {
   mlir::snn::SNNScheduleStepOptions options;
   options.target = target == Target::CPU ? "cpu" : "gpu";
   pm.addPass(mlir::snn::createSNNScheduleStep(options));
+  if (mergeGroups)
+    pm.addPass(mlir::snn::createSNNMergeGroups());
 }
 
 void populatePlanPipeline(OpPassManager &pm, Target target) {

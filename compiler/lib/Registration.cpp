@@ -67,6 +67,10 @@ struct SNNToCoreOptions
       *this, "vector-bits",
       llvm::cl::desc("Width of the vectors of neurons (0: scalar)"),
       llvm::cl::init(512)};
+  Option<bool> mergeGroups{
+      *this, "merge-groups",
+      llvm::cl::desc("Merge populations of one code (snn-merge-groups)"),
+      llvm::cl::init(true)};
   Option<bool> preciseMath{*this, "precise-math",
                            llvm::cl::desc("Keep libm's exp"),
                            llvm::cl::init(false)};
@@ -81,7 +85,7 @@ void ::snn::compiler::registerPasses() {
       "snn-to-core",
       "snnc's pipeline from the snn dialect to scf/memref/vector (as "
       "snnc --emit=core): integrate, specialize, select storage, schedule, "
-      "plan buffers, convert, vectorize",
+      "merge groups, plan buffers, convert, vectorize",
       [](mlir::OpPassManager &pm, const SNNToCoreOptions &options) {
         Target target = options.target;
         std::vector<std::string> storage(options.storage.begin(),
@@ -90,7 +94,7 @@ void ::snn::compiler::registerPasses() {
         populateSpecializePipeline(pm);
         // (The pass copies the choices when it is created.)
         populateStoragePipeline(pm, target, storage);
-        populateSchedulePipeline(pm, target);
+        populateSchedulePipeline(pm, target, options.mergeGroups);
         populatePlanPipeline(pm, target);
         CoreOptions core;
         core.vectorBits = options.vectorBits;

@@ -87,7 +87,8 @@ static cl::opt<Stage> emitStage(
         clEnumValN(Stage::Storage, "snn-storage",
                    "after snn-select-storage (each projection's storage)"),
         clEnumValN(Stage::Scheduled, "snn-scheduled",
-                   "after snn-schedule-step (the step's phases, in order)"),
+                   "after snn-schedule-step and snn-merge-groups (the step's "
+                   "phases, in order)"),
         clEnumValN(Stage::Planned, "snn-planned",
                    "after snn-plan-buffers (the arena's buffers, in order)"),
         clEnumValN(Stage::Core, "core",
@@ -145,6 +146,13 @@ static cl::list<std::string> storage(
              "repeated"),
     cl::CommaSeparated, cl::value_desc("projection=kind"),
     cl::cat(snncCategory));
+
+static cl::opt<bool> mergeGroups(
+    "merge-groups",
+    cl::desc("Update populations of one neuron model with the same code in "
+             "one loop (snn-merge-groups; default on; --merge-groups=false "
+             "gives each population its own loop: the same results)"),
+    cl::init(true), cl::cat(snncCategory));
 
 static cl::opt<bool> preciseMath(
     "precise-math",
@@ -451,7 +459,7 @@ int Driver::compile(Stage stage, const std::string &outputName) {
   if (stage == Stage::Storage)
     return printModule(*module);
   if (!runStage([&](OpPassManager &pm) {
-        snn::compiler::populateSchedulePipeline(pm, target);
+        snn::compiler::populateSchedulePipeline(pm, target, mergeGroups);
       }))
     return 1;
   if (stage == Stage::Scheduled)

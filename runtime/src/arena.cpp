@@ -25,17 +25,30 @@ bool alignUp(uint64_t v, uint64_t &out) {
 
 bool layoutArena(const std::vector<uint64_t> &counts,
                  const std::vector<uint64_t> &elementSizes,
-                 std::vector<ArenaSlot> &slots, uint64_t &totalBytes) {
-  if (counts.size() != elementSizes.size())
+                 std::vector<ArenaSlot> &slots, uint64_t &totalBytes,
+                 const std::vector<ArenaView> &views) {
+  if (counts.size() != elementSizes.size() ||
+      (!views.empty() && views.size() != counts.size()))
     return false;
   size_t b = counts.size();
   slots.assign(b, ArenaSlot());
   uint64_t at = uint64_t(2) * b * sizeof(int64_t);
   for (size_t k = 0; k < b; ++k) {
-    if (!alignUp(at, at))
-      return false;
     uint64_t bytes = counts[k] * elementSizes[k];
     if (elementSizes[k] && bytes / elementSizes[k] != counts[k])
+      return false;
+    if (!views.empty() && views[k].of >= 0) {
+      // Inside an earlier buffer of the same element size, itself no view.
+      const ArenaView &v = views[k];
+      size_t of = size_t(v.of);
+      if (of >= k || views[of].of >= 0 ||
+          elementSizes[of] != elementSizes[k] || v.at > counts[of] ||
+          counts[k] > counts[of] - v.at)
+        return false;
+      slots[k] = {slots[of].offset + v.at * elementSizes[k], counts[k], bytes};
+      continue;
+    }
+    if (!alignUp(at, at))
       return false;
     slots[k] = {at, counts[k], bytes};
     if (at > UINT64_MAX - bytes)
@@ -88,12 +101,12 @@ void Arena::release() {
 
 bool Arena::allocate(const std::vector<uint64_t> &counts,
                      const std::vector<uint64_t> &elementSizes,
-                     std::string &error) {
+                     std::string &error, const std::vector<ArenaView> &views) {
   release();
   std::vector<ArenaSlot> slots;
   uint64_t total = 0;
-  if (!layoutArena(counts, elementSizes, slots, total)) {
-    error = "arena: buffer sizes overflow";
+  if (!layoutArena(counts, elementSizes, slots, total, views)) {
+    error = "arena: buffer sizes overflow, or a view outside its buffer";
     return false;
   }
   if (total > uint64_t(SIZE_MAX)) {

@@ -625,16 +625,21 @@ bool CudaBackend::runWithScratch(const GpuKernelRef &k, int64_t seed,
 /// order, merged across the padding between buffers.
 std::vector<std::pair<uint64_t, uint64_t>>
 deviceWrittenRanges(const Network &net) {
-  std::vector<std::pair<uint64_t, uint64_t>> ranges;
+  std::vector<std::pair<uint64_t, uint64_t>> written, ranges;
   for (size_t k = 0; k < net.arena.numBuffers(); ++k) {
     const ArenaSlot &s = net.arena.slot(k);
-    if (k >= net.deviceWritten.size() || !net.deviceWritten[k] || !s.bytes)
-      continue;
-    // Merge across the padding (< 64 bytes of zeros) between buffers.
-    if (!ranges.empty() && s.offset <= ranges.back().second + kArenaAlignment)
-      ranges.back().second = std::max(ranges.back().second, s.offset + s.bytes);
+    if (k < net.deviceWritten.size() && net.deviceWritten[k] && s.bytes)
+      written.emplace_back(s.offset, s.offset + s.bytes);
+  }
+  // In arena order (a view lies inside an earlier buffer, so buffer order
+  // need not be), merged across the padding (< 64 bytes of zeros) between
+  // buffers.
+  std::sort(written.begin(), written.end());
+  for (const auto &r : written) {
+    if (!ranges.empty() && r.first <= ranges.back().second + kArenaAlignment)
+      ranges.back().second = std::max(ranges.back().second, r.second);
     else
-      ranges.emplace_back(s.offset, s.offset + s.bytes);
+      ranges.push_back(r);
   }
   return ranges;
 }

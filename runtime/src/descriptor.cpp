@@ -55,6 +55,13 @@ int64_t Descriptor::threadStart(int64_t size, int64_t thread,
   return std::min(thread * chunk, size);
 }
 
+int64_t Descriptor::threadStart(const PopulationDesc &p, int64_t thread,
+                                int64_t nthreads) const {
+  int64_t g = threadStart(p.groupSize, thread, nthreads);
+  return std::min(std::max(g, p.groupOffset), p.groupOffset + p.size) -
+         p.groupOffset;
+}
+
 int Descriptor::findPopulation(const std::string &name) const {
   for (size_t i = 0; i < populations.size(); ++i)
     if (populations[i].name == name)
@@ -415,6 +422,33 @@ void Parser::buffers(const json &j, const std::string &path) {
     } else {
       fail(cp, "expected an integer or an object");
     }
+    if (const json *v = opt(b, "view")) {
+      std::string vp = sub(p, "view");
+      object(*v, vp);
+      int64_t of = reqInt(*v, vp, "of");
+      bd.viewAt = reqInt(*v, vp, "at");
+      if (of < 0 || of >= int64_t(i))
+        fail(sub(vp, "of"), "a view must be of an earlier buffer (0 to " +
+                                std::to_string(int64_t(i) - 1) + ")");
+      const BufferDesc &in = d.buffers[size_t(of)];
+      if (in.viewOf >= 0)
+        fail(sub(vp, "of"), "buffer " + std::to_string(of) + " (" + in.name +
+                                ") is itself a view");
+      if (in.type != bd.type)
+        fail(sub(vp, "of"), "buffer " + std::to_string(of) + " (" + in.name +
+                                ") has type " + scalarTypeName(in.type) +
+                                ", the view " + scalarTypeName(bd.type));
+      if (bd.count.kind != BufferCount::Kind::Fixed ||
+          in.count.kind != BufferCount::Kind::Fixed)
+        fail(vp, "a view and its buffer need fixed counts");
+      if (bd.viewAt < 0 || bd.viewAt > in.count.value - bd.count.value)
+        fail(sub(vp, "at"), "elements " + std::to_string(bd.viewAt) + " to " +
+                                std::to_string(bd.viewAt + bd.count.value) +
+                                " are not all in buffer " + std::to_string(of) +
+                                " (" + in.name + ", " +
+                                std::to_string(in.count.value) + " elements)");
+      bd.viewOf = int(of);
+    }
     d.buffers.push_back(bd);
   }
 }
@@ -445,6 +479,18 @@ void Parser::populations(const json &j, const std::string &path) {
     pd.size = reqInt(o, p, "size");
     if (pd.size < 0 || pd.size > INT32_MAX)
       fail(sub(p, "size"), "size out of range");
+    pd.groupSize = pd.size;
+    if (const json *g = opt(o, "group")) {
+      std::string gp = sub(p, "group");
+      object(*g, gp);
+      pd.groupSize = reqInt(*g, gp, "size");
+      pd.groupOffset = reqInt(*g, gp, "offset");
+      if (pd.groupOffset < 0 || pd.groupSize > INT32_MAX ||
+          pd.groupOffset > pd.groupSize - pd.size)
+        fail(gp, "a group of " + std::to_string(pd.groupSize) +
+                     " neurons cannot hold " + std::to_string(pd.size) +
+                     " from neuron " + std::to_string(pd.groupOffset));
+    }
     pd.spikeCount = bufferRef(o, p, "spike_count", true);
     // Double-buffered by step parity on the GPU target (docs/gpu-abi.md).
     // With threads: per step parity, one count per thread and one list

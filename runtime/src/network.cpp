@@ -859,8 +859,11 @@ void Builder::build() {
   }
   net.batchSteps = d.hasGpu ? options.batchSteps : 0;
 
+  std::vector<ArenaView> views(d.buffers.size());
+  for (size_t k = 0; k < d.buffers.size(); ++k)
+    views[k] = {d.buffers[k].viewOf, uint64_t(d.buffers[k].viewAt)};
   std::string error;
-  if (!net.arena.allocate(counts, sizes, error))
+  if (!net.arena.allocate(counts, sizes, error, views))
     fail(error);
 
   // 4b. The neurons recorded on the device (GPU targets).

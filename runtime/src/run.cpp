@@ -273,8 +273,7 @@ public:
       // Where each thread's segment starts (once, not every step).
       std::vector<int64_t> &starts = starts_.emplace_back();
       for (int64_t t = 0; t < (d_.maxThreads ? threads_ : 1); ++t)
-        starts.push_back(d_.maxThreads ? d_.threadStart(p.size, t, threads_)
-                                       : 0);
+        starts.push_back(d_.maxThreads ? d_.threadStart(p, t, threads_) : 0);
     }
   }
 

@@ -71,12 +71,22 @@ struct ArenaSlot {
   uint64_t bytes = 0;  ///< count * element size
 };
 
+/// A buffer that is part of another (a merged group's member): elements
+/// [at, at + count) of buffer `of`, taking no memory of its own.
+struct ArenaView {
+  int64_t of = -1; ///< -1: a buffer of its own
+  uint64_t at = 0;
+};
+
 /// Computes the layout of buffers with the given element counts and sizes:
-/// the table first, then each buffer at the next 64-byte boundary. Returns
-/// the total size (a multiple of 64, at least 64). False on overflow.
+/// the table first, then each buffer at the next 64-byte boundary; a view
+/// (`views[k].of >= 0`, when `views` is given) where its elements lie in an
+/// earlier buffer that is no view. Returns the total size (a multiple of
+/// 64, at least 64). False on overflow or a view that does not fit.
 bool layoutArena(const std::vector<uint64_t> &counts,
                  const std::vector<uint64_t> &elementSizes,
-                 std::vector<ArenaSlot> &slots, uint64_t &totalBytes);
+                 std::vector<ArenaSlot> &slots, uint64_t &totalBytes,
+                 const std::vector<ArenaView> &views = {});
 
 class Arena {
 public:
@@ -91,7 +101,8 @@ public:
   /// Large arenas (kArenaMapThreshold) are mapped: a page the host never
   /// touches takes no memory.
   bool allocate(const std::vector<uint64_t> &counts,
-                const std::vector<uint64_t> &elementSizes, std::string &error);
+                const std::vector<uint64_t> &elementSizes, std::string &error,
+                const std::vector<ArenaView> &views = {});
 
   uint8_t *data() { return base_; }
   const uint8_t *data() const { return base_; }

@@ -53,6 +53,11 @@ struct BufferDesc {
   std::string name;
   ScalarType type = ScalarType::F64;
   BufferCount count;
+  /// A view ("view": {"of", "at"}): elements [viewAt, viewAt + count) of
+  /// buffer viewOf (an earlier one, no view, of the same type, with a
+  /// fixed count), taking no memory of its own. -1: a buffer of its own.
+  int viewOf = -1;
+  int64_t viewAt = 0;
 };
 
 /// A value specification (constant, uniform, normal, file, from_list).
@@ -90,6 +95,10 @@ struct PopulationDesc {
   std::vector<VariableDesc> variables;
   int refractory = -1; ///< buffer: i32[size] (i64 for periods of 2^31 steps
                        ///< or more), optional
+  /// A merged group's member ("group"): the group's size and this
+  /// population's first neuron in it. The CPU threads share the group's
+  /// neurons (threadStart). Alone: {size, 0}.
+  int64_t groupSize = 0, groupOffset = 0;
   // poisson
   ValueSpec rate;
   int rateBuffer = -1;
@@ -304,6 +313,11 @@ struct Descriptor {
   /// With a "threads" section: the first neuron of thread `thread`'s share
   /// of an entity of `size` neurons, when `nthreads` threads run.
   int64_t threadStart(int64_t size, int64_t thread, int64_t nthreads) const;
+  /// Where thread `thread`'s share of population `p` starts: its share of
+  /// the population's group that falls in the population, from its first
+  /// neuron (threadStart of the population alone when it is in no group).
+  int64_t threadStart(const PopulationDesc &p, int64_t thread,
+                      int64_t nthreads) const;
 
   int findPopulation(const std::string &name) const;
   int findProjection(const std::string &name) const;

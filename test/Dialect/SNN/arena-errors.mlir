@@ -154,3 +154,117 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64
     snn.buffer "nobody.rec_ids" : i32 [record_spikes "nobody"]
   }
 }
+
+// -----
+
+// A view is in an earlier buffer.
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
+  snn.arena "cpu" {
+    // expected-error @+1 {{is a view of 'g.v', which is not an earlier buffer of the arena}}
+    snn.buffer "a.v" : f64 [2] in "g.v" at 0
+    snn.buffer "g.v" : f64 [4]
+  }
+}
+
+// -----
+
+// A view is not in itself.
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
+  snn.arena "cpu" {
+    // expected-error @+1 {{is a view of 'a.v', which is not an earlier buffer of the arena}}
+    snn.buffer "a.v" : f64 [2] in "a.v" at 0
+  }
+}
+
+// -----
+
+// A view is not in a view.
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
+  snn.arena "cpu" {
+    snn.buffer "g.v" : f64 [4]
+    snn.buffer "a.v" : f64 [2] in "g.v" at 0
+    // expected-error @+1 {{is a view of 'a.v', itself a view}}
+    snn.buffer "b.v" : f64 [1] in "a.v" at 0
+  }
+}
+
+// -----
+
+// A view has its buffer's element type.
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
+  snn.arena "cpu" {
+    snn.buffer "g.v" : f64 [4]
+    // expected-error @+1 {{is a view of 'g.v' of another element type ('f64')}}
+    snn.buffer "a.v" : f32 [2] in "g.v" at 0
+  }
+}
+
+// -----
+
+// A view lies inside its buffer.
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
+  snn.arena "cpu" {
+    snn.buffer "g.v" : f64 [4]
+    // expected-error @+1 {{ends at element 5 of 'g.v', which is not that long}}
+    snn.buffer "a.v" : f64 [2] in "g.v" at 3
+  }
+}
+
+// -----
+
+// A view of a buffer whose count the runtime decides does not fit surely.
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
+  snn.neuron_model @keep attributes {variables = ["v"]} update {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  } threshold {
+  ^bb0(%v: f64):
+    %t = arith.constant false
+    snn.yield %t : i1
+  } reset {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  }
+  snn.population @a of @keep size 2
+  snn.projection @p from @a to @a target "v" attributes {connectivity = #snn.all_to_all<allow_self = true>, weight = 1.0 : f64, delay = 1.0 : f64}
+  snn.arena "cpu" {
+    snn.buffer "g.v" : f64 [synapses "p"]
+    // expected-error @+1 {{ends at element 2 of 'g.v', which is not that long}}
+    snn.buffer "a.v" : f64 [2] in "g.v" at 0
+  }
+}
+
+// -----
+
+// A view has a count of its own, a number.
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
+  snn.neuron_model @keep attributes {variables = ["v"]} update {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  } threshold {
+  ^bb0(%v: f64):
+    %t = arith.constant false
+    snn.yield %t : i1
+  } reset {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  }
+  snn.population @a of @keep size 2
+  snn.projection @p from @a to @a target "v" attributes {connectivity = #snn.all_to_all<allow_self = true>, weight = 1.0 : f64, delay = 1.0 : f64}
+  snn.arena "cpu" {
+    snn.buffer "g.v" : f64 [4]
+    // expected-error @+1 {{a view's count must be a number}}
+    snn.buffer "a.v" : f64 [synapses "p"] in "g.v" at 0
+  }
+}
+
+// -----
+
+// A view starts at an element.
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
+  snn.arena "cpu" {
+    snn.buffer "g.v" : f64 [4]
+    // expected-error @+1 {{a view cannot start at -1}}
+    snn.buffer "a.v" : f64 [2] in "g.v" at -1
+  }
+}

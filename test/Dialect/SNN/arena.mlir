@@ -32,6 +32,8 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64
     snn.buffer "record0.values" : f64 [record_state 0]
     snn.buffer "snn.step" : i64 [2]
     snn.buffer "empty" : i32 [0]
+    snn.buffer "a..b.v" : f64 [6]
+    snn.buffer "b.v" : f64 [2] in "a..b.v" at 4
   }
 }
 
@@ -46,5 +48,7 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64
 // CHECK-NEXT:   snn.buffer "record0.values" : f64 [record_state 0]
 // CHECK-NEXT:   snn.buffer "snn.step" : i64 [2]
 // CHECK-NEXT:   snn.buffer "empty" : i32 [0]
+// CHECK-NEXT:   snn.buffer "a..b.v" : f64 [6]
+// CHECK-NEXT:   snn.buffer "b.v" : f64 [2] in "a..b.v" at 4
 // CHECK-NEXT: }
 // CHECK-NOT: snn.arena

@@ -885,3 +885,287 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64
     }
   }
 }
+
+// -----
+
+// A merged group has two populations at least.
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
+  snn.neuron_model @keep attributes {variables = ["v"], params = ["tau"], inputs = ["I"]} update {
+  ^bb0(%v: f64, %I: f64, %tau: f64):
+    snn.yield %v : f64
+  } threshold {
+  ^bb0(%v: f64, %I: f64, %tau: f64):
+    %t = arith.constant false
+    snn.yield %t : i1
+  } reset {
+  ^bb0(%v: f64, %I: f64, %tau: f64):
+    snn.yield %v : f64
+  }
+  snn.neuron_model @other attributes {variables = ["v"]} update {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  } threshold {
+  ^bb0(%v: f64):
+    %t = arith.constant false
+    snn.yield %t : i1
+  } reset {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  }
+  snn.population @p of @keep size 2 attributes {params = {tau = 1.0 : f64}}
+  snn.population @q of @keep size 3 attributes {params = {tau = 1.0 : f64}}
+  snn.population @r of @keep size 3 attributes {params = {tau = 2.0 : f64}}
+  snn.population @o of @other size 3
+  snn.schedule "cpu" {
+    snn.phase "update" {
+      // expected-error @+1 {{merges at least two populations, not 1}}
+      snn.update_group [@p]
+    }
+    snn.phase "propagate" {
+    }
+  }
+}
+
+// -----
+
+// A merged group names populations.
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
+  snn.neuron_model @keep attributes {variables = ["v"], params = ["tau"], inputs = ["I"]} update {
+  ^bb0(%v: f64, %I: f64, %tau: f64):
+    snn.yield %v : f64
+  } threshold {
+  ^bb0(%v: f64, %I: f64, %tau: f64):
+    %t = arith.constant false
+    snn.yield %t : i1
+  } reset {
+  ^bb0(%v: f64, %I: f64, %tau: f64):
+    snn.yield %v : f64
+  }
+  snn.neuron_model @other attributes {variables = ["v"]} update {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  } threshold {
+  ^bb0(%v: f64):
+    %t = arith.constant false
+    snn.yield %t : i1
+  } reset {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  }
+  snn.population @p of @keep size 2 attributes {params = {tau = 1.0 : f64}}
+  snn.population @q of @keep size 3 attributes {params = {tau = 1.0 : f64}}
+  snn.population @r of @keep size 3 attributes {params = {tau = 2.0 : f64}}
+  snn.population @o of @other size 3
+  snn.schedule "cpu" {
+    snn.phase "update" {
+      // expected-error @+1 {{'nowhere' is not a neuron population}}
+      snn.update_group [@p, @nowhere]
+    }
+    snn.phase "propagate" {
+    }
+  }
+}
+
+// -----
+
+// A merged group names each population once.
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
+  snn.neuron_model @keep attributes {variables = ["v"], params = ["tau"], inputs = ["I"]} update {
+  ^bb0(%v: f64, %I: f64, %tau: f64):
+    snn.yield %v : f64
+  } threshold {
+  ^bb0(%v: f64, %I: f64, %tau: f64):
+    %t = arith.constant false
+    snn.yield %t : i1
+  } reset {
+  ^bb0(%v: f64, %I: f64, %tau: f64):
+    snn.yield %v : f64
+  }
+  snn.neuron_model @other attributes {variables = ["v"]} update {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  } threshold {
+  ^bb0(%v: f64):
+    %t = arith.constant false
+    snn.yield %t : i1
+  } reset {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  }
+  snn.population @p of @keep size 2 attributes {params = {tau = 1.0 : f64}}
+  snn.population @q of @keep size 3 attributes {params = {tau = 1.0 : f64}}
+  snn.population @r of @keep size 3 attributes {params = {tau = 2.0 : f64}}
+  snn.population @o of @other size 3
+  snn.schedule "cpu" {
+    snn.phase "update" {
+      // expected-error @+1 {{names 'p' twice}}
+      snn.update_group [@p, @q, @p]
+    }
+    snn.phase "propagate" {
+    }
+  }
+}
+
+// -----
+
+// One model for the group.
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
+  snn.neuron_model @keep attributes {variables = ["v"], params = ["tau"], inputs = ["I"]} update {
+  ^bb0(%v: f64, %I: f64, %tau: f64):
+    snn.yield %v : f64
+  } threshold {
+  ^bb0(%v: f64, %I: f64, %tau: f64):
+    %t = arith.constant false
+    snn.yield %t : i1
+  } reset {
+  ^bb0(%v: f64, %I: f64, %tau: f64):
+    snn.yield %v : f64
+  }
+  snn.neuron_model @other attributes {variables = ["v"]} update {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  } threshold {
+  ^bb0(%v: f64):
+    %t = arith.constant false
+    snn.yield %t : i1
+  } reset {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  }
+  snn.population @p of @keep size 2 attributes {params = {tau = 1.0 : f64}}
+  snn.population @q of @keep size 3 attributes {params = {tau = 1.0 : f64}}
+  snn.population @r of @keep size 3 attributes {params = {tau = 2.0 : f64}}
+  snn.population @o of @other size 3
+  snn.schedule "cpu" {
+    snn.phase "update" {
+      // expected-error @+1 {{merges populations of different models: 'p' of 'keep', 'o' of 'other'}}
+      snn.update_group [@p, @o]
+    }
+    snn.phase "propagate" {
+    }
+  }
+}
+
+// -----
+
+// The same parameters.
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
+  snn.neuron_model @keep attributes {variables = ["v"], params = ["tau"], inputs = ["I"]} update {
+  ^bb0(%v: f64, %I: f64, %tau: f64):
+    snn.yield %v : f64
+  } threshold {
+  ^bb0(%v: f64, %I: f64, %tau: f64):
+    %t = arith.constant false
+    snn.yield %t : i1
+  } reset {
+  ^bb0(%v: f64, %I: f64, %tau: f64):
+    snn.yield %v : f64
+  }
+  snn.neuron_model @other attributes {variables = ["v"]} update {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  } threshold {
+  ^bb0(%v: f64):
+    %t = arith.constant false
+    snn.yield %t : i1
+  } reset {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  }
+  snn.population @p of @keep size 2 attributes {params = {tau = 1.0 : f64}}
+  snn.population @q of @keep size 3 attributes {params = {tau = 1.0 : f64}}
+  snn.population @r of @keep size 3 attributes {params = {tau = 2.0 : f64}}
+  snn.population @o of @other size 3
+  snn.schedule "cpu" {
+    snn.phase "update" {
+      // expected-error @+1 {{merges populations with different parameters: 'p' and 'r'}}
+      snn.update_group [@p, @q, @r]
+    }
+    snn.phase "propagate" {
+    }
+  }
+}
+
+// -----
+
+// No current into a member: the update loop of a population reads it.
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
+  snn.neuron_model @keep attributes {variables = ["v"], params = ["tau"], inputs = ["I"]} update {
+  ^bb0(%v: f64, %I: f64, %tau: f64):
+    snn.yield %v : f64
+  } threshold {
+  ^bb0(%v: f64, %I: f64, %tau: f64):
+    %t = arith.constant false
+    snn.yield %t : i1
+  } reset {
+  ^bb0(%v: f64, %I: f64, %tau: f64):
+    snn.yield %v : f64
+  }
+  snn.neuron_model @other attributes {variables = ["v"]} update {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  } threshold {
+  ^bb0(%v: f64):
+    %t = arith.constant false
+    snn.yield %t : i1
+  } reset {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  }
+  snn.population @p of @keep size 2 attributes {params = {tau = 1.0 : f64}}
+  snn.population @q of @keep size 3 attributes {params = {tau = 1.0 : f64}}
+  snn.population @r of @keep size 3 attributes {params = {tau = 2.0 : f64}}
+  snn.population @o of @other size 3
+  // expected-note @+1 {{the current}}
+  snn.current @drive into @q input "I" attributes {amplitude = 1.0 : f64}
+  snn.schedule "cpu" {
+    snn.phase "update" {
+      // expected-error @+1 {{cannot merge 'q', which a current drives (its update reads it)}}
+      snn.update_group [@p, @q]
+    }
+    snn.phase "propagate" {
+    }
+  }
+}
+
+// -----
+
+// A population in a group is updated there only.
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
+  snn.neuron_model @keep attributes {variables = ["v"], params = ["tau"], inputs = ["I"]} update {
+  ^bb0(%v: f64, %I: f64, %tau: f64):
+    snn.yield %v : f64
+  } threshold {
+  ^bb0(%v: f64, %I: f64, %tau: f64):
+    %t = arith.constant false
+    snn.yield %t : i1
+  } reset {
+  ^bb0(%v: f64, %I: f64, %tau: f64):
+    snn.yield %v : f64
+  }
+  snn.neuron_model @other attributes {variables = ["v"]} update {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  } threshold {
+  ^bb0(%v: f64):
+    %t = arith.constant false
+    snn.yield %t : i1
+  } reset {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  }
+  snn.population @p of @keep size 2 attributes {params = {tau = 1.0 : f64}}
+  snn.population @q of @keep size 3 attributes {params = {tau = 1.0 : f64}}
+  snn.population @r of @keep size 3 attributes {params = {tau = 2.0 : f64}}
+  snn.population @o of @other size 3
+  snn.schedule "cpu" {
+    snn.phase "update" {
+      // expected-note @+1 {{first here}}
+      snn.update_group [@p, @q]
+      // expected-error @+1 {{'q' is updated twice}}
+      snn.update @q
+    }
+    snn.phase "propagate" {
+    }
+  }
+}

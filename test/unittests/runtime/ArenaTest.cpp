@@ -144,3 +144,51 @@ TEST(Arena, UntouchedPagesOfAMappedArenaCostNothing) {
     in += r & 1;
   EXPECT_LE(in, 16u); // the table's page, at most a few more
 }
+
+TEST(Arena, ViewsLieInsideTheirBuffer) {
+  // A group buffer of 10 f64 and two views of it (elements 0-6, 7-9), an
+  // i32 buffer between them: views take no space and no alignment.
+  std::vector<uint64_t> counts = {10, 3, 7, 3};
+  std::vector<uint64_t> sizes = {8, 4, 8, 8};
+  std::vector<ArenaView> views = {{}, {}, {0, 0}, {0, 7}};
+  std::vector<ArenaSlot> slots;
+  uint64_t total = 0;
+  ASSERT_TRUE(layoutArena(counts, sizes, slots, total, views));
+  EXPECT_EQ(slots[0].offset, 64u);  // table: 4 * 16 bytes
+  EXPECT_EQ(slots[1].offset, 192u); // 64 + 80 -> 192
+  EXPECT_EQ(slots[2].offset, 64u);
+  EXPECT_EQ(slots[2].bytes, 56u);
+  EXPECT_EQ(slots[3].offset, 64u + 7 * 8);
+  EXPECT_EQ(slots[3].count, 3u);
+  EXPECT_EQ(total, 256u); // 192 + 12 -> 256: the views added nothing
+  // Written through a view, read through the group.
+  Arena arena;
+  std::string error;
+  ASSERT_TRUE(arena.allocate(counts, sizes, error, views)) << error;
+  arena.buffer<double>(3)[1] = 2.5;
+  EXPECT_EQ(arena.buffer<double>(0)[8], 2.5);
+  const int64_t *table = reinterpret_cast<const int64_t *>(arena.data());
+  EXPECT_EQ(table[2 * 3], int64_t(64 + 7 * 8));
+  EXPECT_EQ(table[2 * 3 + 1], 3);
+}
+
+TEST(Arena, ViewsThatDoNotFitAreRefused) {
+  std::vector<ArenaSlot> slots;
+  uint64_t total = 0;
+  auto layout = [&](std::vector<uint64_t> counts, std::vector<uint64_t> sizes,
+                    std::vector<ArenaView> views) {
+    return layoutArena(counts, sizes, slots, total, views);
+  };
+  EXPECT_FALSE(layout({4, 3}, {8, 8}, {{}, {0, 2}}));   // past the end
+  EXPECT_FALSE(layout({3, 4}, {8, 8}, {{1, 0}, {}}));   // a later buffer
+  EXPECT_FALSE(layout({4, 2}, {8, 8}, {{}, {1, 0}}));   // itself
+  EXPECT_FALSE(layout({4, 2, 1}, {8, 8, 8}, {{}, {0, 0}, {1, 0}})); // a view
+  EXPECT_FALSE(layout({4, 2}, {8, 4}, {{}, {0, 0}}));   // another size
+  EXPECT_FALSE(layout({4, 2}, {8, 8}, {{}}));           // views for some
+  EXPECT_TRUE(layout({4, 2}, {8, 8}, {{}, {0, 2}}));
+  Arena arena;
+  std::string error;
+  EXPECT_FALSE(arena.allocate({4, 3}, {8, 8}, error, {{}, {0, 2}}));
+  EXPECT_NE(error.find("a view outside its buffer"), std::string::npos)
+      << error;
+}

@@ -411,3 +411,91 @@ TEST(Descriptor, StorageAndThreadsSections) {
     EXPECT_EQ(d.threadStart(2, 2, 3), 2);
   }
 }
+
+TEST(Descriptor, ViewsAndGroups) {
+  TempDir dir;
+  json base = tinyDescriptor(dir);
+  // The neurons' v (2 of them) as elements 3-4 of a group buffer of 5.
+  int group = int(base["buffers"].size()), view = group + 1;
+  base["buffers"].push_back(
+      {{"id", group}, {"name", "g.v"}, {"type", "f64"}, {"count", 5}});
+  base["buffers"].push_back({{"id", view},
+                             {"name", "n.v"},
+                             {"type", "f64"},
+                             {"count", 2},
+                             {"view", {{"of", group}, {"at", 3}}}});
+  base["populations"][1]["variables"][0]["buffer"] = view;
+  base["populations"][1]["group"] = {
+      {"name", "x..n"}, {"size", 5}, {"offset", 3}};
+  {
+    Descriptor d;
+    std::string err;
+    ASSERT_TRUE(parseDescriptor(base.dump(), d, err)) << err;
+    EXPECT_EQ(d.buffers[size_t(view)].viewOf, group);
+    EXPECT_EQ(d.buffers[size_t(view)].viewAt, 3);
+    EXPECT_EQ(d.buffers[size_t(group)].viewOf, -1);
+    const PopulationDesc &n = d.populations[1];
+    EXPECT_EQ(n.groupSize, 5);
+    EXPECT_EQ(n.groupOffset, 3);
+    // Alone: its own size from 0.
+    EXPECT_EQ(d.populations[0].groupSize, d.populations[0].size);
+    EXPECT_EQ(d.populations[0].groupOffset, 0);
+  }
+  std::string viewPath = "descriptor: buffers[" + std::to_string(view) + "]";
+  json j = base;
+  j["buffers"][view]["view"]["at"] = 4;
+  EXPECT_EQ(parseError(j),
+            viewPath + ".view.at: elements 4 to 6 are not all in buffer " +
+                std::to_string(group) + " (g.v, 5 elements)");
+  j = base;
+  j["buffers"][view]["view"]["of"] = view;
+  EXPECT_EQ(parseError(j), viewPath + ".view.of: a view must be of an "
+                                      "earlier buffer (0 to " +
+                               std::to_string(group) + ")");
+  j = base;
+  j["buffers"][view]["type"] = "f32";
+  EXPECT_EQ(parseError(j), viewPath + ".view.of: buffer " +
+                               std::to_string(group) +
+                               " (g.v) has type f64, the view f32");
+  j = base;
+  j["buffers"][group]["count"] = {{"synapses", "ab"}};
+  EXPECT_EQ(parseError(j),
+            viewPath + ".view: a view and its buffer need fixed counts");
+  j = base;
+  j["buffers"].push_back({{"id", view + 1},
+                          {"name", "m.v"},
+                          {"type", "f64"},
+                          {"count", 1},
+                          {"view", {{"of", view}, {"at", 0}}}});
+  EXPECT_EQ(parseError(j), "descriptor: buffers[" + std::to_string(view + 1) +
+                               "].view.of: buffer " + std::to_string(view) +
+                               " (n.v) is itself a view");
+  j = base;
+  j["populations"][1]["group"]["offset"] = 4;
+  EXPECT_EQ(parseError(j), "descriptor: populations[1].group: a group of 5 "
+                           "neurons cannot hold 2 from neuron 4");
+  j = base;
+  j["populations"][1]["group"].erase("size");
+  EXPECT_EQ(parseError(j), "descriptor: populations[1].group: missing \"size\"");
+}
+
+TEST(Descriptor, ThreadSharesOfAGroup) {
+  // A group of 100 neurons on 3 threads (align 16): shares [0, 48),
+  // [48, 96), [96, 100). A member of 30 neurons from neuron 40 has
+  // [40, 48) -> [0, 8), [48, 70) -> [8, 30), and nothing of the third.
+  Descriptor d;
+  d.maxThreads = 256;
+  d.threadAlign = 16;
+  PopulationDesc p;
+  p.size = 30;
+  p.groupSize = 100;
+  p.groupOffset = 40;
+  EXPECT_EQ(d.threadStart(p, 0, 3), 0);
+  EXPECT_EQ(d.threadStart(p, 1, 3), 8);
+  EXPECT_EQ(d.threadStart(p, 2, 3), 30);
+  EXPECT_EQ(d.threadStart(p, 3, 3), 30);
+  // Alone, as a population of its own.
+  p.groupSize = 30;
+  p.groupOffset = 0;
+  EXPECT_EQ(d.threadStart(p, 1, 3), d.threadStart(30, 1, 3));
+}

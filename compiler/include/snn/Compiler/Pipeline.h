@@ -60,8 +60,11 @@ bool isStorageKind(llvm::StringRef kind);
 /// The storage kinds' names, for messages: "csr, procedural or dense".
 std::string storageKindList();
 
-/// snn-schedule-step for `target`: the step's phases and their order.
-void populateSchedulePipeline(mlir::OpPassManager &pm, Target target);
+/// snn-schedule-step for `target`: the step's phases and their order; then,
+/// with `mergeGroups`, snn-merge-groups (populations of one code updated in
+/// one loop).
+void populateSchedulePipeline(mlir::OpPassManager &pm, Target target,
+                              bool mergeGroups = true);
 
 /// snn-plan-buffers for `target`: the arena's buffers, in order.
 void populatePlanPipeline(mlir::OpPassManager &pm, Target target);

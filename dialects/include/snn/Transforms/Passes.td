@@ -195,6 +195,36 @@ def SNNScheduleStep : Pass<"snn-schedule-step", "::mlir::ModuleOp"> {
   ];
 }
 
+def SNNMergeGroups : Pass<"snn-merge-groups", "::mlir::ModuleOp"> {
+  let summary = "Update populations of one code in one loop (merged groups)";
+  let description = [{
+    In every `snn.schedule`, replaces the `snn.update` ops of a phase whose
+    populations have the same code (one neuron model, the same parameters,
+    the same `reset`, no current into them) by one `snn.update_group` of
+    them, in their order, at the first one's place (docs/design.md, "Merged
+    groups"). The group's populations are then updated by one loop over
+    their neurons laid end to end, with one buffer per variable, of which
+    each population's buffers are views (snn-plan-buffers); on the CPU the
+    simulation threads share the group, not each population, so many small
+    populations are no longer each split into slivers; on the GPU a phase
+    runs the group's neurons side by side rather than one population after
+    another. Each merged neuron does the same arithmetic as before; only a
+    spike pays for finding its population (one comparison per member), so
+    the results are identical. A population updated alone is left as it is.
+
+    ```mlir
+    snn.phase "update" {
+      snn.update @exc
+      snn.update @inh
+    }
+    // becomes
+    snn.phase "update" {
+      snn.update_group [@exc, @inh]
+    }
+    ```
+  }];
+}
+
 def SNNVectorizeLoops : Pass<"snn-vectorize-loops", "::mlir::func::FuncOp"> {
   let summary = "Per-neuron loops over vectors of neurons";
   let description = [{

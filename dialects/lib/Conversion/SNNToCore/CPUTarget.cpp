@@ -25,6 +25,11 @@ public:
   int64_t spikeCountCells() const override { return 2 * kMaxThreads; }
   int64_t spikeListLength(int64_t size) const override { return 2 * size; }
 
+  void planGroup(NetworkLowering &l, Group &group) const override {
+    group.spikes =
+        l.addBuffer(group.name + ".spikes", l.b.getI32Type(), group.size);
+  }
+
   void bindArguments(NetworkLowering &l, Block *entry) const override {
     // (arena, step, seed, tid, nthreads)
     l.step = entry->getArgument(1);
@@ -290,7 +295,7 @@ LogicalResult NetworkLowering::emitCPUStep(int64_t inlineLimit) {
   auto outlinable = [&](Operation *op) {
     if (auto emit = dyn_cast<EmitStepOp>(op))
       return poissonNamed(emit.getSource()) != nullptr;
-    return isa<UpdateStepOp, PropagateStepOp>(op);
+    return isa<UpdateStepOp, UpdateGroupStepOp, PropagateStepOp>(op);
   };
   // Once a phase is outlined, its deliveries are too (they do not count
   // towards the limit): the microcircuit's eight, each with its own
@@ -424,6 +429,8 @@ void NetworkLowering::emitStepOpCPU(Operation *op) {
   if (auto update = dyn_cast<UpdateStepOp>(op))
     return emitUpdateAndThreshold(
         *populationByName.lookup(update.getPopulation()), update.getReset());
+  if (auto update = dyn_cast<UpdateGroupStepOp>(op))
+    return emitGroupUpdateCPU(groupNamed(update), update.getReset());
   if (auto emit = dyn_cast<EmitStepOp>(op)) {
     Spiking &s = *spikingByName.lookup(emit.getSource());
     if (PoissonInfo *p = poissonNamed(s.name))

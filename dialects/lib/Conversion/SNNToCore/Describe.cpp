@@ -90,10 +90,25 @@ public:
       : network(network), symbols(network) {
     for (auto [k, buffer] : llvm::enumerate(arena.getBuffers())) {
       ids[buffer.getName()] = static_cast<int64_t>(k);
+      std::optional<StringRef> of = buffer.getViewOf();
       buffers.push_back(NetworkLowering::bufferJSON(
           static_cast<int64_t>(k), buffer.getName(), buffer.getElementType(),
-          NetworkLowering::countJSON(buffer.getCount())));
+          NetworkLowering::countJSON(buffer.getCount()),
+          of ? id(*of) : -1, buffer.getViewAt().value_or(0)));
     }
+    // Merged groups: each member's place (the CPU's thread shares).
+    for (auto schedule : network.getBody().getOps<ScheduleOp>())
+      schedule.walk([&](UpdateGroupStepOp group) {
+        int64_t size = 0;
+        SmallVector<std::pair<StringRef, int64_t>> members;
+        for (auto member :
+             group.getPopulations().getAsRange<FlatSymbolRefAttr>()) {
+          members.push_back({member.getValue(), size});
+          size += symbols.lookup<PopulationOp>(member.getValue()).getSize();
+        }
+        for (auto [name, at] : members)
+          groupOf[name] = {group.getGroupName(), size, at};
+      });
   }
 
   json::Object describe();
@@ -115,6 +130,11 @@ private:
   SymbolTable symbols;
   llvm::StringMap<int64_t> ids;
   json::Array buffers;
+  struct GroupPlace {
+    std::string name;
+    int64_t size, offset;
+  };
+  llvm::StringMap<GroupPlace> groupOf;
 };
 
 json::Object Describer::describe() {
@@ -144,6 +164,10 @@ json::Object Describer::describe() {
                          {"init", valueSpecToJSON(init)}});
       }
       entry["variables"] = std::move(vars);
+      if (auto it = groupOf.find(pop.getSymName()); it != groupOf.end())
+        entry["group"] = json::Object{{"name", it->second.name},
+                                      {"size", it->second.size},
+                                      {"offset", it->second.offset}};
       if (int64_t k = id(pop.getSymName() + ".refractory"); k >= 0) {
         entry["refractory"] = k;
         entry["refractory_steps"] =

@@ -76,6 +76,54 @@ void NetworkLowering::emitUpdateGPU(Population &pop, bool reset) {
   });
 }
 
+void NetworkLowering::emitGroupDispatch(
+    Group &group, Value g, llvm::function_ref<void(Population &, Value)> fn) {
+  // The member: how many members after the first start at or before g.
+  Value k = index(0);
+  for (Population *member : ArrayRef(group.members).drop_front()) {
+    Value past = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::uge, g,
+                                         index(member->groupOffset));
+    k = b.create<arith::AddIOp>(
+        loc, k, b.create<arith::IndexCastUIOp>(loc, b.getIndexType(), past));
+  }
+  SmallVector<int64_t> cases;
+  for (size_t j = 0; j < group.members.size(); ++j)
+    cases.push_back(static_cast<int64_t>(j));
+  auto sw = b.create<scf::IndexSwitchOp>(loc, TypeRange{}, k, cases,
+                                         cases.size());
+  OpBuilder::InsertionGuard guard(b);
+  b.createBlock(&sw.getDefaultRegion());
+  b.create<scf::YieldOp>(loc); // no such member
+  for (auto [j, member] : llvm::enumerate(group.members)) {
+    b.createBlock(&sw.getCaseRegions()[j]);
+    fn(*member, b.create<arith::SubIOp>(loc, g, index(member->groupOffset)));
+    b.create<scf::YieldOp>(loc);
+  }
+}
+
+void NetworkLowering::emitGroupUpdateGPU(Group &group, bool reset) {
+  loc = group.op.getLoc();
+  Population &layout = group.layout;
+  OpBuilder::InsertionGuard guard(b);
+  Value g = gridLoop(index(group.size)).getInductionVar();
+  Updated u = emitNeuronStep(layout, g);
+  auto ifOp = b.create<scf::IfOp>(loc, u.spike, /*withElseRegion=*/false);
+  b.setInsertionPointToStart(ifOp.thenBlock());
+  emitGroupDispatch(group, g, [&](Population &member, Value local) {
+    Value always = b.create<arith::ConstantOp>(loc, b.getBoolAttr(true));
+    appendSpikeAtomic(always, *member.spiking, local, [&] {
+      // Remember the spike for the delivery's reset.
+      if (!reset && member.spiked >= 0)
+        store(i32(1), member.spiked, local);
+    });
+  });
+  if (layout.refractory >= 0)
+    store(refractoryConstant(layout, layout.refractorySteps),
+          layout.refractory, g);
+  if (reset)
+    emitResetAt(layout, g, u.next);
+}
+
 void NetworkLowering::emitSourceGPU(Spiking &s) {
   loc = s.op->getLoc();
   OpBuilder::InsertionGuard guard(b);
@@ -173,6 +221,11 @@ int64_t NetworkLowering::emitStepOpGPU(Operation *op) {
     Population &pop = *populationByName.lookup(update.getPopulation());
     emitUpdateGPU(pop, update.getReset());
     return pop.op.getSize();
+  }
+  if (auto update = dyn_cast<UpdateGroupStepOp>(op)) {
+    Group &group = groupNamed(update);
+    emitGroupUpdateGPU(group, update.getReset());
+    return group.size;
   }
   if (auto emit = dyn_cast<EmitStepOp>(op)) {
     Spiking &s = *spikingByName.lookup(emit.getSource());

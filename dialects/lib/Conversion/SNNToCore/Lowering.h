@@ -84,6 +84,12 @@ struct Spiking {
   Operation *op = nullptr;
   std::string name;
   int64_t size = 0;
+  /// CPU: the neurons whose threads' shares this entity's are part of, and
+  /// where in them it starts: a merged group's (its size, the population's
+  /// offset in it), else its own (size, 0). A thread's share of the entity
+  /// is its share of those neurons that fall in it (docs/runtime-abi.md,
+  /// "Threads").
+  int64_t shareSize = 0, shareOffset = 0;
   uint32_t entity = 0; // RNG entity id: position among populations + sources
   int spikeCount = -1; // buffer ids
   int spikes = -1;
@@ -117,6 +123,27 @@ struct Population {
   bool inputs = false;
   bool resets = false;              // whether the reset changes anything
   int spiked = -1; // GPU: per-neuron flag, reset pending after input
+  /// The merged group it is updated in (snn.update_group), if any, and its
+  /// first neuron's index there; its variable and refractory buffers are
+  /// then views of the group's.
+  struct Group *group = nullptr;
+  int64_t groupOffset = 0;
+};
+
+/// A merged group (snn.update_group): populations of one code whose neurons
+/// are laid end to end in the group's buffers.
+struct Group {
+  UpdateGroupStepOp op;
+  std::string name; // `<first>..<last>`, as its buffers are named
+  SmallVector<Population *> members; // in the group's order
+  int64_t size = 0;
+  /// The group seen as one population, for the update's code: the model
+  /// and parameters of its members, the group's variable and refractory
+  /// buffers (neuron i of it is neuron i of the group).
+  Population layout;
+  /// CPU: the spikes of the update loop, each thread's from the start of
+  /// its share, before they go to the members' lists.
+  int spikes = -1;
 };
 
 /// A delay ring of one (population, variable).
@@ -155,24 +182,34 @@ private:
   /// The buffer `name` (its id): appended to the plan while planning
   /// (snn-plan-buffers), else taken from the plan (`planned`), whose type
   /// and count must be these.
-  int addBuffer(std::string name, Type elementType, json::Value count) {
+  /// With `viewOf` >= 0, a view of elements [viewAt, viewAt + count) of
+  /// that buffer (snn.buffer ... in "..." at k).
+  int addBuffer(std::string name, Type elementType, json::Value count,
+                int viewOf = -1, int64_t viewAt = 0) {
     if (!arenaOp) {
-      buffers.push_back({std::move(name), elementType, std::move(count)});
+      buffers.push_back(
+          {std::move(name), elementType, std::move(count), viewOf, viewAt});
       return static_cast<int>(buffers.size()) - 1;
     }
-    return usePlanned(name, elementType, count);
+    return usePlanned(name, elementType, count, viewOf, viewAt);
   }
-  int usePlanned(StringRef name, Type elementType, const json::Value &count);
+  int usePlanned(StringRef name, Type elementType, const json::Value &count,
+                 int viewOf, int64_t viewAt);
 public:
   /// The count of an snn.buffer as descriptor JSON, and a type's name there.
   static json::Value countJSON(Attribute count);
-  /// Buffer `id` as an entry of the descriptor's `buffers`.
+  /// Buffer `id` as an entry of the descriptor's `buffers`; a view (of
+  /// buffer `viewOf` >= 0, from element `viewAt`) says so.
   static json::Object bufferJSON(int64_t id, StringRef name, Type type,
-                                 json::Value count) {
-    return json::Object{{"id", id},
-                        {"name", name.str()},
-                        {"type", typeName(type)},
-                        {"count", std::move(count)}};
+                                 json::Value count, int64_t viewOf = -1,
+                                 int64_t viewAt = 0) {
+    json::Object entry{{"id", id},
+                       {"name", name.str()},
+                       {"type", typeName(type)},
+                       {"count", std::move(count)}};
+    if (viewOf >= 0)
+      entry["view"] = json::Object{{"of", viewOf}, {"at", viewAt}};
+    return entry;
   }
   static std::string typeName(Type t) {
     if (t.isF32())
@@ -251,12 +288,19 @@ private:
   struct SpikeArrayInfo;
   struct StateRecord;
   ProjectionInfo &projectionNamed(StringRef name);
+  /// The lowering's record of merged group `op` (planned).
+  Group &groupNamed(UpdateGroupStepOp op) {
+    return *groupOfMember.lookup(
+                             cast<FlatSymbolRefAttr>(op.getPopulations()[0])
+                                 .getValue())
+                .first;
+  }
   PoissonInfo *poissonNamed(StringRef name);
   SpikeArrayInfo *spikeArrayNamed(StringRef name);
 
-  /// If `cond`, appends neuron `i` to the spike list of `target` at
+  /// If `cond`, appends neuron `i` to spike list `spikes` (a buffer) at
   /// position `base + count` (and runs `onSpike`); returns the new count.
-  Value appendSpikeIf(Value cond, Spiking &target, Value base, Value count,
+  Value appendSpikeIf(Value cond, int spikes, Value base, Value count,
                       Value i, llvm::function_ref<void()> onSpike);
 
   /// Views of every buffer at the start of `func`, whose first argument is
@@ -300,6 +344,9 @@ private:
 
   /// CPU: this thread's range [lo, hi) of an entity of `size` neurons.
   std::pair<Value, Value> threadRange(int64_t size, Value thread);
+  /// CPU: this thread's share [lo, hi) of the neurons of `s` (a share of
+  /// its merged group, when it is in one: Spiking::shareSize).
+  std::pair<Value, Value> threadShare(Spiking &s, Value thread);
   /// CPU: where thread `thread`'s spikes of this step start in `s.spikes`,
   /// and where their count is.
   Value segmentStart(Spiking &s, Value thread);
@@ -308,6 +355,17 @@ private:
   /// CPU: the update loop of this thread's share of `pop`; with `reset`,
   /// a neuron that spikes is reset in it.
   void emitUpdateAndThreshold(Population &pop, bool reset);
+  /// The update of merged group `group` (snn.update_group): one loop over
+  /// this thread's share of its neurons, its spikes then handed to their
+  /// populations' lists in order (CPU), or a grid-stride loop over all of
+  /// them, each spike appended to its population's list (GPU).
+  void emitGroupUpdateCPU(Group &group, bool reset);
+  void emitGroupUpdateGPU(Group &group, bool reset);
+  /// GPU, at group neuron `g` (index): `fn(member, local)` for the member
+  /// it belongs to and its index there (one comparison per member, then a
+  /// switch).
+  void emitGroupDispatch(Group &group, Value g,
+                         llvm::function_ref<void(Population &, Value)> fn);
   void emitPoissonSource(PoissonSourceOp op, Spiking &spiking, int rateBuffer);
   /// Emits the due entries of a spike array, from `spikeBase` on; `onEntry`
   /// runs for each with its neuron (i32). The count is stored at
@@ -561,6 +619,9 @@ private:
     std::string name;
     Type type;
     json::Value count;
+    /// A view: the buffer it is in (id) and its first element there.
+    int viewOf = -1;
+    int64_t viewAt = 0;
   };
   std::vector<BufferDecl> buffers;
   // convert-snn-to-core: the plan (snn.arena), its buffers by name, which of
@@ -594,6 +655,10 @@ private:
   llvm::StringMap<Spiking *> spikingByName;
   std::deque<Population> populations;
   llvm::StringMap<Population *> populationByName;
+  std::deque<Group> groups;
+  /// The group of each merged population, from the schedule, and its
+  /// offset there (planBuffers).
+  llvm::StringMap<std::pair<Group *, int64_t>> groupOfMember;
   std::deque<Ring> rings;
   llvm::StringMap<Ring *> ringByName;
 

@@ -94,10 +94,27 @@ std::pair<Value, Value> NetworkLowering::threadRange(int64_t size,
   return {lo, hi};
 }
 
+std::pair<Value, Value> NetworkLowering::threadShare(Spiking &s,
+                                                     Value thread) {
+  auto [lo, hi] = threadRange(s.shareSize, thread);
+  if (s.shareSize == s.size)
+    return {lo, hi};
+  // The part of [lo, hi) in [offset, offset + size), from the offset.
+  Value first = index(s.shareOffset), end = index(s.shareOffset + s.size);
+  auto clamp = [&](Value v) -> Value {
+    return b.create<arith::SubIOp>(
+        loc,
+        b.create<arith::MinUIOp>(loc, b.create<arith::MaxUIOp>(loc, v, first),
+                                 end),
+        first);
+  };
+  return {clamp(lo), clamp(hi)};
+}
+
 Value NetworkLowering::segmentStart(Spiking &s, Value thread) {
   return b.create<arith::AddIOp>(
       loc, b.create<arith::MulIOp>(loc, parity, index(s.size)),
-      threadRange(s.size, thread).first);
+      threadShare(s, thread).first);
 }
 
 Value NetworkLowering::segmentCount(Value thread) {
@@ -193,7 +210,7 @@ void NetworkLowering::emitResetAt(Population &pop, Value i,
 
 void NetworkLowering::emitUpdateAndThreshold(Population &pop, bool reset) {
   loc = pop.op.getLoc();
-  auto [lo, hi] = threadRange(pop.op.getSize(), tid);
+  auto [lo, hi] = threadShare(*pop.spiking, tid);
   Value base = segmentStart(*pop.spiking, tid);
   auto loop = b.create<scf::ForOp>(loc, lo, hi, index(1), ValueRange{i32(0)});
   markParallel(loop);
@@ -202,7 +219,7 @@ void NetworkLowering::emitUpdateAndThreshold(Population &pop, bool reset) {
   Value i = loop.getInductionVar();
   Value count = loop.getRegionIterArg(0);
   Updated u = emitNeuronStep(pop, i);
-  b.create<scf::YieldOp>(loc, appendSpikeIf(u.spike, *pop.spiking, base,
+  b.create<scf::YieldOp>(loc, appendSpikeIf(u.spike, pop.spiking->spikes, base,
                                             count, i, [&] {
                                               if (pop.refractory >= 0)
                                                 store(refractoryConstant(
@@ -216,7 +233,116 @@ void NetworkLowering::emitUpdateAndThreshold(Population &pop, bool reset) {
   store(loop.getResult(0), pop.spiking->spikeCount, segmentCount(tid));
 }
 
-Value NetworkLowering::appendSpikeIf(Value cond, Spiking &target, Value base,
+void NetworkLowering::emitGroupUpdateCPU(Group &group, bool reset) {
+  loc = group.op.getLoc();
+  Population &layout = group.layout;
+  // This thread's share of the group: its spikes go to the share's part of
+  // the group's scratch list, as a population's do to its own list (the
+  // append is what snn-vectorize-loops expects), ...
+  auto [lo, hi] = threadRange(group.size, tid);
+  auto loop = b.create<scf::ForOp>(loc, lo, hi, index(1), ValueRange{i32(0)});
+  markParallel(loop);
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(loop.getBody());
+    Value g = loop.getInductionVar();
+    Updated u = emitNeuronStep(layout, g);
+    b.create<scf::YieldOp>(
+        loc, appendSpikeIf(u.spike, group.spikes, lo,
+                           loop.getRegionIterArg(0), g, [&] {
+                             if (layout.refractory >= 0)
+                               store(refractoryConstant(
+                                         layout, layout.refractorySteps),
+                                     layout.refractory, g);
+                             if (reset)
+                               emitResetAt(layout, g, u.next);
+                           }));
+  }
+  // ... then, in order, each member takes the spikes below its end from
+  // there into its segment (its share of this share), as local indices: a
+  // pass over the spikes and one test per member. One loop over the
+  // members, whose buffers and places a switch gives: its code does not
+  // grow with their number.
+  Value numSpikes = toIndex(loop.getResult(0));
+  Type indexType = b.getIndexType(), i32Type = b.getI32Type();
+  auto listType = MemRefType::get({ShapedType::kDynamic}, i32Type);
+  int64_t numMembers = static_cast<int64_t>(group.members.size());
+  auto members = b.create<scf::ForOp>(loc, index(0), index(numMembers),
+                                      index(1), ValueRange{index(0)});
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(members.getBody());
+  Value taken = members.getRegionIterArg(0);
+  SmallVector<int64_t> cases;
+  for (int64_t k = 0; k < numMembers; ++k)
+    cases.push_back(k);
+  // (first neuron in the group, size, spike list, counts, segment start)
+  auto sw = b.create<scf::IndexSwitchOp>(
+      loc, TypeRange{indexType, indexType, listType, listType, indexType},
+      members.getInductionVar(), cases, cases.size());
+  auto yieldMember = [&](Region &region, Population &member) {
+    OpBuilder::InsertionGuard g(b);
+    b.createBlock(&region);
+    Spiking &s = *member.spiking;
+    // Its segment: this share's part of it (threadShare, from `lo`).
+    Value first = index(member.groupOffset);
+    Value from = b.create<arith::SubIOp>(
+        loc,
+        b.create<arith::MinUIOp>(loc, b.create<arith::MaxUIOp>(loc, lo, first),
+                                 index(member.groupOffset + s.size)),
+        first);
+    Value base = b.create<arith::AddIOp>(
+        loc, b.create<arith::MulIOp>(loc, parity, index(s.size)), from);
+    b.create<scf::YieldOp>(loc, ValueRange{first, index(s.size),
+                                           view(s.spikes), view(s.spikeCount),
+                                           base});
+  };
+  for (auto [k, member] : llvm::enumerate(group.members))
+    yieldMember(sw.getCaseRegions()[k], *member);
+  // Not reached (k < the number of members): the last member's.
+  yieldMember(sw.getDefaultRegion(), *group.members.back());
+  Value first = sw.getResult(0), size = sw.getResult(1);
+  Value list = sw.getResult(2), counts = sw.getResult(3);
+  Value base = sw.getResult(4);
+  Value end = b.create<arith::AddIOp>(loc, first, size);
+  auto whileOp = b.create<scf::WhileOp>(
+      loc, TypeRange{indexType, i32Type}, ValueRange{taken, i32(0)},
+      [&](OpBuilder &, Location, ValueRange args) {
+        Value left = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ult,
+                                             args[0], numSpikes);
+        // Only load when there is a spike left.
+        auto mine = b.create<scf::IfOp>(loc, TypeRange{b.getI1Type()}, left,
+                                        /*withElseRegion=*/true);
+        OpBuilder::InsertionGuard g(b);
+        b.setInsertionPointToStart(mine.thenBlock());
+        Value neuron = toIndex(
+            load(group.spikes, b.create<arith::AddIOp>(loc, lo, args[0])));
+        b.create<scf::YieldOp>(
+            loc, ValueRange{b.create<arith::CmpIOp>(
+                     loc, arith::CmpIPredicate::ult, neuron, end)});
+        b.setInsertionPointToStart(mine.elseBlock());
+        b.create<scf::YieldOp>(
+            loc,
+            ValueRange{b.create<arith::ConstantOp>(loc, b.getBoolAttr(false))});
+        b.setInsertionPointAfter(mine);
+        b.create<scf::ConditionOp>(loc, mine.getResult(0), args);
+      },
+      [&](OpBuilder &, Location, ValueRange args) {
+        Value neuron = toIndex(
+            load(group.spikes, b.create<arith::AddIOp>(loc, lo, args[0])));
+        Value local = b.create<arith::SubIOp>(loc, neuron, first);
+        b.create<memref::StoreOp>(
+            loc, b.create<arith::IndexCastOp>(loc, i32Type, local), list,
+            ValueRange{b.create<arith::AddIOp>(loc, base, toIndex(args[1]))});
+        b.create<scf::YieldOp>(
+            loc, ValueRange{b.create<arith::AddIOp>(loc, args[0], index(1)),
+                            b.create<arith::AddIOp>(loc, args[1], i32(1))});
+      });
+  b.create<memref::StoreOp>(loc, whileOp.getResult(1), counts,
+                            ValueRange{segmentCount(tid)});
+  b.create<scf::YieldOp>(loc, ValueRange{whileOp.getResult(0)});
+}
+
+Value NetworkLowering::appendSpikeIf(Value cond, int spikes, Value base,
                                      Value count, Value i,
                                      llvm::function_ref<void()> onSpike) {
   auto ifOp = b.create<scf::IfOp>(loc, TypeRange{b.getI32Type()}, cond,
@@ -224,8 +350,7 @@ Value NetworkLowering::appendSpikeIf(Value cond, Spiking &target, Value base,
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(ifOp.thenBlock());
   Value neuron = b.create<arith::IndexCastOp>(loc, b.getI32Type(), i);
-  store(neuron, target.spikes,
-        b.create<arith::AddIOp>(loc, base, toIndex(count)));
+  store(neuron, spikes, b.create<arith::AddIOp>(loc, base, toIndex(count)));
   onSpike();
   b.create<scf::YieldOp>(loc, ValueRange{b.create<arith::AddIOp>(loc, count, i32(1))});
   b.setInsertionPointToStart(ifOp.elseBlock());
@@ -248,7 +373,7 @@ Value NetworkLowering::emitPoissonSpike(PoissonSourceOp op, Spiking &s,
 void NetworkLowering::emitPoissonSource(PoissonSourceOp op, Spiking &s,
                                         int rateBuffer) {
   loc = op.getLoc();
-  auto [lo, hi] = threadRange(s.size, tid);
+  auto [lo, hi] = threadShare(s, tid);
   Value base = segmentStart(s, tid);
   auto loop = b.create<scf::ForOp>(loc, lo, hi, index(1), ValueRange{i32(0)});
   markParallel(loop);
@@ -257,7 +382,8 @@ void NetworkLowering::emitPoissonSource(PoissonSourceOp op, Spiking &s,
   Value i = loop.getInductionVar();
   Value spike = emitPoissonSpike(op, s, rateBuffer, i);
   b.create<scf::YieldOp>(
-      loc, appendSpikeIf(spike, s, base, loop.getRegionIterArg(0), i, [] {}));
+      loc, appendSpikeIf(spike, s.spikes, base, loop.getRegionIterArg(0), i,
+                         [] {}));
   b.setInsertionPointAfter(loop);
   store(loop.getResult(0), s.spikeCount, segmentCount(tid));
 }

@@ -16,6 +16,7 @@ void NetworkLowering::planBuffers() {
     s.op = op;
     s.name = name.str();
     s.size = size;
+    s.shareSize = size;
     s.entity = static_cast<uint32_t>(spiking.size() - 1);
     // Double-buffered by step parity on the GPU (docs/gpu-abi.md); on the
     // CPU also one segment per thread (docs/runtime-abi.md, "Threads").
@@ -28,6 +29,37 @@ void NetworkLowering::planBuffers() {
     return &s;
   };
 
+  // Merged groups (snn.update_group): their members and sizes.
+  schedule.walk([&](UpdateGroupStepOp op) {
+    Group &g = groups.emplace_back();
+    g.op = op;
+    g.name = op.getGroupName();
+    for (auto member : op.getPopulations().getAsRange<FlatSymbolRefAttr>()) {
+      groupOfMember[member.getValue()] = {&g, g.size};
+      g.size += SymbolTable::lookupNearestSymbolFrom<PopulationOp>(
+                    network, member.getAttr())
+                    .getSize();
+    }
+  });
+  // A population's model, refractory period and buffers; in a merged group,
+  // its buffers are views of the group's, which come before the first
+  // member's.
+  auto planNeurons = [&](Population &p, StringRef name, int64_t size,
+                         const Population *in, int64_t at) {
+    p.refractorySteps =
+        stepsOf(p.model.getRefractory().convertToDouble(), dt);
+    p.refractoryType = p.refractorySteps > INT32_MAX ? b.getI64Type()
+                                                      : b.getI32Type();
+    for (auto [k, attr] : llvm::enumerate(p.model.getVariables())) {
+      StringRef var = cast<StringAttr>(attr).getValue();
+      p.variables.push_back(addBuffer((name + "." + var).str(), floatType,
+                                      size, in ? in->variables[k] : -1, at));
+    }
+    if (p.refractorySteps > 0)
+      p.refractory = addBuffer((name + ".refractory").str(), p.refractoryType,
+                               size, in ? in->refractory : -1, at);
+  };
+
   for (Operation &op : network.getBody().front()) {
     if (auto pop = dyn_cast<PopulationOp>(op)) {
       Population &p = populations.emplace_back();
@@ -36,18 +68,23 @@ void NetworkLowering::planBuffers() {
           pop, pop.getModelAttr());
       p.spiking = addSpiking(pop, pop.getSymName(), pop.getSize());
       populationByName[pop.getSymName()] = &p;
-      for (Attribute attr : p.model.getVariables()) {
-        StringRef var = cast<StringAttr>(attr).getValue();
-        p.variables.push_back(addBuffer((pop.getSymName() + "." + var).str(),
-                                        floatType, pop.getSize()));
+      auto member = groupOfMember.find(pop.getSymName());
+      if (member == groupOfMember.end()) {
+        planNeurons(p, pop.getSymName(), pop.getSize(), nullptr, 0);
+        continue;
       }
-      p.refractorySteps =
-          stepsOf(p.model.getRefractory().convertToDouble(), dt);
-      p.refractoryType = p.refractorySteps > INT32_MAX ? b.getI64Type()
-                                                        : b.getI32Type();
-      if (p.refractorySteps > 0)
-        p.refractory = addBuffer((pop.getSymName() + ".refractory").str(),
-                                 p.refractoryType, pop.getSize());
+      auto [g, at] = member->second;
+      if (!g->layout.op) {
+        g->layout.op = pop;
+        g->layout.model = p.model;
+        planNeurons(g->layout, g->name, g->size, nullptr, 0);
+        target->planGroup(*this, *g);
+      }
+      p.group = g;
+      p.groupOffset = at;
+      p.spiking->shareSize = g->size;
+      p.spiking->shareOffset = at;
+      planNeurons(p, pop.getSymName(), pop.getSize(), &g->layout, at);
     } else if (auto src = dyn_cast<PoissonSourceOp>(op)) {
       Spiking *s = addSpiking(src, src.getSymName(), src.getSize());
       PoissonInfo info{src, s};
@@ -124,6 +161,11 @@ void NetworkLowering::planBuffers() {
   }
   for (Population &pop : populations)
     pop.resets = pop.model.resetChangesState();
+  for (Group &g : groups) {
+    for (auto member : g.op.getPopulations().getAsRange<FlatSymbolRefAttr>())
+      g.members.push_back(populationByName.lookup(member.getValue()));
+    g.layout.resets = g.layout.model.resetChangesState();
+  }
   for (Ring &ring : rings)
     ring.population->rings.push_back(&ring);
   target->planStep(*this);
@@ -164,8 +206,12 @@ void NetworkLowering::loadPlan() {
   for (BufferOp op : arenaOp.getBuffers()) {
     plannedByName[op.getName()] = static_cast<int>(buffers.size());
     plannedOps.push_back(op);
-    buffers.push_back(
-        {op.getName().str(), op.getElementType(), countJSON(op.getCount())});
+    int viewOf = -1;
+    if (std::optional<StringRef> of = op.getViewOf())
+      viewOf = plannedByName.lookup(*of); // earlier (the arena's verifier)
+    buffers.push_back({op.getName().str(), op.getElementType(),
+                       countJSON(op.getCount()), viewOf,
+                       op.getViewAt().value_or(0)});
   }
   plannedUsed.assign(buffers.size(), false);
 }
@@ -178,7 +224,8 @@ Type NetworkLowering::plannedType(StringRef name) const {
 }
 
 int NetworkLowering::usePlanned(StringRef name, Type elementType,
-                                const json::Value &count) {
+                                const json::Value &count, int viewOf,
+                                int64_t viewAt) {
   // As snn.buffer writes it: `f64 [4]`, `i16 [synapses "q"]`.
   auto describe = [&](Type type, const json::Value &n) {
     std::string text;
@@ -212,6 +259,16 @@ int NetworkLowering::usePlanned(StringRef name, Type elementType,
     op.emitOpError("buffer '")
         << name << "' is " << describe(decl.type, decl.count)
         << " in the plan, but the step needs " << describe(elementType, count);
+    planMismatch = true;
+  } else if (decl.viewOf != viewOf || (viewOf >= 0 && decl.viewAt != viewAt)) {
+    auto where = [&](int of, int64_t at) {
+      return of < 0 ? std::string("a buffer of its own")
+                    : "elements from " + std::to_string(at) + " of '" +
+                          buffers[of].name + "'";
+    };
+    op.emitOpError("buffer '")
+        << name << "' is " << where(decl.viewOf, decl.viewAt)
+        << " in the plan, but the step needs " << where(viewOf, viewAt);
     planMismatch = true;
   }
   plannedUsed[id] = true;

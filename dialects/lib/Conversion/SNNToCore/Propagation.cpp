@@ -110,7 +110,7 @@ void NetworkLowering::emitPropagationCPU(ProjectionInfo &info) {
   // Every spike in order (segment by segment: ascending neurons), every
   // synapse of its row, but only the targets in this thread's range: each
   // ring entry is summed by one thread in the order of one thread.
-  auto [postLo, postHi] = threadRange(slots.postSize, tid);
+  auto [postLo, postHi] = threadShare(*info.post->spiking, tid);
   auto segments = b.create<scf::ForOp>(loc, index(0), nthreads, index(1));
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(segments.getBody());
@@ -266,7 +266,7 @@ void NetworkLowering::emitDelivery(Population &pop) {
   SmallVector<Value> bases;
   for (Ring *ring : pop.rings)
     bases.push_back(ringBase(*ring));
-  auto [lo, hi] = threadRange(pop.op.getSize(), tid);
+  auto [lo, hi] = threadShare(*pop.spiking, tid);
   auto loop = b.create<scf::ForOp>(loc, lo, hi, index(1));
   markParallel(loop);
   OpBuilder::InsertionGuard guard(b);

@@ -163,9 +163,12 @@ LogicalResult NetworkLowering::writePlan() {
   auto arena = b.create<ArenaOp>(network.getLoc(), target->name());
   b.setInsertionPointToStart(&arena.getBody().emplaceBlock());
   for (const BufferDecl &decl : buffers)
-    b.create<BufferOp>(network.getLoc(), b.getStringAttr(decl.name),
-                       TypeAttr::get(decl.type),
-                       countAttr(decl.count));
+    b.create<BufferOp>(
+        network.getLoc(), b.getStringAttr(decl.name), TypeAttr::get(decl.type),
+        countAttr(decl.count),
+        decl.viewOf >= 0 ? b.getStringAttr(buffers[decl.viewOf].name)
+                         : StringAttr(),
+        decl.viewOf >= 0 ? b.getI64IntegerAttr(decl.viewAt) : IntegerAttr());
   return success();
 }
 
@@ -201,8 +204,9 @@ LogicalResult NetworkLowering::run() {
   // was edited, would have the runtime lay out another arena).
   json::Array planned;
   for (auto [k, decl] : llvm::enumerate(buffers))
-    planned.push_back(
-        bufferJSON(static_cast<int64_t>(k), decl.name, decl.type, decl.count));
+    planned.push_back(bufferJSON(static_cast<int64_t>(k), decl.name,
+                                 decl.type, decl.count, decl.viewOf,
+                                 decl.viewAt));
   Attribute described = descriptorOp.getValue().get("buffers");
   if (!described ||
       attributeToJSON(described) != json::Value(std::move(planned)))

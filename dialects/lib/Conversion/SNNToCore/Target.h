@@ -50,6 +50,7 @@ public:
   virtual void planSpiking(NetworkLowering &, Spiking &) const {}
   virtual void planStep(NetworkLowering &) const {}
   virtual void planSpikeRecord(NetworkLowering &, Spiking &) const {}
+  virtual void planGroup(NetworkLowering &, struct Group &) const {}
   virtual void planStateRecord(NetworkLowering &, RecordStateOp) const {}
 
   /// Binds the arguments of a step function (its entry block) to the

@@ -15,6 +15,7 @@
 #include "mlir/IR/PatternMatch.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallSet.h"
+#include "llvm/ADT/StringSet.h"
 
 #include <cmath>
 
@@ -831,6 +832,14 @@ LogicalResult ScheduleVerifier::verify() {
             (update.getReset() &&
              failed(once(resetAt, update.getPopulation(), at, "reset"))))
           return failure();
+      } else if (auto group = dyn_cast<UpdateGroupStepOp>(op)) {
+        // Its own verifier has checked the members.
+        for (auto member :
+             group.getPopulations().getAsRange<FlatSymbolRefAttr>())
+          if (failed(once(updated, member.getValue(), at, "updated")) ||
+              (group.getReset() &&
+               failed(once(resetAt, member.getValue(), at, "reset"))))
+            return failure();
       } else if (auto emit = dyn_cast<EmitStepOp>(op)) {
         Operation *source = symbols.lookup(emit.getSource());
         if (!isa_and_nonnull<PoissonSourceOp, SpikeSourceArrayOp>(source)) {
@@ -980,7 +989,7 @@ LogicalResult ScheduleVerifier::verify() {
   }
   for (auto &[name, at] : resetAt) {
     auto it = inputs.find(name);
-    if (isa<UpdateStepOp>(at.op)) {
+    if (isa<UpdateStepOp, UpdateGroupStepOp>(at.op)) {
       if (it != inputs.end()) {
         InFlightDiagnostic diag =
             at.op->emitOpError("resets '")
@@ -1049,6 +1058,59 @@ LogicalResult ScheduleVerifier::verify() {
 
 LogicalResult ScheduleOp::verifyRegions() {
   return ScheduleVerifier(*this).verify();
+}
+
+std::string UpdateGroupStepOp::getGroupName() {
+  auto members = getPopulations().getAsRange<FlatSymbolRefAttr>();
+  if (members.empty())
+    return "";
+  return ((*members.begin()).getValue() + ".." +
+          (*std::prev(members.end())).getValue())
+      .str();
+}
+
+LogicalResult UpdateGroupStepOp::verify() {
+  ArrayAttr members = getPopulations();
+  if (members.size() < 2)
+    return emitOpError("merges at least two populations, not ")
+           << members.size();
+  auto network = (*this)->getParentOfType<NetworkOp>();
+  if (!network)
+    return success(); // the schedule's verifier reports the misplacement
+  PopulationOp first;
+  llvm::StringSet<> seen;
+  for (auto name : members.getAsRange<FlatSymbolRefAttr>()) {
+    if (!seen.insert(name.getValue()).second)
+      return emitOpError("names '") << name.getValue() << "' twice";
+    auto pop = dyn_cast_or_null<PopulationOp>(
+        SymbolTable::lookupSymbolIn(network, name.getAttr()));
+    if (!pop)
+      return emitOpError("'") << name.getValue()
+                              << "' is not a neuron population";
+    if (!first) {
+      first = pop;
+      continue;
+    }
+    // One code for all: one model, the same parameters.
+    if (pop.getModel() != first.getModel())
+      return emitOpError("merges populations of different models: '")
+             << first.getSymName() << "' of '" << first.getModel() << "', '"
+             << pop.getSymName() << "' of '" << pop.getModel() << "'";
+    if (pop.getParams() != first.getParams())
+      return emitOpError("merges populations with different parameters: '")
+             << first.getSymName() << "' and '" << pop.getSymName() << "'";
+  }
+  // A current is read by its population's update loop alone.
+  for (auto current : network.getBody().getOps<CurrentOp>())
+    if (seen.contains(current.getTarget())) {
+      InFlightDiagnostic diag =
+          emitOpError("cannot merge '")
+          << current.getTarget()
+          << "', which a current drives (its update reads it)";
+      diag.attachNote(current.getLoc()) << "the current";
+      return diag;
+    }
+  return success();
 }
 
 //===----------------------------------------------------------------------===//
@@ -1122,6 +1184,15 @@ static void printBufferShape(OpAsmPrinter &p, BufferOp, TypeAttr elementType,
 }
 
 LogicalResult BufferOp::verify() {
+  if (getViewOf().has_value() != getViewAt().has_value())
+    return emitOpError("a view needs both the buffer it is in and where");
+  if (getViewOf()) {
+    if (!isa<IntegerAttr>(getCount()))
+      return emitOpError("a view's count must be a number");
+    if (getViewAtAttr().getInt() < 0)
+      return emitOpError("a view cannot start at ")
+             << getViewAtAttr().getInt();
+  }
   Type type = getElementType();
   if (!type.isF32() && !type.isF64() && !type.isInteger(16) &&
       !type.isInteger(32) && !type.isInteger(64))
@@ -1179,6 +1250,28 @@ LogicalResult ArenaOp::verifyRegions() {
                                 << buffer.getName() << "' is planned twice";
       diag.attachNote(it->second.getLoc()) << "first here";
       return diag;
+    }
+    // A view lies inside an earlier buffer of its type, itself no view.
+    if (std::optional<StringRef> of = buffer.getViewOf()) {
+      auto parent = seen.find(*of);
+      if (parent == seen.end() || parent->second == buffer)
+        return buffer.emitOpError("is a view of '")
+               << *of << "', which is not an earlier buffer of the arena";
+      BufferOp in = parent->second;
+      if (in.getViewOf())
+        return buffer.emitOpError("is a view of '")
+               << *of << "', itself a view";
+      if (in.getElementType() != buffer.getElementType())
+        return buffer.emitOpError("is a view of '")
+               << *of << "' of another element type ("
+               << in.getElementType() << ")";
+      auto inCount = dyn_cast<IntegerAttr>(in.getCount());
+      int64_t end = buffer.getViewAtAttr().getInt() +
+                    cast<IntegerAttr>(buffer.getCount()).getInt();
+      if (!inCount || end > inCount.getInt())
+        return buffer.emitOpError("ends at element ")
+               << end << " of '" << *of << "', which is not that long";
+      continue;
     }
     // What a count names must be in the network.
     auto dict = dyn_cast<DictionaryAttr>(buffer.getCount());

@@ -432,6 +432,33 @@ def SNN_UpdateStepOp : SNN_StepOp<"update"> {
   let assemblyFormat = "$population (`reset` $reset^)? attr-dict";
 }
 
+def SNN_UpdateGroupStepOp : SNN_StepOp<"update_group"> {
+  let summary = "one update loop over several populations of one model";
+  let description = [{
+    A merged group (written by `snn-merge-groups`): the `populations`, all
+    of one neuron model and with the same code (no currents into them), are
+    updated by one loop over their neurons laid end to end, in this order:
+    the plan gives the group one buffer per model variable (and one
+    refractory countdown), of which each population's buffers are views
+    (docs/design.md, "Merged groups"). Each neuron that spikes is appended
+    to its own population's spike list, as `snn.update` would; `reset` as
+    for `snn.update`. On the CPU a thread's share of each population is its
+    share of the group's neurons that fall in that population, in every op
+    of the step.
+
+    ```mlir
+    snn.update_group [@exc, @inh]
+    ```
+  }];
+  let arguments = (ins FlatSymbolRefArrayAttr:$populations, UnitAttr:$reset);
+  let assemblyFormat = "$populations (`reset` $reset^)? attr-dict";
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// The group's name, as its buffers are named: `<first>..<last>`.
+    std::string getGroupName();
+  }];
+}
+
 def SNN_EmitStepOp : SNN_StepOp<"emit"> {
   let summary = "the spikes of a source in this step";
   let description = [{
@@ -567,11 +594,18 @@ def SNN_BufferOp : SNN_Op<"buffer", [HasParent<"ArenaOp">]> {
     `[spike_array "<source>"]` (the source's spikes),
     `[record_spikes "<population>"]` (the recording's capacity) or
     `[record_state <k>]` (the k-th state recording's samples).
+
+    With `in "<buffer>" at <k>`, the buffer takes no memory of its own: it
+    is elements k to k + count - 1 of an earlier buffer of the same element
+    type (a population's variable in its merged group's buffer:
+    `snn.buffer "inh.v" : f64 [800] in "exc..inh.v" at 3200`).
   }];
   let arguments = (ins StrAttr:$name, TypeAttr:$element_type,
-                       AnyAttr:$count);
+                       AnyAttr:$count, OptionalAttr<StrAttr>:$view_of,
+                       OptionalAttr<I64Attr>:$view_at);
   let assemblyFormat =
-      "$name `:` custom<BufferShape>($element_type, $count) attr-dict";
+      "$name `:` custom<BufferShape>($element_type, $count) "
+      "(`in` $view_of^ `at` $view_at)? attr-dict";
   let hasVerifier = 1;
   let extraClassDeclaration = [{
     /// The kinds of counts the runtime resolves, by keyword.
