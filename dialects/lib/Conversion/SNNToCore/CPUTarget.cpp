@@ -26,8 +26,8 @@ public:
   int64_t spikeListLength(int64_t size) const override { return 2 * size; }
 
   void planGroup(NetworkLowering &l, Group &group) const override {
-    group.spikes =
-        l.addBuffer(group.name + ".spikes", l.b.getI32Type(), group.size);
+    group.scratch =
+        l.addBuffer(group.name + ".scratch", l.b.getI32Type(), group.size);
   }
 
   void bindArguments(NetworkLowering &l, Block *entry) const override {

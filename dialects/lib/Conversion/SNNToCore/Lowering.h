@@ -136,14 +136,20 @@ struct Group {
   UpdateGroupStepOp op;
   std::string name; // `<first>..<last>`, as its buffers are named
   SmallVector<Population *> members; // in the group's order
+  int64_t numMembers = 0;
   int64_t size = 0;
+  /// The members' spike counts and lists, of which each member's are
+  /// views, in member order: member k's counts are cells k * C to
+  /// k * C + C - 1 (C cells each), its list the list elements of its
+  /// neurons (a group's list is as long as a population of its size's).
+  int spikeCounts = -1, spikeLists = -1;
   /// The group seen as one population, for the update's code: the model
   /// and parameters of its members, the group's variable and refractory
   /// buffers (neuron i of it is neuron i of the group).
   Population layout;
   /// CPU: the spikes of the update loop, each thread's from the start of
   /// its share, before they go to the members' lists.
-  int spikes = -1;
+  int scratch = -1;
 };
 
 /// A delay ring of one (population, variable).
@@ -290,10 +296,10 @@ private:
   ProjectionInfo &projectionNamed(StringRef name);
   /// The lowering's record of merged group `op` (planned).
   Group &groupNamed(UpdateGroupStepOp op) {
-    return *groupOfMember.lookup(
-                             cast<FlatSymbolRefAttr>(op.getPopulations()[0])
-                                 .getValue())
-                .first;
+    return *groupOfMember
+                .lookup(cast<FlatSymbolRefAttr>(op.getPopulations()[0])
+                            .getValue())
+                .group;
   }
   PoissonInfo *poissonNamed(StringRef name);
   SpikeArrayInfo *spikeArrayNamed(StringRef name);
@@ -656,9 +662,13 @@ private:
   std::deque<Population> populations;
   llvm::StringMap<Population *> populationByName;
   std::deque<Group> groups;
-  /// The group of each merged population, from the schedule, and its
-  /// offset there (planBuffers).
-  llvm::StringMap<std::pair<Group *, int64_t>> groupOfMember;
+  /// The group of each merged population, from the schedule, its place
+  /// among the members and its first neuron in the group (planBuffers).
+  struct GroupPlace {
+    Group *group;
+    int64_t index, offset;
+  };
+  llvm::StringMap<GroupPlace> groupOfMember;
   std::deque<Ring> rings;
   llvm::StringMap<Ring *> ringByName;
 

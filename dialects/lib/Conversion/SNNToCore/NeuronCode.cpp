@@ -248,7 +248,7 @@ void NetworkLowering::emitGroupUpdateCPU(Group &group, bool reset) {
     Value g = loop.getInductionVar();
     Updated u = emitNeuronStep(layout, g);
     b.create<scf::YieldOp>(
-        loc, appendSpikeIf(u.spike, group.spikes, lo,
+        loc, appendSpikeIf(u.spike, group.scratch, lo,
                            loop.getRegionIterArg(0), g, [&] {
                              if (layout.refractory >= 0)
                                store(refractoryConstant(
@@ -261,49 +261,53 @@ void NetworkLowering::emitGroupUpdateCPU(Group &group, bool reset) {
   // ... then, in order, each member takes the spikes below its end from
   // there into its segment (its share of this share), as local indices: a
   // pass over the spikes and one test per member. One loop over the
-  // members, whose buffers and places a switch gives: its code does not
-  // grow with their number.
+  // members; their lists and counts are views of the group's, so a
+  // member's place there is arithmetic on its first neuron and size, which
+  // a switch of constants gives (a table, for LLVM): the code does not grow
+  // with the members.
   Value numSpikes = toIndex(loop.getResult(0));
   Type indexType = b.getIndexType(), i32Type = b.getI32Type();
-  auto listType = MemRefType::get({ShapedType::kDynamic}, i32Type);
   int64_t numMembers = static_cast<int64_t>(group.members.size());
   auto members = b.create<scf::ForOp>(loc, index(0), index(numMembers),
                                       index(1), ValueRange{index(0)});
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(members.getBody());
+  Value k = members.getInductionVar();
   Value taken = members.getRegionIterArg(0);
   SmallVector<int64_t> cases;
-  for (int64_t k = 0; k < numMembers; ++k)
-    cases.push_back(k);
-  // (first neuron in the group, size, spike list, counts, segment start)
-  auto sw = b.create<scf::IndexSwitchOp>(
-      loc, TypeRange{indexType, indexType, listType, listType, indexType},
-      members.getInductionVar(), cases, cases.size());
+  for (int64_t j = 0; j < numMembers; ++j)
+    cases.push_back(j);
+  auto sw = b.create<scf::IndexSwitchOp>(loc, TypeRange{indexType, indexType},
+                                         k, cases, cases.size());
   auto yieldMember = [&](Region &region, Population &member) {
     OpBuilder::InsertionGuard g(b);
     b.createBlock(&region);
-    Spiking &s = *member.spiking;
-    // Its segment: this share's part of it (threadShare, from `lo`).
-    Value first = index(member.groupOffset);
-    Value from = b.create<arith::SubIOp>(
-        loc,
-        b.create<arith::MinUIOp>(loc, b.create<arith::MaxUIOp>(loc, lo, first),
-                                 index(member.groupOffset + s.size)),
-        first);
-    Value base = b.create<arith::AddIOp>(
-        loc, b.create<arith::MulIOp>(loc, parity, index(s.size)), from);
-    b.create<scf::YieldOp>(loc, ValueRange{first, index(s.size),
-                                           view(s.spikes), view(s.spikeCount),
-                                           base});
+    b.create<scf::YieldOp>(loc, ValueRange{index(member.groupOffset),
+                                           index(member.op.getSize())});
   };
-  for (auto [k, member] : llvm::enumerate(group.members))
-    yieldMember(sw.getCaseRegions()[k], *member);
+  for (auto [j, member] : llvm::enumerate(group.members))
+    yieldMember(sw.getCaseRegions()[j], *member);
   // Not reached (k < the number of members): the last member's.
   yieldMember(sw.getDefaultRegion(), *group.members.back());
   Value first = sw.getResult(0), size = sw.getResult(1);
-  Value list = sw.getResult(2), counts = sw.getResult(3);
-  Value base = sw.getResult(4);
   Value end = b.create<arith::AddIOp>(loc, first, size);
+  // The member's segment (threadShare's, from `lo`) in the group's list:
+  // its list starts at element 2 * first there (two halves of its size),
+  // this step's half at parity * size.
+  Value from = b.create<arith::SubIOp>(
+      loc,
+      b.create<arith::MinUIOp>(loc, b.create<arith::MaxUIOp>(loc, lo, first),
+                               end),
+      first);
+  Value base = b.create<arith::AddIOp>(
+      loc,
+      b.create<arith::AddIOp>(loc, b.create<arith::MulIOp>(loc, first, index(2)),
+                              b.create<arith::MulIOp>(loc, parity, size)),
+      from);
+  // Its count cell: this thread's of this half, in the member's cells.
+  Value cell = b.create<arith::AddIOp>(
+      loc, b.create<arith::MulIOp>(loc, k, index(2 * kMaxThreads)),
+      segmentCount(tid));
   auto whileOp = b.create<scf::WhileOp>(
       loc, TypeRange{indexType, i32Type}, ValueRange{taken, i32(0)},
       [&](OpBuilder &, Location, ValueRange args) {
@@ -315,7 +319,7 @@ void NetworkLowering::emitGroupUpdateCPU(Group &group, bool reset) {
         OpBuilder::InsertionGuard g(b);
         b.setInsertionPointToStart(mine.thenBlock());
         Value neuron = toIndex(
-            load(group.spikes, b.create<arith::AddIOp>(loc, lo, args[0])));
+            load(group.scratch, b.create<arith::AddIOp>(loc, lo, args[0])));
         b.create<scf::YieldOp>(
             loc, ValueRange{b.create<arith::CmpIOp>(
                      loc, arith::CmpIPredicate::ult, neuron, end)});
@@ -328,17 +332,16 @@ void NetworkLowering::emitGroupUpdateCPU(Group &group, bool reset) {
       },
       [&](OpBuilder &, Location, ValueRange args) {
         Value neuron = toIndex(
-            load(group.spikes, b.create<arith::AddIOp>(loc, lo, args[0])));
+            load(group.scratch, b.create<arith::AddIOp>(loc, lo, args[0])));
         Value local = b.create<arith::SubIOp>(loc, neuron, first);
-        b.create<memref::StoreOp>(
-            loc, b.create<arith::IndexCastOp>(loc, i32Type, local), list,
-            ValueRange{b.create<arith::AddIOp>(loc, base, toIndex(args[1]))});
+        store(b.create<arith::IndexCastOp>(loc, i32Type, local),
+              group.spikeLists,
+              b.create<arith::AddIOp>(loc, base, toIndex(args[1])));
         b.create<scf::YieldOp>(
             loc, ValueRange{b.create<arith::AddIOp>(loc, args[0], index(1)),
                             b.create<arith::AddIOp>(loc, args[1], i32(1))});
       });
-  b.create<memref::StoreOp>(loc, whileOp.getResult(1), counts,
-                            ValueRange{segmentCount(tid)});
+  store(whileOp.getResult(1), group.spikeCounts, cell);
   b.create<scf::YieldOp>(loc, ValueRange{whileOp.getResult(0)});
 }
 

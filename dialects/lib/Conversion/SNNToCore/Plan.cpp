@@ -11,7 +11,11 @@ namespace mlir::snn::lowering {
 void NetworkLowering::planBuffers() {
   Type i32Type = b.getI32Type(), i64Type = b.getI64Type();
   double dt = network.getDt().convertToDouble();
-  auto addSpiking = [&](Operation *op, StringRef name, int64_t size) {
+  int64_t cells = target->spikeCountCells();
+  // A merged group's member (`in`, its `k`-th, from neuron `at`) has its
+  // counts and list as views of the group's, in member order.
+  auto addSpiking = [&](Operation *op, StringRef name, int64_t size,
+                        Group *in = nullptr, int64_t k = 0, int64_t at = 0) {
     Spiking &s = spiking.emplace_back();
     s.op = op;
     s.name = name.str();
@@ -20,10 +24,12 @@ void NetworkLowering::planBuffers() {
     s.entity = static_cast<uint32_t>(spiking.size() - 1);
     // Double-buffered by step parity on the GPU (docs/gpu-abi.md); on the
     // CPU also one segment per thread (docs/runtime-abi.md, "Threads").
-    s.spikeCount = addBuffer(s.name + ".spike_count", i32Type,
-                             target->spikeCountCells());
+    s.spikeCount = addBuffer(s.name + ".spike_count", i32Type, cells,
+                             in ? in->spikeCounts : -1, k * cells);
     s.spikes = addBuffer(s.name + ".spikes", i32Type,
-                         target->spikeListLength(size));
+                         target->spikeListLength(size),
+                         in ? in->spikeLists : -1,
+                         target->spikeListLength(at));
     target->planSpiking(*this, s);
     spikingByName[s.name] = &s;
     return &s;
@@ -35,7 +41,7 @@ void NetworkLowering::planBuffers() {
     g.op = op;
     g.name = op.getGroupName();
     for (auto member : op.getPopulations().getAsRange<FlatSymbolRefAttr>()) {
-      groupOfMember[member.getValue()] = {&g, g.size};
+      groupOfMember[member.getValue()] = {&g, g.numMembers++, g.size};
       g.size += SymbolTable::lookupNearestSymbolFrom<PopulationOp>(
                     network, member.getAttr())
                     .getSize();
@@ -66,20 +72,26 @@ void NetworkLowering::planBuffers() {
       p.op = pop;
       p.model = SymbolTable::lookupNearestSymbolFrom<NeuronModelOp>(
           pop, pop.getModelAttr());
-      p.spiking = addSpiking(pop, pop.getSymName(), pop.getSize());
       populationByName[pop.getSymName()] = &p;
       auto member = groupOfMember.find(pop.getSymName());
       if (member == groupOfMember.end()) {
+        p.spiking = addSpiking(pop, pop.getSymName(), pop.getSize());
         planNeurons(p, pop.getSymName(), pop.getSize(), nullptr, 0);
         continue;
       }
-      auto [g, at] = member->second;
+      auto [g, k, at] = member->second;
       if (!g->layout.op) {
+        // The group's buffers, before its first member's.
         g->layout.op = pop;
         g->layout.model = p.model;
+        g->spikeCounts = addBuffer(g->name + ".spike_count", i32Type,
+                                   g->numMembers * cells);
+        g->spikeLists = addBuffer(g->name + ".spikes", i32Type,
+                                  target->spikeListLength(g->size));
         planNeurons(g->layout, g->name, g->size, nullptr, 0);
         target->planGroup(*this, *g);
       }
+      p.spiking = addSpiking(pop, pop.getSymName(), pop.getSize(), g, k, at);
       p.group = g;
       p.groupOffset = at;
       p.spiking->shareSize = g->size;
