@@ -34,7 +34,7 @@ double param(const ast::NeuronModel &m, const std::string &name) {
 
 TEST(BuiltinModels, AllParseAndCheck) {
   const auto &models = frontend::builtinModelSources();
-  ASSERT_GE(models.size(), 3u);
+  ASSERT_GE(models.size(), 4u);
   for (const auto &b : models) {
     Parsed p = parseJson(usingModel(b.name));
     EXPECT_MODEL_OK(p);
@@ -76,6 +76,23 @@ TEST(BuiltinModels, LifCondExpHasTheCobaDefaults) {
   EXPECT_DOUBLE_EQ(param(m, "v_reset"), -60);
   EXPECT_DOUBLE_EQ(m.refractory, 5);
   EXPECT_EQ(*m.variables[1].dim, (ast::Dim{0, -1, 1})); // ge in nS
+}
+
+TEST(BuiltinModels, LifAdaptiveThreshold) {
+  Parsed p = parseJson(usingModel("lif_adaptive_threshold"));
+  const ast::NeuronModel &m = onlyModel(p);
+  EXPECT_EQ(m.method, ast::Method::Exact);
+  EXPECT_EQ(ast::printExpr(*m.threshold), "v > v_th + theta");
+  ASSERT_EQ(m.reset.size(), 2u);
+  EXPECT_EQ(ast::printAssignment(m.reset[0]), "v = v_reset");
+  EXPECT_EQ(ast::printAssignment(m.reset[1]), "theta += delta_th");
+  ASSERT_EQ(m.equations.size(), 4u);
+  EXPECT_EQ(ast::printEquation(m.equations[3]), "dtheta/dt = -theta / tau_th");
+  EXPECT_DOUBLE_EQ(param(m, "tau_th"), 50);
+  EXPECT_DOUBLE_EQ(param(m, "delta_th"), 2);
+  EXPECT_DOUBLE_EQ(m.refractory, 2);
+  EXPECT_EQ(m.refractoryClamped, std::vector<std::string>{"v"});
+  EXPECT_EQ(*m.variables[3].dim, (ast::Dim{0, 1, 0})); // theta in mV
 }
 
 TEST(BuiltinModels, Izhikevich) {
