@@ -1071,6 +1071,22 @@ void Checker::model(const Model &m) {
       error(loc, "spikes of '" + n + "' are recorded twice");
     recorded.push_back(n);
   }
+  std::vector<std::string> weighed;
+  for (size_t i = 0; i < r.weights.size(); ++i) {
+    const std::string &n = r.weights[i];
+    const Loc &loc = i < r.weightLocs.size() ? r.weightLocs[i]
+                                              : Loc{m.file, 0, 0, "/record"};
+    if (std::find(projectionNames.begin(), projectionNames.end(), n) ==
+        projectionNames.end())
+      error(loc, m.findPopulation(n) || m.findSource(n)
+                     ? "'" + n + "' is a population; weights are recorded "
+                                 "of projections"
+                     : "cannot record the weights of unknown projection '" +
+                           n + "'" + didYouMean(n, projectionNames));
+    else if (std::find(weighed.begin(), weighed.end(), n) != weighed.end())
+      error(loc, "the weights of '" + n + "' are recorded twice");
+    weighed.push_back(n);
+  }
   for (const StateRecording &s : r.state) {
     const Loc &popLoc = s.populationLoc.line ? s.populationLoc : s.loc;
     const Population *p = m.findPopulation(s.population);

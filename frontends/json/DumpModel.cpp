@@ -265,9 +265,10 @@ void dumpModel(const Model &m, std::ostream &os) {
     sj["every"] = s.every;
     state.push_back(sj);
   }
-  j["record"] = ojson{{"spikes", m.record.spikes},
-                      {"state", state},
-                      {"format", m.record.format}};
+  j["record"] = ojson{{"spikes", m.record.spikes}, {"state", state}};
+  if (!m.record.weights.empty())
+    j["record"]["weights"] = m.record.weights;
+  j["record"]["format"] = m.record.format;
   std::string out;
   write(j, 0, out);
   os << out << '\n';

@@ -900,11 +900,16 @@ void Converter::projection(const Member &m, Projection &out) {
 void Converter::record(const Value &v, Recording &out) {
   if (!expectObject(v, "\"record\""))
     return;
-  checkKeys(v, {"spikes", "state", "format"}, "\"record\"");
+  checkKeys(v, {"spikes", "state", "weights", "format"}, "\"record\"");
   if (const Value *s = v.find("spikes"))
     for (auto &[n, item] : stringList(*s, "\"spikes\"")) {
       out.spikes.push_back(n);
       out.spikeLocs.push_back(loc(*item));
+    }
+  if (const Value *w = v.find("weights"))
+    for (auto &[n, item] : stringList(*w, "\"weights\"")) {
+      out.weights.push_back(n);
+      out.weightLocs.push_back(loc(*item));
     }
   if (const Value *st = v.find("state")) {
     if (!st->isArray()) {

@@ -451,6 +451,10 @@ OwningOpRef<ModuleOp> Generator::run() {
   for (const std::string &name : model.record.spikes)
     b.create<mlir::snn::RecordSpikesOp>(fileLoc,
                                         FlatSymbolRefAttr::get(&ctx, name));
+  for (auto [name, at] : llvm::zip(model.record.weights,
+                                   model.record.weightLocs))
+    b.create<mlir::snn::RecordWeightsOp>(loc(at),
+                                         FlatSymbolRefAttr::get(&ctx, name));
   for (const ast::StateRecording &r : model.record.state)
     b.create<mlir::snn::RecordStateOp>(
         loc(r.loc), FlatSymbolRefAttr::get(&ctx, r.population),

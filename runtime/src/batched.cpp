@@ -346,11 +346,14 @@ bool BatchedRun::run() {
   // The final state, for inspection (and checkpoints).
   if (!backend.download(net,
                         options.downloadConnectivity ||
-                            options.saveConnectivity,
+                            options.saveConnectivity ||
+                            !net.desc.record.weights.empty(),
                         error))
     return false;
   if (options.saveConnectivity &&
       !collectConnectivity(net, backend.connectivityDevice(), result, error))
+    return false;
+  if (!collectWeights(net, backend.connectivityDevice(), result, error))
     return false;
 
   result.backend = backend.report();

@@ -850,6 +850,19 @@ void Parser::record(const json &j, const std::string &path) {
       r.spikePopulations.push_back(pi);
     }
   }
+  if (const json *w = opt(j, "weights")) {
+    std::string wp = sub(path, "weights");
+    array(*w, wp);
+    for (size_t i = 0; i < w->size(); ++i) {
+      std::string name = str((*w)[i], idx(wp, i));
+      int e = d.findProjection(name);
+      if (e < 0)
+        fail(idx(wp, i), "no projection \"" + name + "\"");
+      if (std::find(r.weights.begin(), r.weights.end(), e) != r.weights.end())
+        fail(idx(wp, i), "the weights of \"" + name + "\" are recorded twice");
+      r.weights.push_back(e);
+    }
+  }
   if (const json *s = opt(j, "state")) {
     std::string sp = sub(path, "state");
     array(*s, sp);

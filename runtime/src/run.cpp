@@ -19,6 +19,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <atomic>
 #include <map>
 #include <memory>
@@ -540,54 +541,110 @@ bool simulateNetwork(Network &net, const StepFunctions &step, int64_t steps,
   return false;
 }
 
+namespace {
+
+/// Projection `e`'s synapses as the arena holds them (those of a projection
+/// without stored columns from its columns kernel on `device`).
+bool projectionSynapses(const Network &net, size_t e,
+                        ConnectivityDevice *device, ConnectivityRecord &c,
+                        std::string &error) {
+  const Descriptor &d = net.desc;
+  const ProjectionDesc &pr = d.projections[e];
+  c.projection = pr.name;
+  auto copy = [&](int buffer, auto &out) {
+    using T = typename std::decay_t<decltype(out)>::value_type;
+    const T *p = net.arena.buffer<T>(size_t(buffer));
+    out.assign(p, p + net.counts[size_t(buffer)]);
+  };
+  if (pr.col < 0) {
+    // No columns stored (procedural, dense): the synapses as the
+    // projection's columns kernel gives them, from what the run used.
+    Csr rows;
+    if (!device) {
+      error = "projection '" + pr.name + "': its synapses are given by "
+              "its kernels, and there is no device to run them on";
+      return false;
+    }
+    if (!drawRows(net, e, *device, rows, error))
+      return false;
+    c.rowPtr = std::move(rows.rowPtr);
+    c.col = std::move(rows.col);
+  } else {
+    copy(pr.rowPtr, c.rowPtr);
+    if (d.buffers[pr.col].type == ScalarType::U16) {
+      const uint16_t *p = net.arena.buffer<uint16_t>(size_t(pr.col));
+      c.col.assign(p, p + net.counts[size_t(pr.col)]); // written as i32
+    } else {
+      copy(pr.col, c.col);
+    }
+  }
+  c.hasWeights = pr.weightBuffer >= 0;
+  c.hasDelays = pr.delayBuffer >= 0;
+  if (c.hasWeights) {
+    c.weightF32 = d.buffers[pr.weightBuffer].type == ScalarType::F32;
+    const ArenaSlot &s = net.arena.slot(size_t(pr.weightBuffer));
+    c.weightBytes.assign(
+        reinterpret_cast<const char *>(net.arena.data() + s.offset),
+        size_t(net.counts[size_t(pr.weightBuffer)]) *
+            (c.weightF32 ? 4 : 8));
+  }
+  if (c.hasDelays)
+    copy(pr.delayBuffer, c.delaySteps);
+  return true;
+}
+
+} // namespace
+
 bool collectConnectivity(const Network &net, ConnectivityDevice *device,
                          RunResult &result, std::string &error) {
-  const Descriptor &d = net.desc;
   result.connectivity.clear();
-  for (size_t e = 0; e < d.projections.size(); ++e) {
-    const ProjectionDesc &pr = d.projections[e];
+  for (size_t e = 0; e < net.desc.projections.size(); ++e) {
     ConnectivityRecord c;
-    c.projection = pr.name;
-    auto copy = [&](int buffer, auto &out) {
-      using T = typename std::decay_t<decltype(out)>::value_type;
-      const T *p = net.arena.buffer<T>(size_t(buffer));
-      out.assign(p, p + net.counts[size_t(buffer)]);
-    };
-    if (pr.col < 0) {
-      // No columns stored (procedural, dense): the synapses as the
-      // projection's columns kernel gives them, from what the run used.
-      Csr rows;
-      if (!device) {
-        error = "projection '" + pr.name + "': its synapses are given by "
-                "its kernels, and there is no device to run them on";
-        return false;
-      }
-      if (!drawRows(net, e, *device, rows, error))
-        return false;
-      c.rowPtr = std::move(rows.rowPtr);
-      c.col = std::move(rows.col);
-    } else {
-      copy(pr.rowPtr, c.rowPtr);
-      if (d.buffers[pr.col].type == ScalarType::U16) {
-        const uint16_t *p = net.arena.buffer<uint16_t>(size_t(pr.col));
-        c.col.assign(p, p + net.counts[size_t(pr.col)]); // written as i32
-      } else {
-        copy(pr.col, c.col);
-      }
-    }
-    c.hasWeights = pr.weightBuffer >= 0;
-    c.hasDelays = pr.delayBuffer >= 0;
-    if (c.hasWeights) {
-      c.weightF32 = d.buffers[pr.weightBuffer].type == ScalarType::F32;
-      const ArenaSlot &s = net.arena.slot(size_t(pr.weightBuffer));
-      c.weightBytes.assign(
-          reinterpret_cast<const char *>(net.arena.data() + s.offset),
-          size_t(net.counts[size_t(pr.weightBuffer)]) *
-              (c.weightF32 ? 4 : 8));
-    }
-    if (c.hasDelays)
-      copy(pr.delayBuffer, c.delaySteps);
+    if (!projectionSynapses(net, e, device, c, error))
+      return false;
     result.connectivity.push_back(std::move(c));
+  }
+  return true;
+}
+
+bool collectWeights(const Network &net, ConnectivityDevice *device,
+                    RunResult &result, std::string &error) {
+  const Descriptor &d = net.desc;
+  result.weights.clear();
+  for (int e : d.record.weights) {
+    ConnectivityRecord c;
+    if (!projectionSynapses(net, size_t(e), device, c, error))
+      return false;
+    WeightRecord w;
+    w.projection = c.projection;
+    size_t n = c.col.size();
+    w.post = std::move(c.col);
+    w.pre.reserve(n);
+    for (size_t i = 0; i + 1 < c.rowPtr.size(); ++i)
+      for (int64_t k = c.rowPtr[i]; k < c.rowPtr[i + 1]; ++k)
+        w.pre.push_back(int32_t(i));
+    if (w.pre.size() != n) {
+      error = "projection '" + w.projection + "': its row pointers hold " +
+              std::to_string(w.pre.size()) + " synapses, its columns " +
+              std::to_string(n);
+      return false;
+    }
+    if (c.hasWeights) {
+      w.weight.resize(n);
+      for (size_t k = 0; k < n; ++k) {
+        if (c.weightF32) {
+          float v;
+          std::memcpy(&v, c.weightBytes.data() + 4 * k, 4);
+          w.weight[k] = v;
+        } else {
+          std::memcpy(&w.weight[k], c.weightBytes.data() + 8 * k, 8);
+        }
+      }
+    } else {
+      // One weight for all, compiled into the code: the descriptor's.
+      w.weight.assign(n, d.projections[size_t(e)].weight.value);
+    }
+    result.weights.push_back(std::move(w));
   }
   return true;
 }
@@ -713,6 +770,24 @@ bool writeOutputsImpl(RunResult &r, const std::string &format,
                encodeNpy(NpyType::F64, s.values.data(), {samples, n})) ||
           !add(base + "_t.npy",
                encodeNpy(NpyType::F64, s.timesMs.data(), {samples})))
+        return false;
+    }
+  }
+  for (const WeightRecord &w : r.weights) {
+    std::string base = unique(safeName(w.projection) + "_weights");
+    if (csv) {
+      std::vector<double> pre(w.pre.begin(), w.pre.end()),
+          post(w.post.begin(), w.post.end());
+      if (!add(base + ".csv",
+               encodeCsv({"pre", "post", "weight"}, {pre, post, w.weight})))
+        return false;
+    } else {
+      if (!add(base + "_pre.npy",
+               encodeNpy(NpyType::I32, w.pre.data(), {w.pre.size()})) ||
+          !add(base + "_post.npy",
+               encodeNpy(NpyType::I32, w.post.data(), {w.post.size()})) ||
+          !add(base + ".npy",
+               encodeNpy(NpyType::F64, w.weight.data(), {w.weight.size()})))
         return false;
     }
   }
@@ -940,6 +1015,8 @@ bool runSimulation(const std::string &descriptorJson,
     result.buildSeconds = buildSeconds;
     if (options.saveConnectivity &&
         !collectConnectivity(net, device.get(), result, error))
+      return false;
+    if (!collectWeights(net, device.get(), result, error))
       return false;
     if (options.writeOutput &&
         !writeOutputs(result, d.record.format, options.outDir, error))

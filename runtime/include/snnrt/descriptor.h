@@ -177,6 +177,9 @@ struct RecordDesc {
   std::vector<std::string> spikes;
   std::vector<int> spikePopulations;
   std::vector<StateRecordDesc> state;
+  /// Projections whose synapses and final weights are written after the
+  /// run ("weights"), by index.
+  std::vector<int> weights;
 };
 
 /// One phase of a GPU step: a grid-stride kernel.

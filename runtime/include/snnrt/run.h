@@ -114,6 +114,15 @@ struct ConnectivityRecord {
   std::vector<int32_t> delaySteps;
 };
 
+/// The synapses of a projection recorded with record.weights: one entry per
+/// synapse, in storage order (by presynaptic neuron), with the weight the
+/// run left it (a constant weight for every synapse when it does not vary).
+struct WeightRecord {
+  std::string projection;
+  std::vector<int32_t> pre, post;
+  std::vector<double> weight;
+};
+
 struct SpikeRecord {
   std::string population;
   std::vector<double> timesMs;
@@ -146,6 +155,7 @@ struct RunResult {
   std::vector<SpikeRecord> spikes;
   std::vector<StateRecord> states;
   std::vector<ConnectivityRecord> connectivity; ///< saveConnectivity only
+  std::vector<WeightRecord> weights;            ///< record.weights
   double buildSeconds = 0, simulationSeconds = 0;
   /// CPU runs: the threads that ran the steps.
   int64_t threads = 1;
@@ -198,7 +208,15 @@ bool simulateNetwork(Network &net, const StepFunctions &step, int64_t steps,
 bool collectConnectivity(const Network &net, ConnectivityDevice *device,
                          RunResult &result, std::string &error);
 
-/// Writes spikes, state and summary.json to `dir` in `format` ("npy" or
+/// The synapses and final weights of the projections of record.weights into
+/// result.weights (on GPU targets, after a download with the connectivity),
+/// as collectConnectivity reads them. False with `error`.
+bool collectWeights(const Network &net, ConnectivityDevice *device,
+                    RunResult &result, std::string &error);
+
+/// Writes spikes, state, recorded weights (<projection>_weights.csv with
+/// columns pre, post, weight, or _weights_pre.npy, _weights_post.npy (i32)
+/// and _weights.npy (f64)) and summary.json to `dir` in `format` ("npy" or
 /// "csv"), and the saved connectivity (always NPY:
 /// <projection>_row_ptr.npy, _col.npy, _weight.npy, _delay.npy), recording
 /// the written paths in result.files/outDir. The files are written into a

@@ -103,6 +103,8 @@ snn.network @net attributes {dt = 0.1 : f64, duration = 50.0 : f64, seed = 7 : u
   snn.record_spikes @exc
   // CHECK: snn.record_spikes @noise
   snn.record_spikes @noise
+  // CHECK: snn.record_weights @ei
+  snn.record_weights @ei
   // CHECK: snn.record_state @exc "v" {every = 10 : i64, neurons = array<i64: 0, 1, 79>}
   snn.record_state @exc "v" {neurons = array<i64: 0, 1, 79>, every = 10}
 }

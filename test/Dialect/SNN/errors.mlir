@@ -1089,3 +1089,45 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64
   // expected-error @+1 {{variable 'I' is not a variable of model 'm'}}
   snn.poisson_input @a into @p target "I" attributes {n = 10 : i64, rate = 1.0 : f64, weight = 1.0 : f64}
 }
+
+// -----
+
+// snn.record_weights names a projection, once.
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
+  snn.neuron_model @keep attributes {variables = ["v"]} update {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  } threshold {
+  ^bb0(%v: f64):
+    %t = arith.constant false
+    snn.yield %t : i1
+  } reset {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  }
+  snn.population @a of @keep size 2
+  // expected-error @+1 {{'a' is not a projection}}
+  snn.record_weights @a
+}
+
+// -----
+
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
+  snn.neuron_model @keep attributes {variables = ["v"]} update {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  } threshold {
+  ^bb0(%v: f64):
+    %t = arith.constant false
+    snn.yield %t : i1
+  } reset {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  }
+  snn.population @a of @keep size 2
+  snn.projection @aa from @a to @a target "v" attributes {connectivity = #snn.all_to_all<allow_self = true>, weight = 1.0 : f64, delay = 1.0 : f64}
+  // expected-note @+1 {{first here}}
+  snn.record_weights @aa
+  // expected-error @+1 {{the weights of 'aa' are recorded twice}}
+  snn.record_weights @aa
+}

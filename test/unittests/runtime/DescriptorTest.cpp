@@ -499,3 +499,22 @@ TEST(Descriptor, ThreadSharesOfAGroup) {
   p.groupOffset = 0;
   EXPECT_EQ(d.threadStart(p, 1, 3), d.threadStart(30, 1, 3));
 }
+
+TEST(Descriptor, RecordWeights) {
+  TempDir dir;
+  json j = tinyDescriptor(dir);
+  std::string name = j["projections"][0]["name"];
+  j["record"]["weights"] = {name};
+  {
+    Descriptor d;
+    std::string err;
+    ASSERT_TRUE(parseDescriptor(j.dump(), d, err)) << err;
+    EXPECT_EQ(d.record.weights, std::vector<int>{0});
+  }
+  j["record"]["weights"] = {"nope"};
+  EXPECT_EQ(parseError(j),
+            "descriptor: record.weights[0]: no projection \"nope\"");
+  j["record"]["weights"] = {name, name};
+  EXPECT_EQ(parseError(j), "descriptor: record.weights[1]: the weights of \"" +
+                               name + "\" are recorded twice");
+}

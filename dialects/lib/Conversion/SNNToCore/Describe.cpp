@@ -269,6 +269,15 @@ json::Object Describer::describe() {
         {"every", op.getEvery()}});
   }
 
+  json::Object record{{"format", network.getRecordFormat().str()},
+                      {"spikes", std::move(spikes)},
+                      {"state", std::move(state)}};
+  json::Array weights;
+  for (auto op : network.getBody().getOps<RecordWeightsOp>())
+    weights.push_back(op.getProjection().str());
+  if (!weights.empty())
+    record["weights"] = std::move(weights);
+
   return json::Object{
       {"format", "snn-descriptor"},
       {"version", 1},
@@ -283,9 +292,7 @@ json::Object Describer::describe() {
       {"currents", std::move(currents)},
       {"projections", std::move(projections)},
       {"rings", std::move(rings)},
-      {"record", json::Object{{"format", network.getRecordFormat().str()},
-                              {"spikes", std::move(spikes)},
-                              {"state", std::move(state)}}}};
+      {"record", std::move(record)}};
 }
 
 } // namespace

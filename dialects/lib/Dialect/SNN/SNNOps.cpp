@@ -422,6 +422,24 @@ RecordSpikesOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
   return success();
 }
 
+LogicalResult
+RecordWeightsOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
+  if (!isa_and_nonnull<ProjectionOp>(
+          symbolTable.lookupNearestSymbolFrom(*this, getProjectionAttr())))
+    return emitOpError("'") << getProjection() << "' is not a projection";
+  for (auto other : (*this)->getParentOp()->getRegion(0).getOps<RecordWeightsOp>()) {
+    if (other == *this)
+      break;
+    if (other.getProjection() == getProjection()) {
+      InFlightDiagnostic diag = emitOpError("the weights of '")
+                                << getProjection() << "' are recorded twice";
+      diag.attachNote(other.getLoc()) << "first here";
+      return diag;
+    }
+  }
+  return success();
+}
+
 LogicalResult RecordStateOp::verify() {
   if (getEveryAttr().getInt() < 1)
     return emitOpError("recording interval ")

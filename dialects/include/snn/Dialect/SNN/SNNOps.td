@@ -280,6 +280,18 @@ def SNN_RecordSpikesOp : SNN_Op<"record_spikes", [
   let assemblyFormat = "$population attr-dict";
 }
 
+def SNN_RecordWeightsOp : SNN_Op<"record_weights", [
+    HasParent<"NetworkOp">, DeclareOpInterfaceMethods<SymbolUserOpInterface>]> {
+  let summary = "record a projection's synapses and weights at the end of a run";
+  let description = [{
+    After the last step, writes every synapse of `projection` with its pre
+    and post neuron and its weight as the run left it (docs/model-format.md,
+    "Recording").
+  }];
+  let arguments = (ins FlatSymbolRefAttr:$projection);
+  let assemblyFormat = "$projection attr-dict";
+}
+
 def SNN_RecordStateOp : SNN_Op<"record_state", [
     HasParent<"NetworkOp">, DeclareOpInterfaceMethods<SymbolUserOpInterface>]> {
   let summary = "record a variable of chosen neurons every few steps";

@@ -275,6 +275,9 @@ struct Recording {
   std::vector<StateRecording> state;
   std::string format = "npy"; // "npy" or "csv"
   std::vector<Loc> spikeLocs; // parallel to `spikes`
+  /// Projections whose synapses and final weights are written after the run.
+  std::vector<std::string> weights;
+  std::vector<Loc> weightLocs; // parallel to `weights`
 };
 
 enum class Precision { F32, F64 };
