@@ -82,7 +82,7 @@ void NetworkLowering::emitGroupDispatch(
   Value k = index(0);
   for (Population *member : ArrayRef(group.members).drop_front()) {
     Value past = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::uge, g,
-                                         index(member->groupOffset));
+                                         index(member->spiking->shareOffset));
     k = b.create<arith::AddIOp>(
         loc, k, b.create<arith::IndexCastUIOp>(loc, b.getIndexType(), past));
   }
@@ -96,7 +96,7 @@ void NetworkLowering::emitGroupDispatch(
   b.create<scf::YieldOp>(loc); // no such member
   for (auto [j, member] : llvm::enumerate(group.members)) {
     b.createBlock(&sw.getCaseRegions()[j]);
-    fn(*member, b.create<arith::SubIOp>(loc, g, index(member->groupOffset)));
+    fn(*member, b.create<arith::SubIOp>(loc, g, index(member->spiking->shareOffset)));
     b.create<scf::YieldOp>(loc);
   }
 }

@@ -123,11 +123,6 @@ struct Population {
   bool inputs = false;
   bool resets = false;              // whether the reset changes anything
   int spiked = -1; // GPU: per-neuron flag, reset pending after input
-  /// The merged group it is updated in (snn.update_group), if any, and its
-  /// first neuron's index there; its variable and refractory buffers are
-  /// then views of the group's.
-  struct Group *group = nullptr;
-  int64_t groupOffset = 0;
 };
 
 /// A merged group (snn.update_group): populations of one code whose neurons
@@ -135,8 +130,9 @@ struct Population {
 struct Group {
   UpdateGroupStepOp op;
   std::string name; // `<first>..<last>`, as its buffers are named
-  SmallVector<Population *> members; // in the group's order
-  int64_t numMembers = 0;
+  /// In the group's order; a member's first neuron in the group is its
+  /// spiking->shareOffset.
+  SmallVector<Population *> members;
   int64_t size = 0;
   /// The members' spike counts and lists, of which each member's are
   /// views, in member order: member k's counts are cells k * C to

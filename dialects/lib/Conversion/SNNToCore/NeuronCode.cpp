@@ -282,7 +282,7 @@ void NetworkLowering::emitGroupUpdateCPU(Group &group, bool reset) {
   auto yieldMember = [&](Region &region, Population &member) {
     OpBuilder::InsertionGuard g(b);
     b.createBlock(&region);
-    b.create<scf::YieldOp>(loc, ValueRange{index(member.groupOffset),
+    b.create<scf::YieldOp>(loc, ValueRange{index(member.spiking->shareOffset),
                                            index(member.op.getSize())});
   };
   for (auto [j, member] : llvm::enumerate(group.members))

@@ -20,7 +20,8 @@ void NetworkLowering::planBuffers() {
     s.op = op;
     s.name = name.str();
     s.size = size;
-    s.shareSize = size;
+    s.shareSize = in ? in->size : size;
+    s.shareOffset = at;
     s.entity = static_cast<uint32_t>(spiking.size() - 1);
     // Double-buffered by step parity on the GPU (docs/gpu-abi.md); on the
     // CPU also one segment per thread (docs/runtime-abi.md, "Threads").
@@ -40,8 +41,10 @@ void NetworkLowering::planBuffers() {
     Group &g = groups.emplace_back();
     g.op = op;
     g.name = op.getGroupName();
-    for (auto member : op.getPopulations().getAsRange<FlatSymbolRefAttr>()) {
-      groupOfMember[member.getValue()] = {&g, g.numMembers++, g.size};
+    for (auto [k, member] : llvm::enumerate(
+             op.getPopulations().getAsRange<FlatSymbolRefAttr>())) {
+      groupOfMember[member.getValue()] = {&g, static_cast<int64_t>(k),
+                                          g.size};
       g.size += SymbolTable::lookupNearestSymbolFrom<PopulationOp>(
                     network, member.getAttr())
                     .getSize();
@@ -85,17 +88,15 @@ void NetworkLowering::planBuffers() {
         g->layout.op = pop;
         g->layout.model = p.model;
         g->spikeCounts = addBuffer(g->name + ".spike_count", i32Type,
-                                   g->numMembers * cells);
+                                   static_cast<int64_t>(
+                                       g->op.getPopulations().size()) *
+                                       cells);
         g->spikeLists = addBuffer(g->name + ".spikes", i32Type,
                                   target->spikeListLength(g->size));
         planNeurons(g->layout, g->name, g->size, nullptr, 0);
         target->planGroup(*this, *g);
       }
       p.spiking = addSpiking(pop, pop.getSymName(), pop.getSize(), g, k, at);
-      p.group = g;
-      p.groupOffset = at;
-      p.spiking->shareSize = g->size;
-      p.spiking->shareOffset = at;
       planNeurons(p, pop.getSymName(), pop.getSize(), &g->layout, at);
     } else if (auto src = dyn_cast<PoissonSourceOp>(op)) {
       Spiking *s = addSpiking(src, src.getSymName(), src.getSize());
