@@ -62,6 +62,11 @@ public:
   unsigned errors = 0;
 
   void neuronModel(const NeuronModel &m);
+  void synapseModel(const SynapseModel &m);
+  /// The projection's uses of its synapse model `sm` (post variables,
+  /// parameters, initial values); `post` is the post model if known.
+  void synapseUse(const Projection &pr, const SynapseModel &sm,
+                  const NeuronModel *post, bool isList, bool f32);
   void model(const Model &m);
 
 private:
@@ -580,6 +585,273 @@ void Checker::size(int64_t n, const Loc &loc, const std::string &what) {
 // The network
 //===----------------------------------------------------------------------===//
 
+//===----------------------------------------------------------------------===//
+// Synapse models
+//===----------------------------------------------------------------------===//
+
+/// Every variable name an expression reads.
+static void namesIn(const Expr &e, std::vector<std::string> &out) {
+  if (e.kind == ExprKind::Variable)
+    out.push_back(e.name);
+  for (const ExprPtr &o : e.operands)
+    if (o)
+      namesIn(*o, out);
+}
+
+static bool endsWith(const std::string &s, const std::string &suffix) {
+  return s.size() > suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+void Checker::synapseModel(const SynapseModel &m) {
+  const std::string in = " in synapse model '" + m.name + "'";
+  std::vector<std::string> declared, variables, params;
+  auto declare = [&](const std::string &name, const Loc &loc,
+                     const char *kind) {
+    if (!isIdentifier(name)) {
+      error(loc, "'" + name + "' is not a valid " + kind + " name" + in +
+                     " (use letters, digits and '_', not starting with a "
+                     "digit)");
+      return false;
+    }
+    if (name == "t" || name == "dt" || isReservedName(name) ||
+        functionArity(name) >= 0) {
+      error(loc, "'" + name + "' is reserved (time, a keyword or a "
+                     "function) and cannot name a " + kind + in);
+      return false;
+    }
+    if (std::find(declared.begin(), declared.end(), name) != declared.end()) {
+      error(loc, "'" + name + "' is declared twice" + in);
+      return false;
+    }
+    declared.push_back(name);
+    return true;
+  };
+  for (const Param &p : m.params) {
+    if (declare(p.name, p.loc, "parameter"))
+      params.push_back(p.name);
+    if (!std::isfinite(p.value))
+      error(p.loc, "parameter '" + p.name + "' is not a finite number");
+  }
+  for (const Variable &v : m.variables) {
+    if (declare(v.name, v.loc, "variable"))
+      variables.push_back(v.name);
+    if (!std::isfinite(v.initial))
+      error(v.loc, "initial value of '" + v.name + "' is not finite");
+  }
+  auto isVariable = [&](const std::string &n) {
+    return std::find(variables.begin(), variables.end(), n) !=
+           variables.end();
+  };
+  auto isParam = [&](const std::string &n) {
+    return std::find(params.begin(), params.end(), n) != params.end();
+  };
+  if (!m.variables.empty() && !isVariable(m.weight))
+    error(m.weightLoc, "the weight '" + m.weight + "'" + in +
+                           " is not one of its variables" +
+                           didYouMean(m.weight, variables) +
+                           (m.weight == "w"
+                                ? " (name the weight variable with "
+                                  "\"weight\")"
+                                : ""));
+
+  // Event-driven equations: of a variable, reading event-driven variables,
+  // parameters and numbers.
+  std::vector<std::string> driven;
+  for (const Equation &eq : m.equations) {
+    if (!isVariable(eq.var)) {
+      error(eq.loc, "equation of '" + eq.var + "'" + in +
+                        ", which is not one of its variables" +
+                        didYouMean(eq.var, variables));
+      continue;
+    }
+    if (std::find(driven.begin(), driven.end(), eq.var) != driven.end()) {
+      error(eq.loc, "'" + eq.var + "' has two equations" + in);
+      continue;
+    }
+    driven.push_back(eq.var);
+    if (eq.driven == Equation::Driven::Unmarked)
+      error(eq.loc, "the equation of '" + eq.var + "'" + in +
+                        " needs a marker after it: '(event-driven)' (solved "
+                        "between the events that touch the synapse)");
+    else if (eq.driven == Equation::Driven::Clock)
+      error(eq.drivenLoc, "the equation of '" + eq.var + "'" + in +
+                              " is clock-driven: snnc solves synapse "
+                              "equations event-driven only, for now (mark "
+                              "it '(event-driven)' if it is linear in '" +
+                              eq.var + "')");
+  }
+  for (const Equation &eq : m.equations) {
+    if (!eq.rhs || !isVariable(eq.var))
+      continue;
+    Scope scope{nullptr, {}};
+    for (const std::string &d : driven)
+      scope.all.push_back(d);
+    for (const std::string &p : params)
+      scope.all.push_back(p);
+    std::vector<std::string> used;
+    namesIn(*eq.rhs, used);
+    bool ok = true;
+    for (const std::string &n : used)
+      if (isVariable(n) && !scope.has(n)) {
+        error(eq.loc, "the event-driven equation of '" + eq.var + "'" + in +
+                          " reads '" + n +
+                          "', which has no event-driven equation: it may "
+                          "read event-driven variables, parameters and "
+                          "numbers only");
+        ok = false;
+      } else if (!scope.has(n) &&
+                 (endsWith(n, kPostSuffix) || endsWith(n, kPreSuffix))) {
+        error(eq.loc, "the event-driven equation of '" + eq.var + "'" + in +
+                          " reads the neuron variable '" + n +
+                          "': it may read event-driven variables, "
+                          "parameters and numbers only");
+        ok = false;
+      }
+    if (ok)
+      requireType(eq.rhs, Type::Number, scope,
+                  "in the equation of '" + eq.var + "'" + in, eq.loc,
+                  "the right-hand side");
+  }
+
+  // on_pre and on_post.
+  auto statements = [&](const std::vector<Assignment> &list,
+                        const char *key) {
+    std::string context = std::string("in ") + key + in;
+    Scope scope{nullptr, {}};
+    scope.all = declared;
+    for (const Assignment &a : list) {
+      std::vector<std::string> used;
+      if (a.rhs)
+        namesIn(*a.rhs, used);
+      used.push_back(a.var);
+      for (const std::string &n : used)
+        if ((endsWith(n, kPostSuffix) || endsWith(n, kPreSuffix)) &&
+            !scope.has(n))
+          scope.all.push_back(n); // checked against the neuron models by use
+    }
+    for (const Assignment &a : list) {
+      if (a.rhs)
+        requireType(a.rhs, Type::Number, scope, context, a.loc,
+                    "the right-hand side");
+      bool own = std::find(declared.begin(), declared.end(), a.var) !=
+                 declared.end();
+      if (!own && endsWith(a.var, kPreSuffix)) {
+        error(a.loc, "'" + a.var + "' " + context +
+                         ": writing presynaptic neuron variables is not "
+                         "supported");
+      } else if (!own && endsWith(a.var, kPostSuffix)) {
+        if (a.op != AssignOp::Add && a.op != AssignOp::Sub)
+          error(a.loc, "'" + a.var + "' " + context +
+                           ": a postsynaptic neuron's variable can only be "
+                           "added to ('" +
+                           a.var + " += ...' or '-='), as a spike adds to it");
+      } else if (isParam(a.var)) {
+        error(a.loc, "'" + a.var + "' " + context +
+                         " is a parameter: parameters are shared and cannot "
+                         "be assigned (make it a variable)");
+      } else if (!isVariable(a.var)) {
+        error(a.loc, "cannot assign '" + a.var + "' " + context +
+                         ": not a variable of the synapse" +
+                         didYouMean(a.var, variables) +
+                         " (a postsynaptic neuron's variable X is 'X_post')");
+      }
+    }
+  };
+  statements(m.onPre, "on_pre");
+  statements(m.onPost, "on_post");
+}
+
+void Checker::synapseUse(const Projection &pr, const SynapseModel &sm,
+                         const NeuronModel *post, bool isList, bool f32) {
+  const std::string what = "projection '" + pr.name + "'";
+  // The post neuron's variables the statements name (a name the model
+  // declares is its own, whatever its suffix).
+  std::vector<std::string> own;
+  for (const Param &p : sm.params)
+    own.push_back(p.name);
+  for (const Variable &v : sm.variables)
+    own.push_back(v.name);
+  auto isOwn = [&](const std::string &n) {
+    return std::find(own.begin(), own.end(), n) != own.end();
+  };
+  if (post) {
+    std::vector<std::string> postVars;
+    for (const Variable &v : post->variables)
+      postVars.push_back(v.name);
+    auto check = [&](const std::vector<Assignment> &list, const char *key) {
+      for (const Assignment &a : list) {
+        std::vector<std::pair<std::string, Loc>> used;
+        std::vector<std::string> names;
+        if (a.rhs)
+          namesIn(*a.rhs, names);
+        for (const std::string &n : names)
+          used.emplace_back(n, a.loc);
+        if (!endsWith(a.var, kPreSuffix)) // reported by the model's check
+          used.emplace_back(a.var, a.loc);
+        for (auto &[n, at] : used) {
+          if (isOwn(n))
+            continue;
+          if (endsWith(n, kPreSuffix)) {
+            error(at, "'" + n + "' in " + key + " of synapse model '" +
+                          sm.name + "': reading presynaptic neuron "
+                          "variables is not supported yet");
+            continue;
+          }
+          if (!endsWith(n, kPostSuffix))
+            continue;
+          std::string var = n.substr(0, n.size() - std::string(kPostSuffix).size());
+          if (std::find(postVars.begin(), postVars.end(), var) ==
+              postVars.end())
+            error(pr.synapseLoc.line ? pr.synapseLoc : pr.loc,
+                  what + " uses synapse model '" + sm.name + "', whose " +
+                      key + " names '" + n + "', but model '" + post->name +
+                      "' of population '" + pr.post +
+                      "' has no variable '" + var + "'" +
+                      didYouMean(var, postVars));
+        }
+      }
+    };
+    check(sm.onPre, "on_pre");
+    check(sm.onPost, "on_post");
+  }
+  std::vector<std::string> params, variables;
+  for (const Param &p : sm.params)
+    params.push_back(p.name);
+  for (const Variable &v : sm.variables)
+    variables.push_back(v.name);
+  for (auto &[name, value] : pr.synapseParams) {
+    auto at = pr.synapseParamLocs.find(name);
+    const Loc &l = at != pr.synapseParamLocs.end() ? at->second : pr.loc;
+    if (std::find(params.begin(), params.end(), name) == params.end())
+      error(l, "synapse model '" + sm.name + "' of " + what +
+                   " has no parameter '" + name + "'" +
+                   didYouMean(name, params));
+    else if (!std::isfinite(value))
+      error(l, "parameter '" + name + "' of " + what +
+                   " is not a finite number");
+  }
+  for (auto &[name, spec] : pr.synapseInitial) {
+    auto at = pr.synapseInitialLocs.find(name);
+    const Loc &l = at != pr.synapseInitialLocs.end() ? at->second : pr.loc;
+    if (std::find(variables.begin(), variables.end(), name) ==
+        variables.end()) {
+      error(l, "synapse model '" + sm.name + "' of " + what +
+                   " has no variable '" + name + "'" +
+                   didYouMean(name, variables));
+      continue;
+    }
+    std::string whatValue = "the initial value of '" + name + "' in " + what;
+    bool weight = name == sm.weight;
+    // Per-synapse files and list columns: the weight's only, for now.
+    valueSpec(spec, whatValue, true, weight && isList, false, "");
+    if (!weight && spec.kind == ValueSpec::Kind::File)
+      error(l, whatValue + ": a synapse variable other than the weight "
+                           "takes a constant, uniform or normal value");
+    drawRange(spec, whatValue, f32, "");
+  }
+}
+
 void Checker::model(const Model &m) {
   // Simulation.
   const Simulation &sim = m.simulation;
@@ -895,6 +1167,16 @@ void Checker::model(const Model &m) {
   }
 
   // Projections.
+  // Synapse models, each once (a projection checks its use of one).
+  std::vector<std::string> synapseModelNames;
+  for (const SynapseModel &sm : m.synapseModels) {
+    if (std::find(synapseModelNames.begin(), synapseModelNames.end(),
+                  sm.name) != synapseModelNames.end())
+      error(sm.loc, "synapse model '" + sm.name + "' is defined twice");
+    synapseModelNames.push_back(sm.name);
+    synapseModel(sm);
+  }
+
   std::vector<std::string> projectionNames;
   for (const Projection &pr : m.projections) {
     const std::string what = "projection '" + pr.name + "'";
@@ -920,7 +1202,18 @@ void Checker::model(const Model &m) {
                            didYouMean(pr.post, populationNames));
     }
     const Variable *target = nullptr;
-    if (nm) {
+    const SynapseModel *sm = nullptr;
+    if (pr.plastic()) {
+      sm = m.findSynapseModel(pr.synapse);
+      if (!sm) {
+        std::vector<std::string> known;
+        for (const SynapseModel &s : m.synapseModels)
+          known.push_back(s.name);
+        error(pr.synapseLoc.line ? pr.synapseLoc : pr.loc,
+              "unknown synapse model '" + pr.synapse + "' in " + what +
+                  didYouMean(pr.synapse, known));
+      }
+    } else if (nm) {
       std::string why = notATarget(*nm, pr.target, "projections");
       if (!why.empty())
         error(pr.targetLoc.line ? pr.targetLoc : pr.loc,
@@ -1008,12 +1301,16 @@ void Checker::model(const Model &m) {
     }
 
     // Weight and delay.
-    valueSpec(pr.weight, "the weight of " + what, true, isList, false, "");
+    if (sm)
+      synapseUse(pr, *sm, nm, isList, f32);
+    if (!pr.plastic())
+      valueSpec(pr.weight, "the weight of " + what, true, isList, false, "");
     if (target)
       dimAgrees(pr.weight.dim, target->dim, pr.weight.loc,
                 "the weight of " + what,
                 "its target '" + pr.target + "' of model '" + nm->name + "'");
-    drawRange(pr.weight, "the weight of " + what, f32, "");
+    if (!pr.plastic())
+      drawRange(pr.weight, "the weight of " + what, f32, "");
     valueSpec(pr.delay, "the delay of " + what, false, isList, false, "ms");
     drawRange(pr.delay, "the delay of " + what, false, "ms");
     delaySteps(pr.delay, "the delay of " + what, sim.dt);
@@ -1030,6 +1327,8 @@ void Checker::model(const Model &m) {
   std::vector<Named> named;
   for (const NeuronModel &nm : m.models)
     named.push_back({nm.name, "neuron model", nm.loc});
+  for (const SynapseModel &sm : m.synapseModels)
+    named.push_back({sm.name, "synapse model", sm.loc});
   for (const Population &p : m.populations)
     named.push_back({p.name, "population", p.loc});
   for (const Source &src : m.sources)

@@ -32,6 +32,13 @@ const NeuronModel *Model::findModel(const std::string &n) const {
   return nullptr;
 }
 
+const SynapseModel *Model::findSynapseModel(const std::string &n) const {
+  for (const SynapseModel &m : synapseModels)
+    if (m.name == n)
+      return &m;
+  return nullptr;
+}
+
 const Population *Model::findPopulation(const std::string &n) const {
   for (const Population &p : populations)
     if (p.name == n)

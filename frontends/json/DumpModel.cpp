@@ -75,6 +75,38 @@ ojson neuronModel(const NeuronModel &m) {
   return j;
 }
 
+ojson synapseModel(const SynapseModel &m) {
+  ojson j = ojson::object();
+  ojson params = ojson::object();
+  for (const Param &p : m.params)
+    params[p.name] = p.value;
+  j["parameters"] = params;
+  ojson vars = ojson::object();
+  for (const Variable &v : m.variables)
+    vars[v.name] = v.initial;
+  j["variables"] = vars;
+  j["weight"] = m.weight;
+  ojson eqs = ojson::array();
+  for (const Equation &e : m.equations) {
+    std::string text = printEquation(e);
+    if (e.driven == Equation::Driven::Event)
+      text += " (event-driven)";
+    else if (e.driven == Equation::Driven::Clock)
+      text += " (clock-driven)";
+    eqs.push_back(text);
+  }
+  j["equations"] = eqs;
+  for (auto [key, list] : {std::pair<const char *, const std::vector<Assignment> *>{
+                               "on_pre", &m.onPre},
+                           {"on_post", &m.onPost}}) {
+    ojson statements = ojson::array();
+    for (const Assignment &a : *list)
+      statements.push_back(printAssignment(a));
+    j[key] = statements;
+  }
+  return j;
+}
+
 const char *connectivityName(Connectivity::Kind k) {
   switch (k) {
   case Connectivity::Kind::AllToAll:
@@ -180,6 +212,12 @@ void dumpModel(const Model &m, std::ostream &os) {
   for (const NeuronModel &nm : m.models)
     models[nm.name] = neuronModel(nm);
   j["neuron_models"] = models;
+  if (!m.synapseModels.empty()) {
+    ojson synapses = ojson::object();
+    for (const SynapseModel &sm : m.synapseModels)
+      synapses[sm.name] = synapseModel(sm);
+    j["synapse_models"] = synapses;
+  }
 
   ojson pops = ojson::object();
   for (const Population &p : m.populations) {
@@ -248,13 +286,35 @@ void dumpModel(const Model &m, std::ostream &os) {
   j["poisson_inputs"] = poissonInputs;
 
   ojson projections = ojson::object();
-  for (const Projection &p : m.projections)
-    projections[p.name] = ojson{{"pre", p.pre},
-                                {"post", p.post},
-                                {"target", p.target},
-                                {"connectivity", connectivity(p.connectivity)},
-                                {"weight", valueSpec(p.weight, "weight")},
-                                {"delay", valueSpec(p.delay, "delay")}};
+  for (const Projection &p : m.projections) {
+    if (!p.plastic()) {
+      projections[p.name] = ojson{{"pre", p.pre},
+                                  {"post", p.post},
+                                  {"target", p.target},
+                                  {"connectivity", connectivity(p.connectivity)},
+                                  {"weight", valueSpec(p.weight, "weight")},
+                                  {"delay", valueSpec(p.delay, "delay")}};
+      continue;
+    }
+    ojson pj{{"pre", p.pre},
+             {"post", p.post},
+             {"synapse", p.synapse},
+             {"connectivity", connectivity(p.connectivity)}};
+    if (!p.synapseParams.empty()) {
+      ojson params = ojson::object();
+      for (auto &[name, value] : p.synapseParams)
+        params[name] = value;
+      pj["parameters"] = params;
+    }
+    if (!p.synapseInitial.empty()) {
+      ojson init = ojson::object();
+      for (auto &[name, spec] : p.synapseInitial)
+        init[name] = valueSpec(spec, name.c_str());
+      pj["initial"] = init;
+    }
+    pj["delay"] = valueSpec(p.delay, "delay");
+    projections[p.name] = pj;
+  }
   j["projections"] = projections;
 
   ojson state = ojson::array();

@@ -447,6 +447,10 @@ private:
   void record(const Value &v, Recording &out);
   void equations(const Value &v, NeuronModel &out);
   void resets(const Value &v, NeuronModel &out);
+  void synapseModel(const Member &m, SynapseModel &out);
+  /// Statements of `key` ("on_pre", "on_post").
+  void statements(const Value &v, const char *key,
+                  std::vector<Assignment> &out);
 
   /// Members of a section object ("populations": {...}).
   const std::vector<Member> *section(const Value &root, const char *key) {
@@ -558,6 +562,96 @@ void Converter::neuronModel(const std::string &modelName, const Value &v,
                                       "exponential_euler"}));
     }
   }
+}
+
+//===----------------------------------------------------------------------===//
+// Synapse models
+//===----------------------------------------------------------------------===//
+
+void Converter::statements(const Value &v, const char *key,
+                           std::vector<Assignment> &out) {
+  std::string what = std::string("\"") + key + "\"";
+  for (auto &[text, str] : stringList(v, what)) {
+    for (auto &[offset, stmt] : splitStatements(text)) {
+      Assignment a;
+      ExprParseError err;
+      if (!parseAssignment(stmt, mapper(*str, offset), a, err)) {
+        error(mapper(*str, offset)(err.offset), err.message + " in " + key);
+        continue;
+      }
+      out.push_back(std::move(a));
+    }
+  }
+}
+
+void Converter::synapseModel(const Member &m, SynapseModel &out) {
+  out.name = m.key;
+  out.loc = keyLoc(m);
+  const std::string where = "synapse model '" + m.key + "'";
+  const Value &v = m.value;
+  if (!expectObject(v, where))
+    return;
+  checkKeys(v,
+            {"description", "parameters", "variables", "weight", "equations",
+             "on_pre", "on_post"},
+            where);
+  if (const Value *d = v.find("description"))
+    string(*d, "the description of " + where);
+  if (const Value *params = v.find("parameters")) {
+    if (expectObject(*params, "the parameters of " + where))
+      for (const Member &p : params->members)
+        if (auto q = quantity(p.value, "parameter '" + p.key + "'"))
+          out.params.push_back(Param{p.key, q->value, keyLoc(p), q->dim});
+  }
+  if (const Value *vars = required(v, "variables", where)) {
+    if (expectObject(*vars, "the variables of " + where)) {
+      if (vars->members.empty())
+        error(*vars, where + " declares no variables (it needs its weight)");
+      for (const Member &p : vars->members)
+        if (auto q = quantity(p.value, "the initial value of '" + p.key + "'"))
+          out.variables.push_back(Variable{p.key, q->value, keyLoc(p), q->dim});
+    }
+  }
+  out.weightLoc = out.loc;
+  if (const Value *w = v.find("weight")) {
+    out.weightLoc = loc(*w);
+    if (auto s = string(*w, "the weight of " + where))
+      out.weight = *s;
+  }
+  if (const Value *eqs = v.find("equations")) {
+    for (auto &[text, str] : stringList(*eqs, "\"equations\"")) {
+      for (auto &[offset, stmt] : splitStatements(text)) {
+        // A marker after the right-hand side: `(event-driven)` or
+        // `(clock-driven)`, as Brian2 writes it.
+        std::string body(stmt);
+        Equation eq;
+        size_t end = body.find_last_not_of(" \t");
+        if (end != std::string::npos && body[end] == ')') {
+          size_t open = body.rfind('(', end);
+          std::string marker =
+              open == std::string::npos ? "" : body.substr(open + 1, end - open - 1);
+          marker.erase(0, marker.find_first_not_of(" \t"));
+          marker.erase(marker.find_last_not_of(" \t") + 1);
+          if (marker == "event-driven" || marker == "clock-driven") {
+            eq.driven = marker == "event-driven" ? Equation::Driven::Event
+                                                 : Equation::Driven::Clock;
+            eq.drivenLoc = mapper(*str, offset)(open);
+            body.resize(open);
+          }
+        }
+        ExprParseError err;
+        if (!parseEquation(body, mapper(*str, offset), eq, err)) {
+          error(mapper(*str, offset)(err.offset), err.message + " in equation");
+          continue;
+        }
+        out.equations.push_back(std::move(eq));
+      }
+    }
+  }
+  if (const Value *s = required(v, "on_pre", where))
+    statements(*s, "on_pre", out.onPre);
+  if (const Value *s = v.find("on_post"))
+    statements(*s, "on_post", out.onPost);
 }
 
 //===----------------------------------------------------------------------===//
@@ -875,17 +969,55 @@ void Converter::projection(const Member &m, Projection &out) {
   const Value &v = m.value;
   if (!expectObject(v, where))
     return;
-  checkKeys(v, {"pre", "post", "target", "connectivity", "weight", "delay"},
+  checkKeys(v,
+            {"pre", "post", "target", "connectivity", "weight", "delay",
+             "synapse", "parameters", "initial"},
             where);
   requiredName(v, "pre", where, "the pre", out.preLoc, out.pre);
   requiredName(v, "post", where, "the post", out.postLoc, out.post);
-  requiredName(v, "target", where, "the target", out.targetLoc, out.target);
+  if (const Value *s = v.find("synapse")) {
+    // A synapse model: its parameters and initial values instead of a
+    // target and a weight.
+    requiredName(v, "synapse", where, "the synapse model", out.synapseLoc,
+                 out.synapse);
+    for (const char *key : {"target", "weight"})
+      if (const Value *k = v.find(key))
+        error(*k, where + " has a synapse model, so no \"" + key +
+                      "\": its on_pre says what a spike does (\"ge_post += "
+                      "w\"), and \"initial\" gives the weight");
+    if (const Value *params = v.find("parameters"))
+      if (expectObject(*params, "the parameters of " + where))
+        for (const Member &p : params->members)
+          if (auto q = quantity(p.value, "parameter '" + p.key + "'")) {
+            out.synapseParams[p.key] = q->value;
+            out.synapseParamLocs[p.key] = keyLoc(p);
+            if (q->dim)
+              out.synapseParamDims[p.key] = *q->dim;
+          }
+    if (const Value *init = v.find("initial"))
+      if (expectObject(*init, "the initial values of " + where))
+        for (const Member &i : init->members)
+          if (auto spec = valueSpec(
+                  i.value,
+                  "the initial value of '" + i.key + "' in " + where,
+                  SpecOptions{std::nullopt, 0, i.key.c_str()})) {
+            out.synapseInitial[i.key] = *spec;
+            out.synapseInitialLocs[i.key] = keyLoc(i);
+          }
+    (void)s;
+  } else {
+    for (const char *key : {"parameters", "initial"})
+      if (const Value *k = v.find(key))
+        error(*k, where + " has no synapse model, so no \"" + key +
+                      "\" (name one with \"synapse\")");
+    requiredName(v, "target", where, "the target", out.targetLoc, out.target);
+    if (const Value *w = required(v, "weight", where))
+      if (auto spec = valueSpec(*w, "the weight of " + where,
+                                SpecOptions{std::nullopt, 0, "weight"}))
+        out.weight = *spec;
+  }
   if (const Value *c = required(v, "connectivity", where))
     connectivity(*c, where, out.connectivity);
-  if (const Value *w = required(v, "weight", where))
-    if (auto spec = valueSpec(*w, "the weight of " + where,
-                              SpecOptions{std::nullopt, 0, "weight"}))
-      out.weight = *spec;
   out.delay.loc = loc(v);
   if (const Value *d = v.find("delay"))
     if (auto spec = valueSpec(*d, "the delay of " + where,
@@ -987,8 +1119,8 @@ std::optional<Model> Converter::model(const Value &root,
   }
   static const std::vector<std::string> topKeys = {
       "name",        "description",    "simulation", "neuron_models",
-      "populations", "sources",        "currents",   "poisson_inputs",
-      "projections", "record"};
+      "synapse_models", "populations", "sources",  "currents",
+      "poisson_inputs", "projections", "record"};
   checkKeys(root, topKeys, "the model");
 
   m.name = stem;
@@ -1011,6 +1143,13 @@ std::optional<Model> Converter::model(const Value &root,
       nm.loc = keyLoc(mm);
       neuronModel(mm.key, mm.value, nm);
       userModels.push_back(std::move(nm));
+    }
+
+  if (auto *ss = section(root, "synapse_models"))
+    for (const Member &sm : *ss) {
+      SynapseModel model;
+      synapseModel(sm, model);
+      m.synapseModels.push_back(std::move(model));
     }
 
   if (auto *ps = section(root, "populations"))

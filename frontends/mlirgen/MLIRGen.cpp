@@ -13,6 +13,9 @@
 #include "mlir/IR/Verifier.h"
 #include "llvm/ADT/StringMap.h"
 
+#include <algorithm>
+#include <functional>
+
 using namespace mlir;
 namespace ast = ::snn::ast;
 
@@ -57,6 +60,7 @@ private:
   bool expectBool(Value v, const ast::Expr &e);
 
   void genNeuronModel(const ast::NeuronModel &m);
+  void genSynapseModel(const ast::SynapseModel &m);
   /// A block for one region of `op` with the model's arguments; fills
   /// `scope`.
   Block *regionBlock(Region &region, const ast::NeuronModel &m,
@@ -371,6 +375,152 @@ void Generator::genNeuronModel(const ast::NeuronModel &m) {
   }
 }
 
+/// The post neuron variables synapse statements read and add to (`X` of
+/// `X_post`), each sorted by name.
+static void postNames(const ast::SynapseModel &m,
+                      std::vector<std::string> &reads,
+                      std::vector<std::string> &targets) {
+  const std::string suffix = ast::kPostSuffix;
+  auto strip = [&](const std::string &n) -> std::optional<std::string> {
+    for (const ast::Param &p : m.params)
+      if (p.name == n)
+        return std::nullopt; // the model's own
+    for (const ast::Variable &v : m.variables)
+      if (v.name == n)
+        return std::nullopt;
+    if (n.size() > suffix.size() &&
+        n.compare(n.size() - suffix.size(), suffix.size(), suffix) == 0)
+      return n.substr(0, n.size() - suffix.size());
+    return std::nullopt;
+  };
+  std::function<void(const ast::Expr &)> walk = [&](const ast::Expr &e) {
+    if (e.kind == ast::ExprKind::Variable)
+      if (auto x = strip(e.name))
+        reads.push_back(*x);
+    for (const ast::ExprPtr &o : e.operands)
+      if (o)
+        walk(*o);
+  };
+  for (const auto *list : {&m.onPre, &m.onPost})
+    for (const ast::Assignment &a : *list) {
+      if (a.rhs)
+        walk(*a.rhs);
+      if (auto x = strip(a.var))
+        targets.push_back(*x);
+    }
+  for (auto *v : {&reads, &targets}) {
+    std::sort(v->begin(), v->end());
+    v->erase(std::unique(v->begin(), v->end()), v->end());
+  }
+}
+
+void Generator::genSynapseModel(const ast::SynapseModel &m) {
+  Location l = loc(m.loc);
+  std::vector<std::string> vars, params, driven, reads, targets;
+  for (const ast::Variable &v : m.variables)
+    vars.push_back(v.name);
+  for (const ast::Param &p : m.params)
+    params.push_back(p.name);
+  for (const ast::Variable &v : m.variables)
+    for (const ast::Equation &e : m.equations)
+      if (e.var == v.name) {
+        driven.push_back(v.name);
+        break;
+      }
+  postNames(m, reads, targets);
+  auto op = b.create<mlir::snn::SynapseModelOp>(
+      l, b.getStringAttr(m.name), names(vars), names(params), names(driven),
+      names(reads), names(targets), b.getStringAttr(m.weight));
+  OpBuilder::InsertionGuard guard(b);
+  auto argsOf = [&](Region &region, const std::vector<std::string> &list,
+                    llvm::StringMap<Value> &scope) {
+    Block *block = new Block();
+    region.push_back(block);
+    for (const std::string &n : list)
+      scope[n] = block->addArgument(floatType, l);
+    b.setInsertionPointToStart(block);
+  };
+  if (!driven.empty()) {
+    llvm::StringMap<Value> scope;
+    std::vector<std::string> args(driven);
+    args.insert(args.end(), params.begin(), params.end());
+    argsOf(op.getOde(), args, scope);
+    SmallVector<Value> derivatives;
+    for (const std::string &v : driven)
+      for (const ast::Equation &e : m.equations)
+        if (e.var == v) {
+          Value d = expr(*e.rhs, scope);
+          if (!expectFloat(d, *e.rhs))
+            d = number(0.0, l);
+          derivatives.push_back(d);
+          break;
+        }
+    b.create<mlir::snn::YieldOp>(l, derivatives);
+  }
+  // on_pre, on_post: the statements in order; a post variable added to
+  // reads its value plus what was added so far.
+  auto statements = [&](Region &region,
+                        const std::vector<ast::Assignment> &list) {
+    llvm::StringMap<Value> scope;
+    std::vector<std::string> args(vars);
+    for (const std::string &r : reads)
+      args.push_back(r + ast::kPostSuffix);
+    args.insert(args.end(), params.begin(), params.end());
+    argsOf(region, args, scope);
+    llvm::StringMap<Value> current = scope;
+    llvm::StringMap<Value> added;
+    for (const std::string &t : targets)
+      added[t + ast::kPostSuffix] = Value(); // nothing added yet
+    for (const ast::Assignment &a : list) {
+      Value rhs = expr(*a.rhs, current);
+      if (!expectFloat(rhs, *a.rhs))
+        continue;
+      Location al = loc(a.loc);
+      auto post = added.find(a.var);
+      if (post != added.end()) {
+        Value amount = a.op == ast::AssignOp::Sub
+                           ? Value(b.create<arith::NegFOp>(al, rhs))
+                           : rhs;
+        post->second = post->second ? b.create<arith::AddFOp>(
+                                          al, post->second, amount)
+                                    : amount;
+        if (Value read = scope.lookup(a.var))
+          current[a.var] = b.create<arith::AddFOp>(al, read, post->second);
+        continue;
+      }
+      Value old = current.lookup(a.var);
+      switch (a.op) {
+      case ast::AssignOp::Set:
+        break;
+      case ast::AssignOp::Add:
+        rhs = b.create<arith::AddFOp>(al, old, rhs);
+        break;
+      case ast::AssignOp::Sub:
+        rhs = b.create<arith::SubFOp>(al, old, rhs);
+        break;
+      case ast::AssignOp::Mul:
+        rhs = b.create<arith::MulFOp>(al, old, rhs);
+        break;
+      case ast::AssignOp::Div:
+        rhs = b.create<arith::DivFOp>(al, old, rhs);
+        break;
+      }
+      current[a.var] = rhs;
+    }
+    SmallVector<Value> values;
+    for (const std::string &v : vars)
+      values.push_back(current.lookup(v));
+    for (const std::string &t : targets) {
+      Value amount = added.lookup(t + ast::kPostSuffix);
+      values.push_back(amount ? amount : number(0.0, l));
+    }
+    b.create<mlir::snn::YieldOp>(l, values);
+  };
+  statements(op.getOnPre(), m.onPre);
+  if (!m.onPost.empty())
+    statements(op.getOnPost(), m.onPost);
+}
+
 OwningOpRef<ModuleOp> Generator::run() {
   Location fileLoc = FileLineColLoc::get(&ctx, model.file, 1, 1);
   OwningOpRef<ModuleOp> module = ModuleOp::create(fileLoc);
@@ -388,6 +538,8 @@ OwningOpRef<ModuleOp> Generator::run() {
 
   for (const ast::NeuronModel &m : model.models)
     genNeuronModel(m);
+  for (const ast::SynapseModel &m : model.synapseModels)
+    genSynapseModel(m);
 
   for (const ast::Population &p : model.populations) {
     const ast::NeuronModel *m = model.findModel(p.model);
@@ -441,12 +593,51 @@ OwningOpRef<ModuleOp> Generator::run() {
         b.getI64IntegerAttr(pi.n), b.getF64FloatAttr(pi.rate),
         b.getF64FloatAttr(pi.weight));
 
-  for (const ast::Projection &p : model.projections)
+  for (const ast::Projection &p : model.projections) {
+    if (!p.plastic()) {
+      b.create<mlir::snn::ProjectionOp>(
+          loc(p.loc), b.getStringAttr(p.name),
+          FlatSymbolRefAttr::get(&ctx, p.pre),
+          FlatSymbolRefAttr::get(&ctx, p.post), b.getStringAttr(p.target),
+          /*synapse=*/FlatSymbolRefAttr(), connectivity(p.connectivity),
+          valueSpec(p.weight), valueSpec(p.delay), /*synapse_params=*/nullptr,
+          /*synapse_init=*/nullptr, /*storage=*/mlir::snn::StorageKindAttr());
+      continue;
+    }
+    // A synapse model: every parameter's value, the weight's initial value
+    // as the projection's weight, the others' in synapse_init.
+    const ast::SynapseModel *sm = model.findSynapseModel(p.synapse);
+    if (!sm) {
+      emitError(loc(p.loc)) << "unknown synapse model '" << p.synapse << "'";
+      failed = true;
+      continue;
+    }
+    SmallVector<NamedAttribute> params, init;
+    for (const ast::Param &param : sm->params) {
+      auto it = p.synapseParams.find(param.name);
+      double value = it != p.synapseParams.end() ? it->second : param.value;
+      params.push_back(b.getNamedAttr(param.name, b.getF64FloatAttr(value)));
+    }
+    Attribute weight;
+    for (const ast::Variable &v : sm->variables) {
+      auto it = p.synapseInitial.find(v.name);
+      Attribute spec = it != p.synapseInitial.end()
+                           ? valueSpec(it->second)
+                           : b.getF64FloatAttr(v.initial);
+      if (v.name == sm->weight)
+        weight = spec;
+      else if (it != p.synapseInitial.end() || v.initial != 0.0)
+        init.push_back(b.getNamedAttr(v.name, spec));
+    }
     b.create<mlir::snn::ProjectionOp>(
         loc(p.loc), b.getStringAttr(p.name), FlatSymbolRefAttr::get(&ctx, p.pre),
-        FlatSymbolRefAttr::get(&ctx, p.post), b.getStringAttr(p.target),
-        connectivity(p.connectivity), valueSpec(p.weight), valueSpec(p.delay),
+        FlatSymbolRefAttr::get(&ctx, p.post), /*target=*/StringAttr(),
+        FlatSymbolRefAttr::get(&ctx, p.synapse), connectivity(p.connectivity),
+        weight ? weight : b.getF64FloatAttr(0.0), valueSpec(p.delay),
+        b.getDictionaryAttr(params),
+        init.empty() ? DictionaryAttr() : b.getDictionaryAttr(init),
         /*storage=*/mlir::snn::StorageKindAttr());
+  }
 
   for (const std::string &name : model.record.spikes)
     b.create<mlir::snn::RecordSpikesOp>(fileLoc,

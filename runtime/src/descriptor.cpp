@@ -764,6 +764,54 @@ void Parser::projections(const json &j, const std::string &path) {
     }
     if (const json *r = opt(o, "ring"))
       pr.ring = str(*r, sub(p, "ring"));
+    if (const json *sy = opt(o, "synapse")) {
+      std::string sp = sub(p, "synapse");
+      object(*sy, sp);
+      pr.synapseModel = reqStr(*sy, sp, "model");
+      if (pr.synapseModel.empty())
+        fail(sub(sp, "model"), "empty synapse model name");
+      if (d.hasGpu)
+        fail(sp, "synapse models run on the CPU target only, for now");
+      if (pr.weightBuffer < 0)
+        fail(p, "a synapse model's weights change: it needs "
+                "\"weight_buffer\"");
+      if (pr.col < 0)
+        fail(p, "a synapse model's synapses are rows: it needs \"col\"");
+      auto perSynapse = [&](const std::string &q, int id,
+                            std::initializer_list<ScalarType> types) {
+        checkBuffer(q, id, types, -1);
+        checkDerived(q, id, BufferCount::Kind::Synapses, pr.name);
+      };
+      if (const json *vs = opt(*sy, "variables")) {
+        std::string vp = sub(sp, "variables");
+        array(*vs, vp);
+        for (size_t k = 0; k < vs->size(); ++k) {
+          std::string q = idx(vp, k);
+          const json &v = (*vs)[k];
+          object(v, q);
+          ProjectionDesc::SynapseVariable var;
+          var.name = reqStr(v, q, "name");
+          var.buffer = bufferRef(v, q, "buffer", true);
+          perSynapse(sub(q, "buffer"), var.buffer,
+                     {ScalarType::F32, ScalarType::F64});
+          var.init = valueSpec(req(v, q, "init"), sub(q, "init"));
+          pr.synapseVariables.push_back(var);
+        }
+      }
+      pr.lastUpdate = bufferRef(*sy, sp, "lastupdate", false);
+      if (pr.lastUpdate >= 0)
+        perSynapse(sub(sp, "lastupdate"), pr.lastUpdate, {ScalarType::I64});
+      pr.colPtr = bufferRef(*sy, sp, "col_ptr", false);
+      pr.colSyn = bufferRef(*sy, sp, "col_syn", false);
+      if ((pr.colPtr >= 0) != (pr.colSyn >= 0))
+        fail(sp, "the per-post index needs both \"col_ptr\" and "
+                 "\"col_syn\"");
+      if (pr.colPtr >= 0) {
+        checkBuffer(sub(sp, "col_ptr"), pr.colPtr, {ScalarType::I64},
+                    npost + 1);
+        perSynapse(sub(sp, "col_syn"), pr.colSyn, {ScalarType::I32});
+      }
+    }
     d.projections.push_back(pr);
   }
 }
@@ -1259,8 +1307,20 @@ void Parser::gpuBuild(const json &j, const std::string &path) {
         fail(q, "duplicate " + buf);
       bool stored =
           std::count(pr.stored.begin(), pr.stored.end(), int(id)) > 0;
+      auto variable = std::find_if(
+          pr.synapseVariables.begin(), pr.synapseVariables.end(),
+          [&](const ProjectionDesc::SynapseVariable &v) {
+            return v.buffer == int(id);
+          });
       if ((id == pr.col && !list) || stored) {
         // written by the fill kernel
+      } else if (variable != pr.synapseVariables.end()) {
+        // A synapse model's variable: drawn by the values kernel.
+        if (variable->init.isConstant() || !b.values)
+          fail(q, buf + ": variable '" + variable->name + "' of projection " +
+                      name + " is not computed on the device (that needs a "
+                             "uniform or normal value and a \"values\" "
+                             "kernel)");
       } else if (id == pr.weightBuffer || id == pr.delayBuffer) {
         bool weight = id == pr.weightBuffer;
         if (!(weight ? randomWeight : randomDelay) || !b.values)

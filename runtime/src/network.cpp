@@ -254,6 +254,10 @@ void Builder::checkMemory() {
         (drawn ? (hostArena ? columnBytes : 0.0) : 4 + columnBytes) +
         (held(pr.weightBuffer) ? weightBytes : 0) +
         (held(pr.delayBuffer) ? 4 : 0);
+    // A synapse model's variables, last events and per-post index.
+    for (const ProjectionDesc::SynapseVariable &v : pr.synapseVariables)
+      perSynapse += held(v.buffer) ? weightBytes : 0;
+    perSynapse += (held(pr.lastUpdate) ? 8 : 0) + (held(pr.colSyn) ? 4 : 0);
     total += n * perSynapse;
     // The storage's other buffers (dense: the rows of bits), whatever the
     // synapse count.
@@ -939,6 +943,19 @@ void Builder::build() {
     if (hostFilled(pr.delayBuffer))
       std::copy(delaySteps[e].begin(), delaySteps[e].end(),
                 net.arena.buffer<int32_t>(pr.delayBuffer));
+    // A synapse model's other variables: constants here, drawn ones by the
+    // values kernel.
+    for (const ProjectionDesc::SynapseVariable &v : pr.synapseVariables)
+      if (hostFilled(v.buffer)) {
+        SynapseValues values = synapseValues(
+            e, v.init, true, projName(e) + ", initial value of '" + v.name + "'");
+        ScalarType t = d.buffers[size_t(v.buffer)].type;
+        uint8_t *base = net.arena.buffer<uint8_t>(v.buffer);
+        detail::parallelFor(n, 4096, [&](int64_t b, int64_t end) {
+          for (int64_t s = b; s < end; ++s)
+            store(t, base, s, values(s));
+        });
+      }
     std::vector<int32_t>().swap(c.col);
     std::vector<int32_t>().swap(delaySteps[e]);
     if (onDevice[e] && n > 0) {
@@ -1117,6 +1134,42 @@ bool recordBufferCount(const Descriptor &desc, const BufferCount &count,
     return false;
   }
   n = perStep * samples;
+  return true;
+}
+
+bool buildColumnIndices(Network &net, std::string &error) {
+  const Descriptor &d = net.desc;
+  for (const ProjectionDesc &pr : d.projections) {
+    if (pr.colPtr < 0)
+      continue;
+    int64_t npre = d.populations[size_t(pr.preIndex)].size;
+    int64_t npost = d.populations[size_t(pr.postIndex)].size;
+    const int64_t *rowPtr = net.arena.buffer<int64_t>(size_t(pr.rowPtr));
+    int64_t n = rowPtr[npre];
+    if (n > int64_t(INT32_MAX)) {
+      error = "projection '" + pr.name + "': " + std::to_string(n) +
+              " synapses with a synapse model's on_post; the per-post index "
+              "holds at most 2^31 - 1";
+      return false;
+    }
+    int64_t *colPtr = net.arena.buffer<int64_t>(size_t(pr.colPtr));
+    int32_t *colSyn = net.arena.buffer<int32_t>(size_t(pr.colSyn));
+    bool narrow = d.buffers[size_t(pr.col)].type == ScalarType::U16;
+    const uint16_t *col16 = net.arena.buffer<uint16_t>(size_t(pr.col));
+    const int32_t *col32 = net.arena.buffer<int32_t>(size_t(pr.col));
+    auto post = [&](int64_t k) -> int64_t {
+      return narrow ? int64_t(col16[k]) : int64_t(col32[k]);
+    };
+    // Counting sort of the synapses by post, stable: row order within.
+    std::fill(colPtr, colPtr + npost + 1, int64_t(0));
+    for (int64_t k = 0; k < n; ++k)
+      ++colPtr[post(k) + 1];
+    for (int64_t j = 0; j < npost; ++j)
+      colPtr[j + 1] += colPtr[j];
+    std::vector<int64_t> fill(colPtr, colPtr + npost);
+    for (int64_t k = 0; k < n; ++k)
+      colSyn[fill[size_t(post(k))]++] = int32_t(k);
+  }
   return true;
 }
 

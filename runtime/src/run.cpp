@@ -1006,6 +1006,8 @@ bool runSimulation(const std::string &descriptorJson,
       return false;
     if (device && !device->runInit(net, error))
       return false;
+    if (!buildColumnIndices(net, error))
+      return false;
     double buildSeconds = secondsSince(t0);
     // From the first step until the outputs are written, SIGINT and SIGTERM
     // stop the run at a step boundary (and, while writing, wait for it).

@@ -9,6 +9,7 @@
 #include "snn/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
@@ -326,6 +327,118 @@ LogicalResult ModelIntegrator::run() {
   return success();
 }
 
+/// Solves the event-driven equations of a synapse model: its `ode` region
+/// becomes `advance`, which takes the same arguments and the elapsed time
+/// (ms) and yields each variable after that time. Each equation must be
+/// dX/dt = A X + B with A and B made of parameters and numbers (the traces
+/// of STDP rules): X(t + e) = X exp(A e) + B expm1(A e) / A, or X + B e
+/// when A is 0, exact for any e (Brian2's `(event-driven)` solves the
+/// linear systems it accepts the same way).
+static LogicalResult solveEventDriven(SynapseModelOp model) {
+  Block &ode = model.getOde().front();
+  unsigned numVars = model.getNumEventDriven();
+  unsigned numArgs = ode.getNumArguments();
+  FloatType type = model.getFloatType();
+  Block *advance = new Block();
+  model.getAdvance().push_back(advance);
+  for (BlockArgument arg : ode.getArguments())
+    advance->addArgument(arg.getType(), arg.getLoc());
+  Value elapsed = advance->addArgument(type, model.getLoc());
+  OpBuilder b = OpBuilder::atBlockEnd(advance);
+  FoldingBuilder fb(b, model.getLoc(), type);
+  // The right-hand sides with the variables mapped to `vars`.
+  auto evaluate = [&](ArrayRef<Value> vars) {
+    IRMapping map;
+    for (unsigned i = 0; i < numArgs; ++i)
+      map.map(ode.getArgument(i),
+              i < numVars ? vars[i] : Value(advance->getArgument(i)));
+    for (Operation &op : ode.without_terminator())
+      b.clone(op, map);
+    SmallVector<Value> result;
+    for (Value v : ode.getTerminator()->getOperands())
+      result.push_back(map.lookupOrDefault(v));
+    return result;
+  };
+  SmallVector<Value> current(advance->getArguments().take_front(numVars));
+  SmallVector<Value> f = evaluate(current);
+  BlockDependencies deps(*advance);
+  auto equationLoc = [&](unsigned i) {
+    Value v = ode.getTerminator()->getOperand(i);
+    if (Operation *def = v.getDefiningOp())
+      return def->getLoc();
+    return model.getLoc();
+  };
+  SmallVector<Value> next;
+  for (unsigned i = 0; i < numVars; ++i) {
+    StringRef name = cast<StringAttr>(model.getEventDriven()[i]).getValue();
+    for (unsigned j = 0; j < numVars; ++j)
+      if (j != i && deps.dependsOn(f[i], j))
+        return emitError(equationLoc(i))
+               << "synapse model '" << model.getSymName()
+               << "': the event-driven equation of '" << name
+               << "' depends on '"
+               << cast<StringAttr>(model.getEventDriven()[j]).getValue()
+               << "': each event-driven equation may depend on its own "
+                  "variable, parameters and numbers only (dX/dt = A X + B)";
+    Differentiator diff(fb, deps, advance->getArgument(i));
+    Value a = diff.derivative(f[i]);
+    if (!a || deps.dependsOn(a, i))
+      return emitError(equationLoc(i))
+             << "synapse model '" << model.getSymName()
+             << "': the event-driven equation of '" << name
+             << "' is not linear in '" << name
+             << "' (dX/dt = A X + B with A and B made of parameters and "
+                "numbers), so it cannot be solved exactly between events: "
+                "snnc solves event-driven equations of that form only";
+    // B: the right-hand side at X = 0, folded as it is built (so that a
+    // trace's B is the constant 0, not -0 / tau).
+    Value bTerm;
+    {
+      IRMapping map;
+      for (unsigned k = 0; k < numArgs; ++k)
+        map.map(ode.getArgument(k), k == i ? fb.constant(0.0)
+                                           : Value(advance->getArgument(k)));
+      for (Operation &op : ode.without_terminator()) {
+        auto operand = [&](unsigned k) {
+          return map.lookupOrDefault(op.getOperand(k));
+        };
+        Value folded;
+        if (isa<arith::AddFOp>(op))
+          folded = fb.add(operand(0), operand(1));
+        else if (isa<arith::SubFOp>(op))
+          folded = fb.sub(operand(0), operand(1));
+        else if (isa<arith::MulFOp>(op))
+          folded = fb.mul(operand(0), operand(1));
+        else if (isa<arith::DivFOp>(op))
+          folded = fb.div(operand(0), operand(1));
+        else if (isa<arith::NegFOp>(op))
+          folded = fb.neg(operand(0));
+        if (folded)
+          map.map(op.getResult(0), folded);
+        else
+          b.clone(op, map);
+      }
+      bTerm = map.lookupOrDefault(ode.getTerminator()->getOperand(i));
+    }
+    Value x = current[i];
+    Value solved;
+    if (FoldingBuilder::isConstant(a, 0.0)) {
+      solved = fb.add(x, fb.mul(bTerm, elapsed));
+    } else {
+      Value ae = fb.mul(a, elapsed);
+      solved = fb.mul(x, fb.exp(ae));
+      if (!FoldingBuilder::isConstant(bTerm, 0.0))
+        solved = fb.add(
+            solved,
+            fb.mul(bTerm, fb.div(b.create<math::ExpM1Op>(fb.getLoc(), ae), a)));
+    }
+    next.push_back(solved);
+  }
+  b.create<YieldOp>(model.getLoc(), next);
+  model.getOde().front().erase();
+  return success();
+}
+
 struct SNNIntegratePass
     : mlir::snn::impl::SNNIntegrateBase<SNNIntegratePass> {
   void runOnOperation() override {
@@ -338,6 +451,9 @@ struct SNNIntegratePass
         if (mlir::failed(ModelIntegrator(model, dt).run()))
           failed = true;
       }
+      for (auto model : network.getBody().getOps<SynapseModelOp>())
+        if (!model.isIntegrated() && mlir::failed(solveEventDriven(model)))
+          failed = true;
     });
     if (failed)
       return signalPassFailure();
@@ -349,6 +465,9 @@ struct SNNIntegratePass
     FrozenRewritePatternSet frozen(std::move(patterns));
     getOperation().walk([&](NeuronModelOp model) {
       (void)applyPatternsAndFoldGreedily(model.getUpdate(), frozen);
+    });
+    getOperation().walk([&](SynapseModelOp model) {
+      (void)applyPatternsAndFoldGreedily(model.getAdvance(), frozen);
     });
   }
 };

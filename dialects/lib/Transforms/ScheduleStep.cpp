@@ -14,6 +14,8 @@
 
 #include "llvm/ADT/StringSet.h"
 
+#include <optional>
+
 namespace mlir::snn {
 #define GEN_PASS_DEF_SNNSCHEDULESTEP
 #include "snn/Transforms/Passes.h.inc"
@@ -59,7 +61,7 @@ struct ScheduleStepPass
     for (Operation &op : body) {
       if (auto projection = dyn_cast<ProjectionOp>(op)) {
         reached.insert(projection.getPost());
-        if (!projection.isImmediate())
+        if (projection.hasRing())
           delivered.insert(projection.getPost());
       } else if (auto input = dyn_cast<PoissonInputOp>(op)) {
         reached.insert(input.getTarget());
@@ -107,6 +109,22 @@ struct ScheduleStepPass
     for (auto projection : body.getOps<ProjectionOp>())
       propagate.create<PropagateStepOp>(projection.getLoc(),
                                         projection.getSymName());
+    // Synapse models' on_post, after every on_pre (Brian2's order: the pre
+    // pathways, then the post pathways): on the CPU in the same phase (a
+    // thread's synapses are those into its share), on the GPU in a phase
+    // of their own.
+    std::optional<OpBuilder> post;
+    for (auto projection : body.getOps<ProjectionOp>()) {
+      if (!projection.isPlastic())
+        continue;
+      auto synapse = symbols.lookup<SynapseModelOp>(*projection.getSynapse());
+      if (!synapse || !synapse.hasOnPost())
+        continue;
+      if (!post)
+        post = gpu ? phase("post") : propagate;
+      post->create<PropagatePostStepOp>(projection.getLoc(),
+                                        projection.getSymName());
+    }
     // CPU: each thread delivers into and resets its own range, right after
     // its propagation into that range. GPU: a phase of its own, after all
     // propagation, the reset fused into its loop.

@@ -101,7 +101,10 @@ struct SelectStoragePass
                             op.getDelay(), op.getPre() == op.getPost(), npre,
                             npost, network.getFloatType());
       };
+      // A synapse model's synapses have state and need rows: csr.
       auto can = [&](StorageKind kind) {
+        if (op.isPlastic())
+          return kind == StorageKind::csr;
         return storageUnsupported(kind, op.getConnectivity(), op.getWeight(),
                                   op.getDelay())
             .empty();
@@ -115,6 +118,9 @@ struct SelectStoragePass
         StorageKind kind = it->second;
         std::string why = storageUnsupported(kind, op.getConnectivity(),
                                              op.getWeight(), op.getDelay());
+        if (op.isPlastic() && kind != StorageKind::csr)
+          why = "it has a synapse model, whose synapses have state: csr "
+                "only";
         if (!why.empty())
           return op.emitError("projection '")
                  << op.getSymName() << "' cannot be "

@@ -154,6 +154,21 @@ struct ProjectionDesc {
   bool storesRows() const { return col >= 0 || !stored.empty(); }
   std::string ring;
   int ringIndex = -1;
+  /// A synapse model's projection (docs/runtime-abi.md, "projections"):
+  /// the model, its variables other than the weight (`weightBuffer`), each
+  /// with its per-synapse buffer and initial value, the steps of the
+  /// synapses' last events, and the per-post index the runtime builds from
+  /// the rows at start-up (`colPtr`: npost + 1 offsets into `colSyn`, the
+  /// synapses into each post neuron in row order).
+  struct SynapseVariable {
+    std::string name;
+    int buffer = -1;
+    ValueSpec init;
+  };
+  std::string synapseModel;
+  std::vector<SynapseVariable> synapseVariables;
+  int lastUpdate = -1, colPtr = -1, colSyn = -1;
+  bool plastic() const { return !synapseModel.empty(); }
 };
 
 struct RingDesc {

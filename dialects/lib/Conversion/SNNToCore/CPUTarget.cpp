@@ -453,6 +453,8 @@ void NetworkLowering::emitStepOpCPU(Operation *op) {
   }
   if (auto propagate = dyn_cast<PropagateStepOp>(op))
     return emitPropagationCPU(projectionNamed(propagate.getProjection()));
+  if (auto post = dyn_cast<PropagatePostStepOp>(op))
+    return emitPropagatePostCPU(projectionNamed(post.getProjection()));
   if (auto deliver = dyn_cast<DeliverStepOp>(op))
     return emitDelivery(*populationByName.lookup(deliver.getPopulation()));
   auto reset = cast<ResetStepOp>(op);

@@ -218,7 +218,6 @@ json::Object Describer::describe() {
         {"name", name},
         {"pre", op.getPre().str()},
         {"post", op.getPost().str()},
-        {"target", op.getTarget().str()},
         {"connectivity", connectivityToJSON(op.getConnectivity())},
         {"weight", valueSpecToJSON(op.getWeight())},
         {"delay", valueSpecToJSON(op.getDelay())},
@@ -234,14 +233,42 @@ json::Object Describer::describe() {
         stored.push_back(k);
     if (!stored.empty())
       entry["stored"] = std::move(stored);
+    if (std::optional<StringRef> target = op.getTarget())
+      entry["target"] = target->str();
     setIfPlanned(entry, "weight_buffer", name + ".weight");
     setIfPlanned(entry, "delay_buffer", name + ".delay");
-    if (!op.isImmediate()) {
-      std::string ring = (op.getPost() + "." + op.getTarget()).str();
+    if (op.isPlastic()) {
+      // A synapse model: its other variables (the weight is weight_buffer),
+      // the steps of the synapses' last events, the per-post index the
+      // runtime builds (docs/runtime-abi.md, "projections").
+      auto model = SymbolTable::lookupNearestSymbolFrom<SynapseModelOp>(
+          op, op.getSynapseAttr());
+      json::Object synapse{{"model", model.getSymName().str()},
+                           {"weight", model.getWeight().str()}};
+      json::Array variables;
+      DictionaryAttr init = op.getSynapseInitAttr();
+      for (Attribute attr : model.getVariables()) {
+        StringRef var = cast<StringAttr>(attr).getValue();
+        if (var == model.getWeight())
+          continue;
+        Attribute value = init ? init.get(var) : Attribute();
+        variables.push_back(json::Object{
+            {"name", var.str()},
+            {"buffer", id(Twine(name) + ".var." + var)},
+            {"init", valueSpecToJSON(value ? value : FloatAttr::get(Float64Type::get(op.getContext()), 0.0))}});
+      }
+      synapse["variables"] = std::move(variables);
+      setIfPlanned(synapse, "lastupdate", name + ".lastupdate");
+      setIfPlanned(synapse, "col_ptr", name + ".col_ptr");
+      setIfPlanned(synapse, "col_syn", name + ".col_syn");
+      entry["synapse"] = std::move(synapse);
+    }
+    if (op.hasRing()) {
+      std::string ring = (op.getPost() + "." + *op.getTarget()).str();
       auto [it, inserted] = ringIndex.try_emplace(ring, ringList.size());
       if (inserted)
         ringList.push_back(
-            {ring, op.getPost().str(), op.getTarget().str(), {}});
+            {ring, op.getPost().str(), op.getTarget()->str(), {}});
       ringList[it->second].projections.push_back(name);
       entry["ring"] = ring;
     }

@@ -154,18 +154,19 @@ Value NetworkLowering::emitRow(ProjectionInfo &info, uint32_t entity, Value i,
 }
 
 Value NetworkLowering::emitSynapseValue(Attribute spec, RandomPurpose purpose,
-                                        uint32_t entity, Value s) {
+                                        uint32_t entity, Value s, Value c2) {
   Type i32Type = b.getI32Type(), i64Type = b.getI64Type();
   Value wide = b.create<arith::IndexCastOp>(loc, i64Type, s);
   Value c0 = b.create<arith::TruncIOp>(loc, i32Type, wide);
   Value c1 = b.create<arith::TruncIOp>(
       loc, i32Type, b.create<arith::ShRUIOp>(loc, wide, i64(32)));
-  return emitDrawnValue(spec, purpose, entity, c0, c1);
+  return emitDrawnValue(spec, purpose, entity, c0, c1, c2);
 }
 
 Value NetworkLowering::emitDrawnValue(Attribute spec, RandomPurpose purpose,
-                                      uint32_t entity, Value c0, Value c1) {
-  auto x = emitDraw(b, loc, seed, c0, c1, i32(0), entity, purpose);
+                                      uint32_t entity, Value c0, Value c1,
+                                      Value c2) {
+  auto x = emitDraw(b, loc, seed, c0, c1, c2 ? c2 : i32(0), entity, purpose);
   auto f64 = [&](double v) {
     return b.create<arith::ConstantOp>(loc, b.getF64FloatAttr(v));
   };
@@ -577,11 +578,20 @@ void NetworkLowering::emitBuildFunctions() {
     Attribute weightSpec = info.op.getWeight(), delaySpec = info.op.getDelay();
     bool deviceWeight = computedOnDevice(weightSpec);
     bool deviceDelay = computedOnDevice(delaySpec);
+    // A synapse model's other variables drawn from a distribution: (their
+    // position among the model's variables, buffer, specification).
+    SmallVector<std::tuple<unsigned, int, Attribute>> drawnVariables;
+    if (info.synapse)
+      if (DictionaryAttr init = info.op.getSynapseInitAttr())
+        for (auto [v, attr] : llvm::enumerate(info.synapse.getVariables()))
+          if (Attribute spec = init.get(cast<StringAttr>(attr).getValue());
+              spec && computedOnDevice(spec))
+            drawnVariables.emplace_back(v, info.synapseVariables[v], spec);
     // Every rule but list is drawn here, into the projection's storage; a
     // list's synapses are read from its file by the runtime, but its
     // uniform and normal weights and delays are drawn here too (one source).
     bool list = isa<SynapseListAttr>(info.op.getConnectivity());
-    if (list && !deviceWeight && !deviceDelay)
+    if (list && !deviceWeight && !deviceDelay && drawnVariables.empty())
       continue;
     OpBuilder::InsertionGuard guard(b);
     loc = info.op.getLoc();
@@ -594,6 +604,8 @@ void NetworkLowering::emitBuildFunctions() {
       writes.push_back(info.weight);
     if (deviceDelay)
       writes.push_back(info.delay);
+    for (auto &[v, buffer, spec] : drawnVariables)
+      writes.push_back(buffer);
 
     auto kernel = [&](StringRef what, int64_t work,
                       llvm::function_ref<void(Value, Value, Value)> body) {
@@ -703,7 +715,7 @@ void NetworkLowering::emitBuildFunctions() {
     }
 
     // values: the arena; the weights and delays computed on the device.
-    if (deviceWeight || deviceDelay)
+    if (deviceWeight || deviceDelay || !drawnVariables.empty())
       entry["values"] = kernel("values", -1, [&](Value arenaArg, Value,
                                                  Value n) {
         arena = arenaArg;
@@ -722,6 +734,14 @@ void NetworkLowering::emitBuildFunctions() {
               emitSynapseValue(delaySpec, RandomPurpose::Delay, entity, s));
           store(b.create<arith::FPToSIOp>(loc, i32Type, steps.first),
                 info.delay, s);
+        }
+        // Synapse variable v: draw (s, v) of its own purpose.
+        for (auto &[v, buffer, spec] : drawnVariables) {
+          Value x = emitSynapseValue(spec, RandomPurpose::SynapseVariable,
+                                     entity, s, i32(static_cast<int32_t>(v)));
+          if (floatType != b.getF64Type())
+            x = b.create<arith::TruncFOp>(loc, floatType, x);
+          store(x, buffer, s);
         }
       });
     entry["writes"] = std::move(writes);

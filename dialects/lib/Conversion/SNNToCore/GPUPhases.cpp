@@ -326,6 +326,13 @@ public:
   int64_t spikeCountCells() const override { return 2; }
   int64_t spikeListLength(int64_t size) const override { return size; }
 
+  std::optional<std::string> unsupported(ProjectionOp op) const override {
+    if (op.isPlastic())
+      return "has a synapse model: plasticity runs on the CPU target only, "
+             "for now (compile without --target=cuda)";
+    return std::nullopt;
+  }
+
   void planSpiking(NetworkLowering &l, Spiking &s) const override {
     s.total = l.addBuffer(s.name + ".total", l.b.getI64Type(), 1);
   }

@@ -382,6 +382,17 @@ private:
   /// CPU: the spikes of `info`'s source, every thread's segment in order,
   /// into the ring entries of this thread's range of the target.
   void emitPropagationCPU(ProjectionInfo &info);
+  /// Plasticity (Plasticity.cpp): the buffers of a synapse model's
+  /// projection (planBuffers); `on_pre` of synapse `k` (index) to post
+  /// neuron `post` (index), its additions to the post neuron made at once;
+  /// and the CPU's snn.propagate_post (`on_post` for this thread's post
+  /// spikes).
+  void planSynapseModel(ProjectionInfo &info, int64_t npost);
+  void emitSynapseEvent(ProjectionInfo &info, Region &statements, Value post,
+                        Value k);
+  void emitPropagatePostCPU(ProjectionInfo &info);
+  /// The descriptor's entries of a synapse model's projection (snn-describe
+  /// writes them from the plan: Describe.cpp).
   /// A read prefetch of `buffer[i]`.
   void prefetch(int buffer, Value i);
 
@@ -581,11 +592,11 @@ private:
   /// The value of `spec` (uniform or normal) for synapse `s` (index) of
   /// projection `entity`, as f64.
   Value emitSynapseValue(Attribute spec, RandomPurpose purpose,
-                         uint32_t entity, Value s);
+                         uint32_t entity, Value s, Value c2 = Value());
   /// The value of `spec` (uniform or normal) at draw (entity, c0, c1, 0) of
   /// `purpose` (c0, c1: i32), as f64.
   Value emitDrawnValue(Attribute spec, RandomPurpose purpose, uint32_t entity,
-                       Value c0, Value c1);
+                       Value c0, Value c1, Value c2 = Value());
   /// The init kernel snn_build_init_<buffer>: the `size` values of `spec`
   /// into `buffer`, value i at draw (entity, i, c1, 0) of `purpose`; its
   /// entry goes to initJSON.
@@ -688,6 +699,15 @@ private:
     /// Dense storage: the rows of bits, words of 64 post neurons each.
     int mask = -1;
     int64_t maskWords = 0; // words per row
+    /// A synapse model's projection (Plasticity.cpp): the model, a buffer
+    /// per synapse variable (the weight's is `weight`), the step of each
+    /// synapse's last event (when it has event-driven variables), the
+    /// per-post index (when it has on_post), and the post variables its
+    /// statements read and add to.
+    SynapseModelOp synapse;
+    SmallVector<int> synapseVariables;
+    int lastUpdate = -1, colPtr = -1, colSyn = -1;
+    SmallVector<unsigned> postReads, postTargets;
   };
   std::vector<ProjectionInfo> projections;
   struct PoissonInfo {

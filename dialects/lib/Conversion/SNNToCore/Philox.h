@@ -27,6 +27,9 @@ enum class RandomPurpose : uint32_t {
   NoiseCurrent = 7,
   CurrentAmplitude = 8,
   PoissonInput = 9,
+  /// A synapse model's variable other than the weight: element (synapse,
+  /// variable), the variable's position among the model's.
+  SynapseVariable = 10,
 };
 
 /// Philox4x32-10 of counter (c0, c1, c2, c3) under key (k0, k1); all i32.

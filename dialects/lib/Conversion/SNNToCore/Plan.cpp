@@ -151,15 +151,20 @@ void NetworkLowering::planBuffers() {
       info.delay = addBuffer(name + ".delay", i32Type,
                              json::Object{{"synapses", name}});
     info.post = post;
-    info.variable = post->model.lookupVariable(op.getTarget());
     post->inputs = true;
-    // Delay 0 steps (as a constant): the weight is added to the target
-    // variable at once, without a ring (docs/runtime-abi.md, step 3).
-    if (op.isImmediate()) {
+    if (op.isPlastic()) {
+      planSynapseModel(info, post->op.getSize());
       projections.push_back(info);
       continue;
     }
-    std::string ringName = (op.getPost() + "." + op.getTarget()).str();
+    info.variable = post->model.lookupVariable(*op.getTarget());
+    // Delay 0 steps (as a constant): the weight is added to the target
+    // variable at once, without a ring (docs/runtime-abi.md, step 3).
+    if (!op.hasRing()) {
+      projections.push_back(info);
+      continue;
+    }
+    std::string ringName = (op.getPost() + "." + *op.getTarget()).str();
     Ring *&ring = ringByName[ringName];
     if (!ring) {
       ring = &rings.emplace_back();

@@ -126,6 +126,8 @@ void NetworkLowering::emitPropagationCPU(ProjectionInfo &info) {
   emitStorageAtSpikeCPU(info, spikes.getInductionVar(), numSpikes, sourceAt);
   Value source = sourceAt(spikes.getInductionVar());
   emitStorageRowCPU(info, source, postLo, postHi, [&](Value post, Value k) {
+    if (info.synapse)
+      return emitSynapseEvent(info, info.synapse.getOnPre(), post, k);
     emitArrival(info, slots, post, elementValue(op.getWeight(), info.weight, k),
                 k);
   });

@@ -175,6 +175,137 @@ LogicalResult NeuronModelOp::verifyRegions() {
 }
 
 //===----------------------------------------------------------------------===//
+// SynapseModelOp
+//===----------------------------------------------------------------------===//
+
+int SynapseModelOp::lookupVariable(StringRef name) {
+  return indexOf(getVariables(), name);
+}
+int SynapseModelOp::lookupParam(StringRef name) {
+  return indexOf(getParams(), name);
+}
+int SynapseModelOp::lookupEventDriven(StringRef name) {
+  return indexOf(getEventDriven(), name);
+}
+
+FloatType SynapseModelOp::getFloatType() {
+  return cast<NetworkOp>((*this)->getParentOp()).getFloatType();
+}
+
+void SynapseModelOp::getAsmBlockArgumentNames(Region &region,
+                                              OpAsmSetValueNameFn setNameFn) {
+  if (region.empty())
+    return;
+  SmallVector<StringRef> names;
+  auto add = [&](ArrayAttr list, StringRef suffix = "") {
+    for (Attribute attr : list)
+      names.push_back(cast<StringAttr>(attr).getValue());
+    (void)suffix;
+  };
+  if (&region == &getOde() || &region == &getAdvance()) {
+    add(getEventDriven());
+    add(getParams());
+    if (&region == &getAdvance())
+      names.push_back("elapsed");
+  } else {
+    add(getVariables());
+    for (Attribute attr : getPostReads())
+      names.push_back(StringAttr::get(getContext(),
+                                      cast<StringAttr>(attr).getValue() + "_post")
+                          .getValue());
+    add(getParams());
+  }
+  for (auto [arg, name] : llvm::zip(region.getArguments(), names))
+    setNameFn(arg, name);
+}
+
+LogicalResult SynapseModelOp::verify() {
+  llvm::SmallSet<StringRef, 16> seen;
+  for (ArrayAttr list : {getVariables(), getParams()})
+    for (Attribute attr : list) {
+      StringRef name = cast<StringAttr>(attr).getValue();
+      if (!seen.insert(name).second)
+        return emitOpError("name '") << name << "' is declared twice";
+    }
+  if (getVariables().empty())
+    return emitOpError("needs at least one variable (its weight)");
+  if (lookupVariable(getWeight()) < 0)
+    return emitOpError("weight '") << getWeight() << "' is not a variable";
+  llvm::SmallSet<StringRef, 16> driven;
+  for (Attribute attr : getEventDriven()) {
+    StringRef name = cast<StringAttr>(attr).getValue();
+    if (lookupVariable(name) < 0)
+      return emitOpError("event-driven '") << name << "' is not a variable";
+    if (!driven.insert(name).second)
+      return emitOpError("event-driven '") << name << "' is listed twice";
+  }
+  for (auto [what, list] : {std::pair<StringRef, ArrayAttr>{"post_reads",
+                                                            getPostReads()},
+                            {"post_targets", getPostTargets()}}) {
+    llvm::SmallSet<StringRef, 8> names;
+    for (Attribute attr : list)
+      if (!names.insert(cast<StringAttr>(attr).getValue()).second)
+        return emitOpError(what) << " names '"
+                                 << cast<StringAttr>(attr).getValue()
+                                 << "' twice";
+  }
+  return success();
+}
+
+LogicalResult SynapseModelOp::verifyRegions() {
+  bool hasEquations = getNumEventDriven() > 0;
+  unsigned solved = !getOde().empty() + !getAdvance().empty();
+  if (hasEquations && solved != 1)
+    return emitOpError("has event-driven variables, so it needs exactly one "
+                       "of the 'ode' and 'advance' regions");
+  if (!hasEquations && solved != 0)
+    return emitOpError("has no event-driven variables, so no 'ode' or "
+                       "'advance' region");
+  FloatType floatType = getFloatType();
+  auto checkRegion = [&](Region &region, StringRef what, unsigned numArgs,
+                         StringRef argsText,
+                         unsigned numYields) -> LogicalResult {
+    if (region.empty())
+      return success();
+    Block &block = region.front();
+    if (block.getNumArguments() != numArgs)
+      return emitOpError("region '")
+             << what << "' takes " << block.getNumArguments()
+             << " arguments, expected " << numArgs << " (" << argsText << ")";
+    for (BlockArgument arg : block.getArguments())
+      if (arg.getType() != floatType)
+        return emitOpError("region '")
+               << what << "' argument #" << arg.getArgNumber() << " has type "
+               << arg.getType() << ", expected the network's " << floatType;
+    auto yield = dyn_cast<YieldOp>(block.getTerminator());
+    if (!yield)
+      return emitOpError("region '") << what << "' must end in snn.yield";
+    SmallVector<Type> yields(numYields, floatType);
+    if (yield.getValues().getTypes() != TypeRange(yields))
+      return yield.emitOpError("in region '")
+             << what << "' must yield " << numYields << " value(s) of type "
+             << floatType << ", got " << yield.getValues().size();
+    return success();
+  };
+  unsigned events = getNumVariables() + getPostReads().size() + getNumParams();
+  unsigned eventYields = getNumVariables() + getPostTargets().size();
+  const char *eventArgs = "variables, post_reads, parameters";
+  if (failed(checkRegion(getOde(), "ode", getNumEventDriven() + getNumParams(),
+                         "event-driven variables, parameters",
+                         getNumEventDriven())) ||
+      failed(checkRegion(getAdvance(), "advance",
+                         getNumEventDriven() + getNumParams() + 1,
+                         "event-driven variables, parameters, elapsed time",
+                         getNumEventDriven())) ||
+      failed(checkRegion(getOnPre(), "on_pre", events, eventArgs,
+                         eventYields)) ||
+      failed(checkRegion(getOnPost(), "on_post", events, eventArgs,
+                         eventYields)))
+    return failure();
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
 // PopulationOp
 //===----------------------------------------------------------------------===//
 
@@ -342,6 +473,31 @@ LogicalResult ProjectionOp::verify() {
       return emitOpError(what)
              << " comes from a synapse list, but the connectivity is not one";
   }
+  if (getTarget().has_value() == getSynapse().has_value())
+    return emitOpError("needs exactly one of 'target' (a fixed weight added "
+                       "to a variable) and 'synapse' (a synapse model)");
+  if (!isPlastic() && (getSynapseParams() || getSynapseInit()))
+    return emitOpError("has synapse parameters or initial values but no "
+                       "synapse model");
+  if (isPlastic()) {
+    if (getStorage() && *getStorage() != StorageKind::csr)
+      return emitOpError("has a synapse model, so its synapses are stored as "
+                         "csr, not ")
+             << stringifyStorageKind(*getStorage());
+    if (DictionaryAttr params = getSynapseParamsAttr())
+      for (NamedAttribute p : params)
+        if (!isa<FloatAttr>(p.getValue()))
+          return emitOpError("synapse parameter '")
+                 << p.getName().getValue() << "' must be a float, not "
+                 << p.getValue();
+    if (DictionaryAttr init = getSynapseInitAttr())
+      for (NamedAttribute i : init)
+        if (!isa<FloatAttr, UniformAttr, NormalAttr>(i.getValue()))
+          return emitOpError("initial value of synapse variable '")
+                 << i.getName().getValue()
+                 << "' must be a float, #snn.uniform or #snn.normal, not "
+                 << i.getValue();
+  }
   if (auto delay = dyn_cast<FloatAttr>(getDelay()))
     if (!(delay.getValueAsDouble() >= 0.0))
       return emitOpError("delay ")
@@ -378,10 +534,56 @@ ProjectionOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
            << getPost() << "' is not a neuron population";
   auto model = symbolTable.lookupNearestSymbolFrom<NeuronModelOp>(
       post, post.getModelAttr());
-  if (model && model.lookupVariable(getTarget()) < 0)
+  if (model && getTarget() && model.lookupVariable(*getTarget()) < 0)
     return emitOpError("target '")
-           << getTarget() << "' is not a variable of model '"
+           << *getTarget() << "' is not a variable of model '"
            << post.getModel() << "'";
+  if (isPlastic()) {
+    auto synapse = symbolTable.lookupNearestSymbolFrom<SynapseModelOp>(
+        *this, getSynapseAttr());
+    if (!synapse)
+      return emitOpError("synapse '")
+             << *getSynapse() << "' is not a synapse model";
+    if (model)
+      for (auto [what, list] :
+           {std::pair<StringRef, ArrayAttr>{"reads", synapse.getPostReads()},
+            {"adds to", synapse.getPostTargets()}})
+        for (Attribute attr : list)
+          if (model.lookupVariable(cast<StringAttr>(attr).getValue()) < 0)
+            return emitOpError("synapse model '")
+                   << synapse.getSymName() << "' " << what << " '"
+                   << cast<StringAttr>(attr).getValue()
+                   << "_post', but model '" << post.getModel()
+                   << "' of population '" << getPost()
+                   << "' has no variable '"
+                   << cast<StringAttr>(attr).getValue() << "'";
+    DictionaryAttr params = getSynapseParamsAttr();
+    for (Attribute attr : synapse.getParams()) {
+      StringRef name = cast<StringAttr>(attr).getValue();
+      if (!params || !params.get(name))
+        return emitOpError("gives no value for parameter '")
+               << name << "' of synapse model '" << synapse.getSymName()
+               << "'";
+    }
+    if (params)
+      for (NamedAttribute p : params)
+        if (synapse.lookupParam(p.getName().getValue()) < 0)
+          return emitOpError("synapse model '")
+                 << synapse.getSymName() << "' has no parameter '"
+                 << p.getName().getValue() << "'";
+    if (DictionaryAttr init = getSynapseInitAttr())
+      for (NamedAttribute i : init) {
+        StringRef name = i.getName().getValue();
+        if (synapse.lookupVariable(name) < 0)
+          return emitOpError("synapse model '")
+                 << synapse.getSymName() << "' has no variable '" << name
+                 << "'";
+        if (name == synapse.getWeight())
+          return emitOpError("the initial value of the weight '")
+                 << name << "' is the projection's 'weight', not in "
+                 << "synapse_init";
+      }
+  }
   if (isa<OneToOneAttr>(getConnectivity()) && *preSize != post.getSizeAttr().getInt())
     return emitOpError("one_to_one needs equal sizes, but '")
            << getPre() << "' has " << *preSize << " and '" << getPost()
@@ -791,7 +993,7 @@ private:
   SymbolTable symbols;
   bool gpu;
   llvm::StringMap<StepPosition> updated, emitted, propagated, delivered,
-      resetAt;
+      resetAt, postPropagated;
   DenseMap<int64_t, StepPosition> sampled;
   StepPosition endStep;
 };
@@ -874,6 +1076,22 @@ LogicalResult ScheduleVerifier::verify() {
         if (failed(once(propagated, propagate.getProjection(), at,
                         "propagated")))
           return failure();
+      } else if (auto post = dyn_cast<PropagatePostStepOp>(op)) {
+        auto projection = lookup<ProjectionOp>(
+            &op, post.getProjectionAttr(), "a projection", result);
+        if (!projection)
+          continue;
+        auto synapse = projection.isPlastic()
+                           ? symbols.lookup<SynapseModelOp>(
+                                 *projection.getSynapse())
+                           : SynapseModelOp();
+        if (!synapse || !synapse.hasOnPost())
+          return op.emitOpError("'")
+                 << post.getProjection()
+                 << "' has no synapse model with on_post";
+        if (failed(once(postPropagated, post.getProjection(), at,
+                        "propagated to its synapses' posts")))
+          return failure();
       } else if (auto deliver = dyn_cast<DeliverStepOp>(op)) {
         if (!lookup<PopulationOp>(&op, deliver.getPopulationAttr(),
                                   "a neuron population", result))
@@ -950,6 +1168,14 @@ LogicalResult ScheduleVerifier::verify() {
       if (!propagated.count(projection.getSymName()))
         return missing(projection, "propagate projection '" +
                                        projection.getSymName() + "'");
+      if (projection.isPlastic()) {
+        auto synapse =
+            symbols.lookup<SynapseModelOp>(*projection.getSynapse());
+        if (synapse && synapse.hasOnPost() &&
+            !postPropagated.count(projection.getSymName()))
+          return missing(projection, "run the on_post of projection '" +
+                                         projection.getSymName() + "'");
+      }
     }
   }
   if (gpu)
@@ -980,6 +1206,26 @@ LogicalResult ScheduleVerifier::verify() {
       return orderError(at.op, made,
                         "the spikes of '" + pre + "' it propagates");
   }
+  // on_post: after the post population's update (its spikes: on the CPU a
+  // thread's own), after every on_pre of the step (Brian2 runs the pre
+  // pathways first) and before the post population's reset.
+  for (auto &[name, at] : postPropagated) {
+    StringRef post = symbols.lookup<ProjectionOp>(name).getPost();
+    StepPosition update = position(updated, post);
+    if (!doneBefore(update, at, /*sameNeurons=*/true))
+      return orderError(at.op, update, "the update of '" + post + "'");
+    for (auto &[other, propagate] : propagated)
+      if (!doneBefore(propagate, at, /*sameNeurons=*/true))
+        return orderError(at.op, propagate,
+                          "the propagation of '" + other + "'");
+    StepPosition reset = position(resetAt, post);
+    if (reset && !doneBefore(at, reset, /*sameNeurons=*/true)) {
+      InFlightDiagnostic diag =
+          at.op->emitOpError("must come before the reset of '") << post << "'";
+      diag.attachNote(reset.op->getLoc()) << "which is here";
+      return diag;
+    }
+  }
   for (auto &[name, at] : delivered) {
     if (!inputs.count(name))
       continue; // nothing to deliver: harmless
@@ -993,7 +1239,7 @@ LogicalResult ScheduleVerifier::verify() {
       auto projection = dyn_cast<ProjectionOp>(input);
       // Poisson inputs and ring slots are added by the delivery; an
       // immediate projection adds at propagation, before it.
-      if (!deliver && (!projection || !projection.isImmediate()))
+      if (!deliver && (!projection || projection.hasRing()))
         return missing(input, "deliver the input of population '" + name +
                                   "'");
       if (!projection || !deliver)

@@ -118,10 +118,88 @@ def SNN_NeuronModelOp : SNN_Op<"neuron_model", [
 }
 
 def SNN_YieldOp : SNN_Op<"yield", [
-    Pure, ReturnLike, Terminator, HasParent<"NeuronModelOp">]> {
+    Pure, ReturnLike, Terminator,
+    ParentOneOf<["NeuronModelOp", "SynapseModelOp"]>]> {
   let summary = "the values a neuron model region produces";
   let arguments = (ins Variadic<AnyType>:$values);
   let assemblyFormat = "attr-dict ($values^ `:` type($values))?";
+}
+
+//===----------------------------------------------------------------------===//
+// snn.synapse_model
+//===----------------------------------------------------------------------===//
+
+def SNN_SynapseModelOp : SNN_Op<"synapse_model", [
+    Symbol, IsolatedFromAbove, HasParent<"NetworkOp">,
+    DeclareOpInterfaceMethods<OpAsmOpInterface, ["getAsmBlockArgumentNames"]>]> {
+  let summary = "a synapse model: per-synapse state and what spikes do to it";
+  let description = [{
+    The per-synapse `variables` (among them the `weight`, the one a
+    projection's `weight` initializes and `record.weights` writes), the
+    shared `params`, and the statements run at events, as regions of
+    `arith`/`math` ops ending in `snn.yield`, all of the network's float
+    type:
+
+    - `on_pre` runs for a synapse when a spike of its presynaptic neuron
+      reaches it (after its delay); `on_post` (optional) when its
+      postsynaptic neuron spikes. Both take the synapse's `variables`, then
+      the postsynaptic neuron's variables named by `post_reads`, then the
+      `params`; both yield the new value of every synapse variable, then
+      for each of `post_targets` (variables of the postsynaptic neuron) an
+      amount added to it (`g_post += w`: 0 when the statements add
+      nothing).
+    - `event_driven` variables have an equation, solved between the events
+      that touch the synapse (Brian2's `(event-driven)`): `ode` takes the
+      event-driven variables then the `params` and yields their
+      derivatives; `snn-integrate` replaces it by `advance`, which takes
+      the same arguments and the time elapsed since the synapse's last
+      event (ms) and yields their values after that time. Before `on_pre`
+      or `on_post` runs, the synapse's event-driven variables are advanced
+      to the present. Exactly one of `ode` and `advance` is present when
+      there are event-driven variables, none otherwise.
+
+    ```mlir
+    snn.synapse_model @stdp attributes {variables = ["w", "apre", "apost"],
+        params = ["tau_pre", "tau_post", "w_max", "a_pre", "a_post"],
+        event_driven = ["apre", "apost"], post_targets = ["ge"],
+        weight = "w"} ode {
+      ...
+    } on_pre {
+      ...
+    } on_post {
+      ...
+    }
+    ```
+  }];
+  let arguments = (ins SymbolNameAttr:$sym_name,
+                       StrArrayAttr:$variables,
+                       DefaultValuedAttr<StrArrayAttr, "{}">:$params,
+                       DefaultValuedAttr<StrArrayAttr, "{}">:$event_driven,
+                       DefaultValuedAttr<StrArrayAttr, "{}">:$post_reads,
+                       DefaultValuedAttr<StrArrayAttr, "{}">:$post_targets,
+                       StrAttr:$weight);
+  let regions = (region MaxSizedRegion<1>:$ode, MaxSizedRegion<1>:$advance,
+                        SizedRegion<1>:$on_pre, MaxSizedRegion<1>:$on_post);
+  let assemblyFormat = [{
+    $sym_name attr-dict-with-keyword (`ode` $ode^)? (`advance` $advance^)?
+    `on_pre` $on_pre (`on_post` $on_post^)?
+  }];
+  let hasVerifier = 1;
+  let hasRegionVerifier = 1;
+  let extraClassDeclaration = [{
+    unsigned getNumVariables() { return getVariables().size(); }
+    unsigned getNumParams() { return getParams().size(); }
+    unsigned getNumEventDriven() { return getEventDriven().size(); }
+    /// Index of a variable (parameter, event-driven variable) by name, or -1.
+    int lookupVariable(::llvm::StringRef name);
+    int lookupParam(::llvm::StringRef name);
+    int lookupEventDriven(::llvm::StringRef name);
+    /// The float type of the enclosing network.
+    ::mlir::FloatType getFloatType();
+    /// Whether the event-driven equations have been solved (`advance`).
+    bool isIntegrated() { return getOde().empty(); }
+    bool hasOnPost() { return !getOnPost().empty(); }
+  }];
 }
 
 //===----------------------------------------------------------------------===//
@@ -238,7 +316,14 @@ def SNN_ProjectionOp : SNN_Op<"projection", [
   let summary = "synapses from one population (or source) to another";
   let description = [{
     A spike of a presynaptic neuron adds each of its synapses' `weight` to the
-    `target` variable of the postsynaptic neuron, `delay` ms later.
+    `target` variable of the postsynaptic neuron, `delay` ms later. With
+    `synapse` (a `snn.synapse_model`) instead of `target`, each synapse has
+    the model's variables, and a spike that reaches it runs the model's
+    `on_pre`: `weight` is then the initial value of the model's weight
+    variable, `synapse_params` gives every parameter of the model a value,
+    and `synapse_init` the initial values of its other variables (a
+    FloatAttr, `#snn.uniform` or `#snn.normal`; 0 when absent). Such a
+    projection is stored as `csr`.
     `connectivity` is one of the connectivity attributes; `weight` and `delay`
     are FloatAttrs or value specifications (`#snn.from_list` only with
     `#snn.synapse_list`). `storage` (set by snn-select-storage; `csr` when
@@ -253,19 +338,31 @@ def SNN_ProjectionOp : SNN_Op<"projection", [
     ```
   }];
   let arguments = (ins SymbolNameAttr:$sym_name, FlatSymbolRefAttr:$pre,
-                       FlatSymbolRefAttr:$post, StrAttr:$target,
+                       FlatSymbolRefAttr:$post, OptionalAttr<StrAttr>:$target,
+                       OptionalAttr<FlatSymbolRefAttr>:$synapse,
                        AnyAttr:$connectivity, AnyAttr:$weight,
                        AnyAttr:$delay,
+                       OptionalAttr<DictionaryAttr>:$synapse_params,
+                       OptionalAttr<DictionaryAttr>:$synapse_init,
                        OptionalAttr<SNN_StorageAttr>:$storage);
   let assemblyFormat = [{
-    $sym_name `from` $pre `to` $post `target` $target attr-dict-with-keyword
+    $sym_name `from` $pre `to` $post (`target` $target^)?
+    (`synapse` $synapse^)? attr-dict-with-keyword
   }];
   let hasVerifier = 1;
   let extraClassDeclaration = [{
+    /// Whether the synapses follow a synapse model (`synapse`), rather than
+    /// adding a fixed weight to `target`.
+    bool isPlastic() { return getSynapse().has_value(); }
     /// Whether the delay is a constant of 0 steps of the network's dt: the
     /// weights are then added to the target variable at propagation,
     /// without passing through a delay ring and its delivery.
     bool isImmediate();
+    /// Whether the weights go through a delay ring of the post population
+    /// (a projection without a synapse model whose delay is not
+    /// immediate); a synapse model's `on_pre` adds to the post neuron when
+    /// the spike arrives, without a ring.
+    bool hasRing() { return !isPlastic() && !isImmediate(); }
   }];
 }
 
@@ -488,6 +585,22 @@ def SNN_PropagateStepOp : SNN_StepOp<"propagate"> {
     synapses adds its weight into the ring slot its delay selects, or, with
     a delay of 0 steps, straight into the target variable. The source's
     spikes must come from an earlier phase.
+  }];
+  let arguments = (ins FlatSymbolRefAttr:$projection);
+  let assemblyFormat = "$projection attr-dict";
+}
+
+def SNN_PropagatePostStepOp : SNN_StepOp<"propagate_post"> {
+  let summary = "a synapse model's on_post for this step's postsynaptic spikes";
+  let description = [{
+    For every spike of the post population of `projection` (a projection
+    with a synapse model that has `on_post`) in this step, runs `on_post`
+    for each synapse into the spiking neuron, in the order of the
+    presynaptic neurons (through the per-post index into the row storage,
+    `<projection>.col_ptr` and `.col_syn`). It comes after the post
+    population's update and after every `snn.propagate` of the step (as
+    Brian2 runs every `on_pre` pathway before the `on_post` ones), and
+    before the post population's reset.
   }];
   let arguments = (ins FlatSymbolRefAttr:$projection);
   let assemblyFormat = "$projection attr-dict";

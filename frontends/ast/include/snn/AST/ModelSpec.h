@@ -108,11 +108,15 @@ struct Variable {
   std::optional<Dim> dim; // when the initial value was written with a unit
 };
 
-/// `d<var>/dt = rhs`
+/// `d<var>/dt = rhs`. In synapse models an equation is marked
+/// `(event-driven)` or `(clock-driven)` after its right-hand side.
 struct Equation {
   std::string var;
   ExprPtr rhs;
   Loc loc;
+  enum class Driven { Unmarked, Event, Clock };
+  Driven driven = Driven::Unmarked;
+  Loc drivenLoc; // of the marker
 };
 
 enum class AssignOp { Set, Add, Sub, Mul, Div };
@@ -145,6 +149,31 @@ struct NeuronModel {
   /// coefficients (that part is always integrated exactly).
   Method method = Method::Euler;
 };
+
+//===----------------------------------------------------------------------===//
+// Synapse models
+//===----------------------------------------------------------------------===//
+
+/// A synapse model: per-synapse variables (one of them the weight), shared
+/// parameters, event-driven equations, and the statements run when a
+/// presynaptic spike reaches a synapse (`onPre`) and when its postsynaptic
+/// neuron spikes (`onPost`). In statements, `X_post` names variable X of
+/// the postsynaptic neuron (read it; add to it with += or -=).
+struct SynapseModel {
+  std::string name;
+  Loc loc;
+  std::vector<Param> params;
+  std::vector<Variable> variables;
+  std::string weight = "w";
+  Loc weightLoc;
+  std::vector<Equation> equations;
+  std::vector<Assignment> onPre, onPost;
+};
+
+/// The suffix that names a postsynaptic neuron's variable in synapse
+/// statements (`ge_post`), and the presynaptic one's (`x_pre`).
+inline constexpr const char *kPostSuffix = "_post";
+inline constexpr const char *kPreSuffix = "_pre";
 
 //===----------------------------------------------------------------------===//
 // Values: constants, random draws, data files
@@ -258,6 +287,18 @@ struct Projection {
   ValueSpec delay; // ms
   Loc loc;
   Loc preLoc, postLoc, targetLoc;
+  /// With a synapse model (instead of `target` and `weight`): its name, the
+  /// overrides of its parameters and the initial values of its variables
+  /// (the weight's among them; a variable not listed starts at the model's
+  /// value).
+  std::string synapse;
+  Loc synapseLoc;
+  std::map<std::string, double> synapseParams;
+  std::map<std::string, Loc> synapseParamLocs;
+  std::map<std::string, Dim> synapseParamDims;
+  std::map<std::string, ValueSpec> synapseInitial;
+  std::map<std::string, Loc> synapseInitialLocs;
+  bool plastic() const { return !synapse.empty(); }
 };
 
 struct StateRecording {
@@ -297,6 +338,7 @@ struct Model {
   Loc loc;          // the model as a whole (file as the user named it)
   Simulation simulation;
   std::vector<NeuronModel> models; // only those used, built-ins included
+  std::vector<SynapseModel> synapseModels;
   std::vector<Population> populations;
   std::vector<Source> sources;
   std::vector<CurrentInput> currents;
@@ -305,6 +347,7 @@ struct Model {
   Recording record;
 
   const NeuronModel *findModel(const std::string &name) const;
+  const SynapseModel *findSynapseModel(const std::string &name) const;
   const Population *findPopulation(const std::string &name) const;
   const Source *findSource(const std::string &name) const;
   /// The neuron count of a population or source, or -1 for an unknown name.
