@@ -1,0 +1,242 @@
+// snn.synapse_model and projections with one: what the verifiers refuse.
+// RUN: snn-opt %s -split-input-file -verify-diagnostics
+
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
+  // expected-error @below {{weight 'u' is not a variable}}
+  snn.synapse_model @m attributes {variables = ["w"], weight = "u"} on_pre {
+  ^bb0(%w: f64):
+    snn.yield %w : f64
+  }
+}
+
+// -----
+
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
+  // expected-error @below {{event-driven 'x' is not a variable}}
+  snn.synapse_model @m attributes {variables = ["w"], event_driven = ["x"], weight = "w"} on_pre {
+  ^bb0(%w: f64):
+    snn.yield %w : f64
+  }
+}
+
+// -----
+
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
+  // expected-error @below {{has event-driven variables, so it needs exactly one of the 'ode' and 'advance' regions}}
+  snn.synapse_model @m attributes {variables = ["w", "x"], event_driven = ["x"], weight = "w"} on_pre {
+  ^bb0(%w: f64, %x: f64):
+    snn.yield %w, %x : f64, f64
+  }
+}
+
+// -----
+
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
+  // expected-error @below {{region 'on_pre' takes 1 arguments, expected 2 (variables, post_reads, parameters)}}
+  snn.synapse_model @m attributes {variables = ["w"], post_reads = ["v"], weight = "w"} on_pre {
+  ^bb0(%w: f64):
+    snn.yield %w : f64
+  }
+}
+
+// -----
+
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
+  snn.synapse_model @m attributes {variables = ["w"], post_targets = ["g"], weight = "w"} on_pre {
+  ^bb0(%w: f64):
+    // expected-error @below {{in region 'on_pre' must yield 2 value(s) of type 'f64', got 1}}
+    snn.yield %w : f64
+  }
+}
+
+// -----
+
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
+  // expected-error @below {{name 'w' is declared twice}}
+  snn.synapse_model @m attributes {variables = ["w"], params = ["w"], weight = "w"} on_pre {
+  ^bb0(%w: f64, %p: f64):
+    snn.yield %w : f64
+  }
+}
+
+// -----
+
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
+  snn.neuron_model @keep attributes {variables = ["v"]} update {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  } threshold {
+  ^bb0(%v: f64):
+    %t = arith.constant false
+    snn.yield %t : i1
+  } reset {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  }
+  snn.synapse_model @m attributes {variables = ["w"], post_targets = ["g"], weight = "w"} on_pre {
+  ^bb0(%w: f64):
+    snn.yield %w, %w : f64, f64
+  }
+  snn.population @a of @keep size 2
+  // expected-error @below {{synapse model 'm' adds to 'g_post', but model 'keep' of population 'a' has no variable 'g'}}
+  snn.projection @p from @a to @a synapse @m attributes {connectivity = #snn.all_to_all<allow_self = true>, delay = 0.0 : f64, weight = 1.0 : f64, synapse_params = {}}
+}
+
+// -----
+
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
+  snn.neuron_model @keep attributes {variables = ["v"]} update {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  } threshold {
+  ^bb0(%v: f64):
+    %t = arith.constant false
+    snn.yield %t : i1
+  } reset {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  }
+  snn.synapse_model @m attributes {variables = ["w"], params = ["tau"], weight = "w"} on_pre {
+  ^bb0(%w: f64, %tau: f64):
+    snn.yield %w : f64
+  }
+  snn.population @a of @keep size 2
+  // expected-error @below {{gives no value for parameter 'tau' of synapse model 'm'}}
+  snn.projection @p from @a to @a synapse @m attributes {connectivity = #snn.all_to_all<allow_self = true>, delay = 0.0 : f64, weight = 1.0 : f64}
+}
+
+// -----
+
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
+  snn.neuron_model @keep attributes {variables = ["v"]} update {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  } threshold {
+  ^bb0(%v: f64):
+    %t = arith.constant false
+    snn.yield %t : i1
+  } reset {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  }
+  snn.synapse_model @m attributes {variables = ["w", "x"], weight = "w"} on_pre {
+  ^bb0(%w: f64, %x: f64):
+    snn.yield %w, %x : f64, f64
+  }
+  snn.population @a of @keep size 2
+  // expected-error @below {{the initial value of the weight 'w' is the projection's 'weight', not in synapse_init}}
+  snn.projection @p from @a to @a synapse @m attributes {connectivity = #snn.all_to_all<allow_self = true>, delay = 0.0 : f64, weight = 1.0 : f64, synapse_params = {}, synapse_init = {w = 2.0 : f64}}
+}
+
+// -----
+
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
+  snn.neuron_model @keep attributes {variables = ["v"]} update {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  } threshold {
+  ^bb0(%v: f64):
+    %t = arith.constant false
+    snn.yield %t : i1
+  } reset {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  }
+  snn.population @a of @keep size 2
+  // expected-error @below {{needs exactly one of 'target' (a fixed weight added to a variable) and 'synapse' (a synapse model)}}
+  snn.projection @p from @a to @a attributes {connectivity = #snn.all_to_all<allow_self = true>, delay = 0.0 : f64, weight = 1.0 : f64}
+}
+
+// -----
+
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
+  snn.synapse_model @m attributes {variables = ["w"], weight = "w"} on_pre {
+  ^bb0(%w: f64):
+    snn.yield %w : f64
+  }
+  snn.neuron_model @keep attributes {variables = ["v"]} update {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  } threshold {
+  ^bb0(%v: f64):
+    %t = arith.constant false
+    snn.yield %t : i1
+  } reset {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  }
+  snn.population @a of @keep size 2
+  // expected-error @below {{has a synapse model, so its synapses are stored as csr, not procedural}}
+  snn.projection @p from @a to @a synapse @m attributes {connectivity = #snn.all_to_all<allow_self = true>, delay = 0.0 : f64, weight = 1.0 : f64, synapse_params = {}, storage = #snn.storage<procedural>}
+}
+
+// -----
+
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
+  snn.neuron_model @keep attributes {variables = ["v"]} update {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  } threshold {
+  ^bb0(%v: f64):
+    %t = arith.constant false
+    snn.yield %t : i1
+  } reset {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  }
+  snn.synapse_model @m attributes {variables = ["w"], weight = "w"} on_pre {
+  ^bb0(%w: f64):
+    snn.yield %w : f64
+  } on_post {
+  ^bb0(%w: f64):
+    snn.yield %w : f64
+  }
+  snn.population @a of @keep size 2
+  snn.projection @p from @a to @a synapse @m attributes {connectivity = #snn.all_to_all<allow_self = true>, delay = 0.0 : f64, weight = 1.0 : f64, synapse_params = {}}
+  snn.schedule "cpu" {
+    snn.phase "update" {
+      snn.update @a
+    }
+    snn.phase "propagate" {
+      // expected-error @below {{must come after the propagation of 'p'}}
+      snn.propagate_post @p
+      // expected-note @below {{which is here}}
+      snn.propagate @p
+    }
+  }
+}
+
+// -----
+
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
+  snn.neuron_model @keep attributes {variables = ["v"]} update {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  } threshold {
+  ^bb0(%v: f64):
+    %t = arith.constant false
+    snn.yield %t : i1
+  } reset {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  }
+  snn.synapse_model @m attributes {variables = ["w"], weight = "w"} on_pre {
+  ^bb0(%w: f64):
+    snn.yield %w : f64
+  } on_post {
+  ^bb0(%w: f64):
+    snn.yield %w : f64
+  }
+  snn.population @a of @keep size 2
+  // expected-note @below {{declared here}}
+  snn.projection @p from @a to @a synapse @m attributes {connectivity = #snn.all_to_all<allow_self = true>, delay = 0.0 : f64, weight = 1.0 : f64, synapse_params = {}}
+  // expected-error @below {{does not run the on_post of projection 'p'}}
+  snn.schedule "cpu" {
+    snn.phase "update" {
+      snn.update @a
+    }
+    snn.phase "propagate" {
+      snn.propagate @p
+    }
+  }
+}

@@ -1,0 +1,91 @@
+// Round trip of snn.synapse_model (pair STDP with event-driven traces, its
+// ode before snn-integrate and the advance after), a projection with a
+// synapse model, and snn.propagate_post in a schedule (errors:
+// synapse-model-errors.mlir).
+// RUN: snn-opt %s | snn-opt | FileCheck %s
+
+// CHECK-LABEL: snn.network @stdp
+// CHECK: snn.synapse_model @pair attributes {event_driven = ["apre", "apost"], params = ["tau", "a"], post_reads = ["v"], post_targets = ["g"], variables = ["w", "apre", "apost"], weight = "w"} ode {
+// CHECK-NEXT: ^bb0(%apre: f64, %apost: f64, %tau: f64, %a: f64):
+// CHECK: } on_pre {
+// CHECK-NEXT: ^bb0(%w: f64, %apre: f64, %apost: f64, %v_post: f64, %tau: f64, %a: f64):
+// CHECK: } on_post {
+// CHECK: snn.synapse_model @solved attributes {event_driven = ["x"], params = ["tau"], variables = ["w", "x"], weight = "w"} advance {
+// CHECK-NEXT: ^bb0(%x: f64, %tau: f64, %elapsed: f64):
+// CHECK: } on_pre {
+// CHECK-NOT: on_post
+// CHECK: snn.synapse_model @plain attributes {variables = ["w"], weight = "w"} on_pre {
+// CHECK: snn.projection @p from @n to @n synapse @pair attributes {connectivity = #snn.all_to_all<allow_self = true>, delay = 0.000000e+00 : f64, synapse_init = {apre = #snn.uniform<0.0, 1.0>}, synapse_params = {a = 1.000000e-02 : f64, tau = 2.000000e+01 : f64}, weight = 5.000000e-01 : f64}
+// CHECK: snn.projection @q from @n to @n target "g"
+// CHECK: snn.propagate @p
+// CHECK-NEXT: snn.propagate @q
+// CHECK-NEXT: snn.propagate_post @p
+
+snn.network @stdp attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
+  snn.neuron_model @keep attributes {variables = ["v", "g"]} update {
+  ^bb0(%v: f64, %g: f64):
+    snn.yield %v, %g : f64, f64
+  } threshold {
+  ^bb0(%v: f64, %g: f64):
+    %t = arith.constant false
+    snn.yield %t : i1
+  } reset {
+  ^bb0(%v: f64, %g: f64):
+    snn.yield %v, %g : f64, f64
+  }
+  snn.synapse_model @pair attributes {variables = ["w", "apre", "apost"],
+      params = ["tau", "a"], event_driven = ["apre", "apost"],
+      post_reads = ["v"], post_targets = ["g"], weight = "w"} ode {
+  ^bb0(%apre: f64, %apost: f64, %tau: f64, %a: f64):
+    %0 = arith.divf %apre, %tau : f64
+    %1 = arith.negf %0 : f64
+    %2 = arith.divf %apost, %tau : f64
+    %3 = arith.negf %2 : f64
+    snn.yield %1, %3 : f64, f64
+  } on_pre {
+  ^bb0(%w: f64, %apre: f64, %apost: f64, %v: f64, %tau: f64, %a: f64):
+    %0 = arith.addf %apre, %a : f64
+    %1 = arith.addf %w, %apost : f64
+    snn.yield %1, %0, %apost, %w : f64, f64, f64, f64
+  } on_post {
+  ^bb0(%w: f64, %apre: f64, %apost: f64, %v: f64, %tau: f64, %a: f64):
+    %0 = arith.subf %apost, %a : f64
+    %1 = arith.addf %w, %apre : f64
+    %z = arith.constant 0.0 : f64
+    snn.yield %1, %apre, %0, %z : f64, f64, f64, f64
+  }
+  snn.synapse_model @solved attributes {variables = ["w", "x"],
+      params = ["tau"], event_driven = ["x"], weight = "w"} advance {
+  ^bb0(%x: f64, %tau: f64, %e: f64):
+    %0 = arith.divf %e, %tau : f64
+    %1 = arith.negf %0 : f64
+    %2 = math.exp %1 : f64
+    %3 = arith.mulf %x, %2 : f64
+    snn.yield %3 : f64
+  } on_pre {
+  ^bb0(%w: f64, %x: f64, %tau: f64):
+    snn.yield %w, %x : f64, f64
+  }
+  snn.synapse_model @plain attributes {variables = ["w"], weight = "w"} on_pre {
+  ^bb0(%w: f64):
+    snn.yield %w : f64
+  }
+  snn.population @n of @keep size 4
+  snn.projection @p from @n to @n synapse @pair attributes {
+    connectivity = #snn.all_to_all<allow_self = true>, delay = 0.0 : f64,
+    weight = 0.5 : f64, synapse_params = {tau = 20.0 : f64, a = 0.01 : f64},
+    synapse_init = {apre = #snn.uniform<0.0, 1.0>}}
+  snn.projection @q from @n to @n target "g" attributes {
+    connectivity = #snn.all_to_all<allow_self = true>, delay = 0.0 : f64,
+    weight = 0.5 : f64}
+  snn.schedule "cpu" {
+    snn.phase "update" {
+      snn.update @n
+    }
+    snn.phase "propagate" {
+      snn.propagate @p
+      snn.propagate @q
+      snn.propagate_post @p
+    }
+  }
+}
