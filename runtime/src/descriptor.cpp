@@ -142,6 +142,9 @@ std::string countText(BufferCount::Kind kind, const std::string &ref) {
     break;
   case BufferCount::Kind::RecordState:
     return "{\"record_state\": " + ref + "}";
+  case BufferCount::Kind::History:
+    key = "history";
+    break;
   }
   return "{\"" + std::string(key) + "\": \"" + ref + "\"}";
 }
@@ -402,10 +405,12 @@ void Parser::buffers(const json &j, const std::string &path) {
         bd.count.kind = BufferCount::Kind::RecordSpikes;
       else if (it.key() == "record_state")
         bd.count.kind = BufferCount::Kind::RecordState;
+      else if (it.key() == "history")
+        bd.count.kind = BufferCount::Kind::History;
       else
         fail(cp, "unknown count kind \"" + it.key() +
                      "\" (expected synapses, ring, spike_array, "
-                     "record_spikes or record_state)");
+                     "record_spikes, record_state or history)");
       if (bd.count.kind == BufferCount::Kind::RecordState) {
         int64_t k = integer(it.value(), sub(cp, it.key()));
         if (k < 0 || k > INT32_MAX)
@@ -798,6 +803,12 @@ void Parser::projections(const json &j, const std::string &path) {
           pr.synapseVariables.push_back(var);
         }
       }
+      pr.history = bufferRef(*sy, sp, "history", false);
+      if (pr.history >= 0) {
+        checkBuffer(sub(sp, "history"), pr.history, {ScalarType::I32}, -1);
+        checkDerived(sub(sp, "history"), pr.history,
+                     BufferCount::Kind::History, pr.name);
+      }
       pr.lastUpdate = bufferRef(*sy, sp, "lastupdate", false);
       if (pr.lastUpdate >= 0)
         perSynapse(sub(sp, "lastupdate"), pr.lastUpdate, {ScalarType::I64});
@@ -869,8 +880,9 @@ void Parser::rings(const json &j, const std::string &path) {
            d.findRing(pr.ring) < 0
                ? "no ring \"" + pr.ring + "\""
                : "ring \"" + pr.ring + "\" does not list this projection");
-    // Without a ring, the weights are added to the target at once.
-    if (pr.ringIndex < 0 && pr.delayBuffer >= 0)
+    // Without a ring, the weights are added to the target at once (but a
+    // synapse model's projection with a history runs on_pre at arrival).
+    if (pr.ringIndex < 0 && pr.history < 0 && pr.delayBuffer >= 0)
       fail(idx("projections", i) + ".delay_buffer",
            "a projection in no ring adds its weights at once, so its delay "
            "must be a constant (of 0 steps), not per synapse");
@@ -1359,6 +1371,7 @@ void Parser::resolveCounts() {
     case BufferCount::Kind::Fixed:
       break;
     case BufferCount::Kind::Synapses:
+    case BufferCount::Kind::History:
       b.count.refIndex = d.findProjection(b.count.ref);
       if (b.count.refIndex < 0)
         fail(p, "no projection \"" + b.count.ref + "\"");

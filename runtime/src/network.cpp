@@ -507,7 +507,7 @@ void Builder::buildProjection(size_t e) {
     int32_t s = 0;
     if (!delayToSteps(pr.delay.value, d.dt, s))
       fail(what + ": invalid delay " + formatNumber(pr.delay.value) + " ms");
-    if (pr.ringIndex < 0 && s != 0)
+    if (pr.ringIndex < 0 && pr.history < 0 && s != 0)
       fail(what + ": " + formatNumber(pr.delay.value) + " ms is " +
            std::to_string(s) + " steps, but the projection is in no ring "
            "(its weights are added at once: delay 0 steps)");
@@ -818,6 +818,12 @@ void Builder::build() {
     case BufferCount::Kind::SpikeArray:
       n = net.spikeArrayCounts[c.refIndex];
       break;
+    case BufferCount::Kind::History: {
+      const ProjectionDesc &pr = d.projections[size_t(c.refIndex)];
+      n = (1 + net.maxDelaySteps[size_t(c.refIndex)]) *
+          (d.maxThreads + d.populations[size_t(pr.preIndex)].size);
+      break;
+    }
     case BufferCount::Kind::RecordSpikes:
     case BufferCount::Kind::RecordState: {
       std::string error;

@@ -38,7 +38,10 @@ struct BufferCount {
     Ring,
     SpikeArray,
     RecordSpikes,
-    RecordState
+    RecordState,
+    /// A synapse model's projection's spikes of its last steps:
+    /// (1 + its largest delay in steps) * (threads.max + pre size).
+    History
   };
   Kind kind = Kind::Fixed;
   int64_t value = 0; ///< Kind::Fixed
@@ -168,6 +171,9 @@ struct ProjectionDesc {
   std::string synapseModel;
   std::vector<SynapseVariable> synapseVariables;
   int lastUpdate = -1, colPtr = -1, colSyn = -1;
+  /// With a delay that is not 0 steps: the presynaptic spikes of the last
+  /// 1 + max delay steps ({"history": name} count).
+  int history = -1;
   bool plastic() const { return !synapseModel.empty(); }
 };
 

@@ -9,6 +9,7 @@
 #include "TinyNet.h"
 
 #include <algorithm>
+#include <functional>
 #include <cmath>
 #include <map>
 #include <optional>
@@ -653,4 +654,106 @@ TEST(Network, SynapsesBeyondMemoryAreRefusedBeforeBuilding) {
       << err;
   EXPECT_NE(err.find("\"dense\", about 9e+12 synapses"), std::string::npos)
       << err;
+}
+
+/// tinyDescriptor's projection as a synapse model's (docs/runtime-abi.md,
+/// "projections": "synapse"): five synapses from a list with delays of 0
+/// to 5 steps, a second variable with a constant initial value, the steps
+/// of the last events, the per-post index and the history of the spikes.
+json plasticTiny(const TempDir &dir) {
+  json j = tinyDescriptor(dir);
+  writeText(dir / "plastic.csv", "pre,post,weight,delay\n"
+                                 "0,1,0.5,0.3\n"
+                                 "1,0,0.25,0.5\n"
+                                 "0,0,1.0,0.0\n"
+                                 "1,1,2.0,0.1\n"
+                                 "0,1,4.0,0.2\n");
+  auto buf = [](int id, const char *name, const char *type, json count) {
+    return json{{"id", id}, {"name", name}, {"type", type}, {"count", count}};
+  };
+  // Threads (a history needs the CPU's thread count cells): spike counts
+  // and lists double-buffered, a count per thread.
+  j["threads"] = {{"max", 4}, {"align", 16}};
+  for (int k : {0, 5})
+    j["buffers"][k]["count"] = 2 * 4;
+  for (int k : {1, 6})
+    j["buffers"][k]["count"] = 2 * 2;
+  j["buffers"].erase(13); // no ring
+  j["buffers"].push_back(buf(13, "p.var.x", "f64", {{"synapses", "p"}}));
+  j["buffers"].push_back(buf(14, "p.lastupdate", "i64", {{"synapses", "p"}}));
+  j["buffers"].push_back(buf(15, "p.col_ptr", "i64", 3));
+  j["buffers"].push_back(buf(16, "p.col_syn", "i32", {{"synapses", "p"}}));
+  j["buffers"].push_back(buf(17, "p.history", "i32", {{"history", "p"}}));
+  json &p = j["projections"][0];
+  p.erase("target");
+  p.erase("ring");
+  p["connectivity"]["file"] = dir / "plastic.csv";
+  p["synapse"] = {
+      {"model", "stdp"},
+      {"weight", "w"},
+      {"variables",
+       {{{"name", "x"},
+         {"buffer", 13},
+         {"init", {{"kind", "constant"}, {"value", 0.75}}}}}},
+      {"lastupdate", 14},
+      {"col_ptr", 15},
+      {"col_syn", 16},
+      {"history", 17}};
+  j.erase("rings");
+  return j;
+}
+
+TEST(Network, SynapseModelBuffersAndPerPostIndex) {
+  TempDir dir;
+  Network net;
+  std::string err;
+  json j = plasticTiny(dir);
+  ASSERT_TRUE(build(j, net, err)) << err;
+  const ProjectionDesc &pr = net.desc.projections[0];
+  EXPECT_TRUE(pr.plastic());
+  EXPECT_EQ(pr.synapseModel, "stdp");
+  ASSERT_EQ(pr.synapseVariables.size(), 1u);
+  EXPECT_EQ(pr.synapseVariables[0].buffer, 13);
+  EXPECT_EQ(net.synapses, std::vector<int64_t>{5});
+  EXPECT_EQ(net.maxDelaySteps, std::vector<int64_t>{5});
+  // The history: (1 + 5) slots of 4 thread counts and 2 spikes.
+  EXPECT_EQ(net.counts[17], 6 * (4 + 2));
+  // Rows by pre, in the file's order: row 0 = synapses 0..2 (posts 1, 0,
+  // 1), row 1 = synapses 3, 4 (posts 0, 1); weights and x follow them.
+  const Arena &a = net.arena;
+  const double *w = a.buffer<double>(11), *x = a.buffer<double>(13);
+  EXPECT_EQ(std::vector<double>(w, w + 5),
+            (std::vector<double>{0.5, 1.0, 4.0, 0.25, 2.0}));
+  for (int k = 0; k < 5; ++k)
+    EXPECT_EQ(x[k], 0.75) << k;
+  // The per-post index: post 0 <- synapses 1, 3; post 1 <- 0, 2, 4.
+  ASSERT_TRUE(buildColumnIndices(net, err)) << err;
+  const int64_t *colPtr = a.buffer<int64_t>(15);
+  const int32_t *colSyn = a.buffer<int32_t>(16);
+  EXPECT_EQ(std::vector<int64_t>(colPtr, colPtr + 3),
+            (std::vector<int64_t>{0, 2, 5}));
+  EXPECT_EQ(std::vector<int32_t>(colSyn, colSyn + 5),
+            (std::vector<int32_t>{1, 3, 0, 2, 4}));
+}
+
+TEST(Descriptor, SynapseModelErrors) {
+  TempDir dir;
+  auto error = [&](const std::function<void(json &)> &edit) {
+    json j = plasticTiny(dir);
+    edit(j);
+    Descriptor d;
+    std::string err;
+    EXPECT_FALSE(parseDescriptor(j.dump(), d, err));
+    return err;
+  };
+  EXPECT_EQ(error([](json &j) {
+              j["projections"][0]["synapse"].erase("col_syn");
+            }),
+            "descriptor: projections[0].synapse: the per-post index needs "
+            "both \"col_ptr\" and \"col_syn\"");
+  EXPECT_EQ(error([](json &j) {
+              j["projections"][0]["synapse"]["history"] = 13;
+            }),
+            "descriptor: projections[0].synapse.history: buffer 13 "
+            "(p.var.x) has type f64, expected i32");
 }

@@ -259,6 +259,7 @@ json::Object Describer::describe() {
       }
       synapse["variables"] = std::move(variables);
       setIfPlanned(synapse, "lastupdate", name + ".lastupdate");
+      setIfPlanned(synapse, "history", name + ".history");
       setIfPlanned(synapse, "col_ptr", name + ".col_ptr");
       setIfPlanned(synapse, "col_syn", name + ".col_syn");
       entry["synapse"] = std::move(synapse);

@@ -391,6 +391,10 @@ private:
   void emitSynapseEvent(ProjectionInfo &info, Region &statements, Value post,
                         Value k);
   void emitPropagatePostCPU(ProjectionInfo &info);
+  /// CPU: a synapse model's propagation with delays: this thread's spikes
+  /// of this step into the history, then, oldest step first, the spikes
+  /// that arrive now (those of step n - d at the synapses of delay d).
+  void emitDelayedPropagationCPU(ProjectionInfo &info);
   /// The descriptor's entries of a synapse model's projection (snn-describe
   /// writes them from the plan: Describe.cpp).
   /// A read prefetch of `buffer[i]`.
@@ -707,6 +711,12 @@ private:
     SynapseModelOp synapse;
     SmallVector<int> synapseVariables;
     int lastUpdate = -1, colPtr = -1, colSyn = -1;
+    /// With a delay that is not 0 steps: the presynaptic spikes of the last
+    /// `slots` steps (slots = 1 + the largest delay), slot k holding the
+    /// thread counts then the spike lists of the steps s with s mod slots
+    /// = k (`kMaxThreads + pre size` elements), so that on_pre runs when a
+    /// spike arrives, with the synapse's state then.
+    int history = -1;
     SmallVector<unsigned> postReads, postTargets;
   };
   std::vector<ProjectionInfo> projections;

@@ -47,6 +47,9 @@ void NetworkLowering::planSynapseModel(ProjectionInfo &info, int64_t npost) {
     info.colSyn = addBuffer(name + ".col_syn", b.getI32Type(),
                             json::Object(perSynapse));
   }
+  if (!op.isImmediate())
+    info.history = addBuffer(name + ".history", b.getI32Type(),
+                             json::Object{{"history", name}});
   for (Attribute attr : model.getPostReads())
     info.postReads.push_back(
         info.post->model.lookupVariable(cast<StringAttr>(attr).getValue()));
@@ -116,6 +119,101 @@ void NetworkLowering::emitSynapseEvent(ProjectionInfo &info,
     }
     target->accumulate(b, loc, view(pop.variables[variable]), post, amount);
   }
+}
+
+void NetworkLowering::emitDelayedPropagationCPU(ProjectionInfo &info) {
+  ProjectionOp op = info.op;
+  loc = op.getLoc();
+  Spiking &pre = *spikingByName.lookup(op.getPre());
+  Value cells = index(kMaxThreads), slotSize = index(kMaxThreads + pre.size);
+  Value slots = b.create<arith::DivUIOp>(loc, viewCount(info.history),
+                                         slotSize);
+  auto slotBaseOf = [&](Value stepsBack) {
+    // ((n + slots - d) mod slots) * slotSize
+    Value slot = b.create<arith::RemUIOp>(
+        loc,
+        b.create<arith::SubIOp>(
+            loc, b.create<arith::AddIOp>(loc, stepIndex, slots), stepsBack),
+        slots);
+    return b.create<arith::MulIOp>(loc, slot, slotSize);
+  };
+  // This step's spikes of this thread's share into slot n mod slots (read
+  // from the next step on, after a barrier; no thread reads that slot in
+  // this step).
+  {
+    Value base = slotBaseOf(index(0));
+    Value count = load(pre.spikeCount, segmentCount(tid));
+    store(count, info.history, b.create<arith::AddIOp>(loc, base, tid));
+    Value from = segmentStart(pre, tid);
+    Value to = b.create<arith::AddIOp>(
+        loc, b.create<arith::AddIOp>(loc, base, cells),
+        threadShare(pre, tid).first);
+    auto copy = b.create<scf::ForOp>(loc, index(0), toIndex(count), index(1));
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(copy.getBody());
+    Value s = copy.getInductionVar();
+    store(load(pre.spikes, b.create<arith::AddIOp>(loc, from, s)),
+          info.history, b.create<arith::AddIOp>(loc, to, s));
+  }
+  // The spikes that arrive now, oldest first (Brian2's queue order: by the
+  // step of the spike, then the spike, then the synapse in its row): those
+  // of step n - d at the synapses of delay d, d from slots - 1 down to 0;
+  // with a constant delay D, only d = D. Only the synapses into this
+  // thread's share.
+  auto [postLo, postHi] = threadShare(*info.post->spiking, tid);
+  auto arrivals = [&](Value d, bool current, bool filter) {
+    Value base = current ? Value() : slotBaseOf(d);
+    auto segments = b.create<scf::ForOp>(loc, index(0), nthreads, index(1));
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(segments.getBody());
+    Value segment = segments.getInductionVar();
+    Value numSpikes, start;
+    int list;
+    if (current) {
+      numSpikes = toIndex(load(pre.spikeCount, segmentCount(segment)));
+      start = segmentStart(pre, segment);
+      list = pre.spikes;
+    } else {
+      numSpikes = toIndex(
+          load(info.history, b.create<arith::AddIOp>(loc, base, segment)));
+      start = b.create<arith::AddIOp>(
+          loc, b.create<arith::AddIOp>(loc, base, cells),
+          threadShare(pre, segment).first);
+      list = info.history;
+    }
+    auto spikes = b.create<scf::ForOp>(loc, index(0), numSpikes, index(1));
+    b.setInsertionPointToStart(spikes.getBody());
+    Value source = toIndex(load(
+        list, b.create<arith::AddIOp>(loc, start, spikes.getInductionVar())));
+    emitStorageRowCPU(info, source, postLo, postHi, [&](Value post, Value k) {
+      if (filter) {
+        Value mine = b.create<arith::CmpIOp>(
+            loc, arith::CmpIPredicate::eq, toIndex(load(info.delay, k)), d);
+        auto ifOp = b.create<scf::IfOp>(loc, mine, /*withElseRegion=*/false);
+        b.setInsertionPointToStart(ifOp.thenBlock());
+      }
+      emitSynapseEvent(info, info.synapse.getOnPre(), post, k);
+    });
+  };
+  if (auto delay = dyn_cast<FloatAttr>(op.getDelay())) {
+    int64_t steps = stepsOf(delay.getValueAsDouble(),
+                            network.getDt().convertToDouble());
+    arrivals(index(steps), /*current=*/false, /*filter=*/false);
+    return;
+  }
+  // d = slots - 1 - k for k in [0, slots - 1), then d = 0 from this step's
+  // lists.
+  auto older = b.create<scf::ForOp>(
+      loc, index(0), b.create<arith::SubIOp>(loc, slots, index(1)), index(1));
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(older.getBody());
+    Value d = b.create<arith::SubIOp>(
+        loc, b.create<arith::SubIOp>(loc, slots, index(1)),
+        older.getInductionVar());
+    arrivals(d, /*current=*/false, /*filter=*/true);
+  }
+  arrivals(index(0), /*current=*/true, /*filter=*/true);
 }
 
 void NetworkLowering::emitPropagatePostCPU(ProjectionInfo &info) {

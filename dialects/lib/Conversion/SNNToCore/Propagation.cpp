@@ -103,6 +103,8 @@ scf::IfOp NetworkLowering::ifInShare(Value post, Value lo, Value hi) {
 }
 
 void NetworkLowering::emitPropagationCPU(ProjectionInfo &info) {
+  if (info.history >= 0)
+    return emitDelayedPropagationCPU(info);
   ProjectionOp op = info.op;
   loc = op.getLoc();
   Spiking &pre = *spikingByName.lookup(op.getPre());

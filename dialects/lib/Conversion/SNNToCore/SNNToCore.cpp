@@ -137,13 +137,6 @@ LogicalResult NetworkLowering::checkInput(StringRef pass) {
   for (auto op : network.getBody().getOps<ProjectionOp>()) {
     if (std::optional<std::string> why = target->unsupported(op))
       return op.emitOpError(*why);
-    // A spike reaches a synapse model's synapses in the step it is emitted:
-    // delays would need the spikes of earlier steps (not yet kept).
-    if (op.isPlastic() && !op.isImmediate())
-      return op.emitOpError("has a synapse model and a delay of ")
-             << (isa<FloatAttr>(op.getDelay()) ? "more than 0 steps"
-                                              : "per-synapse values")
-             << ": synapse models take a delay of 0 only, for now";
   }
   // The step to lower: the schedule for this target (snn-schedule-step).
   for (auto op : network.getBody().getOps<ScheduleOp>())

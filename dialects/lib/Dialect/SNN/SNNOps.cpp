@@ -1383,7 +1383,8 @@ LogicalResult UpdateGroupStepOp::verify() {
 
 bool BufferOp::isCountKind(StringRef kind) {
   return kind == "synapses" || kind == "ring" || kind == "spike_array" ||
-         kind == "record_spikes" || kind == "record_state";
+         kind == "record_spikes" || kind == "record_state" ||
+         kind == "history";
 }
 
 /// `f64 [3200]`, `i16 [synapses "ee"]`, `f64 [record_state 0]`.

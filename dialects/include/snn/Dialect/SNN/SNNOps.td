@@ -717,8 +717,11 @@ def SNN_BufferOp : SNN_Op<"buffer", [HasParent<"ArenaOp">]> {
     network: `[synapses "<projection>"]` (one per synapse),
     `[ring "<population>.<variable>"]` (slots times the population's size),
     `[spike_array "<source>"]` (the source's spikes),
-    `[record_spikes "<population>"]` (the recording's capacity) or
-    `[record_state <k>]` (the k-th state recording's samples).
+    `[record_spikes "<population>"]` (the recording's capacity),
+    `[record_state <k>]` (the k-th state recording's samples) or
+    `[history "<projection>"]` (a synapse model's projection with delays:
+    (1 + its largest delay in steps) slots of the CPU's thread count cells
+    plus its pre population's size).
 
     With `in "<buffer>" at <k>`, the buffer takes no memory of its own: it
     is elements k to k + count - 1 of an earlier buffer of the same element
