@@ -775,6 +775,29 @@ void Checker::synapseUse(const Projection &pr, const SynapseModel &sm,
   auto isOwn = [&](const std::string &n) {
     return std::find(own.begin(), own.end(), n) != own.end();
   };
+  // `target_post`: the projection's target (built-in models add to it).
+  const std::string targetName = std::string("target") + kPostSuffix;
+  bool usesTarget = false;
+  for (const auto *list : {&sm.onPre, &sm.onPost})
+    for (const Assignment &a : *list) {
+      std::vector<std::string> names;
+      if (a.rhs)
+        namesIn(*a.rhs, names);
+      names.push_back(a.var);
+      usesTarget |= !isOwn(targetName) &&
+                    std::find(names.begin(), names.end(), targetName) !=
+                        names.end();
+    }
+  const Loc &useLoc = pr.synapseLoc.line ? pr.synapseLoc : pr.loc;
+  if (usesTarget && pr.target.empty())
+    error(useLoc, what + " uses synapse model '" + sm.name +
+                  "', which adds to 'target_post': name the post variable "
+                  "with \"target\"");
+  if (!usesTarget && !pr.target.empty())
+    error(pr.targetLoc.line ? pr.targetLoc : pr.loc,
+          what + " names a target, but its synapse model '" + sm.name +
+              "' does not use 'target_post' (its statements name the post "
+              "variables they add to)");
   if (post) {
     std::vector<std::string> postVars;
     for (const Variable &v : post->variables)
@@ -790,7 +813,7 @@ void Checker::synapseUse(const Projection &pr, const SynapseModel &sm,
         if (!endsWith(a.var, kPreSuffix)) // reported by the model's check
           used.emplace_back(a.var, a.loc);
         for (auto &[n, at] : used) {
-          if (isOwn(n))
+          if (isOwn(n) || (n == targetName && usesTarget))
             continue;
           if (endsWith(n, kPreSuffix)) {
             error(at, "'" + n + "' in " + key + " of synapse model '" +
@@ -1205,6 +1228,12 @@ void Checker::model(const Model &m) {
     const SynapseModel *sm = nullptr;
     if (pr.plastic()) {
       sm = m.findSynapseModel(pr.synapse);
+      if (nm && !pr.target.empty()) {
+        std::string why = notATarget(*nm, pr.target, "synapse models");
+        if (!why.empty())
+          error(pr.targetLoc.line ? pr.targetLoc : pr.loc,
+                "bad target of " + what + ": " + why);
+      }
       if (!sm) {
         std::vector<std::string> known;
         for (const SynapseModel &s : m.synapseModels)

@@ -19,4 +19,15 @@ std::string builtinModelFile(const std::string &name) {
   return "<builtin>/" + name + ".json";
 }
 
+const char *findBuiltinSynapseModelSource(const std::string &name) {
+  for (const BuiltinModelSource &m : builtinSynapseModelSources())
+    if (name == m.name)
+      return m.json;
+  return nullptr;
+}
+
+std::string builtinSynapseModelFile(const std::string &name) {
+  return "<builtin>/synapses/" + name + ".json";
+}
+
 } // namespace snn::frontend

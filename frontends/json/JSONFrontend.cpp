@@ -980,11 +980,13 @@ void Converter::projection(const Member &m, Projection &out) {
     // target and a weight.
     requiredName(v, "synapse", where, "the synapse model", out.synapseLoc,
                  out.synapse);
-    for (const char *key : {"target", "weight"})
-      if (const Value *k = v.find(key))
-        error(*k, where + " has a synapse model, so no \"" + key +
-                      "\": its on_pre says what a spike does (\"ge_post += "
-                      "w\"), and \"initial\" gives the weight");
+    if (const Value *k = v.find("weight"))
+      error(*k, where + " has a synapse model, so no \"weight\": "
+                        "\"initial\" gives its weight variable's values");
+    // The post variable a model's `target_post` stands for.
+    if (v.find("target"))
+      requiredName(v, "target", where, "the target", out.targetLoc,
+                   out.target);
     if (const Value *params = v.find("parameters"))
       if (expectObject(*params, "the parameters of " + where))
         for (const Member &p : params->members)
@@ -1222,6 +1224,36 @@ std::optional<Model> Converter::model(const Value &root,
     error(p.modelLoc.line ? p.modelLoc : p.loc,
           "unknown neuron model '" + p.model + "' in population '" + p.name +
               "'" + didYouMean(p.model, known));
+  }
+  // The synapse models projections use that the file does not define: the
+  // built-ins.
+  std::vector<std::string> knownSynapses;
+  for (const SynapseModel &sm : m.synapseModels)
+    knownSynapses.push_back(sm.name);
+  for (const BuiltinModelSource &b : builtinSynapseModelSources())
+    knownSynapses.push_back(b.name);
+  for (const Projection &p : m.projections) {
+    if (!p.plastic() || m.findSynapseModel(p.synapse))
+      continue;
+    if (const char *text = findBuiltinSynapseModelSource(p.synapse)) {
+      json::Value tree;
+      json::ParseError perr;
+      std::string bfile = builtinSynapseModelFile(p.synapse);
+      if (!json::parse(text, tree, perr)) {
+        error(Loc{bfile, perr.line, perr.col, ""}, perr.message);
+        continue;
+      }
+      Converter builtin(bfile, dir, diags);
+      SynapseModel sm;
+      builtin.synapseModel(Member{p.synapse, 1, 1, tree}, sm);
+      sm.loc = Loc{bfile, 1, 1, ""};
+      errors += builtin.errors;
+      m.synapseModels.push_back(std::move(sm));
+      continue;
+    }
+    error(p.synapseLoc.line ? p.synapseLoc : p.loc,
+          "unknown synapse model '" + p.synapse + "' in projection '" +
+              p.name + "'" + didYouMean(p.synapse, knownSynapses));
   }
   if (errors)
     return std::nullopt;

@@ -12,6 +12,7 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/Verifier.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
 
 #include <algorithm>
 #include <functional>
@@ -60,7 +61,10 @@ private:
   bool expectBool(Value v, const ast::Expr &e);
 
   void genNeuronModel(const ast::NeuronModel &m);
-  void genSynapseModel(const ast::SynapseModel &m);
+  /// A synapse model's op, named `name`; `target` (when not empty) is the
+  /// post variable its `target_post` stands for.
+  void genSynapseModel(const ast::SynapseModel &m, const std::string &name,
+                       const std::string &target);
   /// A block for one region of `op` with the model's arguments; fills
   /// `scope`.
   Block *regionBlock(Region &region, const ast::NeuronModel &m,
@@ -378,10 +382,13 @@ void Generator::genNeuronModel(const ast::NeuronModel &m) {
 /// The post neuron variables synapse statements read and add to (`X` of
 /// `X_post`), each sorted by name.
 static void postNames(const ast::SynapseModel &m,
+                      const std::function<std::string(const std::string &)>
+                          &bind,
                       std::vector<std::string> &reads,
                       std::vector<std::string> &targets) {
   const std::string suffix = ast::kPostSuffix;
-  auto strip = [&](const std::string &n) -> std::optional<std::string> {
+  auto strip = [&](const std::string &name) -> std::optional<std::string> {
+    std::string n = bind(name);
     for (const ast::Param &p : m.params)
       if (p.name == n)
         return std::nullopt; // the model's own
@@ -414,8 +421,43 @@ static void postNames(const ast::SynapseModel &m,
   }
 }
 
-void Generator::genSynapseModel(const ast::SynapseModel &m) {
+/// Whether the statements of `m` name `target_post` (not a name of its own):
+/// the projection's target.
+static bool usesTarget(const ast::SynapseModel &m) {
+  for (const ast::Param &p : m.params)
+    if (p.name == "target_post")
+      return false;
+  for (const ast::Variable &v : m.variables)
+    if (v.name == "target_post")
+      return false;
+  std::vector<std::string> reads, targets;
+  postNames(m, [](const std::string &n) { return n; }, reads, targets);
+  return llvm::is_contained(reads, "target") ||
+         llvm::is_contained(targets, "target");
+}
+
+/// The symbol of the synapse model op projection `p` uses.
+static std::string synapseSymbol(const ast::SynapseModel &m,
+                                 const ast::Projection &p) {
+  return usesTarget(m) ? m.name + "." + p.target : m.name;
+}
+
+void Generator::genSynapseModel(const ast::SynapseModel &m,
+                                const std::string &name,
+                                const std::string &target) {
   Location l = loc(m.loc);
+  // `target_post` is the projection's target's `<target>_post`, unless the
+  // model declares the name itself.
+  bool own = false;
+  for (const ast::Param &p : m.params)
+    own |= p.name == "target_post";
+  for (const ast::Variable &v : m.variables)
+    own |= v.name == "target_post";
+  auto bind = [&](const std::string &n) {
+    if (!own && !target.empty() && n == "target_post")
+      return target + ast::kPostSuffix;
+    return n;
+  };
   std::vector<std::string> vars, params, driven, reads, targets;
   for (const ast::Variable &v : m.variables)
     vars.push_back(v.name);
@@ -427,9 +469,9 @@ void Generator::genSynapseModel(const ast::SynapseModel &m) {
         driven.push_back(v.name);
         break;
       }
-  postNames(m, reads, targets);
+  postNames(m, bind, reads, targets);
   auto op = b.create<mlir::snn::SynapseModelOp>(
-      l, b.getStringAttr(m.name), names(vars), names(params), names(driven),
+      l, b.getStringAttr(name), names(vars), names(params), names(driven),
       names(reads), names(targets), b.getStringAttr(m.weight));
   OpBuilder::InsertionGuard guard(b);
   auto argsOf = [&](Region &region, const std::vector<std::string> &list,
@@ -467,6 +509,9 @@ void Generator::genSynapseModel(const ast::SynapseModel &m) {
       args.push_back(r + ast::kPostSuffix);
     args.insert(args.end(), params.begin(), params.end());
     argsOf(region, args, scope);
+    if (std::string bound = bind("target_post"); bound != "target_post")
+      if (Value v = scope.lookup(bound))
+        scope["target_post"] = v;
     llvm::StringMap<Value> current = scope;
     llvm::StringMap<Value> added;
     for (const std::string &t : targets)
@@ -476,7 +521,8 @@ void Generator::genSynapseModel(const ast::SynapseModel &m) {
       if (!expectFloat(rhs, *a.rhs))
         continue;
       Location al = loc(a.loc);
-      auto post = added.find(a.var);
+      const std::string var = bind(a.var);
+      auto post = added.find(var);
       if (post != added.end()) {
         Value amount = a.op == ast::AssignOp::Sub
                            ? Value(b.create<arith::NegFOp>(al, rhs))
@@ -484,8 +530,11 @@ void Generator::genSynapseModel(const ast::SynapseModel &m) {
         post->second = post->second ? b.create<arith::AddFOp>(
                                           al, post->second, amount)
                                     : amount;
-        if (Value read = scope.lookup(a.var))
-          current[a.var] = b.create<arith::AddFOp>(al, read, post->second);
+        if (Value read = scope.lookup(var)) {
+          Value now = b.create<arith::AddFOp>(al, read, post->second);
+          current[var] = now;
+          current[a.var] = now;
+        }
         continue;
       }
       Value old = current.lookup(a.var);
@@ -538,8 +587,19 @@ OwningOpRef<ModuleOp> Generator::run() {
 
   for (const ast::NeuronModel &m : model.models)
     genNeuronModel(m);
-  for (const ast::SynapseModel &m : model.synapseModels)
-    genSynapseModel(m);
+  // Synapse models, as the projections use them: one op per model, or,
+  // for a model that adds to `target_post`, one per target
+  // (`<model>.<target>`).
+  llvm::StringSet<> emittedSynapses;
+  for (const ast::Projection &p : model.projections) {
+    const ast::SynapseModel *sm =
+        p.plastic() ? model.findSynapseModel(p.synapse) : nullptr;
+    if (!sm)
+      continue;
+    std::string name = synapseSymbol(*sm, p);
+    if (emittedSynapses.insert(name).second)
+      genSynapseModel(*sm, name, usesTarget(*sm) ? p.target : "");
+  }
 
   for (const ast::Population &p : model.populations) {
     const ast::NeuronModel *m = model.findModel(p.model);
@@ -632,7 +692,8 @@ OwningOpRef<ModuleOp> Generator::run() {
     b.create<mlir::snn::ProjectionOp>(
         loc(p.loc), b.getStringAttr(p.name), FlatSymbolRefAttr::get(&ctx, p.pre),
         FlatSymbolRefAttr::get(&ctx, p.post), /*target=*/StringAttr(),
-        FlatSymbolRefAttr::get(&ctx, p.synapse), connectivity(p.connectivity),
+        FlatSymbolRefAttr::get(&ctx, synapseSymbol(*sm, p)),
+        connectivity(p.connectivity),
         weight ? weight : b.getF64FloatAttr(0.0), valueSpec(p.delay),
         b.getDictionaryAttr(params),
         init.empty() ? DictionaryAttr() : b.getDictionaryAttr(init),

@@ -59,7 +59,12 @@ over the four synapses (Brian2's also over every step with an event).
 Run time: about 5 s with --skip-snnc (Brian2 and the closed form; 2 s of it
 importing Brian2), plus snnc's compile and run.
 
-Usage: stdp_closed_form.py --snnc PATH --work DIR [--skip-snnc] [--verbose]
+With --builtin, snnc runs its built-in synapse models (stdp_additive,
+stdp_multiplicative, stdp_nearest, stdp_triplet) with every parameter set by
+the projection, instead of the models written out here.
+
+Usage: stdp_closed_form.py --snnc PATH --work DIR [--skip-snnc] [--builtin]
+                           [--verbose]
 """
 import argparse
 import math
@@ -285,7 +290,14 @@ def drive_steps():
     return [[s - 1 for s in train] for train in POST]
 
 
-def write_model(work):
+# --builtin: the same rules from snnc's built-in synapse models (stdp_<rule>,
+# adding to the projection's "target"), every parameter given by the
+# projection; the triplet built-in clips to [0, w_max], which these weights
+# never reach.
+BUILTIN_EXTRA = {"triplet": {"w_max": 1e6}}
+
+
+def write_model(work, builtin=False):
     spike_csv(os.path.join(work, "pre.csv"), PRE)
     spike_csv(os.path.join(work, "drive.csv"), drive_steps())
     projections = {
@@ -296,7 +308,13 @@ def write_model(work):
         proj = {"pre": "pre", "post": "post", "synapse": "stdp_" + rule,
                 "connectivity": "all_to_all",
                 "initial": {"w": r["w0"]}, "delay": "0 ms"}
-        if r["parameters"]:
+        if builtin:
+            params = dict(r["model"]["parameters"])
+            params.update(r["parameters"])
+            params.update(BUILTIN_EXTRA.get(rule, {}))
+            proj["parameters"] = params
+            proj["target"] = "g"
+        elif r["parameters"]:
             proj["parameters"] = r["parameters"]
         projections[rule] = proj
     model = {
@@ -310,8 +328,8 @@ def write_model(work):
                 "reset": ["x -= 1"],
             }
         },
-        "synapse_models": {"stdp_" + rule: r["model"]
-                           for rule, r in RULES.items()},
+        "synapse_models": {} if builtin else {
+            "stdp_" + rule: r["model"] for rule, r in RULES.items()},
         "populations": {"post": {"model": "forced", "size": N_POST}},
         "sources": {
             "pre": {"type": "spike_array", "size": N_PRE, "file": "pre.csv"},
@@ -447,6 +465,8 @@ def main():
     parser.add_argument("--work", required=True)
     parser.add_argument("--skip-snnc", action="store_true",
                         help="check Brian2 against the closed form only")
+    parser.add_argument("--builtin", action="store_true",
+                        help="snnc runs its built-in synapse models")
     parser.add_argument("--verbose", action="store_true",
                         help="print the closed form's weight after each event")
     args = parser.parse_args()
@@ -462,7 +482,7 @@ def main():
                     rule, i, j, " ".join(
                         "%d%s:%.6g%s" % (s, k[1], w, "|" if c else "")
                         for s, k, w, c in history), final))
-    model = write_model(args.work)     # also with --skip-snnc
+    model = write_model(args.work, args.builtin)  # also with --skip-snnc
     ours, ours_post = None, None
     if not args.skip_snnc:
         ours, ours_post = run_snnc(args.snnc, args.work, model)
@@ -513,8 +533,9 @@ def main():
                          "" if ours is None
                          else ", snnc %.17g" % ours[rule].get(k, math.nan)))
         ok &= good
-    print("stdp closed forms%s: %s"
+    print("stdp closed forms%s%s: %s"
           % (" (brian2 only)" if ours is None else "",
+             " (built-in synapse models)" if args.builtin else "",
              "OK" if ok else "FAILED"))
     sys.exit(0 if ok else 1)
 

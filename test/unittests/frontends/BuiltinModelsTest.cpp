@@ -142,3 +142,68 @@ TEST(BuiltinModels, OnlyUsedModelsInFirstUseOrder) {
 }
 
 } // namespace
+
+namespace {
+
+/// A projection with the built-in synapse model `name` onto lif_current_exp
+/// cells, adding to their ge.
+ojson usingSynapseModel(const std::string &name) {
+  return ojson::parse(R"({"simulation": {"dt": 0.1, "duration": 10},
+      "populations": {"p": {"model": "lif_current_exp", "size": 10}},
+      "projections": {"s": {"pre": "p", "post": "p", "target": "ge",
+                            "connectivity": "all_to_all", "synapse": ")" +
+                      name + R"("}}})");
+}
+
+} // namespace
+
+TEST(BuiltinSynapseModels, AllParseAndCheck) {
+  const auto &models = frontend::builtinSynapseModelSources();
+  ASSERT_GE(models.size(), 7u);
+  for (const auto &b : models) {
+    Parsed p = parseJson(usingSynapseModel(b.name));
+    EXPECT_MODEL_OK(p);
+    if (!p.model)
+      continue;
+    ASSERT_EQ(p.model->synapseModels.size(), 1u) << b.name;
+    const ast::SynapseModel &m = p.model->synapseModels[0];
+    EXPECT_EQ(m.name, b.name);
+    EXPECT_EQ(m.loc.file, frontend::builtinSynapseModelFile(b.name));
+    EXPECT_EQ(m.weight, "w") << b.name;
+    // Every one adds its weight to the projection's target.
+    ASSERT_FALSE(m.onPre.empty()) << b.name;
+    EXPECT_EQ(m.onPre[0].var, "target_post") << b.name;
+    for (const ast::Equation &e : m.equations)
+      EXPECT_EQ(e.driven, ast::Equation::Driven::Event) << b.name;
+  }
+  EXPECT_TRUE(frontend::findBuiltinSynapseModelSource("stdp_additive"));
+  EXPECT_FALSE(frontend::findBuiltinSynapseModelSource("lif_cond_exp"));
+  EXPECT_FALSE(frontend::findBuiltinModelSource("stdp_additive"));
+}
+
+TEST(BuiltinSynapseModels, UserModelShadowsBuiltin) {
+  ojson j = usingSynapseModel("stdp_additive");
+  j["projections"]["s"].erase("target");
+  j["synapse_models"]["stdp_additive"] = ojson::parse(
+      R"({"variables": {"w": 2}, "on_pre": ["ge_post += w"]})");
+  Parsed p = parseJson(j);
+  EXPECT_MODEL_OK(p);
+  ASSERT_TRUE(p.model);
+  ASSERT_EQ(p.model->synapseModels.size(), 1u);
+  EXPECT_EQ(p.model->synapseModels[0].variables.size(), 1u);
+}
+
+TEST(BuiltinSynapseModels, TargetIsRequiredAndChecked) {
+  ojson j = usingSynapseModel("stdp_additive");
+  j["projections"]["s"].erase("target");
+  Parsed p = parseJson(j);
+  EXPECT_FALSE(p.model);
+  EXPECT_NE(p.text().find("adds to 'target_post': name the post variable "
+                          "with \"target\""),
+            std::string::npos)
+      << p.text();
+  j["projections"]["s"]["target"] = "gee";
+  p = parseJson(j);
+  EXPECT_NE(p.text().find("bad target of projection 's'"), std::string::npos)
+      << p.text();
+}

@@ -30,6 +30,14 @@ const char *findBuiltinModelSource(const std::string &name);
 /// The location used in diagnostics for a built-in model's file.
 std::string builtinModelFile(const std::string &name);
 
+/// The built-in synapse models (frontends/json/models/synapses/, the format
+/// of one "synapse_models" entry), sorted by name; one by name (or null);
+/// and the location of its file in diagnostics. A projection may name one
+/// without defining it; a user model of the same name shadows it.
+const std::vector<BuiltinModelSource> &builtinSynapseModelSources();
+const char *findBuiltinSynapseModelSource(const std::string &name);
+std::string builtinSynapseModelFile(const std::string &name);
+
 } // namespace snn::frontend
 
 #endif // SNN_FRONTEND_BUILTINMODELS_H
