@@ -65,8 +65,9 @@ public:
   void synapseModel(const SynapseModel &m);
   /// The projection's uses of its synapse model `sm` (post variables,
   /// parameters, initial values); `post` is the post model if known.
-  void synapseUse(const Projection &pr, const SynapseModel &sm,
-                  const NeuronModel *post, bool isList, bool f32);
+  void synapseUse(const Model &model, const Projection &pr,
+                  const SynapseModel &sm, const NeuronModel *post,
+                  bool isList, bool f32);
   void model(const Model &m);
 
 private:
@@ -639,12 +640,20 @@ void Checker::synapseModel(const SynapseModel &m) {
     if (!std::isfinite(v.initial))
       error(v.loc, "initial value of '" + v.name + "' is not finite");
   }
+  std::vector<std::string> links;
+  for (size_t i = 0; i < m.links.size(); ++i)
+    if (declare(m.links[i], i < m.linkLocs.size() ? m.linkLocs[i] : m.loc,
+                "link"))
+      links.push_back(m.links[i]);
   auto isVariable = [&](const std::string &n) {
     return std::find(variables.begin(), variables.end(), n) !=
            variables.end();
   };
   auto isParam = [&](const std::string &n) {
     return std::find(params.begin(), params.end(), n) != params.end();
+  };
+  auto isLink = [&](const std::string &n) {
+    return std::find(links.begin(), links.end(), n) != links.end();
   };
   if (!m.variables.empty() && !isVariable(m.weight))
     error(m.weightLoc, "the weight '" + m.weight + "'" + in +
@@ -750,6 +759,10 @@ void Checker::synapseModel(const SynapseModel &m) {
         error(a.loc, "'" + a.var + "' " + context +
                          " is a parameter: parameters are shared and cannot "
                          "be assigned (make it a variable)");
+      } else if (isLink(a.var)) {
+        error(a.loc, "'" + a.var + "' " + context +
+                         " is a link: it reads another population's "
+                         "variable and cannot be assigned");
       } else if (!isVariable(a.var)) {
         error(a.loc, "cannot assign '" + a.var + "' " + context +
                          ": not a variable of the synapse" +
@@ -762,8 +775,9 @@ void Checker::synapseModel(const SynapseModel &m) {
   statements(m.onPost, "on_post");
 }
 
-void Checker::synapseUse(const Projection &pr, const SynapseModel &sm,
-                         const NeuronModel *post, bool isList, bool f32) {
+void Checker::synapseUse(const Model &model, const Projection &pr,
+                         const SynapseModel &sm, const NeuronModel *post,
+                         bool isList, bool f32) {
   const std::string what = "projection '" + pr.name + "'";
   // The post neuron's variables the statements name (a name the model
   // declares is its own, whatever its suffix).
@@ -837,6 +851,55 @@ void Checker::synapseUse(const Projection &pr, const SynapseModel &sm,
     };
     check(sm.onPre, "on_pre");
     check(sm.onPost, "on_post");
+  }
+  // Links: each of the model's bound to a variable of a population of size
+  // one or of the post population's size.
+  for (size_t i = 0; i < sm.links.size(); ++i)
+    if (!pr.synapseLinks.count(sm.links[i]))
+      error(useLoc, what + " uses synapse model '" + sm.name +
+                        "', which reads link '" + sm.links[i] +
+                        "': give it \"links\": {\"" + sm.links[i] +
+                        "\": \"<population>.<variable>\"}");
+  const Population *postPop = model.findPopulation(pr.post);
+  for (auto &[name, link] : pr.synapseLinks) {
+    if (std::find(sm.links.begin(), sm.links.end(), name) ==
+        sm.links.end()) {
+      error(link.loc, "synapse model '" + sm.name + "' of " + what +
+                          " has no link '" + name + "'" +
+                          didYouMean(name, sm.links));
+      continue;
+    }
+    const Population *to = model.findPopulation(link.population);
+    if (!to) {
+      std::vector<std::string> names;
+      for (const Population &p : model.populations)
+        names.push_back(p.name);
+      error(link.loc, "link '" + name + "' of " + what +
+                          " reads unknown population '" + link.population +
+                          "'" +
+                          (model.findSource(link.population)
+                               ? " (a source has no variables)"
+                               : didYouMean(link.population, names)));
+      continue;
+    }
+    const NeuronModel *tm = model.findModel(to->model);
+    const std::string &variable = link.variable;
+    if (tm && std::none_of(tm->variables.begin(), tm->variables.end(),
+                           [&](const Variable &v) {
+                             return v.name == variable;
+                           }))
+      error(link.loc, "link '" + name + "' of " + what + ": model '" +
+                          tm->name + "' of population '" + to->name +
+                          "' has no variable '" + link.variable + "'");
+    if (postPop && to->size != 1 && to->size != postPop->size)
+      error(link.loc, "link '" + name + "' of " + what +
+                          " reads population '" + to->name + "' of size " +
+                          std::to_string(to->size) +
+                          ": a link reads a population of size 1 (one "
+                          "value for all synapses) or of the post "
+                          "population's size " +
+                          std::to_string(postPop->size) +
+                          " (the value of the synapse's post neuron)");
   }
   std::vector<std::string> params, variables;
   for (const Param &p : sm.params)
@@ -1331,7 +1394,7 @@ void Checker::model(const Model &m) {
 
     // Weight and delay.
     if (sm)
-      synapseUse(pr, *sm, nm, isList, f32);
+      synapseUse(m, pr, *sm, nm, isList, f32);
     if (!pr.plastic())
       valueSpec(pr.weight, "the weight of " + what, true, isList, false, "");
     if (target)

@@ -96,6 +96,8 @@ ojson synapseModel(const SynapseModel &m) {
     eqs.push_back(text);
   }
   j["equations"] = eqs;
+  if (!m.links.empty())
+    j["links"] = m.links;
   for (auto [key, list] : {std::pair<const char *, const std::vector<Assignment> *>{
                                "on_pre", &m.onPre},
                            {"on_post", &m.onPost}}) {
@@ -311,6 +313,14 @@ void dumpModel(const Model &m, std::ostream &os) {
       for (auto &[name, spec] : p.synapseInitial)
         init[name] = valueSpec(spec, name.c_str());
       pj["initial"] = init;
+    }
+    if (!p.target.empty())
+      pj["target"] = p.target;
+    if (!p.synapseLinks.empty()) {
+      ojson links = ojson::object();
+      for (auto &[name, link] : p.synapseLinks)
+        links[name] = link.population + "." + link.variable;
+      pj["links"] = links;
     }
     pj["delay"] = valueSpec(p.delay, "delay");
     projections[p.name] = pj;

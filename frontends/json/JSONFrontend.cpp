@@ -593,8 +593,13 @@ void Converter::synapseModel(const Member &m, SynapseModel &out) {
     return;
   checkKeys(v,
             {"description", "parameters", "variables", "weight", "equations",
-             "on_pre", "on_post"},
+             "on_pre", "on_post", "links"},
             where);
+  if (const Value *links = v.find("links"))
+    for (auto &[n, item] : stringList(*links, "\"links\"")) {
+      out.links.push_back(n);
+      out.linkLocs.push_back(loc(*item));
+    }
   if (const Value *d = v.find("description"))
     string(*d, "the description of " + where);
   if (const Value *params = v.find("parameters")) {
@@ -971,7 +976,7 @@ void Converter::projection(const Member &m, Projection &out) {
     return;
   checkKeys(v,
             {"pre", "post", "target", "connectivity", "weight", "delay",
-             "synapse", "parameters", "initial"},
+             "synapse", "parameters", "initial", "links"},
             where);
   requiredName(v, "pre", where, "the pre", out.preLoc, out.pre);
   requiredName(v, "post", where, "the post", out.postLoc, out.post);
@@ -1006,9 +1011,26 @@ void Converter::projection(const Member &m, Projection &out) {
             out.synapseInitial[i.key] = *spec;
             out.synapseInitialLocs[i.key] = keyLoc(i);
           }
+    // "links": {"M": "dopamine.level"}: the model's link M reads variable
+    // `level` of population `dopamine`.
+    if (const Value *links = v.find("links"))
+      if (expectObject(*links, "the links of " + where))
+        for (const Member &l : links->members)
+          if (auto text = string(l.value, "link '" + l.key + "'")) {
+            size_t dot = text->rfind('.');
+            if (dot == std::string::npos || dot == 0 ||
+                dot + 1 == text->size()) {
+              error(l.value, "link '" + l.key + "' of " + where +
+                                 " must be \"<population>.<variable>\", "
+                                 "got \"" + *text + "\"");
+              continue;
+            }
+            out.synapseLinks[l.key] = {text->substr(0, dot),
+                                       text->substr(dot + 1), keyLoc(l)};
+          }
     (void)s;
   } else {
-    for (const char *key : {"parameters", "initial"})
+    for (const char *key : {"parameters", "initial", "links"})
       if (const Value *k = v.find(key))
         error(*k, where + " has no synapse model, so no \"" + key +
                       "\" (name one with \"synapse\")");

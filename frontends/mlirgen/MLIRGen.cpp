@@ -472,7 +472,7 @@ void Generator::genSynapseModel(const ast::SynapseModel &m,
   postNames(m, bind, reads, targets);
   auto op = b.create<mlir::snn::SynapseModelOp>(
       l, b.getStringAttr(name), names(vars), names(params), names(driven),
-      names(reads), names(targets), b.getStringAttr(m.weight));
+      names(reads), names(targets), names(m.links), b.getStringAttr(m.weight));
   OpBuilder::InsertionGuard guard(b);
   auto argsOf = [&](Region &region, const std::vector<std::string> &list,
                     llvm::StringMap<Value> &scope) {
@@ -507,6 +507,7 @@ void Generator::genSynapseModel(const ast::SynapseModel &m,
     std::vector<std::string> args(vars);
     for (const std::string &r : reads)
       args.push_back(r + ast::kPostSuffix);
+    args.insert(args.end(), m.links.begin(), m.links.end());
     args.insert(args.end(), params.begin(), params.end());
     argsOf(region, args, scope);
     if (std::string bound = bind("target_post"); bound != "target_post")
@@ -661,7 +662,8 @@ OwningOpRef<ModuleOp> Generator::run() {
           FlatSymbolRefAttr::get(&ctx, p.post), b.getStringAttr(p.target),
           /*synapse=*/FlatSymbolRefAttr(), connectivity(p.connectivity),
           valueSpec(p.weight), valueSpec(p.delay), /*synapse_params=*/nullptr,
-          /*synapse_init=*/nullptr, /*storage=*/mlir::snn::StorageKindAttr());
+          /*synapse_init=*/nullptr, /*synapse_links=*/nullptr,
+          /*storage=*/mlir::snn::StorageKindAttr());
       continue;
     }
     // A synapse model: every parameter's value, the weight's initial value
@@ -678,6 +680,10 @@ OwningOpRef<ModuleOp> Generator::run() {
       double value = it != p.synapseParams.end() ? it->second : param.value;
       params.push_back(b.getNamedAttr(param.name, b.getF64FloatAttr(value)));
     }
+    SmallVector<NamedAttribute> links;
+    for (auto &[name, link] : p.synapseLinks)
+      links.push_back(b.getNamedAttr(
+          name, b.getStringAttr(link.population + "." + link.variable)));
     Attribute weight;
     for (const ast::Variable &v : sm->variables) {
       auto it = p.synapseInitial.find(v.name);
@@ -697,6 +703,7 @@ OwningOpRef<ModuleOp> Generator::run() {
         weight ? weight : b.getF64FloatAttr(0.0), valueSpec(p.delay),
         b.getDictionaryAttr(params),
         init.empty() ? DictionaryAttr() : b.getDictionaryAttr(init),
+        links.empty() ? DictionaryAttr() : b.getDictionaryAttr(links),
         /*storage=*/mlir::snn::StorageKindAttr());
   }
 

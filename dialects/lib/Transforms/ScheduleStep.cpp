@@ -12,6 +12,7 @@
 #include "snn/Dialect/SNN/SNNOps.h"
 #include "snn/Transforms/Passes.h"
 
+#include "llvm/ADT/SetVector.h"
 #include "llvm/ADT/StringSet.h"
 
 #include <optional>
@@ -104,6 +105,27 @@ struct ScheduleStepPass
       update.create<EmitStepOp>(source.getLoc(), source.getSymName());
     for (auto source : body.getOps<SpikeSourceArrayOp>())
       update.create<EmitStepOp>(source.getLoc(), source.getSymName());
+
+    // The variables synapse models' links read: copied after their
+    // population's update, read from the next phase (on the CPU, the
+    // update phase's end; on the GPU, a phase of their own).
+    llvm::SetVector<std::pair<StringRef, StringRef>> linked;
+    for (auto projection : body.getOps<ProjectionOp>()) {
+      if (!projection.isPlastic())
+        continue;
+      auto synapse = symbols.lookup<SynapseModelOp>(*projection.getSynapse());
+      if (!synapse)
+        continue;
+      for (Attribute attr : synapse.getLinks())
+        if (auto target =
+                projection.getLinkTarget(cast<StringAttr>(attr).getValue()))
+          linked.insert(*target);
+    }
+    if (!linked.empty()) {
+      OpBuilder copy = gpu ? phase("snapshot") : update;
+      for (auto [population, variable] : linked)
+        copy.create<SnapshotStepOp>(loc, population, variable);
+    }
 
     OpBuilder propagate = phase("propagate");
     for (auto projection : body.getOps<ProjectionOp>())

@@ -32,7 +32,7 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64
 // -----
 
 snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
-  // expected-error @below {{region 'on_pre' takes 1 arguments, expected 2 (variables, post_reads, parameters)}}
+  // expected-error @below {{region 'on_pre' takes 1 arguments, expected 2 (variables, post_reads, links, parameters)}}
   snn.synapse_model @m attributes {variables = ["w"], post_reads = ["v"], weight = "w"} on_pre {
   ^bb0(%w: f64):
     snn.yield %w : f64
@@ -234,6 +234,122 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64
   snn.schedule "cpu" {
     snn.phase "update" {
       snn.update @a
+    }
+    snn.phase "propagate" {
+      snn.propagate @p
+    }
+  }
+}
+
+// -----
+
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
+  snn.neuron_model @keep attributes {variables = ["v"]} update {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  } threshold {
+  ^bb0(%v: f64):
+    %t = arith.constant false
+    snn.yield %t : i1
+  } reset {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  }
+  snn.synapse_model @m attributes {variables = ["w"], links = ["k"], weight = "w"} on_pre {
+  ^bb0(%w: f64, %k: f64):
+    snn.yield %w : f64
+  }
+  snn.population @a of @keep size 2
+  // expected-error @below {{does not bind link 'k' of synapse model 'm'}}
+  snn.projection @p from @a to @a synapse @m attributes {connectivity = #snn.all_to_all<allow_self = true>, delay = 0.0 : f64, weight = 1.0 : f64, synapse_params = {}}
+}
+
+// -----
+
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
+  snn.neuron_model @keep attributes {variables = ["v"]} update {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  } threshold {
+  ^bb0(%v: f64):
+    %t = arith.constant false
+    snn.yield %t : i1
+  } reset {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  }
+  snn.synapse_model @m attributes {variables = ["w"], links = ["k"], weight = "w"} on_pre {
+  ^bb0(%w: f64, %k: f64):
+    snn.yield %w : f64
+  }
+  snn.population @a of @keep size 2
+  snn.population @b of @keep size 3
+  // expected-error @below {{link 'k' reads population 'b' of size 3, neither 1 nor the post population's 2}}
+  snn.projection @p from @a to @a synapse @m attributes {connectivity = #snn.all_to_all<allow_self = true>, delay = 0.0 : f64, weight = 1.0 : f64, synapse_params = {}, synapse_links = {k = "b.v"}}
+}
+
+// -----
+
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
+  snn.neuron_model @keep attributes {variables = ["v"]} update {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  } threshold {
+  ^bb0(%v: f64):
+    %t = arith.constant false
+    snn.yield %t : i1
+  } reset {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  }
+  snn.synapse_model @m attributes {variables = ["w"], links = ["k"], weight = "w"} on_pre {
+  ^bb0(%w: f64, %k: f64):
+    snn.yield %w : f64
+  }
+  snn.population @a of @keep size 2
+  snn.population @b of @keep size 1
+  // expected-note @below {{declared here}}
+  snn.projection @p from @a to @a synapse @m attributes {connectivity = #snn.all_to_all<allow_self = true>, delay = 0.0 : f64, weight = 1.0 : f64, synapse_params = {}, synapse_links = {k = "b.v"}}
+  // expected-error @below {{does not copy 'b.v', which a link of projection 'p' reads}}
+  snn.schedule "cpu" {
+    snn.phase "update" {
+      snn.update @a
+      snn.update @b
+    }
+    snn.phase "propagate" {
+      snn.propagate @p
+    }
+  }
+}
+
+// -----
+
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
+  snn.neuron_model @keep attributes {variables = ["v"]} update {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  } threshold {
+  ^bb0(%v: f64):
+    %t = arith.constant false
+    snn.yield %t : i1
+  } reset {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  }
+  snn.synapse_model @m attributes {variables = ["w"], links = ["k"], weight = "w"} on_pre {
+  ^bb0(%w: f64, %k: f64):
+    snn.yield %w : f64
+  }
+  snn.population @a of @keep size 2
+  snn.population @b of @keep size 1
+  snn.projection @p from @a to @a synapse @m attributes {connectivity = #snn.all_to_all<allow_self = true>, delay = 0.0 : f64, weight = 1.0 : f64, synapse_params = {}, synapse_links = {k = "b.v"}}
+  snn.schedule "cpu" {
+    snn.phase "update" {
+      snn.update @a
+      // expected-error @below {{must come after the update of 'b'}}
+      snn.snapshot @b "v"
+      // expected-note @below {{which is here}}
+      snn.update @b
     }
     snn.phase "propagate" {
       snn.propagate @p

@@ -89,3 +89,43 @@ snn.network @stdp attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : u
     }
   }
 }
+
+// Links (third factors) and the snapshot their readers need.
+// CHECK-LABEL: snn.network @links
+// CHECK: snn.synapse_model @modulated attributes {links = ["m"], variables = ["w"], weight = "w"} on_pre {
+// CHECK-NEXT: ^bb0(%w: f64, %m: f64):
+// CHECK: snn.projection @p from @n to @n synapse @modulated attributes {{{.*}}synapse_links = {m = "da.level"}
+// CHECK: snn.snapshot @da "level"
+snn.network @links attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
+  snn.neuron_model @keep attributes {variables = ["level"]} update {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  } threshold {
+  ^bb0(%v: f64):
+    %t = arith.constant false
+    snn.yield %t : i1
+  } reset {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  }
+  snn.synapse_model @modulated attributes {variables = ["w"], links = ["m"], weight = "w"} on_pre {
+  ^bb0(%w: f64, %m: f64):
+    %0 = arith.addf %w, %m : f64
+    snn.yield %0 : f64
+  }
+  snn.population @n of @keep size 4
+  snn.population @da of @keep size 1
+  snn.projection @p from @n to @n synapse @modulated attributes {
+    connectivity = #snn.all_to_all<allow_self = true>, delay = 0.0 : f64,
+    weight = 0.5 : f64, synapse_params = {}, synapse_links = {m = "da.level"}}
+  snn.schedule "cpu" {
+    snn.phase "update" {
+      snn.update @n
+      snn.update @da
+      snn.snapshot @da "level"
+    }
+    snn.phase "propagate" {
+      snn.propagate @p
+    }
+  }
+}

@@ -455,6 +455,8 @@ void NetworkLowering::emitStepOpCPU(Operation *op) {
     return emitPropagationCPU(projectionNamed(propagate.getProjection()));
   if (auto post = dyn_cast<PropagatePostStepOp>(op))
     return emitPropagatePostCPU(projectionNamed(post.getProjection()));
+  if (auto snapshot = dyn_cast<SnapshotStepOp>(op))
+    return emitSnapshotCPU(snapshot);
   if (auto deliver = dyn_cast<DeliverStepOp>(op))
     return emitDelivery(*populationByName.lookup(deliver.getPopulation()));
   auto reset = cast<ResetStepOp>(op);

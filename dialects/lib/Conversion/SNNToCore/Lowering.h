@@ -391,6 +391,11 @@ private:
   void emitSynapseEvent(ProjectionInfo &info, Region &statements, Value post,
                         Value k);
   void emitPropagatePostCPU(ProjectionInfo &info);
+  /// CPU, snn.snapshot: this thread's share of `variable` of `pop` into
+  /// its snapshot buffer.
+  void emitSnapshotCPU(SnapshotStepOp op);
+  /// Snapshot buffers by "<population>.<variable>" (planBuffers).
+  llvm::StringMap<int> snapshotBuffers;
   /// CPU: a synapse model's propagation with delays: this thread's spikes
   /// of this step into the history, then, oldest step first, the spikes
   /// that arrive now (those of step n - d at the synapses of delay d).
@@ -718,6 +723,9 @@ private:
     /// spike arrives, with the synapse's state then.
     int history = -1;
     SmallVector<unsigned> postReads, postTargets;
+    /// Per link of the model: the snapshot buffer it reads, and whether it
+    /// has a value per post neuron (else one for all).
+    SmallVector<std::pair<int, bool>> links;
   };
   std::vector<ProjectionInfo> projections;
   struct PoissonInfo {

@@ -136,6 +136,13 @@ void NetworkLowering::planBuffers() {
     pop->inputs = true;
   }
 
+  // The copies of the variables synapse models' links read.
+  schedule.walk([&](SnapshotStepOp op) {
+    std::string key = (op.getPopulation() + "." + op.getVariable()).str();
+    int64_t size = populationByName.lookup(op.getPopulation())->op.getSize();
+    snapshotBuffers[key] = addBuffer(key + ".snapshot", floatType, size);
+  });
+
   for (auto op : network.getBody().getOps<ProjectionOp>()) {
     ProjectionInfo info{op};
     info.entity = static_cast<uint32_t>(projections.size());

@@ -56,6 +56,28 @@ void NetworkLowering::planSynapseModel(ProjectionInfo &info, int64_t npost) {
   for (Attribute attr : model.getPostTargets())
     info.postTargets.push_back(
         info.post->model.lookupVariable(cast<StringAttr>(attr).getValue()));
+  for (Attribute attr : model.getLinks()) {
+    auto [population, variable] =
+        *op.getLinkTarget(cast<StringAttr>(attr).getValue());
+    int64_t size = populationByName.lookup(population)->op.getSize();
+    info.links.push_back(
+        {snapshotBuffers.lookup((population + "." + variable).str()),
+         size != 1});
+  }
+}
+
+void NetworkLowering::emitSnapshotCPU(SnapshotStepOp op) {
+  loc = op.getLoc();
+  Population &pop = *populationByName.lookup(op.getPopulation());
+  int from = pop.variables[pop.model.lookupVariable(op.getVariable())];
+  int to = snapshotBuffers.lookup(
+      (op.getPopulation() + "." + op.getVariable()).str());
+  auto [lo, hi] = threadShare(*pop.spiking, tid);
+  auto loop = b.create<scf::ForOp>(loc, lo, hi, index(1));
+  markParallel(loop);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(loop.getBody());
+  store(load(from, loop.getInductionVar()), to, loop.getInductionVar());
 }
 
 void NetworkLowering::emitSynapseEvent(ProjectionInfo &info,
@@ -99,6 +121,8 @@ void NetworkLowering::emitSynapseEvent(ProjectionInfo &info,
   SmallVector<Value> args(vars);
   for (unsigned v : info.postReads)
     args.push_back(load(pop.variables[v], post));
+  for (auto [buffer, perNeuron] : info.links)
+    args.push_back(load(buffer, perNeuron ? post : index(0)));
   args.append(params);
   SmallVector<Value> results = inlineRegion(statements, args);
   unsigned numVars = model.getNumVariables();

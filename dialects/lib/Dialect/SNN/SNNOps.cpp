@@ -187,6 +187,9 @@ int SynapseModelOp::lookupParam(StringRef name) {
 int SynapseModelOp::lookupEventDriven(StringRef name) {
   return indexOf(getEventDriven(), name);
 }
+int SynapseModelOp::lookupLink(StringRef name) {
+  return indexOf(getLinks(), name);
+}
 
 FloatType SynapseModelOp::getFloatType() {
   return cast<NetworkOp>((*this)->getParentOp()).getFloatType();
@@ -213,6 +216,7 @@ void SynapseModelOp::getAsmBlockArgumentNames(Region &region,
       names.push_back(StringAttr::get(getContext(),
                                       cast<StringAttr>(attr).getValue() + "_post")
                           .getValue());
+    add(getLinks());
     add(getParams());
   }
   for (auto [arg, name] : llvm::zip(region.getArguments(), names))
@@ -221,7 +225,7 @@ void SynapseModelOp::getAsmBlockArgumentNames(Region &region,
 
 LogicalResult SynapseModelOp::verify() {
   llvm::SmallSet<StringRef, 16> seen;
-  for (ArrayAttr list : {getVariables(), getParams()})
+  for (ArrayAttr list : {getVariables(), getParams(), getLinks()})
     for (Attribute attr : list) {
       StringRef name = cast<StringAttr>(attr).getValue();
       if (!seen.insert(name).second)
@@ -287,9 +291,10 @@ LogicalResult SynapseModelOp::verifyRegions() {
              << floatType << ", got " << yield.getValues().size();
     return success();
   };
-  unsigned events = getNumVariables() + getPostReads().size() + getNumParams();
+  unsigned events = getNumVariables() + getPostReads().size() +
+                    getLinks().size() + getNumParams();
   unsigned eventYields = getNumVariables() + getPostTargets().size();
-  const char *eventArgs = "variables, post_reads, parameters";
+  const char *eventArgs = "variables, post_reads, links, parameters";
   if (failed(checkRegion(getOde(), "ode", getNumEventDriven() + getNumParams(),
                          "event-driven variables, parameters",
                          getNumEventDriven())) ||
@@ -476,7 +481,8 @@ LogicalResult ProjectionOp::verify() {
   if (getTarget().has_value() == getSynapse().has_value())
     return emitOpError("needs exactly one of 'target' (a fixed weight added "
                        "to a variable) and 'synapse' (a synapse model)");
-  if (!isPlastic() && (getSynapseParams() || getSynapseInit()))
+  if (!isPlastic() && (getSynapseParams() || getSynapseInit() ||
+                       getSynapseLinks()))
     return emitOpError("has synapse parameters or initial values but no "
                        "synapse model");
   if (isPlastic()) {
@@ -490,6 +496,15 @@ LogicalResult ProjectionOp::verify() {
           return emitOpError("synapse parameter '")
                  << p.getName().getValue() << "' must be a float, not "
                  << p.getValue();
+    if (DictionaryAttr links = getSynapseLinksAttr())
+      for (NamedAttribute l : links) {
+        auto target = dyn_cast<StringAttr>(l.getValue());
+        if (!target || !target.getValue().contains('.'))
+          return emitOpError("link '")
+                 << l.getName().getValue()
+                 << "' must be a string \"<population>.<variable>\", not "
+                 << l.getValue();
+      }
     if (DictionaryAttr init = getSynapseInitAttr())
       for (NamedAttribute i : init)
         if (!isa<FloatAttr, UniformAttr, NormalAttr>(i.getValue()))
@@ -510,6 +525,17 @@ LogicalResult ProjectionOp::verify() {
                                        << why;
   }
   return success();
+}
+
+std::optional<std::pair<StringRef, StringRef>>
+ProjectionOp::getLinkTarget(StringRef name) {
+  DictionaryAttr links = getSynapseLinksAttr();
+  auto target = links ? dyn_cast_or_null<StringAttr>(links.get(name))
+                      : StringAttr();
+  if (!target)
+    return std::nullopt;
+  auto [population, variable] = target.getValue().rsplit('.');
+  return std::make_pair(population, variable);
 }
 
 bool ProjectionOp::isImmediate() {
@@ -583,6 +609,40 @@ ProjectionOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
                  << name << "' is the projection's 'weight', not in "
                  << "synapse_init";
       }
+    for (Attribute attr : synapse.getLinks()) {
+      StringRef name = cast<StringAttr>(attr).getValue();
+      auto target = getLinkTarget(name);
+      if (!target)
+        return emitOpError("does not bind link '")
+               << name << "' of synapse model '" << synapse.getSymName()
+               << "'";
+      auto to = symbolTable.lookupNearestSymbolFrom<PopulationOp>(
+          *this, StringAttr::get(getContext(), target->first));
+      if (!to)
+        return emitOpError("link '")
+               << name << "' reads '" << target->first
+               << "', which is not a neuron population";
+      auto toModel = symbolTable.lookupNearestSymbolFrom<NeuronModelOp>(
+          to, to.getModelAttr());
+      if (toModel && toModel.lookupVariable(target->second) < 0)
+        return emitOpError("link '")
+               << name << "': model '" << to.getModel()
+               << "' of population '" << target->first
+               << "' has no variable '" << target->second << "'";
+      int64_t size = to.getSizeAttr().getInt();
+      if (size != 1 && size != post.getSizeAttr().getInt())
+        return emitOpError("link '")
+               << name << "' reads population '" << target->first
+               << "' of size " << size
+               << ", neither 1 nor the post population's "
+               << post.getSizeAttr().getInt();
+    }
+    if (DictionaryAttr links = getSynapseLinksAttr())
+      for (NamedAttribute l : links)
+        if (synapse.lookupLink(l.getName().getValue()) < 0)
+          return emitOpError("synapse model '")
+                 << synapse.getSymName() << "' has no link '"
+                 << l.getName().getValue() << "'";
   }
   if (isa<OneToOneAttr>(getConnectivity()) && *preSize != post.getSizeAttr().getInt())
     return emitOpError("one_to_one needs equal sizes, but '")
@@ -993,7 +1053,7 @@ private:
   SymbolTable symbols;
   bool gpu;
   llvm::StringMap<StepPosition> updated, emitted, propagated, delivered,
-      resetAt, postPropagated;
+      resetAt, postPropagated, snapshots;
   DenseMap<int64_t, StepPosition> sampled;
   StepPosition endStep;
 };
@@ -1091,6 +1151,21 @@ LogicalResult ScheduleVerifier::verify() {
                  << "' has no synapse model with on_post";
         if (failed(once(postPropagated, post.getProjection(), at,
                         "propagated to its synapses' posts")))
+          return failure();
+      } else if (auto snapshot = dyn_cast<SnapshotStepOp>(op)) {
+        auto pop = lookup<PopulationOp>(&op, snapshot.getPopulationAttr(),
+                                        "a neuron population", result);
+        if (!pop)
+          continue;
+        auto model = symbols.lookup<NeuronModelOp>(pop.getModel());
+        if (model && model.lookupVariable(snapshot.getVariable()) < 0)
+          return op.emitOpError("model '")
+                 << pop.getModel() << "' of population '"
+                 << snapshot.getPopulation() << "' has no variable '"
+                 << snapshot.getVariable() << "'";
+        std::string key =
+            (snapshot.getPopulation() + "." + snapshot.getVariable()).str();
+        if (failed(once(snapshots, key, at, "copied for links")))
           return failure();
       } else if (auto deliver = dyn_cast<DeliverStepOp>(op)) {
         if (!lookup<PopulationOp>(&op, deliver.getPopulationAttr(),
@@ -1205,6 +1280,38 @@ LogicalResult ScheduleVerifier::verify() {
     if (made && !doneBefore(made, at, /*sameNeurons=*/false))
       return orderError(at.op, made,
                         "the spikes of '" + pre + "' it propagates");
+  }
+  // Snapshots: after the update of their population; links read them from
+  // a later phase (another thread's copy) and need one.
+  for (auto &[key, at] : snapshots) {
+    StringRef pop = StringRef(key).rsplit('.').first;
+    StepPosition update = position(updated, pop);
+    if (!doneBefore(update, at, /*sameNeurons=*/true))
+      return orderError(at.op, update, "the update of '" + pop + "'");
+  }
+  for (Operation &op : network.getBody().front()) {
+    auto projection = dyn_cast<ProjectionOp>(op);
+    if (!projection || !projection.isPlastic())
+      continue;
+    auto synapse = symbols.lookup<SynapseModelOp>(*projection.getSynapse());
+    if (!synapse)
+      continue;
+    for (Attribute attr : synapse.getLinks()) {
+      auto target = projection.getLinkTarget(cast<StringAttr>(attr).getValue());
+      if (!target)
+        continue; // the projection's verifier says so
+      std::string key = (target->first + "." + target->second).str();
+      StepPosition copy = position(snapshots, key);
+      if (!copy)
+        return missing(projection, "copy '" + key +
+                                       "', which a link of projection '" +
+                                       projection.getSymName() + "' reads");
+      for (auto *map : {&propagated, &postPropagated}) {
+        StepPosition reader = position(*map, projection.getSymName());
+        if (reader && !doneBefore(copy, reader, /*sameNeurons=*/false))
+          return orderError(reader.op, copy, "the copy of '" + key + "'");
+      }
+    }
   }
   // on_post: after the post population's update (its spikes: on the CPU a
   // thread's own), after every on_pre of the step (Brian2 runs the pre

@@ -144,7 +144,9 @@ def SNN_SynapseModelOp : SNN_Op<"synapse_model", [
       reaches it (after its delay); `on_post` (optional) when its
       postsynaptic neuron spikes. Both take the synapse's `variables`, then
       the postsynaptic neuron's variables named by `post_reads`, then the
-      `params`; both yield the new value of every synapse variable, then
+      `links` (third factors: each projection links each to a variable of
+      a population of size one, or of the post population's size, read at
+      the synapse's post neuron), then the `params`; both yield the new value of every synapse variable, then
       for each of `post_targets` (variables of the postsynaptic neuron) an
       amount added to it (`g_post += w`: 0 when the statements add
       nothing).
@@ -177,6 +179,7 @@ def SNN_SynapseModelOp : SNN_Op<"synapse_model", [
                        DefaultValuedAttr<StrArrayAttr, "{}">:$event_driven,
                        DefaultValuedAttr<StrArrayAttr, "{}">:$post_reads,
                        DefaultValuedAttr<StrArrayAttr, "{}">:$post_targets,
+                       DefaultValuedAttr<StrArrayAttr, "{}">:$links,
                        StrAttr:$weight);
   let regions = (region MaxSizedRegion<1>:$ode, MaxSizedRegion<1>:$advance,
                         SizedRegion<1>:$on_pre, MaxSizedRegion<1>:$on_post);
@@ -194,6 +197,7 @@ def SNN_SynapseModelOp : SNN_Op<"synapse_model", [
     int lookupVariable(::llvm::StringRef name);
     int lookupParam(::llvm::StringRef name);
     int lookupEventDriven(::llvm::StringRef name);
+    int lookupLink(::llvm::StringRef name);
     /// The float type of the enclosing network.
     ::mlir::FloatType getFloatType();
     /// Whether the event-driven equations have been solved (`advance`).
@@ -322,8 +326,9 @@ def SNN_ProjectionOp : SNN_Op<"projection", [
     `on_pre`: `weight` is then the initial value of the model's weight
     variable, `synapse_params` gives every parameter of the model a value,
     and `synapse_init` the initial values of its other variables (a
-    FloatAttr, `#snn.uniform` or `#snn.normal`; 0 when absent). Such a
-    projection is stored as `csr`.
+    FloatAttr, `#snn.uniform` or `#snn.normal`; 0 when absent), and
+    `synapse_links` binds each of the model's links to
+    `"<population>.<variable>"`. Such a projection is stored as `csr`.
     `connectivity` is one of the connectivity attributes; `weight` and `delay`
     are FloatAttrs or value specifications (`#snn.from_list` only with
     `#snn.synapse_list`). `storage` (set by snn-select-storage; `csr` when
@@ -344,6 +349,7 @@ def SNN_ProjectionOp : SNN_Op<"projection", [
                        AnyAttr:$delay,
                        OptionalAttr<DictionaryAttr>:$synapse_params,
                        OptionalAttr<DictionaryAttr>:$synapse_init,
+                       OptionalAttr<DictionaryAttr>:$synapse_links,
                        OptionalAttr<SNN_StorageAttr>:$storage);
   let assemblyFormat = [{
     $sym_name `from` $pre `to` $post (`target` $target^)?
@@ -354,6 +360,9 @@ def SNN_ProjectionOp : SNN_Op<"projection", [
     /// Whether the synapses follow a synapse model (`synapse`), rather than
     /// adding a fixed weight to `target`.
     bool isPlastic() { return getSynapse().has_value(); }
+    /// The (population, variable) link `name` is bound to, if it is.
+    std::optional<std::pair<::llvm::StringRef, ::llvm::StringRef>>
+    getLinkTarget(::llvm::StringRef name);
     /// Whether the delay is a constant of 0 steps of the network's dt: the
     /// weights are then added to the target variable at propagation,
     /// without passing through a delay ring and its delivery.
@@ -604,6 +613,20 @@ def SNN_PropagatePostStepOp : SNN_StepOp<"propagate_post"> {
   }];
   let arguments = (ins FlatSymbolRefAttr:$projection);
   let assemblyFormat = "$projection attr-dict";
+}
+
+def SNN_SnapshotStepOp : SNN_StepOp<"snapshot"> {
+  let summary = "a copy of a population's variable that links read";
+  let description = [{
+    Copies `variable` of `population` (this thread's share) into the
+    buffer `<population>.<variable>.snapshot`, which the synapse models'
+    links to it read: they see the variable as the update of this step
+    left it, before the input and reset of the step, whatever thread owns
+    it. It comes after the population's update and, in an earlier phase,
+    before every propagation that reads it.
+  }];
+  let arguments = (ins FlatSymbolRefAttr:$population, StrAttr:$variable);
+  let assemblyFormat = "$population $variable attr-dict";
 }
 
 def SNN_DeliverStepOp : SNN_StepOp<"deliver"> {

@@ -168,6 +168,11 @@ struct SynapseModel {
   Loc weightLoc;
   std::vector<Equation> equations;
   std::vector<Assignment> onPre, onPost;
+  /// Names the statements read that each projection links to a variable
+  /// of a population (a third factor: a modulator of size one, or one per
+  /// post neuron).
+  std::vector<std::string> links;
+  std::vector<Loc> linkLocs; // parallel to `links`
 };
 
 /// The suffix that names a postsynaptic neuron's variable in synapse
@@ -298,6 +303,12 @@ struct Projection {
   std::map<std::string, Dim> synapseParamDims;
   std::map<std::string, ValueSpec> synapseInitial;
   std::map<std::string, Loc> synapseInitialLocs;
+  /// The synapse model's links: name -> (population, variable).
+  struct Link {
+    std::string population, variable;
+    Loc loc;
+  };
+  std::map<std::string, Link> synapseLinks;
   bool plastic() const { return !synapse.empty(); }
 };
 
