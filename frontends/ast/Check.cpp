@@ -62,7 +62,13 @@ public:
   unsigned errors = 0;
 
   void neuronModel(const NeuronModel &m);
-  void synapseModel(const SynapseModel &m);
+  void synapseModel(const SynapseModel &m, double dt);
+  /// Periodic statements of `where`: a period of whole steps, statements
+  /// that assign `assignable` names and read `readable` ones.
+  void periodic(const std::vector<Periodic> &list, const std::string &where,
+                double dt, const std::vector<std::string> &assignable,
+                const std::vector<std::string> &readable,
+                const std::string &hint);
   /// The projection's uses of its synapse model `sm` (post variables,
   /// parameters, initial values); `post` is the post model if known.
   void synapseUse(const Model &model, const Projection &pr,
@@ -604,7 +610,37 @@ static bool endsWith(const std::string &s, const std::string &suffix) {
          s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-void Checker::synapseModel(const SynapseModel &m) {
+void Checker::periodic(const std::vector<Periodic> &list,
+                       const std::string &where, double dt,
+                       const std::vector<std::string> &assignable,
+                       const std::vector<std::string> &readable,
+                       const std::string &hint) {
+  for (const Periodic &p : list) {
+    const Loc &at = p.everyLoc.line ? p.everyLoc : p.loc;
+    int64_t steps = 0;
+    if (!(p.every > 0) || !std::isfinite(p.every))
+      error(at, "the period of the periodic statements of " + where +
+                    " must be > 0, got " + quantity(p.every, "ms"));
+    else if (dt > 0 && (!wholeSteps(p.every, dt, steps) || steps < 1))
+      error(at, "the period " + quantity(p.every, "ms") +
+                    " of the periodic statements of " + where +
+                    " is not a whole number of steps of dt = " +
+                    quantity(dt, "ms"));
+    Scope scope{nullptr, readable};
+    const std::string context = "in the periodic statements of " + where;
+    for (const Assignment &a : p.statements) {
+      if (a.rhs)
+        requireType(a.rhs, Type::Number, scope, context, a.loc,
+                    "the right-hand side");
+      if (std::find(assignable.begin(), assignable.end(), a.var) ==
+          assignable.end())
+        error(a.loc, "cannot assign '" + a.var + "' " + context + ": " +
+                         hint + didYouMean(a.var, assignable));
+    }
+  }
+}
+
+void Checker::synapseModel(const SynapseModel &m, double dt) {
   const std::string in = " in synapse model '" + m.name + "'";
   std::vector<std::string> declared, variables, params;
   auto declare = [&](const std::string &name, const Loc &loc,
@@ -773,6 +809,30 @@ void Checker::synapseModel(const SynapseModel &m) {
   };
   statements(m.onPre, "on_pre");
   statements(m.onPost, "on_post");
+  // Periodic statements: the synapse's variables, from its variables, its
+  // parameters and the post neuron's variables (X_post, checked by use).
+  std::vector<std::string> readable(variables);
+  readable.insert(readable.end(), params.begin(), params.end());
+  for (const Periodic &p : m.periodic)
+    for (const Assignment &a : p.statements) {
+      std::vector<std::string> used;
+      if (a.rhs)
+        namesIn(*a.rhs, used);
+      for (const std::string &n : used) {
+        if (isLink(n)) {
+          error(a.loc, "'" + n + "' in the periodic statements of synapse "
+                       "model '" + m.name + "' is a link: periodic "
+                       "statements cannot read links yet");
+          readable.push_back(n); // one message, not also "unknown"
+        }
+        else if (endsWith(n, kPostSuffix) &&
+                 std::find(readable.begin(), readable.end(), n) ==
+                     readable.end())
+          readable.push_back(n);
+      }
+    }
+  periodic(m.periodic, "synapse model '" + m.name + "'", dt, variables,
+           readable, "periodic statements assign the synapse's variables");
 }
 
 void Checker::synapseUse(const Model &model, const Projection &pr,
@@ -851,6 +911,8 @@ void Checker::synapseUse(const Model &model, const Projection &pr,
     };
     check(sm.onPre, "on_pre");
     check(sm.onPost, "on_post");
+    for (const Periodic &periodic : sm.periodic)
+      check(periodic.statements, "periodic statements");
   }
   // Links: each of the model's bound to a variable of a population of size
   // one or of the post population's size.
@@ -1072,6 +1134,16 @@ void Checker::model(const Model &m) {
                 didYouMean(p.model, modelNames));
       continue;
     }
+    if (!p.periodic.empty()) {
+      std::vector<std::string> vars, readable;
+      for (const Variable &v : nm->variables)
+        vars.push_back(v.name);
+      readable = vars;
+      for (const Param &param : nm->params)
+        readable.push_back(param.name);
+      periodic(p.periodic, what, sim.dt, vars, readable,
+               "periodic statements assign the neurons' variables");
+    }
     for (auto &[name, value] : p.params) {
       auto it = p.paramLocs.find(name);
       const Loc &loc = it != p.paramLocs.end() ? it->second : p.loc;
@@ -1260,7 +1332,7 @@ void Checker::model(const Model &m) {
                   sm.name) != synapseModelNames.end())
       error(sm.loc, "synapse model '" + sm.name + "' is defined twice");
     synapseModelNames.push_back(sm.name);
-    synapseModel(sm);
+    synapseModel(sm, sim.dt);
   }
 
   std::vector<std::string> projectionNames;

@@ -448,6 +448,9 @@ private:
   void equations(const Value &v, NeuronModel &out);
   void resets(const Value &v, NeuronModel &out);
   void synapseModel(const Member &m, SynapseModel &out);
+  /// "periodic": [{"every": "100 ms", "statements": [...]}, ...].
+  void periodic(const Value &v, const std::string &where,
+                std::vector<Periodic> &out);
   /// Statements of `key` ("on_pre", "on_post").
   void statements(const Value &v, const char *key,
                   std::vector<Assignment> &out);
@@ -584,6 +587,31 @@ void Converter::statements(const Value &v, const char *key,
   }
 }
 
+void Converter::periodic(const Value &v, const std::string &where,
+                         std::vector<Periodic> &out) {
+  const std::string what = "the periodic statements of " + where;
+  if (!v.isArray()) {
+    error(v, what + " must be an array of {\"every\", \"statements\"}, "
+                    "got " + v.kindName());
+    return;
+  }
+  for (const Value &item : v.items) {
+    if (!expectObject(item, what))
+      continue;
+    checkKeys(item, {"every", "statements"}, what);
+    Periodic p;
+    p.loc = loc(item);
+    if (const Value *e = required(item, "every", what)) {
+      p.everyLoc = loc(*e);
+      if (auto q = quantity(*e, "the period of " + where, units::Time))
+        p.every = q->value;
+    }
+    if (const Value *s = required(item, "statements", what))
+      statements(*s, "periodic statements", p.statements);
+    out.push_back(std::move(p));
+  }
+}
+
 void Converter::synapseModel(const Member &m, SynapseModel &out) {
   out.name = m.key;
   out.loc = keyLoc(m);
@@ -593,8 +621,10 @@ void Converter::synapseModel(const Member &m, SynapseModel &out) {
     return;
   checkKeys(v,
             {"description", "parameters", "variables", "weight", "equations",
-             "on_pre", "on_post", "links"},
+             "on_pre", "on_post", "links", "periodic"},
             where);
+  if (const Value *p = v.find("periodic"))
+    periodic(*p, where, out.periodic);
   if (const Value *links = v.find("links"))
     for (auto &[n, item] : stringList(*links, "\"links\"")) {
       out.links.push_back(n);
@@ -716,7 +746,9 @@ void Converter::population(const Member &m, Population &out) {
   const Value &v = m.value;
   if (!expectObject(v, where))
     return;
-  checkKeys(v, {"model", "size", "parameters", "initial"}, where);
+  checkKeys(v, {"model", "size", "parameters", "initial", "periodic"}, where);
+  if (const Value *p = v.find("periodic"))
+    periodic(*p, where, out.periodic);
   requiredName(v, "model", where, "the model", out.modelLoc, out.model);
   if (const Value *size = required(v, "size", where)) {
     out.sizeLoc = loc(*size);

@@ -61,6 +61,13 @@ private:
   bool expectBool(Value v, const ast::Expr &e);
 
   void genNeuronModel(const ast::NeuronModel &m);
+  /// snn.periodic for `owner`: a block over `args` (names), the
+  /// statements applied in order, yielding the values of `yields`.
+  void genPeriodic(const ast::Periodic &p, llvm::StringRef owner,
+                   const std::vector<std::string> &args,
+                   const std::vector<std::string> &yields,
+                   const std::vector<std::string> &postReads,
+                   const std::map<std::string, double> &constants = {});
   /// A synapse model's op, named `name`; `target` (when not empty) is the
   /// post variable its `target_post` stands for.
   void genSynapseModel(const ast::SynapseModel &m, const std::string &name,
@@ -421,6 +428,55 @@ static void postNames(const ast::SynapseModel &m,
   }
 }
 
+void Generator::genPeriodic(const ast::Periodic &p, llvm::StringRef owner,
+                            const std::vector<std::string> &args,
+                            const std::vector<std::string> &yields,
+                            const std::vector<std::string> &postReads,
+                            const std::map<std::string, double> &constants) {
+  Location l = loc(p.loc);
+  int64_t every = std::llround(p.every / model.simulation.dt);
+  auto op = b.create<mlir::snn::PeriodicOp>(
+      l, FlatSymbolRefAttr::get(&ctx, owner), b.getI64IntegerAttr(every),
+      names(postReads));
+  OpBuilder::InsertionGuard guard(b);
+  Block *block = new Block();
+  op.getBody().push_back(block);
+  llvm::StringMap<Value> current;
+  for (const std::string &n : args)
+    current[n] = block->addArgument(floatType, l);
+  b.setInsertionPointToStart(block);
+  for (auto &[n, value] : constants)
+    current[n] = number(value, l);
+  for (const ast::Assignment &a : p.statements) {
+    Value rhs = expr(*a.rhs, current);
+    if (!expectFloat(rhs, *a.rhs))
+      continue;
+    Location al = loc(a.loc);
+    Value old = current.lookup(a.var);
+    switch (a.op) {
+    case ast::AssignOp::Set:
+      break;
+    case ast::AssignOp::Add:
+      rhs = b.create<arith::AddFOp>(al, old, rhs);
+      break;
+    case ast::AssignOp::Sub:
+      rhs = b.create<arith::SubFOp>(al, old, rhs);
+      break;
+    case ast::AssignOp::Mul:
+      rhs = b.create<arith::MulFOp>(al, old, rhs);
+      break;
+    case ast::AssignOp::Div:
+      rhs = b.create<arith::DivFOp>(al, old, rhs);
+      break;
+    }
+    current[a.var] = rhs;
+  }
+  SmallVector<Value> values;
+  for (const std::string &n : yields)
+    values.push_back(current.lookup(n));
+  b.create<mlir::snn::YieldOp>(l, values);
+}
+
 /// Whether the statements of `m` name `target_post` (not a name of its own):
 /// the projection's target.
 static bool usesTarget(const ast::SynapseModel &m) {
@@ -705,6 +761,63 @@ OwningOpRef<ModuleOp> Generator::run() {
         init.empty() ? DictionaryAttr() : b.getDictionaryAttr(init),
         links.empty() ? DictionaryAttr() : b.getDictionaryAttr(links),
         /*storage=*/mlir::snn::StorageKindAttr());
+  }
+
+  // Periodic statements: of populations, then of the projections whose
+  // synapse model has them.
+  for (const ast::Population &p : model.populations) {
+    const ast::NeuronModel *m = model.findModel(p.model);
+    if (!m)
+      continue;
+    // The population's parameters are constants here (its model is
+    // specialized per population later).
+    std::vector<std::string> vars;
+    for (const ast::Variable &v : m->variables)
+      vars.push_back(v.name);
+    std::map<std::string, double> constants;
+    for (const ast::Param &param : m->params) {
+      auto it = p.params.find(param.name);
+      constants[param.name] = it != p.params.end() ? it->second : param.value;
+    }
+    for (const ast::Periodic &periodic : p.periodic)
+      genPeriodic(periodic, p.name, vars, vars, {}, constants);
+  }
+  for (const ast::Projection &p : model.projections) {
+    const ast::SynapseModel *sm =
+        p.plastic() ? model.findSynapseModel(p.synapse) : nullptr;
+    if (!sm)
+      continue;
+    std::vector<std::string> vars;
+    for (const ast::Variable &v : sm->variables)
+      vars.push_back(v.name);
+    for (const ast::Periodic &periodic : sm->periodic) {
+      // The post variables these statements read, by name.
+      std::vector<std::string> reads;
+      std::function<void(const ast::Expr &)> walk = [&](const ast::Expr &e) {
+        if (e.kind == ast::ExprKind::Variable &&
+            !llvm::is_contained(vars, e.name) &&
+            e.name.size() > 5 &&
+            llvm::StringRef(e.name).ends_with(ast::kPostSuffix) &&
+            llvm::none_of(sm->params, [&](const ast::Param &param) {
+              return param.name == e.name;
+            }))
+          reads.push_back(e.name.substr(0, e.name.size() - 5));
+        for (const ast::ExprPtr &o : e.operands)
+          if (o)
+            walk(*o);
+      };
+      for (const ast::Assignment &a : periodic.statements)
+        if (a.rhs)
+          walk(*a.rhs);
+      std::sort(reads.begin(), reads.end());
+      reads.erase(std::unique(reads.begin(), reads.end()), reads.end());
+      std::vector<std::string> args(vars);
+      for (const std::string &r : reads)
+        args.push_back(r + ast::kPostSuffix);
+      for (const ast::Param &param : sm->params)
+        args.push_back(param.name);
+      genPeriodic(periodic, p.name, args, vars, reads);
+    }
   }
 
   for (const std::string &name : model.record.spikes)

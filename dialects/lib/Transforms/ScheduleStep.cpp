@@ -94,7 +94,24 @@ struct ScheduleStepPass
           record.create<SampleStepOp>(op.getLoc(), static_cast<int64_t>(k));
       }
     }
-    OpBuilder update = phase("update");
+    // Periodic statements, at the start of the step (Brian2's
+    // run_regularly, when='start'): on the CPU at the start of the update
+    // phase (a thread's own neurons and synapses), on the GPU a phase of
+    // their own.
+    auto periodics = body.getOps<PeriodicOp>();
+    if (!periodics.empty()) {
+      OpBuilder start = phase(gpu ? "periodic" : "update");
+      for (auto [k, op] : llvm::enumerate(periodics))
+        start.create<PeriodicStepOp>(op.getLoc(), static_cast<int64_t>(k));
+    }
+    OpBuilder update = periodics.empty() || gpu
+                           ? phase("update")
+                           : OpBuilder::atBlockEnd(
+                                 &cast<PhaseOp>(schedule.getBody()
+                                                    .front()
+                                                    .back())
+                                      .getBody()
+                                      .front());
     for (PopulationOp pop : populations) {
       bool fused = gpu && resets(pop) && !reached.contains(pop.getSymName());
       update.create<UpdateStepOp>(pop.getLoc(), pop.getSymName(), fused);

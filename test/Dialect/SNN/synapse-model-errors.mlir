@@ -356,3 +356,79 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64
     }
   }
 }
+
+// -----
+
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
+  snn.neuron_model @keep attributes {variables = ["v"]} update {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  } threshold {
+  ^bb0(%v: f64):
+    %t = arith.constant false
+    snn.yield %t : i1
+  } reset {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  }
+  snn.population @a of @keep size 2
+  // expected-error @below {{body takes 2 arguments, expected 1 (the model's variables)}}
+  snn.periodic @a every 10 {
+  ^bb0(%v: f64, %x: f64):
+    snn.yield %v : f64
+  }
+}
+
+// -----
+
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
+  snn.neuron_model @keep attributes {variables = ["v"]} update {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  } threshold {
+  ^bb0(%v: f64):
+    %t = arith.constant false
+    snn.yield %t : i1
+  } reset {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  }
+  snn.population @a of @keep size 2
+  snn.projection @p from @a to @a target "v" attributes {connectivity = #snn.all_to_all<allow_self = true>, delay = 0.0 : f64, weight = 1.0 : f64}
+  // expected-error @below {{owner 'p' is neither a neuron population nor a projection with a synapse model}}
+  snn.periodic @p every 10 {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  }
+}
+
+// -----
+
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
+  snn.neuron_model @keep attributes {variables = ["v"]} update {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  } threshold {
+  ^bb0(%v: f64):
+    %t = arith.constant false
+    snn.yield %t : i1
+  } reset {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  }
+  snn.population @a of @keep size 2
+  snn.periodic @a every 10 {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  }
+  snn.schedule "cpu" {
+    snn.phase "update" {
+      // expected-note @below {{which is here}}
+      snn.update @a
+      // expected-error @below {{must come before the update of 'a'}}
+      snn.periodic_step 0
+    }
+    snn.phase "propagate" {
+    }
+  }
+}

@@ -129,3 +129,57 @@ snn.network @links attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : 
     }
   }
 }
+
+// Periodic statements of a population and of a projection with a synapse
+// model, and their runs in the schedule.
+// CHECK-LABEL: snn.network @periodic
+// CHECK: snn.periodic @n every 100 {
+// CHECK-NEXT: ^bb0(%{{.*}}: f64):
+// CHECK: snn.periodic @p every 10000 attributes {post_reads = ["level"]} {
+// CHECK: snn.phase "update" {
+// CHECK-NEXT: snn.periodic_step 0
+// CHECK-NEXT: snn.periodic_step 1
+// CHECK-NEXT: snn.update @n
+snn.network @periodic attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
+  snn.neuron_model @keep attributes {variables = ["level"]} update {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  } threshold {
+  ^bb0(%v: f64):
+    %t = arith.constant false
+    snn.yield %t : i1
+  } reset {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  }
+  snn.synapse_model @plain attributes {variables = ["w"], params = ["g"], weight = "w"} on_pre {
+  ^bb0(%w: f64, %g: f64):
+    snn.yield %w : f64
+  }
+  snn.population @n of @keep size 4
+  snn.projection @p from @n to @n synapse @plain attributes {
+    connectivity = #snn.all_to_all<allow_self = true>, delay = 0.0 : f64,
+    weight = 0.5 : f64, synapse_params = {g = 2.0 : f64}}
+  snn.periodic @n every 100 {
+  ^bb0(%v: f64):
+    %c = arith.constant 0.5 : f64
+    %0 = arith.mulf %v, %c : f64
+    snn.yield %0 : f64
+  }
+  snn.periodic @p every 10000 attributes {post_reads = ["level"]} {
+  ^bb0(%w: f64, %level: f64, %g: f64):
+    %0 = arith.mulf %w, %level : f64
+    %1 = arith.mulf %0, %g : f64
+    snn.yield %1 : f64
+  }
+  snn.schedule "cpu" {
+    snn.phase "update" {
+      snn.periodic_step 0
+      snn.periodic_step 1
+      snn.update @n
+    }
+    snn.phase "propagate" {
+      snn.propagate @p
+    }
+  }
+}

@@ -457,6 +457,8 @@ void NetworkLowering::emitStepOpCPU(Operation *op) {
     return emitPropagatePostCPU(projectionNamed(post.getProjection()));
   if (auto snapshot = dyn_cast<SnapshotStepOp>(op))
     return emitSnapshotCPU(snapshot);
+  if (auto periodic = dyn_cast<PeriodicStepOp>(op))
+    return emitPeriodicCPU(periodic.getIndex());
   if (auto deliver = dyn_cast<DeliverStepOp>(op))
     return emitDelivery(*populationByName.lookup(deliver.getPopulation()));
   auto reset = cast<ResetStepOp>(op);

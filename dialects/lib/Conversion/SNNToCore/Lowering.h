@@ -391,6 +391,8 @@ private:
   void emitSynapseEvent(ProjectionInfo &info, Region &statements, Value post,
                         Value k);
   void emitPropagatePostCPU(ProjectionInfo &info);
+  /// CPU, snn.periodic_step: the `k`-th snn.periodic when it is due.
+  void emitPeriodicCPU(int64_t k);
   /// CPU, snn.snapshot: this thread's share of `variable` of `pop` into
   /// its snapshot buffer.
   void emitSnapshotCPU(SnapshotStepOp op);

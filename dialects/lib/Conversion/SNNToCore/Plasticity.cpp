@@ -42,7 +42,12 @@ void NetworkLowering::planSynapseModel(ProjectionInfo &info, int64_t npost) {
   if (model.getNumEventDriven() > 0)
     info.lastUpdate = addBuffer(name + ".lastupdate", b.getI64Type(),
                                 json::Object(perSynapse));
-  if (model.hasOnPost()) {
+  // The per-post index: for on_post, and for periodic statements (a
+  // thread's synapses are those into its share of the post population).
+  bool periodic = llvm::any_of(
+      network.getBody().getOps<PeriodicOp>(),
+      [&](PeriodicOp p) { return p.getOwner() == op.getSymName(); });
+  if (model.hasOnPost() || periodic) {
     info.colPtr = addBuffer(name + ".col_ptr", b.getI64Type(), npost + 1);
     info.colSyn = addBuffer(name + ".col_syn", b.getI32Type(),
                             json::Object(perSynapse));
@@ -64,6 +69,71 @@ void NetworkLowering::planSynapseModel(ProjectionInfo &info, int64_t npost) {
         {snapshotBuffers.lookup((population + "." + variable).str()),
          size != 1});
   }
+}
+
+void NetworkLowering::emitPeriodicCPU(int64_t k) {
+  PeriodicOp op = *std::next(network.getBody().getOps<PeriodicOp>().begin(), k);
+  loc = op.getLoc();
+  // When the step is a multiple of the period.
+  Value due = b.create<arith::CmpIOp>(
+      loc, arith::CmpIPredicate::eq,
+      b.create<arith::RemUIOp>(loc, stepIndex,
+                               index(op.getEveryAttr().getInt())),
+      index(0));
+  auto ifOp = b.create<scf::IfOp>(loc, due, /*withElseRegion=*/false);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(ifOp.thenBlock());
+  if (Population *pop = populationByName.lookup(op.getOwner())) {
+    // Each neuron of this thread's share.
+    auto [lo, hi] = threadShare(*pop->spiking, tid);
+    auto loop = b.create<scf::ForOp>(loc, lo, hi, index(1));
+    markParallel(loop);
+    b.setInsertionPointToStart(loop.getBody());
+    Value i = loop.getInductionVar();
+    SmallVector<Value> vars;
+    for (int buffer : pop->variables)
+      vars.push_back(load(buffer, i));
+    SmallVector<Value> next = inlineRegion(op.getBody(), vars);
+    for (auto [v, value] : llvm::enumerate(next))
+      if (value != vars[v])
+        store(value, pop->variables[v], i);
+    return;
+  }
+  // A projection: the synapses into this thread's share of the post
+  // population, through the per-post index.
+  ProjectionInfo &info = projectionNamed(op.getOwner());
+  Population &post = *info.post;
+  SynapseModelOp model = info.synapse;
+  auto [lo, hi] = threadShare(*post.spiking, tid);
+  auto neurons = b.create<scf::ForOp>(loc, lo, hi, index(1));
+  b.setInsertionPointToStart(neurons.getBody());
+  Value j = neurons.getInductionVar();
+  Value first = toIndex(load(info.colPtr, j));
+  Value last =
+      toIndex(load(info.colPtr, b.create<arith::AddIOp>(loc, j, index(1))));
+  SmallVector<Value> reads;
+  for (Attribute attr : op.getPostReads())
+    reads.push_back(load(
+        post.variables[post.model.lookupVariable(
+            cast<StringAttr>(attr).getValue())],
+        j));
+  auto synapses = b.create<scf::ForOp>(loc, first, last, index(1));
+  b.setInsertionPointToStart(synapses.getBody());
+  Value s = toIndex(load(info.colSyn, synapses.getInductionVar()));
+  SmallVector<Value> vars;
+  for (int buffer : info.synapseVariables)
+    vars.push_back(load(buffer, s));
+  SmallVector<Value> args(vars);
+  args.append(reads);
+  DictionaryAttr paramValues = info.op.getSynapseParamsAttr();
+  for (Attribute attr : model.getParams())
+    args.push_back(real(cast<FloatAttr>(paramValues.get(
+                            cast<StringAttr>(attr).getValue()))
+                            .getValueAsDouble()));
+  SmallVector<Value> next = inlineRegion(op.getBody(), args);
+  for (auto [v, value] : llvm::enumerate(next))
+    if (value != vars[v])
+      store(value, info.synapseVariables[v], s);
 }
 
 void NetworkLowering::emitSnapshotCPU(SnapshotStepOp op) {

@@ -671,6 +671,77 @@ ProjectionOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
 }
 
 //===----------------------------------------------------------------------===//
+// PeriodicOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult PeriodicOp::verify() {
+  if (getEveryAttr().getInt() < 1)
+    return emitOpError("period ") << getEveryAttr().getInt()
+                                  << " must be at least 1 step";
+  return success();
+}
+
+LogicalResult
+PeriodicOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
+  Operation *owner = symbolTable.lookupNearestSymbolFrom(*this, getOwnerAttr());
+  FloatType floatType = cast<NetworkOp>((*this)->getParentOp()).getFloatType();
+  unsigned numArgs = 0, numYields = 0;
+  std::string argsText;
+  if (auto pop = dyn_cast_or_null<PopulationOp>(owner)) {
+    auto model = symbolTable.lookupNearestSymbolFrom<NeuronModelOp>(
+        pop, pop.getModelAttr());
+    if (!model)
+      return success(); // the population's verifier says so
+    if (!getPostReads().empty())
+      return emitOpError("of a population reads no post variables");
+    numArgs = model.getNumVariables();
+    numYields = model.getNumVariables();
+    argsText = "the model's variables";
+  } else if (auto projection = dyn_cast_or_null<ProjectionOp>(owner);
+             projection && projection.isPlastic()) {
+    auto synapse = symbolTable.lookupNearestSymbolFrom<SynapseModelOp>(
+        projection, projection.getSynapseAttr());
+    auto post = symbolTable.lookupNearestSymbolFrom<PopulationOp>(
+        projection, projection.getPostAttr());
+    if (!synapse || !post)
+      return success(); // the projection's verifier says so
+    auto postModel = symbolTable.lookupNearestSymbolFrom<NeuronModelOp>(
+        post, post.getModelAttr());
+    for (Attribute attr : getPostReads())
+      if (postModel &&
+          postModel.lookupVariable(cast<StringAttr>(attr).getValue()) < 0)
+        return emitOpError("reads '")
+               << cast<StringAttr>(attr).getValue() << "_post', but model '"
+               << post.getModel() << "' has no such variable";
+    numArgs = synapse.getNumVariables() + getPostReads().size() +
+              synapse.getNumParams();
+    numYields = synapse.getNumVariables();
+    argsText = "the synapse's variables, post_reads, parameters";
+  } else {
+    return emitOpError("owner '")
+           << getOwner()
+           << "' is neither a neuron population nor a projection with a "
+              "synapse model";
+  }
+  Block &block = getBody().front();
+  if (block.getNumArguments() != numArgs)
+    return emitOpError("body takes ")
+           << block.getNumArguments() << " arguments, expected " << numArgs
+           << " (" << argsText << ")";
+  for (BlockArgument arg : block.getArguments())
+    if (arg.getType() != floatType)
+      return emitOpError("body argument #")
+             << arg.getArgNumber() << " has type " << arg.getType()
+             << ", expected the network's " << floatType;
+  auto yield = dyn_cast<YieldOp>(block.getTerminator());
+  SmallVector<Type> yields(numYields, floatType);
+  if (!yield || yield.getValues().getTypes() != TypeRange(yields))
+    return emitOpError("body must yield ")
+           << numYields << " value(s) of type " << floatType;
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
 // Recordings
 //===----------------------------------------------------------------------===//
 
@@ -1054,7 +1125,7 @@ private:
   bool gpu;
   llvm::StringMap<StepPosition> updated, emitted, propagated, delivered,
       resetAt, postPropagated, snapshots;
-  DenseMap<int64_t, StepPosition> sampled;
+  DenseMap<int64_t, StepPosition> sampled, periodicRun;
   StepPosition endStep;
 };
 
@@ -1152,6 +1223,21 @@ LogicalResult ScheduleVerifier::verify() {
         if (failed(once(postPropagated, post.getProjection(), at,
                         "propagated to its synapses' posts")))
           return failure();
+      } else if (auto run = dyn_cast<PeriodicStepOp>(op)) {
+        int64_t k = run.getIndex();
+        int64_t numPeriodic =
+            std::distance(network.getBody().getOps<PeriodicOp>().begin(),
+                          network.getBody().getOps<PeriodicOp>().end());
+        if (k < 0 || k >= numPeriodic)
+          return op.emitOpError("names periodic statements ")
+                 << k << "; the network has " << numPeriodic;
+        auto [it, inserted] = periodicRun.try_emplace(k, at);
+        if (!inserted) {
+          InFlightDiagnostic diag = op.emitOpError("periodic statements ")
+                                    << k << " run twice";
+          diag.attachNote(it->second.op->getLoc()) << "first here";
+          return diag;
+        }
       } else if (auto snapshot = dyn_cast<SnapshotStepOp>(op)) {
         auto pop = lookup<PopulationOp>(&op, snapshot.getPopulationAttr(),
                                         "a neuron population", result);
@@ -1280,6 +1366,25 @@ LogicalResult ScheduleVerifier::verify() {
     if (made && !doneBefore(made, at, /*sameNeurons=*/false))
       return orderError(at.op, made,
                         "the spikes of '" + pre + "' it propagates");
+  }
+  // Periodic statements: each run once, before the update of the neurons
+  // they change or read (a projection's: its post population).
+  for (auto [k, periodic] :
+       llvm::enumerate(network.getBody().getOps<PeriodicOp>())) {
+    auto it = periodicRun.find(static_cast<int64_t>(k));
+    if (it == periodicRun.end())
+      return missing(periodic, "run periodic statements " + Twine(k));
+    StringRef neurons = periodic.getOwner();
+    if (auto projection = symbols.lookup<ProjectionOp>(neurons))
+      neurons = projection.getPost();
+    StepPosition update = position(updated, neurons);
+    if (update && !doneBefore(it->second, update, /*sameNeurons=*/true)) {
+      InFlightDiagnostic diag =
+          it->second.op->emitOpError("must come before the update of '")
+          << neurons << "'";
+      diag.attachNote(update.op->getLoc()) << "which is here";
+      return diag;
+    }
   }
   // Snapshots: after the update of their population; links read them from
   // a later phase (another thread's copy) and need one.

@@ -119,7 +119,7 @@ def SNN_NeuronModelOp : SNN_Op<"neuron_model", [
 
 def SNN_YieldOp : SNN_Op<"yield", [
     Pure, ReturnLike, Terminator,
-    ParentOneOf<["NeuronModelOp", "SynapseModelOp"]>]> {
+    ParentOneOf<["NeuronModelOp", "SynapseModelOp", "PeriodicOp"]>]> {
   let summary = "the values a neuron model region produces";
   let arguments = (ins Variadic<AnyType>:$values);
   let assemblyFormat = "attr-dict ($values^ `:` type($values))?";
@@ -376,6 +376,39 @@ def SNN_ProjectionOp : SNN_Op<"projection", [
 }
 
 //===----------------------------------------------------------------------===//
+// snn.periodic
+//===----------------------------------------------------------------------===//
+
+def SNN_PeriodicOp : SNN_Op<"periodic", [
+    HasParent<"NetworkOp">, IsolatedFromAbove,
+    DeclareOpInterfaceMethods<SymbolUserOpInterface>]> {
+  let summary = "statements run every few steps (Brian2's run_regularly)";
+  let description = [{
+    At the start of every step that is a multiple of `every` (step 0
+    included), before any update, the `body` runs for each neuron of a
+    population `owner` (taking the model's variables, its parameters being
+    constants in the body; yielding the new variables), or for each
+    synapse of a projection `owner` with a synapse model (taking the
+    synapse's variables, the post neuron's variables named by
+    `post_reads`, then the model's parameters; yielding the new synapse
+    variables). Refractoriness does not hold the variables.
+
+    ```mlir
+    snn.periodic @exc every 1000 {
+    ^bb0(%v: f64, %theta: f64, %rate: f64):
+      ...
+      snn.yield %v, %theta1, %rate : f64, f64, f64
+    }
+    ```
+  }];
+  let arguments = (ins FlatSymbolRefAttr:$owner, I64Attr:$every,
+                       DefaultValuedAttr<StrArrayAttr, "{}">:$post_reads);
+  let regions = (region SizedRegion<1>:$body);
+  let assemblyFormat = "$owner `every` $every attr-dict-with-keyword $body";
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
 // Recordings
 //===----------------------------------------------------------------------===//
 
@@ -613,6 +646,18 @@ def SNN_PropagatePostStepOp : SNN_StepOp<"propagate_post"> {
   }];
   let arguments = (ins FlatSymbolRefAttr:$projection);
   let assemblyFormat = "$projection attr-dict";
+}
+
+def SNN_PeriodicStepOp : SNN_StepOp<"periodic_step"> {
+  let summary = "the k-th snn.periodic of the network, when it is due";
+  let description = [{
+    Runs the `index`-th `snn.periodic` of the network (this thread's share
+    of its neurons, or of its synapses: those into the thread's share of
+    the post population) when the step is a multiple of its `every`. It
+    comes before the update of its population (of the post population).
+  }];
+  let arguments = (ins I64Attr:$index);
+  let assemblyFormat = "$index attr-dict";
 }
 
 def SNN_SnapshotStepOp : SNN_StepOp<"snapshot"> {

@@ -150,6 +150,15 @@ struct NeuronModel {
   Method method = Method::Euler;
 };
 
+/// Statements run every `every` ms (Brian2's run_regularly), at the start
+/// of the steps that are multiples of it, step 0 included.
+struct Periodic {
+  double every = 0.0; // ms
+  Loc everyLoc;
+  std::vector<Assignment> statements;
+  Loc loc;
+};
+
 //===----------------------------------------------------------------------===//
 // Synapse models
 //===----------------------------------------------------------------------===//
@@ -173,6 +182,9 @@ struct SynapseModel {
   /// post neuron).
   std::vector<std::string> links;
   std::vector<Loc> linkLocs; // parallel to `links`
+  /// Statements on each synapse's variables, run every so often (synaptic
+  /// scaling); they may read X_post.
+  std::vector<Periodic> periodic;
 };
 
 /// The suffix that names a postsynaptic neuron's variable in synapse
@@ -219,6 +231,9 @@ struct Population {
   std::map<std::string, Loc> paramLocs;   // of each override's name
   std::map<std::string, Loc> initialLocs; // of each initial value's name
   std::map<std::string, Dim> paramDims;   // overrides written with a unit
+  /// Statements on each neuron's variables, run every so often
+  /// (homeostasis).
+  std::vector<Periodic> periodic;
 };
 
 /// A population that only emits spikes.
