@@ -73,7 +73,9 @@ bool isStorageKind(llvm::StringRef kind) {
 std::string storageKindList() { return mlir::snn::storageKindList(); }
 
 void populateSchedulePipeline(OpPassManager &pm, Target target,
-                              bool mergeGroups) {
+                              bool mergeGroups, bool hoistTraces) {
+  if (hoistTraces)
+    pm.addPass(mlir::snn::createSNNHoistTraces());
   mlir::snn::SNNScheduleStepOptions options;
   options.target = target == Target::CPU ? "cpu" : "gpu";
   pm.addPass(mlir::snn::createSNNScheduleStep(options));

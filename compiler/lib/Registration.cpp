@@ -71,6 +71,11 @@ struct SNNToCoreOptions
       *this, "merge-groups",
       llvm::cl::desc("Merge populations of one code (snn-merge-groups)"),
       llvm::cl::init(true)};
+  Option<bool> hoistTraces{
+      *this, "hoist-traces",
+      llvm::cl::desc("Hold synapse traces per neuron where exact "
+                     "(snn-hoist-traces)"),
+      llvm::cl::init(true)};
   Option<bool> preciseMath{*this, "precise-math",
                            llvm::cl::desc("Keep libm's exp"),
                            llvm::cl::init(false)};
@@ -94,7 +99,8 @@ void ::snn::compiler::registerPasses() {
         populateSpecializePipeline(pm);
         // (The pass copies the choices when it is created.)
         populateStoragePipeline(pm, target, storage);
-        populateSchedulePipeline(pm, target, options.mergeGroups);
+        populateSchedulePipeline(pm, target, options.mergeGroups,
+                                 options.hoistTraces);
         populatePlanPipeline(pm, target);
         CoreOptions core;
         core.vectorBits = options.vectorBits;

@@ -154,6 +154,14 @@ static cl::opt<bool> mergeGroups(
              "gives each population its own loop: the same results)"),
     cl::init(true), cl::cat(snncCategory));
 
+static cl::opt<bool> hoistTraces(
+    "hoist-traces",
+    cl::desc("Hold a synapse model's traces once per neuron where that is "
+             "exact (snn-hoist-traces; default on; --hoist-traces=false "
+             "keeps every event-driven variable per synapse: the same "
+             "results up to rounding)"),
+    cl::init(true), cl::cat(snncCategory));
+
 static cl::opt<bool> preciseMath(
     "precise-math",
     cl::desc("Keep libm's exp (one scalar call per neuron and "
@@ -459,7 +467,8 @@ int Driver::compile(Stage stage, const std::string &outputName) {
   if (stage == Stage::Storage)
     return printModule(*module);
   if (!runStage([&](OpPassManager &pm) {
-        snn::compiler::populateSchedulePipeline(pm, target, mergeGroups);
+        snn::compiler::populateSchedulePipeline(pm, target, mergeGroups,
+                                                hoistTraces);
       }))
     return 1;
   if (stage == Stage::Scheduled)

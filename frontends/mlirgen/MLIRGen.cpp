@@ -719,6 +719,7 @@ OwningOpRef<ModuleOp> Generator::run() {
           /*synapse=*/FlatSymbolRefAttr(), connectivity(p.connectivity),
           valueSpec(p.weight), valueSpec(p.delay), /*synapse_params=*/nullptr,
           /*synapse_init=*/nullptr, /*synapse_links=*/nullptr,
+          /*pre_traces=*/nullptr, /*post_traces=*/nullptr,
           /*storage=*/mlir::snn::StorageKindAttr());
       continue;
     }
@@ -760,6 +761,7 @@ OwningOpRef<ModuleOp> Generator::run() {
         b.getDictionaryAttr(params),
         init.empty() ? DictionaryAttr() : b.getDictionaryAttr(init),
         links.empty() ? DictionaryAttr() : b.getDictionaryAttr(links),
+        /*pre_traces=*/nullptr, /*post_traces=*/nullptr,
         /*storage=*/mlir::snn::StorageKindAttr());
   }
 

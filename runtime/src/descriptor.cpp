@@ -822,6 +822,13 @@ void Parser::projections(const json &j, const std::string &path) {
                     npost + 1);
         perSynapse(sub(sp, "col_syn"), pr.colSyn, {ScalarType::I32});
       }
+      pr.colPre = bufferRef(*sy, sp, "col_pre", false);
+      if (pr.colPre >= 0) {
+        if (pr.colPtr < 0)
+          fail(sub(sp, "col_pre"), "needs the per-post index (\"col_ptr\", "
+                                   "\"col_syn\")");
+        perSynapse(sub(sp, "col_pre"), pr.colPre, {ScalarType::I32});
+      }
     }
     d.projections.push_back(pr);
   }

@@ -1173,8 +1173,15 @@ bool buildColumnIndices(Network &net, std::string &error) {
     for (int64_t j = 0; j < npost; ++j)
       colPtr[j + 1] += colPtr[j];
     std::vector<int64_t> fill(colPtr, colPtr + npost);
-    for (int64_t k = 0; k < n; ++k)
-      colSyn[fill[size_t(post(k))]++] = int32_t(k);
+    int32_t *colPre =
+        pr.colPre >= 0 ? net.arena.buffer<int32_t>(size_t(pr.colPre)) : nullptr;
+    for (int64_t i = 0; i < npre; ++i)
+      for (int64_t k = rowPtr[i]; k < rowPtr[i + 1]; ++k) {
+        int64_t at = fill[size_t(post(k))]++;
+        colSyn[at] = int32_t(k);
+        if (colPre)
+          colPre[at] = int32_t(i);
+      }
   }
   return true;
 }

@@ -143,6 +143,16 @@ struct ScheduleStepPass
       for (auto [population, variable] : linked)
         copy.create<SnapshotStepOp>(loc, population, variable);
     }
+    // Per-neuron traces (snn-hoist-traces): one step on, after the spikes
+    // of the step (their threads' own: CPU, the update phase).
+    std::optional<OpBuilder> traces;
+    for (auto projection : body.getOps<ProjectionOp>())
+      if (projection.getPreTraces() || projection.getPostTraces()) {
+        if (!traces)
+          traces = gpu ? phase("traces") : update;
+        traces->create<TracesStepOp>(projection.getLoc(),
+                                     projection.getSymName());
+      }
 
     OpBuilder propagate = phase("propagate");
     for (auto projection : body.getOps<ProjectionOp>())

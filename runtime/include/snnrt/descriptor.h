@@ -171,6 +171,9 @@ struct ProjectionDesc {
   std::string synapseModel;
   std::vector<SynapseVariable> synapseVariables;
   int lastUpdate = -1, colPtr = -1, colSyn = -1;
+  /// With per-neuron pre traces read by on_post: the presynaptic neuron of
+  /// each entry of colSyn.
+  int colPre = -1;
   /// With a delay that is not 0 steps: the presynaptic spikes of the last
   /// 1 + max delay steps ({"history": name} count).
   int history = -1;

@@ -137,7 +137,8 @@ bool buildNetwork(const Descriptor &desc, uint64_t seed,
 /// Builds the per-post index of every synapse model's projection with an
 /// on_post (`colPtr`, `colSyn`) from its rows in the arena: for post neuron
 /// j, colSyn[colPtr[j] .. colPtr[j + 1]) are its synapses (their positions
-/// in the rows) in row order. Runs once the rows are final (after the
+/// in the rows) in row order, and colPre (when present) their presynaptic
+/// neurons. Runs once the rows are final (after the
 /// build kernels). False with `error` when a projection has too many
 /// synapses for the index's 32-bit entries.
 bool buildColumnIndices(Network &net, std::string &error);

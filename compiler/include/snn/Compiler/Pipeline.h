@@ -60,11 +60,13 @@ bool isStorageKind(llvm::StringRef kind);
 /// The storage kinds' names, for messages: "csr, procedural or dense".
 std::string storageKindList();
 
-/// snn-schedule-step for `target`: the step's phases and their order; then,
-/// with `mergeGroups`, snn-merge-groups (populations of one code updated in
-/// one loop).
+/// With `hoistTraces`, snn-hoist-traces (synapse traces held per neuron
+/// where that is exact); snn-schedule-step for `target`: the step's phases
+/// and their order; then, with `mergeGroups`, snn-merge-groups (populations
+/// of one code updated in one loop).
 void populateSchedulePipeline(mlir::OpPassManager &pm, Target target,
-                              bool mergeGroups = true);
+                              bool mergeGroups = true,
+                              bool hoistTraces = true);
 
 /// snn-plan-buffers for `target`: the arena's buffers, in order.
 void populatePlanPipeline(mlir::OpPassManager &pm, Target target);

@@ -155,6 +155,25 @@ def SNNSelectStorage : Pass<"snn-select-storage", "::mlir::ModuleOp"> {
   ];
 }
 
+def SNNHoistTraces : Pass<"snn-hoist-traces", "::mlir::ModuleOp"> {
+  let summary = "Keep event-driven synapse traces per neuron where exact";
+  let description = [{
+    For each projection with a synapse model, finds the event-driven
+    variables (not the weight) that are the same for all synapses of a
+    neuron, and says so on the projection (`pre_traces`, `post_traces`):
+    a post trace is changed by `on_post` only, from itself and the
+    parameters (so every synapse into a neuron holds the same value); a
+    pre trace is changed by `on_pre` only, the same way, and the
+    projection's delay is 0 steps. Both start at 0, and the projection has
+    no periodic statements. Such a trace is then one value per neuron (GeNN's
+    pre and post variables), advanced once per step and changed once per
+    spike, rather than a value per synapse advanced at each of its events:
+    the same numbers up to rounding (the exact solution over n steps is
+    that over one step, n times), and far fewer bytes read per event
+    (docs/design.md, "Plasticity").
+  }];
+}
+
 def SNNScheduleStep : Pass<"snn-schedule-step", "::mlir::ModuleOp"> {
   let summary = "Write the order of a time step as an snn.schedule";
   let description = [{

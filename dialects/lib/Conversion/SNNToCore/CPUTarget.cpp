@@ -459,6 +459,8 @@ void NetworkLowering::emitStepOpCPU(Operation *op) {
     return emitSnapshotCPU(snapshot);
   if (auto periodic = dyn_cast<PeriodicStepOp>(op))
     return emitPeriodicCPU(periodic.getIndex());
+  if (auto traces = dyn_cast<TracesStepOp>(op))
+    return emitTracesCPU(projectionNamed(traces.getProjection()));
   if (auto deliver = dyn_cast<DeliverStepOp>(op))
     return emitDelivery(*populationByName.lookup(deliver.getPopulation()));
   auto reset = cast<ResetStepOp>(op);

@@ -249,7 +249,9 @@ json::Object Describer::describe() {
       DictionaryAttr init = op.getSynapseInitAttr();
       for (Attribute attr : model.getVariables()) {
         StringRef var = cast<StringAttr>(attr).getValue();
-        if (var == model.getWeight())
+        // The weight is weight_buffer; a per-neuron trace has no buffer
+        // per synapse (snn-hoist-traces; it starts at 0).
+        if (var == model.getWeight() || id(Twine(name) + ".var." + var) < 0)
           continue;
         Attribute value = init ? init.get(var) : Attribute();
         variables.push_back(json::Object{
@@ -262,6 +264,7 @@ json::Object Describer::describe() {
       setIfPlanned(synapse, "history", name + ".history");
       setIfPlanned(synapse, "col_ptr", name + ".col_ptr");
       setIfPlanned(synapse, "col_syn", name + ".col_syn");
+      setIfPlanned(synapse, "col_pre", name + ".col_pre");
       entry["synapse"] = std::move(synapse);
     }
     if (op.hasRing()) {

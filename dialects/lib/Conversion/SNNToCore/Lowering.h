@@ -388,8 +388,18 @@ private:
   /// and the CPU's snn.propagate_post (`on_post` for this thread's post
   /// spikes).
   void planSynapseModel(ProjectionInfo &info, int64_t npost);
+  /// `pre` is the synapse's presynaptic neuron (index; needed with pre
+  /// traces); `postBefore` gives, for on_post, each post trace's value
+  /// before this spike (empty for on_pre).
   void emitSynapseEvent(ProjectionInfo &info, Region &statements, Value post,
-                        Value k);
+                        Value k, Value pre, ArrayRef<Value> postBefore = {});
+  /// CPU, snn.traces: the projection's per-neuron traces one step on.
+  void emitTracesCPU(ProjectionInfo &info);
+  /// The value variable `v` of `info`'s synapse model gets from `region`
+  /// (on_pre or on_post) when it is `x` (the hoisting pass checked that
+  /// it depends on nothing else but parameters).
+  Value traceChange(ProjectionInfo &info, Region &region, unsigned v,
+                    Value x);
   void emitPropagatePostCPU(ProjectionInfo &info);
   /// CPU, snn.periodic_step: the `k`-th snn.periodic when it is due.
   void emitPeriodicCPU(int64_t k);
@@ -728,6 +738,12 @@ private:
     /// Per link of the model: the snapshot buffer it reads, and whether it
     /// has a value per post neuron (else one for all).
     SmallVector<std::pair<int, bool>> links;
+    /// Per model variable, its per-neuron trace buffers (-1 when it is per
+    /// synapse): a pre trace's value and its value before this step's spike
+    /// (what on_pre reads), a post trace's value; and, for on_post reading
+    /// pre traces, the pre neuron of each entry of the per-post index.
+    SmallVector<int> preTrace, preBefore, postTrace;
+    int colPre = -1;
   };
   std::vector<ProjectionInfo> projections;
   struct PoissonInfo {

@@ -30,16 +30,36 @@ void NetworkLowering::planSynapseModel(ProjectionInfo &info, int64_t npost) {
   if (info.weight < 0) // a constant initial weight: it changes
     info.weight = addBuffer(name + ".weight", floatType,
                             json::Object(perSynapse));
+  // Per-neuron traces (snn-hoist-traces) instead of per-synapse values.
+  auto listed = [](ArrayAttr list, StringRef var) {
+    return list && llvm::any_of(list, [&](Attribute a) {
+             return cast<StringAttr>(a).getValue() == var;
+           });
+  };
+  int64_t npre = spikingByName.lookup(op.getPre())->size;
+  bool perSynapseEvents = false;
   for (Attribute attr : model.getVariables()) {
     StringRef var = cast<StringAttr>(attr).getValue();
+    int pre = -1, before = -1, postTrace = -1, synapse = -1;
     if (var == model.getWeight()) {
-      info.synapseVariables.push_back(info.weight);
-      continue;
+      synapse = info.weight;
+    } else if (listed(op.getPreTracesAttr(), var)) {
+      pre = addBuffer(name + ".pre." + var.str(), floatType, npre);
+      before = addBuffer(name + ".pre." + var.str() + ".before", floatType,
+                         npre);
+    } else if (listed(op.getPostTracesAttr(), var)) {
+      postTrace = addBuffer(name + ".post." + var.str(), floatType, npost);
+    } else {
+      synapse = addBuffer(name + ".var." + var.str(), floatType,
+                          json::Object(perSynapse));
     }
-    info.synapseVariables.push_back(addBuffer(
-        name + ".var." + var.str(), floatType, json::Object(perSynapse)));
+    perSynapseEvents |= synapse >= 0 && model.lookupEventDriven(var) >= 0;
+    info.synapseVariables.push_back(synapse);
+    info.preTrace.push_back(pre);
+    info.preBefore.push_back(before);
+    info.postTrace.push_back(postTrace);
   }
-  if (model.getNumEventDriven() > 0)
+  if (perSynapseEvents)
     info.lastUpdate = addBuffer(name + ".lastupdate", b.getI64Type(),
                                 json::Object(perSynapse));
   // The per-post index: for on_post, and for periodic statements (a
@@ -51,6 +71,9 @@ void NetworkLowering::planSynapseModel(ProjectionInfo &info, int64_t npost) {
     info.colPtr = addBuffer(name + ".col_ptr", b.getI64Type(), npost + 1);
     info.colSyn = addBuffer(name + ".col_syn", b.getI32Type(),
                             json::Object(perSynapse));
+    if (op.getPreTraces())
+      info.colPre = addBuffer(name + ".col_pre", b.getI32Type(),
+                              json::Object(perSynapse));
   }
   if (!op.isImmediate())
     info.history = addBuffer(name + ".history", b.getI32Type(),
@@ -150,22 +173,61 @@ void NetworkLowering::emitSnapshotCPU(SnapshotStepOp op) {
   store(load(from, loop.getInductionVar()), to, loop.getInductionVar());
 }
 
+Value NetworkLowering::traceChange(ProjectionInfo &info, Region &region,
+                                   unsigned v, Value x) {
+  // The statements with the trace as `x`, the other arguments 0 (dead: the
+  // trace's new value does not read them), the parameters as constants.
+  SynapseModelOp model = info.synapse;
+  Block &block = region.front();
+  unsigned numArgs = block.getNumArguments();
+  unsigned paramBegin = numArgs - model.getNumParams();
+  DictionaryAttr paramValues = info.op.getSynapseParamsAttr();
+  SmallVector<Value> args;
+  for (unsigned a = 0; a < numArgs; ++a) {
+    if (a == v)
+      args.push_back(x);
+    else if (a >= paramBegin)
+      args.push_back(real(
+          cast<FloatAttr>(paramValues.get(cast<StringAttr>(
+                              model.getParams()[a - paramBegin])
+                                              .getValue()))
+              .getValueAsDouble()));
+    else
+      args.push_back(real(0.0));
+  }
+  return inlineRegion(region, args)[v];
+}
+
 void NetworkLowering::emitSynapseEvent(ProjectionInfo &info,
                                        Region &statements, Value post,
-                                       Value k) {
+                                       Value k, Value pre,
+                                       ArrayRef<Value> postBefore) {
   SynapseModelOp model = info.synapse;
+  bool onPost = &statements == &model.getOnPost();
   DictionaryAttr paramValues = info.op.getSynapseParamsAttr();
   SmallVector<Value> params;
   for (Attribute attr : model.getParams())
     params.push_back(real(cast<FloatAttr>(paramValues.get(
                               cast<StringAttr>(attr).getValue()))
                               .getValueAsDouble()));
+  // The variables: per synapse, or a per-neuron trace (on_pre reads a pre
+  // trace as it was before this step's spike, on_post as it is now; a post
+  // trace the other way round).
+  unsigned numVars = model.getNumVariables();
   SmallVector<Value> vars;
-  for (int buffer : info.synapseVariables)
-    vars.push_back(load(buffer, k));
+  for (unsigned v = 0; v < numVars; ++v) {
+    if (info.synapseVariables[v] >= 0)
+      vars.push_back(load(info.synapseVariables[v], k));
+    else if (info.preTrace[v] >= 0)
+      vars.push_back(
+          load(onPost ? info.preTrace[v] : info.preBefore[v], pre));
+    else
+      vars.push_back(onPost ? postBefore[v] : load(info.postTrace[v], post));
+  }
   SmallVector<Value> loaded(vars);
-  // The event-driven variables, advanced from the synapse's last event to
-  // this step (Brian2: t - lastupdate), then the step recorded.
+  // The per-synapse event-driven variables, advanced from the synapse's
+  // last event to this step (Brian2: t - lastupdate), then the step
+  // recorded.
   if (info.lastUpdate >= 0) {
     Value now = b.create<arith::IndexCastOp>(loc, b.getI64Type(), stepIndex);
     Value elapsedSteps =
@@ -184,7 +246,8 @@ void NetworkLowering::emitSynapseEvent(ProjectionInfo &info,
     args.push_back(elapsed);
     SmallVector<Value> advanced = inlineRegion(model.getAdvance(), args);
     for (auto [v, value] : llvm::zip(positions, advanced))
-      vars[v] = value;
+      if (info.synapseVariables[v] >= 0)
+        vars[v] = value;
     store(now, info.lastUpdate, k);
   }
   Population &pop = *info.post;
@@ -195,9 +258,8 @@ void NetworkLowering::emitSynapseEvent(ProjectionInfo &info,
     args.push_back(load(buffer, perNeuron ? post : index(0)));
   args.append(params);
   SmallVector<Value> results = inlineRegion(statements, args);
-  unsigned numVars = model.getNumVariables();
   for (unsigned v = 0; v < numVars; ++v)
-    if (results[v] != loaded[v])
+    if (info.synapseVariables[v] >= 0 && results[v] != loaded[v])
       store(results[v], info.synapseVariables[v], k);
   // Additions to the post neuron, at once, under the refractory rule of
   // delivery (as a projection without ring adds its weights).
@@ -213,6 +275,85 @@ void NetworkLowering::emitSynapseEvent(ProjectionInfo &info,
     }
     target->accumulate(b, loc, view(pop.variables[variable]), post, amount);
   }
+}
+
+void NetworkLowering::emitTracesCPU(ProjectionInfo &info) {
+  loc = info.op.getLoc();
+  SynapseModelOp model = info.synapse;
+  unsigned numVars = model.getNumVariables();
+  DictionaryAttr paramValues = info.op.getSynapseParamsAttr();
+  // One step of the event-driven solution for the traces in `which`.
+  auto advance = [&](SmallVector<Value> &vars, ArrayRef<int> which) {
+    SmallVector<Value> args;
+    SmallVector<unsigned> positions;
+    for (Attribute attr : model.getEventDriven()) {
+      unsigned v = model.lookupVariable(cast<StringAttr>(attr).getValue());
+      positions.push_back(v);
+      args.push_back(which[v] >= 0 ? vars[v] : real(0.0));
+    }
+    for (Attribute attr : model.getParams())
+      args.push_back(real(cast<FloatAttr>(paramValues.get(
+                              cast<StringAttr>(attr).getValue()))
+                              .getValueAsDouble()));
+    args.push_back(real(network.getDt().convertToDouble()));
+    SmallVector<Value> next = inlineRegion(model.getAdvance(), args);
+    for (auto [v, value] : llvm::zip(positions, next))
+      if (which[v] >= 0)
+        vars[v] = value;
+  };
+  auto stepOn = [&](ArrayRef<int> which, Value lo, Value hi) {
+    if (llvm::all_of(which, [](int b) { return b < 0; }))
+      return;
+    auto loop = b.create<scf::ForOp>(loc, lo, hi, index(1));
+    markParallel(loop);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(loop.getBody());
+    Value i = loop.getInductionVar();
+    SmallVector<Value> vars(numVars);
+    for (unsigned v = 0; v < numVars; ++v)
+      if (which[v] >= 0)
+        vars[v] = load(which[v], i);
+    advance(vars, which);
+    for (unsigned v = 0; v < numVars; ++v)
+      if (which[v] >= 0)
+        store(vars[v], which[v], i);
+  };
+  // Pre traces: one step on, then each spike of this step changes its
+  // neuron's (keeping the value before, for on_pre). A thread's spikes are
+  // those of its share, but a spike array's are all thread 0's.
+  Spiking &pre = *spikingByName.lookup(info.op.getPre());
+  if (llvm::any_of(info.preTrace, [](int b) { return b >= 0; })) {
+    OpBuilder::InsertionGuard guard(b);
+    Value lo, hi;
+    if (spikeArrayNamed(pre.name)) {
+      Value first = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq,
+                                            tid, index(0));
+      auto ifOp = b.create<scf::IfOp>(loc, first, /*withElseRegion=*/false);
+      b.setInsertionPointToStart(ifOp.thenBlock());
+      lo = index(0);
+      hi = index(pre.size);
+    } else {
+      std::tie(lo, hi) = threadShare(pre, tid);
+    }
+    stepOn(info.preTrace, lo, hi);
+    Value numSpikes = toIndex(load(pre.spikeCount, segmentCount(tid)));
+    Value start = segmentStart(pre, tid);
+    auto spikes = b.create<scf::ForOp>(loc, index(0), numSpikes, index(1));
+    b.setInsertionPointToStart(spikes.getBody());
+    Value i = toIndex(load(
+        pre.spikes, b.create<arith::AddIOp>(loc, start,
+                                            spikes.getInductionVar())));
+    for (unsigned v = 0; v < numVars; ++v) {
+      if (info.preTrace[v] < 0)
+        continue;
+      Value x = load(info.preTrace[v], i);
+      store(x, info.preBefore[v], i);
+      store(traceChange(info, model.getOnPre(), v, x), info.preTrace[v], i);
+    }
+  }
+  // Post traces: one step on (on_post changes them).
+  auto [postLo, postHi] = threadShare(*info.post->spiking, tid);
+  stepOn(info.postTrace, postLo, postHi);
 }
 
 void NetworkLowering::emitDelayedPropagationCPU(ProjectionInfo &info) {
@@ -286,7 +427,7 @@ void NetworkLowering::emitDelayedPropagationCPU(ProjectionInfo &info) {
         auto ifOp = b.create<scf::IfOp>(loc, mine, /*withElseRegion=*/false);
         b.setInsertionPointToStart(ifOp.thenBlock());
       }
-      emitSynapseEvent(info, info.synapse.getOnPre(), post, k);
+      emitSynapseEvent(info, info.synapse.getOnPre(), post, k, source);
     });
   };
   if (auto delay = dyn_cast<FloatAttr>(op.getDelay())) {
@@ -325,10 +466,23 @@ void NetworkLowering::emitPropagatePostCPU(ProjectionInfo &info) {
   Value first = toIndex(load(info.colPtr, j));
   Value last = toIndex(
       load(info.colPtr, b.create<arith::AddIOp>(loc, j, index(1))));
+  // The post traces: their value before this spike (what the synapses
+  // read), then its change, once for the neuron.
+  unsigned numVars = info.synapse.getNumVariables();
+  SmallVector<Value> postBefore(numVars);
+  for (unsigned v = 0; v < numVars; ++v) {
+    if (info.postTrace[v] < 0)
+      continue;
+    postBefore[v] = load(info.postTrace[v], j);
+    store(traceChange(info, info.synapse.getOnPost(), v, postBefore[v]),
+          info.postTrace[v], j);
+  }
   auto synapses = b.create<scf::ForOp>(loc, first, last, index(1));
   b.setInsertionPointToStart(synapses.getBody());
-  Value k = toIndex(load(info.colSyn, synapses.getInductionVar()));
-  emitSynapseEvent(info, info.synapse.getOnPost(), j, k);
+  Value c = synapses.getInductionVar();
+  Value k = toIndex(load(info.colSyn, c));
+  Value pre = info.colPre >= 0 ? toIndex(load(info.colPre, c)) : Value();
+  emitSynapseEvent(info, info.synapse.getOnPost(), j, k, pre, postBefore);
 }
 
 } // namespace mlir::snn::lowering

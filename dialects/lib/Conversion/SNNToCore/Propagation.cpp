@@ -129,7 +129,8 @@ void NetworkLowering::emitPropagationCPU(ProjectionInfo &info) {
   Value source = sourceAt(spikes.getInductionVar());
   emitStorageRowCPU(info, source, postLo, postHi, [&](Value post, Value k) {
     if (info.synapse)
-      return emitSynapseEvent(info, info.synapse.getOnPre(), post, k);
+      return emitSynapseEvent(info, info.synapse.getOnPre(), post, k,
+                              source);
     emitArrival(info, slots, post, elementValue(op.getWeight(), info.weight, k),
                 k);
   });

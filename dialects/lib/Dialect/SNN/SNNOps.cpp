@@ -609,6 +609,23 @@ ProjectionOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
                  << name << "' is the projection's 'weight', not in "
                  << "synapse_init";
       }
+    for (auto [what, list] :
+         {std::pair<StringRef, ArrayAttr>{"pre_traces", getPreTracesAttr()},
+          {"post_traces", getPostTracesAttr()}})
+      if (list)
+        for (Attribute attr : list) {
+          StringRef name = cast<StringAttr>(attr).getValue();
+          if (synapse.lookupEventDriven(name) < 0 ||
+              name == synapse.getWeight())
+            return emitOpError(what)
+                   << " names '" << name
+                   << "', which is not an event-driven variable of synapse "
+                      "model '"
+                   << synapse.getSymName() << "' other than its weight";
+          if (what == "pre_traces" && !isImmediate())
+            return emitOpError("has pre_traces but a delay: a pre trace "
+                               "per neuron needs a delay of 0 steps");
+        }
     for (Attribute attr : synapse.getLinks()) {
       StringRef name = cast<StringAttr>(attr).getValue();
       auto target = getLinkTarget(name);
@@ -1124,7 +1141,7 @@ private:
   SymbolTable symbols;
   bool gpu;
   llvm::StringMap<StepPosition> updated, emitted, propagated, delivered,
-      resetAt, postPropagated, snapshots;
+      resetAt, postPropagated, snapshots, tracesAt;
   DenseMap<int64_t, StepPosition> sampled, periodicRun;
   StepPosition endStep;
 };
@@ -1222,6 +1239,17 @@ LogicalResult ScheduleVerifier::verify() {
                  << "' has no synapse model with on_post";
         if (failed(once(postPropagated, post.getProjection(), at,
                         "propagated to its synapses' posts")))
+          return failure();
+      } else if (auto traces = dyn_cast<TracesStepOp>(op)) {
+        auto projection = lookup<ProjectionOp>(
+            &op, traces.getProjectionAttr(), "a projection", result);
+        if (!projection)
+          continue;
+        if (!projection.getPreTraces() && !projection.getPostTraces())
+          return op.emitOpError("'")
+                 << traces.getProjection() << "' has no per-neuron traces";
+        if (failed(once(tracesAt, traces.getProjection(), at,
+                        "advanced a step")))
           return failure();
       } else if (auto run = dyn_cast<PeriodicStepOp>(op)) {
         int64_t k = run.getIndex();
@@ -1384,6 +1412,32 @@ LogicalResult ScheduleVerifier::verify() {
           << neurons << "'";
       diag.attachNote(update.op->getLoc()) << "which is here";
       return diag;
+    }
+  }
+  // Per-neuron traces: advanced once per step, after the spikes of the
+  // presynaptic population (on the CPU each thread's own, or thread 0's for
+  // a spike array: the same phase will do), before the propagation and the
+  // on_post that read them (another thread's: an earlier phase).
+  for (Operation &op : network.getBody().front()) {
+    auto projection = dyn_cast<ProjectionOp>(op);
+    if (!projection ||
+        (!projection.getPreTraces() && !projection.getPostTraces()))
+      continue;
+    StepPosition at = position(tracesAt, projection.getSymName());
+    if (!at)
+      return missing(projection, "advance the per-neuron traces of '" +
+                                     projection.getSymName() + "'");
+    StringRef pre = projection.getPre();
+    StepPosition made = position(updated, pre);
+    if (!made)
+      made = position(emitted, pre);
+    if (made && !doneBefore(made, at, /*sameNeurons=*/true))
+      return orderError(at.op, made, "the spikes of '" + pre + "'");
+    for (auto *map : {&propagated, &postPropagated}) {
+      StepPosition reader = position(*map, projection.getSymName());
+      if (reader && !doneBefore(at, reader, /*sameNeurons=*/false))
+        return orderError(reader.op, at,
+                          "the traces of '" + projection.getSymName() + "'");
     }
   }
   // Snapshots: after the update of their population; links read them from

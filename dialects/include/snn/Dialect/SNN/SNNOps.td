@@ -329,6 +329,9 @@ def SNN_ProjectionOp : SNN_Op<"projection", [
     FloatAttr, `#snn.uniform` or `#snn.normal`; 0 when absent), and
     `synapse_links` binds each of the model's links to
     `"<population>.<variable>"`. Such a projection is stored as `csr`.
+    `pre_traces` and `post_traces` (written by `snn-hoist-traces`) name the
+    model's event-driven variables held once per presynaptic or
+    postsynaptic neuron rather than per synapse.
     `connectivity` is one of the connectivity attributes; `weight` and `delay`
     are FloatAttrs or value specifications (`#snn.from_list` only with
     `#snn.synapse_list`). `storage` (set by snn-select-storage; `csr` when
@@ -350,6 +353,8 @@ def SNN_ProjectionOp : SNN_Op<"projection", [
                        OptionalAttr<DictionaryAttr>:$synapse_params,
                        OptionalAttr<DictionaryAttr>:$synapse_init,
                        OptionalAttr<DictionaryAttr>:$synapse_links,
+                       OptionalAttr<StrArrayAttr>:$pre_traces,
+                       OptionalAttr<StrArrayAttr>:$post_traces,
                        OptionalAttr<SNN_StorageAttr>:$storage);
   let assemblyFormat = [{
     $sym_name `from` $pre `to` $post (`target` $target^)?
@@ -658,6 +663,23 @@ def SNN_PeriodicStepOp : SNN_StepOp<"periodic_step"> {
   }];
   let arguments = (ins I64Attr:$index);
   let assemblyFormat = "$index attr-dict";
+}
+
+def SNN_TracesStepOp : SNN_StepOp<"traces"> {
+  let summary = "a projection's per-neuron traces, one step on";
+  let description = [{
+    For a projection with `pre_traces` or `post_traces`: advances each
+    per-neuron trace by one step (this thread's share), then, for each
+    spike of the presynaptic population in this step, keeps the value
+    `on_pre` will read (`<p>.pre.<x>.before`) and applies the pre trace's
+    change (`on_pre`'s, which depends on the trace and parameters only).
+    A spike-source array's traces are thread 0's (it emits all of the
+    array's spikes). It comes after the presynaptic population's update or
+    emission, and, in an earlier phase, before the projection's
+    propagation.
+  }];
+  let arguments = (ins FlatSymbolRefAttr:$projection);
+  let assemblyFormat = "$projection attr-dict";
 }
 
 def SNN_SnapshotStepOp : SNN_StepOp<"snapshot"> {
