@@ -75,6 +75,17 @@ ojson neuronModel(const NeuronModel &m) {
   return j;
 }
 
+ojson periodic(const std::vector<Periodic> &list) {
+  ojson out = ojson::array();
+  for (const Periodic &p : list) {
+    ojson statements = ojson::array();
+    for (const Assignment &a : p.statements)
+      statements.push_back(printAssignment(a));
+    out.push_back(ojson{{"every", p.every}, {"statements", statements}});
+  }
+  return out;
+}
+
 ojson synapseModel(const SynapseModel &m) {
   ojson j = ojson::object();
   ojson params = ojson::object();
@@ -98,6 +109,8 @@ ojson synapseModel(const SynapseModel &m) {
   j["equations"] = eqs;
   if (!m.links.empty())
     j["links"] = m.links;
+  if (!m.periodic.empty())
+    j["periodic"] = periodic(m.periodic);
   for (auto [key, list] : {std::pair<const char *, const std::vector<Assignment> *>{
                                "on_pre", &m.onPre},
                            {"on_post", &m.onPost}}) {
@@ -247,6 +260,8 @@ void dumpModel(const Model &m, std::ostream &os) {
           init[name] = valueSpec(spec);
       pj["initial"] = init;
     }
+    if (!p.periodic.empty())
+      pj["periodic"] = periodic(p.periodic);
     pops[p.name] = pj;
   }
   j["populations"] = pops;

@@ -722,6 +722,11 @@ PeriodicOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
         projection, projection.getPostAttr());
     if (!synapse || !post)
       return success(); // the projection's verifier says so
+    if (projection.getPreTraces() || projection.getPostTraces())
+      return emitOpError("owner '")
+             << getOwner()
+             << "' holds traces per neuron (pre_traces, post_traces): "
+                "periodic statements need its variables per synapse";
     auto postModel = symbolTable.lookupNearestSymbolFrom<NeuronModelOp>(
         post, post.getModelAttr());
     for (Attribute attr : getPostReads())
