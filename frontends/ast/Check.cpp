@@ -890,9 +890,28 @@ void Checker::synapseUse(const Model &model, const Projection &pr,
           if (isOwn(n) || (n == targetName && usesTarget))
             continue;
           if (endsWith(n, kPreSuffix)) {
-            error(at, "'" + n + "' in " + key + " of synapse model '" +
-                          sm.name + "': reading presynaptic neuron "
-                          "variables is not supported yet");
+            // A presynaptic neuron's variable: of a population's model.
+            std::string var =
+                n.substr(0, n.size() - std::string(kPreSuffix).size());
+            const Population *prePop = model.findPopulation(pr.pre);
+            const NeuronModel *preModel =
+                prePop ? model.findModel(prePop->model) : nullptr;
+            if (!prePop && model.findSource(pr.pre))
+              error(at, "'" + n + "' in " + key + " of synapse model '" +
+                            sm.name + "': the presynaptic '" + pr.pre +
+                            "' of " + what +
+                            " is a source, which has no variables");
+            else if (preModel &&
+                     std::none_of(preModel->variables.begin(),
+                                  preModel->variables.end(),
+                                  [&](const Variable &v) {
+                                    return v.name == var;
+                                  }))
+              error(pr.synapseLoc.line ? pr.synapseLoc : pr.loc,
+                    what + " uses synapse model '" + sm.name + "', whose " +
+                        key + " reads '" + n + "', but model '" +
+                        preModel->name + "' of population '" + pr.pre +
+                        "' has no variable '" + var + "'");
             continue;
           }
           if (!endsWith(n, kPostSuffix))

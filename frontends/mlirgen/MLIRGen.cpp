@@ -526,9 +526,38 @@ void Generator::genSynapseModel(const ast::SynapseModel &m,
         break;
       }
   postNames(m, bind, reads, targets);
+  // The presynaptic neuron's variables the statements read (`x_pre`, not a
+  // name of the model's own).
+  std::vector<std::string> preReads;
+  {
+    std::vector<std::string> own;
+    for (const ast::Param &p : m.params)
+      own.push_back(p.name);
+    for (const ast::Variable &v : m.variables)
+      own.push_back(v.name);
+    own.insert(own.end(), m.links.begin(), m.links.end());
+    const std::string suffix = ast::kPreSuffix;
+    std::function<void(const ast::Expr &)> walk = [&](const ast::Expr &e) {
+      if (e.kind == ast::ExprKind::Variable &&
+          !llvm::is_contained(own, e.name) && e.name.size() > suffix.size() &&
+          llvm::StringRef(e.name).ends_with(suffix))
+        preReads.push_back(e.name.substr(0, e.name.size() - suffix.size()));
+      for (const ast::ExprPtr &o : e.operands)
+        if (o)
+          walk(*o);
+    };
+    for (const auto *list : {&m.onPre, &m.onPost})
+      for (const ast::Assignment &a : *list)
+        if (a.rhs)
+          walk(*a.rhs);
+    std::sort(preReads.begin(), preReads.end());
+    preReads.erase(std::unique(preReads.begin(), preReads.end()),
+                   preReads.end());
+  }
   auto op = b.create<mlir::snn::SynapseModelOp>(
       l, b.getStringAttr(name), names(vars), names(params), names(driven),
-      names(reads), names(targets), names(m.links), b.getStringAttr(m.weight));
+      names(reads), names(targets), names(preReads), names(m.links),
+      b.getStringAttr(m.weight));
   OpBuilder::InsertionGuard guard(b);
   auto argsOf = [&](Region &region, const std::vector<std::string> &list,
                     llvm::StringMap<Value> &scope) {
@@ -563,6 +592,8 @@ void Generator::genSynapseModel(const ast::SynapseModel &m,
     std::vector<std::string> args(vars);
     for (const std::string &r : reads)
       args.push_back(r + ast::kPostSuffix);
+    for (const std::string &r : preReads)
+      args.push_back(r + ast::kPreSuffix);
     args.insert(args.end(), m.links.begin(), m.links.end());
     args.insert(args.end(), params.begin(), params.end());
     argsOf(region, args, scope);

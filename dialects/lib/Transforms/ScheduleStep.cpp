@@ -137,6 +137,9 @@ struct ScheduleStepPass
         if (auto target =
                 projection.getLinkTarget(cast<StringAttr>(attr).getValue()))
           linked.insert(*target);
+      // Presynaptic variables read by the statements: copied the same way.
+      for (Attribute attr : synapse.getPreReads())
+        linked.insert({projection.getPre(), cast<StringAttr>(attr).getValue()});
     }
     if (!linked.empty()) {
       OpBuilder copy = gpu ? phase("snapshot") : update;

@@ -32,7 +32,7 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64
 // -----
 
 snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
-  // expected-error @below {{region 'on_pre' takes 1 arguments, expected 2 (variables, post_reads, links, parameters)}}
+  // expected-error @below {{region 'on_pre' takes 1 arguments, expected 2 (variables, post_reads, pre_reads, links, parameters)}}
   snn.synapse_model @m attributes {variables = ["w"], post_reads = ["v"], weight = "w"} on_pre {
   ^bb0(%w: f64):
     snn.yield %w : f64
@@ -310,7 +310,7 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64
   snn.population @b of @keep size 1
   // expected-note @below {{declared here}}
   snn.projection @p from @a to @a synapse @m attributes {connectivity = #snn.all_to_all<allow_self = true>, delay = 0.0 : f64, weight = 1.0 : f64, synapse_params = {}, synapse_links = {k = "b.v"}}
-  // expected-error @below {{does not copy 'b.v', which a link of projection 'p' reads}}
+  // expected-error @below {{does not copy 'b.v', which projection 'p' reads (through a link or as a presynaptic variable)}}
   snn.schedule "cpu" {
     snn.phase "update" {
       snn.update @a
@@ -487,4 +487,51 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64
   snn.population @a of @keep size 2
   // expected-error @below {{has pre_traces but a delay: a pre trace per neuron needs a delay of 0 steps}}
   snn.projection @p from @a to @a synapse @m attributes {connectivity = #snn.all_to_all<allow_self = true>, delay = 1.0 : f64, weight = 1.0 : f64, synapse_params = {}, pre_traces = ["x"]}
+}
+
+// -----
+
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
+  snn.neuron_model @keep attributes {variables = ["v"]} update {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  } threshold {
+  ^bb0(%v: f64):
+    %t = arith.constant false
+    snn.yield %t : i1
+  } reset {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  }
+  snn.synapse_model @m attributes {variables = ["w"], pre_reads = ["u"], weight = "w"} on_pre {
+  ^bb0(%w: f64, %u: f64):
+    snn.yield %w : f64
+  }
+  snn.population @a of @keep size 2
+  // expected-error @below {{synapse model 'm' reads 'u_pre', but model 'keep' of population 'a' has no variable 'u'}}
+  snn.projection @p from @a to @a synapse @m attributes {connectivity = #snn.all_to_all<allow_self = true>, delay = 0.0 : f64, weight = 1.0 : f64, synapse_params = {}}
+}
+
+// -----
+
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
+  snn.neuron_model @keep attributes {variables = ["v"]} update {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  } threshold {
+  ^bb0(%v: f64):
+    %t = arith.constant false
+    snn.yield %t : i1
+  } reset {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  }
+  snn.synapse_model @m attributes {variables = ["w"], pre_reads = ["v"], weight = "w"} on_pre {
+  ^bb0(%w: f64, %v: f64):
+    snn.yield %w : f64
+  }
+  snn.population @a of @keep size 2
+  snn.poisson_source @s size 2 attributes {rate = 5.0 : f64}
+  // expected-error @below {{synapse model 'm' reads presynaptic variables, but 's' is a source}}
+  snn.projection @p from @s to @a synapse @m attributes {connectivity = #snn.all_to_all<allow_self = true>, delay = 0.0 : f64, weight = 1.0 : f64, synapse_params = {}}
 }

@@ -744,6 +744,9 @@ private:
     /// pre traces, the pre neuron of each entry of the per-post index.
     SmallVector<int> preTrace, preBefore, postTrace;
     int colPre = -1;
+    /// The copies (snapshots) of the presynaptic variables the statements
+    /// read, in the model's pre_reads order.
+    SmallVector<int> preReads;
   };
   std::vector<ProjectionInfo> projections;
   struct PoissonInfo {

@@ -71,7 +71,7 @@ void NetworkLowering::planSynapseModel(ProjectionInfo &info, int64_t npost) {
     info.colPtr = addBuffer(name + ".col_ptr", b.getI64Type(), npost + 1);
     info.colSyn = addBuffer(name + ".col_syn", b.getI32Type(),
                             json::Object(perSynapse));
-    if (op.getPreTraces())
+    if (op.getPreTraces() || !model.getPreReads().empty())
       info.colPre = addBuffer(name + ".col_pre", b.getI32Type(),
                               json::Object(perSynapse));
   }
@@ -84,6 +84,9 @@ void NetworkLowering::planSynapseModel(ProjectionInfo &info, int64_t npost) {
   for (Attribute attr : model.getPostTargets())
     info.postTargets.push_back(
         info.post->model.lookupVariable(cast<StringAttr>(attr).getValue()));
+  for (Attribute attr : model.getPreReads())
+    info.preReads.push_back(snapshotBuffers.lookup(
+        (op.getPre() + "." + cast<StringAttr>(attr).getValue()).str()));
   for (Attribute attr : model.getLinks()) {
     auto [population, variable] =
         *op.getLinkTarget(cast<StringAttr>(attr).getValue());
@@ -254,6 +257,8 @@ void NetworkLowering::emitSynapseEvent(ProjectionInfo &info,
   SmallVector<Value> args(vars);
   for (unsigned v : info.postReads)
     args.push_back(load(pop.variables[v], post));
+  for (int buffer : info.preReads)
+    args.push_back(load(buffer, pre));
   for (auto [buffer, perNeuron] : info.links)
     args.push_back(load(buffer, perNeuron ? post : index(0)));
   args.append(params);

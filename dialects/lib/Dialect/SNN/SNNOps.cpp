@@ -216,6 +216,10 @@ void SynapseModelOp::getAsmBlockArgumentNames(Region &region,
       names.push_back(StringAttr::get(getContext(),
                                       cast<StringAttr>(attr).getValue() + "_post")
                           .getValue());
+    for (Attribute attr : getPreReads())
+      names.push_back(StringAttr::get(getContext(),
+                                      cast<StringAttr>(attr).getValue() + "_pre")
+                          .getValue());
     add(getLinks());
     add(getParams());
   }
@@ -245,6 +249,7 @@ LogicalResult SynapseModelOp::verify() {
   }
   for (auto [what, list] : {std::pair<StringRef, ArrayAttr>{"post_reads",
                                                             getPostReads()},
+                            {"pre_reads", getPreReads()},
                             {"post_targets", getPostTargets()}}) {
     llvm::SmallSet<StringRef, 8> names;
     for (Attribute attr : list)
@@ -292,9 +297,10 @@ LogicalResult SynapseModelOp::verifyRegions() {
     return success();
   };
   unsigned events = getNumVariables() + getPostReads().size() +
-                    getLinks().size() + getNumParams();
+                    getPreReads().size() + getLinks().size() + getNumParams();
   unsigned eventYields = getNumVariables() + getPostTargets().size();
-  const char *eventArgs = "variables, post_reads, links, parameters";
+  const char *eventArgs =
+      "variables, post_reads, pre_reads, links, parameters";
   if (failed(checkRegion(getOde(), "ode", getNumEventDriven() + getNumParams(),
                          "event-driven variables, parameters",
                          getNumEventDriven())) ||
@@ -583,6 +589,26 @@ ProjectionOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
                    << "' of population '" << getPost()
                    << "' has no variable '"
                    << cast<StringAttr>(attr).getValue() << "'";
+    if (!synapse.getPreReads().empty()) {
+      auto prePop = dyn_cast_or_null<PopulationOp>(pre);
+      auto preModel =
+          prePop ? symbolTable.lookupNearestSymbolFrom<NeuronModelOp>(
+                       prePop, prePop.getModelAttr())
+                 : NeuronModelOp();
+      if (!prePop)
+        return emitOpError("synapse model '")
+               << synapse.getSymName() << "' reads presynaptic variables, "
+               << "but '" << getPre() << "' is a source";
+      for (Attribute attr : synapse.getPreReads())
+        if (preModel &&
+            preModel.lookupVariable(cast<StringAttr>(attr).getValue()) < 0)
+          return emitOpError("synapse model '")
+                 << synapse.getSymName() << "' reads '"
+                 << cast<StringAttr>(attr).getValue()
+                 << "_pre', but model '" << prePop.getModel()
+                 << "' of population '" << getPre() << "' has no variable '"
+                 << cast<StringAttr>(attr).getValue() << "'";
+    }
     DictionaryAttr params = getSynapseParamsAttr();
     for (Attribute attr : synapse.getParams()) {
       StringRef name = cast<StringAttr>(attr).getValue();
@@ -1460,16 +1486,21 @@ LogicalResult ScheduleVerifier::verify() {
     auto synapse = symbols.lookup<SynapseModelOp>(*projection.getSynapse());
     if (!synapse)
       continue;
-    for (Attribute attr : synapse.getLinks()) {
-      auto target = projection.getLinkTarget(cast<StringAttr>(attr).getValue());
-      if (!target)
-        continue; // the projection's verifier says so
-      std::string key = (target->first + "." + target->second).str();
+    SmallVector<std::pair<StringRef, StringRef>> copied;
+    for (Attribute attr : synapse.getLinks())
+      if (auto target =
+              projection.getLinkTarget(cast<StringAttr>(attr).getValue()))
+        copied.push_back(*target); // else the projection's verifier says so
+    for (Attribute attr : synapse.getPreReads())
+      copied.push_back({projection.getPre(), cast<StringAttr>(attr).getValue()});
+    for (auto [population, variable] : copied) {
+      std::string key = (population + "." + variable).str();
       StepPosition copy = position(snapshots, key);
       if (!copy)
-        return missing(projection, "copy '" + key +
-                                       "', which a link of projection '" +
-                                       projection.getSymName() + "' reads");
+        return missing(projection, "copy '" + key + "', which projection '" +
+                                       projection.getSymName() +
+                                       "' reads (through a link or as a "
+                                       "presynaptic variable)");
       for (auto *map : {&propagated, &postPropagated}) {
         StepPosition reader = position(*map, projection.getSymName());
         if (reader && !doneBefore(copy, reader, /*sameNeurons=*/false))

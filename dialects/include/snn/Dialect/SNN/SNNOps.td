@@ -143,8 +143,9 @@ def SNN_SynapseModelOp : SNN_Op<"synapse_model", [
     - `on_pre` runs for a synapse when a spike of its presynaptic neuron
       reaches it (after its delay); `on_post` (optional) when its
       postsynaptic neuron spikes. Both take the synapse's `variables`, then
-      the postsynaptic neuron's variables named by `post_reads`, then the
-      `links` (third factors: each projection links each to a variable of
+      the postsynaptic neuron's variables named by `post_reads`, the
+      presynaptic neuron's named by `pre_reads` (as the update of the step
+      left them: a copy, snn.snapshot), then the `links` (third factors: each projection links each to a variable of
       a population of size one, or of the post population's size, read at
       the synapse's post neuron), then the `params`; both yield the new value of every synapse variable, then
       for each of `post_targets` (variables of the postsynaptic neuron) an
@@ -179,6 +180,7 @@ def SNN_SynapseModelOp : SNN_Op<"synapse_model", [
                        DefaultValuedAttr<StrArrayAttr, "{}">:$event_driven,
                        DefaultValuedAttr<StrArrayAttr, "{}">:$post_reads,
                        DefaultValuedAttr<StrArrayAttr, "{}">:$post_targets,
+                       DefaultValuedAttr<StrArrayAttr, "{}">:$pre_reads,
                        DefaultValuedAttr<StrArrayAttr, "{}">:$links,
                        StrAttr:$weight);
   let regions = (region MaxSizedRegion<1>:$ode, MaxSizedRegion<1>:$advance,
