@@ -50,6 +50,7 @@
 #include <csignal>
 #include <cstring>
 #include <iostream>
+#include <optional>
 #include <pthread.h>
 #include <spawn.h>
 #include <sstream>
@@ -205,6 +206,22 @@ std::string runtimeLibDir(const char *argv0) {
     return llvm::sys::path::parent_path(lib).str();
   return SNN_RUNTIME_LIB_DIR;
 }
+
+/// Holds SIGINT and SIGTERM back on this thread while it lives: a file
+/// created, then registered for removal on an interrupt, cannot be left
+/// behind by an interrupt that comes in between (it is delivered once the
+/// file is registered).
+struct InterruptsHeld {
+  sigset_t old;
+  InterruptsHeld() {
+    sigset_t held;
+    sigemptyset(&held);
+    sigaddset(&held, SIGINT);
+    sigaddset(&held, SIGTERM);
+    ::pthread_sigmask(SIG_BLOCK, &held, &old);
+  }
+  ~InterruptsHeld() { ::pthread_sigmask(SIG_SETMASK, &old, nullptr); }
+};
 
 /// Removes a file when it goes out of scope, unless kept; an interrupt
 /// (SIGINT, SIGTERM) removes it too.
@@ -395,9 +412,13 @@ int Driver::link(const std::string &object) {
   // interrupted link leaves nothing at the output path, and the previous
   // simulator there stays as it was.
   std::string error, temp;
-  if (!output.createTemporary(temp, error))
-    return fail(error);
-  TempFile tempGuard(temp);
+  std::optional<TempFile> tempGuard;
+  {
+    InterruptsHeld held;
+    if (!output.createTemporary(temp, error))
+      return fail(error);
+    tempGuard.emplace(temp);
+  }
   std::vector<llvm::StringRef> args = {*cxx, object};
   for (const std::string &lib : libs)
     args.push_back(lib);
@@ -416,7 +437,7 @@ int Driver::link(const std::string &object) {
                 (error.empty() ? llvm::Twine("") : llvm::Twine(": ") + error));
   if (!output.commit(temp, error))
     return fail(error);
-  tempGuard.keep = true;
+  tempGuard->keep = true;
   return 0;
 }
 
@@ -554,10 +575,14 @@ int Driver::compile(Stage stage, const std::string &outputName) {
   // The executable: the object in a temporary file, linked with the runtime.
   llvm::SmallString<256> objectPath;
   int fd;
-  if (std::error_code ec = llvm::sys::fs::createTemporaryFile(
-          "snnc-model", "o", fd, objectPath))
-    return fail("cannot create a temporary object file: " + ec.message());
-  TempFile objectGuard(objectPath.str().str());
+  std::optional<TempFile> objectGuard;
+  {
+    InterruptsHeld held;
+    if (std::error_code ec = llvm::sys::fs::createTemporaryFile(
+            "snnc-model", "o", fd, objectPath))
+      return fail("cannot create a temporary object file: " + ec.message());
+    objectGuard.emplace(objectPath.str().str());
+  }
   bool written = driver::writeAll(
       fd, llvm::StringRef(native.data(), native.size()), error);
   if (::close(fd) != 0 && written) {
@@ -767,11 +792,15 @@ int snncMain(int argc, char **argv) {
   // Run mode: a temporary simulator, run with the given arguments.
   llvm::SmallString<256> exe;
   int fd;
-  if (std::error_code ec =
-          llvm::sys::fs::createTemporaryFile("snnc-sim", "", fd, exe))
-    return fail("cannot create a temporary file: " + ec.message());
-  ::close(fd);
-  TempFile exeGuard(exe.str().str());
+  std::optional<TempFile> exeGuard;
+  {
+    InterruptsHeld held;
+    if (std::error_code ec =
+            llvm::sys::fs::createTemporaryFile("snnc-sim", "", fd, exe))
+      return fail("cannot create a temporary file: " + ec.message());
+    ::close(fd);
+    exeGuard.emplace(exe.str().str());
+  }
   if (int code = driver.compile(Stage::Executable, exe.str().str()))
     return finish(code);
   return runSimulator(exe.str().str(), simArgs);
