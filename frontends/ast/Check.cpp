@@ -1569,6 +1569,43 @@ void Checker::model(const Model &m) {
       error(loc, "the weights of '" + n + "' are recorded twice");
     weighed.push_back(n);
   }
+  for (const Recording::SynapseState &s : r.synapses) {
+    const Projection *pr = nullptr;
+    for (const Projection &p : m.projections)
+      if (p.name == s.projection)
+        pr = &p;
+    if (!pr) {
+      error(s.loc, "cannot record the synapses of unknown projection '" +
+                       s.projection + "'" +
+                       didYouMean(s.projection, projectionNames));
+      continue;
+    }
+    const SynapseModel *sm =
+        pr->plastic() ? m.findSynapseModel(pr->synapse) : nullptr;
+    if (!pr->plastic()) {
+      error(s.loc, "projection '" + s.projection +
+                       "' has no synapse model: record its weights with "
+                       "\"weights\"");
+      continue;
+    }
+    if (!sm)
+      continue; // reported at the projection
+    std::vector<std::string> vars, seen;
+    for (const Variable &v : sm->variables)
+      vars.push_back(v.name);
+    for (size_t i = 0; i < s.variables.size(); ++i) {
+      const std::string &n = s.variables[i];
+      const Loc &at = i < s.variableLocs.size() ? s.variableLocs[i] : s.loc;
+      if (std::find(vars.begin(), vars.end(), n) == vars.end())
+        error(at, "synapse model '" + sm->name + "' of projection '" +
+                      s.projection + "' has no variable '" + n + "'" +
+                      didYouMean(n, vars));
+      else if (std::find(seen.begin(), seen.end(), n) != seen.end())
+        error(at, "'" + n + "' of projection '" + s.projection +
+                      "' is recorded twice");
+      seen.push_back(n);
+    }
+  }
   for (const StateRecording &s : r.state) {
     const Loc &popLoc = s.populationLoc.line ? s.populationLoc : s.loc;
     const Population *p = m.findPopulation(s.population);

@@ -1088,7 +1088,23 @@ void Converter::projection(const Member &m, Projection &out) {
 void Converter::record(const Value &v, Recording &out) {
   if (!expectObject(v, "\"record\""))
     return;
-  checkKeys(v, {"spikes", "state", "weights", "format"}, "\"record\"");
+  checkKeys(v, {"spikes", "state", "weights", "synapses", "format"},
+            "\"record\"");
+  // "synapses": {"<projection>": ["w", "apost"]}: final values of a synapse
+  // model's variables.
+  if (const Value *sy = v.find("synapses"))
+    if (expectObject(*sy, "\"synapses\""))
+      for (const Member &m : sy->members) {
+        Recording::SynapseState s;
+        s.projection = m.key;
+        s.loc = keyLoc(m);
+        for (auto &[n, item] :
+             stringList(m.value, "the variables of '" + m.key + "'")) {
+          s.variables.push_back(n);
+          s.variableLocs.push_back(loc(*item));
+        }
+        out.synapses.push_back(std::move(s));
+      }
   if (const Value *s = v.find("spikes"))
     for (auto &[n, item] : stringList(*s, "\"spikes\"")) {
       out.spikes.push_back(n);

@@ -860,6 +860,10 @@ OwningOpRef<ModuleOp> Generator::run() {
                                    model.record.weightLocs))
     b.create<mlir::snn::RecordWeightsOp>(loc(at),
                                          FlatSymbolRefAttr::get(&ctx, name));
+  for (const ast::Recording::SynapseState &s : model.record.synapses)
+    b.create<mlir::snn::RecordSynapsesOp>(
+        loc(s.loc), FlatSymbolRefAttr::get(&ctx, s.projection),
+        names(s.variables));
   for (const ast::StateRecording &r : model.record.state)
     b.create<mlir::snn::RecordStateOp>(
         loc(r.loc), FlatSymbolRefAttr::get(&ctx, r.population),

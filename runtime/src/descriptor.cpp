@@ -930,6 +930,39 @@ void Parser::record(const json &j, const std::string &path) {
       r.weights.push_back(e);
     }
   }
+  if (const json *sy = opt(j, "synapses")) {
+    std::string yp = sub(path, "synapses");
+    array(*sy, yp);
+    for (size_t i = 0; i < sy->size(); ++i) {
+      std::string q = idx(yp, i);
+      const json &o = (*sy)[i];
+      object(o, q);
+      RecordDesc::SynapseState s;
+      s.projection = reqStr(o, q, "projection");
+      s.projectionIndex = d.findProjection(s.projection);
+      if (s.projectionIndex < 0)
+        fail(sub(q, "projection"), "no projection \"" + s.projection + "\"");
+      for (const RecordDesc::SynapseState &other : r.synapses)
+        if (other.projectionIndex == s.projectionIndex)
+          fail(q, "the synapses of \"" + s.projection +
+                      "\" are recorded twice");
+      std::string vp = sub(q, "variables");
+      const json &vs = req(o, q, "variables");
+      array(vs, vp);
+      for (size_t k = 0; k < vs.size(); ++k) {
+        std::string vq = idx(vp, k);
+        object(vs[k], vq);
+        std::string name = reqStr(vs[k], vq, "name");
+        int buffer = bufferRef(vs[k], vq, "buffer", true);
+        checkBuffer(sub(vq, "buffer"), buffer,
+                    {ScalarType::F32, ScalarType::F64}, -1);
+        checkDerived(sub(vq, "buffer"), buffer, BufferCount::Kind::Synapses,
+                     s.projection);
+        s.variables.emplace_back(name, buffer);
+      }
+      r.synapses.push_back(std::move(s));
+    }
+  }
   if (const json *s = opt(j, "state")) {
     std::string sp = sub(path, "state");
     array(*s, sp);

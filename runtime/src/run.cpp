@@ -646,6 +646,38 @@ bool collectWeights(const Network &net, ConnectivityDevice *device,
     }
     result.weights.push_back(std::move(w));
   }
+  // Synapse model variables (CPU targets: the arena is the host's).
+  result.synapseStates.clear();
+  for (const RecordDesc::SynapseState &s : d.record.synapses) {
+    ConnectivityRecord c;
+    if (!projectionSynapses(net, size_t(s.projectionIndex), device, c, error))
+      return false;
+    SynapseStateRecord r;
+    r.projection = s.projection;
+    size_t n = c.col.size();
+    r.post = std::move(c.col);
+    for (size_t i = 0; i + 1 < c.rowPtr.size(); ++i)
+      for (int64_t k = c.rowPtr[i]; k < c.rowPtr[i + 1]; ++k)
+        r.pre.push_back(int32_t(i));
+    for (const auto &[name, buffer] : s.variables) {
+      if (size_t(net.counts[size_t(buffer)]) != n) {
+        error = "projection '" + s.projection + "': variable '" + name +
+                "' has " + std::to_string(net.counts[size_t(buffer)]) +
+                " values for " + std::to_string(n) + " synapses";
+        return false;
+      }
+      std::vector<double> values(n);
+      if (d.buffers[size_t(buffer)].type == ScalarType::F32) {
+        const float *p = net.arena.buffer<float>(size_t(buffer));
+        std::copy(p, p + n, values.begin());
+      } else {
+        const double *p = net.arena.buffer<double>(size_t(buffer));
+        std::copy(p, p + n, values.begin());
+      }
+      r.variables.emplace_back(name, std::move(values));
+    }
+    result.synapseStates.push_back(std::move(r));
+  }
   return true;
 }
 
@@ -790,6 +822,35 @@ bool writeOutputsImpl(RunResult &r, const std::string &format,
                encodeNpy(NpyType::F64, w.weight.data(), {w.weight.size()})))
         return false;
     }
+  }
+  // record.synapses: <projection>_state_pre.npy, _post.npy (i32) and
+  // _<variable>.npy (f64) each, or <projection>_state.csv (pre, post, the
+  // variables).
+  for (const SynapseStateRecord &s : r.synapseStates) {
+    std::string base = unique(safeName(s.projection) + "_state");
+    if (csv) {
+      std::vector<std::string> header{"pre", "post"};
+      std::vector<std::vector<double>> cols{
+          std::vector<double>(s.pre.begin(), s.pre.end()),
+          std::vector<double>(s.post.begin(), s.post.end())};
+      for (const auto &[name, values] : s.variables) {
+        header.push_back(name);
+        cols.push_back(values);
+      }
+      if (!add(base + ".csv", encodeCsv(header, cols)))
+        return false;
+      continue;
+    }
+    std::string pre = unique(base + "_pre"), post = unique(base + "_post");
+    if (!add(pre + ".npy",
+             encodeNpy(NpyType::I32, s.pre.data(), {s.pre.size()})) ||
+        !add(post + ".npy",
+             encodeNpy(NpyType::I32, s.post.data(), {s.post.size()})))
+      return false;
+    for (const auto &[name, values] : s.variables)
+      if (!add(unique(base + "_" + safeName(name)) + ".npy",
+               encodeNpy(NpyType::F64, values.data(), {values.size()})))
+        return false;
   }
   for (const ConnectivityRecord &c : r.connectivity) {
     std::string base = unique(safeName(c.projection) + "_synapses");

@@ -10,7 +10,9 @@ second, eta): its periodic statements run at the start of steps 0, 10000,
 at step 0), clipped to [0, w_max]; then n restarts. So the final weight of
 a synapse onto post neuron j is w0 times those factors, period by period.
 snnc's final weights (record.weights) must equal it within 1e-12 relative,
-and the scaling must have both strengthened and weakened synapses.
+and the scaling must have both strengthened and weakened synapses. The
+synapses' final n_post and w (record.synapses) must be the spikes of the
+last, partial period and the recorded weights.
 
 Usage: synaptic_scaling.py --snnc PATH --work DIR
 """
@@ -75,7 +77,8 @@ def write(work):
                        "parameters": {"target": TARGET, "eta": ETA,
                                       "w_max": W_MAX},
                        "initial": {"w": W0}}},
-        "record": {"spikes": ["post"], "weights": ["scaled"]},
+        "record": {"spikes": ["post"], "weights": ["scaled"],
+                   "synapses": {"scaled": ["n_post", "w"]}},
     }
     path = os.path.join(work, "scaling.json")
     with open(path, "w") as f:
@@ -119,6 +122,20 @@ def main():
         want = closed_form(int(b))
         worst = max(worst, abs(x - want) / want)
         print("synapse %d->%d: snnc %.15f, closed form %.15f" % (a, b, x, want))
+    # record.synapses: n_post counts the post spikes since the last run
+    # (those of the last, partial period), w is the recorded weight.
+    s_pre = np.load(os.path.join(out, "scaled_state_pre.npy"))
+    s_post = np.load(os.path.join(out, "scaled_state_post.npy"))
+    n_post = np.load(os.path.join(out, "scaled_state_n_post.npy"))
+    s_w = np.load(os.path.join(out, "scaled_state_w.npy"))
+    state_ok = (np.array_equal(s_pre, pre) and np.array_equal(s_post, post)
+                and np.array_equal(s_w, w) and
+                all(n == COUNTS[int(b)][-1] for b, n in zip(post, n_post)))
+    print("recorded state: n_post %s (expected %s), weights %s: %s" % (
+        [int(x) for x in n_post], [COUNTS[int(b)][-1] for b in post],
+        "as record.weights" if np.array_equal(s_w, w) else "DIFFERENT",
+        "OK" if state_ok else "FAILED"))
+    ok &= state_ok
     moved = {round(closed_form(j) / W0, 6) > 1 for j in range(2)}
     ok &= worst <= 1e-12 and moved == {True, False}
     print("synaptic scaling: largest relative difference %.2g: %s"

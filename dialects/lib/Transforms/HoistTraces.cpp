@@ -13,6 +13,8 @@
 #include "snn/Transforms/Differentiate.h"
 #include "snn/Transforms/Passes.h"
 
+#include "llvm/ADT/StringSet.h"
+
 namespace mlir::snn {
 #define GEN_PASS_DEF_SNNHOISTTRACES
 #include "snn/Transforms/Passes.h.inc"
@@ -64,11 +66,18 @@ struct HoistTracesPass
                            return p.getOwner() == op.getSymName();
                          }))
           continue;
+        // Recorded variables stay per synapse (their values at each
+        // synapse's last event, as the synapse holds them).
+        llvm::StringSet<> recorded;
+        for (auto r : network.getBody().getOps<RecordSynapsesOp>())
+          if (r.getProjection() == op.getSymName())
+            for (Attribute attr : r.getVariables())
+              recorded.insert(cast<StringAttr>(attr).getValue());
         DictionaryAttr init = op.getSynapseInitAttr();
         SmallVector<Attribute> pre, post;
         for (Attribute attr : model.getEventDriven()) {
           StringRef name = cast<StringAttr>(attr).getValue();
-          if (name == model.getWeight())
+          if (name == model.getWeight() || recorded.contains(name))
             continue;
           unsigned v = model.lookupVariable(name);
           auto start = init ? dyn_cast_or_null<FloatAttr>(init.get(name))

@@ -204,6 +204,14 @@ struct RecordDesc {
   /// Projections whose synapses and final weights are written after the
   /// run ("weights"), by index.
   std::vector<int> weights;
+  /// Synapse model variables written after the run ("synapses"): the
+  /// projection and each variable's per-synapse buffer.
+  struct SynapseState {
+    std::string projection;
+    int projectionIndex = -1;
+    std::vector<std::pair<std::string, int>> variables; ///< (name, buffer)
+  };
+  std::vector<SynapseState> synapses;
 };
 
 /// One phase of a GPU step: a grid-stride kernel.

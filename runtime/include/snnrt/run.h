@@ -123,6 +123,14 @@ struct WeightRecord {
   std::vector<double> weight;
 };
 
+/// The synapses of a projection recorded with record.synapses: pre and post
+/// of each, and the final value of each recorded variable.
+struct SynapseStateRecord {
+  std::string projection;
+  std::vector<int32_t> pre, post;
+  std::vector<std::pair<std::string, std::vector<double>>> variables;
+};
+
 struct SpikeRecord {
   std::string population;
   std::vector<double> timesMs;
@@ -156,6 +164,7 @@ struct RunResult {
   std::vector<StateRecord> states;
   std::vector<ConnectivityRecord> connectivity; ///< saveConnectivity only
   std::vector<WeightRecord> weights;            ///< record.weights
+  std::vector<SynapseStateRecord> synapseStates; ///< record.synapses
   double buildSeconds = 0, simulationSeconds = 0;
   /// CPU runs: the threads that ran the steps.
   int64_t threads = 1;

@@ -17,6 +17,7 @@
 // CHECK: snn.synapse_model @plain attributes {variables = ["w"], weight = "w"} on_pre {
 // CHECK: snn.projection @p from @n to @n synapse @pair attributes {connectivity = #snn.all_to_all<allow_self = true>, delay = 0.000000e+00 : f64, synapse_init = {apre = #snn.uniform<0.0, 1.0>}, synapse_params = {a = 1.000000e-02 : f64, tau = 2.000000e+01 : f64}, weight = 5.000000e-01 : f64}
 // CHECK: snn.projection @q from @n to @n target "g"
+// CHECK: snn.record_synapses @p ["w", "apre"]
 // CHECK: snn.propagate @p
 // CHECK-NEXT: snn.propagate @q
 // CHECK-NEXT: snn.propagate_post @p
@@ -78,6 +79,7 @@ snn.network @stdp attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : u
   snn.projection @q from @n to @n target "g" attributes {
     connectivity = #snn.all_to_all<allow_self = true>, delay = 0.0 : f64,
     weight = 0.5 : f64}
+  snn.record_synapses @p ["w", "apre"]
   snn.schedule "cpu" {
     snn.phase "update" {
       snn.update @n

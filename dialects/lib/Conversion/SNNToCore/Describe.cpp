@@ -308,6 +308,27 @@ json::Object Describer::describe() {
     weights.push_back(op.getProjection().str());
   if (!weights.empty())
     record["weights"] = std::move(weights);
+  // Synapse model variables: each with its per-synapse buffer (the weight's
+  // is the projection's weight buffer).
+  json::Array synapseStates;
+  for (auto op : network.getBody().getOps<RecordSynapsesOp>()) {
+    auto projection = symbols.lookup<ProjectionOp>(op.getProjection());
+    auto model = symbols.lookup<SynapseModelOp>(*projection.getSynapse());
+    std::string name = op.getProjection().str();
+    json::Array variables;
+    for (Attribute attr : op.getVariables()) {
+      StringRef var = cast<StringAttr>(attr).getValue();
+      int64_t buffer = var == model.getWeight()
+                           ? id(name + ".weight")
+                           : id(Twine(name) + ".var." + var);
+      variables.push_back(
+          json::Object{{"name", var.str()}, {"buffer", buffer}});
+    }
+    synapseStates.push_back(json::Object{{"projection", name},
+                                         {"variables", std::move(variables)}});
+  }
+  if (!synapseStates.empty())
+    record["synapses"] = std::move(synapseStates);
 
   return json::Object{
       {"format", "snn-descriptor"},

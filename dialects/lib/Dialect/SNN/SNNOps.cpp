@@ -821,6 +821,35 @@ RecordWeightsOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
   return success();
 }
 
+LogicalResult
+RecordSynapsesOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
+  auto projection = dyn_cast_or_null<ProjectionOp>(
+      symbolTable.lookupNearestSymbolFrom(*this, getProjectionAttr()));
+  if (!projection || !projection.isPlastic())
+    return emitOpError("'") << getProjection()
+                            << "' is not a projection with a synapse model";
+  auto model = symbolTable.lookupNearestSymbolFrom<SynapseModelOp>(
+      projection, projection.getSynapseAttr());
+  if (!model)
+    return success(); // the projection's verifier says so
+  for (Attribute attr : getVariables())
+    if (model.lookupVariable(cast<StringAttr>(attr).getValue()) < 0)
+      return emitOpError("synapse model '")
+             << model.getSymName() << "' has no variable '"
+             << cast<StringAttr>(attr).getValue() << "'";
+  for (auto other : (*this)->getParentOp()->getRegion(0).getOps<RecordSynapsesOp>()) {
+    if (other == *this)
+      break;
+    if (other.getProjection() == getProjection()) {
+      InFlightDiagnostic diag = emitOpError("the synapses of '")
+                                << getProjection() << "' are recorded twice";
+      diag.attachNote(other.getLoc()) << "first here";
+      return diag;
+    }
+  }
+  return success();
+}
+
 LogicalResult RecordStateOp::verify() {
   if (getEveryAttr().getInt() < 1)
     return emitOpError("recording interval ")

@@ -438,6 +438,20 @@ def SNN_RecordWeightsOp : SNN_Op<"record_weights", [
   let assemblyFormat = "$projection attr-dict";
 }
 
+def SNN_RecordSynapsesOp : SNN_Op<"record_synapses", [
+    HasParent<"NetworkOp">, DeclareOpInterfaceMethods<SymbolUserOpInterface>]> {
+  let summary = "record a synapse model's variables at the end of a run";
+  let description = [{
+    After the last step, writes `variables` of every synapse of
+    `projection` (a projection with a synapse model) with its pre and post
+    neuron (docs/model-format.md, "Recording"). The variables stay per
+    synapse (`snn-hoist-traces` leaves them alone); an event-driven one is
+    its value at the synapse's last event, as the synapse holds it.
+  }];
+  let arguments = (ins FlatSymbolRefAttr:$projection, StrArrayAttr:$variables);
+  let assemblyFormat = "$projection $variables attr-dict";
+}
+
 def SNN_RecordStateOp : SNN_Op<"record_state", [
     HasParent<"NetworkOp">, DeclareOpInterfaceMethods<SymbolUserOpInterface>]> {
   let summary = "record a variable of chosen neurons every few steps";

@@ -345,6 +345,15 @@ struct Recording {
   /// Projections whose synapses and final weights are written after the run.
   std::vector<std::string> weights;
   std::vector<Loc> weightLocs; // parallel to `weights`
+  /// Synapse model variables written after the run, with each synapse's
+  /// pre and post neuron: projection -> variables.
+  struct SynapseState {
+    std::string projection;
+    std::vector<std::string> variables;
+    Loc loc;
+    std::vector<Loc> variableLocs; // parallel to `variables`
+  };
+  std::vector<SynapseState> synapses;
 };
 
 enum class Precision { F32, F64 };
