@@ -84,16 +84,21 @@ void NetworkLowering::planSynapseModel(ProjectionInfo &info, int64_t npost) {
   for (Attribute attr : model.getPostTargets())
     info.postTargets.push_back(
         info.post->model.lookupVariable(cast<StringAttr>(attr).getValue()));
+  // The copies the statements read (the schedule verifier made sure that
+  // each is made: snn.snapshot).
+  auto snapshot = [&](StringRef population, StringRef variable) {
+    auto it = snapshotBuffers.find((population + "." + variable).str());
+    assert(it != snapshotBuffers.end() && "a copy the schedule makes");
+    return it->second;
+  };
   for (Attribute attr : model.getPreReads())
-    info.preReads.push_back(snapshotBuffers.lookup(
-        (op.getPre() + "." + cast<StringAttr>(attr).getValue()).str()));
+    info.preReads.push_back(
+        snapshot(op.getPre(), cast<StringAttr>(attr).getValue()));
   for (Attribute attr : model.getLinks()) {
     auto [population, variable] =
         *op.getLinkTarget(cast<StringAttr>(attr).getValue());
     int64_t size = populationByName.lookup(population)->op.getSize();
-    info.links.push_back(
-        {snapshotBuffers.lookup((population + "." + variable).str()),
-         size != 1});
+    info.links.push_back({snapshot(population, variable), size != 1});
   }
 }
 

@@ -199,11 +199,17 @@ void SynapseModelOp::getAsmBlockArgumentNames(Region &region,
                                               OpAsmSetValueNameFn setNameFn) {
   if (region.empty())
     return;
+  // Names with a suffix are made StringAttrs, so that they outlive this
+  // function (the names are StringRefs into the context).
   SmallVector<StringRef> names;
   auto add = [&](ArrayAttr list, StringRef suffix = "") {
-    for (Attribute attr : list)
-      names.push_back(cast<StringAttr>(attr).getValue());
-    (void)suffix;
+    for (Attribute attr : list) {
+      StringRef name = cast<StringAttr>(attr).getValue();
+      names.push_back(suffix.empty()
+                          ? name
+                          : StringAttr::get(getContext(), name + suffix)
+                                .getValue());
+    }
   };
   if (&region == &getOde() || &region == &getAdvance()) {
     add(getEventDriven());
@@ -212,14 +218,8 @@ void SynapseModelOp::getAsmBlockArgumentNames(Region &region,
       names.push_back("elapsed");
   } else {
     add(getVariables());
-    for (Attribute attr : getPostReads())
-      names.push_back(StringAttr::get(getContext(),
-                                      cast<StringAttr>(attr).getValue() + "_post")
-                          .getValue());
-    for (Attribute attr : getPreReads())
-      names.push_back(StringAttr::get(getContext(),
-                                      cast<StringAttr>(attr).getValue() + "_pre")
-                          .getValue());
+    add(getPostReads(), "_post");
+    add(getPreReads(), "_pre");
     add(getLinks());
     add(getParams());
   }
