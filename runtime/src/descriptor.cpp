@@ -804,6 +804,9 @@ void Parser::projections(const json &j, const std::string &path) {
         }
       }
       pr.history = bufferRef(*sy, sp, "history", false);
+      if (pr.history >= 0 && d.maxThreads < 1)
+        fail(sub(sp, "history"), "a history's slots hold a spike count per "
+                                 "thread: it needs the \"threads\" section");
       if (pr.history >= 0) {
         checkBuffer(sub(sp, "history"), pr.history, {ScalarType::I32}, -1);
         checkDerived(sub(sp, "history"), pr.history,

@@ -756,4 +756,14 @@ TEST(Descriptor, SynapseModelErrors) {
             }),
             "descriptor: projections[0].synapse.history: buffer 13 "
             "(p.var.x) has type f64, expected i32");
+  EXPECT_EQ(error([](json &j) {
+              j.erase("threads"); // back to one count and one list each
+              for (int k : {0, 5})
+                j["buffers"][k]["count"] = 1;
+              for (int k : {1, 6})
+                j["buffers"][k]["count"] = 2;
+            }),
+            "descriptor: projections[0].synapse.history: a history's slots "
+            "hold a spike count per thread: it needs the \"threads\" "
+            "section");
 }
