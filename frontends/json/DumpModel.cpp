@@ -48,16 +48,24 @@ ojson valueSpec(const ValueSpec &v, const char *fromListDefault = nullptr) {
   return nullptr;
 }
 
+ojson parameters(const std::vector<Param> &list) {
+  ojson j = ojson::object();
+  for (const Param &p : list)
+    j[p.name] = p.value;
+  return j;
+}
+
+ojson variables(const std::vector<Variable> &list) {
+  ojson j = ojson::object();
+  for (const Variable &v : list)
+    j[v.name] = v.initial;
+  return j;
+}
+
 ojson neuronModel(const NeuronModel &m) {
   ojson j = ojson::object();
-  ojson params = ojson::object();
-  for (const Param &p : m.params)
-    params[p.name] = p.value;
-  j["parameters"] = params;
-  ojson vars = ojson::object();
-  for (const Variable &v : m.variables)
-    vars[v.name] = v.initial;
-  j["variables"] = vars;
+  j["parameters"] = parameters(m.params);
+  j["variables"] = variables(m.variables);
   j["inputs"] = m.inputs;
   ojson eqs = ojson::array();
   for (const Equation &e : m.equations)
@@ -88,14 +96,8 @@ ojson periodic(const std::vector<Periodic> &list) {
 
 ojson synapseModel(const SynapseModel &m) {
   ojson j = ojson::object();
-  ojson params = ojson::object();
-  for (const Param &p : m.params)
-    params[p.name] = p.value;
-  j["parameters"] = params;
-  ojson vars = ojson::object();
-  for (const Variable &v : m.variables)
-    vars[v.name] = v.initial;
-  j["variables"] = vars;
+  j["parameters"] = parameters(m.params);
+  j["variables"] = variables(m.variables);
   j["weight"] = m.weight;
   ojson eqs = ojson::array();
   for (const Equation &e : m.equations) {

@@ -61,6 +61,12 @@ private:
   bool expectBool(Value v, const ast::Expr &e);
 
   void genNeuronModel(const ast::NeuronModel &m);
+  /// The value statement `a` gives its variable, which was `old`, with
+  /// right-hand side `rhs` (`=`, `+=`, `-=`, `*=`, `/=`).
+  Value assigned(const ast::Assignment &a, Value old, Value rhs);
+  /// Applies `statements` in order to the values in `current`.
+  void applyStatements(const std::vector<ast::Assignment> &statements,
+                       llvm::StringMap<Value> &current);
   /// snn.periodic for `owner`: a block over `args` (names), the
   /// statements applied in order, yielding the values of `yields`.
   void genPeriodic(const ast::Periodic &p, llvm::StringRef owner,
@@ -306,6 +312,33 @@ Block *Generator::regionBlock(Region &region, const ast::NeuronModel &m,
   return block;
 }
 
+Value Generator::assigned(const ast::Assignment &a, Value old, Value rhs) {
+  Location l = loc(a.loc);
+  switch (a.op) {
+  case ast::AssignOp::Set:
+    return rhs;
+  case ast::AssignOp::Add:
+    return b.create<arith::AddFOp>(l, old, rhs);
+  case ast::AssignOp::Sub:
+    return b.create<arith::SubFOp>(l, old, rhs);
+  case ast::AssignOp::Mul:
+    return b.create<arith::MulFOp>(l, old, rhs);
+  case ast::AssignOp::Div:
+    return b.create<arith::DivFOp>(l, old, rhs);
+  }
+  return rhs;
+}
+
+void Generator::applyStatements(const std::vector<ast::Assignment> &statements,
+                                llvm::StringMap<Value> &current) {
+  for (const ast::Assignment &a : statements) {
+    Value rhs = expr(*a.rhs, current);
+    if (!expectFloat(rhs, *a.rhs))
+      continue;
+    current[a.var] = assigned(a, current.lookup(a.var), rhs);
+  }
+}
+
 void Generator::genNeuronModel(const ast::NeuronModel &m) {
   Location l = loc(m.loc);
   std::vector<std::string> vars, params;
@@ -355,30 +388,7 @@ void Generator::genNeuronModel(const ast::NeuronModel &m) {
     llvm::StringMap<Value> scope;
     regionBlock(op.getReset(), m, scope);
     llvm::StringMap<Value> current = scope;
-    for (const ast::Assignment &a : m.reset) {
-      Value rhs = expr(*a.rhs, current);
-      if (!expectFloat(rhs, *a.rhs))
-        continue;
-      Value old = current.lookup(a.var);
-      Location al = loc(a.loc);
-      switch (a.op) {
-      case ast::AssignOp::Set:
-        break;
-      case ast::AssignOp::Add:
-        rhs = b.create<arith::AddFOp>(al, old, rhs);
-        break;
-      case ast::AssignOp::Sub:
-        rhs = b.create<arith::SubFOp>(al, old, rhs);
-        break;
-      case ast::AssignOp::Mul:
-        rhs = b.create<arith::MulFOp>(al, old, rhs);
-        break;
-      case ast::AssignOp::Div:
-        rhs = b.create<arith::DivFOp>(al, old, rhs);
-        break;
-      }
-      current[a.var] = rhs;
-    }
+    applyStatements(m.reset, current);
     SmallVector<Value> values;
     for (const ast::Variable &v : m.variables)
       values.push_back(current.lookup(v.name));
@@ -447,30 +457,7 @@ void Generator::genPeriodic(const ast::Periodic &p, llvm::StringRef owner,
   b.setInsertionPointToStart(block);
   for (auto &[n, value] : constants)
     current[n] = number(value, l);
-  for (const ast::Assignment &a : p.statements) {
-    Value rhs = expr(*a.rhs, current);
-    if (!expectFloat(rhs, *a.rhs))
-      continue;
-    Location al = loc(a.loc);
-    Value old = current.lookup(a.var);
-    switch (a.op) {
-    case ast::AssignOp::Set:
-      break;
-    case ast::AssignOp::Add:
-      rhs = b.create<arith::AddFOp>(al, old, rhs);
-      break;
-    case ast::AssignOp::Sub:
-      rhs = b.create<arith::SubFOp>(al, old, rhs);
-      break;
-    case ast::AssignOp::Mul:
-      rhs = b.create<arith::MulFOp>(al, old, rhs);
-      break;
-    case ast::AssignOp::Div:
-      rhs = b.create<arith::DivFOp>(al, old, rhs);
-      break;
-    }
-    current[a.var] = rhs;
-  }
+  applyStatements(p.statements, current);
   SmallVector<Value> values;
   for (const std::string &n : yields)
     values.push_back(current.lookup(n));
@@ -625,24 +612,7 @@ void Generator::genSynapseModel(const ast::SynapseModel &m,
         }
         continue;
       }
-      Value old = current.lookup(a.var);
-      switch (a.op) {
-      case ast::AssignOp::Set:
-        break;
-      case ast::AssignOp::Add:
-        rhs = b.create<arith::AddFOp>(al, old, rhs);
-        break;
-      case ast::AssignOp::Sub:
-        rhs = b.create<arith::SubFOp>(al, old, rhs);
-        break;
-      case ast::AssignOp::Mul:
-        rhs = b.create<arith::MulFOp>(al, old, rhs);
-        break;
-      case ast::AssignOp::Div:
-        rhs = b.create<arith::DivFOp>(al, old, rhs);
-        break;
-      }
-      current[a.var] = rhs;
+      current[a.var] = assigned(a, current.lookup(a.var), rhs);
     }
     SmallVector<Value> values;
     for (const std::string &v : vars)

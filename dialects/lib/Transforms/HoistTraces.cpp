@@ -25,9 +25,9 @@ using namespace mlir::snn;
 
 namespace {
 
-/// Whether statements `region` (an on_pre or on_post of `model`) leave
-/// variable `v` as it was.
-bool unchanged(SynapseModelOp model, Region &region, unsigned v) {
+/// Whether statements `region` (an on_pre or on_post) leave variable `v` as
+/// it was.
+bool unchanged(Region &region, unsigned v) {
   if (region.empty())
     return true;
   Block &block = region.front();
@@ -85,9 +85,9 @@ struct HoistTracesPass
           if ((init && init.get(name) && !start) ||
               (start && !start.getValue().isZero()))
             continue; // not 0 at the start
-          bool preSide = unchanged(model, model.getOnPost(), v) &&
+          bool preSide = unchanged(model.getOnPost(), v) &&
                          fromItselfAndParams(model, model.getOnPre(), v);
-          bool postSide = unchanged(model, model.getOnPre(), v) &&
+          bool postSide = unchanged(model.getOnPre(), v) &&
                           model.hasOnPost() &&
                           fromItselfAndParams(model, model.getOnPost(), v);
           if (postSide)

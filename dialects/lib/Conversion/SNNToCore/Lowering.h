@@ -393,6 +393,14 @@ private:
   /// before this spike (empty for on_pre).
   void emitSynapseEvent(ProjectionInfo &info, Region &statements, Value post,
                         Value k, Value pre, ArrayRef<Value> postBefore = {});
+  /// The parameters of `info`'s synapse model, as constants.
+  SmallVector<Value> synapseParams(ProjectionInfo &info);
+  /// Advances the event-driven variables `v` of `info`'s model for which
+  /// `advances(v)` holds by `elapsed` ms (its `advance` region), in place
+  /// in `vars` (a value per model variable).
+  void advanceEventDriven(ProjectionInfo &info, MutableArrayRef<Value> vars,
+                          Value elapsed,
+                          llvm::function_ref<bool(unsigned)> advances);
   /// CPU, snn.traces: the projection's per-neuron traces one step on.
   void emitTracesCPU(ProjectionInfo &info);
   /// The value variable `v` of `info`'s synapse model gets from `region`

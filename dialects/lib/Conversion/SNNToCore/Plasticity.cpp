@@ -102,6 +102,35 @@ void NetworkLowering::planSynapseModel(ProjectionInfo &info, int64_t npost) {
   }
 }
 
+SmallVector<Value> NetworkLowering::synapseParams(ProjectionInfo &info) {
+  DictionaryAttr values = info.op.getSynapseParamsAttr();
+  SmallVector<Value> params;
+  for (Attribute attr : info.synapse.getParams())
+    params.push_back(real(
+        cast<FloatAttr>(values.get(cast<StringAttr>(attr).getValue()))
+            .getValueAsDouble()));
+  return params;
+}
+
+void NetworkLowering::advanceEventDriven(
+    ProjectionInfo &info, MutableArrayRef<Value> vars, Value elapsed,
+    llvm::function_ref<bool(unsigned)> advances) {
+  SynapseModelOp model = info.synapse;
+  SmallVector<Value> args;
+  SmallVector<unsigned> positions;
+  for (Attribute attr : model.getEventDriven()) {
+    unsigned v = model.lookupVariable(cast<StringAttr>(attr).getValue());
+    positions.push_back(v);
+    args.push_back(advances(v) ? vars[v] : real(0.0));
+  }
+  args.append(synapseParams(info));
+  args.push_back(elapsed);
+  SmallVector<Value> next = inlineRegion(model.getAdvance(), args);
+  for (auto [v, value] : llvm::zip(positions, next))
+    if (advances(v))
+      vars[v] = value;
+}
+
 void NetworkLowering::emitPeriodicCPU(int64_t k) {
   PeriodicOp op = *std::next(network.getBody().getOps<PeriodicOp>().begin(), k);
   loc = op.getLoc();
@@ -134,7 +163,6 @@ void NetworkLowering::emitPeriodicCPU(int64_t k) {
   // population, through the per-post index.
   ProjectionInfo &info = projectionNamed(op.getOwner());
   Population &post = *info.post;
-  SynapseModelOp model = info.synapse;
   auto [lo, hi] = threadShare(*post.spiking, tid);
   auto neurons = b.create<scf::ForOp>(loc, lo, hi, index(1));
   b.setInsertionPointToStart(neurons.getBody());
@@ -156,11 +184,7 @@ void NetworkLowering::emitPeriodicCPU(int64_t k) {
     vars.push_back(load(buffer, s));
   SmallVector<Value> args(vars);
   args.append(reads);
-  DictionaryAttr paramValues = info.op.getSynapseParamsAttr();
-  for (Attribute attr : model.getParams())
-    args.push_back(real(cast<FloatAttr>(paramValues.get(
-                            cast<StringAttr>(attr).getValue()))
-                            .getValueAsDouble()));
+  args.append(synapseParams(info));
   SmallVector<Value> next = inlineRegion(op.getBody(), args);
   for (auto [v, value] : llvm::enumerate(next))
     if (value != vars[v])
@@ -189,20 +213,10 @@ Value NetworkLowering::traceChange(ProjectionInfo &info, Region &region,
   Block &block = region.front();
   unsigned numArgs = block.getNumArguments();
   unsigned paramBegin = numArgs - model.getNumParams();
-  DictionaryAttr paramValues = info.op.getSynapseParamsAttr();
   SmallVector<Value> args;
-  for (unsigned a = 0; a < numArgs; ++a) {
-    if (a == v)
-      args.push_back(x);
-    else if (a >= paramBegin)
-      args.push_back(real(
-          cast<FloatAttr>(paramValues.get(cast<StringAttr>(
-                              model.getParams()[a - paramBegin])
-                                              .getValue()))
-              .getValueAsDouble()));
-    else
-      args.push_back(real(0.0));
-  }
+  for (unsigned a = 0; a < paramBegin; ++a)
+    args.push_back(a == v ? x : real(0.0));
+  args.append(synapseParams(info));
   return inlineRegion(region, args)[v];
 }
 
@@ -212,12 +226,6 @@ void NetworkLowering::emitSynapseEvent(ProjectionInfo &info,
                                        ArrayRef<Value> postBefore) {
   SynapseModelOp model = info.synapse;
   bool onPost = &statements == &model.getOnPost();
-  DictionaryAttr paramValues = info.op.getSynapseParamsAttr();
-  SmallVector<Value> params;
-  for (Attribute attr : model.getParams())
-    params.push_back(real(cast<FloatAttr>(paramValues.get(
-                              cast<StringAttr>(attr).getValue()))
-                              .getValueAsDouble()));
   // The variables: per synapse, or a per-neuron trace (on_pre reads a pre
   // trace as it was before this step's spike, on_post as it is now; a post
   // trace the other way round).
@@ -243,19 +251,9 @@ void NetworkLowering::emitSynapseEvent(ProjectionInfo &info,
     Value elapsed = b.create<arith::MulFOp>(
         loc, b.create<arith::SIToFPOp>(loc, floatType, elapsedSteps),
         real(network.getDt().convertToDouble()));
-    SmallVector<Value> args;
-    SmallVector<unsigned> positions;
-    for (Attribute attr : model.getEventDriven()) {
-      unsigned v = model.lookupVariable(cast<StringAttr>(attr).getValue());
-      positions.push_back(v);
-      args.push_back(vars[v]);
-    }
-    args.append(params);
-    args.push_back(elapsed);
-    SmallVector<Value> advanced = inlineRegion(model.getAdvance(), args);
-    for (auto [v, value] : llvm::zip(positions, advanced))
-      if (info.synapseVariables[v] >= 0)
-        vars[v] = value;
+    advanceEventDriven(info, vars, elapsed, [&](unsigned v) {
+      return info.synapseVariables[v] >= 0;
+    });
     store(now, info.lastUpdate, k);
   }
   Population &pop = *info.post;
@@ -266,7 +264,7 @@ void NetworkLowering::emitSynapseEvent(ProjectionInfo &info,
     args.push_back(load(buffer, pre));
   for (auto [buffer, perNeuron] : info.links)
     args.push_back(load(buffer, perNeuron ? post : index(0)));
-  args.append(params);
+  args.append(synapseParams(info));
   SmallVector<Value> results = inlineRegion(statements, args);
   for (unsigned v = 0; v < numVars; ++v)
     if (info.synapseVariables[v] >= 0 && results[v] != loaded[v])
@@ -291,26 +289,6 @@ void NetworkLowering::emitTracesCPU(ProjectionInfo &info) {
   loc = info.op.getLoc();
   SynapseModelOp model = info.synapse;
   unsigned numVars = model.getNumVariables();
-  DictionaryAttr paramValues = info.op.getSynapseParamsAttr();
-  // One step of the event-driven solution for the traces in `which`.
-  auto advance = [&](SmallVector<Value> &vars, ArrayRef<int> which) {
-    SmallVector<Value> args;
-    SmallVector<unsigned> positions;
-    for (Attribute attr : model.getEventDriven()) {
-      unsigned v = model.lookupVariable(cast<StringAttr>(attr).getValue());
-      positions.push_back(v);
-      args.push_back(which[v] >= 0 ? vars[v] : real(0.0));
-    }
-    for (Attribute attr : model.getParams())
-      args.push_back(real(cast<FloatAttr>(paramValues.get(
-                              cast<StringAttr>(attr).getValue()))
-                              .getValueAsDouble()));
-    args.push_back(real(network.getDt().convertToDouble()));
-    SmallVector<Value> next = inlineRegion(model.getAdvance(), args);
-    for (auto [v, value] : llvm::zip(positions, next))
-      if (which[v] >= 0)
-        vars[v] = value;
-  };
   auto stepOn = [&](ArrayRef<int> which, Value lo, Value hi) {
     if (llvm::all_of(which, [](int b) { return b < 0; }))
       return;
@@ -323,7 +301,9 @@ void NetworkLowering::emitTracesCPU(ProjectionInfo &info) {
     for (unsigned v = 0; v < numVars; ++v)
       if (which[v] >= 0)
         vars[v] = load(which[v], i);
-    advance(vars, which);
+    // One step of the event-driven solution for the traces in `which`.
+    advanceEventDriven(info, vars, real(network.getDt().convertToDouble()),
+                       [&](unsigned v) { return which[v] >= 0; });
     for (unsigned v = 0; v < numVars; ++v)
       if (which[v] >= 0)
         store(vars[v], which[v], i);
