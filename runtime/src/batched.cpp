@@ -145,6 +145,10 @@ private:
 
   bool readSpikes(const GpuSpikeRecordDesc &r, int64_t b, int64_t e);
   bool readState(size_t k, int64_t b, int64_t e);
+  /// The per-post index of every synapse model's projection that has one,
+  /// from its rows as the device holds them after upload (build kernels
+  /// may have written them there), built on the host and written back.
+  bool buildDeviceColumnIndices(std::string &error);
   bool fail(const std::string &msg) {
     error = msg;
     return false;
@@ -203,6 +207,36 @@ bool BatchedRun::readSpikes(const GpuSpikeRecordDesc &r, int64_t b, int64_t e) {
     out.neurons.push_back(id);
   }
   recorded[r.populationIndex] += count;
+  return true;
+}
+
+bool BatchedRun::buildDeviceColumnIndices(std::string &error) {
+  bool any = false;
+  auto fetch = [&](int buffer) {
+    return buffer < 0 ||
+           backend.read(buffer, 0, net.arena.slot(size_t(buffer)).count,
+                        net.arena.buffer<uint8_t>(size_t(buffer)), error);
+  };
+  for (const ProjectionDesc &pr : d.projections) {
+    if (pr.colPtr < 0)
+      continue;
+    any = true;
+    if (!fetch(pr.rowPtr) || !fetch(pr.col))
+      return false;
+  }
+  if (!any)
+    return true;
+  if (!buildColumnIndices(net, error))
+    return false;
+  auto put = [&](int buffer) {
+    return buffer < 0 ||
+           backend.write(buffer, 0, net.arena.slot(size_t(buffer)).count,
+                         net.arena.buffer<uint8_t>(size_t(buffer)), error);
+  };
+  for (const ProjectionDesc &pr : d.projections)
+    if (pr.colPtr >= 0 &&
+        (!put(pr.colPtr) || !put(pr.colSyn) || !put(pr.colPre)))
+      return false;
   return true;
 }
 
@@ -265,7 +299,7 @@ bool BatchedRun::run() {
                 "build kernels");
 
   auto tUpload = Clock::now();
-  if (!backend.upload(net, error))
+  if (!backend.upload(net, error) || !buildDeviceColumnIndices(error))
     return false;
   result.buildSeconds += secondsSince(tUpload);
 
@@ -344,10 +378,15 @@ bool BatchedRun::run() {
   detail::finishRunResult(totals, result);
 
   // The final state, for inspection (and checkpoints).
+  // Synapse models change what the build kernels wrote (their weights and
+  // variables): with one, all of it.
+  bool plastic = std::any_of(
+      d.projections.begin(), d.projections.end(),
+      [](const ProjectionDesc &pr) { return pr.plastic(); });
   if (!backend.download(net,
                         options.downloadConnectivity ||
                             options.saveConnectivity ||
-                            !net.desc.record.weights.empty(),
+                            !net.desc.record.weights.empty() || plastic,
                         error))
     return false;
   if (options.saveConnectivity &&

@@ -140,6 +140,8 @@ public:
   bool runSteps(int64_t first, int64_t count, std::string &error) override;
   bool read(int buffer, uint64_t first, uint64_t count, void *dst,
             std::string &error) override;
+  bool write(int buffer, uint64_t first, uint64_t count, const void *src,
+             std::string &error) override;
   bool zero(int buffer, std::string &error) override;
   bool download(Network &net, bool connectivity, std::string &error) override;
   BackendReport report() const override;
@@ -839,6 +841,26 @@ bool CudaBackend::read(int buffer, uint64_t first, uint64_t count, void *dst,
          drv_.check(drv_.cuMemcpyDtoHAsync_v2(dst, arena_ + offset,
                                               size_t(bytes), stream_),
                     "cuMemcpyDtoHAsync", doing, error) &&
+         sync(doing, error);
+}
+
+bool CudaBackend::write(int buffer, uint64_t first, uint64_t count,
+                        const void *src, std::string &error) {
+  uint64_t offset = 0, bytes = 0;
+  if (!net_ ||
+      !bufferByteRange(*net_, buffer, first, count, offset, bytes, error)) {
+    error = "CUDA backend: writing: " +
+            (net_ ? error : std::string("no arena on the device"));
+    return false;
+  }
+  if (bytes == 0)
+    return true;
+  std::string doing = "writing buffer " + std::to_string(buffer) + " (" +
+                      net_->desc.buffers[buffer].name + ")";
+  return makeCurrent(error) &&
+         drv_.check(drv_.cuMemcpyHtoDAsync_v2(arena_ + offset, src,
+                                              size_t(bytes), stream_),
+                    "cuMemcpyHtoDAsync", doing, error) &&
          sync(doing, error);
 }
 

@@ -775,8 +775,6 @@ void Parser::projections(const json &j, const std::string &path) {
       pr.synapseModel = reqStr(*sy, sp, "model");
       if (pr.synapseModel.empty())
         fail(sub(sp, "model"), "empty synapse model name");
-      if (d.hasGpu)
-        fail(sp, "synapse models run on the CPU target only, for now");
       if (pr.weightBuffer < 0)
         fail(p, "a synapse model's weights change: it needs "
                 "\"weight_buffer\"");
@@ -804,7 +802,7 @@ void Parser::projections(const json &j, const std::string &path) {
         }
       }
       pr.history = bufferRef(*sy, sp, "history", false);
-      if (pr.history >= 0 && d.maxThreads < 1)
+      if (pr.history >= 0 && d.historyCells() < 1)
         fail(sub(sp, "history"), "a history's slots hold a spike count per "
                                  "thread: it needs the \"threads\" section");
       if (pr.history >= 0) {

@@ -104,8 +104,23 @@ public:
               (net_ ? error : std::string("no arena"));
       return false;
     }
-    if (bytes)
-      std::memcpy(dst, net_->arena.data() + offset, size_t(bytes));
+    // The host's arena is the device's: reading into it is a no-op.
+    if (bytes && dst != net_->arena.data() + offset)
+      std::memmove(dst, net_->arena.data() + offset, size_t(bytes));
+    return true;
+  }
+
+  bool write(int buffer, uint64_t first, uint64_t count, const void *src,
+             std::string &error) override {
+    uint64_t offset = 0, bytes = 0;
+    if (!net_ ||
+        !bufferByteRange(*net_, buffer, first, count, offset, bytes, error)) {
+      error = "emulated backend: writing: " +
+              (net_ ? error : std::string("no arena"));
+      return false;
+    }
+    if (bytes && src != net_->arena.data() + offset)
+      std::memmove(net_->arena.data() + offset, src, size_t(bytes));
     return true;
   }
 

@@ -821,7 +821,7 @@ void Builder::build() {
     case BufferCount::Kind::History: {
       const ProjectionDesc &pr = d.projections[size_t(c.refIndex)];
       n = (1 + net.maxDelaySteps[size_t(c.refIndex)]) *
-          (d.maxThreads + d.populations[size_t(pr.preIndex)].size);
+          (d.historyCells() + d.populations[size_t(pr.preIndex)].size);
       break;
     }
     case BufferCount::Kind::RecordSpikes:

@@ -104,25 +104,6 @@ struct ScheduleStepPass
       for (auto [k, op] : llvm::enumerate(periodics))
         start.create<PeriodicStepOp>(op.getLoc(), static_cast<int64_t>(k));
     }
-    OpBuilder update = periodics.empty() || gpu
-                           ? phase("update")
-                           : OpBuilder::atBlockEnd(
-                                 &cast<PhaseOp>(schedule.getBody()
-                                                    .front()
-                                                    .back())
-                                      .getBody()
-                                      .front());
-    for (PopulationOp pop : populations) {
-      bool fused = gpu && resets(pop) && !reached.contains(pop.getSymName());
-      update.create<UpdateStepOp>(pop.getLoc(), pop.getSymName(), fused);
-    }
-    // Poisson sources, then spike arrays (whose cursor makes them
-    // sequential).
-    for (auto source : body.getOps<PoissonSourceOp>())
-      update.create<EmitStepOp>(source.getLoc(), source.getSymName());
-    for (auto source : body.getOps<SpikeSourceArrayOp>())
-      update.create<EmitStepOp>(source.getLoc(), source.getSymName());
-
     // The variables synapse models' links read: copied after their
     // population's update, read from the next phase (on the CPU, the
     // update phase's end; on the GPU, a phase of their own).
@@ -141,6 +122,31 @@ struct ScheduleStepPass
       for (Attribute attr : synapse.getPreReads())
         linked.insert({projection.getPre(), cast<StringAttr>(attr).getValue()});
     }
+    llvm::StringSet<> copiedPopulations;
+    for (auto [population, variable] : linked)
+      copiedPopulations.insert(population);
+    OpBuilder update = periodics.empty() || gpu
+                           ? phase("update")
+                           : OpBuilder::atBlockEnd(
+                                 &cast<PhaseOp>(schedule.getBody()
+                                                    .front()
+                                                    .back())
+                                      .getBody()
+                                      .front());
+    for (PopulationOp pop : populations) {
+      // Not a population whose variables are copied: the copy holds the
+      // values before the reset.
+      bool fused = gpu && resets(pop) && !reached.contains(pop.getSymName()) &&
+                   !copiedPopulations.contains(pop.getSymName());
+      update.create<UpdateStepOp>(pop.getLoc(), pop.getSymName(), fused);
+    }
+    // Poisson sources, then spike arrays (whose cursor makes them
+    // sequential).
+    for (auto source : body.getOps<PoissonSourceOp>())
+      update.create<EmitStepOp>(source.getLoc(), source.getSymName());
+    for (auto source : body.getOps<SpikeSourceArrayOp>())
+      update.create<EmitStepOp>(source.getLoc(), source.getSymName());
+
     if (!linked.empty()) {
       OpBuilder copy = gpu ? phase("snapshot") : update;
       for (auto [population, variable] : linked)
@@ -183,7 +189,8 @@ struct ScheduleStepPass
     OpBuilder deliver = gpu ? phase("deliver") : propagate;
     for (PopulationOp pop : populations) {
       StringRef name = pop.getSymName();
-      bool fused = gpu && resets(pop) && reached.contains(name);
+      bool fused = gpu && resets(pop) &&
+                   (reached.contains(name) || copiedPopulations.contains(name));
       if (delivered.contains(name) || fused)
         deliver.create<DeliverStepOp>(pop.getLoc(), name, fused);
     }

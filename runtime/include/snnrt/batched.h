@@ -52,6 +52,10 @@ public:
   /// to `dst` (waiting for earlier work).
   virtual bool read(int buffer, uint64_t first, uint64_t count, void *dst,
                     std::string &error) = 0;
+  /// Copies `count` elements from `src` into buffer `buffer`, from element
+  /// `first` on (waiting for the copy).
+  virtual bool write(int buffer, uint64_t first, uint64_t count,
+                     const void *src, std::string &error) = 0;
   /// Sets every byte of buffer `buffer` to zero.
   virtual bool zero(int buffer, std::string &error) = 0;
   /// Copies the device arena back into `net.arena`: all of it with

@@ -175,7 +175,8 @@ struct ProjectionDesc {
   /// each entry of colSyn.
   int colPre = -1;
   /// With a delay that is not 0 steps: the presynaptic spikes of the last
-  /// 1 + max delay steps ({"history": name} count).
+  /// 1 + max delay steps ({"history": name} count: that many slots of
+  /// historyCells() + pre size elements).
   int history = -1;
   bool plastic() const { return !synapseModel.empty(); }
 };
@@ -344,6 +345,9 @@ struct Descriptor {
   /// spike list per population).
   int64_t maxThreads = 0;
   int64_t threadAlign = 0;
+  /// The spike counts at the start of each slot of a synapse model's
+  /// history: one per thread on the CPU (threads.max), one on the GPU.
+  int64_t historyCells() const { return hasGpu ? 1 : maxThreads; }
 
   /// With a "threads" section: the first neuron of thread `thread`'s share
   /// of an entity of `size` neurons, when `nthreads` threads run.

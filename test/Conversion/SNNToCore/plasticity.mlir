@@ -8,6 +8,20 @@
 // RUN: snn-opt %s -snn-integrate -snn-select-storage -snn-schedule-step -snn-plan-buffers | FileCheck %s --check-prefix=PLAN
 // RUN: snn-opt %s -snn-integrate -snn-select-storage -snn-schedule-step -snn-plan-buffers -snn-describe | FileCheck %s --check-prefix=DESC
 // RUN: snn-opt %s -snn-integrate -snn-select-storage -snn-schedule-step -snn-plan-buffers -snn-describe -convert-snn-to-core | FileCheck %s --check-prefix=CPU
+// On the GPU (the rest in plasticity-gpu.mlir): on_post in a phase after
+// every on_pre, and the history's slots with one count each.
+// RUN: snn-opt %s -snn-integrate -snn-select-storage -snn-schedule-step=target=gpu -snn-plan-buffers=target=gpu -snn-describe | FileCheck %s --check-prefix=GPU
+
+// GPU:      snn.phase "propagate" {
+// GPU-NEXT:   snn.propagate @s
+// GPU-NEXT:   snn.propagate @d
+// GPU:      snn.phase "post" {
+// GPU-NEXT:   snn.propagate_post @s
+// GPU-NEXT:   snn.propagate_post @d
+// GPU:      snn.phase "deliver" {
+// GPU-NEXT:   snn.deliver @p reset
+// GPU:      snn.buffer "d.history" : i32 [history "d"]
+// GPU:      synapse = {col_ptr = {{[0-9]+}} : i64, col_syn = {{[0-9]+}} : i64, history = {{[0-9]+}} : i64
 
 // PLAN: snn.projection @s {{.*}}storage = #snn.storage<csr>
 // PLAN: snn.projection @d {{.*}}storage = #snn.storage<csr>

@@ -359,6 +359,50 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64
 
 // -----
 
+// The copy holds the values of the step before the reset: not after a reset
+// fused into the update (GPU).
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
+  snn.neuron_model @keep attributes {variables = ["v"]} update {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  } threshold {
+  ^bb0(%v: f64):
+    %t = arith.constant false
+    snn.yield %t : i1
+  } reset {
+  ^bb0(%v: f64):
+    %z = arith.constant 0.0 : f64
+    snn.yield %z : f64
+  }
+  snn.synapse_model @m attributes {variables = ["w"], links = ["k"], weight = "w"} on_pre {
+  ^bb0(%w: f64, %k: f64):
+    snn.yield %w : f64
+  }
+  snn.population @a of @keep size 2
+  snn.population @b of @keep size 1
+  snn.projection @p from @a to @a synapse @m attributes {connectivity = #snn.all_to_all<allow_self = true>, delay = 0.0 : f64, weight = 1.0 : f64, synapse_params = {}, synapse_links = {k = "b.v"}}
+  snn.schedule "gpu" {
+    snn.phase "update" {
+      snn.update @a
+      // expected-note @below {{which is here}}
+      snn.update @b reset
+    }
+    snn.phase "snapshot" {
+      // expected-error @below {{must come before the reset of 'b'}}
+      snn.snapshot @b "v"
+    }
+    snn.phase "propagate" {
+      snn.propagate @p
+    }
+    snn.phase "deliver" {
+      snn.deliver @a reset
+      snn.end_step
+    }
+  }
+}
+
+// -----
+
 snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
   snn.neuron_model @keep attributes {variables = ["v"]} update {
   ^bb0(%v: f64):

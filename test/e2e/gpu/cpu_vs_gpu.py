@@ -19,6 +19,13 @@ Models:
   poisson        ../inputs/poisson-input.json: Poisson inputs into a clamped
                  voltage and into counters (binomial draws on the device),
                  with recurrent synapses through a delay ring
+  plastic        ../inputs/plastic-mix.json: synapse models (pair STDP that
+                 reads v_post, per-neuron pre traces, drawn initial values,
+                 a model that subtracts from the post neuron) beside a
+                 static projection
+  plastic_delays the same with a constant delay on the recurrent plastic
+                 projection and per-synapse delays on the input one (on_pre
+                 at arrival, through the spike history)
 
 Checks (one line each, ending in OK or FAILED):
   f64, deterministic: identical spike trains over the whole run
@@ -31,11 +38,18 @@ Checks (one line each, ending in OK or FAILED):
   every model: the synapses (both simulators run with --save-connectivity:
              row pointers, columns, weights and delays of every projection)
              identical, byte for byte, whichever side drew them
+  plastic models, f64: identical spike trains, and the final weights of
+             the plastic projections within 1e-12 relative (the order of
+             the additions into the post neurons differs: one ulp of a
+             voltage read by a rule shows in a weight); the synapses
+             themselves (row pointers, columns) identical; f32: spike
+             counts within the tolerance
 With --exact, every spike train and every recorded voltage must be
-identical, bit for bit (one emulated thread sums in the CPU's order).
+identical, bit for bit (one emulated thread sums in the CPU's order), and
+so must the plastic weights.
 
 Usage: cpu_vs_gpu.py --snnc SNNC --work DIR --target cuda|cuda-emulate
-           [--sim-arg=ARG ...] [--snnc-arg=ARG ...] [--models deterministic,cuba,coba]
+           [--sim-arg=ARG ...] [--snnc-arg=ARG ...] [--models deterministic,cuba,...]
            [--precision f64|f32] [--exact] [--phase all|prepare|run]
 
 --phase prepare only compiles (on a machine with snnc), --phase run only
@@ -88,11 +102,52 @@ def with_precision(src, dst, precision, duration=None):
     return dst
 
 
-def compare_synapses(label, out_cpu, out_gpu):
-    """The saved connectivity of both runs, byte for byte."""
+PLASTIC = ("in_exc", "exc_exc")  # the plastic projections of plastic-mix
+WEIGHT_TOLERANCE = 1e-12
+
+
+def plastic_model(work, name, precision, duration):
+    """plastic-mix.json, with delays for plastic_delays."""
+    with open(os.path.join(HERE, "..", "inputs", "plastic-mix.json")) as f:
+        model = json.load(f)
+    if name == "plastic_delays":
+        model["projections"]["exc_exc"]["delay"] = "1.5 ms"
+        model["projections"]["in_exc"]["delay"] = {"uniform": ["0 ms", "3 ms"]}
+    dst = os.path.join(work, name + ".json")
+    bc.write_json(dst, model)
+    return with_precision(dst, dst, precision, duration)
+
+
+def compare_plastic_weights(label, out_cpu, out_gpu, exact):
+    """The final weights of the plastic projections (record.weights): the
+    same synapses, values within WEIGHT_TOLERANCE relative (0 with exact)."""
+    ok = True
+    for p in PLASTIC:
+        load = lambda d, s: np.load(os.path.join(d, p + s))  # noqa: E731
+        same = all(np.array_equal(load(out_cpu, s), load(out_gpu, s))
+                   for s in ("_weights_pre.npy", "_weights_post.npy"))
+        a, b = load(out_cpu, "_weights.npy"), load(out_gpu, "_weights.npy")
+        rel = 0.0
+        if same and a.size:
+            scale = np.maximum(np.maximum(np.abs(a), np.abs(b)), 1e-300)
+            rel = float(np.max(np.abs(a - b) / scale))
+        good = same and (rel == 0.0 if exact else rel <= WEIGHT_TOLERANCE)
+        print("%s %s: %d plastic weights, largest relative difference %.2g: "
+              "%s" % (label, p, a.size, rel, "OK" if good else "FAILED"))
+        ok &= good
+    return ok
+
+
+def compare_synapses(label, out_cpu, out_gpu, plastic=()):
+    """The saved connectivity of both runs, byte for byte; but for the
+    weights of the `plastic` projections, which change in the run (compared
+    apart, within a tolerance: compare_plastic_weights)."""
+    changed = {p + "_synapses_weight.npy" for p in plastic}
+
     def arrays(out):
         return sorted(f for f in os.listdir(out)
-                      if "_synapses_" in f and f.endswith(".npy"))
+                      if "_synapses_" in f and f.endswith(".npy")
+                      and f not in changed)
     names = arrays(out_cpu)
     problem = None
     if names != arrays(out_gpu):
@@ -180,7 +235,7 @@ def main():
                     "simulator (repeatable), e.g. --host-kernels")
     ap.add_argument("--models",
                     default="deterministic,cuba,coba,izhikevich,synapses,"
-                    "poisson")
+                    "poisson,plastic,plastic_delays")
     ap.add_argument("--precision", choices=["f64", "f32"], default="f64")
     ap.add_argument("--duration", type=float, default=None,
                     help="ms, for cuba/coba (default: the example's)")
@@ -204,6 +259,10 @@ def main():
             model = dd.write_model(work, projections)
             model = with_precision(model, model, args.precision)
             pops = list(dd.N) + ["stim"]
+        elif name in ("plastic", "plastic_delays"):
+            model = plastic_model(work, name, args.precision, args.duration)
+            with open(model) as f:
+                pops = json.load(f)["record"]["spikes"]
         elif name in ("synapses", "poisson"):
             source = {"synapses": os.path.join(HERE, "inputs", "synapses.json"),
                       "poisson": os.path.join(HERE, "..", "inputs",
@@ -243,8 +302,13 @@ def main():
             state = (np.load(os.path.join(out_cpu, "exc_v.npy")),
                      np.load(os.path.join(out_gpu, "exc_v.npy")))
         label = "%s %s" % (name, args.precision)
-        ok &= compare_synapses(label, out_cpu, out_gpu)
-        if name == "deterministic" and args.precision == "f64":
+        plastic = name in ("plastic", "plastic_delays")
+        ok &= compare_synapses(label, out_cpu, out_gpu,
+                               PLASTIC if plastic else ())
+        if plastic and args.precision == "f64":
+            ok &= compare(label, cpu, gpu, pops, exact=True)
+            ok &= compare_plastic_weights(label, out_cpu, out_gpu, args.exact)
+        elif name == "deterministic" and args.precision == "f64":
             ok &= compare(label, cpu, gpu, pops, exact=args.exact, state=state)
         elif name == "deterministic":
             ok &= compare(label, cpu, gpu, pops, check_ms=100.0,

@@ -28,7 +28,7 @@ public:
   int64_t threads = 5;
   std::function<void(MemRefI8 *, int64_t step)> hook;
   std::vector<std::pair<int64_t, int64_t>> calls; // runSteps(first, count)
-  int reads = 0, zeros = 0;
+  int reads = 0, writes = 0, zeros = 0;
 
   bool upload(Network &net, std::string &) override {
     net_ = &net;
@@ -53,6 +53,15 @@ public:
     if (!bufferByteRange(*net_, buffer, first, count, offset, bytes, error))
       return false;
     std::memcpy(dst, bytesAt(offset), bytes);
+    return true;
+  }
+  bool write(int buffer, uint64_t first, uint64_t count, const void *src,
+             std::string &error) override {
+    ++writes;
+    uint64_t offset, bytes;
+    if (!bufferByteRange(*net_, buffer, first, count, offset, bytes, error))
+      return false;
+    std::memcpy(bytesAt(offset), src, bytes);
     return true;
   }
   bool zero(int buffer, std::string &error) override {

@@ -24,6 +24,17 @@ public:
 
   int64_t spikeCountCells() const override { return 2 * kMaxThreads; }
   int64_t spikeListLength(int64_t size) const override { return 2 * size; }
+  int64_t historyCells() const override { return kMaxThreads; }
+
+  scf::ForOp ownNeurons(NetworkLowering &l, Spiking &s,
+                        bool parallel) const override {
+    auto [lo, hi] = l.threadShare(s, l.tid);
+    auto loop = l.b.create<scf::ForOp>(l.loc, lo, hi, l.index(1));
+    if (parallel)
+      l.markParallel(loop);
+    l.b.setInsertionPointToStart(loop.getBody());
+    return loop;
+  }
 
   void planGroup(NetworkLowering &l, Group &group) const override {
     group.scratch =
@@ -456,9 +467,11 @@ void NetworkLowering::emitStepOpCPU(Operation *op) {
   if (auto post = dyn_cast<PropagatePostStepOp>(op))
     return emitPropagatePostCPU(projectionNamed(post.getProjection()));
   if (auto snapshot = dyn_cast<SnapshotStepOp>(op))
-    return emitSnapshotCPU(snapshot);
-  if (auto periodic = dyn_cast<PeriodicStepOp>(op))
-    return emitPeriodicCPU(periodic.getIndex());
+    return emitSnapshot(snapshot);
+  if (auto periodic = dyn_cast<PeriodicStepOp>(op)) {
+    emitPeriodic(periodic.getIndex());
+    return;
+  }
   if (auto traces = dyn_cast<TracesStepOp>(op))
     return emitTracesCPU(projectionNamed(traces.getProjection()));
   if (auto deliver = dyn_cast<DeliverStepOp>(op))

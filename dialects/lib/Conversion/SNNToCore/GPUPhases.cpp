@@ -247,6 +247,23 @@ int64_t NetworkLowering::emitStepOpGPU(Operation *op) {
     emitEndOfStepGPU();
     return 1;
   }
+  if (auto post = dyn_cast<PropagatePostStepOp>(op)) {
+    ProjectionInfo &info = projectionNamed(post.getProjection());
+    emitPropagatePostGPU(info);
+    return info.post->op.getSize();
+  }
+  if (auto traces = dyn_cast<TracesStepOp>(op)) {
+    ProjectionInfo &info = projectionNamed(traces.getProjection());
+    emitTracesGPU(info);
+    return std::max<int64_t>(spikingByName.lookup(info.op.getPre())->size,
+                             info.post->op.getSize());
+  }
+  if (auto snapshot = dyn_cast<SnapshotStepOp>(op)) {
+    emitSnapshot(snapshot);
+    return populationByName.lookup(snapshot.getPopulation())->op.getSize();
+  }
+  if (auto periodic = dyn_cast<PeriodicStepOp>(op))
+    return emitPeriodic(periodic.getIndex());
   auto reset = cast<ResetStepOp>(op);
   Population &pop = *populationByName.lookup(reset.getPopulation());
   emitResetGPU(pop);
@@ -325,13 +342,14 @@ public:
   // Double-buffered by step parity (docs/gpu-abi.md).
   int64_t spikeCountCells() const override { return 2; }
   int64_t spikeListLength(int64_t size) const override { return size; }
+  int64_t historyCells() const override { return 1; }
 
-  std::optional<std::string> unsupported(ProjectionOp op) const override {
-    if (op.isPlastic())
-      return "has a synapse model: plasticity runs on the CPU target only, "
-             "for now (compile without --target=cuda)";
-    return std::nullopt;
+  scf::ForOp ownNeurons(NetworkLowering &l, Spiking &s,
+                        bool) const override {
+    return l.gridLoop(l.index(s.size));
   }
+
+  std::optional<std::string> unsupported(ProjectionOp op) const override;
 
   void planSpiking(NetworkLowering &l, Spiking &s) const override {
     s.total = l.addBuffer(s.name + ".total", l.b.getI64Type(), 1);
@@ -420,6 +438,43 @@ public:
     descriptor["gpu"] = std::move(l.gpuJSON);
   }
 };
+
+std::optional<std::string> GPUTarget::unsupported(ProjectionOp op) const {
+  if (!op.isPlastic())
+    return std::nullopt;
+  auto model =
+      SymbolTable::lookupNearestSymbolFrom<SynapseModelOp>(op,
+                                                           op.getSynapseAttr());
+  if (!model || model.getPostReads().empty())
+    return std::nullopt;
+  // The statements of the step's synapses run at once on the GPU: one that
+  // reads a post variable that synapses add to as they run (at propagation
+  // or on_post) would see some of the additions, in no fixed order.
+  auto network = op->getParentOfType<NetworkOp>();
+  for (auto other : network.getBody().getOps<ProjectionOp>()) {
+    if (other.getPost() != op.getPost())
+      continue;
+    SmallVector<StringRef> adds;
+    if (other.isPlastic()) {
+      if (auto m = SymbolTable::lookupNearestSymbolFrom<SynapseModelOp>(
+              other, other.getSynapseAttr()))
+        for (Attribute a : m.getPostTargets())
+          adds.push_back(cast<StringAttr>(a).getValue());
+    } else if (other.isImmediate() && other.getTarget()) {
+      adds.push_back(*other.getTarget());
+    }
+    for (Attribute a : model.getPostReads()) {
+      StringRef read = cast<StringAttr>(a).getValue();
+      if (llvm::is_contained(adds, read))
+        return ("reads '" + read + "_post', which projection '" +
+                other.getSymName() +
+                "' adds to while the statements run: on the GPU they run at "
+                "once, in no fixed order (compile without --target=cuda)")
+            .str();
+    }
+  }
+  return std::nullopt;
+}
 
 std::unique_ptr<LoweringTarget> createGPUTarget() {
   return std::make_unique<GPUTarget>();

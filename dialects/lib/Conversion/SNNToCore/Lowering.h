@@ -401,19 +401,54 @@ private:
   void advanceEventDriven(ProjectionInfo &info, MutableArrayRef<Value> vars,
                           Value elapsed,
                           llvm::function_ref<bool(unsigned)> advances);
-  /// CPU, snn.traces: the projection's per-neuron traces one step on.
+  /// CPU, snn.traces: the projection's per-neuron traces one step on, and
+  /// the pre traces of this step's spikes changed by on_pre.
   void emitTracesCPU(ProjectionInfo &info);
+  /// GPU, snn.traces: every per-neuron trace one step on, each pre trace's
+  /// value also kept as its value before this step's spike (the
+  /// propagation changes the spiking neurons' own: emitPreTraceChanges).
+  void emitTracesGPU(ProjectionInfo &info);
+  /// The traces `which` (a buffer per model variable, -1 for the others)
+  /// of neuron `i` one step on (dt); also stored into `before` (the same
+  /// shape) where given.
+  void advanceTracesAt(ProjectionInfo &info, ArrayRef<int> which, Value i,
+                       ArrayRef<int> before = {});
+  /// The pre traces of spiking neuron `i` changed by on_pre, from their
+  /// values before the spike.
+  /// With `keepBefore`, those values are the traces' now, and are kept
+  /// (CPU); else they are already kept (GPU: emitTracesGPU).
+  void emitPreTraceChanges(ProjectionInfo &info, Value i, bool keepBefore);
   /// The value variable `v` of `info`'s synapse model gets from `region`
   /// (on_pre or on_post) when it is `x` (the hoisting pass checked that
   /// it depends on nothing else but parameters).
   Value traceChange(ProjectionInfo &info, Region &region, unsigned v,
                     Value x);
+  /// snn.propagate_post: on_post of each spike of the post population,
+  /// this thread's (CPU: its share's, in order; GPU: a grid-stride loop
+  /// over the list), each by emitOnPostAt.
   void emitPropagatePostCPU(ProjectionInfo &info);
-  /// CPU, snn.periodic_step: the `k`-th snn.periodic when it is due.
-  void emitPeriodicCPU(int64_t k);
-  /// CPU, snn.snapshot: this thread's share of `variable` of `pop` into
-  /// its snapshot buffer.
-  void emitSnapshotCPU(SnapshotStepOp op);
+  void emitPropagatePostGPU(ProjectionInfo &info);
+  /// on_post of every synapse into post neuron `j` (index), which spiked,
+  /// in the order of their pre neurons (the per-post index), after the post
+  /// traces' change.
+  void emitOnPostAt(ProjectionInfo &info, Value j);
+  /// snn.periodic_step: the `k`-th snn.periodic when it is due, over this
+  /// thread's neurons (LoweringTarget::ownNeurons; a projection's: the
+  /// synapses into them); returns its work (GPU threads it can use).
+  int64_t emitPeriodic(int64_t k);
+  /// snn.snapshot: this thread's neurons' `variable` of `pop` into its
+  /// snapshot buffer.
+  void emitSnapshot(SnapshotStepOp op);
+  /// GPU: a synapse model's propagation: on_pre at the synapses of each
+  /// arriving spike (with delays, this step's spikes into the history
+  /// first), lanes of a group sharing a row as static propagation does.
+  void emitPlasticPropagationGPU(ProjectionInfo &info);
+  /// GPU: how the threads share the rows of `info`'s spikes: group `first`
+  /// of `stride` groups, lane `lane` of `width` (emitStorageRowGPU).
+  struct RowLanes {
+    Value first, stride, lane, width;
+  };
+  RowLanes rowLanes(ProjectionInfo &info);
   /// Snapshot buffers by "<population>.<variable>" (planBuffers).
   llvm::StringMap<int> snapshotBuffers;
   /// CPU: a synapse model's propagation with delays: this thread's spikes

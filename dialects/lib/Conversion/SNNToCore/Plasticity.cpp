@@ -131,7 +131,7 @@ void NetworkLowering::advanceEventDriven(
       vars[v] = value;
 }
 
-void NetworkLowering::emitPeriodicCPU(int64_t k) {
+int64_t NetworkLowering::emitPeriodic(int64_t k) {
   PeriodicOp op = *std::next(network.getBody().getOps<PeriodicOp>().begin(), k);
   loc = op.getLoc();
   // When the step is a multiple of the period.
@@ -144,12 +144,9 @@ void NetworkLowering::emitPeriodicCPU(int64_t k) {
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(ifOp.thenBlock());
   if (Population *pop = populationByName.lookup(op.getOwner())) {
-    // Each neuron of this thread's share.
-    auto [lo, hi] = threadShare(*pop->spiking, tid);
-    auto loop = b.create<scf::ForOp>(loc, lo, hi, index(1));
-    markParallel(loop);
-    b.setInsertionPointToStart(loop.getBody());
-    Value i = loop.getInductionVar();
+    // Each neuron of this thread's.
+    Value i = target->ownNeurons(*this, *pop->spiking, /*parallel=*/true)
+                  .getInductionVar();
     SmallVector<Value> vars;
     for (int buffer : pop->variables)
       vars.push_back(load(buffer, i));
@@ -157,16 +154,14 @@ void NetworkLowering::emitPeriodicCPU(int64_t k) {
     for (auto [v, value] : llvm::enumerate(next))
       if (value != vars[v])
         store(value, pop->variables[v], i);
-    return;
+    return pop->op.getSize();
   }
-  // A projection: the synapses into this thread's share of the post
-  // population, through the per-post index.
+  // A projection: the synapses into this thread's post neurons, through the
+  // per-post index (a synapse is its post neuron's thread's, as at on_pre).
   ProjectionInfo &info = projectionNamed(op.getOwner());
   Population &post = *info.post;
-  auto [lo, hi] = threadShare(*post.spiking, tid);
-  auto neurons = b.create<scf::ForOp>(loc, lo, hi, index(1));
-  b.setInsertionPointToStart(neurons.getBody());
-  Value j = neurons.getInductionVar();
+  Value j = target->ownNeurons(*this, *post.spiking, /*parallel=*/false)
+                .getInductionVar();
   Value first = toIndex(load(info.colPtr, j));
   Value last =
       toIndex(load(info.colPtr, b.create<arith::AddIOp>(loc, j, index(1))));
@@ -189,20 +184,19 @@ void NetworkLowering::emitPeriodicCPU(int64_t k) {
   for (auto [v, value] : llvm::enumerate(next))
     if (value != vars[v])
       store(value, info.synapseVariables[v], s);
+  return post.op.getSize();
 }
 
-void NetworkLowering::emitSnapshotCPU(SnapshotStepOp op) {
+void NetworkLowering::emitSnapshot(SnapshotStepOp op) {
   loc = op.getLoc();
   Population &pop = *populationByName.lookup(op.getPopulation());
   int from = pop.variables[pop.model.lookupVariable(op.getVariable())];
   int to = snapshotBuffers.lookup(
       (op.getPopulation() + "." + op.getVariable()).str());
-  auto [lo, hi] = threadShare(*pop.spiking, tid);
-  auto loop = b.create<scf::ForOp>(loc, lo, hi, index(1));
-  markParallel(loop);
   OpBuilder::InsertionGuard guard(b);
-  b.setInsertionPointToStart(loop.getBody());
-  store(load(from, loop.getInductionVar()), to, loop.getInductionVar());
+  Value i =
+      target->ownNeurons(*this, *pop.spiking, /*parallel=*/true).getInductionVar();
+  store(load(from, i), to, i);
 }
 
 Value NetworkLowering::traceChange(ProjectionInfo &info, Region &region,
@@ -285,34 +279,64 @@ void NetworkLowering::emitSynapseEvent(ProjectionInfo &info,
   }
 }
 
+void NetworkLowering::advanceTracesAt(ProjectionInfo &info,
+                                      ArrayRef<int> which, Value i,
+                                      ArrayRef<int> before) {
+  unsigned numVars = info.synapse.getNumVariables();
+  SmallVector<Value> vars(numVars);
+  for (unsigned v = 0; v < numVars; ++v)
+    if (which[v] >= 0)
+      vars[v] = load(which[v], i);
+  // One step of the event-driven solution for the traces in `which`.
+  advanceEventDriven(info, vars, real(network.getDt().convertToDouble()),
+                     [&](unsigned v) { return which[v] >= 0; });
+  for (unsigned v = 0; v < numVars; ++v) {
+    if (which[v] < 0)
+      continue;
+    store(vars[v], which[v], i);
+    if (!before.empty())
+      store(vars[v], before[v], i);
+  }
+}
+
+void NetworkLowering::emitPreTraceChanges(ProjectionInfo &info, Value i,
+                                          bool keepBefore) {
+  unsigned numVars = info.synapse.getNumVariables();
+  for (unsigned v = 0; v < numVars; ++v) {
+    if (info.preTrace[v] < 0)
+      continue;
+    Value x;
+    if (keepBefore) {
+      x = load(info.preTrace[v], i);
+      store(x, info.preBefore[v], i);
+    } else {
+      x = load(info.preBefore[v], i);
+    }
+    store(traceChange(info, info.synapse.getOnPre(), v, x), info.preTrace[v],
+          i);
+  }
+}
+
+static bool anyBuffer(ArrayRef<int> buffers) {
+  return llvm::any_of(buffers, [](int b) { return b >= 0; });
+}
+
 void NetworkLowering::emitTracesCPU(ProjectionInfo &info) {
   loc = info.op.getLoc();
-  SynapseModelOp model = info.synapse;
-  unsigned numVars = model.getNumVariables();
   auto stepOn = [&](ArrayRef<int> which, Value lo, Value hi) {
-    if (llvm::all_of(which, [](int b) { return b < 0; }))
+    if (!anyBuffer(which))
       return;
     auto loop = b.create<scf::ForOp>(loc, lo, hi, index(1));
     markParallel(loop);
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(loop.getBody());
-    Value i = loop.getInductionVar();
-    SmallVector<Value> vars(numVars);
-    for (unsigned v = 0; v < numVars; ++v)
-      if (which[v] >= 0)
-        vars[v] = load(which[v], i);
-    // One step of the event-driven solution for the traces in `which`.
-    advanceEventDriven(info, vars, real(network.getDt().convertToDouble()),
-                       [&](unsigned v) { return which[v] >= 0; });
-    for (unsigned v = 0; v < numVars; ++v)
-      if (which[v] >= 0)
-        store(vars[v], which[v], i);
+    advanceTracesAt(info, which, loop.getInductionVar());
   };
   // Pre traces: one step on, then each spike of this step changes its
   // neuron's (keeping the value before, for on_pre). A thread's spikes are
   // those of its share, but a spike array's are all thread 0's.
   Spiking &pre = *spikingByName.lookup(info.op.getPre());
-  if (llvm::any_of(info.preTrace, [](int b) { return b >= 0; })) {
+  if (anyBuffer(info.preTrace)) {
     OpBuilder::InsertionGuard guard(b);
     Value lo, hi;
     if (spikeArrayNamed(pre.name)) {
@@ -330,27 +354,42 @@ void NetworkLowering::emitTracesCPU(ProjectionInfo &info) {
     Value start = segmentStart(pre, tid);
     auto spikes = b.create<scf::ForOp>(loc, index(0), numSpikes, index(1));
     b.setInsertionPointToStart(spikes.getBody());
-    Value i = toIndex(load(
-        pre.spikes, b.create<arith::AddIOp>(loc, start,
-                                            spikes.getInductionVar())));
-    for (unsigned v = 0; v < numVars; ++v) {
-      if (info.preTrace[v] < 0)
-        continue;
-      Value x = load(info.preTrace[v], i);
-      store(x, info.preBefore[v], i);
-      store(traceChange(info, model.getOnPre(), v, x), info.preTrace[v], i);
-    }
+    emitPreTraceChanges(
+        info,
+        toIndex(load(pre.spikes, b.create<arith::AddIOp>(
+                                     loc, start, spikes.getInductionVar()))),
+        /*keepBefore=*/true);
   }
   // Post traces: one step on (on_post changes them).
   auto [postLo, postHi] = threadShare(*info.post->spiking, tid);
   stepOn(info.postTrace, postLo, postHi);
 }
 
+void NetworkLowering::emitTracesGPU(ProjectionInfo &info) {
+  loc = info.op.getLoc();
+  // Every neuron's one step on; a pre trace's value is also its value
+  // before this step's spike, which the propagation changes (a later
+  // phase: the spike's thread there).
+  Spiking &pre = *spikingByName.lookup(info.op.getPre());
+  if (anyBuffer(info.preTrace)) {
+    OpBuilder::InsertionGuard guard(b);
+    advanceTracesAt(info, info.preTrace,
+                    gridLoop(index(pre.size)).getInductionVar(),
+                    info.preBefore);
+  }
+  if (anyBuffer(info.postTrace)) {
+    OpBuilder::InsertionGuard guard(b);
+    advanceTracesAt(info, info.postTrace,
+                    gridLoop(index(info.post->op.getSize())).getInductionVar());
+  }
+}
+
 void NetworkLowering::emitDelayedPropagationCPU(ProjectionInfo &info) {
   ProjectionOp op = info.op;
   loc = op.getLoc();
   Spiking &pre = *spikingByName.lookup(op.getPre());
-  Value cells = index(kMaxThreads), slotSize = index(kMaxThreads + pre.size);
+  int64_t historyCells = target->historyCells();
+  Value cells = index(historyCells), slotSize = index(historyCells + pre.size);
   Value slots = b.create<arith::DivUIOp>(loc, viewCount(info.history),
                                          slotSize);
   auto slotBaseOf = [&](Value stepsBack) {
@@ -444,15 +483,28 @@ void NetworkLowering::emitDelayedPropagationCPU(ProjectionInfo &info) {
 void NetworkLowering::emitPropagatePostCPU(ProjectionInfo &info) {
   loc = info.op.getLoc();
   Spiking &post = *info.post->spiking;
-  // This thread's spikes of the post population (its share's, in order),
-  // each synapse into the spiking neuron in the order of its pre neuron.
+  // This thread's spikes of the post population (its share's, in order).
   Value numSpikes = toIndex(load(post.spikeCount, segmentCount(tid)));
   Value start = segmentStart(post, tid);
   auto spikes = b.create<scf::ForOp>(loc, index(0), numSpikes, index(1));
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(spikes.getBody());
-  Value j = toIndex(load(
-      post.spikes, b.create<arith::AddIOp>(loc, start, spikes.getInductionVar())));
+  emitOnPostAt(info, toIndex(load(post.spikes,
+                                  b.create<arith::AddIOp>(
+                                      loc, start, spikes.getInductionVar()))));
+}
+
+void NetworkLowering::emitPropagatePostGPU(ProjectionInfo &info) {
+  loc = info.op.getLoc();
+  Spiking &post = *info.post->spiking;
+  // A thread per spike: each synapse into a spiking neuron is its thread's.
+  OpBuilder::InsertionGuard guard(b);
+  Value s = gridLoop(toIndex(load(post.spikeCount, parity))).getInductionVar();
+  emitOnPostAt(info, toIndex(load(post.spikes, s)));
+}
+
+void NetworkLowering::emitOnPostAt(ProjectionInfo &info, Value j) {
+  OpBuilder::InsertionGuard guard(b);
   Value first = toIndex(load(info.colPtr, j));
   Value last = toIndex(
       load(info.colPtr, b.create<arith::AddIOp>(loc, j, index(1))));
@@ -467,12 +519,115 @@ void NetworkLowering::emitPropagatePostCPU(ProjectionInfo &info) {
     store(traceChange(info, info.synapse.getOnPost(), v, postBefore[v]),
           info.postTrace[v], j);
   }
+  // Each synapse into the spiking neuron, in the order of its pre neuron.
   auto synapses = b.create<scf::ForOp>(loc, first, last, index(1));
   b.setInsertionPointToStart(synapses.getBody());
   Value c = synapses.getInductionVar();
   Value k = toIndex(load(info.colSyn, c));
   Value pre = info.colPre >= 0 ? toIndex(load(info.colPre, c)) : Value();
   emitSynapseEvent(info, info.synapse.getOnPost(), j, k, pre, postBefore);
+}
+
+void NetworkLowering::emitPlasticPropagationGPU(ProjectionInfo &info) {
+  ProjectionOp op = info.op;
+  loc = op.getLoc();
+  Spiking &pre = *spikingByName.lookup(op.getPre());
+  RowLanes lanes = rowLanes(info);
+  // on_pre at the synapses of `numSpikes` spikes (`sourceAt(s)`), those of
+  // delay `d` only when given; a synapse's pre neuron spikes at most once a
+  // step, so each synapse is one thread's. With `changeTraces`, lane 0
+  // changes the spiking neuron's pre traces (on_pre read their values
+  // before: preBefore).
+  auto arrivals = [&](Value numSpikes, llvm::function_ref<Value(Value)> sourceAt,
+                      Value d, bool changeTraces) {
+    OpBuilder::InsertionGuard guard(b);
+    auto spikes =
+        b.create<scf::ForOp>(loc, lanes.first, numSpikes, lanes.stride);
+    b.setInsertionPointToStart(spikes.getBody());
+    Value source = sourceAt(spikes.getInductionVar());
+    emitStorageRowGPU(info, source, lanes.lane, lanes.width,
+                      [&](Value post, Value k) {
+      OpBuilder::InsertionGuard guard(b);
+      if (d) {
+        Value mine = b.create<arith::CmpIOp>(
+            loc, arith::CmpIPredicate::eq, toIndex(load(info.delay, k)), d);
+        auto ifOp = b.create<scf::IfOp>(loc, mine, /*withElseRegion=*/false);
+        b.setInsertionPointToStart(ifOp.thenBlock());
+      }
+      emitSynapseEvent(info, info.synapse.getOnPre(), post, k, source);
+    });
+    if (changeTraces && anyBuffer(info.preTrace)) {
+      Value lead = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq,
+                                           lanes.lane, index(0));
+      auto ifOp = b.create<scf::IfOp>(loc, lead, /*withElseRegion=*/false);
+      b.setInsertionPointToStart(ifOp.thenBlock());
+      emitPreTraceChanges(info, source, /*keepBefore=*/false);
+    }
+  };
+  Value numSpikes = toIndex(load(pre.spikeCount, parity));
+  auto current = [&](Value s) { return toIndex(load(pre.spikes, s)); };
+  if (info.history < 0)
+    return arrivals(numSpikes, current, Value(), /*changeTraces=*/true);
+
+  // Delays: the history holds the spike lists of the last `slots` steps,
+  // step s's in slot s mod slots (its count, then the list).
+  int64_t cells = target->historyCells();
+  Value slotSize = index(cells + pre.size);
+  Value slots = b.create<arith::DivUIOp>(loc, viewCount(info.history),
+                                         slotSize);
+  auto slotBaseOf = [&](Value stepsBack) -> Value {
+    Value slot = b.create<arith::RemUIOp>(
+        loc,
+        b.create<arith::SubIOp>(
+            loc, b.create<arith::AddIOp>(loc, stepIndex, slots), stepsBack),
+        slots);
+    return b.create<arith::MulIOp>(loc, slot, slotSize);
+  };
+  // This step's spikes into slot n mod slots (read from the next step on;
+  // no thread reads that slot in this step).
+  {
+    OpBuilder::InsertionGuard guard(b);
+    Value base = slotBaseOf(index(0));
+    Value firstThread =
+        b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, tid, index(0));
+    auto ifOp = b.create<scf::IfOp>(loc, firstThread, /*withElseRegion=*/false);
+    b.setInsertionPointToStart(ifOp.thenBlock());
+    store(load(pre.spikeCount, parity), info.history, base);
+    b.setInsertionPointAfter(ifOp);
+    Value s = gridLoop(numSpikes).getInductionVar();
+    store(load(pre.spikes, s), info.history,
+          b.create<arith::AddIOp>(
+              loc, b.create<arith::AddIOp>(loc, base, index(cells)), s));
+  }
+  // The spikes that arrive now: those of step n - d at the synapses of
+  // delay d. Every synapse has one arrival at most, so only the additions
+  // to the post neurons depend on the order; it is the CPU's (oldest
+  // first), which one GPU thread then repeats exactly.
+  auto older = [&](Value d, bool filter) {
+    Value base = slotBaseOf(d);
+    Value start = b.create<arith::AddIOp>(loc, base, index(cells));
+    arrivals(toIndex(load(info.history, base)),
+             [&](Value s) {
+               return toIndex(load(info.history,
+                                   b.create<arith::AddIOp>(loc, start, s)));
+             },
+             filter ? d : Value(), /*changeTraces=*/false);
+  };
+  if (auto delay = dyn_cast<FloatAttr>(op.getDelay()))
+    return older(index(stepsOf(delay.getValueAsDouble(),
+                               network.getDt().convertToDouble())),
+                 /*filter=*/false);
+  // d = slots - 1 - k for k in [0, slots - 1), then d = 0 from this step's
+  // list.
+  Value last = b.create<arith::SubIOp>(loc, slots, index(1));
+  auto loop = b.create<scf::ForOp>(loc, index(0), last, index(1));
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(loop.getBody());
+    older(b.create<arith::SubIOp>(loc, last, loop.getInductionVar()),
+          /*filter=*/true);
+  }
+  arrivals(numSpikes, current, index(0), /*changeTraces=*/false);
 }
 
 } // namespace mlir::snn::lowering

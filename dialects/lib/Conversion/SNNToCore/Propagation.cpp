@@ -136,30 +136,38 @@ void NetworkLowering::emitPropagationCPU(ProjectionInfo &info) {
   });
 }
 
-void NetworkLowering::emitPropagationGPU(ProjectionInfo &info) {
-  ProjectionOp op = info.op;
-  loc = op.getLoc();
-  Spiking &pre = *spikingByName.lookup(op.getPre());
-  SynapseSlots slots = synapseSlots(info);
+NetworkLowering::RowLanes NetworkLowering::rowLanes(ProjectionInfo &info) {
   // Group g of G takes spikes g, g + G, ...; its W lanes share the row. W =
   // 32 when the thread count is a multiple of 32 and the storage lets
   // lanes share a row, else 1 (one thread per spike).
-  Value laneStride = index(1);
+  Value width = index(1);
   if (storageLanesShareRow(info)) {
     Value multiple = b.create<arith::CmpIOp>(
         loc, arith::CmpIPredicate::eq,
         b.create<arith::RemUIOp>(loc, nthreads, index(32)), index(0));
-    laneStride = b.create<arith::SelectOp>(loc, multiple, index(32), index(1));
+    width = b.create<arith::SelectOp>(loc, multiple, index(32), index(1));
   }
-  Value first = b.create<arith::DivUIOp>(loc, tid, laneStride);
-  Value spikeStride = b.create<arith::DivUIOp>(loc, nthreads, laneStride);
-  Value lane = b.create<arith::RemUIOp>(loc, tid, laneStride);
+  return {b.create<arith::DivUIOp>(loc, tid, width),
+          b.create<arith::DivUIOp>(loc, nthreads, width),
+          b.create<arith::RemUIOp>(loc, tid, width), width};
+}
+
+void NetworkLowering::emitPropagationGPU(ProjectionInfo &info) {
+  if (info.synapse)
+    return emitPlasticPropagationGPU(info);
+  ProjectionOp op = info.op;
+  loc = op.getLoc();
+  Spiking &pre = *spikingByName.lookup(op.getPre());
+  SynapseSlots slots = synapseSlots(info);
+  RowLanes lanes = rowLanes(info);
   Value numSpikes = toIndex(load(pre.spikeCount, parity));
-  auto spikes = b.create<scf::ForOp>(loc, first, numSpikes, spikeStride);
+  auto spikes =
+      b.create<scf::ForOp>(loc, lanes.first, numSpikes, lanes.stride);
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(spikes.getBody());
   Value source = toIndex(load(pre.spikes, spikes.getInductionVar()));
-  emitStorageRowGPU(info, source, lane, laneStride, [&](Value post, Value k) {
+  emitStorageRowGPU(info, source, lanes.lane, lanes.width,
+                    [&](Value post, Value k) {
     emitArrival(info, slots, post, elementValue(op.getWeight(), info.weight, k),
                 k);
   });

@@ -134,10 +134,6 @@ LogicalResult NetworkLowering::checkInput(StringRef pass) {
       return model.emitOpError("has not been integrated: run snn-integrate "
                                "before ")
              << pass;
-  if (target->name() == "gpu")
-    for (auto op : network.getBody().getOps<PeriodicOp>())
-      return op.emitOpError("runs on the CPU target only, for now (compile "
-                            "without --target=cuda)");
   for (auto op : network.getBody().getOps<ProjectionOp>()) {
     if (std::optional<std::string> why = target->unsupported(op))
       return op.emitOpError(*why);

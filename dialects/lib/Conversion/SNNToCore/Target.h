@@ -45,6 +45,15 @@ public:
   /// entity of `size` neurons.
   virtual int64_t spikeCountCells() const = 0;
   virtual int64_t spikeListLength(int64_t size) const = 0;
+  /// Cells at the start of each slot of a synapse model's spike history
+  /// that hold the slot's spike counts: one per CPU thread, one on the GPU.
+  virtual int64_t historyCells() const = 0;
+  /// A loop over the neurons of `s` that this thread updates (the CPU: its
+  /// share; the GPU: a grid-stride loop over all of them); the builder is
+  /// left at the start of its body. With `parallel`, iteration i touches
+  /// neuron i's elements only (markParallel).
+  virtual scf::ForOp ownNeurons(NetworkLowering &, Spiking &s,
+                                bool parallel) const = 0;
   /// Buffers of the target's own, planned in order with the common ones:
   /// after each spiking entity's, after the rings, and per recording.
   virtual void planSpiking(NetworkLowering &, Spiking &) const {}

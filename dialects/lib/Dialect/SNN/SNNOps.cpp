@@ -1507,6 +1507,15 @@ LogicalResult ScheduleVerifier::verify() {
     StepPosition update = position(updated, pop);
     if (!doneBefore(update, at, /*sameNeurons=*/true))
       return orderError(at.op, update, "the update of '" + pop + "'");
+    // The values of the step, before the reset (what the CPU's copy at the
+    // update phase's end holds): not after a reset fused into the update.
+    StepPosition reset = position(resetAt, pop);
+    if (reset && !doneBefore(at, reset, /*sameNeurons=*/true)) {
+      InFlightDiagnostic diag =
+          at.op->emitOpError("must come before the reset of '") << pop << "'";
+      diag.attachNote(reset.op->getLoc()) << "which is here";
+      return diag;
+    }
   }
   for (Operation &op : network.getBody().front()) {
     auto projection = dyn_cast<ProjectionOp>(op);
