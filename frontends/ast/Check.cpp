@@ -75,6 +75,10 @@ public:
                   const SynapseModel &sm, const NeuronModel *post,
                   bool isList, bool f32);
   void model(const Model &m);
+  /// record.state of a projection: a synapse model's variable of chosen
+  /// synapses over time.
+  void synapseRecording(const Model &m, const StateRecording &s,
+                        const std::vector<std::string> &projectionNames);
 
 private:
   std::vector<Diagnostic> &diags;
@@ -1019,6 +1023,58 @@ void Checker::synapseUse(const Model &model, const Projection &pr,
   }
 }
 
+void Checker::synapseRecording(
+    const Model &m, const StateRecording &s,
+    const std::vector<std::string> &projectionNames) {
+  const Loc &at = s.projectionLoc.line ? s.projectionLoc : s.loc;
+  const Projection *pr = nullptr;
+  for (const Projection &p : m.projections)
+    if (p.name == s.projection)
+      pr = &p;
+  if (!pr) {
+    error(at, "cannot record the synapses of unknown projection '" +
+                  s.projection + "'" +
+                  didYouMean(s.projection, projectionNames));
+    return;
+  }
+  if (!pr->plastic()) {
+    error(at, "projection '" + s.projection +
+                  "' has no synapse model: its weights do not change "
+                  "(\"weights\" records them)");
+    return;
+  }
+  if (const SynapseModel *sm = m.findSynapseModel(pr->synapse)) {
+    std::vector<std::string> vars;
+    for (const Variable &v : sm->variables)
+      vars.push_back(v.name);
+    if (std::find(vars.begin(), vars.end(), s.variable) == vars.end())
+      error(s.variableLoc.line ? s.variableLoc : s.loc,
+            "synapse model '" + sm->name + "' of projection '" +
+                s.projection + "' has no variable '" + s.variable + "'" +
+                didYouMean(s.variable, vars));
+  }
+  int64_t npre = m.sizeOf(pr->pre), npost = m.sizeOf(pr->post);
+  for (size_t i = 0; i < s.synapses.size(); ++i) {
+    const Loc &loc = i < s.synapseLocs.size() ? s.synapseLocs[i] : s.loc;
+    auto [pre, post] = s.synapses[i];
+    if (pre < 0 || (npre >= 0 && pre >= npre))
+      error(loc, "presynaptic neuron " + std::to_string(pre) +
+                     " is out of range [0, " + std::to_string(npre) +
+                     ") of '" + pr->pre + "'");
+    else if (post < 0 || (npost >= 0 && post >= npost))
+      error(loc, "postsynaptic neuron " + std::to_string(post) +
+                     " is out of range [0, " + std::to_string(npost) +
+                     ") of '" + pr->post + "'");
+    else if (std::find(s.synapses.begin(), s.synapses.begin() + i,
+                       s.synapses[i]) != s.synapses.begin() + i)
+      error(loc, "synapse [" + std::to_string(pre) + ", " +
+                     std::to_string(post) + "] is listed twice");
+  }
+  if (s.every < 1)
+    error(s.everyLoc.line ? s.everyLoc : s.loc,
+          "'every' must be >= 1 (steps), got " + std::to_string(s.every));
+}
+
 void Checker::model(const Model &m) {
   // Simulation.
   const Simulation &sim = m.simulation;
@@ -1607,6 +1663,10 @@ void Checker::model(const Model &m) {
     }
   }
   for (const StateRecording &s : r.state) {
+    if (!s.projection.empty()) {
+      synapseRecording(m, s, projectionNames);
+      continue;
+    }
     const Loc &popLoc = s.populationLoc.line ? s.populationLoc : s.loc;
     const Population *p = m.findPopulation(s.population);
     if (!p) {

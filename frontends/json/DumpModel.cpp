@@ -346,7 +346,16 @@ void dumpModel(const Model &m, std::ostream &os) {
 
   ojson state = ojson::array();
   for (const StateRecording &s : m.record.state) {
-    ojson sj{{"population", s.population}, {"variable", s.variable}};
+    ojson sj = s.projection.empty()
+                   ? ojson{{"population", s.population}}
+                   : ojson{{"projection", s.projection}};
+    sj["variable"] = s.variable;
+    if (!s.synapses.empty()) {
+      ojson pairs = ojson::array();
+      for (auto [pre, post] : s.synapses)
+        pairs.push_back({pre, post});
+      sj["synapses"] = pairs;
+    }
     if (!s.neurons.empty())
       sj["neurons"] = s.neurons;
     sj["every"] = s.every;

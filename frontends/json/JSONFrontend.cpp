@@ -1127,11 +1127,50 @@ void Converter::record(const Value &v, Recording &out) {
           continue;
         StateRecording r;
         r.loc = loc(item);
-        checkKeys(item, {"population", "variable", "neurons", "every"}, where);
-        if (const Value *p = required(item, "population", where)) {
+        checkKeys(item,
+                  {"population", "projection", "variable", "neurons",
+                   "synapses", "every"},
+                  where);
+        // A projection's synapses ({"projection": "p", "variable": "w",
+        // "synapses": [[pre, post], ...]}), or a population's neurons.
+        if (const Value *p = item.find("projection")) {
+          r.projectionLoc = loc(*p);
+          if (auto s = name(*p, "the projection of a " + where))
+            r.projection = *s;
+          if (item.find("population"))
+            error(*item.find("population"),
+                  "a state recording names a population or a projection, "
+                  "not both");
+          if (const Value *n = item.find("neurons"))
+            error(*n, "a projection's recording lists \"synapses\" "
+                      "([pre, post] pairs), not \"neurons\"");
+          if (const Value *sy =
+                  required(item, "synapses", "recording of a projection")) {
+            if (!sy->isArray() || sy->items.empty())
+              error(*sy, "\"synapses\" must be a non-empty array of "
+                         "[pre, post] pairs, such as [[0, 3], [5, 1]]");
+            else
+              for (const Value &pair : sy->items) {
+                if (!pair.isArray() || pair.items.size() != 2) {
+                  error(pair, "each synapse is a [pre, post] pair of neuron "
+                              "indices");
+                  continue;
+                }
+                auto pre = integer(pair.items[0], "a presynaptic neuron");
+                auto post = integer(pair.items[1], "a postsynaptic neuron");
+                if (pre && post) {
+                  r.synapses.push_back({*pre, *post});
+                  r.synapseLocs.push_back(loc(pair));
+                }
+              }
+          }
+        } else if (const Value *p = required(item, "population", where)) {
           r.populationLoc = loc(*p);
           if (auto s = name(*p, "the population of a " + where))
             r.population = *s;
+          if (const Value *sy = item.find("synapses"))
+            error(*sy, "a population's recording lists \"neurons\"; "
+                       "\"synapses\" are a projection's");
         }
         if (const Value *p = required(item, "variable", where)) {
           r.variableLoc = loc(*p);

@@ -834,11 +834,24 @@ OwningOpRef<ModuleOp> Generator::run() {
     b.create<mlir::snn::RecordSynapsesOp>(
         loc(s.loc), FlatSymbolRefAttr::get(&ctx, s.projection),
         names(s.variables));
-  for (const ast::StateRecording &r : model.record.state)
+  for (const ast::StateRecording &r : model.record.state) {
+    if (!r.projection.empty()) {
+      llvm::SmallVector<int64_t> pre, post;
+      for (auto [i, j] : r.synapses) {
+        pre.push_back(i);
+        post.push_back(j);
+      }
+      b.create<mlir::snn::RecordSynapseStateOp>(
+          loc(r.loc), FlatSymbolRefAttr::get(&ctx, r.projection),
+          b.getStringAttr(r.variable), b.getDenseI64ArrayAttr(pre),
+          b.getDenseI64ArrayAttr(post), b.getI64IntegerAttr(r.every));
+      continue;
+    }
     b.create<mlir::snn::RecordStateOp>(
         loc(r.loc), FlatSymbolRefAttr::get(&ctx, r.population),
         b.getStringAttr(r.variable), b.getDenseI64ArrayAttr(r.neurons),
         b.getI64IntegerAttr(r.every));
+  }
 
   if (failed || mlir::failed(verify(*module)))
     return nullptr;

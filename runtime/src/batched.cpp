@@ -149,6 +149,22 @@ private:
   /// from its rows as the device holds them after upload (build kernels
   /// may have written them there), built on the host and written back.
   bool buildDeviceColumnIndices(std::string &error);
+  /// The synapses of each synapse recording and their first sample
+  /// (findRecordedSynapses), from the rows and values the device holds,
+  /// written to the device.
+  bool findDeviceRecordedSynapses(std::string &error);
+  /// Buffer `buffer` (a whole one) from the device into net.arena.
+  bool fetch(int buffer, std::string &error) {
+    return buffer < 0 ||
+           backend.read(buffer, 0, net.arena.slot(size_t(buffer)).count,
+                        net.arena.buffer<uint8_t>(size_t(buffer)), error);
+  }
+  /// Buffer `buffer` from net.arena to the device.
+  bool put(int buffer, std::string &error) {
+    return buffer < 0 ||
+           backend.write(buffer, 0, net.arena.slot(size_t(buffer)).count,
+                         net.arena.buffer<uint8_t>(size_t(buffer)), error);
+  }
   bool fail(const std::string &msg) {
     error = msg;
     return false;
@@ -212,30 +228,41 @@ bool BatchedRun::readSpikes(const GpuSpikeRecordDesc &r, int64_t b, int64_t e) {
 
 bool BatchedRun::buildDeviceColumnIndices(std::string &error) {
   bool any = false;
-  auto fetch = [&](int buffer) {
-    return buffer < 0 ||
-           backend.read(buffer, 0, net.arena.slot(size_t(buffer)).count,
-                        net.arena.buffer<uint8_t>(size_t(buffer)), error);
-  };
   for (const ProjectionDesc &pr : d.projections) {
     if (pr.colPtr < 0)
       continue;
     any = true;
-    if (!fetch(pr.rowPtr) || !fetch(pr.col))
+    if (!fetch(pr.rowPtr, error) || !fetch(pr.col, error))
       return false;
   }
   if (!any)
     return true;
   if (!buildColumnIndices(net, error))
     return false;
-  auto put = [&](int buffer) {
-    return buffer < 0 ||
-           backend.write(buffer, 0, net.arena.slot(size_t(buffer)).count,
-                         net.arena.buffer<uint8_t>(size_t(buffer)), error);
-  };
   for (const ProjectionDesc &pr : d.projections)
-    if (pr.colPtr >= 0 &&
-        (!put(pr.colPtr) || !put(pr.colSyn) || !put(pr.colPre)))
+    if (pr.colPtr >= 0 && (!put(pr.colPtr, error) || !put(pr.colSyn, error) ||
+                           !put(pr.colPre, error)))
+      return false;
+  return true;
+}
+
+bool BatchedRun::findDeviceRecordedSynapses(std::string &error) {
+  bool any = false;
+  for (const StateRecordDesc &s : d.record.state) {
+    if (!s.ofSynapses())
+      continue;
+    any = true;
+    const ProjectionDesc &pr = d.projections[size_t(s.projectionIndex)];
+    if (!fetch(pr.rowPtr, error) || !fetch(pr.col, error) ||
+        !fetch(s.source, error))
+      return false;
+  }
+  if (!any)
+    return true;
+  if (!findRecordedSynapses(net, error))
+    return false;
+  for (const StateRecordDesc &s : d.record.state)
+    if (s.ofSynapses() && (!put(s.synapses, error) || !put(s.buffer, error)))
       return false;
   return true;
 }
@@ -299,7 +326,8 @@ bool BatchedRun::run() {
                 "build kernels");
 
   auto tUpload = Clock::now();
-  if (!backend.upload(net, error) || !buildDeviceColumnIndices(error))
+  if (!backend.upload(net, error) || !buildDeviceColumnIndices(error) ||
+      !findDeviceRecordedSynapses(error))
     return false;
   result.buildSeconds += secondsSince(tUpload);
 

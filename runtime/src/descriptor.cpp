@@ -248,6 +248,8 @@ private:
   void projections(const json &j, const std::string &path);
   void rings(const json &j, const std::string &path);
   void record(const json &j, const std::string &path);
+  /// A record.state entry with "projection": a synapse recording.
+  void synapseRecord(const json &o, const std::string &p, StateRecordDesc &sr);
   void gpu(const json &j, const std::string &path);
   void gpuBuild(const json &j, const std::string &path);
   void init(const json &j, const std::string &path);
@@ -897,6 +899,59 @@ void Parser::rings(const json &j, const std::string &path) {
   }
 }
 
+void Parser::synapseRecord(const json &o, const std::string &p,
+                           StateRecordDesc &sr) {
+  sr.population = reqStr(o, p, "projection");
+  sr.projectionIndex = d.findProjection(sr.population);
+  if (sr.projectionIndex < 0)
+    fail(sub(p, "projection"), "no projection \"" + sr.population + "\"");
+  const ProjectionDesc &pr = d.projections[size_t(sr.projectionIndex)];
+  if (!pr.plastic())
+    fail(sub(p, "projection"), "projection \"" + sr.population +
+                                   "\" has no synapse model");
+  if (pr.rowPtr < 0 || pr.col < 0)
+    fail(sub(p, "projection"), "its synapses are found in the rows: the "
+                               "projection needs \"row_ptr\" and \"col\"");
+  sr.variable = reqStr(o, p, "variable");
+  auto neurons = [&](const char *key, int population,
+                     std::vector<int64_t> &out) {
+    std::string q = sub(p, key);
+    const json &list = req(o, p, key);
+    array(list, q);
+    int64_t size = d.populations[size_t(population)].size;
+    for (size_t k = 0; k < list.size(); ++k) {
+      int64_t n = integer(list[k], idx(q, k));
+      if (n < 0 || n >= size)
+        fail(idx(q, k), "neuron " + std::to_string(n) + " out of range [0, " +
+                            std::to_string(size) + ")");
+      out.push_back(n);
+    }
+  };
+  neurons("pre", pr.preIndex, sr.pre);
+  neurons("post", pr.postIndex, sr.post);
+  if (sr.pre.size() != sr.post.size() || sr.pre.empty())
+    fail(p, "\"pre\" and \"post\" list the recorded synapses: as many of "
+            "each, at least one");
+  int64_t n = int64_t(sr.pre.size());
+  for (int64_t k = 0; k < n; ++k)
+    sr.neurons.push_back(k);
+  sr.buffer = bufferRef(o, p, "buffer", true);
+  checkBuffer(sub(p, "buffer"), sr.buffer, {ScalarType::F32, ScalarType::F64},
+              n);
+  sr.synapses = bufferRef(o, p, "synapses", true);
+  checkBuffer(sub(p, "synapses"), sr.synapses, {ScalarType::I64}, n);
+  sr.source = bufferRef(o, p, "source", true);
+  checkBuffer(sub(p, "source"), sr.source,
+              {d.buffers[size_t(sr.buffer)].type}, -1);
+  checkDerived(sub(p, "source"), sr.source, BufferCount::Kind::Synapses,
+               pr.name);
+  if (const json *e = opt(o, "every")) {
+    sr.every = integer(*e, sub(p, "every"));
+    if (sr.every < 1)
+      fail(sub(p, "every"), "must be at least 1");
+  }
+}
+
 void Parser::record(const json &j, const std::string &path) {
   object(j, path);
   RecordDesc &r = d.record;
@@ -972,6 +1027,11 @@ void Parser::record(const json &j, const std::string &path) {
       const json &o = (*s)[i];
       object(o, p);
       StateRecordDesc sr;
+      if (opt(o, "projection")) {
+        synapseRecord(o, p, sr);
+        r.state.push_back(sr);
+        continue;
+      }
       sr.population = reqStr(o, p, "population");
       sr.populationIndex = d.findPopulation(sr.population);
       if (sr.populationIndex < 0)

@@ -1186,6 +1186,45 @@ bool buildColumnIndices(Network &net, std::string &error) {
   return true;
 }
 
+bool findRecordedSynapses(Network &net, std::string &error) {
+  const Descriptor &d = net.desc;
+  for (size_t r = 0; r < d.record.state.size(); ++r) {
+    const StateRecordDesc &s = d.record.state[r];
+    if (!s.ofSynapses())
+      continue;
+    const ProjectionDesc &pr = d.projections[size_t(s.projectionIndex)];
+    const int64_t *rowPtr = net.arena.buffer<int64_t>(size_t(pr.rowPtr));
+    bool narrow = d.buffers[size_t(pr.col)].type == ScalarType::U16;
+    const uint8_t *col = net.arena.buffer<uint8_t>(size_t(pr.col));
+    auto post = [&](int64_t k) -> int64_t {
+      return narrow ? int64_t(reinterpret_cast<const uint16_t *>(col)[k])
+                    : int64_t(reinterpret_cast<const int32_t *>(col)[k]);
+    };
+    int64_t *synapses = net.arena.buffer<int64_t>(size_t(s.synapses));
+    ScalarType t = d.buffers[size_t(s.buffer)].type;
+    const uint8_t *source = net.arena.buffer<uint8_t>(size_t(s.source));
+    uint8_t *sample = net.arena.buffer<uint8_t>(size_t(s.buffer));
+    for (size_t j = 0; j < s.pre.size(); ++j) {
+      int64_t found = -1;
+      for (int64_t k = rowPtr[s.pre[j]]; k < rowPtr[s.pre[j] + 1]; ++k)
+        if (post(k) == s.post[j]) {
+          found = k;
+          break;
+        }
+      if (found < 0) {
+        error = "record.state[" + std::to_string(r) + "]: projection '" +
+                pr.name + "' has no synapse from " + std::to_string(s.pre[j]) +
+                " to " + std::to_string(s.post[j]) +
+                " (the connectivity drawn with this seed)";
+        return false;
+      }
+      synapses[j] = found;
+      store(t, sample, int64_t(j), detail::loadScalar(t, source, found));
+    }
+  }
+  return true;
+}
+
 bool buildNetwork(const Descriptor &desc, uint64_t seed, Network &net,
                   std::string &error) {
   return buildNetwork(desc, seed, BuildOptions(), net, error);

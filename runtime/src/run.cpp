@@ -134,6 +134,8 @@ std::vector<int> initRunResult(const Network &net, int64_t steps,
     r.population = s.population;
     r.variable = s.variable;
     r.neurons = s.neurons;
+    r.pre = s.pre;
+    r.post = s.post;
     int64_t samples = steps > 0 ? (steps + s.every - 1) / s.every : 0;
     r.timesMs.reserve(size_t(samples));
     r.values.reserve(size_t(samples) * s.neurons.size());
@@ -789,7 +791,11 @@ bool writeOutputsImpl(RunResult &r, const std::string &format,
       std::vector<std::string> header = {"t_ms"};
       std::vector<std::vector<double>> cols = {s.timesMs};
       for (size_t k = 0; k < n; ++k) {
-        header.push_back("n" + std::to_string(s.neurons[k]));
+        // A synapse's column: s<pre>_<post>.
+        header.push_back(s.pre.empty()
+                             ? "n" + std::to_string(s.neurons[k])
+                             : "s" + std::to_string(s.pre[k]) + "_" +
+                                   std::to_string(s.post[k]));
         std::vector<double> col(samples);
         for (size_t i = 0; i < samples; ++i)
           col[i] = s.values[i * n + k];
@@ -802,6 +808,15 @@ bool writeOutputsImpl(RunResult &r, const std::string &format,
                encodeNpy(NpyType::F64, s.values.data(), {samples, n})) ||
           !add(base + "_t.npy",
                encodeNpy(NpyType::F64, s.timesMs.data(), {samples})))
+        return false;
+      // A synapse recording: each column's pre and post neuron.
+      std::vector<int32_t> pre(s.pre.begin(), s.pre.end()),
+          post(s.post.begin(), s.post.end());
+      if (!s.pre.empty() &&
+          (!add(base + "_pre.npy",
+                encodeNpy(NpyType::I32, pre.data(), {pre.size()})) ||
+           !add(base + "_post.npy",
+                encodeNpy(NpyType::I32, post.data(), {post.size()}))))
         return false;
     }
   }
@@ -1067,7 +1082,7 @@ bool runSimulation(const std::string &descriptorJson,
       return false;
     if (device && !device->runInit(net, error))
       return false;
-    if (!buildColumnIndices(net, error))
+    if (!buildColumnIndices(net, error) || !findRecordedSynapses(net, error))
       return false;
     double buildSeconds = secondsSince(t0);
     // From the first step until the outputs are written, SIGINT and SIGTERM

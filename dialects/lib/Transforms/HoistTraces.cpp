@@ -66,13 +66,17 @@ struct HoistTracesPass
                            return p.getOwner() == op.getSymName();
                          }))
           continue;
-        // Recorded variables stay per synapse (their values at each
-        // synapse's last event, as the synapse holds them).
+        // Recorded variables stay per synapse (record.synapses: their
+        // values at each synapse's last event, as the synapse holds them;
+        // recorded over time: sampled per synapse).
         llvm::StringSet<> recorded;
         for (auto r : network.getBody().getOps<RecordSynapsesOp>())
           if (r.getProjection() == op.getSymName())
             for (Attribute attr : r.getVariables())
               recorded.insert(cast<StringAttr>(attr).getValue());
+        for (auto r : network.getBody().getOps<RecordSynapseStateOp>())
+          if (r.getProjection() == op.getSymName())
+            recorded.insert(r.getVariable());
         DictionaryAttr init = op.getSynapseInitAttr();
         SmallVector<Attribute> pre, post;
         for (Attribute attr : model.getEventDriven()) {

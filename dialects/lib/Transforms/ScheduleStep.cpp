@@ -87,11 +87,17 @@ struct ScheduleStepPass
     };
 
     if (gpu) {
-      auto records = body.getOps<RecordStateOp>();
+      // State recordings, then synapse recordings (whose samples the end
+      // of the step before wrote: snn.sample_synapses).
+      SmallVector<Operation *> records;
+      for (auto op : body.getOps<RecordStateOp>())
+        records.push_back(op);
+      for (auto op : body.getOps<RecordSynapseStateOp>())
+        records.push_back(op);
       if (!records.empty()) {
         OpBuilder record = phase("record");
         for (auto [k, op] : llvm::enumerate(records))
-          record.create<SampleStepOp>(op.getLoc(), static_cast<int64_t>(k));
+          record.create<SampleStepOp>(op->getLoc(), static_cast<int64_t>(k));
       }
     }
     // Periodic statements, at the start of the step (Brian2's
@@ -194,14 +200,19 @@ struct ScheduleStepPass
       if (delivered.contains(name) || fused)
         deliver.create<DeliverStepOp>(pop.getLoc(), name, fused);
     }
-    if (gpu) {
-      // The bookkeeping, after every spike and sample of the step.
-      deliver.create<EndStepOp>(loc);
-    } else {
+    if (!gpu)
       for (PopulationOp pop : populations)
         if (resets(pop))
           deliver.create<ResetStepOp>(pop.getLoc(), pop.getSymName());
-    }
+    // Synapse recordings: the values at the end of the step (the start of
+    // the next), after everything that changes the synapses.
+    for (auto [k, op] :
+         llvm::enumerate(body.getOps<RecordSynapseStateOp>()))
+      deliver.create<SampleSynapsesStepOp>(op.getLoc(),
+                                           static_cast<int64_t>(k));
+    // GPU: the bookkeeping, after every spike and sample of the step.
+    if (gpu)
+      deliver.create<EndStepOp>(loc);
     return success();
   }
 };

@@ -195,6 +195,17 @@ struct StateRecordDesc {
   int buffer = -1;
   std::vector<int64_t> neurons; ///< all neurons when omitted or empty
   int64_t every = 1;
+  /// A synapse recording ("projection" instead of "population"): a synapse
+  /// model's variable of the synapses (pre[j], post[j]) of projection
+  /// `projection` (`population` is its name too). `buffer` is the sample
+  /// the generated code writes (its elements are the synapses: `neurons`
+  /// is 0 .. n - 1), `synapses` (i64) their positions in the rows, which
+  /// the runtime finds, `source` the variable's per-synapse buffer, which
+  /// gives the first sample.
+  int projectionIndex = -1;
+  int synapses = -1, source = -1;
+  std::vector<int64_t> pre, post;
+  bool ofSynapses() const { return projectionIndex >= 0; }
 };
 
 struct RecordDesc {

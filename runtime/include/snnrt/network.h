@@ -143,6 +143,14 @@ bool buildNetwork(const Descriptor &desc, uint64_t seed,
 /// synapses for the index's 32-bit entries.
 bool buildColumnIndices(Network &net, std::string &error);
 
+/// The synapses of each synapse recording (record.state with "projection"):
+/// for each (pre, post) asked for, the first synapse from pre to post in
+/// its row, into the recording's `synapses` buffer, and its value in the
+/// `source` buffer as the first sample (`buffer`). Reads the rows and the
+/// source from the arena (after the build kernels). False with `error`
+/// when a pair has no synapse.
+bool findRecordedSynapses(Network &net, std::string &error);
+
 /// The element count of a GPU recording buffer for a batch of `batchSteps`
 /// steps ({"record_spikes": ...} or {"record_state": ...}). False (with
 /// `error`) when it does not fit the device's 32-bit counters.

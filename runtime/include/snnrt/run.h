@@ -138,8 +138,11 @@ struct SpikeRecord {
 };
 
 struct StateRecord {
-  std::string population, variable;
+  std::string population, variable; ///< population: or projection
   std::vector<int64_t> neurons;
+  /// A synapse recording's synapses (the values' columns): pre and post
+  /// neurons; empty for a population's recording.
+  std::vector<int64_t> pre, post;
   std::vector<double> timesMs;
   std::vector<double> values; ///< samples x neurons, row-major
   size_t samples() const { return timesMs.size(); }

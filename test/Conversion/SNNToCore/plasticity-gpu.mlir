@@ -10,13 +10,18 @@
 // addition to the post neuron atomic, then lane 0 changes the spiking
 // neuron's pre trace from the kept value; on_post a thread per post spike:
 // the post trace's change once, then the column of the neuron (per-post
-// index), adding nothing to the post neuron here.
+// index), adding nothing to the post neuron here. A recording of a trace
+// of chosen synapses over time: sampled at the end of the step (its trace
+// stays per synapse), copied by the record phase at the start of the next.
 // RUN: snn-opt %s -snn-integrate -snn-select-storage -snn-hoist-traces -snn-schedule-step=target=gpu | FileCheck %s --check-prefix=SCHED
 // RUN: snn-opt %s -snn-integrate -snn-select-storage -snn-hoist-traces -snn-schedule-step=target=gpu -snn-plan-buffers=target=gpu -snn-describe -convert-snn-to-core=target=gpu | FileCheck %s --check-prefix=GPU
 
 // SCHED: snn.projection @s {{.*}}post_traces = ["apost"], pre_traces = ["apre"]
+// SCHED: snn.projection @r {{.*}}post_traces = ["apost"], storage
 // SCHED:      snn.schedule "gpu" {
-// SCHED-NEXT:   snn.phase "periodic" {
+// SCHED-NEXT:   snn.phase "record" {
+// SCHED-NEXT:     snn.sample 0
+// SCHED:        snn.phase "periodic" {
 // SCHED-NEXT:     snn.periodic_step 0
 // SCHED:        snn.phase "update" {
 // SCHED-NEXT:     snn.update @p
@@ -32,8 +37,10 @@
 // SCHED:        snn.phase "deliver" {
 // SCHED-NEXT:     snn.deliver @p reset
 // SCHED-NEXT:     snn.deliver @da reset
+// SCHED-NEXT:     snn.sample_synapses 0
 // SCHED-NEXT:     snn.end_step
 
+// GPU-LABEL: func.func private @snn_body_record
 // GPU-LABEL: func.func private @snn_body_periodic
 // GPU:       arith.remui %{{.*}}, %c100 : index
 // GPU:       scf.if
@@ -113,6 +120,11 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64
     connectivity = #snn.fixed_probability<0.5, allow_self = false>, delay = 0.0 : f64,
     weight = 0.5 : f64, synapse_params = {tau = 20.0 : f64, a = 0.01 : f64},
     synapse_links = {m = "da.v"}}
+  snn.projection @r from @p to @p synapse @stdp attributes {
+    connectivity = #snn.fixed_probability<0.5, allow_self = false>, delay = 0.0 : f64,
+    weight = 0.5 : f64, synapse_params = {tau = 20.0 : f64, a = 0.01 : f64},
+    synapse_links = {m = "da.v"}}
+  snn.record_synapse_state @r "apre" {pre = array<i64: 0>, post = array<i64: 1>, every = 10}
   snn.periodic @p every 100 {
   ^bb0(%v: f64, %g: f64):
     %c = arith.constant 0.5 : f64

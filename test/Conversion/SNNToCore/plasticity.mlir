@@ -4,7 +4,10 @@
 // of the spikes; the descriptor's "synapse" entry; snn.propagate_post after
 // every snn.propagate; in snn_propagate the advance of the traces (math.exp)
 // inlined in the row walks and in the on_post loops; a drawn initial value
-// (apre of @s) in the values build kernel.
+// (apre of @s) in the values build kernel. A recording of apre of two
+// synapses of @s over time: snn.sample_synapses at the end of the step, its
+// buffers, its descriptor entry (after the state recordings) and the
+// advance of the sampled trace (the ninth math.exp).
 // RUN: snn-opt %s -snn-integrate -snn-select-storage -snn-schedule-step -snn-plan-buffers | FileCheck %s --check-prefix=PLAN
 // RUN: snn-opt %s -snn-integrate -snn-select-storage -snn-schedule-step -snn-plan-buffers -snn-describe | FileCheck %s --check-prefix=DESC
 // RUN: snn-opt %s -snn-integrate -snn-select-storage -snn-schedule-step -snn-plan-buffers -snn-describe -convert-snn-to-core | FileCheck %s --check-prefix=CPU
@@ -31,6 +34,7 @@
 // PLAN-NEXT:   snn.propagate_post @s
 // PLAN-NEXT:   snn.propagate_post @d
 // PLAN-NEXT:   snn.reset @p
+// PLAN-NEXT:   snn.sample_synapses 0
 // PLAN:      snn.buffer "s.row_ptr" : i64 [9]
 // PLAN-NEXT: snn.buffer "s.col" : i16 [synapses "s"]
 // PLAN-NEXT: snn.buffer "s.weight" : f64 [synapses "s"]
@@ -42,14 +46,17 @@
 // PLAN-NEXT: snn.buffer "d.row_ptr" : i64 [9]
 // PLAN:      snn.buffer "d.col_syn" : i32 [synapses "d"]
 // PLAN-NEXT: snn.buffer "d.history" : i32 [history "d"]
+// PLAN:      snn.buffer "srecord0.synapses" : i64 [2]
+// PLAN-NEXT: snn.buffer "srecord0.sample" : f64 [2]
 
 // DESC: synapse = {col_ptr = 10 : i64, col_syn = 11 : i64, lastupdate = 9 : i64, model = "stdp", variables = [{buffer = 7 : i64, init = {high = 1 : i64, kind = "uniform", low = 0 : i64}, name = "apre"}, {buffer = 8 : i64, init = {kind = "constant", value = 0 : i64}, name = "apost"}], weight = "w"}
 // DESC-NOT: target = "g"
 // DESC-SAME: weight_buffer = 6 : i64
 // DESC: synapse = {col_ptr = 18 : i64, col_syn = 19 : i64, history = 20 : i64, lastupdate = 17 : i64, model = "stdp"
+// DESC: state = [{buffer = 22 : i64, every = 2 : i64, post = [1, 0], pre = [0, 1], projection = "s", source = 7 : i64, synapses = 21 : i64, variable = "apre"}]
 
 // CPU-LABEL: func.func @snn_propagate
-// CPU-COUNT-8: math.exp
+// CPU-COUNT-9: math.exp
 // CPU-NOT: math.exp
 // CPU-LABEL: func.func private @snn_body_build_values_0
 // CPU: memref.store {{.*}} : memref<?xf64>
@@ -100,4 +107,5 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64
   snn.projection @d from @p to @p synapse @stdp attributes {
     connectivity = #snn.fixed_probability<0.5, allow_self = false>, delay = 0.3 : f64,
     weight = 0.5 : f64, synapse_params = {tau = 20.0 : f64, a = 0.01 : f64}}
+  snn.record_synapse_state @s "apre" {pre = array<i64: 0, 1>, post = array<i64: 1, 0>, every = 2}
 }

@@ -603,3 +603,160 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64
   // expected-error @below {{synapse model 'm' has no variable 'u'}}
   snn.record_synapses @p ["u"]
 }
+
+// -----
+
+// A synapse recording: as many pre as post neurons, in range, of a variable
+// of a projection with a synapse model, sampled after the projection's
+// propagation.
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
+  snn.neuron_model @keep attributes {variables = ["v"]} update {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  } threshold {
+  ^bb0(%v: f64):
+    %t = arith.constant false
+    snn.yield %t : i1
+  } reset {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  }
+  snn.population @a of @keep size 2
+  // expected-error @below {{has 2 presynaptic and 1 postsynaptic neurons; a synapse is one of each}}
+  snn.record_synapse_state @p "w" {pre = array<i64: 0, 1>, post = array<i64: 1>}
+}
+
+// -----
+
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
+  snn.neuron_model @keep attributes {variables = ["v"]} update {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  } threshold {
+  ^bb0(%v: f64):
+    %t = arith.constant false
+    snn.yield %t : i1
+  } reset {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  }
+  snn.population @a of @keep size 2
+  snn.projection @s from @a to @a attributes {connectivity = #snn.all_to_all<allow_self = true>, delay = 0.0 : f64, weight = 1.0 : f64, target = "v"}
+  // expected-error @below {{'s' is not a projection with a synapse model}}
+  snn.record_synapse_state @s "w" {pre = array<i64: 0>, post = array<i64: 1>}
+}
+
+// -----
+
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
+  snn.neuron_model @keep attributes {variables = ["v"]} update {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  } threshold {
+  ^bb0(%v: f64):
+    %t = arith.constant false
+    snn.yield %t : i1
+  } reset {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  }
+  snn.synapse_model @m attributes {variables = ["w"], weight = "w"} on_pre {
+  ^bb0(%w: f64):
+    snn.yield %w : f64
+  }
+  snn.population @a of @keep size 2
+  snn.projection @p from @a to @a synapse @m attributes {connectivity = #snn.all_to_all<allow_self = true>, delay = 0.0 : f64, weight = 1.0 : f64, synapse_params = {}}
+  // expected-error @below {{postsynaptic neuron 2 is out of range for 'a' of size 2}}
+  snn.record_synapse_state @p "w" {pre = array<i64: 0>, post = array<i64: 2>}
+}
+
+// -----
+
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
+  snn.neuron_model @keep attributes {variables = ["v"]} update {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  } threshold {
+  ^bb0(%v: f64):
+    %t = arith.constant false
+    snn.yield %t : i1
+  } reset {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  }
+  snn.synapse_model @m attributes {variables = ["w"], weight = "w"} on_pre {
+  ^bb0(%w: f64):
+    snn.yield %w : f64
+  }
+  snn.population @a of @keep size 2
+  snn.projection @p from @a to @a synapse @m attributes {connectivity = #snn.all_to_all<allow_self = true>, delay = 0.0 : f64, weight = 1.0 : f64, synapse_params = {}}
+  // expected-error @below {{synapse model 'm' has no variable 'x'}}
+  snn.record_synapse_state @p "x" {pre = array<i64: 0>, post = array<i64: 1>}
+}
+
+// -----
+
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
+  snn.neuron_model @keep attributes {variables = ["v"]} update {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  } threshold {
+  ^bb0(%v: f64):
+    %t = arith.constant false
+    snn.yield %t : i1
+  } reset {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  }
+  snn.synapse_model @m attributes {variables = ["w"], weight = "w"} on_pre {
+  ^bb0(%w: f64):
+    snn.yield %w : f64
+  }
+  snn.population @a of @keep size 2
+  snn.projection @p from @a to @a synapse @m attributes {connectivity = #snn.all_to_all<allow_self = true>, delay = 0.0 : f64, weight = 1.0 : f64, synapse_params = {}}
+  snn.record_synapse_state @p "w" {pre = array<i64: 0>, post = array<i64: 1>}
+  snn.schedule "cpu" {
+    snn.phase "update" {
+      snn.update @a
+      // expected-error @below {{must come after the synapses of 'p' changing in the step}}
+      snn.sample_synapses 0
+    }
+    snn.phase "propagate" {
+      // expected-note @below {{which is here}}
+      snn.propagate @p
+    }
+  }
+}
+
+// -----
+
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
+  snn.neuron_model @keep attributes {variables = ["v"]} update {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  } threshold {
+  ^bb0(%v: f64):
+    %t = arith.constant false
+    snn.yield %t : i1
+  } reset {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  }
+  snn.synapse_model @m attributes {variables = ["w"], weight = "w"} on_pre {
+  ^bb0(%w: f64):
+    snn.yield %w : f64
+  }
+  snn.population @a of @keep size 2
+  snn.projection @p from @a to @a synapse @m attributes {connectivity = #snn.all_to_all<allow_self = true>, delay = 0.0 : f64, weight = 1.0 : f64, synapse_params = {}}
+  // expected-note @below {{declared here}}
+  snn.record_synapse_state @p "w" {pre = array<i64: 0>, post = array<i64: 1>}
+  // expected-error @below {{does not sample synapse recording 0}}
+  snn.schedule "cpu" {
+    snn.phase "update" {
+      snn.update @a
+    }
+    snn.phase "propagate" {
+      snn.propagate @p
+    }
+  }
+}

@@ -185,3 +185,40 @@ snn.network @periodic attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1
     }
   }
 }
+
+// A synapse model's variable of chosen synapses recorded over time, and
+// its sample at the end of the step.
+// CHECK-LABEL: snn.network @recorded
+// CHECK: snn.record_synapse_state @p "w" {every = 10 : i64, post = array<i64: 1, 0>, pre = array<i64: 0, 3>}
+// CHECK: snn.sample_synapses 0
+snn.network @recorded attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
+  snn.neuron_model @keep attributes {variables = ["level"]} update {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  } threshold {
+  ^bb0(%v: f64):
+    %t = arith.constant false
+    snn.yield %t : i1
+  } reset {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  }
+  snn.synapse_model @plain attributes {variables = ["w"], weight = "w"} on_pre {
+  ^bb0(%w: f64):
+    snn.yield %w : f64
+  }
+  snn.population @n of @keep size 4
+  snn.projection @p from @n to @n synapse @plain attributes {
+    connectivity = #snn.all_to_all<allow_self = true>, delay = 0.0 : f64,
+    weight = 0.5 : f64, synapse_params = {}}
+  snn.record_synapse_state @p "w" {pre = array<i64: 0, 3>, post = array<i64: 1, 0>, every = 10}
+  snn.schedule "cpu" {
+    snn.phase "update" {
+      snn.update @n
+    }
+    snn.phase "propagate" {
+      snn.propagate @p
+      snn.sample_synapses 0
+    }
+  }
+}

@@ -72,6 +72,8 @@ A_PRE = DAPRE * GMAX            # as the example: dApre *= gmax
 A_POST = DAPOST * GMAX
 TOLERANCE = 1e-9                # of gmax
 NEAR = 0.1                      # "within 10% of 0 / of gmax"
+TRACED = [0, 1, 500, 999]        # synapses i -> 0 whose weights are traced
+TRACE_EVERY = 10                # steps between their samples (1 ms)
 
 
 def generate(work, duration):
@@ -149,6 +151,9 @@ def write_model(work, duration):
                              "initial": {"w": {"from_list": "weight"}},
                              "delay": "0 ms"}},
         "record": {"spikes": ["neuron"], "weights": ["input_neuron"],
+                   "state": [{"projection": "input_neuron", "variable": "w",
+                              "synapses": [[i, 0] for i in TRACED],
+                              "every": TRACE_EVERY}],
                    "format": "npy"},
     }
     path = os.path.join(work, "song_abbott.json")
@@ -157,7 +162,8 @@ def write_model(work, duration):
 
 
 def run_snnc(snnc, work, model):
-    """Output spikes and final weights (indexed by pre neuron) of snnc."""
+    """Output spikes, final weights (indexed by pre neuron) and the traced
+    synapses' weights over time (samples x TRACED) of snnc."""
     sim = os.path.join(work, "sim")
     out = os.path.join(work, "out")
     bc.compile_model(snnc, model, sim)
@@ -172,7 +178,12 @@ def run_snnc(snnc, work, model):
         sys.exit(1)
     weights = np.empty(N)
     weights[pre] = w
-    return bc.snnc_spikes(out, "neuron"), weights
+    traced = np.load(os.path.join(out, "input_neuron_w.npy"))
+    if (np.load(os.path.join(out, "input_neuron_w_pre.npy")).tolist()
+            != TRACED):
+        print("snnc traced other synapses than %s" % TRACED)
+        sys.exit(1)
+    return bc.snnc_spikes(out, "neuron"), weights, traced
 
 
 def run_brian2(ids, steps, syn, duration):
@@ -180,7 +191,7 @@ def run_brian2(ids, steps, syn, duration):
     the example's model with the drawn inputs and initial weights."""
     bc.import_brian2()
     from brian2 import (ms, mV, NeuronGroup, SpikeGeneratorGroup, Synapses,
-                        SpikeMonitor, Network, defaultclock)
+                        SpikeMonitor, StateMonitor, Network, defaultclock)
     defaultclock.dt = DT * ms
     ns = {"taum": TAUM * ms, "taue": TAUE * ms, "Ee": EE * mV, "vt": VT * mV,
           "vr": VR * mV, "El": EL * mV, "taupre": TAUPRE * ms,
@@ -209,10 +220,15 @@ def run_brian2(ids, steps, syn, duration):
     S.connect(i=pre, j=post)
     S.w = w0
     mon = SpikeMonitor(neurons)
-    Network(inputs, neurons, S, mon).run(duration * ms)
+    # The traced synapses' weights, at the start of every TRACE_EVERY-th
+    # step (StateMonitor's default slot, 'start').
+    index = [int(np.flatnonzero(np.asarray(pre) == i)[0]) for i in TRACED]
+    trace = StateMonitor(S, "w", record=index, dt=TRACE_EVERY * DT * ms)
+    Network(inputs, neurons, S, mon, trace).run(duration * ms)
     weights = np.empty(N)
     weights[np.asarray(S.i)] = np.asarray(S.w)
-    return bc.brian2_spikes(mon, float(defaultclock.dt_)), weights
+    return (bc.brian2_spikes(mon, float(defaultclock.dt_)), weights,
+            np.asarray(trace.w).T)
 
 
 def fractions(w):
@@ -254,7 +270,7 @@ def main():
           % (n_theirs, n_theirs / seconds,
              "skipped" if ours is None else "%d spikes" % len(ours[0][0])))
     bimodal = True
-    for name, (_, w) in sides:
+    for name, (_, w, _) in sides:
         low, high = fractions(w)
         bimodal &= low + high > 0.5
         print("%s weights: mean %.4f gmax, %.3f within 10%% of 0, %.3f "
@@ -268,6 +284,16 @@ def main():
         ok &= first is None
         diff = float(np.max(np.abs(ours[1] - theirs[1]))) / GMAX
         ok &= diff <= TOLERANCE
+        # The weights of the traced synapses over time (record.state of a
+        # projection against a StateMonitor), sample by sample.
+        same_shape = ours[2].shape == theirs[2].shape
+        traced = (float(np.max(np.abs(ours[2] - theirs[2]))) / GMAX
+                  if same_shape else float("inf"))
+        ok &= traced <= TOLERANCE
+        print("traced synapses %s -> 0: %s samples each, largest difference "
+              "%.3g gmax: %s" % (TRACED, "x".join(map(str, ours[2].shape)),
+                                 traced,
+                                 "OK" if traced <= TOLERANCE else "FAILED"))
         if diff > TOLERANCE:
             k = int(np.argmax(np.abs(ours[1] - theirs[1])))
             print("largest weight difference at synapse %d -> 0: snnc %r, "

@@ -736,6 +736,70 @@ TEST(Network, SynapseModelBuffersAndPerPostIndex) {
             (std::vector<int32_t>{1, 3, 0, 2, 4}));
 }
 
+TEST(Network, SynapseRecordingFindsItsSynapses) {
+  TempDir dir;
+  json j = plasticTiny(dir);
+  auto buf = [](int id, const char *name, const char *type, json count) {
+    return json{{"id", id}, {"name", name}, {"type", type}, {"count", count}};
+  };
+  j["buffers"].push_back(buf(18, "srecord0.synapses", "i64", 3));
+  j["buffers"].push_back(buf(19, "srecord0.sample", "f64", 3));
+  // Asked in another order than the rows': (1, 1) is synapse 4, (0, 1)
+  // the first of row 0's two to post 1 (synapse 0), (0, 0) synapse 1.
+  j["record"]["state"] = {{{"projection", "p"},
+                           {"variable", "w"},
+                           {"buffer", 19},
+                           {"synapses", 18},
+                           {"source", 11},
+                           {"pre", {1, 0, 0}},
+                           {"post", {1, 1, 0}},
+                           {"every", 2}}};
+  Network net;
+  std::string err;
+  ASSERT_TRUE(build(j, net, err)) << err;
+  const StateRecordDesc &s = net.desc.record.state[0];
+  EXPECT_TRUE(s.ofSynapses());
+  EXPECT_EQ(s.neurons, (std::vector<int64_t>{0, 1, 2}));
+  ASSERT_TRUE(findRecordedSynapses(net, err)) << err;
+  const int64_t *k = net.arena.buffer<int64_t>(18);
+  EXPECT_EQ(std::vector<int64_t>(k, k + 3), (std::vector<int64_t>{4, 0, 1}));
+  const double *sample = net.arena.buffer<double>(19);
+  EXPECT_EQ(std::vector<double>(sample, sample + 3),
+            (std::vector<double>{2.0, 0.5, 1.0}));
+
+  // A pair without a synapse (no 1 -> 0 in this list once it is gone).
+  writeText(dir / "plastic.csv", "pre,post,weight,delay\n"
+                                 "0,1,0.5,0.3\n"
+                                 "0,0,1.0,0.0\n"
+                                 "1,1,2.0,0.1\n"
+                                 "0,1,4.0,0.2\n"
+                                 "1,1,0.25,0.5\n");
+  j["record"]["state"][0]["pre"] = {1, 0, 1};
+  j["record"]["state"][0]["post"] = {1, 1, 0};
+  ASSERT_TRUE(build(j, net, err)) << err;
+  EXPECT_FALSE(findRecordedSynapses(net, err));
+  EXPECT_EQ(err, "record.state[0]: projection 'p' has no synapse from 1 to 0 "
+                 "(the connectivity drawn with this seed)");
+
+  // The descriptor's checks.
+  auto error = [&](const std::function<void(json &)> &edit) {
+    json e = j;
+    edit(e);
+    Descriptor d;
+    std::string msg;
+    EXPECT_FALSE(parseDescriptor(e.dump(), d, msg));
+    return msg;
+  };
+  EXPECT_EQ(error([](json &e) { e["record"]["state"][0]["post"] = {1, 1}; }),
+            "descriptor: record.state[0]: \"pre\" and \"post\" list the "
+            "recorded synapses: as many of each, at least one");
+  EXPECT_EQ(error([](json &e) { e["record"]["state"][0]["pre"] = {1, 2, 0}; }),
+            "descriptor: record.state[0].pre[1]: neuron 2 out of range [0, 2)");
+  EXPECT_EQ(error([](json &e) { e["record"]["state"][0]["synapses"] = 19; }),
+            "descriptor: record.state[0].synapses: buffer 19 "
+            "(srecord0.sample) has type f64, expected i64");
+}
+
 TEST(Descriptor, SynapseModelErrors) {
   TempDir dir;
   auto error = [&](const std::function<void(json &)> &edit) {

@@ -300,6 +300,34 @@ json::Object Describer::describe() {
         {"every", op.getEvery()}});
   }
 
+  // Synapse recordings, after the state recordings: the sample buffer,
+  // the buffer of the recorded synapses' positions the runtime fills, the
+  // variable's per-synapse buffer (the first sample's values) and the
+  // synapses asked for.
+  for (auto [k, op] :
+       llvm::enumerate(network.getBody().getOps<RecordSynapseStateOp>())) {
+    auto projection = symbols.lookup<ProjectionOp>(op.getProjection());
+    auto model = symbols.lookup<SynapseModelOp>(*projection.getSynapse());
+    std::string name = op.getProjection().str(), prefix =
+        "srecord" + std::to_string(k);
+    int64_t source = op.getVariable() == model.getWeight()
+                         ? id(name + ".weight")
+                         : id(Twine(name) + ".var." + op.getVariable());
+    json::Array pre, post;
+    for (auto [i, j] : llvm::zip(op.getPre(), op.getPost())) {
+      pre.push_back(i);
+      post.push_back(j);
+    }
+    state.push_back(json::Object{{"projection", name},
+                                 {"variable", op.getVariable().str()},
+                                 {"buffer", id(prefix + ".sample")},
+                                 {"synapses", id(prefix + ".synapses")},
+                                 {"source", source},
+                                 {"pre", std::move(pre)},
+                                 {"post", std::move(post)},
+                                 {"every", op.getEvery()}});
+  }
+
   json::Object record{{"format", network.getRecordFormat().str()},
                       {"spikes", std::move(spikes)},
                       {"state", std::move(state)}};

@@ -42,7 +42,7 @@ void NetworkLowering::appendSpikeAtomic(Value cond, Spiking &target, Value i,
 }
 
 void NetworkLowering::emitSampleGPU(StateRecord &r) {
-  loc = r.population->op.getLoc();
+  loc = r.population ? r.population->op.getLoc() : network.getLoc();
   // Sampled at the start of steps that are multiples of `every`.
   Value due = b.create<arith::CmpIOp>(
       loc, arith::CmpIPredicate::eq,
@@ -264,6 +264,8 @@ int64_t NetworkLowering::emitStepOpGPU(Operation *op) {
   }
   if (auto periodic = dyn_cast<PeriodicStepOp>(op))
     return emitPeriodic(periodic.getIndex());
+  if (auto sample = dyn_cast<SampleSynapsesStepOp>(op))
+    return emitSampleSynapses(sample.getRecord(), /*gpu=*/true);
   auto reset = cast<ResetStepOp>(op);
   Population &pop = *populationByName.lookup(reset.getPopulation());
   emitResetGPU(pop);
@@ -393,6 +395,26 @@ public:
     r.size = op.getNeurons().empty()
                  ? pop->op.getSize()
                  : static_cast<int64_t>(op.getNeurons().size());
+    r.neurons = l.addBuffer(name + ".neurons", l.b.getI32Type(), r.size);
+    r.samples = l.addBuffer(name + ".samples", l.b.getI64Type(), 1);
+    r.values = l.addBuffer(name + ".values", l.floatType,
+                           json::Object{{"record_state", k}});
+    l.gpuStateJSON.push_back(json::Object{{"record", k},
+                                          {"neurons", r.neurons},
+                                          {"samples", r.samples},
+                                          {"values", r.values}});
+  }
+
+  void planSynapseRecord(NetworkLowering &l, RecordSynapseStateOp op,
+                         int sample, int64_t size) const override {
+    // A state recording of the sample buffer (its elements 0 .. size - 1):
+    // the record phase copies it at the start of each due step.
+    int64_t k = static_cast<int64_t>(l.stateRecords.size());
+    std::string name = "record" + std::to_string(k);
+    NetworkLowering::StateRecord &r = l.stateRecords.emplace_back();
+    r.variable = sample;
+    r.every = static_cast<int64_t>(op.getEvery());
+    r.size = size;
     r.neurons = l.addBuffer(name + ".neurons", l.b.getI32Type(), r.size);
     r.samples = l.addBuffer(name + ".samples", l.b.getI64Type(), 1);
     r.values = l.addBuffer(name + ".values", l.floatType,

@@ -436,6 +436,12 @@ private:
   /// thread's neurons (LoweringTarget::ownNeurons; a projection's: the
   /// synapses into them); returns its work (GPU threads it can use).
   int64_t emitPeriodic(int64_t k);
+  /// snn.sample_synapses: when the next step is one of the `k`-th synapse
+  /// recording's, the current value of each recorded synapse (this
+  /// thread's: CPU, those into its share of the post population), its
+  /// event-driven variable advanced to the start of the next step, into
+  /// the sample; returns its work.
+  int64_t emitSampleSynapses(int64_t k, bool gpu);
   /// snn.snapshot: this thread's neurons' `variable` of `pop` into its
   /// snapshot buffer.
   void emitSnapshot(SnapshotStepOp op);
@@ -719,12 +725,20 @@ private:
   Value parity, other, tid, nthreads;
   int stepCells = -1;
   struct StateRecord {
-    Population *population;
+    Population *population = nullptr; // null: a synapse recording's sample
     int variable = -1; // buffer
     int64_t every = 1, size = 0;
     int neurons = -1, samples = -1, values = -1;
   };
   std::vector<StateRecord> stateRecords;
+  /// The synapse recordings (snn.record_synapse_state), in order: the
+  /// recorded synapses' positions in the rows (i64, the runtime's) and the
+  /// sample of their values.
+  struct SynapseRecord {
+    RecordSynapseStateOp op;
+    int synapses = -1, sample = -1;
+  };
+  std::vector<SynapseRecord> synapseRecords;
   json::Object gpuJSON;
   json::Array gpuSpikesJSON, gpuStateJSON; // device-side recordings
 

@@ -199,6 +199,18 @@ void NetworkLowering::planBuffers() {
     target->planSpikeRecord(*this, *spikingByName.lookup(op.getPopulation()));
   for (auto op : network.getBody().getOps<RecordStateOp>())
     target->planStateRecord(*this, op);
+  // Synapse recordings: the recorded synapses' positions in the rows (the
+  // runtime finds them) and the sample of their values.
+  for (auto [k, op] :
+       llvm::enumerate(network.getBody().getOps<RecordSynapseStateOp>())) {
+    SynapseRecord &r = synapseRecords.emplace_back();
+    r.op = op;
+    int64_t size = static_cast<int64_t>(op.getPre().size());
+    std::string name = "srecord" + std::to_string(k);
+    r.synapses = addBuffer(name + ".synapses", b.getI64Type(), size);
+    r.sample = addBuffer(name + ".sample", floatType, size);
+    target->planSynapseRecord(*this, op, r.sample, size);
+  }
 }
 
 json::Value NetworkLowering::countJSON(Attribute count) {

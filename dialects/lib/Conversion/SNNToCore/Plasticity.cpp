@@ -630,4 +630,53 @@ void NetworkLowering::emitPlasticPropagationGPU(ProjectionInfo &info) {
   arrivals(numSpikes, current, index(0), /*changeTraces=*/false);
 }
 
+int64_t NetworkLowering::emitSampleSynapses(int64_t k, bool gpu) {
+  SynapseRecord &r = synapseRecords[k];
+  loc = r.op.getLoc();
+  ProjectionInfo &info = projectionNamed(r.op.getProjection());
+  SynapseModelOp model = info.synapse;
+  unsigned v = model.lookupVariable(r.op.getVariable());
+  int buffer = info.synapseVariables[v];
+  assert(buffer >= 0 && "a recorded variable stays per synapse");
+  int64_t size = static_cast<int64_t>(r.op.getPre().size());
+  // When the next step is one of the recording's.
+  Value next = b.create<arith::AddIOp>(loc, stepIndex, index(1));
+  Value due = b.create<arith::CmpIOp>(
+      loc, arith::CmpIPredicate::eq,
+      b.create<arith::RemUIOp>(loc, next, index(r.op.getEvery())), index(0));
+  auto ifOp = b.create<scf::IfOp>(loc, due, /*withElseRegion=*/false);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(ifOp.thenBlock());
+  Value j, s;
+  if (gpu) {
+    j = gridLoop(index(size)).getInductionVar();
+    s = toIndex(load(r.synapses, j));
+  } else {
+    // The synapses into this thread's share (their owner's).
+    auto [lo, hi] = threadShare(*info.post->spiking, tid);
+    auto loop = b.create<scf::ForOp>(loc, index(0), index(size), index(1));
+    b.setInsertionPointToStart(loop.getBody());
+    j = loop.getInductionVar();
+    s = toIndex(load(r.synapses, j));
+    ifInShare(loadIndex(info.col, s), lo, hi);
+  }
+  Value value = load(buffer, s);
+  if (info.lastUpdate >= 0 && model.lookupEventDriven(r.op.getVariable()) >= 0) {
+    // Its value at the start of the next step.
+    Value elapsedSteps = b.create<arith::SubIOp>(
+        loc, b.create<arith::IndexCastOp>(loc, b.getI64Type(), next),
+        load(info.lastUpdate, s));
+    Value elapsed = b.create<arith::MulFOp>(
+        loc, b.create<arith::SIToFPOp>(loc, floatType, elapsedSteps),
+        real(network.getDt().convertToDouble()));
+    SmallVector<Value> vars(model.getNumVariables(), real(0.0));
+    vars[v] = value;
+    advanceEventDriven(info, vars, elapsed,
+                       [&](unsigned w) { return w == v; });
+    value = vars[v];
+  }
+  store(value, r.sample, j);
+  return size;
+}
+
 } // namespace mlir::snn::lowering

@@ -61,6 +61,10 @@ public:
   virtual void planSpikeRecord(NetworkLowering &, Spiking &) const {}
   virtual void planGroup(NetworkLowering &, struct Group &) const {}
   virtual void planStateRecord(NetworkLowering &, RecordStateOp) const {}
+  /// A synapse recording (snn.record_synapse_state), whose values are in
+  /// buffer `sample` (`size` of them), after every snn.record_state.
+  virtual void planSynapseRecord(NetworkLowering &, RecordSynapseStateOp,
+                                 int sample, int64_t size) const {}
 
   /// Binds the arguments of a step function (its entry block) to the
   /// lowering's arena, step, seed, parity, thread and thread count.

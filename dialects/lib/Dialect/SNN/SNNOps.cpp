@@ -850,6 +850,61 @@ RecordSynapsesOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
   return success();
 }
 
+LogicalResult RecordSynapseStateOp::verify() {
+  if (getEveryAttr().getInt() < 1)
+    return emitOpError("recording interval ")
+           << getEveryAttr().getInt() << " must be at least one step";
+  if (getPre().size() != getPost().size())
+    return emitOpError("has ")
+           << getPre().size() << " presynaptic and " << getPost().size()
+           << " postsynaptic neurons; a synapse is one of each";
+  if (getPre().empty())
+    return emitOpError("records no synapse");
+  for (auto [pre, post] : llvm::zip(getPre(), getPost()))
+    if (pre < 0 || post < 0)
+      return emitOpError("neuron index ") << std::min(pre, post)
+                                          << " is negative";
+  return success();
+}
+
+LogicalResult
+RecordSynapseStateOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
+  auto projection = dyn_cast_or_null<ProjectionOp>(
+      symbolTable.lookupNearestSymbolFrom(*this, getProjectionAttr()));
+  if (!projection || !projection.isPlastic())
+    return emitOpError("'") << getProjection()
+                            << "' is not a projection with a synapse model";
+  auto model = symbolTable.lookupNearestSymbolFrom<SynapseModelOp>(
+      projection, projection.getSynapseAttr());
+  if (model && model.lookupVariable(getVariable()) < 0)
+    return emitOpError("synapse model '")
+           << model.getSymName() << "' has no variable '" << getVariable()
+           << "'";
+  auto size = [&](StringRef name) -> int64_t {
+    Operation *op = symbolTable.lookupNearestSymbolFrom(
+        *this, StringAttr::get(getContext(), name));
+    if (auto pop = dyn_cast_or_null<PopulationOp>(op))
+      return pop.getSizeAttr().getInt();
+    if (auto src = dyn_cast_or_null<PoissonSourceOp>(op))
+      return src.getSizeAttr().getInt();
+    if (auto src = dyn_cast_or_null<SpikeSourceArrayOp>(op))
+      return src.getSizeAttr().getInt();
+    return -1;
+  };
+  int64_t npre = size(projection.getPre()), npost = size(projection.getPost());
+  for (auto [pre, post] : llvm::zip(getPre(), getPost())) {
+    if (npre >= 0 && pre >= npre)
+      return emitOpError("presynaptic neuron ")
+             << pre << " is out of range for '" << projection.getPre()
+             << "' of size " << npre;
+    if (npost >= 0 && post >= npost)
+      return emitOpError("postsynaptic neuron ")
+             << post << " is out of range for '" << projection.getPost()
+             << "' of size " << npost;
+  }
+  return success();
+}
+
 LogicalResult RecordStateOp::verify() {
   if (getEveryAttr().getInt() < 1)
     return emitOpError("recording interval ")
@@ -1202,7 +1257,7 @@ private:
   bool gpu;
   llvm::StringMap<StepPosition> updated, emitted, propagated, delivered,
       resetAt, postPropagated, snapshots, tracesAt;
-  DenseMap<int64_t, StepPosition> sampled, periodicRun;
+  DenseMap<int64_t, StepPosition> sampled, periodicRun, synapsesSampled;
   StepPosition endStep;
 };
 
@@ -1246,9 +1301,12 @@ LogicalResult ScheduleVerifier::verify() {
   // The step ops, where they stand, and the entities they name.
   LogicalResult result = success();
   unsigned order = 0, phaseIndex = 0;
+  // State recordings, then synapse recordings (GPU: sampled the same way).
   int64_t numRecords =
       std::distance(network.getBody().getOps<RecordStateOp>().begin(),
-                    network.getBody().getOps<RecordStateOp>().end());
+                    network.getBody().getOps<RecordStateOp>().end()) +
+      std::distance(network.getBody().getOps<RecordSynapseStateOp>().begin(),
+                    network.getBody().getOps<RecordSynapseStateOp>().end());
   for (PhaseOp phase : schedule.getPhases()) {
     for (Operation &op : phase.getBody().front()) {
       StepPosition at{&op, phaseIndex, order++};
@@ -1376,6 +1434,21 @@ LogicalResult ScheduleVerifier::verify() {
           diag.attachNote(it->second.op->getLoc()) << "first here";
           return diag;
         }
+      } else if (auto sample = dyn_cast<SampleSynapsesStepOp>(op)) {
+        int64_t k = sample.getRecord();
+        int64_t numSynapseRecords = std::distance(
+            network.getBody().getOps<RecordSynapseStateOp>().begin(),
+            network.getBody().getOps<RecordSynapseStateOp>().end());
+        if (k < 0 || k >= numSynapseRecords)
+          return op.emitOpError("names synapse recording ")
+                 << k << "; the network has " << numSynapseRecords;
+        auto [it, inserted] = synapsesSampled.try_emplace(k, at);
+        if (!inserted) {
+          InFlightDiagnostic diag = op.emitOpError("synapse recording ")
+                                    << k << " is sampled twice";
+          diag.attachNote(it->second.op->getLoc()) << "first here";
+          return diag;
+        }
       } else if (isa<EndStepOp>(op)) {
         if (!gpu)
           return op.emitOpError("has no place on the CPU, whose runtime "
@@ -1427,11 +1500,15 @@ LogicalResult ScheduleVerifier::verify() {
       }
     }
   }
-  if (gpu)
-    for (auto [k, record] :
-         llvm::enumerate(network.getBody().getOps<RecordStateOp>()))
-      if (!sampled.count(static_cast<int64_t>(k)))
-        return missing(record, "sample state recording " + Twine(k));
+  if (gpu) {
+    int64_t k = 0;
+    for (auto record : network.getBody().getOps<RecordStateOp>())
+      if (!sampled.count(k++))
+        return missing(record, "sample state recording " + Twine(k - 1));
+    for (auto record : network.getBody().getOps<RecordSynapseStateOp>())
+      if (!sampled.count(k++))
+        return missing(record, "sample state recording " + Twine(k - 1));
+  }
   // The input of each population: projections and Poisson inputs.
   llvm::StringMap<SmallVector<Operation *>> inputs;
   for (Operation &op : network.getBody().front()) {
@@ -1625,6 +1702,22 @@ LogicalResult ScheduleVerifier::verify() {
                             "the propagation of '" +
                                 projection.getSymName() + "'");
       }
+  }
+  // A synapse recording's sample: after everything that changes the
+  // synapses in the step (their propagation and on_post; on the CPU the
+  // same thread's).
+  for (auto [k, record] :
+       llvm::enumerate(network.getBody().getOps<RecordSynapseStateOp>())) {
+    auto it = synapsesSampled.find(static_cast<int64_t>(k));
+    if (it == synapsesSampled.end())
+      return missing(record, "sample synapse recording " + Twine(k));
+    for (auto *map : {&propagated, &postPropagated}) {
+      StepPosition changed = position(*map, record.getProjection());
+      if (changed && !doneBefore(changed, it->second, /*sameNeurons=*/true))
+        return orderError(it->second.op, changed,
+                          "the synapses of '" + record.getProjection() +
+                              "' changing in the step");
+    }
   }
   // A state sample is of the state at the start of the step.
   for (auto [k, record] :

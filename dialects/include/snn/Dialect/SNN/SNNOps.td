@@ -452,6 +452,25 @@ def SNN_RecordSynapsesOp : SNN_Op<"record_synapses", [
   let assemblyFormat = "$projection $variables attr-dict";
 }
 
+def SNN_RecordSynapseStateOp : SNN_Op<"record_synapse_state", [
+    HasParent<"NetworkOp">, DeclareOpInterfaceMethods<SymbolUserOpInterface>]> {
+  let summary = "record a synapse model's variable of chosen synapses over time";
+  let description = [{
+    Records `variable` of the synapses of `projection` (a projection with a
+    synapse model) from presynaptic neuron `pre[j]` to postsynaptic neuron
+    `post[j]` (the first such synapse in row order; the runtime finds it)
+    before every `every`-th step, as `snn.record_state` records neurons.
+    An event-driven variable is sampled at its value then (advanced from
+    the synapse's last event), not as the synapse holds it. The variable
+    stays per synapse (`snn-hoist-traces` leaves it alone).
+  }];
+  let arguments = (ins FlatSymbolRefAttr:$projection, StrAttr:$variable,
+                       DenseI64ArrayAttr:$pre, DenseI64ArrayAttr:$post,
+                       DefaultValuedAttr<I64Attr, "1">:$every);
+  let assemblyFormat = "$projection $variable attr-dict";
+  let hasVerifier = 1;
+}
+
 def SNN_RecordStateOp : SNN_Op<"record_state", [
     HasParent<"NetworkOp">, DeclareOpInterfaceMethods<SymbolUserOpInterface>]> {
   let summary = "record a variable of chosen neurons every few steps";
@@ -742,9 +761,26 @@ def SNN_SampleStepOp : SNN_StepOp<"sample"> {
   let description = [{
     Copies the recorded variable of the neurons of the `record`-th
     `snn.record_state` of the network into its sample buffer, when this
-    step is one of the recording's (a multiple of `every`). The CPU
+    step is one of the recording's (a multiple of `every`); the recordings
+    after the last `snn.record_state` are the `snn.record_synapse_state`s,
+    whose variable is their sample (snn.sample_synapses). The CPU
     simulators sample between steps, on the host, so their schedules hold
     no samples.
+  }];
+  let arguments = (ins I64Attr:$record);
+  let assemblyFormat = "$record attr-dict";
+}
+
+def SNN_SampleSynapsesStepOp : SNN_StepOp<"sample_synapses"> {
+  let summary = "a synapse recording's sample for the next step";
+  let description = [{
+    Writes the current values of the recorded synapses of the `record`-th
+    `snn.record_synapse_state` into its sample buffer when the next step is
+    one of the recording's: their values at the start of that step, which
+    the recording reads there (the runtime writes the first sample, before
+    step 0). It comes at the end of the step, after the propagation and
+    the `on_post` of the projection (on the CPU each thread samples the
+    synapses into its share of the post population).
   }];
   let arguments = (ins I64Attr:$record);
   let assemblyFormat = "$record attr-dict";

@@ -335,6 +335,12 @@ struct StateRecording {
   Loc loc;
   Loc populationLoc, variableLoc, everyLoc;
   std::vector<Loc> neuronLocs; // parallel to `neurons`
+  /// A synapse recording instead: a synapse model's variable of the
+  /// synapses (pre, post) of `projection` (`population` empty).
+  std::string projection;
+  Loc projectionLoc;
+  std::vector<std::pair<int64_t, int64_t>> synapses;
+  std::vector<Loc> synapseLocs; // parallel to `synapses`
 };
 
 struct Recording {
