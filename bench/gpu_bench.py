@@ -20,6 +20,12 @@ CUBA is also built with fixed_indegree connectivity at --indegree-sizes
 (model "cuba-indegree": every neuron gets exactly 4k/5 excitatory and k/5
 inhibitory inputs), which times the other family of device build kernels
 (per-post sampling, then a scatter and a sort of every row).
+And with additive pair STDP on its excitatory-to-excitatory synapses at
+--stdp-sizes (model "cuba-stdp": the built-in stdp_additive into ge,
+weights starting at the static weight, w_max twice it, a_pre 1 % of it):
+the plastic step on the device (on_pre in the propagation, on_post per
+post spike, per-neuron traces), against the static CUBA of the same size
+in the same run.
 
 Reported per run: real-time factor (RTF = simulation wall time / biological
 time, the simulation phase only, network build excluded), synaptic events per
@@ -29,7 +35,7 @@ Usage:
   bench/gpu_bench.py --phase prepare --snnc build/bin/snnc --work DIR
         [--sizes 4000,16000,64000,256000] [--indegrees 100,1000]
         [--duration 1000] [--gpu-arch sm_90] [--cpu-max-size 16000]
-        [--indegree-sizes 64000]
+        [--indegree-sizes 64000] [--stdp-sizes 4000,64000]
   bench/gpu_bench.py --phase run --work DIR --out RESULTS_DIR
         [--modes persistent,graph,launch]
 """
@@ -44,6 +50,21 @@ import sys
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def with_stdp(model):
+    """`model` (a scaled CUBA) with additive pair STDP on exc_exc."""
+    ee = model["projections"]["exc_exc"]
+    value, unit = ee["weight"].split(None, 1)
+    w = float(value)
+    del ee["weight"]
+    ee["synapse"] = "stdp_additive"
+    ee["parameters"] = {"w_max": "%.9g %s" % (2 * w, unit),
+                        "a_pre": "%.9g %s" % (0.01 * w, unit),
+                        "a_post": "%.9g %s" % (-0.0105 * w, unit)}
+    ee["initial"] = {"w": "%.9g %s" % (w, unit)}
+    model["name"] += "_stdp"
+    return model
 
 
 def scaled_model(name, size, k, duration, indegree=False):
@@ -80,19 +101,23 @@ def scaled_model(name, size, k, duration, indegree=False):
 def prepare(args):
     os.makedirs(args.work, exist_ok=True)
     entries = []
-    networks = [(name, size, k, False) for name in ("cuba", "coba")
+    networks = [(name, size, k, "") for name in ("cuba", "coba")
                 for size in args.sizes for k in args.indegrees]
-    networks += [("cuba", size, k, True) for size in args.indegree_sizes
+    networks += [("cuba", size, k, "indegree") for size in args.indegree_sizes
                  for k in args.indegrees]
-    for name, size, k, indegree in networks:
+    networks += [("cuba", size, 100, "stdp") for size in args.stdp_sizes]
+    for name, size, k, variant in networks:
         if k > size // 5:
             continue
-        model = scaled_model(name, size, k, args.duration, indegree)
+        model = scaled_model(name, size, k, args.duration,
+                             variant == "indegree")
+        if variant == "stdp":
+            model = with_stdp(model)
         tag = model["name"]
         path = os.path.join(args.work, tag + ".json")
         with open(path, "w") as f:
             json.dump(model, f, indent=1)
-        entry = {"model": name + ("-indegree" if indegree else ""),
+        entry = {"model": name + ("-" + variant if variant else ""),
                  "size": size, "k": k, "tag": tag}
         for target in ("cuda", "cpu"):
             if target == "cpu" and size > args.cpu_max_size:
@@ -254,6 +279,7 @@ def main():
     ap.add_argument("--sizes", default="4000,16000,64000,256000")
     ap.add_argument("--indegrees", default="100,1000")
     ap.add_argument("--indegree-sizes", default="64000")
+    ap.add_argument("--stdp-sizes", default="4000,64000")
     ap.add_argument("--duration", type=float, default=1000.0)
     ap.add_argument("--gpu-arch", default="sm_90")
     ap.add_argument("--cpu-max-size", type=int, default=16000)
@@ -266,6 +292,7 @@ def main():
     args.indegrees = [int(k) for k in args.indegrees.split(",")]
     args.indegree_sizes = [int(s) for s in args.indegree_sizes.split(",")
                            if s]
+    args.stdp_sizes = [int(s) for s in args.stdp_sizes.split(",") if s]
     args.modes = args.modes.split(",")
     (prepare if args.phase == "prepare" else run)(args)
 

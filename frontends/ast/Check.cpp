@@ -1054,6 +1054,7 @@ void Checker::synapseRecording(
                 didYouMean(s.variable, vars));
   }
   int64_t npre = m.sizeOf(pr->pre), npost = m.sizeOf(pr->post);
+  std::set<std::pair<int64_t, int64_t>> seen;
   for (size_t i = 0; i < s.synapses.size(); ++i) {
     const Loc &loc = i < s.synapseLocs.size() ? s.synapseLocs[i] : s.loc;
     auto [pre, post] = s.synapses[i];
@@ -1065,8 +1066,7 @@ void Checker::synapseRecording(
       error(loc, "postsynaptic neuron " + std::to_string(post) +
                      " is out of range [0, " + std::to_string(npost) +
                      ") of '" + pr->post + "'");
-    else if (std::find(s.synapses.begin(), s.synapses.begin() + i,
-                       s.synapses[i]) != s.synapses.begin() + i)
+    else if (!seen.insert(s.synapses[i]).second)
       error(loc, "synapse [" + std::to_string(pre) + ", " +
                      std::to_string(post) + "] is listed twice");
   }

@@ -760,3 +760,30 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64
     }
   }
 }
+
+// -----
+
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
+  snn.neuron_model @keep attributes {variables = ["v"]} update {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  } threshold {
+  ^bb0(%v: f64):
+    %t = arith.constant false
+    snn.yield %t : i1
+  } reset {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  }
+  snn.synapse_model @m attributes {variables = ["w", "x"], event_driven = ["x"], weight = "w"} advance {
+  ^bb0(%x: f64, %e: f64):
+    snn.yield %x : f64
+  } on_pre {
+  ^bb0(%w: f64, %x: f64):
+    snn.yield %w, %x : f64, f64
+  }
+  snn.population @a of @keep size 2
+  snn.projection @p from @a to @a synapse @m attributes {connectivity = #snn.all_to_all<allow_self = true>, delay = 0.0 : f64, weight = 1.0 : f64, synapse_params = {}, pre_traces = ["x"]}
+  // expected-error @below {{'x' of 'p' is held per neuron (pre_traces, post_traces), not per synapse}}
+  snn.record_synapse_state @p "x" {pre = array<i64: 0>, post = array<i64: 1>}
+}

@@ -248,7 +248,7 @@ void NetworkLowering::loadPlan() {
       viewOf = plannedByName.lookup(*of); // earlier (the arena's verifier)
     buffers.push_back({op.getName().str(), op.getElementType(),
                        countJSON(op.getCount()), viewOf,
-                       op.getViewAt().value_or(0)});
+                       static_cast<int64_t>(op.getViewAt().value_or(0))});
   }
   plannedUsed.assign(buffers.size(), false);
 }

@@ -880,6 +880,14 @@ RecordSynapseStateOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
     return emitOpError("synapse model '")
            << model.getSymName() << "' has no variable '" << getVariable()
            << "'";
+  for (ArrayAttr traces :
+       {projection.getPreTracesAttr(), projection.getPostTracesAttr()})
+    if (traces && llvm::is_contained(traces.getAsValueRange<StringAttr>(),
+                                     getVariable()))
+      return emitOpError("'")
+             << getVariable() << "' of '" << getProjection()
+             << "' is held per neuron (pre_traces, post_traces), not per "
+                "synapse";
   auto size = [&](StringRef name) -> int64_t {
     Operation *op = symbolTable.lookupNearestSymbolFrom(
         *this, StringAttr::get(getContext(), name));
