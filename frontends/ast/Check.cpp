@@ -705,8 +705,12 @@ void Checker::synapseModel(const SynapseModel &m, double dt) {
                                 : ""));
 
   // Event-driven equations: of a variable, reading event-driven variables,
-  // parameters and numbers.
-  std::vector<std::string> driven;
+  // parameters and numbers. Clock-driven ones: reading anything but
+  // event-driven variables (those change only at events).
+  std::vector<std::string> driven, eventDriven;
+  for (const Equation &eq : m.equations)
+    if (eq.driven == Equation::Driven::Event)
+      eventDriven.push_back(eq.var);
   for (const Equation &eq : m.equations) {
     if (!isVariable(eq.var)) {
       error(eq.loc, "equation of '" + eq.var + "'" + in +
@@ -722,19 +726,48 @@ void Checker::synapseModel(const SynapseModel &m, double dt) {
     if (eq.driven == Equation::Driven::Unmarked)
       error(eq.loc, "the equation of '" + eq.var + "'" + in +
                         " needs a marker after it: '(event-driven)' (solved "
-                        "between the events that touch the synapse)");
-    else if (eq.driven == Equation::Driven::Clock)
-      error(eq.drivenLoc, "the equation of '" + eq.var + "'" + in +
-                              " is clock-driven: snnc solves synapse "
-                              "equations event-driven only, for now (mark "
-                              "it '(event-driven)' if it is linear in '" +
-                              eq.var + "')");
+                        "between the events that touch the synapse) or "
+                        "'(clock-driven)' (integrated every step)");
   }
   for (const Equation &eq : m.equations) {
     if (!eq.rhs || !isVariable(eq.var))
       continue;
+    if (eq.driven == Equation::Driven::Clock) {
+      // Synapse variables (but event-driven ones), parameters, links and
+      // the neurons' variables (X_post, X_pre: checked by use).
+      Scope scope{nullptr, {}};
+      for (const std::string &v : variables)
+        scope.all.push_back(v);
+      for (const std::string &p : params)
+        scope.all.push_back(p);
+      scope.all.insert(scope.all.end(), m.links.begin(), m.links.end());
+      std::vector<std::string> used;
+      namesIn(*eq.rhs, used);
+      bool ok = true;
+      for (const std::string &n : used) {
+        if (std::find(eventDriven.begin(), eventDriven.end(), n) !=
+            eventDriven.end()) {
+          error(eq.loc, "the clock-driven equation of '" + eq.var + "'" + in +
+                            " reads the event-driven '" + n +
+                            "', whose value is brought up to date only at "
+                            "events: make both clock-driven, or both "
+                            "event-driven");
+          ok = false;
+        } else if ((endsWith(n, kPostSuffix) || endsWith(n, kPreSuffix)) &&
+                   !scope.has(n)) {
+          scope.all.push_back(n);
+        }
+      }
+      if (ok)
+        requireType(eq.rhs, Type::Number, scope,
+                    "in the equation of '" + eq.var + "'" + in, eq.loc,
+                    "the right-hand side");
+      continue;
+    }
+    if (eq.driven != Equation::Driven::Event)
+      continue;
     Scope scope{nullptr, {}};
-    for (const std::string &d : driven)
+    for (const std::string &d : eventDriven)
       scope.all.push_back(d);
     for (const std::string &p : params)
       scope.all.push_back(p);
@@ -934,6 +967,12 @@ void Checker::synapseUse(const Model &model, const Projection &pr,
     };
     check(sm.onPre, "on_pre");
     check(sm.onPost, "on_post");
+    // The clock-driven equations read neurons' variables as statements do.
+    std::vector<Assignment> clock;
+    for (const Equation &eq : sm.equations)
+      if (eq.driven == Equation::Driven::Clock && eq.rhs)
+        clock.push_back(Assignment{eq.var, AssignOp::Set, eq.rhs, eq.loc});
+    check(clock, "clock-driven equation");
     for (const Periodic &periodic : sm.periodic)
       check(periodic.statements, "periodic statements");
   }

@@ -109,6 +109,8 @@ ojson synapseModel(const SynapseModel &m) {
     eqs.push_back(text);
   }
   j["equations"] = eqs;
+  if (m.method != "exact")
+    j["method"] = m.method;
   if (!m.links.empty())
     j["links"] = m.links;
   if (!m.periodic.empty())

@@ -621,8 +621,19 @@ void Converter::synapseModel(const Member &m, SynapseModel &out) {
     return;
   checkKeys(v,
             {"description", "parameters", "variables", "weight", "equations",
-             "on_pre", "on_post", "links", "periodic"},
+             "method", "on_pre", "on_post", "links", "periodic"},
             where);
+  if (const Value *method = v.find("method")) {
+    out.methodLoc = loc(*method);
+    if (auto s = string(*method, "the method of " + where)) {
+      if (*s == "exact" || *s == "euler")
+        out.method = *s;
+      else
+        error(*method, "the method of " + where +
+                           " (for its clock-driven equations) must be "
+                           "\"exact\" or \"euler\", got \"" + *s + "\"");
+    }
+  }
   if (const Value *p = v.find("periodic"))
     periodic(*p, where, out.periodic);
   if (const Value *links = v.find("links"))

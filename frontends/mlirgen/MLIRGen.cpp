@@ -432,6 +432,9 @@ static void postNames(const ast::SynapseModel &m,
       if (auto x = strip(a.var))
         targets.push_back(*x);
     }
+  for (const ast::Equation &e : m.equations)
+    if (e.driven == ast::Equation::Driven::Clock && e.rhs)
+      walk(*e.rhs);
   for (auto *v : {&reads, &targets}) {
     std::sort(v->begin(), v->end());
     v->erase(std::unique(v->begin(), v->end()), v->end());
@@ -501,15 +504,17 @@ void Generator::genSynapseModel(const ast::SynapseModel &m,
       return target + ast::kPostSuffix;
     return n;
   };
-  std::vector<std::string> vars, params, driven, reads, targets;
+  std::vector<std::string> vars, params, driven, clock, reads, targets;
   for (const ast::Variable &v : m.variables)
     vars.push_back(v.name);
   for (const ast::Param &p : m.params)
     params.push_back(p.name);
+  // Event-driven and clock-driven variables, in the variables' order.
   for (const ast::Variable &v : m.variables)
     for (const ast::Equation &e : m.equations)
       if (e.var == v.name) {
-        driven.push_back(v.name);
+        (e.driven == ast::Equation::Driven::Clock ? clock : driven)
+            .push_back(v.name);
         break;
       }
   postNames(m, bind, reads, targets);
@@ -537,6 +542,9 @@ void Generator::genSynapseModel(const ast::SynapseModel &m,
       for (const ast::Assignment &a : *list)
         if (a.rhs)
           walk(*a.rhs);
+    for (const ast::Equation &e : m.equations)
+      if (e.driven == ast::Equation::Driven::Clock && e.rhs)
+        walk(*e.rhs);
     std::sort(preReads.begin(), preReads.end());
     preReads.erase(std::unique(preReads.begin(), preReads.end()),
                    preReads.end());
@@ -544,7 +552,7 @@ void Generator::genSynapseModel(const ast::SynapseModel &m,
   auto op = b.create<mlir::snn::SynapseModelOp>(
       l, b.getStringAttr(name), names(vars), names(params), names(driven),
       names(reads), names(targets), names(preReads), names(m.links),
-      b.getStringAttr(m.weight));
+      b.getStringAttr(m.weight), names(clock), b.getStringAttr(m.method));
   OpBuilder::InsertionGuard guard(b);
   auto argsOf = [&](Region &region, const std::vector<std::string> &list,
                     llvm::StringMap<Value> &scope) {
@@ -571,11 +579,9 @@ void Generator::genSynapseModel(const ast::SynapseModel &m,
         }
     b.create<mlir::snn::YieldOp>(l, derivatives);
   }
-  // on_pre, on_post: the statements in order; a post variable added to
-  // reads its value plus what was added so far.
-  auto statements = [&](Region &region,
-                        const std::vector<ast::Assignment> &list) {
-    llvm::StringMap<Value> scope;
+  // The clock-driven equations: the arguments of the statements, the
+  // derivatives.
+  auto eventArgs = [&] {
     std::vector<std::string> args(vars);
     for (const std::string &r : reads)
       args.push_back(r + ast::kPostSuffix);
@@ -583,7 +589,29 @@ void Generator::genSynapseModel(const ast::SynapseModel &m,
       args.push_back(r + ast::kPreSuffix);
     args.insert(args.end(), m.links.begin(), m.links.end());
     args.insert(args.end(), params.begin(), params.end());
-    argsOf(region, args, scope);
+    return args;
+  };
+  if (!clock.empty()) {
+    llvm::StringMap<Value> scope;
+    argsOf(op.getClock(), eventArgs(), scope);
+    SmallVector<Value> derivatives;
+    for (const std::string &v : clock)
+      for (const ast::Equation &e : m.equations)
+        if (e.var == v) {
+          Value d = expr(*e.rhs, scope);
+          if (!expectFloat(d, *e.rhs))
+            d = number(0.0, l);
+          derivatives.push_back(d);
+          break;
+        }
+    b.create<mlir::snn::YieldOp>(l, derivatives);
+  }
+  // on_pre, on_post: the statements in order; a post variable added to
+  // reads its value plus what was added so far.
+  auto statements = [&](Region &region,
+                        const std::vector<ast::Assignment> &list) {
+    llvm::StringMap<Value> scope;
+    argsOf(region, eventArgs(), scope);
     if (std::string bound = bind("target_post"); bound != "target_post")
       if (Value v = scope.lookup(bound))
         scope["target_post"] = v;

@@ -327,6 +327,75 @@ LogicalResult ModelIntegrator::run() {
   return success();
 }
 
+/// The right-hand side `rhs` (a value of `ode`) with argument `zeroArg`
+/// set to 0 and argument k to `args[k]`, cloned at `b` and folded as it is
+/// built (so that a trace's B is the constant 0, not -0 / tau).
+static Value rhsAtZero(OpBuilder &b, FoldingBuilder &fb, Block &ode,
+                       Value rhs, unsigned zeroArg, ArrayRef<Value> args) {
+  IRMapping map;
+  for (unsigned k = 0; k < ode.getNumArguments(); ++k)
+    map.map(ode.getArgument(k), k == zeroArg ? fb.constant(0.0) : args[k]);
+  for (Operation &op : ode.without_terminator()) {
+    auto operand = [&](unsigned k) {
+      return map.lookupOrDefault(op.getOperand(k));
+    };
+    Value folded;
+    if (isa<arith::AddFOp>(op))
+      folded = fb.add(operand(0), operand(1));
+    else if (isa<arith::SubFOp>(op))
+      folded = fb.sub(operand(0), operand(1));
+    else if (isa<arith::MulFOp>(op))
+      folded = fb.mul(operand(0), operand(1));
+    else if (isa<arith::DivFOp>(op))
+      folded = fb.div(operand(0), operand(1));
+    else if (isa<arith::NegFOp>(op))
+      folded = fb.neg(operand(0));
+    if (folded)
+      map.map(op.getResult(0), folded);
+    else
+      b.clone(op, map);
+  }
+  return map.lookupOrDefault(rhs);
+}
+
+/// X(t + e) for dX/dt = A X + B: X exp(A e) + B expm1(A e) / A, or X + B e
+/// when A is 0.
+static Value linearSolution(OpBuilder &b, FoldingBuilder &fb, Value x,
+                            Value a, Value bTerm, Value elapsed) {
+  if (FoldingBuilder::isConstant(a, 0.0))
+    return fb.add(x, fb.mul(bTerm, elapsed));
+  Value ae = fb.mul(a, elapsed);
+  Value solved = fb.mul(x, fb.exp(ae));
+  if (!FoldingBuilder::isConstant(bTerm, 0.0))
+    solved = fb.add(
+        solved,
+        fb.mul(bTerm, fb.div(b.create<math::ExpM1Op>(fb.getLoc(), ae), a)));
+  return solved;
+}
+
+/// The right-hand sides of `ode`'s yield, cloned at the end of `into`
+/// with argument k mapped to `args[k]`.
+static SmallVector<Value> evaluateRhs(OpBuilder &b, Block &ode,
+                                      ArrayRef<Value> args) {
+  IRMapping map;
+  for (unsigned k = 0; k < ode.getNumArguments(); ++k)
+    map.map(ode.getArgument(k), args[k]);
+  for (Operation &op : ode.without_terminator())
+    b.clone(op, map);
+  SmallVector<Value> result;
+  for (Value v : ode.getTerminator()->getOperands())
+    result.push_back(map.lookupOrDefault(v));
+  return result;
+}
+
+/// Where equation `i` of `ode` was written (its right-hand side's op).
+static Location equationLoc(SynapseModelOp model, Block &ode, unsigned i) {
+  Value v = ode.getTerminator()->getOperand(i);
+  if (Operation *def = v.getDefiningOp())
+    return def->getLoc();
+  return model.getLoc();
+}
+
 /// Solves the event-driven equations of a synapse model: its `ode` region
 /// becomes `advance`, which takes the same arguments and the elapsed time
 /// (ms) and yields each variable after that time. Each equation must be
@@ -337,7 +406,6 @@ LogicalResult ModelIntegrator::run() {
 static LogicalResult solveEventDriven(SynapseModelOp model) {
   Block &ode = model.getOde().front();
   unsigned numVars = model.getNumEventDriven();
-  unsigned numArgs = ode.getNumArguments();
   FloatType type = model.getFloatType();
   Block *advance = new Block();
   model.getAdvance().push_back(advance);
@@ -346,34 +414,15 @@ static LogicalResult solveEventDriven(SynapseModelOp model) {
   Value elapsed = advance->addArgument(type, model.getLoc());
   OpBuilder b = OpBuilder::atBlockEnd(advance);
   FoldingBuilder fb(b, model.getLoc(), type);
-  // The right-hand sides with the variables mapped to `vars`.
-  auto evaluate = [&](ArrayRef<Value> vars) {
-    IRMapping map;
-    for (unsigned i = 0; i < numArgs; ++i)
-      map.map(ode.getArgument(i),
-              i < numVars ? vars[i] : Value(advance->getArgument(i)));
-    for (Operation &op : ode.without_terminator())
-      b.clone(op, map);
-    SmallVector<Value> result;
-    for (Value v : ode.getTerminator()->getOperands())
-      result.push_back(map.lookupOrDefault(v));
-    return result;
-  };
-  SmallVector<Value> current(advance->getArguments().take_front(numVars));
-  SmallVector<Value> f = evaluate(current);
+  SmallVector<Value> args(advance->getArguments().drop_back());
+  SmallVector<Value> f = evaluateRhs(b, ode, args);
   BlockDependencies deps(*advance);
-  auto equationLoc = [&](unsigned i) {
-    Value v = ode.getTerminator()->getOperand(i);
-    if (Operation *def = v.getDefiningOp())
-      return def->getLoc();
-    return model.getLoc();
-  };
   SmallVector<Value> next;
   for (unsigned i = 0; i < numVars; ++i) {
     StringRef name = cast<StringAttr>(model.getEventDriven()[i]).getValue();
     for (unsigned j = 0; j < numVars; ++j)
       if (j != i && deps.dependsOn(f[i], j))
-        return emitError(equationLoc(i))
+        return emitError(equationLoc(model, ode, i))
                << "synapse model '" << model.getSymName()
                << "': the event-driven equation of '" << name
                << "' depends on '"
@@ -383,59 +432,130 @@ static LogicalResult solveEventDriven(SynapseModelOp model) {
     Differentiator diff(fb, deps, advance->getArgument(i));
     Value a = diff.derivative(f[i]);
     if (!a || deps.dependsOn(a, i))
-      return emitError(equationLoc(i))
+      return emitError(equationLoc(model, ode, i))
              << "synapse model '" << model.getSymName()
              << "': the event-driven equation of '" << name
              << "' is not linear in '" << name
              << "' (dX/dt = A X + B with A and B made of parameters and "
                 "numbers), so it cannot be solved exactly between events: "
                 "snnc solves event-driven equations of that form only";
-    // B: the right-hand side at X = 0, folded as it is built (so that a
-    // trace's B is the constant 0, not -0 / tau).
-    Value bTerm;
-    {
-      IRMapping map;
-      for (unsigned k = 0; k < numArgs; ++k)
-        map.map(ode.getArgument(k), k == i ? fb.constant(0.0)
-                                           : Value(advance->getArgument(k)));
-      for (Operation &op : ode.without_terminator()) {
-        auto operand = [&](unsigned k) {
-          return map.lookupOrDefault(op.getOperand(k));
-        };
-        Value folded;
-        if (isa<arith::AddFOp>(op))
-          folded = fb.add(operand(0), operand(1));
-        else if (isa<arith::SubFOp>(op))
-          folded = fb.sub(operand(0), operand(1));
-        else if (isa<arith::MulFOp>(op))
-          folded = fb.mul(operand(0), operand(1));
-        else if (isa<arith::DivFOp>(op))
-          folded = fb.div(operand(0), operand(1));
-        else if (isa<arith::NegFOp>(op))
-          folded = fb.neg(operand(0));
-        if (folded)
-          map.map(op.getResult(0), folded);
-        else
-          b.clone(op, map);
-      }
-      bTerm = map.lookupOrDefault(ode.getTerminator()->getOperand(i));
-    }
-    Value x = current[i];
-    Value solved;
-    if (FoldingBuilder::isConstant(a, 0.0)) {
-      solved = fb.add(x, fb.mul(bTerm, elapsed));
-    } else {
-      Value ae = fb.mul(a, elapsed);
-      solved = fb.mul(x, fb.exp(ae));
-      if (!FoldingBuilder::isConstant(bTerm, 0.0))
-        solved = fb.add(
-            solved,
-            fb.mul(bTerm, fb.div(b.create<math::ExpM1Op>(fb.getLoc(), ae), a)));
-    }
-    next.push_back(solved);
+    Value bTerm = rhsAtZero(b, fb, ode, ode.getTerminator()->getOperand(i),
+                            i, args);
+    next.push_back(linearSolution(b, fb, args[i], a, bTerm, elapsed));
   }
   b.create<YieldOp>(model.getLoc(), next);
   model.getOde().front().erase();
+  return success();
+}
+
+/// Integrates the clock-driven equations of a synapse model over one step:
+/// its `clock` region becomes `clock_step` (same arguments, the values a
+/// step later). "exact": each equation dX/dt = A X + B with A and B made of
+/// parameters, numbers and the synapse's variables that have no equation
+/// (constant over a step), solved as the event-driven ones; "euler": X +
+/// dt f, every right-hand side at the values of the step's start.
+static LogicalResult integrateClockDriven(SynapseModelOp model, double dt) {
+  Block &ode = model.getClock().front();
+  FloatType type = model.getFloatType();
+  Block *step = new Block();
+  model.getClockStep().push_back(step);
+  for (BlockArgument arg : ode.getArguments())
+    step->addArgument(arg.getType(), arg.getLoc());
+  OpBuilder b = OpBuilder::atBlockEnd(step);
+  FoldingBuilder fb(b, model.getLoc(), type);
+  SmallVector<Value> args(step->getArguments());
+  SmallVector<Value> f = evaluateRhs(b, ode, args);
+  Value dtValue = fb.constant(dt);
+  // The argument of each clock-driven variable (the synapse's variables
+  // come first).
+  SmallVector<unsigned> position;
+  for (Attribute attr : model.getClockDriven())
+    position.push_back(model.lookupVariable(cast<StringAttr>(attr).getValue()));
+  // An event-driven variable is up to date only at events: no clock-driven
+  // equation may read it (the frontend says so at the equation too).
+  {
+    BlockDependencies deps(*step);
+    for (auto [i, p] : llvm::enumerate(position))
+      for (Attribute attr : model.getEventDriven()) {
+        StringRef driven = cast<StringAttr>(attr).getValue();
+        if (deps.dependsOn(f[i], model.lookupVariable(driven)))
+          return emitError(equationLoc(model, ode, i))
+                 << "synapse model '" << model.getSymName()
+                 << "': the clock-driven equation of '"
+                 << cast<StringAttr>(model.getClockDriven()[i]).getValue()
+                 << "' reads the event-driven '" << driven
+                 << "', which is up to date only at events";
+      }
+  }
+  SmallVector<Value> next;
+  if (model.getClockMethod() == "euler") {
+    for (auto [i, p] : llvm::enumerate(position))
+      next.push_back(fb.add(args[p], fb.mul(dtValue, f[i])));
+  } else {
+    // What an exact equation may read: its own variable, the synapse's
+    // variables without equations, the parameters.
+    unsigned numVars = model.getNumVariables();
+    unsigned paramBegin = step->getNumArguments() - model.getNumParams();
+    auto constantOverStep = [&](unsigned k) {
+      if (k >= paramBegin)
+        return true;
+      if (k >= numVars)
+        return false; // a neuron's variable or a link: it changes
+      StringRef name = cast<StringAttr>(model.getVariables()[k]).getValue();
+      return model.lookupEventDriven(name) < 0 &&
+             model.lookupClockDriven(name) < 0;
+    };
+    // The name the statements use for argument k.
+    auto argName = [&](unsigned k) -> std::string {
+      auto nth = [](ArrayAttr list, unsigned j) {
+        return cast<StringAttr>(list[j]).getValue().str();
+      };
+      if (k < numVars)
+        return nth(model.getVariables(), k);
+      k -= numVars;
+      if (k < model.getPostReads().size())
+        return nth(model.getPostReads(), k) + "_post";
+      k -= model.getPostReads().size();
+      if (k < model.getPreReads().size())
+        return nth(model.getPreReads(), k) + "_pre";
+      k -= model.getPreReads().size();
+      return nth(model.getLinks(), k);
+    };
+    BlockDependencies deps(*step);
+    for (auto [i, p] : llvm::enumerate(position)) {
+      StringRef name = cast<StringAttr>(model.getClockDriven()[i]).getValue();
+      for (unsigned k = 0; k < step->getNumArguments(); ++k)
+        if (k != p && !constantOverStep(k) && deps.dependsOn(f[i], k))
+          return emitError(equationLoc(model, ode, i))
+                 << "synapse model '" << model.getSymName()
+                 << "': the clock-driven equation of '" << name
+                 << "' reads '" << argName(k)
+                 << "', which changes during the run, so it has no exact "
+                    "solution over a step: give the synapse model "
+                    "\"method\": \"euler\"";
+      Differentiator diff(fb, deps, step->getArgument(p));
+      Value a = diff.derivative(f[i]);
+      if (!a || deps.dependsOn(a, p))
+        return emitError(equationLoc(model, ode, i))
+               << "synapse model '" << model.getSymName()
+               << "': the clock-driven equation of '" << name
+               << "' is not linear in '" << name
+               << "' (dX/dt = A X + B), so it has no exact solution over a "
+                  "step: give the synapse model \"method\": \"euler\"";
+      Value bTerm = rhsAtZero(b, fb, ode, ode.getTerminator()->getOperand(i),
+                              p, args);
+      next.push_back(linearSolution(b, fb, args[p], a, bTerm, dtValue));
+    }
+  }
+  b.create<YieldOp>(model.getLoc(), next);
+  model.getClock().front().erase();
+  // Drop what the classification built and the step does not use.
+  for (Operation *op = step->getTerminator()->getPrevNode(); op;) {
+    Operation *prev = op->getPrevNode();
+    if (op->use_empty() && isMemoryEffectFree(op))
+      op->erase();
+    op = prev;
+  }
   return success();
 }
 
@@ -451,9 +571,13 @@ struct SNNIntegratePass
         if (mlir::failed(ModelIntegrator(model, dt).run()))
           failed = true;
       }
-      for (auto model : network.getBody().getOps<SynapseModelOp>())
-        if (!model.isIntegrated() && mlir::failed(solveEventDriven(model)))
+      for (auto model : network.getBody().getOps<SynapseModelOp>()) {
+        if (!model.getOde().empty() && mlir::failed(solveEventDriven(model)))
           failed = true;
+        if (!model.getClock().empty() &&
+            mlir::failed(integrateClockDriven(model, dt)))
+          failed = true;
+      }
     });
     if (failed)
       return signalPassFailure();
@@ -468,6 +592,7 @@ struct SNNIntegratePass
     });
     getOperation().walk([&](SynapseModelOp model) {
       (void)applyPatternsAndFoldGreedily(model.getAdvance(), frozen);
+      (void)applyPatternsAndFoldGreedily(model.getClockStep(), frozen);
     });
   }
 };

@@ -169,7 +169,29 @@ struct ScheduleStepPass
                                      projection.getSymName());
       }
 
+    // Clock-driven synapse equations, after the updates and before the
+    // pathways (Brian2's groups, then synapses): on the CPU at the start
+    // of the propagate phase (each thread the synapses into its neurons,
+    // before it propagates), on the GPU a phase of their own.
+    SmallVector<ProjectionOp> clockDriven;
+    for (auto projection : body.getOps<ProjectionOp>()) {
+      if (!projection.isPlastic())
+        continue;
+      auto synapse = symbols.lookup<SynapseModelOp>(*projection.getSynapse());
+      if (synapse && synapse.getNumClockDriven() > 0)
+        clockDriven.push_back(projection);
+    }
+    if (gpu && !clockDriven.empty()) {
+      OpBuilder clock = phase("clock");
+      for (ProjectionOp projection : clockDriven)
+        clock.create<ClockSynapsesStepOp>(projection.getLoc(),
+                                          projection.getSymName());
+    }
     OpBuilder propagate = phase("propagate");
+    if (!gpu)
+      for (ProjectionOp projection : clockDriven)
+        propagate.create<ClockSynapsesStepOp>(projection.getLoc(),
+                                              projection.getSymName());
     for (auto projection : body.getOps<ProjectionOp>())
       propagate.create<PropagateStepOp>(projection.getLoc(),
                                         projection.getSymName());

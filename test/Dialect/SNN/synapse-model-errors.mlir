@@ -787,3 +787,120 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64
   // expected-error @below {{'x' of 'p' is held per neuron (pre_traces, post_traces), not per synapse}}
   snn.record_synapse_state @p "x" {pre = array<i64: 0>, post = array<i64: 1>}
 }
+
+// -----
+
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
+  // expected-error @below {{clock-driven 'x' is listed twice, or also event-driven}}
+  snn.synapse_model @m attributes {variables = ["w", "x"], event_driven = ["x"], clock_driven = ["x"], weight = "w"} advance {
+  ^bb0(%x: f64, %e: f64):
+    snn.yield %x : f64
+  } on_pre {
+  ^bb0(%w: f64, %x: f64):
+    snn.yield %w, %x : f64, f64
+  }
+}
+
+// -----
+
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
+  // expected-error @below {{clock_method 'rk4' is not "exact" or "euler"}}
+  snn.synapse_model @m attributes {variables = ["w"], clock_driven = ["w"], clock_method = "rk4", weight = "w"} clock {
+  ^bb0(%w: f64):
+    snn.yield %w : f64
+  } on_pre {
+  ^bb0(%w: f64):
+    snn.yield %w : f64
+  }
+}
+
+// -----
+
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
+  // expected-error @below {{has clock-driven variables, so it needs exactly one of the 'clock' and 'clock_step' regions}}
+  snn.synapse_model @m attributes {variables = ["w"], clock_driven = ["w"], weight = "w"} on_pre {
+  ^bb0(%w: f64):
+    snn.yield %w : f64
+  }
+}
+
+// -----
+
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
+  // expected-error @below {{region 'clock_step' takes 1 arguments, expected 2 (variables, post_reads, pre_reads, links, parameters)}}
+  snn.synapse_model @m attributes {variables = ["w"], params = ["tau"], clock_driven = ["w"], weight = "w"} clock_step {
+  ^bb0(%w: f64):
+    snn.yield %w : f64
+  } on_pre {
+  ^bb0(%w: f64, %tau: f64):
+    snn.yield %w : f64
+  }
+}
+
+// -----
+
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
+  snn.neuron_model @keep attributes {variables = ["v"]} update {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  } threshold {
+  ^bb0(%v: f64):
+    %t = arith.constant false
+    snn.yield %t : i1
+  } reset {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  }
+  snn.synapse_model @m attributes {variables = ["w"], clock_driven = ["w"], weight = "w"} clock_step {
+  ^bb0(%w: f64):
+    snn.yield %w : f64
+  } on_pre {
+  ^bb0(%w: f64):
+    snn.yield %w : f64
+  }
+  snn.population @a of @keep size 2
+  snn.projection @p from @a to @a synapse @m attributes {connectivity = #snn.all_to_all<allow_self = true>, delay = 0.0 : f64, weight = 1.0 : f64, synapse_params = {}}
+  snn.schedule "cpu" {
+    snn.phase "update" {
+      snn.update @a
+    }
+    snn.phase "propagate" {
+      // expected-error @below {{must come after the clock-driven equations of 'p'}}
+      snn.propagate @p
+      // expected-note @below {{which is here}}
+      snn.clock_synapses @p
+    }
+  }
+}
+
+// -----
+
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
+  snn.neuron_model @keep attributes {variables = ["v"]} update {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  } threshold {
+  ^bb0(%v: f64):
+    %t = arith.constant false
+    snn.yield %t : i1
+  } reset {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  }
+  snn.synapse_model @m attributes {variables = ["w"], weight = "w"} on_pre {
+  ^bb0(%w: f64):
+    snn.yield %w : f64
+  }
+  snn.population @a of @keep size 2
+  snn.projection @p from @a to @a synapse @m attributes {connectivity = #snn.all_to_all<allow_self = true>, delay = 0.0 : f64, weight = 1.0 : f64, synapse_params = {}}
+  snn.schedule "cpu" {
+    snn.phase "update" {
+      snn.update @a
+    }
+    snn.phase "propagate" {
+      // expected-error @below {{'p' has no clock-driven equations}}
+      snn.clock_synapses @p
+      snn.propagate @p
+    }
+  }
+}

@@ -222,3 +222,45 @@ snn.network @recorded attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1
     }
   }
 }
+
+// Clock-driven equations: the `clock` region (before snn-integrate) and a
+// schedule that advances them.
+// CHECK-LABEL: snn.network @clocked
+// CHECK: snn.synapse_model @relax attributes {clock_driven = ["w"], clock_method = "euler", params = ["tau"], variables = ["w"], weight = "w"} clock {
+// CHECK-NEXT: ^bb0(%w: f64, %tau: f64):
+// CHECK: snn.clock_synapses @p
+snn.network @clocked attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
+  snn.neuron_model @keep attributes {variables = ["level"]} update {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  } threshold {
+  ^bb0(%v: f64):
+    %t = arith.constant false
+    snn.yield %t : i1
+  } reset {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  }
+  snn.synapse_model @relax attributes {variables = ["w"], params = ["tau"], clock_driven = ["w"], clock_method = "euler", weight = "w"} clock {
+  ^bb0(%w: f64, %tau: f64):
+    %0 = arith.negf %w : f64
+    %1 = arith.divf %0, %tau : f64
+    snn.yield %1 : f64
+  } on_pre {
+  ^bb0(%w: f64, %tau: f64):
+    snn.yield %w : f64
+  }
+  snn.population @n of @keep size 4
+  snn.projection @p from @n to @n synapse @relax attributes {
+    connectivity = #snn.all_to_all<allow_self = true>, delay = 0.0 : f64,
+    weight = 0.5 : f64, synapse_params = {tau = 2.0 : f64}}
+  snn.schedule "cpu" {
+    snn.phase "update" {
+      snn.update @n
+    }
+    snn.phase "propagate" {
+      snn.clock_synapses @p
+      snn.propagate @p
+    }
+  }
+}

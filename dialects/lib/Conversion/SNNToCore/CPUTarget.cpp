@@ -468,6 +468,10 @@ void NetworkLowering::emitStepOpCPU(Operation *op) {
     return emitPropagatePostCPU(projectionNamed(post.getProjection()));
   if (auto snapshot = dyn_cast<SnapshotStepOp>(op))
     return emitSnapshot(snapshot);
+  if (auto clock = dyn_cast<ClockSynapsesStepOp>(op)) {
+    emitClockSynapses(projectionNamed(clock.getProjection()));
+    return;
+  }
   if (auto sample = dyn_cast<SampleSynapsesStepOp>(op)) {
     emitSampleSynapses(sample.getRecord(), /*gpu=*/false);
     return;

@@ -266,6 +266,8 @@ int64_t NetworkLowering::emitStepOpGPU(Operation *op) {
     return emitPeriodic(periodic.getIndex());
   if (auto sample = dyn_cast<SampleSynapsesStepOp>(op))
     return emitSampleSynapses(sample.getRecord(), /*gpu=*/true);
+  if (auto clock = dyn_cast<ClockSynapsesStepOp>(op))
+    return emitClockSynapses(projectionNamed(clock.getProjection()));
   auto reset = cast<ResetStepOp>(op);
   Population &pop = *populationByName.lookup(reset.getPopulation());
   emitResetGPU(pop);

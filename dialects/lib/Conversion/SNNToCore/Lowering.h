@@ -442,6 +442,9 @@ private:
   /// event-driven variable advanced to the start of the next step, into
   /// the sample; returns its work.
   int64_t emitSampleSynapses(int64_t k, bool gpu);
+  /// snn.clock_synapses: the clock-driven variables of the synapses into
+  /// this thread's post neurons a step on; returns its work.
+  int64_t emitClockSynapses(ProjectionInfo &info);
   /// snn.snapshot: this thread's neurons' `variable` of `pop` into its
   /// snapshot buffer.
   void emitSnapshot(SnapshotStepOp op);

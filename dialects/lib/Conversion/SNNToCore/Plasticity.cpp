@@ -67,7 +67,7 @@ void NetworkLowering::planSynapseModel(ProjectionInfo &info, int64_t npost) {
   bool periodic = llvm::any_of(
       network.getBody().getOps<PeriodicOp>(),
       [&](PeriodicOp p) { return p.getOwner() == op.getSymName(); });
-  if (model.hasOnPost() || periodic) {
+  if (model.hasOnPost() || periodic || model.getNumClockDriven() > 0) {
     info.colPtr = addBuffer(name + ".col_ptr", b.getI64Type(), npost + 1);
     info.colSyn = addBuffer(name + ".col_syn", b.getI32Type(),
                             json::Object(perSynapse));
@@ -628,6 +628,52 @@ void NetworkLowering::emitPlasticPropagationGPU(ProjectionInfo &info) {
           /*filter=*/true);
   }
   arrivals(numSpikes, current, index(0), /*changeTraces=*/false);
+}
+
+int64_t NetworkLowering::emitClockSynapses(ProjectionInfo &info) {
+  SynapseModelOp model = info.synapse;
+  loc = info.op.getLoc();
+  Population &post = *info.post;
+  OpBuilder::InsertionGuard guard(b);
+  // The synapses into this thread's post neurons (their owner's), through
+  // the per-post index.
+  Value j = target->ownNeurons(*this, *post.spiking, /*parallel=*/false)
+                .getInductionVar();
+  Value first = toIndex(load(info.colPtr, j));
+  Value last =
+      toIndex(load(info.colPtr, b.create<arith::AddIOp>(loc, j, index(1))));
+  SmallVector<Value> postValues;
+  for (unsigned v : info.postReads)
+    postValues.push_back(load(post.variables[v], j));
+  SmallVector<Value> links;
+  for (auto [buffer, perNeuron] : info.links)
+    links.push_back(load(buffer, perNeuron ? j : index(0)));
+  auto synapses = b.create<scf::ForOp>(loc, first, last, index(1));
+  b.setInsertionPointToStart(synapses.getBody());
+  Value c = synapses.getInductionVar();
+  Value k = toIndex(load(info.colSyn, c));
+  // The arguments of on_pre; the clock-driven equations read no per-neuron
+  // trace (those are event-driven: the frontend and snn-integrate keep
+  // them out), so a trace's argument is a dead 0.
+  SmallVector<Value> args;
+  for (int buffer : info.synapseVariables)
+    args.push_back(buffer >= 0 ? load(buffer, k) : real(0.0));
+  args.append(postValues);
+  if (!info.preReads.empty()) {
+    Value pre = toIndex(load(info.colPre, c));
+    for (int buffer : info.preReads)
+      args.push_back(load(buffer, pre));
+  }
+  args.append(links);
+  args.append(synapseParams(info));
+  SmallVector<Value> next = inlineRegion(model.getClockStep(), args);
+  for (auto [i, attr] : llvm::enumerate(model.getClockDriven())) {
+    int buffer = info.synapseVariables[model.lookupVariable(
+        cast<StringAttr>(attr).getValue())];
+    assert(buffer >= 0 && "a clock-driven variable is per synapse");
+    store(next[i], buffer, k);
+  }
+  return post.op.getSize();
 }
 
 int64_t NetworkLowering::emitSampleSynapses(int64_t k, bool gpu) {

@@ -187,6 +187,9 @@ int SynapseModelOp::lookupParam(StringRef name) {
 int SynapseModelOp::lookupEventDriven(StringRef name) {
   return indexOf(getEventDriven(), name);
 }
+int SynapseModelOp::lookupClockDriven(StringRef name) {
+  return indexOf(getClockDriven(), name);
+}
 int SynapseModelOp::lookupLink(StringRef name) {
   return indexOf(getLinks(), name);
 }
@@ -247,6 +250,17 @@ LogicalResult SynapseModelOp::verify() {
     if (!driven.insert(name).second)
       return emitOpError("event-driven '") << name << "' is listed twice";
   }
+  for (Attribute attr : getClockDriven()) {
+    StringRef name = cast<StringAttr>(attr).getValue();
+    if (lookupVariable(name) < 0)
+      return emitOpError("clock-driven '") << name << "' is not a variable";
+    if (!driven.insert(name).second)
+      return emitOpError("clock-driven '")
+             << name << "' is listed twice, or also event-driven";
+  }
+  if (getClockMethod() != "exact" && getClockMethod() != "euler")
+    return emitOpError("clock_method '")
+           << getClockMethod() << "' is not \"exact\" or \"euler\"";
   for (auto [what, list] : {std::pair<StringRef, ArrayAttr>{"post_reads",
                                                             getPostReads()},
                             {"pre_reads", getPreReads()},
@@ -270,6 +284,14 @@ LogicalResult SynapseModelOp::verifyRegions() {
   if (!hasEquations && solved != 0)
     return emitOpError("has no event-driven variables, so no 'ode' or "
                        "'advance' region");
+  bool hasClock = getNumClockDriven() > 0;
+  unsigned stepped = !getClock().empty() + !getClockStep().empty();
+  if (hasClock && stepped != 1)
+    return emitOpError("has clock-driven variables, so it needs exactly one "
+                       "of the 'clock' and 'clock_step' regions");
+  if (!hasClock && stepped != 0)
+    return emitOpError("has no clock-driven variables, so no 'clock' or "
+                       "'clock_step' region");
   FloatType floatType = getFloatType();
   auto checkRegion = [&](Region &region, StringRef what, unsigned numArgs,
                          StringRef argsText,
@@ -308,6 +330,10 @@ LogicalResult SynapseModelOp::verifyRegions() {
                          getNumEventDriven() + getNumParams() + 1,
                          "event-driven variables, parameters, elapsed time",
                          getNumEventDriven())) ||
+      failed(checkRegion(getClock(), "clock", events, eventArgs,
+                         getNumClockDriven())) ||
+      failed(checkRegion(getClockStep(), "clock_step", events, eventArgs,
+                         getNumClockDriven())) ||
       failed(checkRegion(getOnPre(), "on_pre", events, eventArgs,
                          eventYields)) ||
       failed(checkRegion(getOnPost(), "on_post", events, eventArgs,
@@ -1264,7 +1290,7 @@ private:
   SymbolTable symbols;
   bool gpu;
   llvm::StringMap<StepPosition> updated, emitted, propagated, delivered,
-      resetAt, postPropagated, snapshots, tracesAt;
+      resetAt, postPropagated, snapshots, tracesAt, clocked;
   DenseMap<int64_t, StepPosition> sampled, periodicRun, synapsesSampled;
   StepPosition endStep;
 };
@@ -1375,6 +1401,21 @@ LogicalResult ScheduleVerifier::verify() {
           return op.emitOpError("'")
                  << traces.getProjection() << "' has no per-neuron traces";
         if (failed(once(tracesAt, traces.getProjection(), at,
+                        "advanced a step")))
+          return failure();
+      } else if (auto clock = dyn_cast<ClockSynapsesStepOp>(op)) {
+        auto projection = lookup<ProjectionOp>(
+            &op, clock.getProjectionAttr(), "a projection", result);
+        if (!projection)
+          continue;
+        auto model = projection.isPlastic()
+                         ? symbols.lookup<SynapseModelOp>(
+                               *projection.getSynapse())
+                         : SynapseModelOp();
+        if (!model || model.getNumClockDriven() == 0)
+          return op.emitOpError("'") << clock.getProjection()
+                                     << "' has no clock-driven equations";
+        if (failed(once(clocked, clock.getProjection(), at,
                         "advanced a step")))
           return failure();
       } else if (auto run = dyn_cast<PeriodicStepOp>(op)) {
@@ -1624,11 +1665,36 @@ LogicalResult ScheduleVerifier::verify() {
                                        projection.getSymName() +
                                        "' reads (through a link or as a "
                                        "presynaptic variable)");
-      for (auto *map : {&propagated, &postPropagated}) {
+      for (auto *map : {&propagated, &postPropagated, &clocked}) {
         StepPosition reader = position(*map, projection.getSymName());
         if (reader && !doneBefore(copy, reader, /*sameNeurons=*/false))
           return orderError(reader.op, copy, "the copy of '" + key + "'");
       }
+    }
+  }
+  // Clock-driven synapse equations: once a step, after the post
+  // population's update, before the projection's propagation and on_post.
+  for (Operation &op : network.getBody().front()) {
+    auto projection = dyn_cast<ProjectionOp>(op);
+    if (!projection || !projection.isPlastic())
+      continue;
+    auto model = symbols.lookup<SynapseModelOp>(*projection.getSynapse());
+    if (!model || model.getNumClockDriven() == 0)
+      continue;
+    StepPosition at = position(clocked, projection.getSymName());
+    if (!at)
+      return missing(projection, "advance the clock-driven equations of '" +
+                                     projection.getSymName() + "'");
+    StepPosition update = position(updated, projection.getPost());
+    if (update && !doneBefore(update, at, /*sameNeurons=*/true))
+      return orderError(at.op, update,
+                        "the update of '" + projection.getPost() + "'");
+    for (auto *map : {&propagated, &postPropagated}) {
+      StepPosition reader = position(*map, projection.getSymName());
+      if (reader && !doneBefore(at, reader, /*sameNeurons=*/true))
+        return orderError(reader.op, at,
+                          "the clock-driven equations of '" +
+                              projection.getSymName() + "'");
     }
   }
   // on_post: after the post population's update (its spikes: on the CPU a

@@ -160,6 +160,15 @@ def SNN_SynapseModelOp : SNN_Op<"synapse_model", [
       or `on_post` runs, the synapse's event-driven variables are advanced
       to the present. Exactly one of `ode` and `advance` is present when
       there are event-driven variables, none otherwise.
+    - `clock_driven` variables have an equation integrated every step, for
+      every synapse (Brian2's `(clock-driven)`): `clock` takes the
+      arguments of `on_pre` (the synapse's variables, the post and pre
+      neurons' variables it reads, the links, the parameters) and yields
+      the derivatives of the clock-driven variables; `snn-integrate`
+      replaces it by `clock_step`, which takes the same arguments and
+      yields their values a step later, by `clock_method`: "exact" (each
+      equation dX/dt = A X + B with A and B made of parameters, numbers
+      and the synapse's variables without equations) or "euler".
 
     ```mlir
     snn.synapse_model @stdp attributes {variables = ["w", "apre", "apost"],
@@ -182,11 +191,16 @@ def SNN_SynapseModelOp : SNN_Op<"synapse_model", [
                        DefaultValuedAttr<StrArrayAttr, "{}">:$post_targets,
                        DefaultValuedAttr<StrArrayAttr, "{}">:$pre_reads,
                        DefaultValuedAttr<StrArrayAttr, "{}">:$links,
-                       StrAttr:$weight);
+                       StrAttr:$weight,
+                       DefaultValuedAttr<StrArrayAttr, "{}">:$clock_driven,
+                       DefaultValuedAttr<StrAttr, "\"exact\"">:$clock_method);
   let regions = (region MaxSizedRegion<1>:$ode, MaxSizedRegion<1>:$advance,
+                        MaxSizedRegion<1>:$clock,
+                        MaxSizedRegion<1>:$clock_step,
                         SizedRegion<1>:$on_pre, MaxSizedRegion<1>:$on_post);
   let assemblyFormat = [{
     $sym_name attr-dict-with-keyword (`ode` $ode^)? (`advance` $advance^)?
+    (`clock` $clock^)? (`clock_step` $clock_step^)?
     `on_pre` $on_pre (`on_post` $on_post^)?
   }];
   let hasVerifier = 1;
@@ -195,15 +209,18 @@ def SNN_SynapseModelOp : SNN_Op<"synapse_model", [
     unsigned getNumVariables() { return getVariables().size(); }
     unsigned getNumParams() { return getParams().size(); }
     unsigned getNumEventDriven() { return getEventDriven().size(); }
+    unsigned getNumClockDriven() { return getClockDriven().size(); }
     /// Index of a variable (parameter, event-driven variable) by name, or -1.
     int lookupVariable(::llvm::StringRef name);
     int lookupParam(::llvm::StringRef name);
     int lookupEventDriven(::llvm::StringRef name);
+    int lookupClockDriven(::llvm::StringRef name);
     int lookupLink(::llvm::StringRef name);
     /// The float type of the enclosing network.
     ::mlir::FloatType getFloatType();
-    /// Whether the event-driven equations have been solved (`advance`).
-    bool isIntegrated() { return getOde().empty(); }
+    /// Whether the event-driven equations have been solved (`advance`) and
+    /// the clock-driven ones integrated (`clock_step`).
+    bool isIntegrated() { return getOde().empty() && getClock().empty(); }
     bool hasOnPost() { return !getOnPost().empty(); }
   }];
 }
@@ -698,6 +715,22 @@ def SNN_PeriodicStepOp : SNN_StepOp<"periodic_step"> {
   }];
   let arguments = (ins I64Attr:$index);
   let assemblyFormat = "$index attr-dict";
+}
+
+def SNN_ClockSynapsesStepOp : SNN_StepOp<"clock_synapses"> {
+  let summary = "a projection's clock-driven synapse equations, a step on";
+  let description = [{
+    For a projection whose synapse model has clock-driven equations: each
+    synapse's clock-driven variables a step on (its model's `clock_step`),
+    for the synapses into this thread's post neurons (through the per-post
+    index). The neurons' variables it reads are as this step's update left
+    them (Brian2 integrates synapses after the neuron groups made before
+    them, before thresholds and resets). It comes after the post
+    population's update and before the projection's propagation and
+    on_post (Brian2's order: state updates, then the pathways).
+  }];
+  let arguments = (ins FlatSymbolRefAttr:$projection);
+  let assemblyFormat = "$projection attr-dict";
 }
 
 def SNN_TracesStepOp : SNN_StepOp<"traces"> {

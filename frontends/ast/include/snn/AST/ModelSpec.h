@@ -176,6 +176,11 @@ struct SynapseModel {
   std::string weight = "w";
   Loc weightLoc;
   std::vector<Equation> equations;
+  /// How the clock-driven equations are integrated over a step: "exact"
+  /// (each dX/dt = A X + B with A and B constant over the step) or
+  /// "euler".
+  std::string method = "exact";
+  Loc methodLoc;
   std::vector<Assignment> onPre, onPost;
   /// Names the statements read that each projection links to a variable
   /// of a population (a third factor: a modulator of size one, or one per
