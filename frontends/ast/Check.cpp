@@ -333,6 +333,9 @@ void Checker::neuronModel(const NeuronModel &m) {
   for (size_t i = 0; i < m.inputs.size(); ++i)
     declare(m.inputs[i], i < m.inputLocs.size() ? m.inputLocs[i] : m.loc,
             "input");
+  for (size_t i = 0; i < m.links.size(); ++i)
+    declare(m.links[i], i < m.linkLocs.size() ? m.linkLocs[i] : m.loc,
+            "link");
 
   Scope scope{&m, {}};
   for (auto &[n, k] : declared)
@@ -1247,6 +1250,49 @@ void Checker::model(const Model &m) {
             "unknown neuron model '" + p.model + "' in " + what +
                 didYouMean(p.model, modelNames));
       continue;
+    }
+    // Links: each of the model's bound to a variable of a population of
+    // size 1 or of this one's size.
+    for (const std::string &link : nm->links)
+      if (!p.links.count(link))
+        error(p.modelLoc.line ? p.modelLoc : p.loc,
+              what + " uses neuron model '" + nm->name +
+                  "', which reads link '" + link + "': give it \"links\": "
+                  "{\"" + link + "\": \"<population>.<variable>\"}");
+    for (auto &[name, link] : p.links) {
+      if (std::find(nm->links.begin(), nm->links.end(), name) ==
+          nm->links.end()) {
+        error(link.loc, "neuron model '" + nm->name + "' of " + what +
+                            " has no link '" + name + "'" +
+                            didYouMean(name, nm->links));
+        continue;
+      }
+      const Population *to = m.findPopulation(link.population);
+      if (!to) {
+        std::vector<std::string> names;
+        for (const Population &q : m.populations)
+          names.push_back(q.name);
+        error(link.loc, "link '" + name + "' of " + what +
+                            " reads unknown population '" + link.population +
+                            "'" +
+                            (m.findSource(link.population)
+                                 ? " (a source has no variables)"
+                                 : didYouMean(link.population, names)));
+        continue;
+      }
+      if (const NeuronModel *tm = m.findModel(to->model))
+        if (!hasVar(*tm, link.variable))
+          error(link.loc, "link '" + name + "' of " + what + ": model '" +
+                              tm->name + "' of population '" + to->name +
+                              "' has no variable '" + link.variable + "'" +
+                              didYouMean(link.variable, varNames(*tm)));
+      if (to->size != 1 && to->size != p.size)
+        error(link.loc, "link '" + name + "' of " + what +
+                            " reads population '" + to->name + "' of size " +
+                            std::to_string(to->size) +
+                            ": a link reads a population of size 1 (one "
+                            "value for all neurons) or of this one's size " +
+                            std::to_string(p.size) + " (each neuron's own)");
     }
     if (!p.periodic.empty()) {
       std::vector<std::string> vars, readable;

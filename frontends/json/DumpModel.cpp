@@ -67,6 +67,8 @@ ojson neuronModel(const NeuronModel &m) {
   j["parameters"] = parameters(m.params);
   j["variables"] = variables(m.variables);
   j["inputs"] = m.inputs;
+  if (!m.links.empty())
+    j["links"] = m.links;
   ojson eqs = ojson::array();
   for (const Equation &e : m.equations)
     eqs.push_back(printEquation(e));
@@ -266,6 +268,12 @@ void dumpModel(const Model &m, std::ostream &os) {
     }
     if (!p.periodic.empty())
       pj["periodic"] = periodic(p.periodic);
+    if (!p.links.empty()) {
+      ojson links = ojson::object();
+      for (auto &[name, link] : p.links)
+        links[name] = link.population + "." + link.variable;
+      pj["links"] = links;
+    }
     pops[p.name] = pj;
   }
   j["populations"] = pops;

@@ -448,6 +448,9 @@ private:
   void equations(const Value &v, NeuronModel &out);
   void resets(const Value &v, NeuronModel &out);
   void synapseModel(const Member &m, SynapseModel &out);
+  /// A link's "<population>.<variable>", split; an error otherwise.
+  std::optional<std::pair<std::string, std::string>>
+  linkTarget(const Member &l, const std::string &where);
   /// "periodic": [{"every": "100 ms", "statements": [...]}, ...].
   void periodic(const Value &v, const std::string &where,
                 std::vector<Periodic> &out);
@@ -505,9 +508,15 @@ void Converter::neuronModel(const std::string &modelName, const Value &v,
   if (!expectObject(v, where))
     return;
   checkKeys(v,
-            {"description", "parameters", "variables", "inputs", "equations",
-             "threshold", "reset", "refractory", "refractory_clamp", "method"},
+            {"description", "parameters", "variables", "inputs", "links",
+             "equations", "threshold", "reset", "refractory",
+             "refractory_clamp", "method"},
             where);
+  if (const Value *links = v.find("links"))
+    for (auto &[n, item] : stringList(*links, "\"links\"")) {
+      out.links.push_back(n);
+      out.linkLocs.push_back(loc(*item));
+    }
   if (const Value *d = v.find("description"))
     string(*d, "the description of " + where);
   if (const Value *params = v.find("parameters")) {
@@ -750,6 +759,21 @@ void Converter::simulation(const Value &v, Simulation &out) {
 // Populations, sources, currents
 //===----------------------------------------------------------------------===//
 
+std::optional<std::pair<std::string, std::string>>
+Converter::linkTarget(const Member &l, const std::string &where) {
+  auto text = string(l.value, "link '" + l.key + "'");
+  if (!text)
+    return std::nullopt;
+  size_t dot = text->rfind('.');
+  if (dot == std::string::npos || dot == 0 || dot + 1 == text->size()) {
+    error(l.value, "link '" + l.key + "' of " + where +
+                       " must be \"<population>.<variable>\", got \"" +
+                       *text + "\"");
+    return std::nullopt;
+  }
+  return std::make_pair(text->substr(0, dot), text->substr(dot + 1));
+}
+
 void Converter::population(const Member &m, Population &out) {
   out.name = m.key;
   out.loc = keyLoc(m);
@@ -757,9 +781,17 @@ void Converter::population(const Member &m, Population &out) {
   const Value &v = m.value;
   if (!expectObject(v, where))
     return;
-  checkKeys(v, {"model", "size", "parameters", "initial", "periodic"}, where);
+  checkKeys(v, {"model", "size", "parameters", "initial", "periodic", "links"},
+            where);
   if (const Value *p = v.find("periodic"))
     periodic(*p, where, out.periodic);
+  // "links": {"M": "dopamine.level"}: the model's link M reads variable
+  // `level` of population `dopamine`.
+  if (const Value *links = v.find("links"))
+    if (expectObject(*links, "the links of " + where))
+      for (const Member &l : links->members)
+        if (auto link = linkTarget(l, where))
+          out.links[l.key] = {link->first, link->second, keyLoc(l)};
   requiredName(v, "model", where, "the model", out.modelLoc, out.model);
   if (const Value *size = required(v, "size", where)) {
     out.sizeLoc = loc(*size);
@@ -1059,18 +1091,8 @@ void Converter::projection(const Member &m, Projection &out) {
     if (const Value *links = v.find("links"))
       if (expectObject(*links, "the links of " + where))
         for (const Member &l : links->members)
-          if (auto text = string(l.value, "link '" + l.key + "'")) {
-            size_t dot = text->rfind('.');
-            if (dot == std::string::npos || dot == 0 ||
-                dot + 1 == text->size()) {
-              error(l.value, "link '" + l.key + "' of " + where +
-                                 " must be \"<population>.<variable>\", "
-                                 "got \"" + *text + "\"");
-              continue;
-            }
-            out.synapseLinks[l.key] = {text->substr(0, dot),
-                                       text->substr(dot + 1), keyLoc(l)};
-          }
+          if (auto link = linkTarget(l, where))
+            out.synapseLinks[l.key] = {link->first, link->second, keyLoc(l)};
     (void)s;
   } else {
     for (const char *key : {"parameters", "initial", "links"})

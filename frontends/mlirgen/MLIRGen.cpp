@@ -304,8 +304,11 @@ Block *Generator::regionBlock(Region &region, const ast::NeuronModel &m,
   };
   for (const ast::Variable &v : m.variables)
     add(v.name);
+  // The inputs: currents', then links (read from another population).
   for (const std::string &input : m.inputs)
     add(input);
+  for (const std::string &link : m.links)
+    add(link);
   for (const ast::Param &p : m.params)
     add(p.name);
   b.setInsertionPointToStart(block);
@@ -346,8 +349,10 @@ void Generator::genNeuronModel(const ast::NeuronModel &m) {
     vars.push_back(v.name);
   for (const ast::Param &p : m.params)
     params.push_back(p.name);
+  std::vector<std::string> inputs(m.inputs);
+  inputs.insert(inputs.end(), m.links.begin(), m.links.end());
   auto op = b.create<mlir::snn::NeuronModelOp>(
-      l, b.getStringAttr(m.name), names(vars), names(m.inputs), names(params),
+      l, b.getStringAttr(m.name), names(vars), names(inputs), names(params),
       b.getStringAttr(ast::methodName(m.method)), b.getF64FloatAttr(m.refractory),
       names(m.refractoryClamped));
   OpBuilder::InsertionGuard guard(b);
@@ -706,10 +711,15 @@ OwningOpRef<ModuleOp> Generator::run() {
                                              : b.getF64FloatAttr(v.initial);
       init.push_back(b.getNamedAttr(v.name, spec));
     }
+    SmallVector<NamedAttribute> links;
+    for (auto &[name, link] : p.links)
+      links.push_back(b.getNamedAttr(
+          name, b.getStringAttr(link.population + "." + link.variable)));
     b.create<mlir::snn::PopulationOp>(
         loc(p.loc), b.getStringAttr(p.name),
         FlatSymbolRefAttr::get(&ctx, p.model), b.getI64IntegerAttr(p.size),
-        b.getDictionaryAttr(params), b.getDictionaryAttr(init));
+        b.getDictionaryAttr(params), b.getDictionaryAttr(init),
+        b.getDictionaryAttr(links));
   }
 
   for (const ast::Source &s : model.sources) {

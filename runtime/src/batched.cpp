@@ -153,6 +153,17 @@ private:
   /// (findRecordedSynapses), from the rows and values the device holds,
   /// written to the device.
   bool findDeviceRecordedSynapses(std::string &error);
+  /// The descriptor's initial copies, of the values the device holds.
+  bool initialCopies(std::string &error) {
+    for (auto [from, to] : d.initialCopies)
+      if (!fetch(from, error))
+        return false;
+    applyInitialCopies(net);
+    for (auto [from, to] : d.initialCopies)
+      if (!put(to, error))
+        return false;
+    return true;
+  }
   /// Buffer `buffer` (a whole one) from the device into net.arena.
   bool fetch(int buffer, std::string &error) {
     return buffer < 0 ||
@@ -327,7 +338,7 @@ bool BatchedRun::run() {
 
   auto tUpload = Clock::now();
   if (!backend.upload(net, error) || !buildDeviceColumnIndices(error) ||
-      !findDeviceRecordedSynapses(error))
+      !findDeviceRecordedSynapses(error) || !initialCopies(error))
     return false;
   result.buildSeconds += secondsSince(tUpload);
 

@@ -1569,6 +1569,23 @@ void Parser::parse(const json &root) {
     rings(json::array(), "rings");
   if (const json *r = opt(root, "record"))
     record(*r, "record");
+  if (const json *c = opt(root, "initial_copies")) {
+    array(*c, "initial_copies");
+    for (size_t k = 0; k < c->size(); ++k) {
+      std::string p = idx("initial_copies", k);
+      object((*c)[k], p);
+      int from = bufferRef((*c)[k], p, "from", true);
+      int to = bufferRef((*c)[k], p, "to", true);
+      const BufferDesc &a = d.buffers[size_t(from)], &b = d.buffers[size_t(to)];
+      if (a.type != b.type || a.count.kind != BufferCount::Kind::Fixed ||
+          b.count.kind != BufferCount::Kind::Fixed ||
+          a.count.value != b.count.value)
+        fail(p, "buffers " + std::to_string(from) + " (" + a.name + ") and " +
+                    std::to_string(to) + " (" + b.name +
+                    ") differ in type or count, or have a derived count");
+      d.initialCopies.emplace_back(from, to);
+    }
+  }
   if (d.hasGpu)
     gpu(*opt(root, "gpu"), "gpu");
   // CPU descriptors: the same build kernels, run on the host by the

@@ -1186,6 +1186,13 @@ bool buildColumnIndices(Network &net, std::string &error) {
   return true;
 }
 
+void applyInitialCopies(Network &net) {
+  for (auto [from, to] : net.desc.initialCopies)
+    std::memcpy(net.arena.buffer<uint8_t>(size_t(to)),
+                net.arena.buffer<uint8_t>(size_t(from)),
+                size_t(net.arena.slot(size_t(from)).bytes));
+}
+
 bool findRecordedSynapses(Network &net, std::string &error) {
   const Descriptor &d = net.desc;
   for (size_t r = 0; r < d.record.state.size(); ++r) {

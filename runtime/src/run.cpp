@@ -1084,6 +1084,7 @@ bool runSimulation(const std::string &descriptorJson,
       return false;
     if (!buildColumnIndices(net, error) || !findRecordedSynapses(net, error))
       return false;
+    applyInitialCopies(net);
     double buildSeconds = secondsSince(t0);
     // From the first step until the outputs are written, SIGINT and SIGTERM
     // stop the run at a step boundary (and, while writing, wait for it).

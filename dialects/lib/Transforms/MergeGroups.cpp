@@ -46,7 +46,9 @@ struct MergeGroupsPass
         llvm::MapVector<Key, SmallVector<UpdateStepOp>> groups;
         for (auto update : phase.getBody().front().getOps<UpdateStepOp>()) {
           auto pop = symbols.lookup<PopulationOp>(update.getPopulation());
-          if (!pop || driven.contains(pop.getSymName()))
+          // A population with links reads them per population.
+          if (!pop || driven.contains(pop.getSymName()) ||
+              !pop.getLinks().empty())
             continue;
           groups[Key{pop.getModel(), pop.getParams(), unsigned(update.getReset())}]
               .push_back(update);

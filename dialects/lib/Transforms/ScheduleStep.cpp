@@ -235,6 +235,20 @@ struct ScheduleStepPass
     // GPU: the bookkeeping, after every spike and sample of the step.
     if (gpu)
       deliver.create<EndStepOp>(loc);
+    // The variables populations' links read, copied at the end of the step
+    // (after every delivery and reset: on the CPU each thread its share at
+    // the end of the propagate phase, on the GPU a phase of their own),
+    // read by the next step's updates.
+    llvm::SetVector<std::pair<StringRef, StringRef>> linkedVars;
+    for (PopulationOp pop : populations)
+      for (NamedAttribute entry : pop.getLinks())
+        if (auto target = pop.getLinkTarget(entry.getName().getValue()))
+          linkedVars.insert(*target);
+    if (!linkedVars.empty()) {
+      OpBuilder copy = gpu ? phase("linked") : deliver;
+      for (auto [population, variable] : linkedVars)
+        copy.create<CopyLinkedStepOp>(loc, population, variable);
+    }
     return success();
   }
 };

@@ -356,6 +356,10 @@ struct Descriptor {
   /// spike list per population).
   int64_t maxThreads = 0;
   int64_t threadAlign = 0;
+  /// "initial_copies": buffers copied once the initial values are in place,
+  /// before the first step (the copies populations' links read: the step's
+  /// end writes the later ones). (from, to), the same type and count.
+  std::vector<std::pair<int, int>> initialCopies;
   /// The spike counts at the start of each slot of a synapse model's
   /// history: one per thread on the CPU (threads.max), one on the GPU.
   int64_t historyCells() const { return hasGpu ? 1 : maxThreads; }

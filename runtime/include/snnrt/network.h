@@ -151,6 +151,10 @@ bool buildColumnIndices(Network &net, std::string &error);
 /// when a pair has no synapse.
 bool findRecordedSynapses(Network &net, std::string &error);
 
+/// The descriptor's initial copies, in the arena (once the initial values
+/// are in place).
+void applyInitialCopies(Network &net);
+
 /// The element count of a GPU recording buffer for a batch of `batchSteps`
 /// steps ({"record_spikes": ...} or {"record_state": ...}). False (with
 /// `error`) when it does not fit the device's 32-bit counters.

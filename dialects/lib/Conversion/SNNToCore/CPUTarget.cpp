@@ -468,6 +468,8 @@ void NetworkLowering::emitStepOpCPU(Operation *op) {
     return emitPropagatePostCPU(projectionNamed(post.getProjection()));
   if (auto snapshot = dyn_cast<SnapshotStepOp>(op))
     return emitSnapshot(snapshot);
+  if (auto copy = dyn_cast<CopyLinkedStepOp>(op))
+    return emitCopyLinked(copy);
   if (auto clock = dyn_cast<ClockSynapsesStepOp>(op)) {
     emitClockSynapses(projectionNamed(clock.getProjection()));
     return;

@@ -358,7 +358,17 @@ json::Object Describer::describe() {
   if (!synapseStates.empty())
     record["synapses"] = std::move(synapseStates);
 
-  return json::Object{
+  // The copies populations' links read: the runtime writes the first one
+  // (of the initial values), the step's end the others.
+  json::Array copies;
+  for (auto schedule : network.getBody().getOps<ScheduleOp>())
+    schedule.walk([&](CopyLinkedStepOp op) {
+      std::string key = (op.getPopulation() + "." + op.getVariable()).str();
+      copies.push_back(json::Object{{"from", id(key)},
+                                    {"to", id(key + ".linked")}});
+    });
+
+  json::Object descriptor{
       {"format", "snn-descriptor"},
       {"version", 1},
       {"model", network.getSymName().str()},
@@ -373,6 +383,9 @@ json::Object Describer::describe() {
       {"projections", std::move(projections)},
       {"rings", std::move(rings)},
       {"record", std::move(record)}};
+  if (!copies.empty())
+    descriptor["initial_copies"] = std::move(copies);
+  return descriptor;
 }
 
 } // namespace

@@ -268,6 +268,10 @@ int64_t NetworkLowering::emitStepOpGPU(Operation *op) {
     return emitSampleSynapses(sample.getRecord(), /*gpu=*/true);
   if (auto clock = dyn_cast<ClockSynapsesStepOp>(op))
     return emitClockSynapses(projectionNamed(clock.getProjection()));
+  if (auto copy = dyn_cast<CopyLinkedStepOp>(op)) {
+    emitCopyLinked(copy);
+    return populationByName.lookup(copy.getPopulation())->op.getSize();
+  }
   auto reset = cast<ResetStepOp>(op);
   Population &pop = *populationByName.lookup(reset.getPopulation());
   emitResetGPU(pop);

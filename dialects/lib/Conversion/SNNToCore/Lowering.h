@@ -460,6 +460,10 @@ private:
   RowLanes rowLanes(ProjectionInfo &info);
   /// Snapshot buffers by "<population>.<variable>" (planBuffers).
   llvm::StringMap<int> snapshotBuffers;
+  /// The copies populations' links read, by "<population>.<variable>"
+  /// (planBuffers), and snn.copy_linked.
+  llvm::StringMap<int> linkedBuffers;
+  void emitCopyLinked(CopyLinkedStepOp op);
   /// CPU: a synapse model's propagation with delays: this thread's spikes
   /// of this step into the history, then, oldest step first, the spikes
   /// that arrive now (those of step n - d at the synapses of delay d).

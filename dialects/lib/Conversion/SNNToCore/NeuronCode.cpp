@@ -23,6 +23,14 @@ SmallVector<Value> NetworkLowering::inlineRegion(Region &region,
 
 Value NetworkLowering::inputValue(Population &pop, unsigned input, Value i) {
   StringRef name = cast<StringAttr>(pop.model.getInputs()[input]).getValue();
+  // A link: the linked variable as the previous step left it (its copy).
+  if (auto target = pop.op.getLinkTarget(name)) {
+    auto it = linkedBuffers.find((target->first + "." + target->second).str());
+    assert(it != linkedBuffers.end() && "a copy the schedule makes");
+    bool perNeuron =
+        populationByName.lookup(target->first)->op.getSize() != 1;
+    return load(it->second, perNeuron ? i : index(0));
+  }
   Value sum = real(0.0);
   double dt = network.getDt().convertToDouble();
   for (Current &c : currents) {

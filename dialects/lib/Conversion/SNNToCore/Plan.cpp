@@ -142,6 +142,12 @@ void NetworkLowering::planBuffers() {
     int64_t size = populationByName.lookup(op.getPopulation())->op.getSize();
     snapshotBuffers[key] = addBuffer(key + ".snapshot", floatType, size);
   });
+  // The copies of the variables populations' links read.
+  schedule.walk([&](CopyLinkedStepOp op) {
+    std::string key = (op.getPopulation() + "." + op.getVariable()).str();
+    int64_t size = populationByName.lookup(op.getPopulation())->op.getSize();
+    linkedBuffers[key] = addBuffer(key + ".linked", floatType, size);
+  });
 
   for (auto op : network.getBody().getOps<ProjectionOp>()) {
     ProjectionInfo info{op};

@@ -187,6 +187,18 @@ int64_t NetworkLowering::emitPeriodic(int64_t k) {
   return post.op.getSize();
 }
 
+void NetworkLowering::emitCopyLinked(CopyLinkedStepOp op) {
+  loc = op.getLoc();
+  Population &pop = *populationByName.lookup(op.getPopulation());
+  int from = pop.variables[pop.model.lookupVariable(op.getVariable())];
+  int to = linkedBuffers.lookup(
+      (op.getPopulation() + "." + op.getVariable()).str());
+  OpBuilder::InsertionGuard guard(b);
+  Value i =
+      target->ownNeurons(*this, *pop.spiking, /*parallel=*/true).getInductionVar();
+  store(load(from, i), to, i);
+}
+
 void NetworkLowering::emitSnapshot(SnapshotStepOp op) {
   loc = op.getLoc();
   Population &pop = *populationByName.lookup(op.getPopulation());

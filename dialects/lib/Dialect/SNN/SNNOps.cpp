@@ -385,7 +385,47 @@ PopulationOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
       return emitOpError("model '")
              << getModel() << "' has no variable '"
              << entry.getName().getValue() << "' to initialise";
+  for (NamedAttribute entry : getLinks()) {
+    StringRef name = entry.getName().getValue();
+    if (model.lookupInput(name) < 0)
+      return emitOpError("links '")
+             << name << "', which is not an input of model '" << getModel()
+             << "'";
+    std::optional<std::pair<StringRef, StringRef>> target = getLinkTarget(name);
+    if (!target)
+      return emitOpError("link '")
+             << name << "' must be \"<population>.<variable>\"";
+    auto to = symbolTable.lookupNearestSymbolFrom<PopulationOp>(
+        *this, StringAttr::get(getContext(), target->first));
+    if (!to)
+      return emitOpError("link '") << name << "' reads '" << target->first
+                                   << "', which is not a neuron population";
+    auto toModel = symbolTable.lookupNearestSymbolFrom<NeuronModelOp>(
+        to, to.getModelAttr());
+    if (toModel && toModel.lookupVariable(target->second) < 0)
+      return emitOpError("link '")
+             << name << "': model '" << to.getModel() << "' has no variable '"
+             << target->second << "'";
+    int64_t size = to.getSizeAttr().getInt();
+    if (size != 1 && size != getSizeAttr().getInt())
+      return emitOpError("link '")
+             << name << "' reads '" << target->first << "' of size " << size
+             << ": a link reads a population of size 1 or of this one's size "
+             << getSizeAttr().getInt();
+  }
   return success();
+}
+
+std::optional<std::pair<StringRef, StringRef>>
+PopulationOp::getLinkTarget(StringRef name) {
+  auto text = dyn_cast_or_null<StringAttr>(getLinks().get(name));
+  if (!text)
+    return std::nullopt;
+  auto [population, variable] = text.getValue().rsplit('.');
+  if (population.empty() || variable.empty() ||
+      text.getValue().count('.') == 0)
+    return std::nullopt;
+  return std::make_pair(population, variable);
 }
 
 //===----------------------------------------------------------------------===//
@@ -443,6 +483,11 @@ LogicalResult CurrentOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
     return emitOpError("model '")
            << pop.getModel() << "' of population '" << getTarget()
            << "' has no input '" << getInput() << "'";
+  if (pop.getLinks().get(getInput()))
+    return emitOpError("input '") << getInput() << "' of population '"
+                                  << getTarget()
+                                  << "' is a link: it reads a variable, not "
+                                     "currents";
   return success();
 }
 
@@ -1290,7 +1335,7 @@ private:
   SymbolTable symbols;
   bool gpu;
   llvm::StringMap<StepPosition> updated, emitted, propagated, delivered,
-      resetAt, postPropagated, snapshots, tracesAt, clocked;
+      resetAt, postPropagated, snapshots, tracesAt, clocked, linkedCopies;
   DenseMap<int64_t, StepPosition> sampled, periodicRun, synapsesSampled;
   StepPosition endStep;
 };
@@ -1402,6 +1447,20 @@ LogicalResult ScheduleVerifier::verify() {
                  << traces.getProjection() << "' has no per-neuron traces";
         if (failed(once(tracesAt, traces.getProjection(), at,
                         "advanced a step")))
+          return failure();
+      } else if (auto copy = dyn_cast<CopyLinkedStepOp>(op)) {
+        auto pop = lookup<PopulationOp>(&op, copy.getPopulationAttr(),
+                                        "a neuron population", result);
+        if (!pop)
+          continue;
+        auto model = symbols.lookup<NeuronModelOp>(pop.getModel());
+        if (model && model.lookupVariable(copy.getVariable()) < 0)
+          return op.emitOpError("population '")
+                 << copy.getPopulation() << "' has no variable '"
+                 << copy.getVariable() << "'";
+        std::string key =
+            (copy.getPopulation() + "." + copy.getVariable()).str();
+        if (failed(once(linkedCopies, key, at, "copied for links")))
           return failure();
       } else if (auto clock = dyn_cast<ClockSynapsesStepOp>(op)) {
         auto projection = lookup<ProjectionOp>(
@@ -1672,6 +1731,26 @@ LogicalResult ScheduleVerifier::verify() {
       }
     }
   }
+  // Populations' links: the variables they read copied at the end of the
+  // step, after the delivery and reset of their population.
+  for (auto pop : network.getBody().getOps<PopulationOp>())
+    for (NamedAttribute entry : pop.getLinks()) {
+      auto target = pop.getLinkTarget(entry.getName().getValue());
+      if (!target)
+        continue; // the population's verifier says so
+      std::string key = (target->first + "." + target->second).str();
+      StepPosition copy = position(linkedCopies, key);
+      if (!copy)
+        return missing(pop, "copy '" + key + "', which population '" +
+                                pop.getSymName() + "' reads through a link");
+      for (auto *map : {&delivered, &resetAt}) {
+        StepPosition before = position(*map, target->first);
+        if (before && !doneBefore(before, copy, /*sameNeurons=*/true))
+          return orderError(copy.op, before,
+                            "the input and reset of '" + target->first +
+                                "'");
+      }
+    }
   // Clock-driven synapse equations: once a step, after the post
   // population's update, before the projection's propagation and on_post.
   for (Operation &op : network.getBody().front()) {

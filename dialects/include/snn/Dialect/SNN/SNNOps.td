@@ -237,7 +237,10 @@ def SNN_PopulationOp : SNN_Op<"population", [
     `params` gives a value (FloatAttr) for every parameter of the model.
     `init` maps variables to their initial values: a FloatAttr, or a value
     specification (`#snn.uniform`, `#snn.normal`, `#snn.file`). Variables not
-    listed start at 0.
+    listed start at 0. `links` binds inputs of the model to a variable of
+    a population ("<population>.<variable>", of size 1 or of this one's):
+    the input reads that variable as the previous step left it (a copy,
+    snn.copy_linked), instead of summing currents.
 
     ```mlir
     snn.population @exc of @lif size 3200 attributes {
@@ -248,9 +251,15 @@ def SNN_PopulationOp : SNN_Op<"population", [
   let arguments = (ins SymbolNameAttr:$sym_name, FlatSymbolRefAttr:$model,
                        I64Attr:$size,
                        DefaultValuedAttr<DictionaryAttr, "{}">:$params,
-                       DefaultValuedAttr<DictionaryAttr, "{}">:$init);
+                       DefaultValuedAttr<DictionaryAttr, "{}">:$init,
+                       DefaultValuedAttr<DictionaryAttr, "{}">:$links);
   let assemblyFormat = "$sym_name `of` $model `size` $size attr-dict-with-keyword";
   let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// The (population, variable) input `name` is linked to, if it is.
+    std::optional<std::pair<::llvm::StringRef, ::llvm::StringRef>>
+    getLinkTarget(::llvm::StringRef name);
+  }];
 }
 
 def SNN_PoissonSourceOp : SNN_Op<"poisson_source", [
@@ -731,6 +740,20 @@ def SNN_ClockSynapsesStepOp : SNN_StepOp<"clock_synapses"> {
   }];
   let arguments = (ins FlatSymbolRefAttr:$projection);
   let assemblyFormat = "$projection attr-dict";
+}
+
+def SNN_CopyLinkedStepOp : SNN_StepOp<"copy_linked"> {
+  let summary = "the copy of a variable that populations' links read";
+  let description = [{
+    Copies `variable` of `population` (this thread's neurons) into
+    `<population>.<variable>.linked`, which the inputs of populations
+    linked to it read in the next step: the value the step left, after
+    the population's input and reset (the runtime writes the first copy,
+    of the initial values). It comes after the population's delivery and
+    reset.
+  }];
+  let arguments = (ins FlatSymbolRefAttr:$population, StrAttr:$variable);
+  let assemblyFormat = "$population $variable attr-dict";
 }
 
 def SNN_TracesStepOp : SNN_StepOp<"traces"> {

@@ -137,6 +137,10 @@ struct NeuronModel {
   /// Names summed from current inputs each step (0 when none targets them).
   std::vector<std::string> inputs;
   std::vector<Loc> inputLocs;      // parallel to `inputs`
+  /// Names read from another population's variable, bound per population
+  /// (third factors: a global signal, or one value per neuron).
+  std::vector<std::string> links;
+  std::vector<Loc> linkLocs; // parallel to `links`
   std::vector<Equation> equations; // at most one per variable
   ExprPtr threshold;               // boolean expression
   std::vector<Assignment> reset;   // applied in order
@@ -239,6 +243,12 @@ struct Population {
   /// Statements on each neuron's variables, run every so often
   /// (homeostasis).
   std::vector<Periodic> periodic;
+  /// The model's links: name -> (population, variable), as a projection's.
+  struct Link {
+    std::string population, variable;
+    Loc loc;
+  };
+  std::map<std::string, Link> links;
 };
 
 /// A population that only emits spikes.
