@@ -736,6 +736,33 @@ TEST(Network, SynapseModelBuffersAndPerPostIndex) {
             (std::vector<int32_t>{1, 3, 0, 2, 4}));
 }
 
+TEST(Network, InitialCopiesCopyTheInitialValues) {
+  // "initial_copies": n.v (initial value 0.75) into a copy a link reads.
+  TempDir dir;
+  json j = tinyDescriptor(dir);
+  j["populations"][1]["variables"][0]["init"]["value"] = 0.75;
+  j["buffers"].push_back({{"id", 14},
+                          {"name", "n.v.linked"},
+                          {"type", "f64"},
+                          {"count", 2}});
+  j["initial_copies"] = {{{"from", 7}, {"to", 14}}};
+  Network net;
+  std::string err;
+  ASSERT_TRUE(build(j, net, err)) << err;
+  ASSERT_EQ(net.desc.initialCopies.size(), 1u);
+  applyInitialCopies(net);
+  const double *copy = net.arena.buffer<double>(14);
+  EXPECT_EQ(std::vector<double>(copy, copy + 2),
+            (std::vector<double>{0.75, 0.75}));
+  // Buffers of another type or count are refused.
+  j["buffers"][14]["count"] = 3;
+  Descriptor d;
+  EXPECT_FALSE(parseDescriptor(j.dump(), d, err));
+  EXPECT_EQ(err, "descriptor: initial_copies[0]: buffers 7 (n.v) and 14 "
+                 "(n.v.linked) differ in type or count, or have a derived "
+                 "count");
+}
+
 TEST(Network, SynapseRecordingFindsItsSynapses) {
   TempDir dir;
   json j = plasticTiny(dir);
