@@ -1301,6 +1301,8 @@ void Checker::model(const Model &m) {
       readable = vars;
       for (const Param &param : nm->params)
         readable.push_back(param.name);
+      // The model's links, as the previous step left them (read only).
+      readable.insert(readable.end(), nm->links.begin(), nm->links.end());
       periodic(p.periodic, what, sim.dt, vars, readable,
                "periodic statements assign the neurons' variables");
     }

@@ -73,7 +73,8 @@ private:
                    const std::vector<std::string> &args,
                    const std::vector<std::string> &yields,
                    const std::vector<std::string> &postReads,
-                   const std::map<std::string, double> &constants = {});
+                   const std::map<std::string, double> &constants = {},
+                   const std::vector<std::string> &linkNames = {});
   /// A synapse model's op, named `name`; `target` (when not empty) is the
   /// post variable its `target_post` stands for.
   void genSynapseModel(const ast::SynapseModel &m, const std::string &name,
@@ -450,12 +451,18 @@ void Generator::genPeriodic(const ast::Periodic &p, llvm::StringRef owner,
                             const std::vector<std::string> &args,
                             const std::vector<std::string> &yields,
                             const std::vector<std::string> &postReads,
-                            const std::map<std::string, double> &constants) {
+                            const std::map<std::string, double> &constants,
+                            const std::vector<std::string> &linkNames) {
   Location l = loc(p.loc);
   int64_t every = std::llround(p.every / model.simulation.dt);
+  // The links the statements read (a population's; after its variables).
+  std::vector<std::string> links;
+  for (const std::string &n : args)
+    if (llvm::is_contained(linkNames, n))
+      links.push_back(n);
   auto op = b.create<mlir::snn::PeriodicOp>(
       l, FlatSymbolRefAttr::get(&ctx, owner), b.getI64IntegerAttr(every),
-      names(postReads));
+      names(postReads), names(links));
   OpBuilder::InsertionGuard guard(b);
   Block *block = new Block();
   op.getBody().push_back(block);
@@ -820,8 +827,11 @@ OwningOpRef<ModuleOp> Generator::run() {
       auto it = p.params.find(param.name);
       constants[param.name] = it != p.params.end() ? it->second : param.value;
     }
+    // The model's links follow its variables.
+    std::vector<std::string> args(vars);
+    args.insert(args.end(), m->links.begin(), m->links.end());
     for (const ast::Periodic &periodic : p.periodic)
-      genPeriodic(periodic, p.name, vars, vars, {}, constants);
+      genPeriodic(periodic, p.name, args, vars, {}, constants, m->links);
   }
   for (const ast::Projection &p : model.projections) {
     const ast::SynapseModel *sm =

@@ -269,3 +269,42 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64
     }
   }
 }
+
+// -----
+
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
+  snn.neuron_model @reader attributes {variables = ["v"], inputs = ["M"], method = "exact"} ode {
+  ^bb0(%v: f64, %m: f64):
+    %0 = arith.subf %m, %v : f64
+    snn.yield %0 : f64
+  } threshold {
+  ^bb0(%v: f64, %m: f64):
+    %c = arith.constant 1.0 : f64
+    %t = arith.cmpf ogt, %v, %c : f64
+    snn.yield %t : i1
+  } reset {
+  ^bb0(%v: f64, %m: f64):
+    %z = arith.constant 0.0 : f64
+    snn.yield %z : f64
+  }
+  snn.neuron_model @holder attributes {variables = ["level"], method = "exact"} ode {
+  ^bb0(%l: f64):
+    %0 = arith.negf %l : f64
+    snn.yield %0 : f64
+  } threshold {
+  ^bb0(%l: f64):
+    %t = arith.constant false
+    snn.yield %t : i1
+  } reset {
+  ^bb0(%l: f64):
+    snn.yield %l : f64
+  }
+  snn.population @out of @reader size 4 attributes {links = {M = "da.level"}}
+  snn.population @da of @holder size 1
+  snn.population @two of @holder size 2
+  // expected-error @below {{reads link 'Q', which population 'out' does not bind}}
+  snn.periodic @out every 10 attributes {links = ["Q"]} {
+  ^bb0(%v: f64, %q: f64):
+    snn.yield %v : f64
+  }
+}

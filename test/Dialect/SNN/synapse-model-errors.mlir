@@ -416,7 +416,7 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64
     snn.yield %v : f64
   }
   snn.population @a of @keep size 2
-  // expected-error @below {{body takes 2 arguments, expected 1 (the model's variables)}}
+  // expected-error @below {{body takes 2 arguments, expected 1 (the model's variables, links)}}
   snn.periodic @a every 10 {
   ^bb0(%v: f64, %x: f64):
     snn.yield %v : f64

@@ -13,8 +13,12 @@ names: `out` is updated before `zda` here, so it reads the level as the
 previous step left it (after the spikes the synapses delivered), which is
 what an snnc link reads (a copy taken at the end of each step). With the
 modulator's group sorting first, Brian2 would read it after this step's
-decay instead. Checks: identical output spikes, and
-the recorded v of every neuron within 1e-9 mV.
+decay instead. Periodic statements read links too:
+every EVERY_MS, `theta = k M + U` (Brian2: run_regularly, at the start of
+the step, before the groups' updates, so M is again the previous step's
+value). Checks: identical output spikes, and the recorded v and theta of
+every neuron within 1e-9 mV (theta but at the steps the statements run:
+snnc records before them, Brian2's monitor, sorted by name, after).
 
 Usage: neuron_links.py --snnc PATH --work DIR
 """
@@ -35,6 +39,7 @@ TAU, TAU_M = 10.0, 50.0         # ms
 VR, VT, K = -70.0, -50.0, 8.0   # mV, mV, mV per unit of level
 UPS = [0.0, 6.0, 12.0, 18.0]    # mV, teach.u per neuron
 STIM = [200, 600, 610, 1500, 1510, 1520, 3000]  # steps of the modulator's input
+EVERY_MS = 20.0                 # period of the statements reading the links
 TOLERANCE = 1e-9
 
 
@@ -53,7 +58,7 @@ def write_model(work):
             "lif_linked": {
                 "parameters": {"tau": "%r ms" % TAU, "vr": "%r mV" % VR,
                                "vt": "%r mV" % VT, "k": "%r mV" % K},
-                "variables": {"v": "%r mV" % VR},
+                "variables": {"v": "%r mV" % VR, "theta": "0 mV"},
                 "links": ["M", "U"],
                 "equations": ["dv/dt = (vr - v + k * M + U) / tau"],
                 "threshold": "v > vt", "reset": ["v = vr"],
@@ -69,7 +74,9 @@ def write_model(work):
                 "threshold": "u > 1e9 mV", "reset": ["u = 0 mV"]}},
         "populations": {
             "out": {"model": "lif_linked", "size": N,
-                    "links": {"M": "da.level", "U": "teach.u"}},
+                    "links": {"M": "da.level", "U": "teach.u"},
+                    "periodic": [{"every": "%r ms" % EVERY_MS,
+                                  "statements": ["theta = k * M + U"]}]},
             "da": {"model": "level", "size": 1},
             "teach": {"model": "constant", "size": N,
                       "initial": {"u": {"file": "teach.csv", "column": "u"}}}},
@@ -79,7 +86,8 @@ def write_model(work):
             "stim_da": {"pre": "stim", "post": "da", "target": "level",
                         "weight": 1.0, "connectivity": "all_to_all"}},
         "record": {"spikes": ["out"],
-                   "state": [{"population": "out", "variable": "v"}],
+                   "state": [{"population": "out", "variable": "v"},
+                             {"population": "out", "variable": "theta"}],
                    "format": "npy"},
     }
     path = os.path.join(work, "neuron_links.json")
@@ -91,7 +99,8 @@ def run_snnc(snnc, work, model):
     sim, out = os.path.join(work, "sim"), os.path.join(work, "out")
     bc.compile_model(snnc, model, sim)
     bc.run_sim(sim, out)
-    return bc.snnc_spikes(out, "out"), np.load(os.path.join(out, "out_v.npy"))
+    return (bc.snnc_spikes(out, "out"), np.load(os.path.join(out, "out_v.npy")),
+            np.load(os.path.join(out, "out_theta.npy")))
 
 
 def run_brian2():
@@ -103,11 +112,13 @@ def run_brian2():
     ns = {"tau": TAU * ms, "vr": VR * mV, "vt": VT * mV, "k": K * mV,
           "tau_m": TAU_M * ms}
     out = NeuronGroup(N, """dv/dt = (vr - v + k * M + U) / tau : volt
+                            theta : volt
                             M : 1 (linked)
                             U : volt (linked)""",
                       threshold="v > vt", reset="v = vr", method="exact",
                       namespace=ns, name="out")
     out.v = VR * mV
+    out.run_regularly("theta = k * M + U", dt=EVERY_MS * ms)
     da = NeuronGroup(1, "dlevel/dt = -level / tau_m : 1", method="exact",
                      namespace=ns, name="zda")
     teach = NeuronGroup(N, "u : volt")
@@ -119,10 +130,10 @@ def run_brian2():
     s = Synapses(stim, da, on_pre="level += 1.0")
     s.connect()
     spikes = SpikeMonitor(out)
-    v = StateMonitor(out, "v", record=True)
+    v = StateMonitor(out, ["v", "theta"], record=True)
     Network(out, da, teach, stim, s, spikes, v).run(DURATION * ms)
     return (bc.brian2_spikes(spikes, float(defaultclock.dt_)),
-            np.asarray(v.v_).T * 1000.0)
+            np.asarray(v.v_).T * 1000.0, np.asarray(v.theta_).T * 1000.0)
 
 
 def main():
@@ -143,7 +154,14 @@ def main():
           else float("inf"))
     print("v: %s samples, largest difference %.3g mV"
           % ("x".join(map(str, ours[1].shape)), dv))
-    ok = first is None and dv <= TOLERANCE
+    every = int(round(EVERY_MS / DT))
+    keep = np.arange(ours[2].shape[0]) % every != 0
+    dtheta = (float(np.max(np.abs(ours[2][keep] - theirs[2][keep])))
+              if ours[2].shape == theirs[2].shape else float("inf"))
+    print("theta (periodic statements reading the links): from %.3f to "
+          "%.3f mV, largest difference %.3g mV"
+          % (float(ours[2].min()), float(ours[2].max()), dtheta))
+    ok = first is None and dv <= TOLERANCE and dtheta <= TOLERANCE
     print("neuron links: spikes %s: %s" % (
         "identical" if first is None else "differ from %.1f ms" % (first * DT),
         "OK" if ok else "FAILED"))

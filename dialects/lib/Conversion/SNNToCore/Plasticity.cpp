@@ -150,7 +150,11 @@ int64_t NetworkLowering::emitPeriodic(int64_t k) {
     SmallVector<Value> vars;
     for (int buffer : pop->variables)
       vars.push_back(load(buffer, i));
-    SmallVector<Value> next = inlineRegion(op.getBody(), vars);
+    SmallVector<Value> args(vars);
+    for (Attribute attr : op.getLinks())
+      args.push_back(inputValue(
+          *pop, pop->model.lookupInput(cast<StringAttr>(attr).getValue()), i));
+    SmallVector<Value> next = inlineRegion(op.getBody(), args);
     for (auto [v, value] : llvm::enumerate(next))
       if (value != vars[v])
         store(value, pop->variables[v], i);

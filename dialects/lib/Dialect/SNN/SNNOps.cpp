@@ -808,9 +808,14 @@ PeriodicOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
       return success(); // the population's verifier says so
     if (!getPostReads().empty())
       return emitOpError("of a population reads no post variables");
-    numArgs = model.getNumVariables();
+    for (Attribute attr : getLinks())
+      if (!pop.getLinkTarget(cast<StringAttr>(attr).getValue()))
+        return emitOpError("reads link '")
+               << cast<StringAttr>(attr).getValue() << "', which population '"
+               << getOwner() << "' does not bind";
+    numArgs = model.getNumVariables() + getLinks().size();
     numYields = model.getNumVariables();
-    argsText = "the model's variables";
+    argsText = "the model's variables, links";
   } else if (auto projection = dyn_cast_or_null<ProjectionOp>(owner);
              projection && projection.isPlastic()) {
     auto synapse = symbolTable.lookupNearestSymbolFrom<SynapseModelOp>(
@@ -819,6 +824,8 @@ PeriodicOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
         projection, projection.getPostAttr());
     if (!synapse || !post)
       return success(); // the projection's verifier says so
+    if (!getLinks().empty())
+      return emitOpError("of a projection reads no links (yet)");
     if (projection.getPreTraces() || projection.getPostTraces())
       return emitOpError("owner '")
              << getOwner()

@@ -419,8 +419,10 @@ def SNN_PeriodicOp : SNN_Op<"periodic", [
   let description = [{
     At the start of every step that is a multiple of `every` (step 0
     included), before any update, the `body` runs for each neuron of a
-    population `owner` (taking the model's variables, its parameters being
-    constants in the body; yielding the new variables), or for each
+    population `owner` (taking the model's variables, then the values of
+    the population's links named by `links` (as the previous step left the
+    linked variables: snn.copy_linked), its parameters being constants in
+    the body; yielding the new variables), or for each
     synapse of a projection `owner` with a synapse model (taking the
     synapse's variables, the post neuron's variables named by
     `post_reads`, then the model's parameters; yielding the new synapse
@@ -435,7 +437,8 @@ def SNN_PeriodicOp : SNN_Op<"periodic", [
     ```
   }];
   let arguments = (ins FlatSymbolRefAttr:$owner, I64Attr:$every,
-                       DefaultValuedAttr<StrArrayAttr, "{}">:$post_reads);
+                       DefaultValuedAttr<StrArrayAttr, "{}">:$post_reads,
+                       DefaultValuedAttr<StrArrayAttr, "{}">:$links);
   let regions = (region SizedRegion<1>:$body);
   let assemblyFormat = "$owner `every` $every attr-dict-with-keyword $body";
   let hasVerifier = 1;
