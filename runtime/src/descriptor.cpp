@@ -1579,10 +1579,11 @@ void Parser::parse(const json &root) {
       const BufferDesc &a = d.buffers[size_t(from)], &b = d.buffers[size_t(to)];
       if (a.type != b.type || a.count.kind != BufferCount::Kind::Fixed ||
           b.count.kind != BufferCount::Kind::Fixed ||
-          a.count.value != b.count.value)
+          a.count.value > b.count.value)
         fail(p, "buffers " + std::to_string(from) + " (" + a.name + ") and " +
                     std::to_string(to) + " (" + b.name +
-                    ") differ in type or count, or have a derived count");
+                    ") differ in type, the second is shorter, or one has a "
+                    "derived count");
       d.initialCopies.emplace_back(from, to);
     }
   }

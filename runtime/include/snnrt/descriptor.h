@@ -358,7 +358,8 @@ struct Descriptor {
   int64_t threadAlign = 0;
   /// "initial_copies": buffers copied once the initial values are in place,
   /// before the first step (the copies populations' links read: the step's
-  /// end writes the later ones). (from, to), the same type and count.
+  /// end writes the later ones). (from, to): the same type, `from`'s
+  /// elements into the first of `to`'s.
   std::vector<std::pair<int, int>> initialCopies;
   /// The spike counts at the start of each slot of a synapse model's
   /// history: one per thread on the CPU (threads.max), one on the GPU.

@@ -2,9 +2,10 @@
 // snn-schedule-step copies the linked variable at the end of the step (on
 // the CPU at the end of the propagate phase, each thread its neurons; on
 // the GPU a phase "linked" after the delivery), snn-plan-buffers gives the
-// copy a buffer, snn-describe lists it among the initial copies (the
-// runtime writes the first), and the update reads the copy (size 1: at 0)
-// where it would sum currents.
+// copy a buffer of two halves by step parity, snn-describe lists it among
+// the initial copies (the runtime writes the first), and the update reads
+// this step's half (size 1: its element n mod 2) where it would sum
+// currents; the copy writes the other half.
 // RUN: snn-opt %s -snn-integrate -snn-schedule-step -snn-plan-buffers -snn-describe | FileCheck %s --check-prefix=PLAN
 // RUN: snn-opt %s -snn-integrate -snn-schedule-step=target=gpu | FileCheck %s --check-prefix=GPU
 // RUN: snn-opt %s -snn-integrate -snn-schedule-step -snn-plan-buffers -snn-describe -convert-snn-to-core | FileCheck %s --check-prefix=CPU
@@ -12,21 +13,22 @@
 // PLAN:      snn.phase "propagate" {
 // PLAN:        snn.copy_linked @da "level"
 // PLAN-NEXT: }
-// PLAN:      snn.buffer "da.level.linked" : f64 [1]
+// PLAN:      snn.buffer "da.level.linked" : f64 [2]
 // PLAN:      initial_copies = [{from = [[FROM:[0-9]+]] : i64, to = [[TO:[0-9]+]] : i64}]
 
 // GPU:      snn.phase "deliver" {
 // GPU:      snn.phase "linked" {
 // GPU-NEXT:   snn.copy_linked @da "level"
 
-// The update of @out reads the copy at 0; the end of the step copies.
 // CPU-LABEL: func.func @snn_update
+// CPU:       %[[STEP:.*]] = arith.index_cast %arg1 : i64 to index
 // CPU:       scf.for %[[I:arg[0-9]+]] = {{.*}} iter_args
 // CPU-NEXT:    memref.load %{{.*}}[%[[I]]] : memref<?xf64>
-// CPU-NEXT:    memref.load %{{.*}}[%c0] : memref<?xf64>
+// CPU-NEXT:    %[[HALF:.*]] = arith.remui %[[STEP]], %c2 : index
+// CPU-NEXT:    memref.load %{{.*}}[%[[HALF]]] : memref<?xf64>
 // CPU-LABEL: func.func @snn_propagate
 // CPU:         %[[L:.*]] = memref.load %{{.*}}[%[[J:arg[0-9]+]]] : memref<?xf64>
-// CPU-NEXT:    memref.store %[[L]], %{{.*}}[%[[J]]] : memref<?xf64>
+// CPU-NEXT:    memref.store %[[L]], %{{.*}}[%{{.*}}] : memref<?xf64>
 // CPU-NEXT:  } {snn.parallel}
 // CPU-NEXT:  return
 

@@ -754,13 +754,13 @@ TEST(Network, InitialCopiesCopyTheInitialValues) {
   const double *copy = net.arena.buffer<double>(14);
   EXPECT_EQ(std::vector<double>(copy, copy + 2),
             (std::vector<double>{0.75, 0.75}));
-  // Buffers of another type or count are refused.
-  j["buffers"][14]["count"] = 3;
+  // A shorter copy (or another type) is refused.
+  j["buffers"][14]["count"] = 1;
   Descriptor d;
   EXPECT_FALSE(parseDescriptor(j.dump(), d, err));
   EXPECT_EQ(err, "descriptor: initial_copies[0]: buffers 7 (n.v) and 14 "
-                 "(n.v.linked) differ in type or count, or have a derived "
-                 "count");
+                 "(n.v.linked) differ in type, the second is shorter, or one "
+                 "has a derived count");
 }
 
 TEST(Network, SynapseRecordingFindsItsSynapses) {

@@ -27,9 +27,13 @@ Value NetworkLowering::inputValue(Population &pop, unsigned input, Value i) {
   if (auto target = pop.op.getLinkTarget(name)) {
     auto it = linkedBuffers.find((target->first + "." + target->second).str());
     assert(it != linkedBuffers.end() && "a copy the schedule makes");
-    bool perNeuron =
-        populationByName.lookup(target->first)->op.getSize() != 1;
-    return load(it->second, perNeuron ? i : index(0));
+    int64_t size = populationByName.lookup(target->first)->op.getSize();
+    // This step's half (the previous step wrote it).
+    Value half = b.create<arith::MulIOp>(
+        loc, b.create<arith::RemUIOp>(loc, stepIndex, index(2)),
+        index(size));
+    return load(it->second,
+                size != 1 ? b.create<arith::AddIOp>(loc, half, i) : half);
   }
   Value sum = real(0.0);
   double dt = network.getDt().convertToDouble();

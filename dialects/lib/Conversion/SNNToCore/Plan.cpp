@@ -142,11 +142,13 @@ void NetworkLowering::planBuffers() {
     int64_t size = populationByName.lookup(op.getPopulation())->op.getSize();
     snapshotBuffers[key] = addBuffer(key + ".snapshot", floatType, size);
   });
-  // The copies of the variables populations' links read.
+  // The copies of the variables populations' links read, two by step
+  // parity: step n reads half n mod 2 and writes the other for step n + 1
+  // (so a reset reading a link in the phase of the copy reads this step's).
   schedule.walk([&](CopyLinkedStepOp op) {
     std::string key = (op.getPopulation() + "." + op.getVariable()).str();
     int64_t size = populationByName.lookup(op.getPopulation())->op.getSize();
-    linkedBuffers[key] = addBuffer(key + ".linked", floatType, size);
+    linkedBuffers[key] = addBuffer(key + ".linked", floatType, 2 * size);
   });
 
   for (auto op : network.getBody().getOps<ProjectionOp>()) {

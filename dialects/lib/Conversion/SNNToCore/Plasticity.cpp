@@ -197,10 +197,16 @@ void NetworkLowering::emitCopyLinked(CopyLinkedStepOp op) {
   int from = pop.variables[pop.model.lookupVariable(op.getVariable())];
   int to = linkedBuffers.lookup(
       (op.getPopulation() + "." + op.getVariable()).str());
+  // Into the next step's half (the readers of this step read the other).
+  Value half = b.create<arith::MulIOp>(
+      loc,
+      b.create<arith::RemUIOp>(
+          loc, b.create<arith::AddIOp>(loc, stepIndex, index(1)), index(2)),
+      index(pop.op.getSize()));
   OpBuilder::InsertionGuard guard(b);
   Value i =
       target->ownNeurons(*this, *pop.spiking, /*parallel=*/true).getInductionVar();
-  store(load(from, i), to, i);
+  store(load(from, i), to, b.create<arith::AddIOp>(loc, half, i));
 }
 
 void NetworkLowering::emitSnapshot(SnapshotStepOp op) {
