@@ -75,6 +75,12 @@ public:
                   const SynapseModel &sm, const NeuronModel *post,
                   bool isList, bool f32);
   void model(const Model &m);
+  /// What link `name` of `what` (`link`) reads: a variable of a population
+  /// of size 1 or `size` (a population's or a projection's post
+  /// population's; -1: unknown), as the two texts say.
+  void linkTarget(const Model &model, const std::string &name,
+                  const Link &link, const std::string &what, int64_t size,
+                  const char *sizes, const char *each);
   /// record.state of a projection: a synapse model's variable of chosen
   /// synapses over time.
   void synapseRecording(const Model &m, const StateRecording &s,
@@ -996,37 +1002,10 @@ void Checker::synapseUse(const Model &model, const Projection &pr,
                           didYouMean(name, sm.links));
       continue;
     }
-    const Population *to = model.findPopulation(link.population);
-    if (!to) {
-      std::vector<std::string> names;
-      for (const Population &p : model.populations)
-        names.push_back(p.name);
-      error(link.loc, "link '" + name + "' of " + what +
-                          " reads unknown population '" + link.population +
-                          "'" +
-                          (model.findSource(link.population)
-                               ? " (a source has no variables)"
-                               : didYouMean(link.population, names)));
-      continue;
-    }
-    const NeuronModel *tm = model.findModel(to->model);
-    const std::string &variable = link.variable;
-    if (tm && std::none_of(tm->variables.begin(), tm->variables.end(),
-                           [&](const Variable &v) {
-                             return v.name == variable;
-                           }))
-      error(link.loc, "link '" + name + "' of " + what + ": model '" +
-                          tm->name + "' of population '" + to->name +
-                          "' has no variable '" + link.variable + "'");
-    if (postPop && to->size != 1 && to->size != postPop->size)
-      error(link.loc, "link '" + name + "' of " + what +
-                          " reads population '" + to->name + "' of size " +
-                          std::to_string(to->size) +
-                          ": a link reads a population of size 1 (one "
-                          "value for all synapses) or of the post "
-                          "population's size " +
-                          std::to_string(postPop->size) +
-                          " (the value of the synapse's post neuron)");
+    linkTarget(model, name, link, what, postPop ? postPop->size : -1,
+               "(one value for all synapses) or of the post population's "
+               "size",
+               "(the value of the synapse's post neuron)");
   }
   std::vector<std::string> params, variables;
   for (const Param &p : sm.params)
@@ -1063,6 +1042,39 @@ void Checker::synapseUse(const Model &model, const Projection &pr,
                            "takes a constant, uniform or normal value");
     drawRange(spec, whatValue, f32, "");
   }
+}
+
+void Checker::linkTarget(const Model &model, const std::string &name,
+                         const Link &link, const std::string &what,
+                         int64_t size, const char *sizes, const char *each) {
+  const Population *to = model.findPopulation(link.population);
+  if (!to) {
+    std::vector<std::string> names;
+    for (const Population &p : model.populations)
+      names.push_back(p.name);
+    error(link.loc, "link '" + name + "' of " + what +
+                        " reads unknown population '" + link.population +
+                        "'" +
+                        (model.findSource(link.population)
+                             ? " (a source has no variables)"
+                             : didYouMean(link.population, names)));
+    return;
+  }
+  if (const NeuronModel *tm = model.findModel(to->model)) {
+    std::vector<std::string> vars;
+    for (const Variable &v : tm->variables)
+      vars.push_back(v.name);
+    if (std::find(vars.begin(), vars.end(), link.variable) == vars.end())
+      error(link.loc, "link '" + name + "' of " + what + ": model '" +
+                          tm->name + "' of population '" + to->name +
+                          "' has no variable '" + link.variable + "'" +
+                          didYouMean(link.variable, vars));
+  }
+  if (size >= 0 && to->size != 1 && to->size != size)
+    error(link.loc, "link '" + name + "' of " + what + " reads population '" +
+                        to->name + "' of size " + std::to_string(to->size) +
+                        ": a link reads a population of size 1 " + sizes +
+                        " " + std::to_string(size) + " " + each);
 }
 
 void Checker::synapseRecording(
@@ -1267,32 +1279,9 @@ void Checker::model(const Model &m) {
                             didYouMean(name, nm->links));
         continue;
       }
-      const Population *to = m.findPopulation(link.population);
-      if (!to) {
-        std::vector<std::string> names;
-        for (const Population &q : m.populations)
-          names.push_back(q.name);
-        error(link.loc, "link '" + name + "' of " + what +
-                            " reads unknown population '" + link.population +
-                            "'" +
-                            (m.findSource(link.population)
-                                 ? " (a source has no variables)"
-                                 : didYouMean(link.population, names)));
-        continue;
-      }
-      if (const NeuronModel *tm = m.findModel(to->model))
-        if (!hasVar(*tm, link.variable))
-          error(link.loc, "link '" + name + "' of " + what + ": model '" +
-                              tm->name + "' of population '" + to->name +
-                              "' has no variable '" + link.variable + "'" +
-                              didYouMean(link.variable, varNames(*tm)));
-      if (to->size != 1 && to->size != p.size)
-        error(link.loc, "link '" + name + "' of " + what +
-                            " reads population '" + to->name + "' of size " +
-                            std::to_string(to->size) +
-                            ": a link reads a population of size 1 (one "
-                            "value for all neurons) or of this one's size " +
-                            std::to_string(p.size) + " (each neuron's own)");
+      linkTarget(m, name, link, what, p.size,
+                 "(one value for all neurons) or of this one's size",
+                 "(each neuron's own)");
     }
     if (!p.periodic.empty()) {
       std::vector<std::string> vars, readable;

@@ -574,25 +574,29 @@ void Generator::genSynapseModel(const ast::SynapseModel &m,
       scope[n] = block->addArgument(floatType, l);
     b.setInsertionPointToStart(block);
   };
-  if (!driven.empty()) {
+  // A region of `args` yielding the derivatives of `solved`.
+  auto derivatives = [&](Region &region, const std::vector<std::string> &args,
+                         const std::vector<std::string> &solved) {
     llvm::StringMap<Value> scope;
-    std::vector<std::string> args(driven);
-    args.insert(args.end(), params.begin(), params.end());
-    argsOf(op.getOde(), args, scope);
-    SmallVector<Value> derivatives;
-    for (const std::string &v : driven)
+    argsOf(region, args, scope);
+    SmallVector<Value> values;
+    for (const std::string &v : solved)
       for (const ast::Equation &e : m.equations)
         if (e.var == v) {
           Value d = expr(*e.rhs, scope);
           if (!expectFloat(d, *e.rhs))
             d = number(0.0, l);
-          derivatives.push_back(d);
+          values.push_back(d);
           break;
         }
-    b.create<mlir::snn::YieldOp>(l, derivatives);
+    b.create<mlir::snn::YieldOp>(l, values);
+  };
+  if (!driven.empty()) {
+    std::vector<std::string> args(driven);
+    args.insert(args.end(), params.begin(), params.end());
+    derivatives(op.getOde(), args, driven);
   }
-  // The clock-driven equations: the arguments of the statements, the
-  // derivatives.
+  // The clock-driven equations take the arguments of the statements.
   auto eventArgs = [&] {
     std::vector<std::string> args(vars);
     for (const std::string &r : reads)
@@ -603,21 +607,8 @@ void Generator::genSynapseModel(const ast::SynapseModel &m,
     args.insert(args.end(), params.begin(), params.end());
     return args;
   };
-  if (!clock.empty()) {
-    llvm::StringMap<Value> scope;
-    argsOf(op.getClock(), eventArgs(), scope);
-    SmallVector<Value> derivatives;
-    for (const std::string &v : clock)
-      for (const ast::Equation &e : m.equations)
-        if (e.var == v) {
-          Value d = expr(*e.rhs, scope);
-          if (!expectFloat(d, *e.rhs))
-            d = number(0.0, l);
-          derivatives.push_back(d);
-          break;
-        }
-    b.create<mlir::snn::YieldOp>(l, derivatives);
-  }
+  if (!clock.empty())
+    derivatives(op.getClock(), eventArgs(), clock);
   // on_pre, on_post: the statements in order; a post variable added to
   // reads its value plus what was added so far.
   auto statements = [&](Region &region,

@@ -1143,6 +1143,22 @@ bool recordBufferCount(const Descriptor &desc, const BufferCount &count,
   return true;
 }
 
+namespace {
+/// The post neurons of a projection's synapses, as its columns hold them
+/// (u16 or i32).
+struct Columns {
+  const uint8_t *col;
+  bool narrow;
+  Columns(const Network &net, const ProjectionDesc &pr)
+      : col(net.arena.buffer<uint8_t>(size_t(pr.col))),
+        narrow(net.desc.buffers[size_t(pr.col)].type == ScalarType::U16) {}
+  int64_t operator()(int64_t k) const {
+    return narrow ? int64_t(reinterpret_cast<const uint16_t *>(col)[k])
+                  : int64_t(reinterpret_cast<const int32_t *>(col)[k]);
+  }
+};
+} // namespace
+
 bool buildColumnIndices(Network &net, std::string &error) {
   const Descriptor &d = net.desc;
   for (const ProjectionDesc &pr : d.projections) {
@@ -1160,12 +1176,7 @@ bool buildColumnIndices(Network &net, std::string &error) {
     }
     int64_t *colPtr = net.arena.buffer<int64_t>(size_t(pr.colPtr));
     int32_t *colSyn = net.arena.buffer<int32_t>(size_t(pr.colSyn));
-    bool narrow = d.buffers[size_t(pr.col)].type == ScalarType::U16;
-    const uint16_t *col16 = net.arena.buffer<uint16_t>(size_t(pr.col));
-    const int32_t *col32 = net.arena.buffer<int32_t>(size_t(pr.col));
-    auto post = [&](int64_t k) -> int64_t {
-      return narrow ? int64_t(col16[k]) : int64_t(col32[k]);
-    };
+    Columns post(net, pr);
     // Counting sort of the synapses by post, stable: row order within.
     std::fill(colPtr, colPtr + npost + 1, int64_t(0));
     for (int64_t k = 0; k < n; ++k)
@@ -1201,12 +1212,7 @@ bool findRecordedSynapses(Network &net, std::string &error) {
       continue;
     const ProjectionDesc &pr = d.projections[size_t(s.projectionIndex)];
     const int64_t *rowPtr = net.arena.buffer<int64_t>(size_t(pr.rowPtr));
-    bool narrow = d.buffers[size_t(pr.col)].type == ScalarType::U16;
-    const uint8_t *col = net.arena.buffer<uint8_t>(size_t(pr.col));
-    auto post = [&](int64_t k) -> int64_t {
-      return narrow ? int64_t(reinterpret_cast<const uint16_t *>(col)[k])
-                    : int64_t(reinterpret_cast<const int32_t *>(col)[k]);
-    };
+    Columns post(net, pr);
     int64_t *synapses = net.arena.buffer<int64_t>(size_t(s.synapses));
     ScalarType t = d.buffers[size_t(s.buffer)].type;
     const uint8_t *source = net.arena.buffer<uint8_t>(size_t(s.source));

@@ -391,35 +391,34 @@ public:
 
   void planStateRecord(NetworkLowering &l, RecordStateOp op) const override {
     Population *pop = l.populationByName.lookup(op.getPopulation());
-    int64_t k = static_cast<int64_t>(l.stateRecords.size());
-    std::string name = "record" + std::to_string(k);
-    NetworkLowering::StateRecord &r = l.stateRecords.emplace_back();
-    r.population = pop;
-    r.variable = pop->variables[pop->model.lookupVariable(op.getVariable())];
-    r.every = static_cast<int64_t>(op.getEvery());
     // No neurons listed means all of them (as the runtime reads it).
-    r.size = op.getNeurons().empty()
-                 ? pop->op.getSize()
-                 : static_cast<int64_t>(op.getNeurons().size());
-    r.neurons = l.addBuffer(name + ".neurons", l.b.getI32Type(), r.size);
-    r.samples = l.addBuffer(name + ".samples", l.b.getI64Type(), 1);
-    r.values = l.addBuffer(name + ".values", l.floatType,
-                           json::Object{{"record_state", k}});
-    l.gpuStateJSON.push_back(json::Object{{"record", k},
-                                          {"neurons", r.neurons},
-                                          {"samples", r.samples},
-                                          {"values", r.values}});
+    addStateRecord(l, pop,
+                   pop->variables[pop->model.lookupVariable(op.getVariable())],
+                   static_cast<int64_t>(op.getEvery()),
+                   op.getNeurons().empty()
+                       ? pop->op.getSize()
+                       : static_cast<int64_t>(op.getNeurons().size()));
   }
 
   void planSynapseRecord(NetworkLowering &l, RecordSynapseStateOp op,
                          int sample, int64_t size) const override {
     // A state recording of the sample buffer (its elements 0 .. size - 1):
     // the record phase copies it at the start of each due step.
+    addStateRecord(l, nullptr, sample, static_cast<int64_t>(op.getEvery()),
+                   size);
+  }
+
+  /// The device-side buffers of the next state recording: `size` elements
+  /// of `variable` (of `pop`, or a synapse recording's sample when null)
+  /// every `every` steps.
+  static void addStateRecord(NetworkLowering &l, Population *pop,
+                             int variable, int64_t every, int64_t size) {
     int64_t k = static_cast<int64_t>(l.stateRecords.size());
     std::string name = "record" + std::to_string(k);
     NetworkLowering::StateRecord &r = l.stateRecords.emplace_back();
-    r.variable = sample;
-    r.every = static_cast<int64_t>(op.getEvery());
+    r.population = pop;
+    r.variable = variable;
+    r.every = every;
     r.size = size;
     r.neurons = l.addBuffer(name + ".neurons", l.b.getI32Type(), r.size);
     r.samples = l.addBuffer(name + ".samples", l.b.getI64Type(), 1);

@@ -464,6 +464,10 @@ private:
   /// (planBuffers), and snn.copy_linked.
   llvm::StringMap<int> linkedBuffers;
   void emitCopyLinked(CopyLinkedStepOp op);
+  /// This thread's neurons' `variable` of `population` into buffer `to`,
+  /// from element `offset` (index; none: 0) on.
+  void emitCopy(StringRef population, StringRef variable, int to,
+                Value offset);
   /// CPU: a synapse model's propagation with delays: this thread's spikes
   /// of this step into the history, then, oldest step first, the spikes
   /// that arrive now (those of step n - d at the synapses of delay d).

@@ -191,34 +191,37 @@ int64_t NetworkLowering::emitPeriodic(int64_t k) {
   return post.op.getSize();
 }
 
+void NetworkLowering::emitCopy(StringRef population, StringRef variable,
+                               int to, Value offset) {
+  Population &pop = *populationByName.lookup(population);
+  int from = pop.variables[pop.model.lookupVariable(variable)];
+  OpBuilder::InsertionGuard guard(b);
+  Value i =
+      target->ownNeurons(*this, *pop.spiking, /*parallel=*/true).getInductionVar();
+  store(load(from, i), to, offset ? b.create<arith::AddIOp>(loc, offset, i) : i);
+}
+
 void NetworkLowering::emitCopyLinked(CopyLinkedStepOp op) {
   loc = op.getLoc();
-  Population &pop = *populationByName.lookup(op.getPopulation());
-  int from = pop.variables[pop.model.lookupVariable(op.getVariable())];
-  int to = linkedBuffers.lookup(
-      (op.getPopulation() + "." + op.getVariable()).str());
   // Into the next step's half (the readers of this step read the other).
+  int64_t size = populationByName.lookup(op.getPopulation())->op.getSize();
   Value half = b.create<arith::MulIOp>(
       loc,
       b.create<arith::RemUIOp>(
           loc, b.create<arith::AddIOp>(loc, stepIndex, index(1)), index(2)),
-      index(pop.op.getSize()));
-  OpBuilder::InsertionGuard guard(b);
-  Value i =
-      target->ownNeurons(*this, *pop.spiking, /*parallel=*/true).getInductionVar();
-  store(load(from, i), to, b.create<arith::AddIOp>(loc, half, i));
+      index(size));
+  emitCopy(op.getPopulation(), op.getVariable(),
+           linkedBuffers.lookup(
+               (op.getPopulation() + "." + op.getVariable()).str()),
+           half);
 }
 
 void NetworkLowering::emitSnapshot(SnapshotStepOp op) {
   loc = op.getLoc();
-  Population &pop = *populationByName.lookup(op.getPopulation());
-  int from = pop.variables[pop.model.lookupVariable(op.getVariable())];
-  int to = snapshotBuffers.lookup(
-      (op.getPopulation() + "." + op.getVariable()).str());
-  OpBuilder::InsertionGuard guard(b);
-  Value i =
-      target->ownNeurons(*this, *pop.spiking, /*parallel=*/true).getInductionVar();
-  store(load(from, i), to, i);
+  emitCopy(op.getPopulation(), op.getVariable(),
+           snapshotBuffers.lookup(
+               (op.getPopulation() + "." + op.getVariable()).str()),
+           Value());
 }
 
 Value NetworkLowering::traceChange(ProjectionInfo &info, Region &region,

@@ -229,6 +229,13 @@ struct ValueSpec {
 // Network
 //===----------------------------------------------------------------------===//
 
+/// What a link (third factor) of a population or projection reads:
+/// variable `variable` of population `population`.
+struct Link {
+  std::string population, variable;
+  Loc loc;
+};
+
 struct Population {
   std::string name;
   std::string model; // name of a NeuronModel in Model::models
@@ -243,11 +250,7 @@ struct Population {
   /// Statements on each neuron's variables, run every so often
   /// (homeostasis).
   std::vector<Periodic> periodic;
-  /// The model's links: name -> (population, variable), as a projection's.
-  struct Link {
-    std::string population, variable;
-    Loc loc;
-  };
+  /// The model's links: name -> (population, variable).
   std::map<std::string, Link> links;
 };
 
@@ -334,10 +337,6 @@ struct Projection {
   std::map<std::string, ValueSpec> synapseInitial;
   std::map<std::string, Loc> synapseInitialLocs;
   /// The synapse model's links: name -> (population, variable).
-  struct Link {
-    std::string population, variable;
-    Loc loc;
-  };
   std::map<std::string, Link> synapseLinks;
   bool plastic() const { return !synapse.empty(); }
 };
