@@ -856,26 +856,20 @@ void Checker::synapseModel(const SynapseModel &m, double dt) {
   statements(m.onPre, "on_pre");
   statements(m.onPost, "on_post");
   // Periodic statements: the synapse's variables, from its variables, its
-  // parameters and the post neuron's variables (X_post, checked by use).
+  // parameters, its links and the post and pre neurons' variables (X_post,
+  // X_pre, checked by use).
   std::vector<std::string> readable(variables);
   readable.insert(readable.end(), params.begin(), params.end());
+  readable.insert(readable.end(), m.links.begin(), m.links.end());
   for (const Periodic &p : m.periodic)
     for (const Assignment &a : p.statements) {
       std::vector<std::string> used;
       if (a.rhs)
         namesIn(*a.rhs, used);
-      for (const std::string &n : used) {
-        if (isLink(n)) {
-          error(a.loc, "'" + n + "' in the periodic statements of synapse "
-                       "model '" + m.name + "' is a link: periodic "
-                       "statements cannot read links yet");
-          readable.push_back(n); // one message, not also "unknown"
-        }
-        else if (endsWith(n, kPostSuffix) &&
-                 std::find(readable.begin(), readable.end(), n) ==
-                     readable.end())
+      for (const std::string &n : used)
+        if ((endsWith(n, kPostSuffix) || endsWith(n, kPreSuffix)) &&
+            std::find(readable.begin(), readable.end(), n) == readable.end())
           readable.push_back(n);
-      }
     }
   periodic(m.periodic, "synapse model '" + m.name + "'", dt, variables,
            readable, "periodic statements assign the synapse's variables");

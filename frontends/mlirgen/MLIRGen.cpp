@@ -74,7 +74,8 @@ private:
                    const std::vector<std::string> &yields,
                    const std::vector<std::string> &postReads,
                    const std::map<std::string, double> &constants = {},
-                   const std::vector<std::string> &linkNames = {});
+                   const std::vector<std::string> &linkNames = {},
+                   const std::vector<std::string> &preReads = {});
   /// A synapse model's op, named `name`; `target` (when not empty) is the
   /// post variable its `target_post` stands for.
   void genSynapseModel(const ast::SynapseModel &m, const std::string &name,
@@ -452,17 +453,18 @@ void Generator::genPeriodic(const ast::Periodic &p, llvm::StringRef owner,
                             const std::vector<std::string> &yields,
                             const std::vector<std::string> &postReads,
                             const std::map<std::string, double> &constants,
-                            const std::vector<std::string> &linkNames) {
+                            const std::vector<std::string> &linkNames,
+                            const std::vector<std::string> &preReads) {
   Location l = loc(p.loc);
   int64_t every = std::llround(p.every / model.simulation.dt);
-  // The links the statements read (a population's; after its variables).
+  // The links the statements read (among the arguments, in their order).
   std::vector<std::string> links;
   for (const std::string &n : args)
     if (llvm::is_contained(linkNames, n))
       links.push_back(n);
   auto op = b.create<mlir::snn::PeriodicOp>(
       l, FlatSymbolRefAttr::get(&ctx, owner), b.getI64IntegerAttr(every),
-      names(postReads), names(links));
+      names(postReads), names(links), names(preReads));
   OpBuilder::InsertionGuard guard(b);
   Block *block = new Block();
   op.getBody().push_back(block);
@@ -833,17 +835,29 @@ OwningOpRef<ModuleOp> Generator::run() {
     for (const ast::Variable &v : sm->variables)
       vars.push_back(v.name);
     for (const ast::Periodic &periodic : sm->periodic) {
-      // The post variables these statements read, by name.
-      std::vector<std::string> reads;
+      // The post and pre variables and the links these statements read, by
+      // name (not names of the model's own).
+      std::vector<std::string> reads, preReads, links;
+      auto own = [&](const std::string &n) {
+        return llvm::is_contained(vars, n) ||
+               llvm::any_of(sm->params, [&](const ast::Param &param) {
+                 return param.name == n;
+               });
+      };
+      auto stem = [](const std::string &n, llvm::StringRef suffix,
+                     std::vector<std::string> &into) {
+        if (n.size() > suffix.size() && llvm::StringRef(n).ends_with(suffix))
+          into.push_back(n.substr(0, n.size() - suffix.size()));
+      };
       std::function<void(const ast::Expr &)> walk = [&](const ast::Expr &e) {
-        if (e.kind == ast::ExprKind::Variable &&
-            !llvm::is_contained(vars, e.name) &&
-            e.name.size() > 5 &&
-            llvm::StringRef(e.name).ends_with(ast::kPostSuffix) &&
-            llvm::none_of(sm->params, [&](const ast::Param &param) {
-              return param.name == e.name;
-            }))
-          reads.push_back(e.name.substr(0, e.name.size() - 5));
+        if (e.kind == ast::ExprKind::Variable && !own(e.name)) {
+          if (llvm::is_contained(sm->links, e.name))
+            links.push_back(e.name);
+          else {
+            stem(e.name, ast::kPostSuffix, reads);
+            stem(e.name, ast::kPreSuffix, preReads);
+          }
+        }
         for (const ast::ExprPtr &o : e.operands)
           if (o)
             walk(*o);
@@ -851,14 +865,19 @@ OwningOpRef<ModuleOp> Generator::run() {
       for (const ast::Assignment &a : periodic.statements)
         if (a.rhs)
           walk(*a.rhs);
-      std::sort(reads.begin(), reads.end());
-      reads.erase(std::unique(reads.begin(), reads.end()), reads.end());
+      for (auto *list : {&reads, &preReads, &links}) {
+        std::sort(list->begin(), list->end());
+        list->erase(std::unique(list->begin(), list->end()), list->end());
+      }
       std::vector<std::string> args(vars);
       for (const std::string &r : reads)
         args.push_back(r + ast::kPostSuffix);
+      for (const std::string &r : preReads)
+        args.push_back(r + ast::kPreSuffix);
+      args.insert(args.end(), links.begin(), links.end());
       for (const ast::Param &param : sm->params)
         args.push_back(param.name);
-      genPeriodic(periodic, p.name, args, vars, reads);
+      genPeriodic(periodic, p.name, args, vars, reads, {}, links, preReads);
     }
   }
 

@@ -238,12 +238,17 @@ struct ScheduleStepPass
     // The variables populations' links read, copied at the end of the step
     // (after every delivery and reset: on the CPU each thread its share at
     // the end of the propagate phase, on the GPU a phase of their own),
-    // read by the next step's updates.
+    // read by the next step's updates; and those periodic statements read
+    // of other populations (a projection's links and presynaptic
+    // variables), read at the next step's start.
     llvm::SetVector<std::pair<StringRef, StringRef>> linkedVars;
     for (PopulationOp pop : populations)
       for (NamedAttribute entry : pop.getLinks())
         if (auto target = pop.getLinkTarget(entry.getName().getValue()))
           linkedVars.insert(*target);
+    for (PeriodicOp periodic : periodics)
+      for (auto target : periodic.getCopiedReads())
+        linkedVars.insert(target);
     if (!linkedVars.empty()) {
       OpBuilder copy = gpu ? phase("linked") : deliver;
       for (auto [population, variable] : linkedVars)

@@ -904,3 +904,186 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64
     }
   }
 }
+
+// -----
+
+// Periodic statements of a projection reading links and presynaptic
+// variables: what the verifier refuses.
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
+  snn.neuron_model @keep attributes {variables = ["v"]} update {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  } threshold {
+  ^bb0(%v: f64):
+    %t = arith.constant false
+    snn.yield %t : i1
+  } reset {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  }
+  snn.synapse_model @gated attributes {variables = ["w"], links = ["m"], weight = "w"} on_pre {
+  ^bb0(%w: f64, %m: f64):
+    snn.yield %w : f64
+  }
+  snn.population @a of @keep size 2
+  snn.population @da of @keep size 1
+  snn.projection @p from @a to @a synapse @gated attributes {connectivity = #snn.all_to_all<allow_self = true>, delay = 0.0 : f64, weight = 1.0 : f64, synapse_params = {}, synapse_links = {m = "da.v"}}
+  // expected-error @below {{reads 'zz', which is not a link of synapse model 'gated'}}
+  snn.periodic @p every 10 attributes {links = ["zz"]} {
+  ^bb0(%w: f64, %z: f64):
+    snn.yield %w : f64
+  }
+}
+
+// -----
+
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
+  snn.neuron_model @keep attributes {variables = ["v"]} update {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  } threshold {
+  ^bb0(%v: f64):
+    %t = arith.constant false
+    snn.yield %t : i1
+  } reset {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  }
+  snn.synapse_model @gated attributes {variables = ["w"], links = ["m"], weight = "w"} on_pre {
+  ^bb0(%w: f64, %m: f64):
+    snn.yield %w : f64
+  }
+  snn.population @a of @keep size 2
+  snn.population @da of @keep size 1
+  snn.projection @p from @a to @a synapse @gated attributes {connectivity = #snn.all_to_all<allow_self = true>, delay = 0.0 : f64, weight = 1.0 : f64, synapse_params = {}, synapse_links = {m = "da.v"}}
+  // expected-error @below {{of a population reads no post or presynaptic variables}}
+  snn.periodic @a every 10 attributes {pre_reads = ["v"]} {
+  ^bb0(%v: f64, %x: f64):
+    snn.yield %v : f64
+  }
+}
+
+// -----
+
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
+  snn.neuron_model @keep attributes {variables = ["v"]} update {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  } threshold {
+  ^bb0(%v: f64):
+    %t = arith.constant false
+    snn.yield %t : i1
+  } reset {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  }
+  snn.synapse_model @gated attributes {variables = ["w"], links = ["m"], weight = "w"} on_pre {
+  ^bb0(%w: f64, %m: f64):
+    snn.yield %w : f64
+  }
+  snn.population @a of @keep size 2
+  snn.population @da of @keep size 1
+  snn.spike_source_array @stim size 2 from "/data/stim.csv"
+  snn.projection @p from @stim to @a synapse @gated attributes {connectivity = #snn.all_to_all<allow_self = true>, delay = 0.0 : f64, weight = 1.0 : f64, synapse_params = {}, synapse_links = {m = "da.v"}}
+  // expected-error @below {{reads presynaptic variables, but 'stim' is not a neuron population}}
+  snn.periodic @p every 10 attributes {pre_reads = ["v"]} {
+  ^bb0(%w: f64, %x: f64):
+    snn.yield %w : f64
+  }
+}
+
+// -----
+
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
+  snn.neuron_model @keep attributes {variables = ["v"]} update {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  } threshold {
+  ^bb0(%v: f64):
+    %t = arith.constant false
+    snn.yield %t : i1
+  } reset {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  }
+  snn.synapse_model @gated attributes {variables = ["w"], links = ["m"], weight = "w"} on_pre {
+  ^bb0(%w: f64, %m: f64):
+    snn.yield %w : f64
+  }
+  snn.population @a of @keep size 2
+  snn.population @da of @keep size 1
+  snn.projection @p from @a to @a synapse @gated attributes {connectivity = #snn.all_to_all<allow_self = true>, delay = 0.0 : f64, weight = 1.0 : f64, synapse_params = {}, synapse_links = {m = "da.v"}}
+  // expected-error @below {{reads 'nope_pre', but model 'keep' has no such variable}}
+  snn.periodic @p every 10 attributes {pre_reads = ["nope"]} {
+  ^bb0(%w: f64, %x: f64):
+    snn.yield %w : f64
+  }
+}
+
+// -----
+
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
+  snn.neuron_model @keep attributes {variables = ["v"]} update {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  } threshold {
+  ^bb0(%v: f64):
+    %t = arith.constant false
+    snn.yield %t : i1
+  } reset {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  }
+  snn.synapse_model @gated attributes {variables = ["w"], links = ["m"], weight = "w"} on_pre {
+  ^bb0(%w: f64, %m: f64):
+    snn.yield %w : f64
+  }
+  snn.population @a of @keep size 2
+  snn.population @da of @keep size 1
+  snn.projection @p from @a to @a synapse @gated attributes {connectivity = #snn.all_to_all<allow_self = true>, delay = 0.0 : f64, weight = 1.0 : f64, synapse_params = {}, synapse_links = {m = "da.v"}}
+  // expected-error @below {{body takes 2 arguments, expected 3 (the synapse's variables, post_reads, pre_reads, links, parameters)}}
+  snn.periodic @p every 10 attributes {pre_reads = ["v"], links = ["m"]} {
+  ^bb0(%w: f64, %x: f64):
+    snn.yield %w : f64
+  }
+}
+
+// -----
+
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
+  snn.neuron_model @keep attributes {variables = ["v"]} update {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  } threshold {
+  ^bb0(%v: f64):
+    %t = arith.constant false
+    snn.yield %t : i1
+  } reset {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  }
+  snn.synapse_model @gated attributes {variables = ["w"], links = ["m"], weight = "w"} on_pre {
+  ^bb0(%w: f64, %m: f64):
+    snn.yield %w : f64
+  }
+  snn.population @a of @keep size 2
+  snn.population @da of @keep size 1
+  snn.projection @p from @a to @a synapse @gated attributes {connectivity = #snn.all_to_all<allow_self = true>, delay = 0.0 : f64, weight = 1.0 : f64, synapse_params = {}, synapse_links = {m = "da.v"}}
+  // expected-note @below {{declared here}}
+  snn.periodic @p every 10 attributes {pre_reads = ["v"]} {
+  ^bb0(%w: f64, %x: f64):
+    snn.yield %w : f64
+  }
+  // expected-error @below {{does not copy 'a.v', which the periodic statements of 'p' read}}
+  snn.schedule "cpu" {
+    snn.phase "update" {
+      snn.periodic_step 0
+      snn.update @a
+      snn.update @da
+      snn.snapshot @da "v"
+    }
+    snn.phase "propagate" {
+      snn.propagate @p
+    }
+  }
+}

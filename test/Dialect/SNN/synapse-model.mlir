@@ -186,6 +186,58 @@ snn.network @periodic attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1
   }
 }
 
+// Periodic statements of a projection reading a link and a presynaptic
+// variable (after the synapse's variables and post_reads, before the
+// parameters), and the copies of both at the end of the step.
+// CHECK-LABEL: snn.network @periodic_reads
+// CHECK: snn.periodic @p every 100 attributes {links = ["m"], post_reads = ["level"], pre_reads = ["level"]} {
+// CHECK-NEXT: ^bb0(%{{.*}}: f64, %{{.*}}: f64, %{{.*}}: f64, %{{.*}}: f64, %{{.*}}: f64):
+// CHECK: snn.copy_linked @da "level"
+// CHECK-NEXT: snn.copy_linked @n "level"
+snn.network @periodic_reads attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
+  snn.neuron_model @keep attributes {variables = ["level"]} update {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  } threshold {
+  ^bb0(%v: f64):
+    %t = arith.constant false
+    snn.yield %t : i1
+  } reset {
+  ^bb0(%v: f64):
+    snn.yield %v : f64
+  }
+  snn.synapse_model @gated attributes {variables = ["w"], params = ["g"], links = ["m"], weight = "w"} on_pre {
+  ^bb0(%w: f64, %m: f64, %g: f64):
+    snn.yield %w : f64
+  }
+  snn.population @n of @keep size 4
+  snn.population @da of @keep size 1
+  snn.projection @p from @n to @n synapse @gated attributes {
+    connectivity = #snn.all_to_all<allow_self = true>, delay = 0.0 : f64,
+    weight = 0.5 : f64, synapse_params = {g = 2.0 : f64},
+    synapse_links = {m = "da.level"}}
+  snn.periodic @p every 100 attributes {post_reads = ["level"], pre_reads = ["level"], links = ["m"]} {
+  ^bb0(%w: f64, %post: f64, %pre: f64, %m: f64, %g: f64):
+    %0 = arith.mulf %post, %pre : f64
+    %1 = arith.mulf %0, %m : f64
+    %2 = arith.addf %w, %1 : f64
+    snn.yield %2 : f64
+  }
+  snn.schedule "cpu" {
+    snn.phase "update" {
+      snn.periodic_step 0
+      snn.update @n
+      snn.update @da
+      snn.snapshot @da "level"
+    }
+    snn.phase "propagate" {
+      snn.propagate @p
+      snn.copy_linked @da "level"
+      snn.copy_linked @n "level"
+    }
+  }
+}
+
 // A synapse model's variable of chosen synapses recorded over time, and
 // its sample at the end of the step.
 // CHECK-LABEL: snn.network @recorded

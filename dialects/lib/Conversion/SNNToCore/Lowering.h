@@ -282,6 +282,9 @@ private:
   Value writable(Population &pop, unsigned variable, Value i);
   /// The sum of the currents into input `input` of neuron `i` of `pop`.
   Value inputValue(Population &pop, unsigned input, Value i);
+  /// `variable` of `population` as the previous step left it (its copy,
+  /// snn.copy_linked), at neuron `i` (any `i` for a population of size 1).
+  Value copiedValue(StringRef population, StringRef variable, Value i);
 
   /// The lowering's record of projection, Poisson source or spike array
   /// `name` (planned).

@@ -21,20 +21,23 @@ SmallVector<Value> NetworkLowering::inlineRegion(Region &region,
   return results;
 }
 
+Value NetworkLowering::copiedValue(StringRef population, StringRef variable,
+                                   Value i) {
+  auto it = linkedBuffers.find((population + "." + variable).str());
+  assert(it != linkedBuffers.end() && "a copy the schedule makes");
+  int64_t size = populationByName.lookup(population)->op.getSize();
+  // This step's half (the previous step wrote it).
+  Value half = b.create<arith::MulIOp>(
+      loc, b.create<arith::RemUIOp>(loc, stepIndex, index(2)), index(size));
+  return load(it->second,
+              size != 1 ? b.create<arith::AddIOp>(loc, half, i) : half);
+}
+
 Value NetworkLowering::inputValue(Population &pop, unsigned input, Value i) {
   StringRef name = cast<StringAttr>(pop.model.getInputs()[input]).getValue();
   // A link: the linked variable as the previous step left it (its copy).
-  if (auto target = pop.op.getLinkTarget(name)) {
-    auto it = linkedBuffers.find((target->first + "." + target->second).str());
-    assert(it != linkedBuffers.end() && "a copy the schedule makes");
-    int64_t size = populationByName.lookup(target->first)->op.getSize();
-    // This step's half (the previous step wrote it).
-    Value half = b.create<arith::MulIOp>(
-        loc, b.create<arith::RemUIOp>(loc, stepIndex, index(2)),
-        index(size));
-    return load(it->second,
-                size != 1 ? b.create<arith::AddIOp>(loc, half, i) : half);
-  }
+  if (auto target = pop.op.getLinkTarget(name))
+    return copiedValue(target->first, target->second, i);
   Value sum = real(0.0);
   double dt = network.getDt().convertToDouble();
   for (Current &c : currents) {

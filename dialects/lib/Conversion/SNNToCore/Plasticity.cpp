@@ -64,14 +64,17 @@ void NetworkLowering::planSynapseModel(ProjectionInfo &info, int64_t npost) {
                                 json::Object(perSynapse));
   // The per-post index: for on_post, and for periodic statements (a
   // thread's synapses are those into its share of the post population).
-  bool periodic = llvm::any_of(
-      network.getBody().getOps<PeriodicOp>(),
-      [&](PeriodicOp p) { return p.getOwner() == op.getSymName(); });
+  bool periodic = false, periodicPreReads = false;
+  for (PeriodicOp p : network.getBody().getOps<PeriodicOp>())
+    if (p.getOwner() == op.getSymName()) {
+      periodic = true;
+      periodicPreReads |= !p.getPreReads().empty();
+    }
   if (model.hasOnPost() || periodic || model.getNumClockDriven() > 0) {
     info.colPtr = addBuffer(name + ".col_ptr", b.getI64Type(), npost + 1);
     info.colSyn = addBuffer(name + ".col_syn", b.getI32Type(),
                             json::Object(perSynapse));
-    if (op.getPreTraces() || !model.getPreReads().empty())
+    if (op.getPreTraces() || !model.getPreReads().empty() || periodicPreReads)
       info.colPre = addBuffer(name + ".col_pre", b.getI32Type(),
                               json::Object(perSynapse));
   }
@@ -175,14 +178,30 @@ int64_t NetworkLowering::emitPeriodic(int64_t k) {
         post.variables[post.model.lookupVariable(
             cast<StringAttr>(attr).getValue())],
         j));
+  // The links, at the post neuron (as the previous step left them).
+  SmallVector<Value> links;
+  for (Attribute attr : op.getLinks()) {
+    auto [population, variable] =
+        *info.op.getLinkTarget(cast<StringAttr>(attr).getValue());
+    links.push_back(copiedValue(population, variable, j));
+  }
   auto synapses = b.create<scf::ForOp>(loc, first, last, index(1));
   b.setInsertionPointToStart(synapses.getBody());
-  Value s = toIndex(load(info.colSyn, synapses.getInductionVar()));
+  Value c = synapses.getInductionVar();
+  Value s = toIndex(load(info.colSyn, c));
   SmallVector<Value> vars;
   for (int buffer : info.synapseVariables)
     vars.push_back(load(buffer, s));
   SmallVector<Value> args(vars);
   args.append(reads);
+  // The presynaptic neuron's variables, as the previous step left them.
+  if (!op.getPreReads().empty()) {
+    Value pre = toIndex(load(info.colPre, c));
+    for (Attribute attr : op.getPreReads())
+      args.push_back(copiedValue(info.op.getPre(),
+                                 cast<StringAttr>(attr).getValue(), pre));
+  }
+  args.append(links);
   args.append(synapseParams(info));
   SmallVector<Value> next = inlineRegion(op.getBody(), args);
   for (auto [v, value] : llvm::enumerate(next))

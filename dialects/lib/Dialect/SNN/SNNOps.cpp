@@ -795,6 +795,26 @@ LogicalResult PeriodicOp::verify() {
   return success();
 }
 
+SmallVector<std::pair<StringRef, StringRef>> PeriodicOp::getCopiedReads() {
+  SmallVector<std::pair<StringRef, StringRef>> reads;
+  Operation *owner =
+      SymbolTable::lookupNearestSymbolFrom(*this, getOwnerAttr());
+  auto linkTarget = [&](StringRef link) {
+    if (auto pop = dyn_cast_or_null<PopulationOp>(owner))
+      return pop.getLinkTarget(link);
+    if (auto projection = dyn_cast_or_null<ProjectionOp>(owner))
+      return projection.getLinkTarget(link);
+    return std::optional<std::pair<StringRef, StringRef>>();
+  };
+  for (StringRef link : getLinks().getAsValueRange<StringAttr>())
+    if (auto target = linkTarget(link))
+      reads.push_back(*target);
+  if (auto projection = dyn_cast_or_null<ProjectionOp>(owner))
+    for (StringRef variable : getPreReads().getAsValueRange<StringAttr>())
+      reads.push_back({projection.getPre(), variable});
+  return reads;
+}
+
 LogicalResult
 PeriodicOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
   Operation *owner = symbolTable.lookupNearestSymbolFrom(*this, getOwnerAttr());
@@ -806,8 +826,9 @@ PeriodicOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
         pop, pop.getModelAttr());
     if (!model)
       return success(); // the population's verifier says so
-    if (!getPostReads().empty())
-      return emitOpError("of a population reads no post variables");
+    if (!getPostReads().empty() || !getPreReads().empty())
+      return emitOpError(
+          "of a population reads no post or presynaptic variables");
     for (Attribute attr : getLinks())
       if (!pop.getLinkTarget(cast<StringAttr>(attr).getValue()))
         return emitOpError("reads link '")
@@ -824,8 +845,34 @@ PeriodicOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
         projection, projection.getPostAttr());
     if (!synapse || !post)
       return success(); // the projection's verifier says so
-    if (!getLinks().empty())
-      return emitOpError("of a projection reads no links (yet)");
+    for (Attribute attr : getLinks()) {
+      StringRef link = cast<StringAttr>(attr).getValue();
+      if (!llvm::is_contained(synapse.getLinks().getAsValueRange<StringAttr>(),
+                              link))
+        return emitOpError("reads '")
+               << link << "', which is not a link of synapse model '"
+               << synapse.getSymName() << "'";
+      if (!projection.getLinkTarget(link))
+        return emitOpError("reads link '")
+               << link << "', which projection '" << getOwner()
+               << "' does not bind";
+    }
+    if (!getPreReads().empty()) {
+      auto pre = symbolTable.lookupNearestSymbolFrom<PopulationOp>(
+          projection, projection.getPreAttr());
+      auto preModel = pre ? symbolTable.lookupNearestSymbolFrom<NeuronModelOp>(
+                                pre, pre.getModelAttr())
+                          : NeuronModelOp();
+      if (!pre)
+        return emitOpError("reads presynaptic variables, but '")
+               << projection.getPre() << "' is not a neuron population";
+      for (Attribute attr : getPreReads())
+        if (preModel &&
+            preModel.lookupVariable(cast<StringAttr>(attr).getValue()) < 0)
+          return emitOpError("reads '")
+                 << cast<StringAttr>(attr).getValue() << "_pre', but model '"
+                 << pre.getModel() << "' has no such variable";
+    }
     if (projection.getPreTraces() || projection.getPostTraces())
       return emitOpError("owner '")
              << getOwner()
@@ -840,9 +887,11 @@ PeriodicOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
                << cast<StringAttr>(attr).getValue() << "_post', but model '"
                << post.getModel() << "' has no such variable";
     numArgs = synapse.getNumVariables() + getPostReads().size() +
+              getPreReads().size() + getLinks().size() +
               synapse.getNumParams();
     numYields = synapse.getNumVariables();
-    argsText = "the synapse's variables, post_reads, parameters";
+    argsText = "the synapse's variables, post_reads, pre_reads, links, "
+               "parameters";
   } else {
     return emitOpError("owner '")
            << getOwner()
@@ -1738,26 +1787,40 @@ LogicalResult ScheduleVerifier::verify() {
       }
     }
   }
-  // Populations' links: the variables they read copied at the end of the
-  // step, after the delivery and reset of their population.
+  // Populations' links and what periodic statements read of other
+  // populations: the variables copied at the end of the step, after the
+  // delivery and reset of their population.
+  auto copiedAfterStep = [&](Operation *reader,
+                             std::pair<StringRef, StringRef> target,
+                             const Twine &who) -> LogicalResult {
+    std::string key = (target.first + "." + target.second).str();
+    StepPosition copy = position(linkedCopies, key);
+    if (!copy)
+      return missing(reader, "copy '" + key + "', which " + who);
+    for (auto *map : {&delivered, &resetAt}) {
+      StepPosition before = position(*map, target.first);
+      if (before && !doneBefore(before, copy, /*sameNeurons=*/true))
+        return orderError(copy.op, before,
+                          "the input and reset of '" + target.first + "'");
+    }
+    return success();
+  };
   for (auto pop : network.getBody().getOps<PopulationOp>())
     for (NamedAttribute entry : pop.getLinks()) {
       auto target = pop.getLinkTarget(entry.getName().getValue());
       if (!target)
         continue; // the population's verifier says so
-      std::string key = (target->first + "." + target->second).str();
-      StepPosition copy = position(linkedCopies, key);
-      if (!copy)
-        return missing(pop, "copy '" + key + "', which population '" +
-                                pop.getSymName() + "' reads through a link");
-      for (auto *map : {&delivered, &resetAt}) {
-        StepPosition before = position(*map, target->first);
-        if (before && !doneBefore(before, copy, /*sameNeurons=*/true))
-          return orderError(copy.op, before,
-                            "the input and reset of '" + target->first +
-                                "'");
-      }
+      if (failed(copiedAfterStep(pop, *target,
+                                 "population '" + pop.getSymName() +
+                                     "' reads through a link")))
+        return failure();
     }
+  for (auto periodic : network.getBody().getOps<PeriodicOp>())
+    for (auto target : periodic.getCopiedReads())
+      if (failed(copiedAfterStep(periodic, target,
+                                 "the periodic statements of '" +
+                                     periodic.getOwner() + "' read")))
+        return failure();
   // Clock-driven synapse equations: once a step, after the post
   // population's update, before the projection's propagation and on_post.
   for (Operation &op : network.getBody().front()) {

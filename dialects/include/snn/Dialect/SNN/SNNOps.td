@@ -425,8 +425,10 @@ def SNN_PeriodicOp : SNN_Op<"periodic", [
     the body; yielding the new variables), or for each
     synapse of a projection `owner` with a synapse model (taking the
     synapse's variables, the post neuron's variables named by
-    `post_reads`, then the model's parameters; yielding the new synapse
-    variables). Refractoriness does not hold the variables.
+    `post_reads`, the pre neuron's named by `pre_reads` and the values of
+    the model's links named by `links` (both as the previous step left
+    them: snn.copy_linked), then the model's parameters; yielding the new
+    synapse variables). Refractoriness does not hold the variables.
 
     ```mlir
     snn.periodic @exc every 1000 {
@@ -438,10 +440,19 @@ def SNN_PeriodicOp : SNN_Op<"periodic", [
   }];
   let arguments = (ins FlatSymbolRefAttr:$owner, I64Attr:$every,
                        DefaultValuedAttr<StrArrayAttr, "{}">:$post_reads,
-                       DefaultValuedAttr<StrArrayAttr, "{}">:$links);
+                       DefaultValuedAttr<StrArrayAttr, "{}">:$links,
+                       DefaultValuedAttr<StrArrayAttr, "{}">:$pre_reads);
   let regions = (region SizedRegion<1>:$body);
   let assemblyFormat = "$owner `every` $every attr-dict-with-keyword $body";
   let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// The (population, variable) pairs the body reads through copies of
+    /// the previous step's values (snn.copy_linked): a population's links,
+    /// a projection's links and presynaptic variables. Those whose owner or
+    /// link cannot be found are left out (the verifiers say so).
+    ::llvm::SmallVector<std::pair<::llvm::StringRef, ::llvm::StringRef>>
+    getCopiedReads();
+  }];
 }
 
 //===----------------------------------------------------------------------===//
