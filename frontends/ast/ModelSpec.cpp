@@ -73,13 +73,36 @@ const char *methodName(Method m) {
     return "rk4";
   case Method::ExponentialEuler:
     return "exponential_euler";
+  case Method::ExactEuler:
+    return "exact+euler";
+  case Method::ExactRK2:
+    return "exact+rk2";
+  case Method::ExactRK4:
+    return "exact+rk4";
+  case Method::ExactExponentialEuler:
+    return "exact+exponential_euler";
   }
-  return "euler";
+  return "exact+euler";
+}
+
+const std::vector<std::string> &methodNames() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> list;
+    for (Method m :
+         {Method::Exact, Method::Euler, Method::RK2, Method::RK4,
+          Method::ExponentialEuler, Method::ExactEuler, Method::ExactRK2,
+          Method::ExactRK4, Method::ExactExponentialEuler})
+      list.push_back(methodName(m));
+    return list;
+  }();
+  return names;
 }
 
 std::optional<Method> parseMethod(const std::string &name) {
-  for (Method m : {Method::Exact, Method::Euler, Method::RK2, Method::RK4,
-                   Method::ExponentialEuler})
+  for (Method m :
+       {Method::Exact, Method::Euler, Method::RK2, Method::RK4,
+        Method::ExponentialEuler, Method::ExactEuler, Method::ExactRK2,
+        Method::ExactRK4, Method::ExactExponentialEuler})
     if (name == methodName(m))
       return m;
   return std::nullopt;

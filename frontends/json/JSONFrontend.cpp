@@ -568,10 +568,10 @@ void Converter::neuronModel(const std::string &modelName, const Value &v,
         out.method = *method;
       else
         error(*m, "unknown integration method '" + *s +
-                      "' (expected exact, euler, rk2, rk4 or "
-                      "exponential_euler)" +
-                      didYouMean(*s, {"exact", "euler", "rk2", "rk4",
-                                      "exponential_euler"}));
+                      "' (expected exact, euler, rk2, rk4, "
+                      "exponential_euler, or exact+<one of those four> for "
+                      "the linear part exactly and the rest by it)" +
+                      didYouMean(*s, methodNames()));
     }
   }
 }

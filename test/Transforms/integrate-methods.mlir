@@ -47,8 +47,8 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64
 
 // -----
 
-// Conductance-based: g decays exactly; v depends on g*v, so it is integrated
-// by exponential Euler: A = -(1 + g)/tau, B = (E*g + El)/tau, with the
+// Conductance-based, exact+exponential_euler: g decays exactly; v depends on
+// g*v, so it is integrated by exponential Euler: A = -(1 + g)/tau, B = (E*g + El)/tau, with the
 // update -B/A + (v + B/A) exp(A dt). The common divisor tau cancels:
 // B/A = (E*g + El) / (-g - 1) and A dt = (-g - 1) (dt / tau), one division
 // by a neuron's value instead of three.
@@ -71,7 +71,7 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64
 // CHECK: %[[V:.*]] = arith.addf %[[NBA]], %[[P]] : f64
 // CHECK: snn.yield %[[V]], %[[G]] : f64, f64
 snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
-  snn.neuron_model @coba attributes {variables = ["v", "g"], params = ["tau", "E", "El", "tau_g"], method = "exponential_euler"} ode {
+  snn.neuron_model @coba attributes {variables = ["v", "g"], params = ["tau", "E", "El", "tau_g"], method = "exact+exponential_euler"} ode {
   ^bb0(%v: f64, %g: f64, %tau: f64, %E: f64, %El: f64, %tau_g: f64):
     %0 = arith.subf %El, %v : f64
     %1 = arith.subf %E, %v : f64
@@ -121,7 +121,7 @@ snn.network @n attributes {dt = 0.5 : f64, duration = 1.0 : f64, seed = 1 : ui64
 
 // -----
 
-// Midpoint method: the right-hand side is evaluated twice, the second time at
+// Midpoint method for what is not linear (exact+rk2): the right-hand side is evaluated twice, the second time at
 // v + dt/2 * k1; the linear part (g) enters the midpoint at its exact value at
 // t + dt/2.
 // CHECK-LABEL: snn.neuron_model @mid
@@ -140,7 +140,7 @@ snn.network @n attributes {dt = 0.5 : f64, duration = 1.0 : f64, seed = 1 : ui64
 // CHECK: %[[V:.*]] = arith.addf %v, %[[INC]] : f64
 // CHECK: snn.yield %[[V]], %[[GFULL]] : f64, f64
 snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
-  snn.neuron_model @mid attributes {variables = ["v", "g"], params = ["tau_g"], method = "rk2"} ode {
+  snn.neuron_model @mid attributes {variables = ["v", "g"], params = ["tau_g"], method = "exact+rk2"} ode {
   ^bb0(%v: f64, %g: f64, %tau_g: f64):
     %0 = arith.mulf %v, %v : f64
     %1 = arith.addf %0, %g : f64
@@ -210,5 +210,102 @@ snn.network @n attributes {dt = 0.5 : f64, duration = 1.0 : f64, seed = 1 : ui64
   } reset {
   ^bb0(%v: f64, %E: f64, %tau: f64):
     snn.yield %E : f64
+  }
+}
+
+// -----
+
+// A method named alone is honoured for every equation, linear or not (as
+// Brian2 does): Euler for the linear v and g, no propagator.
+// CHECK-LABEL: snn.neuron_model @euler_linear attributes {method = "euler"
+// CHECK: update {
+// CHECK-NOT: snn.linear_update
+// CHECK: %[[DV:.*]] = arith.subf %g, %v : f64
+// CHECK: %[[NG:.*]] = arith.negf %g : f64
+// CHECK: %[[DTT:.*]] = arith.divf %{{.*}}, %tau : f64
+// CHECK: %[[INC:.*]] = arith.mulf %[[DV]], %[[DTT]] : f64
+// CHECK: %[[V:.*]] = arith.addf %v, %[[INC]] : f64
+// CHECK: %[[GINC:.*]] = arith.mulf %[[NG]], %{{.*}} : f64
+// CHECK: %[[G:.*]] = arith.addf %g, %[[GINC]] : f64
+// CHECK: snn.yield %[[V]], %[[G]] : f64, f64
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
+  snn.neuron_model @euler_linear attributes {variables = ["v", "g"], params = ["tau", "tau_g"], method = "euler"} ode {
+  ^bb0(%v: f64, %g: f64, %tau: f64, %tau_g: f64):
+    %0 = arith.subf %g, %v : f64
+    %1 = arith.divf %0, %tau : f64
+    %2 = arith.negf %g : f64
+    %3 = arith.divf %2, %tau_g : f64
+    snn.yield %1, %3 : f64, f64
+  } threshold {
+  ^bb0(%v: f64, %g: f64, %tau: f64, %tau_g: f64):
+    %c = arith.constant 1.0 : f64
+    %0 = arith.cmpf ogt, %v, %c : f64
+    snn.yield %0 : i1
+  } reset {
+  ^bb0(%v: f64, %g: f64, %tau: f64, %tau_g: f64):
+    %c = arith.constant 0.0 : f64
+    snn.yield %c, %g : f64, f64
+  }
+}
+
+// -----
+
+// Without a method (exact+euler, the default) the same system is linear:
+// one propagator for both.
+// CHECK-LABEL: snn.neuron_model @default_linear attributes {params
+// CHECK: update {
+// CHECK: %[[NEW:.*]]:2 = snn.linear_update (%v, %g)
+// CHECK: snn.yield %[[NEW]]#0, %[[NEW]]#1 : f64, f64
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
+  snn.neuron_model @default_linear attributes {variables = ["v", "g"], params = ["tau", "tau_g"]} ode {
+  ^bb0(%v: f64, %g: f64, %tau: f64, %tau_g: f64):
+    %0 = arith.subf %g, %v : f64
+    %1 = arith.divf %0, %tau : f64
+    %2 = arith.negf %g : f64
+    %3 = arith.divf %2, %tau_g : f64
+    snn.yield %1, %3 : f64, f64
+  } threshold {
+  ^bb0(%v: f64, %g: f64, %tau: f64, %tau_g: f64):
+    %c = arith.constant 1.0 : f64
+    %0 = arith.cmpf ogt, %v, %c : f64
+    snn.yield %0 : i1
+  } reset {
+  ^bb0(%v: f64, %g: f64, %tau: f64, %tau_g: f64):
+    %c = arith.constant 0.0 : f64
+    snn.yield %c, %g : f64, f64
+  }
+}
+
+// -----
+
+// exponential_euler alone: g too by exponential Euler (A = -1/tau_g,
+// B = 0: g exp(-dt/tau_g)), as Brian2 does; no propagator.
+// CHECK-LABEL: snn.neuron_model @expeuler_all
+// CHECK: update {
+// CHECK-NOT: snn.linear_update
+// CHECK: math.exp
+// CHECK: %[[GD:.*]] = math.exp %{{.*}} : f64
+// CHECK: %[[G:.*]] = arith.mulf %{{.*}}, %[[GD]] : f64
+// CHECK: snn.yield %{{.*}}, %{{.*}} : f64, f64
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
+  snn.neuron_model @expeuler_all attributes {variables = ["v", "g"], params = ["tau", "E", "El", "tau_g"], method = "exponential_euler"} ode {
+  ^bb0(%v: f64, %g: f64, %tau: f64, %E: f64, %El: f64, %tau_g: f64):
+    %0 = arith.subf %El, %v : f64
+    %1 = arith.subf %E, %v : f64
+    %2 = arith.mulf %g, %1 : f64
+    %3 = arith.addf %0, %2 : f64
+    %4 = arith.divf %3, %tau : f64
+    %5 = arith.negf %g : f64
+    %6 = arith.divf %5, %tau_g : f64
+    snn.yield %4, %6 : f64, f64
+  } threshold {
+  ^bb0(%v: f64, %g: f64, %tau: f64, %E: f64, %El: f64, %tau_g: f64):
+    %c = arith.constant 1.0 : f64
+    %0 = arith.cmpf ogt, %v, %c : f64
+    snn.yield %0 : i1
+  } reset {
+  ^bb0(%v: f64, %g: f64, %tau: f64, %E: f64, %El: f64, %tau_g: f64):
+    %c = arith.constant 0.0 : f64
+    snn.yield %c, %g : f64, f64
   }
 }

@@ -42,12 +42,12 @@ snn.network @same attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : u
 // populations is left generic.
 // CHECK-LABEL: snn.network @two
 // CHECK-NOT: snn.neuron_model @lif attributes
-// CHECK: snn.neuron_model @lif_a_{{[0-9]+}} attributes {variables = ["v"]} update {
+// CHECK: snn.neuron_model @lif_a_{{[0-9]+}} attributes {method = "euler", variables = ["v"]} update {
 // CHECK: arith.constant 2.000000e+00 : f64
-// CHECK: snn.neuron_model @lif_c attributes {variables = ["v"]} update {
+// CHECK: snn.neuron_model @lif_c attributes {method = "euler", variables = ["v"]} update {
 // CHECK: arith.constant 3.000000e+00 : f64
-// CHECK: snn.neuron_model @lif_a attributes {variables = ["v"]} update {
-// CHECK: snn.neuron_model @unused attributes {params = ["k"], variables = ["v"]} update {
+// CHECK: snn.neuron_model @lif_a attributes {method = "euler", variables = ["v"]} update {
+// CHECK: snn.neuron_model @unused attributes {method = "euler", params = ["k"], variables = ["v"]} update {
 // CHECK-NEXT: ^bb0(%{{.*}}: f64, %{{.*}}: f64):
 // CHECK: snn.population @a of @lif_a_{{[0-9]+}} size 1{{$}}
 // CHECK: snn.population @b of @lif_a_{{[0-9]+}} size 1{{$}}

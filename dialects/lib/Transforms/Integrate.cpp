@@ -153,19 +153,28 @@ LogicalResult ModelIntegrator::run() {
           break;
         }
   }
+  // `exact+<method>`: the linear subsystem exactly, the rest by <method>;
+  // any other method (but `exact`) integrates every equation as written, as
+  // Brian2 does.
+  StringRef method = model.getMethod();
+  bool linearExact = method.consume_front("exact+") || method == "exact";
+  if (!linearExact)
+    linear.clear();
   SmallVector<unsigned> nonlinear;
   for (unsigned i : odeVars)
     if (!linear.contains(i))
       nonlinear.push_back(i);
 
-  StringRef method = model.getMethod();
   if (method == "exact" && !nonlinear.empty()) {
     unsigned i = nonlinear.front();
     return emitError(equationLoc(i))
            << "model '" << model.getSymName()
            << "' asks for method 'exact', but d" << nameOf(model.getVariables(), i)
            << "/dt is not linear in the variables with constant coefficients; "
-              "choose euler, rk2, rk4 or exponential_euler";
+              "choose euler, rk2, rk4 or exponential_euler (every equation "
+              "by it), or exact+euler, exact+rk2, exact+rk4 or "
+              "exact+exponential_euler (the linear part exactly, the rest "
+              "by it)";
   }
 
   Value dtValue = fb.constant(dt);

@@ -43,19 +43,21 @@ def SNNIntegrate : Pass<"snn-integrate", "::mlir::ModuleOp"> {
     region that advances the variables by one time step `dt` of the
     enclosing network.
 
-    The pass differentiates the right-hand sides symbolically (on the
-    `arith`/`math` ops) to find the largest set of variables whose
-    derivatives are affine in that same set with coefficients that depend on
-    parameters only. That subsystem is advanced exactly: the Jacobian and the
-    affine terms feed an `snn.linear_update`, whose propagator
-    exp(A dt) is computed once per population, at compile time, when
-    canonicalization sees constant parameters. The remaining variables use the
-    model's `method`: `euler`, `rk2` (midpoint), `rk4`, or
-    `exponential_euler` (each variable linear in itself, as Brian2 does it).
-    Stages of rk2/rk4 at t + dt/2 use the exact values of the linear
-    subsystem at that time. Variables whose derivative is the constant 0 are
-    left unchanged. `method = "exact"` demands that every variable be in the
-    linear subsystem and reports the first that is not.
+    The model's `method` is honoured as written: `euler`, `rk2` (midpoint),
+    `rk4` or `exponential_euler` (each variable linear in itself, as Brian2
+    does it) integrate every equation, linear or not, as Brian2 does.
+    `exact` and `exact+<method>` (the default, `exact+euler`) first find,
+    by differentiating the right-hand sides symbolically (on the
+    `arith`/`math` ops), the largest set of variables whose derivatives are
+    affine in that same set with coefficients that depend on parameters
+    only. That subsystem is advanced exactly: the Jacobian and the affine
+    terms feed an `snn.linear_update`, whose propagator exp(A dt) is
+    computed once per population, at compile time, when canonicalization
+    sees constant parameters. `exact` demands that every variable be in it
+    and reports the first that is not; `exact+<method>` integrates the
+    remaining variables by <method>, whose stages at t + dt/2 use the exact
+    values of the linear subsystem at that time. Variables whose derivative
+    is the constant 0 are left unchanged.
 
     Before:
     ```mlir

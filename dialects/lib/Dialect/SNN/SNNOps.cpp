@@ -107,8 +107,9 @@ void NeuronModelOp::getAsmBlockArgumentNames(Region &region,
     setNameFn(arg, name);
 }
 
-static const char *const kMethods[] = {"exact", "euler", "rk2", "rk4",
-                                       "exponential_euler"};
+static const char *const kMethods[] = {
+    "exact",       "euler",     "rk2",       "rk4", "exponential_euler",
+    "exact+euler", "exact+rk2", "exact+rk4", "exact+exponential_euler"};
 
 LogicalResult NeuronModelOp::verify() {
   llvm::SmallSet<StringRef, 16> seen;

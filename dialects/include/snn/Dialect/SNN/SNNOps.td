@@ -76,15 +76,17 @@ def SNN_NeuronModelOp : SNN_Op<"neuron_model", [
     - `reset` yields the value of every variable after a spike.
 
     `refractory` is in ms; `refractory_clamp` lists the variables held
-    constant while a neuron is refractory. `method` integrates what is not
-    linear with constant coefficients: `euler`, `rk2`, `rk4`,
-    `exponential_euler`, or `exact` (which demands that everything is).
+    constant while a neuron is refractory. `method` integrates every
+    equation (`euler`, `rk2`, `rk4`, `exponential_euler`, or `exact`,
+    which demands that every equation is linear with constant
+    coefficients), or, as `exact+<method>` (default `exact+euler`), the
+    linear subsystem exactly and the rest by `<method>`.
   }];
   let arguments = (ins SymbolNameAttr:$sym_name,
                        StrArrayAttr:$variables,
                        DefaultValuedAttr<StrArrayAttr, "{}">:$inputs,
                        DefaultValuedAttr<StrArrayAttr, "{}">:$params,
-                       DefaultValuedStrAttr<StrAttr, "euler">:$method,
+                       DefaultValuedStrAttr<StrAttr, "exact+euler">:$method,
                        DefaultValuedAttr<F64Attr, "0.0">:$refractory,
                        DefaultValuedAttr<StrArrayAttr, "{}">:$refractory_clamp);
   let regions = (region MaxSizedRegion<1>:$ode, MaxSizedRegion<1>:$update,

@@ -88,7 +88,21 @@ int functionArity(const std::string &name);
 // Neuron models
 //===----------------------------------------------------------------------===//
 
-enum class Method { Exact, Euler, RK2, RK4, ExponentialEuler };
+/// How a neuron model's equations are integrated: one method for every
+/// equation, as written (Brian2's `method`), or `exact+<method>`: the
+/// linear subsystem (linear with constant coefficients) exactly, the rest
+/// by <method>. ExactEuler is the default when a model names none.
+enum class Method {
+  Exact,
+  Euler,
+  RK2,
+  RK4,
+  ExponentialEuler,
+  ExactEuler,
+  ExactRK2,
+  ExactRK4,
+  ExactExponentialEuler
+};
 
 /// A parameter shared by all neurons of a population (its value may be
 /// overridden per population).
@@ -149,9 +163,9 @@ struct NeuronModel {
   /// Variables held constant while refractory (Brian2's "unless refractory").
   std::vector<std::string> refractoryClamped;
   std::vector<Loc> refractoryClampedLocs; // parallel to `refractoryClamped`
-  /// Method for the part of the system that is not linear with constant
-  /// coefficients (that part is always integrated exactly).
-  Method method = Method::Euler;
+  /// The integration method (default: the linear subsystem exactly, the
+  /// rest by Euler).
+  Method method = Method::ExactEuler;
 };
 
 /// Statements run every `every` ms (Brian2's run_regularly), at the start
@@ -410,7 +424,9 @@ struct Model {
 };
 
 /// Spellings used in the model format and in dumps.
-const char *methodName(Method m); // "exact", "euler", ...
+const char *methodName(Method m); // "exact", "euler", ..., "exact+euler"
+/// Every method's name, in the order of Method.
+const std::vector<std::string> &methodNames();
 std::optional<Method> parseMethod(const std::string &name);
 const char *opSpelling(Op op); // "+", "<=", "and", "not", ...
 
