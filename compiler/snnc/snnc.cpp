@@ -427,7 +427,8 @@ int Driver::link(const std::string &object) {
   // The fake CUDA driver finds the host copies of the kernels by name.
   if (target == Target::CUDA && hostKernels)
     args.push_back("-Wl,--export-dynamic-symbol=snn_host_kernels");
-  for (llvm::StringRef a : {"-lpthread", "-lm", "-o"})
+  // zlib: the runtime reads gzip-compressed data files.
+  for (llvm::StringRef a : {"-lz", "-lpthread", "-lm", "-o"})
     args.push_back(a);
   args.push_back(temp);
   int rc = llvm::sys::ExecuteAndWait(*cxx, args, std::nullopt, {}, 0, 0,

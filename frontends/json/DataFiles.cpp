@@ -106,7 +106,7 @@ private:
       return;
     int c;
     std::string why;
-    if (!snnrt::selectColumn(*t, spec.file, spec.column, c, why)) {
+    if (!snnrt::selectColumn(*t, spec.file, spec.column, c, why, spec.index)) {
       error(spec.loc, "the " + what + ": " + why);
       return;
     }
@@ -117,23 +117,32 @@ private:
                           " (one per neuron) are needed");
       return;
     }
+    std::vector<int64_t> at;
+    if (!spec.index.empty() &&
+        !snnrt::indexRows(*t, spec.file, spec.index, size, at, why)) {
+      error(spec.indexLoc.line ? spec.indexLoc : spec.loc,
+            "the " + what + ": " + why);
+      return;
+    }
     const std::vector<double> &col = t->data[size_t(c)];
     for (size_t r = 0; r < col.size(); ++r) {
-      if (!std::isfinite(col[r])) {
+      // In the model's units (a column written in another unit, scaled).
+      double x = col[r] * spec.scale;
+      if (!std::isfinite(x)) {
         error(spec.loc, t->rowLocation(spec.file, r) + ": value " +
-                            formatNumber(col[r]) + " of the " + what +
+                            formatNumber(x) + " of the " + what +
                             " is not finite");
         return;
       }
-      if (!fitsState(col[r])) {
+      if (!fitsState(x)) {
         error(spec.loc, t->rowLocation(spec.file, r) + ": value " +
-                            formatNumber(col[r]) + " of the " + what +
+                            formatNumber(x) + " of the " + what +
                             " does not fit a float (the model is f32)");
         return;
       }
-      if (nonNegative && col[r] < 0) {
+      if (nonNegative && x < 0) {
         error(spec.loc, t->rowLocation(spec.file, r) + ": value " +
-                            formatNumber(col[r]) + " of the " + what +
+                            formatNumber(x) + " of the " + what +
                             " is negative");
         return;
       }
@@ -224,7 +233,8 @@ private:
                                 c.file + " has no \"" + p.weight.column +
                                 "\" column (columns: " + columnList(*t) + ")");
       else
-        finite(*t, col, c.file, loc, "weight of " + what, false, true);
+        finite(*t, col, c.file, loc, "weight of " + what, false, true,
+               p.weight.scale);
     }
     if (p.delay.kind == ValueSpec::Kind::FromList) {
       int col = column(p.delay);
@@ -232,26 +242,30 @@ private:
         error(p.delay.loc, "the delay of " + what + " is 'from_list', but " +
                                c.file + " has no \"" + p.delay.column +
                                "\" column (columns: " + columnList(*t) + ")");
-      else if (finite(*t, col, c.file, loc, "delay of " + what, true, false))
-        delays(*t, col, c.file, loc, "delay of " + what);
+      else if (finite(*t, col, c.file, loc, "delay of " + what, true, false,
+                      p.delay.scale))
+        delays(*t, col, c.file, loc, "delay of " + what, p.delay.scale);
     }
   }
 
+  /// Column `c` times `scale` (its unit): finite, perhaps >= 0, perhaps
+  /// within the state's precision.
   bool finite(const snnrt::Table &t, int c, const std::string &path,
               const Loc &loc, const std::string &what, bool nonNegative,
-              bool state) {
+              bool state, double scale) {
     const std::vector<double> &col = t.data[size_t(c)];
     for (size_t r = 0; r < col.size(); ++r) {
-      if (!std::isfinite(col[r]) || (nonNegative && col[r] < 0)) {
+      double x = col[r] * scale;
+      if (!std::isfinite(x) || (nonNegative && x < 0)) {
         error(loc, t.rowLocation(path, r) + ": " + what + " " +
-                       formatNumber(col[r]) +
+                       formatNumber(x) +
                        (nonNegative ? " must be a finite number >= 0"
                                     : " is not finite"));
         return false;
       }
-      if (state && !fitsState(col[r])) {
+      if (state && !fitsState(x)) {
         error(loc, t.rowLocation(path, r) + ": " + what + " " +
-                       formatNumber(col[r]) +
+                       formatNumber(x) +
                        " does not fit a float (the model is f32)");
         return false;
       }
@@ -259,16 +273,17 @@ private:
     return true;
   }
 
-  /// Delays in ms, which must fit the runtime's delay rings.
+  /// Delays (column `c` times `scale`, in ms), which must fit the runtime's
+  /// delay rings.
   void delays(const snnrt::Table &t, int c, const std::string &path,
-              const Loc &loc, const std::string &what) {
+              const Loc &loc, const std::string &what, double scale) {
     const double dt = m.simulation.dt;
     const std::vector<double> &col = t.data[size_t(c)];
     for (size_t r = 0; r < col.size(); ++r) {
-      double steps = stepsOf(col[r], dt);
+      double steps = stepsOf(col[r] * scale, dt);
       if (steps > double(kMaxDelaySteps)) {
         error(loc, t.rowLocation(path, r) + ": " + what + " " +
-                       formatNumber(col[r]) + " ms is " +
+                       formatNumber(col[r] * scale) + " ms is " +
                        formatRounded(steps) + " steps of dt = " +
                        formatNumber(dt) + " ms; a delay is at most " +
                        std::to_string(kMaxDelaySteps) + " steps (" +

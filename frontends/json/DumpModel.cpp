@@ -38,12 +38,18 @@ ojson valueSpec(const ValueSpec &v, const char *fromListDefault = nullptr) {
     ojson j{{"file", v.file}};
     if (!v.column.empty())
       j["column"] = v.column;
+    if (!v.unit.empty())
+      j["unit"] = v.unit;
+    if (!v.index.empty())
+      j["index"] = v.index;
     return j;
   }
   case ValueSpec::Kind::FromList:
-    if (fromListDefault && v.column == fromListDefault)
+    if (fromListDefault && v.column == fromListDefault && v.unit.empty())
       return "from_list";
-    return ojson{{"from_list", v.column}};
+    if (v.unit.empty())
+      return ojson{{"from_list", v.column}};
+    return ojson{{"from_list", v.column}, {"unit", v.unit}};
   }
   return nullptr;
 }

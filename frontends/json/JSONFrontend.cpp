@@ -364,7 +364,8 @@ private:
       return std::nullopt;
     }
     static const std::vector<std::string> forms = {
-        "uniform", "normal", "clip", "file", "column", "from_list"};
+        "uniform", "normal", "clip",  "file",
+        "column",  "from_list", "unit", "index"};
     checkKeys(v, forms, what);
     const Value *uniform = v.find("uniform"), *normal = v.find("normal"),
                 *fileV = v.find("file"), *fromList = v.find("from_list");
@@ -378,6 +379,57 @@ private:
     if (column && !fileV) {
       error(*column, what + ": \"column\" goes with \"file\"");
       return std::nullopt;
+    }
+    if (const Value *unit = v.find("unit")) {
+      if (!fileV && !fromList) {
+        error(*unit, what + ": \"unit\" is the unit of a \"file\" or "
+                            "\"from_list\" column (a distribution's bounds "
+                            "carry their own: \"uniform\": [\"1 mV\", \"2 mV\"])");
+        return std::nullopt;
+      }
+      auto u = string(*unit, "the unit of " + what);
+      if (!u)
+        return std::nullopt;
+      units::Unit parsed;
+      std::string message;
+      if (!units::parseUnit(*u, parsed, message)) {
+        error(*unit, "invalid unit \"" + *u + "\" for " + what + ": " +
+                         message);
+        return std::nullopt;
+      }
+      if (opt.dim && parsed.dim != *opt.dim) {
+        error(*unit, what + " must be " + units::describe(*opt.dim) +
+                         ", but its column's unit \"" + *u + "\" is " +
+                         units::describe(parsed.dim));
+        return std::nullopt;
+      }
+      double scale = 0;
+      // Rates are stored in Hz (extraExp10 3), other values in base units.
+      if (!units::decimalToDouble("1", parsed.exp10 + opt.extraExp10,
+                                  scale)) {
+        error(*unit, "the unit \"" + *u + "\" of " + what + " is out of range");
+        return std::nullopt;
+      }
+      spec.unit = *u;
+      spec.scale = scale;
+      spec.dim = parsed.dim;
+      spec.unitLoc = loc(*unit);
+    }
+    if (const Value *index = v.find("index")) {
+      if (!fileV) {
+        error(*index, what + ": \"index\" names the column of a \"file\" "
+                             "that gives each row's neuron");
+        return std::nullopt;
+      }
+      auto ix = string(*index, "the index column of " + what);
+      if (!ix)
+        return std::nullopt;
+      if (ix->empty()) {
+        error(*index, "the index column of " + what + " has no name");
+        return std::nullopt;
+      }
+      spec.index = *ix;
+      spec.indexLoc = loc(*index);
     }
     const Value *clip = v.find("clip");
     if (clip && !normal) {

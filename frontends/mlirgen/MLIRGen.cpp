@@ -109,9 +109,11 @@ Attribute Generator::valueSpec(const ast::ValueSpec &spec) {
         spec.clipHigh ? llvm::APFloat(*spec.clipHigh) : inf);
   }
   case ast::ValueSpec::Kind::File:
-    return mlir::snn::FileAttr::get(&ctx, spec.file, spec.column);
+    return mlir::snn::FileAttr::get(&ctx, spec.file, spec.column,
+                                    llvm::APFloat(spec.scale), spec.index);
   case ast::ValueSpec::Kind::FromList:
-    return mlir::snn::FromListAttr::get(&ctx, spec.column);
+    return mlir::snn::FromListAttr::get(&ctx, spec.column,
+                                        llvm::APFloat(spec.scale));
   }
   return {};
 }

@@ -342,6 +342,8 @@ ValueSpec Parser::valueSpec(const json &j, const std::string &path) {
       fail(sub(path, "file"), "empty file name");
     if (const json *c = opt(j, "column"))
       v.column = str(*c, sub(path, "column"));
+    if (const json *ix = opt(j, "index"))
+      v.index = str(*ix, sub(path, "index"));
   } else if (kind == "from_list") {
     v.kind = ValueSpec::Kind::FromList;
     v.column = reqStr(j, path, "column");
@@ -349,6 +351,14 @@ ValueSpec Parser::valueSpec(const json &j, const std::string &path) {
     fail(sub(path, "kind"), "unknown value kind \"" + kind +
                                 "\" (expected constant, uniform, normal, "
                                 "file or from_list)");
+  }
+  if (const json *s = opt(j, "scale")) {
+    if (v.kind != ValueSpec::Kind::File &&
+        v.kind != ValueSpec::Kind::FromList)
+      fail(sub(path, "scale"), "only for file and from_list values");
+    v.scale = num(*s, sub(path, "scale"));
+    if (!(v.scale != 0) || !std::isfinite(v.scale))
+      fail(sub(path, "scale"), "must be finite and not 0");
   }
   return v;
 }

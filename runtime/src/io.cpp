@@ -1,19 +1,25 @@
 //===- io.cpp - CSV / NPY reading and writing -----------------------------===//
 
+#include <zlib.h>
+#include <limits>
+
 #include "snnrt/io.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <limits>
 #include <sstream>
 #include <system_error>
 
 #include <fcntl.h>
 #include <unistd.h>
+#include <zlib.h>
 
 namespace snnrt {
 
@@ -105,11 +111,72 @@ std::vector<std::string> splitFields(const std::string &line) {
   return fields;
 }
 
+/// A column name as a header comment would hold one: an identifier
+/// ('.' allowed), then perhaps a unit in brackets or parentheses ("w (mV)",
+/// "delay[ms]"); not free text ("written by x").
+bool isColumnName(const std::string &s) {
+  size_t i = 0, n = s.size();
+  auto word = [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' ||
+           c == '.';
+  };
+  if (n == 0 || !(std::isalpha(static_cast<unsigned char>(s[0])) ||
+                  s[0] == '_'))
+    return false;
+  while (i < n && word(s[i]))
+    ++i;
+  while (i < n && s[i] == ' ')
+    ++i;
+  if (i == n)
+    return true;
+  char close = s[i] == '(' ? ')' : s[i] == '[' ? ']' : 0;
+  if (!close || s.back() != close)
+    return false;
+  return s.find_first_of("()[]", i + 1) == n - 1;
+}
+
 } // namespace
+
+/// The line of a header written as a comment (numpy.savetxt's "# a,b,c"):
+/// the last comment line before the first row, when the first row is all
+/// numbers and the comment as many column names; 0 when there is none.
+static size_t commentHeaderLine(const std::string &text) {
+  size_t lineNo = 0, pos = 0, candidate = 0;
+  std::string names;
+  while (pos < text.size()) {
+    size_t nl = text.find('\n', pos);
+    std::string t = trim(text.substr(
+        pos, nl == std::string::npos ? std::string::npos : nl - pos));
+    pos = nl == std::string::npos ? text.size() : nl + 1;
+    ++lineNo;
+    if (t.empty())
+      continue;
+    if (t[0] == '#') {
+      candidate = lineNo;
+      names = trim(t.substr(1));
+      continue;
+    }
+    if (!candidate || names.empty())
+      return 0;
+    std::vector<std::string> fields = splitFields(t), header = splitFields(names);
+    if (header.size() != fields.size())
+      return 0;
+    double dummy;
+    for (const auto &f : fields)
+      if (!parseNumber(f, dummy))
+        return 0;
+    for (const auto &h : header)
+      if (!isColumnName(h))
+        return 0;
+    return candidate;
+  }
+  return 0;
+}
 
 bool parseCsv(const std::string &text, const std::string &name, Table &out,
               std::string &error) {
   out = Table();
+  const size_t commentHeader = commentHeaderLine(text);
   size_t lineNo = 0, pos = 0;
   bool first = true;
   size_t ncols = 0;
@@ -120,7 +187,9 @@ bool parseCsv(const std::string &text, const std::string &name, Table &out,
     pos = nl == std::string::npos ? text.size() : nl + 1;
     ++lineNo;
     std::string t = trim(line);
-    if (t.empty() || t[0] == '#')
+    if (lineNo == commentHeader)
+      t = trim(t.substr(1)); // "# i,j,w,delay": the header
+    else if (t.empty() || t[0] == '#')
       continue;
     std::vector<std::string> fields = splitFields(t);
     if (first) {
@@ -194,12 +263,19 @@ std::string columnNames(const Table &table) {
 } // namespace
 
 bool selectColumn(const Table &table, const std::string &path,
-                  const std::string &column, int &c, std::string &error) {
+                  const std::string &column, int &c, std::string &error,
+                  const std::string &besides) {
   c = table.findColumn(column);
   if (c >= 0)
     return true;
   if (column.empty() && table.columns.size() == 1) {
     c = 0;
+    return true;
+  }
+  // The only column but the index column.
+  if (column.empty() && !besides.empty() && table.columns.size() == 2 &&
+      table.findColumn(besides) >= 0) {
+    c = table.findColumn(besides) == 0 ? 1 : 0;
     return true;
   }
   if (!column.empty() &&
@@ -216,6 +292,49 @@ bool selectColumn(const Table &table, const std::string &path,
     error = path + " has no column \"" + column +
             "\" (columns: " + columnNames(table) + ")";
   return false;
+}
+
+bool indexRows(const Table &table, const std::string &path,
+               const std::string &index, int64_t n, std::vector<int64_t> &at,
+               std::string &error) {
+  at.clear();
+  int c = table.findColumn(index);
+  if (c < 0) {
+    error = path + " has no index column \"" + index + "\" (columns: " +
+            columnNames(table) + ")";
+    return false;
+  }
+  std::vector<size_t> rowOf(size_t(n), SIZE_MAX);
+  at.reserve(table.rows());
+  for (size_t r = 0; r < table.rows(); ++r) {
+    double x = table.data[size_t(c)][r];
+    if (!(x >= 0 && x < double(n) && x == std::floor(x))) {
+      error = table.rowLocation(path, r) + ": index " + formatNumber(x) +
+              " in column \"" + index + "\" is not a whole number in [0, " +
+              std::to_string(n) + ")";
+      at.clear();
+      return false;
+    }
+    size_t i = size_t(x);
+    if (rowOf[i] != SIZE_MAX) {
+      error = table.rowLocation(path, r) + ": index " + std::to_string(i) +
+              " in column \"" + index + "\" appears again (first at " +
+              table.rowLocation(path, rowOf[i]) + ")";
+      at.clear();
+      return false;
+    }
+    rowOf[i] = r;
+    at.push_back(int64_t(i));
+  }
+  for (size_t i = 0; i < rowOf.size(); ++i)
+    if (rowOf[i] == SIZE_MAX) {
+      error = path + ": no row for index " + std::to_string(i) +
+              " in column \"" + index + "\" (each of 0.." +
+              std::to_string(n - 1) + " needs one)";
+      at.clear();
+      return false;
+    }
+  return true;
 }
 
 bool findSpikeArrayColumns(const Table &table, const std::string &path,
@@ -260,15 +379,22 @@ bool findListColumns(const Table &table, const std::string &path,
                      ListColumns &cols, std::string &error) {
   cols = ListColumns();
   if (table.hasHeader) {
-    cols.pre = table.findColumn("pre");
-    cols.post = table.findColumn("post");
-    cols.weight = table.findColumn("weight");
-    cols.delay = table.findColumn("delay");
+    // The names, or Brian2's (a table of S.i, S.j, S.w, S.delay).
+    auto find = [&](std::initializer_list<const char *> names) {
+      for (const char *n : names)
+        if (int c = table.findColumn(n); c >= 0)
+          return c;
+      return -1;
+    };
+    cols.pre = find({"pre", "i"});
+    cols.post = find({"post", "j"});
+    cols.weight = find({"weight", "w"});
+    cols.delay = find({"delay"});
     if (cols.pre < 0 || cols.post < 0) {
       error = path + ": the header (" + columnNames(table) +
-              ") does not name both a \"pre\" and a \"post\" column; name "
-              "them, or remove the header to read the columns by position "
-              "(pre, post, weight, delay)";
+              ") does not name both a \"pre\" (or \"i\") and a \"post\" "
+              "(or \"j\") column; name them, or remove the header to read "
+              "the columns by position (pre, post, weight, delay)";
       return false;
     }
     return true;
@@ -491,12 +617,70 @@ bool parseNpy(const std::string &bytes, const std::string &name, Table &out,
   return true;
 }
 
+/// Inflates gzip data (every member of a multi-member file, as gzip -d
+/// does). On failure sets `error`, naming `path`.
+static bool gunzip(const std::string &bytes, const std::string &path,
+                   std::string &out, std::string &error) {
+  z_stream zs{};
+  // 16 + MAX_WBITS: a gzip header and trailer (checked: CRC and length).
+  if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK) {
+    error = path + ": cannot start decompression";
+    return false;
+  }
+  zs.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(bytes.data()));
+  zs.avail_in = static_cast<uInt>(bytes.size());
+  if (bytes.size() > std::numeric_limits<uInt>::max()) {
+    inflateEnd(&zs);
+    error = path + ": compressed file too large (4 GiB at most)";
+    return false;
+  }
+  char buffer[1 << 16];
+  int rc = Z_OK;
+  while (true) {
+    zs.next_out = reinterpret_cast<Bytef *>(buffer);
+    zs.avail_out = sizeof buffer;
+    rc = inflate(&zs, Z_NO_FLUSH);
+    out.append(buffer, sizeof buffer - zs.avail_out);
+    if (rc == Z_STREAM_END) {
+      if (zs.avail_in == 0)
+        break;
+      // Another member follows.
+      if (inflateReset(&zs) != Z_OK)
+        break;
+      continue;
+    }
+    if (rc != Z_OK) {
+      break;
+    }
+  }
+  std::string message = zs.msg ? zs.msg : "";
+  inflateEnd(&zs);
+  if (rc != Z_STREAM_END) {
+    error = path + ": not valid gzip data" +
+            (rc == Z_BUF_ERROR ? std::string(" (the file ends early)")
+             : message.empty() ? std::string()
+                               : " (" + message + ")");
+    return false;
+  }
+  return true;
+}
+
 bool readTable(const std::string &path, Table &out, std::string &error) {
   try {
     std::string bytes;
     if (!readWholeFile(path, bytes, error))
       return false;
-    if (endsWith(lower(path), ".npy"))
+    // Compressed (file.csv.gz, file.npy.gz): decompressed in memory, then
+    // read as the name without ".gz" says.
+    std::string name = lower(path);
+    if (endsWith(name, ".gz")) {
+      std::string plain;
+      if (!gunzip(bytes, path, plain, error))
+        return false;
+      bytes.swap(plain);
+      name.resize(name.size() - 3);
+    }
+    if (endsWith(name, ".npy"))
       return parseNpy(bytes, path, out, error);
     return parseCsv(bytes, path, out, error);
   } catch (const std::bad_alloc &) {

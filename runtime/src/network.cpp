@@ -133,11 +133,12 @@ struct SynapseValues {
   double a = 0;                                 // constant
   const std::vector<double> *column = nullptr;  // file / from_list
   const std::vector<int64_t> *source = nullptr; // synapse -> table row
+  double scale = 1.0; // file / from_list: the column's unit
 
   double operator()(int64_t s) const {
     if (constant)
       return a;
-    return (*column)[source && !source->empty() ? (*source)[s] : s];
+    return (*column)[source && !source->empty() ? (*source)[s] : s] * scale;
   }
 };
 
@@ -327,6 +328,10 @@ SynapseValues Builder::synapseValues(size_t e, const ValueSpec &spec,
     failNotDrawn(e, what + " (" + describeSpec(spec, weight ? "" : "ms") +
                         ")");
   case ValueSpec::Kind::File: {
+    if (!spec.index.empty())
+      fail(what + ": an index column (\"" + spec.index +
+           "\") is for per-neuron files; per-synapse values follow the "
+           "synapses' order");
     const Table &t = tables.get(spec.file);
     int c;
     std::string error;
@@ -353,6 +358,7 @@ SynapseValues Builder::synapseValues(size_t e, const ValueSpec &spec,
     break;
   }
   }
+  v.scale = spec.scale;
   // Values read from files now, not at compile time: they may have changed.
   if (v.column) {
     const std::string &file = spec.kind == ValueSpec::Kind::FromList
@@ -362,7 +368,7 @@ SynapseValues Builder::synapseValues(size_t e, const ValueSpec &spec,
     const bool f32 = pr.weightBuffer >= 0 && weight &&
                      d.buffers[pr.weightBuffer].type == ScalarType::F32;
     for (size_t r = 0; r < v.column->size(); ++r) {
-      double x = (*v.column)[r];
+      double x = (*v.column)[r] * v.scale;
       if (!std::isfinite(x))
         fail(what + ": " + t.rowLocation(file, r) + ": value " +
              formatNumber(x) + " is not finite");
@@ -998,7 +1004,7 @@ bool computeValues(const ValueSpec &spec, int64_t n, const std::string &what,
     Table t;
     int c;
     if (!readTable(spec.file, t, error) ||
-        !selectColumn(t, spec.file, spec.column, c, error)) {
+        !selectColumn(t, spec.file, spec.column, c, error, spec.index)) {
       error = what + ": " + error;
       return false;
     }
@@ -1007,15 +1013,23 @@ bool computeValues(const ValueSpec &spec, int64_t n, const std::string &what,
               " rows, expected " + std::to_string(n) + " (one per neuron)";
       return false;
     }
+    std::vector<int64_t> at;
+    if (!spec.index.empty() &&
+        !indexRows(t, spec.file, spec.index, n, at, error)) {
+      error = what + ": " + error;
+      return false;
+    }
     // The compiler checked the file, but it is read again now: it may have
     // changed since.
-    for (size_t r = 0; r < t.rows(); ++r)
-      if (!std::isfinite(t.data[c][r])) {
+    for (size_t r = 0; r < t.rows(); ++r) {
+      double x = t.data[c][r] * spec.scale;
+      if (!std::isfinite(x)) {
         error = what + ": " + t.rowLocation(spec.file, r) + ": value " +
-                formatNumber(t.data[c][r]) + " is not finite";
+                formatNumber(x) + " is not finite";
         return false;
       }
-    out = t.data[c];
+      out[at.empty() ? r : size_t(at[r])] = x;
+    }
     return true;
   }
   case ValueSpec::Kind::FromList:

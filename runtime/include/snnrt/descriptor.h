@@ -74,6 +74,11 @@ struct ValueSpec {
   double clipLow = -HUGE_VAL, clipHigh = HUGE_VAL;
   std::string file;         ///< file (resolved to an absolute-ish path)
   std::string column;       ///< file / from_list
+  /// file / from_list: each value read is multiplied by it (the unit the
+  /// column is written in, in base units).
+  double scale = 1.0;
+  /// file: the column holding each row's element (empty: rows in order).
+  std::string index;
   bool isConstant() const { return kind == Kind::Constant; }
   /// Uniform or normal: drawn by generated code (never by the runtime).
   bool isDrawn() const { return kind == Kind::Uniform || kind == Kind::Normal; }

@@ -48,8 +48,19 @@ bool readTable(const std::string &path, Table &out, std::string &error);
 /// The column of a per-neuron value: the one named `column`; with no name,
 /// the only column; a number selects by position ("2"). Otherwise false,
 /// with `error` naming the file and its columns.
+/// With `besides` (an index column) and no `column`, the only other column
+/// of a table of two.
 bool selectColumn(const Table &table, const std::string &path,
-                  const std::string &column, int &c, std::string &error);
+                  const std::string &column, int &c, std::string &error,
+                  const std::string &besides = "");
+
+/// Rows matched to elements by an index column: at[r] is the element of
+/// row r, the value of column `index` there, a whole number in [0, n);
+/// each element must have exactly one row. Otherwise false, with `error`
+/// naming the file and line.
+bool indexRows(const Table &table, const std::string &path,
+               const std::string &index, int64_t n, std::vector<int64_t> &at,
+               std::string &error);
 
 /// The columns of a spike array (neuron, time in ms). A header must name
 /// them: neuron|i|index|indices|id|ids and time|t|t_ms|time_ms|times;

@@ -58,6 +58,11 @@ snn.network @net attributes {dt = 0.1 : f64, duration = 50.0 : f64, seed = 7 : u
   // CHECK: snn.population @inh of @lif size 20 attributes {{.*}}v = #snn.file<"/data/v0.npy", "">
   snn.population @inh of @lif size 20 attributes {params = {tau = 10.0 : f64, vth = 1.0 : f64}, init = {v = #snn.file<"/data/v0.npy", "">}}
   snn.population @d of @decay size 3 attributes {params = {a = -1.0 : f64}}
+  // A column in volts (scale 1000 to mV), rows matched by an index column.
+  // CHECK: snn.population @ix of @lif size 4 attributes {{.*}}v = #snn.file<"/data/v0.csv.gz", "v", scale = 1.0e+03, index = "neuron">
+  snn.population @ix of @lif size 4 attributes {params = {tau = 10.0 : f64, vth = 1.0 : f64}, init = {v = #snn.file<"/data/v0.csv.gz", "v", scale = 1000.0, index = "neuron">}}
+  // CHECK: snn.population @ix2 of @lif size 4 attributes {{.*}}v = #snn.file<"/data/v0.csv", "", index = "i">
+  snn.population @ix2 of @lif size 4 attributes {params = {tau = 10.0 : f64, vth = 1.0 : f64}, init = {v = #snn.file<"/data/v0.csv", "", index = "i">}}
 
   // CHECK: snn.poisson_source @noise size 50 attributes {rate = 5.000000e+00 : f64}
   snn.poisson_source @noise size 50 attributes {rate = 5.0 : f64}
@@ -98,6 +103,9 @@ snn.network @net attributes {dt = 0.1 : f64, duration = 50.0 : f64, seed = 7 : u
   snn.projection @tn0 from @noise to @inh target "g" attributes {connectivity = #snn.fixed_total_number<0, allow_self = true>, weight = 1.0 : f64, delay = 0.0 : f64}
   // CHECK: connectivity = #snn.synapse_list<"/data/syn.npy">, delay = #snn.from_list<"delay">, weight = #snn.from_list<"weight">
   snn.projection @se from @stim to @exc target "v" attributes {connectivity = #snn.synapse_list<"/data/syn.npy">, weight = #snn.from_list<"weight">, delay = #snn.from_list<"delay">}
+  // Columns in SI units (a Brian2 table): volts and seconds.
+  // CHECK: connectivity = #snn.synapse_list<"/data/syn.csv">, delay = #snn.from_list<"delay", scale = 1.0e+03>, weight = #snn.from_list<"w", scale = 1.0e+03>
+  snn.projection @si from @stim to @exc target "v" attributes {connectivity = #snn.synapse_list<"/data/syn.csv">, weight = #snn.from_list<"w", scale = 1000.0>, delay = #snn.from_list<"delay", scale = 1000.0>}
 
   // CHECK: snn.record_spikes @exc
   snn.record_spikes @exc

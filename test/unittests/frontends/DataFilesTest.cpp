@@ -126,8 +126,9 @@ TEST_F(DataFiles, SynapseLists) {
                                    "finite number >= 0");
   write("syn.csv", "pre,x\n0,1\n");
   EXPECT_MODEL_ERROR(parseFile(j), "syn.csv: the header (\"pre\", \"x\") does "
-                                   "not name both a \"pre\" and a \"post\" "
-                                   "column; name them, or remove the header");
+                                   "not name both a \"pre\" (or \"i\") and a "
+                                   "\"post\" (or \"j\") column; name them, or "
+                                   "remove the header");
   // A header of other names is not read by position either.
   write("syn.csv", "a,b,c\n0,1,0.5\n");
   EXPECT_MODEL_ERROR(parseFile(j), "syn.csv: the header (\"a\", \"b\", \"c\") "

@@ -11,6 +11,7 @@
 #include <filesystem>
 
 #include <sys/resource.h>
+#include <zlib.h>
 
 using namespace snnrt;
 using namespace snnrt_test;
@@ -85,6 +86,152 @@ TEST(ReadTable, CsvErrorsNameFileAndLine) {
   EXPECT_FALSE(readTable(dir / "missing.csv", t, err));
   EXPECT_NE(err.find("missing.csv: cannot open file"), std::string::npos)
       << err;
+}
+
+/// `text` gzip-compressed (one member).
+static std::string gzipped(const std::string &text) {
+  z_stream zs{};
+  EXPECT_EQ(deflateInit2(&zs, Z_BEST_COMPRESSION, Z_DEFLATED, 16 + MAX_WBITS,
+                         8, Z_DEFAULT_STRATEGY),
+            Z_OK);
+  std::string out(deflateBound(&zs, uLong(text.size())) + 64, '\0');
+  zs.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(text.data()));
+  zs.avail_in = uInt(text.size());
+  zs.next_out = reinterpret_cast<Bytef *>(out.data());
+  zs.avail_out = uInt(out.size());
+  EXPECT_EQ(deflate(&zs, Z_FINISH), Z_STREAM_END);
+  out.resize(zs.total_out);
+  deflateEnd(&zs);
+  return out;
+}
+
+TEST(ReadTable, GzipCsvAndNpy) {
+  TempDir dir;
+  const std::string csv = "pre,post,weight\n0,1,0.5\n2,3,-1.5e-3\n";
+  writeText(dir / "s.csv", csv);
+  writeText(dir / "s.csv.gz", gzipped(csv));
+  // Two members (as `cat a.gz b.gz` makes): read as one file.
+  writeText(dir / "two.CSV.GZ",
+            gzipped("pre,post,weight\n0,1,0.5\n") + gzipped("2,3,-1.5e-3\n"));
+  Table plain, gz, two;
+  std::string err;
+  ASSERT_TRUE(readTable(dir / "s.csv", plain, err)) << err;
+  ASSERT_TRUE(readTable(dir / "s.csv.gz", gz, err)) << err;
+  ASSERT_TRUE(readTable(dir / "two.CSV.GZ", two, err)) << err;
+  for (const Table *t : {&gz, &two}) {
+    EXPECT_EQ(t->columns, plain.columns);
+    EXPECT_EQ(t->data, plain.data);
+    EXPECT_EQ(t->lines, plain.lines); // lines of the decompressed text
+  }
+  // NPY inside gzip: read as NPY.
+  std::vector<double> values = {1.5, -2.0, 3.25};
+  std::string npy = encodeNpy(NpyType::F64, values.data(), {3});
+  writeText(dir / "v.npy.gz", gzipped(npy));
+  Table v;
+  ASSERT_TRUE(readTable(dir / "v.npy.gz", v, err)) << err;
+  ASSERT_EQ(v.data.size(), 1u);
+  EXPECT_EQ(v.data[0], values);
+}
+
+TEST(ReadTable, GzipErrorsNameTheFile) {
+  TempDir dir;
+  Table t;
+  std::string err;
+  // Not gzip at all.
+  writeText(dir / "plain.csv.gz", "0,1\n");
+  EXPECT_FALSE(readTable(dir / "plain.csv.gz", t, err));
+  EXPECT_NE(err.find("plain.csv.gz: not valid gzip data"), std::string::npos)
+      << err;
+  // Cut short.
+  std::string whole = gzipped("0,1\n2,3\n4,5\n");
+  writeText(dir / "cut.csv.gz", whole.substr(0, whole.size() / 2));
+  EXPECT_FALSE(readTable(dir / "cut.csv.gz", t, err));
+  EXPECT_NE(err.find("cut.csv.gz: not valid gzip data (the file ends early)"),
+            std::string::npos)
+      << err;
+  // A damaged checksum.
+  std::string bad = whole;
+  bad[bad.size() - 6] ^= 0x55;
+  writeText(dir / "crc.csv.gz", bad);
+  EXPECT_FALSE(readTable(dir / "crc.csv.gz", t, err));
+  EXPECT_NE(err.find("crc.csv.gz: not valid gzip data"), std::string::npos)
+      << err;
+  // CSV errors inside: the compressed file's name and the line.
+  writeText(dir / "rows.csv.gz", gzipped("a,b\n1,2\n3\n"));
+  EXPECT_FALSE(readTable(dir / "rows.csv.gz", t, err));
+  EXPECT_NE(err.find("rows.csv.gz:3:"), std::string::npos) << err;
+}
+
+TEST(ReadTable, CommentHeaderAsNumpySavetxtWritesIt) {
+  TempDir dir;
+  Table t;
+  std::string err;
+  // numpy.savetxt(..., header="i,j,w,delay", delimiter=","): a comment.
+  writeText(dir / "s.csv", "# i,j,w,delay\n0,1,0.001,0.0005\n2,3,0.002,0\n");
+  ASSERT_TRUE(readTable(dir / "s.csv", t, err)) << err;
+  EXPECT_TRUE(t.hasHeader);
+  EXPECT_EQ(t.columns, (std::vector<std::string>{"i", "j", "w", "delay"}));
+  EXPECT_EQ(t.rows(), 2u);
+  EXPECT_EQ(t.lines, (std::vector<size_t>{2, 3}));
+  ListColumns cols;
+  ASSERT_TRUE(findListColumns(t, "s.csv", cols, err)) << err;
+  EXPECT_EQ(cols.pre, 0);
+  EXPECT_EQ(cols.post, 1);
+  EXPECT_EQ(cols.weight, 2);
+  EXPECT_EQ(cols.delay, 3);
+  // Units in brackets make a name; the last comment before the rows counts.
+  writeText(dir / "u.csv",
+            "# written by hand\n# neuron, v (mV)\n0,-60\n1,-61\n");
+  ASSERT_TRUE(readTable(dir / "u.csv", t, err)) << err;
+  EXPECT_EQ(t.columns, (std::vector<std::string>{"neuron", "v (mV)"}));
+  // Not a header: free text, a count that differs, a real header after it,
+  // rows that are not all numbers (a real header).
+  for (const char *text :
+       {"# written by x, on monday\n0,1\n", "# a,b,c\n0,1\n",
+        "# a,b\npre,post\n0,1\n", "# a\n1\n2\n# b\n3\n"}) {
+    writeText(dir / "n.csv", text);
+    ASSERT_TRUE(readTable(dir / "n.csv", t, err)) << text << ": " << err;
+    bool named = t.hasHeader && t.columns[0] != "pre";
+    if (std::string(text).rfind("# a\n1", 0) == 0) {
+      // A one-column table: "a" is a name and the rows are numbers.
+      EXPECT_TRUE(t.hasHeader) << text;
+      EXPECT_EQ(t.rows(), 3u) << text;
+      continue;
+    }
+    EXPECT_FALSE(named) << text;
+  }
+}
+
+TEST(ReadTable, IndexColumnPlacesRows) {
+  Table t;
+  std::string err;
+  ASSERT_TRUE(parseCsv("neuron,v\n2,0.5\n0,1.5\n1,2.5\n", "x.csv", t, err));
+  std::vector<int64_t> at;
+  ASSERT_TRUE(indexRows(t, "x.csv", "neuron", 3, at, err)) << err;
+  EXPECT_EQ(at, (std::vector<int64_t>{2, 0, 1}));
+  int c;
+  ASSERT_TRUE(selectColumn(t, "x.csv", "", c, err, "neuron")) << err;
+  EXPECT_EQ(c, 1);
+  EXPECT_FALSE(indexRows(t, "x.csv", "id", 3, at, err));
+  EXPECT_NE(err.find("x.csv has no index column \"id\""), std::string::npos)
+      << err;
+  EXPECT_FALSE(indexRows(t, "x.csv", "neuron", 2, at, err)); // 2 >= n
+  EXPECT_NE(err.find("x.csv:2: index 2 in column \"neuron\" is not a whole "
+                     "number in [0, 2)"),
+            std::string::npos)
+      << err;
+  ASSERT_TRUE(parseCsv("neuron,v\n1,0.5\n1,1.5\n", "d.csv", t, err));
+  EXPECT_FALSE(indexRows(t, "d.csv", "neuron", 2, at, err));
+  EXPECT_NE(err.find("d.csv:3: index 1 in column \"neuron\" appears again "
+                     "(first at d.csv:2)"),
+            std::string::npos)
+      << err;
+  ASSERT_TRUE(parseCsv("neuron,v\n1,0.5\n", "m.csv", t, err));
+  EXPECT_FALSE(indexRows(t, "m.csv", "neuron", 2, at, err));
+  EXPECT_NE(err.find("m.csv: no row for index 0"), std::string::npos) << err;
+  ASSERT_TRUE(parseCsv("neuron,v\n0.5,0.5\n", "f.csv", t, err));
+  EXPECT_FALSE(indexRows(t, "f.csv", "neuron", 2, at, err));
+  EXPECT_NE(err.find("index 0.5"), std::string::npos) << err;
 }
 
 TEST(ReadTable, NpyRoundTripF64TwoD) {

@@ -36,13 +36,20 @@ json::Value mlir::snn::valueSpecToJSON(Attribute spec) {
         return o;
       })
       .Case([](FileAttr a) {
-        return json::Object{{"kind", "file"},
-                            {"file", a.getPath().str()},
-                            {"column", a.getColumn().str()}};
+        json::Object o{{"kind", "file"},
+                       {"file", a.getPath().str()},
+                       {"column", a.getColumn().str()}};
+        if (a.getScale().convertToDouble() != 1.0)
+          o["scale"] = a.getScale().convertToDouble();
+        if (!a.getIndex().empty())
+          o["index"] = a.getIndex().str();
+        return o;
       })
       .Case([](FromListAttr a) {
-        return json::Object{{"kind", "from_list"},
-                            {"column", a.getColumn().str()}};
+        json::Object o{{"kind", "from_list"}, {"column", a.getColumn().str()}};
+        if (a.getScale().convertToDouble() != 1.0)
+          o["scale"] = a.getScale().convertToDouble();
+        return o;
       })
       .Default([](Attribute) { return nullptr; });
 }

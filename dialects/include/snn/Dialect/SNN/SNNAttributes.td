@@ -21,6 +21,12 @@ class SNN_DoubleParameter<string desc>
   let printer = [{ ::mlir::snn::printDouble($_printer, $_self.convertToDouble()) }];
 }
 
+/// A scale factor, 1 when absent (and then not printed).
+class SNN_ScaleParameter<string desc = "scale (1: none)">
+    : SNN_DoubleParameter<desc> {
+  let defaultValue = "::llvm::APFloat(1.0)";
+}
+
 class SNN_Attr<string name, string attrMnemonic, list<Trait> traits = []>
     : AttrDef<SNN_Dialect, name, traits> {
   let mnemonic = attrMnemonic;
@@ -73,15 +79,30 @@ def SNN_NormalAttr : SNN_Attr<"Normal", "normal"> {
 
 def SNN_FileAttr : SNN_Attr<"File", "file"> {
   let summary = "one value per element, read from a data file";
+  let description = [{
+    The values of column `column` of the file at `path` (no name: its only
+    column), each times `scale` (the unit the column is written in, in the
+    model's base units: 1000 for seconds where time is in ms). With an
+    `index` column, row r gives element index[r] its value (every element
+    exactly once); without, the rows are the elements in order.
+  }];
   let parameters = (ins StringRefParameter<"">:$path,
-                        StringRefParameter<"">:$column);
-  let assemblyFormat = "`<` $path `,` $column `>`";
+                        StringRefParameter<"">:$column,
+                        SNN_ScaleParameter<>:$scale,
+                        StringRefParameter<"index column", "\"\"">:$index);
+  let assemblyFormat =
+      "`<` $path `,` $column (`,` struct($scale, $index)^)? `>`";
 }
 
 def SNN_FromListAttr : SNN_Attr<"FromList", "from_list"> {
   let summary = "a column of the projection's synapse list";
-  let parameters = (ins StringRefParameter<"">:$column);
-  let assemblyFormat = "`<` $column `>`";
+  let description = [{
+    Column `column` of the projection's synapse list, each value times
+    `scale` (the column's unit in the model's base units).
+  }];
+  let parameters = (ins StringRefParameter<"">:$column,
+                        SNN_ScaleParameter<>:$scale);
+  let assemblyFormat = "`<` $column (`,` struct($scale)^)? `>`";
 }
 
 //===----------------------------------------------------------------------===//

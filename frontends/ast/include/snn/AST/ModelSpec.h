@@ -235,8 +235,17 @@ struct ValueSpec {
   std::string file; // absolute path
   std::string column;
   Loc loc; // the value; for File, the file name string
-  /// Constant/Uniform/Normal: the dimension the numbers were written with.
+  /// Constant/Uniform/Normal: the dimension the numbers were written with;
+  /// File/FromList: that of `unit`, when given.
   std::optional<Dim> dim;
+  /// File/FromList: the unit the column is written in ("s", "V"; empty: the
+  /// field's base unit) and what a value in it is in base units.
+  std::string unit;
+  double scale = 1.0;
+  Loc unitLoc;
+  /// File: the column giving each row's element (empty: rows in order).
+  std::string index;
+  Loc indexLoc;
 };
 
 //===----------------------------------------------------------------------===//
