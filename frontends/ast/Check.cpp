@@ -149,11 +149,12 @@ Checker::Type Checker::expr(const Expr &e, const Scope &scope,
     }
     return Type::Number;
   case ExprKind::Variable: {
-    if (scope.has(e.name))
+    if (scope.has(e.name) || e.name == "pi")
       return Type::Number;
     if (e.name == "t" || e.name == "dt") {
       error(e.loc, "'" + e.name + "' is not available " + context +
-                       ": expressions cannot use time in this version");
+                       ": only a neuron model's equations, threshold and "
+                       "reset read the time");
       return Type::Error;
     }
     if (functionArity(e.name) >= 0) {
@@ -305,8 +306,8 @@ void Checker::neuronModel(const NeuronModel &m) {
     }
     if (name == "t" || name == "dt") {
       error(loc, "'" + name + "' is reserved for time" + in +
-                     " (and time is not available in expressions in this "
-                     "version); choose another name");
+                     " (the expressions read it: the time of the step, the "
+                     "time step); choose another name");
       return;
     }
     if (isReservedName(name)) {
@@ -346,6 +347,9 @@ void Checker::neuronModel(const NeuronModel &m) {
   Scope scope{&m, {}};
   for (auto &[n, k] : declared)
     scope.all.push_back(n);
+  // The time of the step and the time step (ms).
+  scope.all.push_back("t");
+  scope.all.push_back("dt");
   auto isVariable = [&](const std::string &n) {
     return std::any_of(m.variables.begin(), m.variables.end(),
                        [&](const Variable &v) { return v.name == n; });

@@ -163,6 +163,10 @@ Value Generator::expr(const ast::Expr &e, const llvm::StringMap<Value> &scope) {
     return number(e.value, l);
   case ast::ExprKind::Variable: {
     Value v = scope.lookup(e.name);
+    if (!v && e.name == "dt") // the time step (ms), a constant
+      return number(model.simulation.dt, l);
+    if (!v && e.name == "pi")
+      return number(M_PI, l);
     if (!v) {
       emitError(l) << "unknown name '" << e.name << "'";
       failed = true;
@@ -298,6 +302,27 @@ Value Generator::expr(const ast::Expr &e, const llvm::StringMap<Value> &scope) {
   return {};
 }
 
+/// Whether the equations, threshold or reset of `m` read the time `t`.
+static bool readsTime(const ast::NeuronModel &m) {
+  std::function<bool(const ast::Expr &)> reads = [&](const ast::Expr &e) {
+    if (e.kind == ast::ExprKind::Variable && e.name == "t")
+      return true;
+    for (const ast::ExprPtr &o : e.operands)
+      if (o && reads(*o))
+        return true;
+    return false;
+  };
+  for (const ast::Equation &e : m.equations)
+    if (e.rhs && reads(*e.rhs))
+      return true;
+  if (m.threshold && reads(*m.threshold))
+    return true;
+  for (const ast::Assignment &a : m.reset)
+    if (a.rhs && reads(*a.rhs))
+      return true;
+  return false;
+}
+
 Block *Generator::regionBlock(Region &region, const ast::NeuronModel &m,
                               llvm::StringMap<Value> &scope) {
   Block *block = new Block();
@@ -308,11 +333,15 @@ Block *Generator::regionBlock(Region &region, const ast::NeuronModel &m,
   };
   for (const ast::Variable &v : m.variables)
     add(v.name);
-  // The inputs: currents', then links (read from another population).
+  // The inputs: currents', then links (read from another population), then
+  // the time `t` where the model reads it (the lowering gives it the time
+  // of the step; snn-integrate the time of each stage).
   for (const std::string &input : m.inputs)
     add(input);
   for (const std::string &link : m.links)
     add(link);
+  if (readsTime(m))
+    add("t");
   for (const ast::Param &p : m.params)
     add(p.name);
   b.setInsertionPointToStart(block);
@@ -355,6 +384,8 @@ void Generator::genNeuronModel(const ast::NeuronModel &m) {
     params.push_back(p.name);
   std::vector<std::string> inputs(m.inputs);
   inputs.insert(inputs.end(), m.links.begin(), m.links.end());
+  if (readsTime(m))
+    inputs.push_back("t");
   auto op = b.create<mlir::snn::NeuronModelOp>(
       l, b.getStringAttr(m.name), names(vars), names(inputs), names(params),
       b.getStringAttr(ast::methodName(m.method)), b.getF64FloatAttr(m.refractory),

@@ -309,3 +309,39 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64
     snn.yield %c, %g : f64, f64
   }
 }
+
+// -----
+
+// The input `t` (the time): an equation that reads it is not linear with
+// constant terms (exact+rk2 steps it by rk2, not the propagator), and the
+// midpoint stage reads t + dt/2; g, linear, stays exact.
+// CHECK-LABEL: snn.neuron_model @timed
+// CHECK: update {
+// CHECK-NEXT: ^bb0(%v: f64, %g: f64, %t: f64, %tau: f64):
+// CHECK-DAG: %[[H:.*]] = arith.constant 5.000000e-02 : f64
+// CHECK: %[[SIN:.*]] = math.sin %t : f64
+// CHECK: %[[G:.*]] = snn.linear_update (%g)
+// CHECK: %[[TH:.*]] = arith.addf %t, %[[H]] : f64
+// CHECK: math.sin %[[TH]] : f64
+// CHECK-NOT: snn.linear_update (%v
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
+  snn.neuron_model @timed attributes {variables = ["v", "g"], inputs = ["t"], params = ["tau"], method = "exact+rk2"} ode {
+  ^bb0(%v: f64, %g: f64, %t: f64, %tau: f64):
+    %s = math.sin %t : f64
+    %0 = arith.subf %s, %v : f64
+    %1 = arith.addf %0, %g : f64
+    %2 = arith.divf %1, %tau : f64
+    %3 = arith.negf %g : f64
+    %4 = arith.divf %3, %tau : f64
+    snn.yield %2, %4 : f64, f64
+  } threshold {
+  ^bb0(%v: f64, %g: f64, %t: f64, %tau: f64):
+    %c = arith.constant 1.0 : f64
+    %0 = arith.cmpf ogt, %v, %c : f64
+    snn.yield %0 : i1
+  } reset {
+  ^bb0(%v: f64, %g: f64, %t: f64, %tau: f64):
+    %c = arith.constant 0.0 : f64
+    snn.yield %c, %g : f64, f64
+  }
+}

@@ -34,7 +34,12 @@ public:
       : model(model), dt(dt), type(model.getFloatType()),
         numVars(model.getNumVariables()),
         paramBegin(model.getNumVariables() + model.getNumInputs()),
-        numArgs(model.getNumRegionArgs()) {}
+        numArgs(model.getNumRegionArgs()) {
+    // The input `t`, the time, if the model reads it.
+    for (auto [k, attr] : llvm::enumerate(model.getInputs()))
+      if (cast<StringAttr>(attr).getValue() == "t")
+        timeArg = static_cast<int>(numVars + k);
+  }
 
   LogicalResult run();
 
@@ -42,7 +47,8 @@ private:
   /// Clones the ODE body into the update block with the variables replaced by
   /// `vars` (the other arguments map to the update block's) and returns the
   /// derivatives.
-  SmallVector<Value> evaluateODE(ArrayRef<Value> vars);
+  /// `time`, when given, stands for the time `t` (a stage at t + h).
+  SmallVector<Value> evaluateODE(ArrayRef<Value> vars, Value time = {});
   /// The equation's location for messages: where the derivative of variable
   /// `i` is computed.
   Location equationLoc(unsigned i);
@@ -51,17 +57,21 @@ private:
   double dt;
   FloatType type;
   unsigned numVars, paramBegin, numArgs;
+  int timeArg = -1; // the argument of the input `t`, or -1
   Block *update = nullptr;
   SmallVector<Value> odeYield; // derivatives as yielded in the ODE region
 };
 
-SmallVector<Value> ModelIntegrator::evaluateODE(ArrayRef<Value> vars) {
+SmallVector<Value> ModelIntegrator::evaluateODE(ArrayRef<Value> vars,
+                                                Value time) {
   Block &ode = model.getOde().front();
   OpBuilder b = OpBuilder::atBlockEnd(update);
   IRMapping map;
   for (unsigned i = 0; i < numArgs; ++i)
     map.map(ode.getArgument(i),
-            i < numVars ? vars[i] : Value(update->getArgument(i)));
+            i < numVars                                   ? vars[i]
+            : time && static_cast<int>(i) == timeArg ? time
+                                                          : Value(update->getArgument(i)));
   for (Operation &op : ode.without_terminator())
     b.clone(op, map);
   SmallVector<Value> result;
@@ -138,6 +148,10 @@ LogicalResult ModelIntegrator::run() {
       if (!a || !deps.dependsOnlyOn(a, paramBegin, numArgs))
         affine = false;
     }
+    // An equation that reads the time changes over the step: not one the
+    // propagator (terms held constant over the step) integrates exactly.
+    if (timeArg >= 0 && deps.of(f[i]).test(static_cast<unsigned>(timeArg)))
+      affine = false;
     if (affine)
       linear.insert(i);
   }
@@ -167,11 +181,16 @@ LogicalResult ModelIntegrator::run() {
 
   if (method == "exact" && !nonlinear.empty()) {
     unsigned i = nonlinear.front();
+    bool readsTime =
+        timeArg >= 0 && deps.of(f[i]).test(static_cast<unsigned>(timeArg));
     return emitError(equationLoc(i))
            << "model '" << model.getSymName()
            << "' asks for method 'exact', but d" << nameOf(model.getVariables(), i)
-           << "/dt is not linear in the variables with constant coefficients; "
-              "choose euler, rk2, rk4 or exponential_euler (every equation "
+           << (readsTime ? "/dt reads the time t (its terms change over the "
+                           "step); "
+                         : "/dt is not linear in the variables with constant "
+                           "coefficients; ")
+           << "choose euler, rk2, rk4 or exponential_euler (every equation "
               "by it), or exact+euler, exact+rk2, exact+rk4 or "
               "exact+exponential_euler (the linear part exactly, the rest "
               "by it)";
@@ -238,8 +257,13 @@ LogicalResult ModelIntegrator::run() {
         x[i] = fb.add(base[i], fb.mul(h, k[i]));
       return x;
     };
-    auto derivatives = [&](ArrayRef<Value> x) {
-      SmallVector<Value> k = evaluateODE(x);
+    // The derivatives at `x`, at t + h when `h` is given (the time a stage
+    // reads), else at t.
+    auto derivatives = [&](ArrayRef<Value> x, Value h = {}) {
+      Value time;
+      if (timeArg >= 0 && h)
+        time = fb.add(update->getArgument(static_cast<unsigned>(timeArg)), h);
+      SmallVector<Value> k = evaluateODE(x, time);
       b.setInsertionPointToEnd(update);
       return k;
     };
@@ -259,16 +283,19 @@ LogicalResult ModelIntegrator::run() {
     } else if (method == "rk2") {
       Value half = fb.constant(dt / 2);
       SmallVector<Value> mid = stage(current, f, half, exactAt(dt / 2));
-      SmallVector<Value> k2 = derivatives(mid);
+      SmallVector<Value> k2 = derivatives(mid, half);
       for (unsigned i : nonlinear)
         next[i] = fb.add(current[i], fb.mul(dtValue, k2[i]));
     } else if (method == "rk4") {
       Value half = fb.constant(dt / 2);
       SmallVector<Value> atHalf = exactAt(dt / 2);
       SmallVector<Value> k1 = f;
-      SmallVector<Value> k2 = derivatives(stage(current, k1, half, atHalf));
-      SmallVector<Value> k3 = derivatives(stage(current, k2, half, atHalf));
-      SmallVector<Value> k4 = derivatives(stage(current, k3, dtValue, next));
+      SmallVector<Value> k2 =
+          derivatives(stage(current, k1, half, atHalf), half);
+      SmallVector<Value> k3 =
+          derivatives(stage(current, k2, half, atHalf), half);
+      SmallVector<Value> k4 =
+          derivatives(stage(current, k3, dtValue, next), dtValue);
       Value two = fb.constant(2.0), sixth = fb.constant(dt / 6);
       for (unsigned i : nonlinear) {
         Value sum = fb.add(fb.add(k1[i], fb.mul(two, k2[i])),

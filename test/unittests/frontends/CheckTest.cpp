@@ -208,12 +208,15 @@ TEST(Check, UndefinedIdentifiers) {
   EXPECT_MODEL_ERROR(parseJson(j), "unknown name 'tau_x' in equation of "
                                    "'dv/dt' (did you mean 'tau_m'?) "
                                    "[at /neuron_models/lif/equations/0]");
-  lif(j)["equations"][0] = "dv/dt = -v / tau_m + t";
-  EXPECT_MODEL_ERROR(parseJson(j), "'t' is not available in equation of "
-                                   "'dv/dt': expressions cannot use time in "
-                                   "this version");
-  lif(j)["equations"][0] = "dv/dt = -v / dt";
-  EXPECT_MODEL_ERROR(parseJson(j), "'dt' is not available");
+  // The time and the time step (and pi) are names of a model's equations,
+  // threshold and reset.
+  lif(j)["equations"][0] = "dv/dt = -v / tau_m + sin(2 * pi * t / dt)";
+  lif(j)["threshold"] = "v > v_th and t > 5 ms";
+  lif(j)["reset"] = ojson::array({"v = v_reset + t / 1000 ms * 1 mV"});
+  EXPECT_MODEL_OK(parseJson(j));
+  j = baseModel();
+  lif(j)["parameters"]["t"] = "1 ms";
+  EXPECT_MODEL_ERROR(parseJson(j), "'t' is reserved for time in model");
   lif(j)["equations"][0] = "dv/dt = -v / tau_m * mV";
   EXPECT_MODEL_ERROR(parseJson(j), "unknown name 'mV' in equation of 'dv/dt' "
                                    "(a unit follows a number directly, as in "

@@ -38,6 +38,14 @@ Value NetworkLowering::inputValue(Population &pop, unsigned input, Value i) {
   // A link: the linked variable as the previous step left it (its copy).
   if (auto target = pop.op.getLinkTarget(name))
     return copiedValue(target->first, target->second, i);
+  // The time of the step (ms): n dt, as Brian2's t.
+  if (name == "t")
+    return b.create<arith::MulFOp>(
+        loc,
+        b.create<arith::SIToFPOp>(
+            loc, floatType,
+            b.create<arith::IndexCastOp>(loc, b.getI64Type(), stepIndex)),
+        real(network.getDt().convertToDouble()));
   Value sum = real(0.0);
   double dt = network.getDt().convertToDouble();
   for (Current &c : currents) {

@@ -392,6 +392,8 @@ PopulationOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
       return emitOpError("links '")
              << name << "', which is not an input of model '" << getModel()
              << "'";
+    if (name == "t")
+      return emitOpError("links 't', the time, which reads no variable");
     std::optional<std::pair<StringRef, StringRef>> target = getLinkTarget(name);
     if (!target)
       return emitOpError("link '")
@@ -489,6 +491,8 @@ LogicalResult CurrentOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
                                   << getTarget()
                                   << "' is a link: it reads a variable, not "
                                      "currents";
+  if (getInput() == "t")
+    return emitOpError("input 't' is the time: it takes no currents");
   return success();
 }
 

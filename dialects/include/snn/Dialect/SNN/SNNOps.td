@@ -65,8 +65,10 @@ def SNN_NeuronModelOp : SNN_Op<"neuron_model", [
   let description = [{
     Every region takes the same block arguments, all of the network's float
     type: the per-neuron `variables`, then the `inputs` (currents summed each
-    step), then the shared `params`. The regions hold `arith`/`math` ops and
-    end in `snn.yield`:
+    step, or links a population binds; an input named `t` is the time of the
+    step in ms, n dt, which `snn-integrate` advances to t + h in the stages
+    of rk2 and rk4), then the shared `params`. The regions hold
+    `arith`/`math` ops and end in `snn.yield`:
 
     - `ode` yields dX/dt for every variable (a constant 0 for variables
       without an equation: they only change in resets);
