@@ -18,6 +18,7 @@
 #include <system_error>
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -52,6 +53,13 @@ std::string lower(std::string s) {
 
 bool readWholeFile(const std::string &path, std::string &out,
                    std::string &error) {
+  // A data file is a regular file: a directory, a device (/dev/zero) or a
+  // pipe would fail late, or never end.
+  struct stat st;
+  if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+    error = path + ": not a regular file";
+    return false;
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     error = path + ": cannot open file: " + std::strerror(errno);

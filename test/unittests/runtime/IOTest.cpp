@@ -133,6 +133,16 @@ TEST(ReadTable, GzipCsvAndNpy) {
   EXPECT_EQ(v.data[0], values);
 }
 
+TEST(ReadTable, OnlyRegularFiles) {
+  TempDir dir;
+  Table t;
+  std::string err;
+  EXPECT_FALSE(readTable("/dev/zero", t, err)); // would never end
+  EXPECT_EQ(err, "/dev/zero: not a regular file");
+  EXPECT_FALSE(readTable(dir / ".", t, err));
+  EXPECT_NE(err.find(": not a regular file"), std::string::npos) << err;
+}
+
 TEST(ReadTable, GzipErrorsNameTheFile) {
   TempDir dir;
   Table t;
