@@ -12,6 +12,8 @@
 //   --target=cpu|cuda|cuda-emulate    what the simulator runs on
 //   snnc run model.json [-- ARGS]     compile to a temporary simulator and
 //                                     run it with ARGS
+//   snnc plot OUTDIR [-o FILE]        a self-contained report of a run
+//                                     (Plot.cpp)
 //
 // Input is a JSON model file or an .mlir file in the snn dialect. Errors are
 // reported with the model file's line and column; on failure nothing is left
@@ -26,6 +28,7 @@
 #include "snn/MLIRGen/MLIRGen.h"
 
 #include "OutputFile.h"
+#include "Plot.h"
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/DialectRegistry.h"
@@ -721,6 +724,9 @@ int checkOptions() {
 
 /// Everything main() does, on a thread with a large stack.
 int snncMain(int argc, char **argv) {
+  // `snnc plot OUTDIR ...`: a report of a run (Plot.cpp).
+  if (argc > 1 && llvm::StringRef(argv[1]) == "plot")
+    return snn::driver::plotMain(std::vector<std::string>(argv + 2, argv + argc));
   // `snnc run model [-- args]`: take "run" and everything after "--" out of
   // what the option parser sees.
   bool runMode = false;
@@ -762,7 +768,9 @@ int snncMain(int argc, char **argv) {
       "  snnc model.json -o sim          build a simulator\n"
       "  snnc model.json --emit=STAGE    print a stage of the pipeline\n"
       "  snnc run model.json [-- ARGS]   build and run (ARGS go to the "
-      "simulator)\n");
+      "simulator)\n"
+      "  snnc plot OUTDIR [-o FILE]      a report of a run (HTML, or SVG "
+      "figures)\n");
 
   if (int code = checkOptions())
     return code;
