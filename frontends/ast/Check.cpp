@@ -11,7 +11,9 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
 #include <limits>
+#include <map>
 #include <set>
 
 namespace snn::ast {
@@ -109,6 +111,20 @@ private:
   }
 
   Type expr(const Expr &e, const Scope &scope, const std::string &context);
+
+  /// The dimensions of the names an expression may read (those written
+  /// with a unit; the others are unknown).
+  using Dims = std::map<std::string, Dim>;
+  /// The dimension of `e` when it is known (a bare number, or a name without
+  /// a unit, makes it unknown, so models written in bare numbers are not
+  /// checked); reports terms of different dimensions added or compared,
+  /// and functions of a quantity that must be dimensionless, at the term.
+  std::optional<Dim> dimOf(const Expr &e, const Dims &dims,
+                           const std::string &context);
+  /// The dimensions of a neuron model's equations, threshold and reset.
+  void modelDimensions(
+      const NeuronModel &m,
+      const std::function<bool(const std::string &)> &isVariable);
   void requireType(const ExprPtr &e, Type want, const Scope &scope,
                    const std::string &context, const Loc &where,
                    const std::string &what);
@@ -138,6 +154,228 @@ private:
 //===----------------------------------------------------------------------===//
 // Expressions
 //===----------------------------------------------------------------------===//
+
+/// An expression as written for messages; a number with its unit (in base
+/// units).
+static std::string withUnit(const Expr &x) {
+  if (x.kind == ExprKind::Number && x.dim && *x.dim != units::Dimensionless)
+    return printExpr(x) + " " + units::baseUnit(*x.dim);
+  return printExpr(x);
+}
+
+static std::string describeDim(Dim d) {
+  std::string unit = units::baseUnit(d), what = units::describe(d);
+  return what + (unit.empty() || what.find(unit) != std::string::npos
+                     ? ""
+                     : " (" + unit + ")");
+}
+
+std::optional<Dim> Checker::dimOf(const Expr &e, const Dims &dims,
+                                  const std::string &context) {
+  auto operand = [&](size_t k) -> std::optional<Dim> {
+    return k < e.operands.size() && e.operands[k]
+               ? dimOf(*e.operands[k], dims, context)
+               : std::nullopt;
+  };
+  auto at = [&](size_t k) -> const Loc & {
+    return k < e.operands.size() && e.operands[k] ? e.operands[k]->loc : e.loc;
+  };
+  auto text = [&](size_t k) {
+    return k < e.operands.size() && e.operands[k] ? withUnit(*e.operands[k])
+                                                   : std::string("?");
+  };
+  // Operands that must agree: the first known one sets the dimension.
+  auto agree = [&](size_t from, size_t to,
+                   const std::string &how) -> std::optional<Dim> {
+    std::optional<Dim> first;
+    size_t firstAt = from;
+    for (size_t k = from; k < to; ++k) {
+      std::optional<Dim> d = operand(k);
+      if (!d)
+        continue;
+      if (!first) {
+        first = d;
+        firstAt = k;
+      } else if (*d != *first) {
+        error(at(k), "'" + text(k) + "' is " + describeDim(*d) + ", but '" +
+                         text(firstAt) + "', " + how + ", is " +
+                         describeDim(*first) + " " + context);
+        return std::nullopt;
+      }
+    }
+    return first;
+  };
+  auto dimensionless = [&](size_t k, const std::string &what) {
+    std::optional<Dim> d = operand(k);
+    if (d && *d != units::Dimensionless) {
+      error(at(k), what + " must be dimensionless, but '" + text(k) + "' is " +
+                       describeDim(*d) + " " + context);
+      return false;
+    }
+    return true;
+  };
+  switch (e.kind) {
+  case ExprKind::Number:
+    return e.dim;
+  case ExprKind::Variable: {
+    auto it = dims.find(e.name);
+    if (it != dims.end())
+      return it->second;
+    if (e.name == "t" || e.name == "dt")
+      return units::Time;
+    if (e.name == "pi")
+      return units::Dimensionless;
+    return std::nullopt;
+  }
+  case ExprKind::Unary:
+    if (e.op == Op::Not) {
+      operand(0);
+      return std::nullopt;
+    }
+    return operand(0);
+  case ExprKind::Binary:
+    switch (e.op) {
+    case Op::Add:
+    case Op::Sub:
+      return agree(0, 2, "which it is added to");
+    case Op::Lt:
+    case Op::Le:
+    case Op::Gt:
+    case Op::Ge:
+    case Op::Eq:
+    case Op::Ne:
+      agree(0, 2, "which it is compared with");
+      return std::nullopt;
+    case Op::And:
+    case Op::Or:
+      operand(0);
+      operand(1);
+      return std::nullopt;
+    case Op::Mul:
+    case Op::Div: {
+      std::optional<Dim> a = operand(0), b = operand(1);
+      if (!a || !b)
+        return std::nullopt;
+      return units::multiply(*a, e.op == Op::Mul ? *b : units::power(*b, -1));
+    }
+    case Op::Pow: {
+      std::optional<Dim> a = operand(0);
+      dimensionless(1, "an exponent");
+      if (!a)
+        return std::nullopt;
+      if (*a == units::Dimensionless)
+        return a;
+      // A constant whole exponent (2, -1).
+      const Expr *x = e.operands.size() > 1 ? e.operands[1].get() : nullptr;
+      double n = 0.5;
+      if (x && x->kind == ExprKind::Number)
+        n = x->value;
+      else if (x && x->kind == ExprKind::Unary && x->op == Op::Neg &&
+               x->operands.size() == 1 && x->operands[0] &&
+               x->operands[0]->kind == ExprKind::Number)
+        n = -x->operands[0]->value;
+      if (n == std::floor(n) && std::fabs(n) <= 16)
+        return units::power(*a, int(n));
+      error(at(0), "'" + text(0) + "' is " + describeDim(*a) +
+                       ": a quantity with a unit can only be raised to a "
+                       "whole constant power " + context);
+      return std::nullopt;
+    }
+    default:
+      return std::nullopt;
+    }
+  case ExprKind::Call: {
+    const std::string &f = e.name;
+    if (f == "abs" || f == "floor" || f == "ceil" || f == "round")
+      return operand(0);
+    if (f == "min" || f == "max")
+      return agree(0, 2, "the other argument of " + f);
+    if (f == "clip")
+      return agree(0, 3, "another argument of clip");
+    if (f == "ifelse") {
+      operand(0);
+      return agree(1, 3, "the other value of ifelse");
+    }
+    if (f == "sqrt" || f == "cbrt") {
+      std::optional<Dim> a = operand(0);
+      if (!a)
+        return std::nullopt;
+      int root = f == "sqrt" ? 2 : 3;
+      if (a->time % root || a->voltage % root || a->current % root) {
+        error(at(0), "'" + text(0) + "' is " + describeDim(*a) + ": its " +
+                         f + " has no unit " + context);
+        return std::nullopt;
+      }
+      return Dim{a->time / root, a->voltage / root, a->current / root};
+    }
+    if (f == "atan2") {
+      agree(0, 2, "the other argument of atan2");
+      return units::Dimensionless;
+    }
+    // exp, log, sin, pow, ...: of dimensionless numbers (after a wrong
+    // argument, unknown: one message).
+    bool ok = true;
+    for (size_t k = 0; k < e.operands.size(); ++k)
+      ok &= dimensionless(k, "the argument of " + f);
+    return ok ? std::optional<Dim>(units::Dimensionless) : std::nullopt;
+  }
+  }
+  return std::nullopt;
+}
+
+void Checker::modelDimensions(
+    const NeuronModel &m,
+    const std::function<bool(const std::string &)> &isVariable) {
+  Dims dims;
+  for (const Param &p : m.params)
+    if (p.dim)
+      dims[p.name] = *p.dim;
+  for (const Variable &v : m.variables)
+    if (v.dim)
+      dims[v.name] = *v.dim;
+  auto dimOfVar = [&](const std::string &n) -> std::optional<Dim> {
+    auto it = dims.find(n);
+    return it == dims.end() ? std::nullopt : std::optional<Dim>(it->second);
+  };
+  for (const Equation &eq : m.equations) {
+    if (!eq.rhs || !isVariable(eq.var))
+      continue;
+    unsigned before = errors;
+    std::optional<Dim> rhs =
+        dimOf(*eq.rhs, dims, "in equation of 'd" + eq.var + "/dt'");
+    std::optional<Dim> var = dimOfVar(eq.var);
+    if (rhs && var && errors == before) {
+      Dim want = units::multiply(*var, units::power(units::Time, -1));
+      if (*rhs != want)
+        error(eq.rhs->loc, "the right-hand side of 'd" + eq.var + "/dt' is " +
+                               describeDim(*rhs) + ", but d" + eq.var +
+                               "/dt must be " + describeDim(want) + " (" +
+                               eq.var + " is " + describeDim(*var) + ")");
+    }
+  }
+  if (m.threshold)
+    dimOf(*m.threshold, dims, "in threshold");
+  for (const Assignment &a : m.reset) {
+    if (!a.rhs || !isVariable(a.var))
+      continue;
+    unsigned before = errors;
+    std::optional<Dim> rhs =
+        dimOf(*a.rhs, dims, "in reset of '" + a.var + "'");
+    std::optional<Dim> var = dimOfVar(a.var);
+    if (!rhs || errors != before)
+      continue;
+    bool scales = a.op == AssignOp::Mul || a.op == AssignOp::Div;
+    if (scales && *rhs != units::Dimensionless)
+      error(a.rhs->loc, "'" + withUnit(*a.rhs) + "' is " + describeDim(*rhs) +
+                            ": a factor of '" + a.var +
+                            "' must be dimensionless " + "in reset of '" +
+                            a.var + "'");
+    else if (!scales && var && *rhs != *var)
+      error(a.rhs->loc, "'" + withUnit(*a.rhs) + "' is " + describeDim(*rhs) +
+                            ", but '" + a.var + "' is " + describeDim(*var) +
+                            " in reset of '" + a.var + "'");
+  }
+}
 
 Checker::Type Checker::expr(const Expr &e, const Scope &scope,
                             const std::string &context) {
@@ -294,6 +532,7 @@ void Checker::requireType(const ExprPtr &e, Type want, const Scope &scope,
 
 void Checker::neuronModel(const NeuronModel &m) {
   const std::string in = " in model '" + m.name + "'";
+  const unsigned errorsBefore = errors;
   // Declared names: one namespace for parameters, variables and inputs.
   std::vector<std::pair<std::string, const char *>> declared;
   auto declare = [&](const std::string &name, const Loc &loc,
@@ -407,6 +646,11 @@ void Checker::neuronModel(const NeuronModel &m) {
     requireType(a.rhs, Type::Number, scope, "in reset of '" + a.var + "'",
                 a.loc, "the value assigned to '" + a.var + "'");
   }
+  // Dimensions: what was written with units must add up (names and numbers
+  // without a unit are not checked). Only in a model without other errors,
+  // so that one mistake gives one message.
+  if (errors == errorsBefore)
+    modelDimensions(m, isVariable);
   if (!m.threshold && !m.reset.empty() && !m.reset.front().loc.file.empty())
     error(m.reset.front().loc,
           "model '" + m.name + "' has a reset but no threshold");

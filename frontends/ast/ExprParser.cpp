@@ -60,6 +60,7 @@ struct Token {
   size_t offset = 0, length = 0;
   std::string text; // identifier name, or the spelling
   double value = 0; // numbers, in base units
+  std::optional<Dim> dim; // numbers written with a unit
 };
 
 /// Thrown inside the parser only; turned into an ExprParseError at the API.
@@ -133,6 +134,8 @@ private:
       }
     }
     Token t = make(Tok::Number, start, end - start);
+    if (end != start + n)
+      t.dim = unit.dim;
     if (!units::decimalToDouble(literal, unit.exp10, t.value))
       throw SyntaxError{start, "number '" + t.text + "' is out of range"};
     return t;
@@ -416,6 +419,7 @@ private:
     case Tok::Number: {
       auto e = node(ExprKind::Number, t.offset);
       e->value = t.value;
+      e->dim = t.dim;
       return e;
     }
     case Tok::Ident: {

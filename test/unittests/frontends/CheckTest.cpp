@@ -210,9 +210,10 @@ TEST(Check, UndefinedIdentifiers) {
                                    "[at /neuron_models/lif/equations/0]");
   // The time and the time step (and pi) are names of a model's equations,
   // threshold and reset.
-  lif(j)["equations"][0] = "dv/dt = -v / tau_m + sin(2 * pi * t / dt)";
+  lif(j)["equations"][0] =
+      "dv/dt = -v / tau_m + sin(2 * pi * t / dt) * (1 mV) / tau_m";
   lif(j)["threshold"] = "v > v_th and t > 5 ms";
-  lif(j)["reset"] = ojson::array({"v = v_reset + t / 1000 ms * 1 mV"});
+  lif(j)["reset"] = ojson::array({"v = v_reset + t / (1000 ms) * (1 mV)"});
   EXPECT_MODEL_OK(parseJson(j));
   j = baseModel();
   lif(j)["parameters"]["t"] = "1 ms";
@@ -251,8 +252,10 @@ TEST(Check, Functions) {
   EXPECT_MODEL_ERROR(parseJson(j), "the branches of 'ifelse' must both be");
   lif(j)["method"] = "euler";
   for (const char *ok :
-       {"dv/dt = ifelse(v > 0, 1, 2) + max(v, 0) + pow(v, 2) + abs(v)",
-        "dv/dt = clip(v, -1, 1) * atan2(v, 1) + erf(v) + log1p(v)"}) {
+       {"dv/dt = (ifelse(v > 0, 1, 2) + max(v / (1 mV), 0) + "
+        "pow(v / (1 mV), 2) + abs(v / (1 mV))) * (1 mV) / tau_m",
+        "dv/dt = (clip(v / (1 mV), -1, 1) * atan2(v, 1 mV) + "
+        "erf(v / (1 mV)) + log1p(v / (1 mV))) * (1 mV) / tau_m"}) {
     lif(j)["equations"][0] = ok;
     EXPECT_MODEL_OK(parseJson(j));
   }

@@ -76,6 +76,9 @@ struct Expr {
   Op op = Op::Add;    // Unary / Binary
   std::vector<ExprPtr> operands;
   Loc loc;
+  /// Number: the dimension of the unit it was written with (none: a bare
+  /// number, which takes whatever dimension its place needs).
+  std::optional<Dim> dim;
 };
 
 /// Functions an expression may call, with their arity: exp expm1 log log1p
