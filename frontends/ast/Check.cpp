@@ -256,7 +256,11 @@ std::optional<Dim> Checker::dimOf(const Expr &e, const Dims &dims,
       std::optional<Dim> a = operand(0), b = operand(1);
       if (!a || !b)
         return std::nullopt;
-      return units::multiply(*a, e.op == Op::Mul ? *b : units::power(*b, -1));
+      Dim d = units::multiply(*a, e.op == Op::Mul ? *b : units::power(*b, -1));
+      auto big = [](int x) { return x > 1000 || x < -1000; };
+      if (big(d.time) || big(d.voltage) || big(d.current))
+        return std::nullopt; // see Pow
+      return d;
     }
     case Op::Pow: {
       std::optional<Dim> a = operand(0);
@@ -274,8 +278,15 @@ std::optional<Dim> Checker::dimOf(const Expr &e, const Dims &dims,
                x->operands.size() == 1 && x->operands[0] &&
                x->operands[0]->kind == ExprKind::Number)
         n = -x->operands[0]->value;
-      if (n == std::floor(n) && std::fabs(n) <= 16)
+      if (n == std::floor(n) && std::fabs(n) <= 16) {
+        // Powers of powers: beyond any unit anyone writes, no longer
+        // tracked (and no overflow of the exponents).
+        auto big = [](int x) { return x > 1000 || x < -1000; };
+        if (big(a->time * int(n)) || big(a->voltage * int(n)) ||
+            big(a->current * int(n)))
+          return std::nullopt;
         return units::power(*a, int(n));
+      }
       error(at(0), "'" + text(0) + "' is " + describeDim(*a) +
                        ": a quantity with a unit can only be raised to a "
                        "whole constant power " + context);
