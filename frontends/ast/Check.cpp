@@ -121,6 +121,13 @@ private:
   /// and functions of a quantity that must be dimensionless, at the term.
   std::optional<Dim> dimOf(const Expr &e, const Dims &dims,
                            const std::string &context);
+  /// The dimensions of assignments (`x = e`, `x += e`, `x *= e`, ...):
+  /// `e` in x's unit, or dimensionless for a factor; `where` ends messages
+  /// ("in reset", "in the periodic statements of population 'p'").
+  void assignmentDimensions(const std::vector<Assignment> &list,
+                            const Dims &dims, const std::string &where);
+  /// The dimensions of a neuron model's names written with units.
+  static Dims modelDims(const NeuronModel &m);
   /// The dimensions of a neuron model's equations, threshold and reset.
   void modelDimensions(
       const NeuronModel &m,
@@ -334,9 +341,7 @@ std::optional<Dim> Checker::dimOf(const Expr &e, const Dims &dims,
   return std::nullopt;
 }
 
-void Checker::modelDimensions(
-    const NeuronModel &m,
-    const std::function<bool(const std::string &)> &isVariable) {
+Checker::Dims Checker::modelDims(const NeuronModel &m) {
   Dims dims;
   for (const Param &p : m.params)
     if (p.dim)
@@ -344,6 +349,41 @@ void Checker::modelDimensions(
   for (const Variable &v : m.variables)
     if (v.dim)
       dims[v.name] = *v.dim;
+  return dims;
+}
+
+void Checker::assignmentDimensions(const std::vector<Assignment> &list,
+                                   const Dims &dims,
+                                   const std::string &where) {
+  for (const Assignment &a : list) {
+    if (!a.rhs)
+      continue;
+    unsigned before = errors;
+    std::string context = where == "in reset"
+                              ? "in reset of '" + a.var + "'"
+                              : where + ", assigning '" + a.var + "'";
+    std::optional<Dim> rhs = dimOf(*a.rhs, dims, context);
+    auto it = dims.find(a.var);
+    std::optional<Dim> var =
+        it == dims.end() ? std::nullopt : std::optional<Dim>(it->second);
+    if (!rhs || errors != before)
+      continue;
+    bool scales = a.op == AssignOp::Mul || a.op == AssignOp::Div;
+    if (scales && *rhs != units::Dimensionless)
+      error(a.rhs->loc, "'" + withUnit(*a.rhs) + "' is " + describeDim(*rhs) +
+                            ": a factor of '" + a.var +
+                            "' must be dimensionless " + context);
+    else if (!scales && var && *rhs != *var)
+      error(a.rhs->loc, "'" + withUnit(*a.rhs) + "' is " + describeDim(*rhs) +
+                            ", but '" + a.var + "' is " + describeDim(*var) +
+                            " " + context);
+  }
+}
+
+void Checker::modelDimensions(
+    const NeuronModel &m,
+    const std::function<bool(const std::string &)> &isVariable) {
+  Dims dims = modelDims(m);
   auto dimOfVar = [&](const std::string &n) -> std::optional<Dim> {
     auto it = dims.find(n);
     return it == dims.end() ? std::nullopt : std::optional<Dim>(it->second);
@@ -366,26 +406,11 @@ void Checker::modelDimensions(
   }
   if (m.threshold)
     dimOf(*m.threshold, dims, "in threshold");
-  for (const Assignment &a : m.reset) {
-    if (!a.rhs || !isVariable(a.var))
-      continue;
-    unsigned before = errors;
-    std::optional<Dim> rhs =
-        dimOf(*a.rhs, dims, "in reset of '" + a.var + "'");
-    std::optional<Dim> var = dimOfVar(a.var);
-    if (!rhs || errors != before)
-      continue;
-    bool scales = a.op == AssignOp::Mul || a.op == AssignOp::Div;
-    if (scales && *rhs != units::Dimensionless)
-      error(a.rhs->loc, "'" + withUnit(*a.rhs) + "' is " + describeDim(*rhs) +
-                            ": a factor of '" + a.var +
-                            "' must be dimensionless " + "in reset of '" +
-                            a.var + "'");
-    else if (!scales && var && *rhs != *var)
-      error(a.rhs->loc, "'" + withUnit(*a.rhs) + "' is " + describeDim(*rhs) +
-                            ", but '" + a.var + "' is " + describeDim(*var) +
-                            " in reset of '" + a.var + "'");
-  }
+  std::vector<Assignment> reset;
+  for (const Assignment &a : m.reset)
+    if (isVariable(a.var))
+      reset.push_back(a);
+  assignmentDimensions(reset, dims, "in reset");
 }
 
 Checker::Type Checker::expr(const Expr &e, const Scope &scope,
@@ -1545,8 +1570,13 @@ void Checker::model(const Model &m) {
         readable.push_back(param.name);
       // The model's links, as the previous step left them (read only).
       readable.insert(readable.end(), nm->links.begin(), nm->links.end());
+      unsigned before = errors;
       periodic(p.periodic, what, sim.dt, vars, readable,
                "periodic statements assign the neurons' variables");
+      if (errors == before)
+        for (const Periodic &pd : p.periodic)
+          assignmentDimensions(pd.statements, modelDims(*nm),
+                               "in the periodic statements of " + what);
     }
     for (auto &[name, value] : p.params) {
       auto it = p.paramLocs.find(name);
