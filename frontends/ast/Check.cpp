@@ -126,6 +126,10 @@ private:
   /// ("in reset", "in the periodic statements of population 'p'").
   void assignmentDimensions(const std::vector<Assignment> &list,
                             const Dims &dims, const std::string &where);
+  /// The dimensions of equations: each right-hand side X's unit per time;
+  /// `where` follows "equation of 'dX/dt'" in messages.
+  void equationDimensions(const std::vector<Equation> &list, const Dims &dims,
+                          const std::string &where);
   /// The dimensions of a neuron model's names written with units.
   static Dims modelDims(const NeuronModel &m);
   /// The dimensions of a neuron model's equations, threshold and reset.
@@ -341,6 +345,27 @@ std::optional<Dim> Checker::dimOf(const Expr &e, const Dims &dims,
   return std::nullopt;
 }
 
+void Checker::equationDimensions(const std::vector<Equation> &list,
+                                 const Dims &dims, const std::string &where) {
+  for (const Equation &eq : list) {
+    if (!eq.rhs)
+      continue;
+    unsigned before = errors;
+    std::optional<Dim> rhs =
+        dimOf(*eq.rhs, dims, "in equation of 'd" + eq.var + "/dt'" + where);
+    auto it = dims.find(eq.var);
+    if (!rhs || it == dims.end() || errors != before)
+      continue;
+    Dim want = units::multiply(it->second, units::power(units::Time, -1));
+    if (*rhs != want)
+      error(eq.rhs->loc, "the right-hand side of 'd" + eq.var + "/dt' is " +
+                             describeDim(*rhs) + ", but d" + eq.var +
+                             "/dt must be " + describeDim(want) + " (" +
+                             eq.var + " is " + describeDim(it->second) + ")" +
+                             where);
+  }
+}
+
 Checker::Dims Checker::modelDims(const NeuronModel &m) {
   Dims dims;
   for (const Param &p : m.params)
@@ -384,26 +409,11 @@ void Checker::modelDimensions(
     const NeuronModel &m,
     const std::function<bool(const std::string &)> &isVariable) {
   Dims dims = modelDims(m);
-  auto dimOfVar = [&](const std::string &n) -> std::optional<Dim> {
-    auto it = dims.find(n);
-    return it == dims.end() ? std::nullopt : std::optional<Dim>(it->second);
-  };
-  for (const Equation &eq : m.equations) {
-    if (!eq.rhs || !isVariable(eq.var))
-      continue;
-    unsigned before = errors;
-    std::optional<Dim> rhs =
-        dimOf(*eq.rhs, dims, "in equation of 'd" + eq.var + "/dt'");
-    std::optional<Dim> var = dimOfVar(eq.var);
-    if (rhs && var && errors == before) {
-      Dim want = units::multiply(*var, units::power(units::Time, -1));
-      if (*rhs != want)
-        error(eq.rhs->loc, "the right-hand side of 'd" + eq.var + "/dt' is " +
-                               describeDim(*rhs) + ", but d" + eq.var +
-                               "/dt must be " + describeDim(want) + " (" +
-                               eq.var + " is " + describeDim(*var) + ")");
-    }
-  }
+  std::vector<Equation> equations;
+  for (const Equation &eq : m.equations)
+    if (isVariable(eq.var))
+      equations.push_back(eq);
+  equationDimensions(equations, dims, "");
   if (m.threshold)
     dimOf(*m.threshold, dims, "in threshold");
   std::vector<Assignment> reset;
@@ -1163,6 +1173,7 @@ void Checker::synapseUse(const Model &model, const Projection &pr,
                          const SynapseModel &sm, const NeuronModel *post,
                          bool isList, bool f32) {
   const std::string what = "projection '" + pr.name + "'";
+  const unsigned errorsBefore = errors;
   // The post neuron's variables the statements name (a name the model
   // declares is its own, whatever its suffix).
   std::vector<std::string> own;
@@ -1320,6 +1331,37 @@ void Checker::synapseUse(const Model &model, const Projection &pr,
                            "takes a constant, uniform or normal value");
     drawRange(spec, whatValue, f32, "");
   }
+  // Dimensions of the equations and statements, with this projection's
+  // neurons' variables (X_post, X_pre, target_post); only where nothing
+  // else is wrong here.
+  if (errors != errorsBefore || !post)
+    return;
+  Dims dims;
+  for (const Param &p : sm.params)
+    if (p.dim)
+      dims[p.name] = *p.dim;
+  for (const Variable &v : sm.variables)
+    if (v.dim)
+      dims[v.name] = *v.dim;
+  auto neuronDims = [&](const NeuronModel &nm, const char *suffix) {
+    for (const Variable &v : nm.variables)
+      if (v.dim && !isOwn(v.name + suffix))
+        dims[v.name + suffix] = *v.dim;
+  };
+  neuronDims(*post, kPostSuffix);
+  if (usesTarget)
+    for (const Variable &v : post->variables)
+      if (v.name == pr.target && v.dim)
+        dims[targetName] = *v.dim;
+  if (const Population *prePop = model.findPopulation(pr.pre))
+    if (const NeuronModel *preModel = model.findModel(prePop->model))
+      neuronDims(*preModel, kPreSuffix);
+  const std::string in = " of synapse model '" + sm.name + "' in " + what;
+  equationDimensions(sm.equations, dims, in);
+  assignmentDimensions(sm.onPre, dims, "in on_pre" + in);
+  assignmentDimensions(sm.onPost, dims, "in on_post" + in);
+  for (const Periodic &p : sm.periodic)
+    assignmentDimensions(p.statements, dims, "in the periodic statements" + in);
 }
 
 void Checker::linkTarget(const Model &model, const std::string &name,
