@@ -17,10 +17,10 @@
 //===----------------------------------------------------------------------===//
 
 #include "Plot.h"
+#include "OutputFile.h"
 
 #include "snnrt/io.h"
 
-#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -32,7 +32,6 @@
 #include <map>
 #include <sstream>
 #include <string>
-#include <unistd.h>
 #include <vector>
 
 namespace snn::driver {
@@ -452,24 +451,15 @@ int plotMain(const std::vector<std::string> &args) {
     h << svg << "</body>\n</html>\n";
     text = h.str();
   }
-  // Atomically: a temporary file in the same directory, then renamed.
-  std::string temp = output + ".tmp-" + std::to_string(::getpid());
-  {
-    std::error_code ec;
-    llvm::raw_fd_ostream out(temp, ec);
-    if (ec)
-      return fail(output + ": " + ec.message());
-    out << text;
-    out.close();
-    if (out.has_error()) {
-      llvm::sys::fs::remove(temp);
-      return fail(output + ": write error: " + out.error().message());
-    }
-  }
-  if (std::error_code ec = llvm::sys::fs::rename(temp, output)) {
-    llvm::sys::fs::remove(temp);
-    return fail(output + ": " + ec.message());
-  }
+  // As snnc writes its outputs: atomically, and never over one of the run's
+  // files (OutputFile.h).
+  std::vector<InputFile> inputs{{summaryPath, "the run's summary", ""}};
+  for (const std::string &f : files)
+    inputs.push_back({dir + "/" + f, "a file of the run", ""});
+  OutputFile out;
+  if (!out.open(output, /*executable=*/false, inputs, error) ||
+      !out.write(text, error))
+    return fail(error);
   llvm::outs() << "wrote " << output << " (" << text.size() << " bytes";
   for (const std::string &n : notes)
     llvm::outs() << "; " << n;

@@ -130,8 +130,10 @@ private:
   /// `where` follows "equation of 'dX/dt'" in messages.
   void equationDimensions(const std::vector<Equation> &list, const Dims &dims,
                           const std::string &where);
-  /// The dimensions of a neuron model's names written with units.
-  static Dims modelDims(const NeuronModel &m);
+  /// The dimensions of a model's parameters and variables written with
+  /// units.
+  static Dims ownDims(const std::vector<Param> &params,
+                      const std::vector<Variable> &variables);
   /// The dimensions of a neuron model's equations, threshold and reset.
   void modelDimensions(
       const NeuronModel &m,
@@ -366,12 +368,13 @@ void Checker::equationDimensions(const std::vector<Equation> &list,
   }
 }
 
-Checker::Dims Checker::modelDims(const NeuronModel &m) {
+Checker::Dims Checker::ownDims(const std::vector<Param> &params,
+                               const std::vector<Variable> &variables) {
   Dims dims;
-  for (const Param &p : m.params)
+  for (const Param &p : params)
     if (p.dim)
       dims[p.name] = *p.dim;
-  for (const Variable &v : m.variables)
+  for (const Variable &v : variables)
     if (v.dim)
       dims[v.name] = *v.dim;
   return dims;
@@ -408,7 +411,7 @@ void Checker::assignmentDimensions(const std::vector<Assignment> &list,
 void Checker::modelDimensions(
     const NeuronModel &m,
     const std::function<bool(const std::string &)> &isVariable) {
-  Dims dims = modelDims(m);
+  Dims dims = ownDims(m.params, m.variables);
   std::vector<Equation> equations;
   for (const Equation &eq : m.equations)
     if (isVariable(eq.var))
@@ -1336,13 +1339,7 @@ void Checker::synapseUse(const Model &model, const Projection &pr,
   // else is wrong here.
   if (errors != errorsBefore || !post)
     return;
-  Dims dims;
-  for (const Param &p : sm.params)
-    if (p.dim)
-      dims[p.name] = *p.dim;
-  for (const Variable &v : sm.variables)
-    if (v.dim)
-      dims[v.name] = *v.dim;
+  Dims dims = ownDims(sm.params, sm.variables);
   auto neuronDims = [&](const NeuronModel &nm, const char *suffix) {
     for (const Variable &v : nm.variables)
       if (v.dim && !isOwn(v.name + suffix))
@@ -1615,10 +1612,12 @@ void Checker::model(const Model &m) {
       unsigned before = errors;
       periodic(p.periodic, what, sim.dt, vars, readable,
                "periodic statements assign the neurons' variables");
-      if (errors == before)
+      if (errors == before) {
+        Dims dims = ownDims(nm->params, nm->variables);
         for (const Periodic &pd : p.periodic)
-          assignmentDimensions(pd.statements, modelDims(*nm),
+          assignmentDimensions(pd.statements, dims,
                                "in the periodic statements of " + what);
+      }
     }
     for (auto &[name, value] : p.params) {
       auto it = p.paramLocs.find(name);
