@@ -14,8 +14,11 @@
 //                                     run it with ARGS
 //   snnc plot OUTDIR [-o FILE]        a self-contained report of a run
 //                                     (Plot.cpp)
+//   snnc convert MODEL -o OUT         JSON <-> text DSL (Format.cpp)
+//   snnc fmt [-i|--check] FILE.snn    the canonical form of a .snn file
 //
-// Input is a JSON model file or an .mlir file in the snn dialect. Errors are
+// Input is a model file (JSON, or the text DSL: .snn) or an .mlir file in
+// the snn dialect. Errors are
 // reported with the model file's line and column; on failure nothing is left
 // at the output path.
 //
@@ -28,6 +31,7 @@
 #include "snn/MLIRGen/MLIRGen.h"
 
 #include "OutputFile.h"
+#include "Format.h"
 #include "Plot.h"
 
 #include "mlir/IR/AsmState.h"
@@ -351,7 +355,7 @@ OwningOpRef<ModuleOp> Driver::loadModule(Stage stage, bool &done, int &code) {
   std::optional<snn::ast::Model> model =
       snn::frontend::parseModelFile(inputFile, diags);
   if (!model) {
-    snn::frontend::printDiagnostics(diags, std::cerr);
+    snn::driver::printDiagnosticsWithSource(diags, std::cerr);
     done = true;
     code = 1;
     return nullptr;
@@ -727,6 +731,12 @@ int snncMain(int argc, char **argv) {
   // `snnc plot OUTDIR ...`: a report of a run (Plot.cpp).
   if (argc > 1 && llvm::StringRef(argv[1]) == "plot")
     return snn::driver::plotMain(std::vector<std::string>(argv + 2, argv + argc));
+  // `snnc convert MODEL -o OUT`, `snnc fmt FILE.snn` (Format.cpp).
+  if (argc > 1 && llvm::StringRef(argv[1]) == "convert")
+    return snn::driver::convertMain(
+        std::vector<std::string>(argv + 2, argv + argc));
+  if (argc > 1 && llvm::StringRef(argv[1]) == "fmt")
+    return snn::driver::fmtMain(std::vector<std::string>(argv + 2, argv + argc));
   // `snnc run model [-- args]`: take "run" and everything after "--" out of
   // what the option parser sees.
   bool runMode = false;
@@ -770,7 +780,9 @@ int snncMain(int argc, char **argv) {
       "  snnc run model.json [-- ARGS]   build and run (ARGS go to the "
       "simulator)\n"
       "  snnc plot OUTDIR [-o FILE]      a report of a run (HTML, or SVG "
-      "figures)\n");
+      "figures)\n"
+      "  snnc convert MODEL -o OUT       JSON <-> text DSL (.snn)\n"
+      "  snnc fmt [-i|--check] FILE.snn  the canonical form of a .snn file\n");
 
   if (int code = checkOptions())
     return code;

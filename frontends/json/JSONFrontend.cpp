@@ -18,6 +18,7 @@
 #include "snn/AST/Units.h"
 #include "snn/Frontend/BuiltinModels.h"
 #include "snn/Frontend/JSONReader.h"
+#include "snn/DSL/DSL.h"
 
 #include <cerrno>
 #include <climits>
@@ -53,7 +54,9 @@ void printDiagnostics(const std::vector<Diagnostic> &diags, std::ostream &os,
     }
     os << (d.severity == Severity::Warning ? ": warning: " : ": error: ")
        << d.message;
-    if (!d.loc.path.empty())
+    // The JSON pointer helps in a JSON file; a .snn file's diagnostics
+    // quote the line instead (snnc prints it).
+    if (!d.loc.path.empty() && !dsl::isDSLPath(d.loc.file))
       os << " [at " << d.loc.path << "]";
     os << '\n';
   }
@@ -94,9 +97,15 @@ private:
   // Diagnostics
   //===--------------------------------------------------------------------===//
 
-  Loc loc(const Value &v) const { return Loc{file, v.line, v.col, v.path}; }
+  /// The file a value comes from: the model file, or a library it imports.
+  const std::string &fileOf(const Value &v) const {
+    return v.file ? *v.file : file;
+  }
+  Loc loc(const Value &v) const {
+    return Loc{fileOf(v), v.line, v.col, v.path};
+  }
   Loc keyLoc(const Member &m) const {
-    return Loc{file, m.line, m.col, m.value.path};
+    return Loc{fileOf(m.value), m.line, m.col, m.value.path};
   }
   void error(const Loc &l, std::string message) {
     diags.push_back(Diagnostic{l, std::move(message), Severity::Error});
@@ -107,7 +116,7 @@ private:
   }
   LocMapper mapper(const Value &s, size_t base = 0) const {
     return [this, &s, base](size_t offset) {
-      return Loc{file, s.line, s.colOfChar(base + offset), s.path};
+      return Loc{fileOf(s), s.line, s.colOfChar(base + offset), s.path};
     };
   }
 
@@ -251,7 +260,7 @@ private:
     std::string message;
     size_t offset = 0;
     if (!units::parseQuantity(v.text, q, message, offset, extraExp10)) {
-      error(Loc{file, v.line, v.colOfChar(offset), v.path},
+      error(Loc{fileOf(v), v.line, v.colOfChar(offset), v.path},
             "invalid quantity \"" + v.text + "\" for " + what + ": " + message);
       return std::nullopt;
     }
@@ -1491,12 +1500,21 @@ std::optional<Model> parseModelTextImpl(const std::string &text,
                                         const std::string &path,
                                         std::vector<Diagnostic> &diags) {
   try {
-    json::Value root;
-    json::ParseError err;
-    if (!json::parse(text, root, err)) {
-      diags.push_back(Diagnostic{Loc{path, err.line, err.col, ""}, err.message,
-                                 Severity::Error});
-      return std::nullopt;
+    // A .snn file reads into the same document tree (docs/dsl.md); the
+    // document owns the names of the files it imports, which the tree's
+    // values point at, so it lives until the model is converted.
+    dsl::Document doc;
+    json::Value &root = doc.root;
+    if (dsl::isDSLPath(path)) {
+      if (!dsl::parse(text, path, doc, diags))
+        return std::nullopt;
+    } else {
+      json::ParseError err;
+      if (!json::parse(text, root, err)) {
+        diags.push_back(Diagnostic{Loc{path, err.line, err.col, ""},
+                                   err.message, Severity::Error});
+        return std::nullopt;
+      }
     }
     std::string abs = absolutePath(path);
     fs::path absPath(abs);

@@ -40,6 +40,10 @@ struct Value {
   /// the closing quote. Empty when the string has no escapes (then byte i is
   /// at col + 1 + i).
   std::vector<unsigned> charCols;
+  /// The file the value was read from when it is not the model file itself
+  /// (a library the .snn model imports); null otherwise. Owned by whoever
+  /// read the document (dsl::Document::files).
+  const std::string *file = nullptr;
 
   bool isObject() const { return kind == Kind::Object; }
   bool isArray() const { return kind == Kind::Array; }
