@@ -329,12 +329,24 @@ private:
     case Value::Kind::Number:
       return v.text;
     case Value::Kind::String:
-      if (syntax::isBareQuantity(v.text) || syntax::isBareWord(v.text))
+      if (syntax::isBareQuantity(v.text) ||
+          (syntax::isBareWord(v.text) && !looksLikeFileName(v.text)))
         return v.text;
       return syntax::quote(v.text);
     default:
       return "";
     }
+  }
+
+  /// `exc.csv` reads back as a bare word, but a file name reads better in
+  /// quotes.
+  static bool looksLikeFileName(const std::string &s) {
+    size_t dot = s.rfind('.');
+    if (dot == std::string::npos)
+      return false;
+    std::string ext = s.substr(dot + 1);
+    return ext == "csv" || ext == "npy" || ext == "gz" || ext == "json" ||
+           ext == "snn" || ext == "txt" || ext == "dat";
   }
 
   /// Whether an object prints as a call: `uniform(a, b)`,
