@@ -158,7 +158,9 @@ void ModelDiagnosticPrinter::print(Diagnostic &diag, bool isNote) {
   }
   os << ": " << (isNote ? "note" : severityName(diag.getSeverity())) << ": "
      << diag.str();
-  if (!place.path.empty())
+  // The JSON pointer helps in a JSON file; a .snn file's line is quoted
+  // below.
+  if (!place.path.empty() && !llvm::StringRef(place.file).ends_with(".snn"))
     os << " [at " << place.path << "]";
   os << '\n';
   llvm::StringRef line = sourceLine(place.file, place.line);

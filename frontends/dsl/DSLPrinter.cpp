@@ -118,13 +118,17 @@ public:
         }
         continue;
       }
-      // Blank lines around multi-line items at the top level.
-      bool multiline = isBlockMember(m);
+      // Blank lines around items over several lines at the top level.
+      std::string before = std::move(out);
+      out.clear();
+      member(m, 0);
+      std::string item = std::move(out);
+      out = std::move(before);
+      bool multiline = item.find('\n') != item.size() - 1;
       leading(find(m.value.path), 0, first,
               !first && (multiline || previousMultiline));
-      size_t start = out.size();
-      member(m, 0);
-      previousMultiline = out.find('\n', start) != out.size() - 1;
+      out += item;
+      previousMultiline = multiline;
       first = false;
     }
     endLines(findEnd(""), 0);
@@ -236,13 +240,6 @@ private:
     return true;
   }
 
-  /// Whether a member prints as a block over several lines.
-  bool isBlockMember(const Member &m) const {
-    if (syntax::isCodeKey(m.key))
-      return isCodeLines(m.value) && m.value.items.size() > 1;
-    return m.value.isObject() && !isCall(m.value);
-  }
-
   //===--------------------------------------------------------------------===//
   // Members
   //===--------------------------------------------------------------------===//
@@ -255,7 +252,7 @@ private:
     if (syntax::isCodeKey(m.key) && isCodeLines(v)) {
       out += key + " ";
       codeBlock(v, indent);
-    } else if (syntax::isCodeKey(m.key) && v.isString() &&
+    } else if (syntax::isRawKey(m.key) && v.isString() &&
                syntax::isRawText(v.text)) {
       out += key + ": " + v.text;
     } else if (v.isObject() && !isCall(v) && !syntax::isCodeKey(m.key)) {
@@ -288,9 +285,12 @@ private:
   }
 
   void codeBlock(const Value &v, unsigned indent) {
+    size_t lineStart = out.rfind('\n');
+    size_t used =
+        out.size() - (lineStart == std::string::npos ? 0 : lineStart + 1);
     bool oneLine = v.items.size() == 1 && syntax::isRawText(v.items[0].text) &&
                    !find(v.items[0].path) && !findEnd(v.path) &&
-                   indent + v.items[0].text.size() < kWidth;
+                   used + v.items[0].text.size() + 4 <= kWidth;
     if (v.items.empty() && !findEnd(v.path)) {
       out += "{}";
       return;
@@ -360,7 +360,8 @@ private:
         return false;
     const Member &first = v.members.front();
     if (first.key == "type")
-      return first.value.isString() && syntax::isIdentifier(first.value.text);
+      return first.value.isString() && syntax::isIdentifier(first.value.text) &&
+             syntax::isBareWord(first.value.text); // not true(), null()
     return syntax::isCallKey(first.key);
   }
 

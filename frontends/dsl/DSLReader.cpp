@@ -86,6 +86,14 @@ std::string describeChar(std::string_view src, size_t pos) {
   return buf;
 }
 
+/// Whether comment lines hold a comment (not only blank lines).
+bool hasComment(const Comments &c) {
+  for (const std::string &line : c.before)
+    if (line != "\n")
+      return true;
+  return false;
+}
+
 /// Re-roots the JSON pointers of a subtree (after a call's arguments found
 /// their place).
 void repath(Value &v, const std::string &path) {
@@ -106,12 +114,14 @@ void setFile(Value &v, const std::string *file) {
     setFile(m.value, file);
 }
 
-std::string locationText(const Value &v, const std::string &mainFile) {
+/// "at line 3, column 12" (of a member's key), with the file when it is
+/// not the main one.
+std::string locationText(const Member &m, const std::string &mainFile) {
   std::string out;
-  if (v.file && *v.file != mainFile)
-    out += "in " + *v.file + " ";
-  out += "at line " + std::to_string(v.line) + ", column " +
-         std::to_string(v.col);
+  if (m.value.file && *m.value.file != mainFile)
+    out += "in " + *m.value.file + " ";
+  out += "at line " + std::to_string(m.line) + ", column " +
+         std::to_string(m.col);
   return out;
 }
 
@@ -308,6 +318,50 @@ private:
     }
   }
 
+  /// After a '{': skips to its matching '}' (strings and comments
+  /// skipped whole).
+  void skipBlock() {
+    int depth = 1;
+    while (!atEnd() && depth > 0) {
+      char c = peek();
+      if (c == '"') {
+        advance();
+        while (!atEnd() && peek() != '"' && peek() != '\n') {
+          if (peek() == '\\' && pos + 1 < src.size() && src[pos + 1] != '\n')
+            advance();
+          advance();
+        }
+        if (!atEnd() && peek() == '"')
+          advance();
+        continue;
+      }
+      if (c == '#') {
+        while (!atEnd() && peek() != '\n')
+          advance();
+        continue;
+      }
+      if (c == '{')
+        ++depth;
+      else if (c == '}')
+        --depth;
+      advance();
+    }
+  }
+
+  /// Blanks and new lines up to a '{' on a later line (a brace on a line
+  /// of its own); whether one is there. Nothing is consumed otherwise.
+  bool braceOnNextLine() {
+    size_t p = pos;
+    while (p < src.size() && (src[p] == ' ' || src[p] == '\t' ||
+                              src[p] == '\r' || src[p] == '\n'))
+      ++p;
+    if (p >= src.size() || src[p] != '{')
+      return false;
+    while (pos < p)
+      advance();
+    return true;
+  }
+
   //===--------------------------------------------------------------------===//
   // Blocks and members
   //===--------------------------------------------------------------------===//
@@ -322,12 +376,9 @@ private:
       trivia(pending);
       if (atEnd()) {
         if (!topLevel)
-          report(line, column(),
-                 "unexpected end of file: expected '}' to close the block "
-                 "opened at line " +
-                     std::to_string(openLine) + ", column " +
-                     std::to_string(openCol));
-        if (!pending.before.empty())
+          report(openLine, openCol,
+                 "this '{' is never closed: the file ends before its '}'");
+        if (hasComment(pending))
           out.endComments[path] = std::move(pending);
         return;
       }
@@ -337,7 +388,7 @@ private:
           advance();
           continue;
         }
-        if (!pending.before.empty())
+        if (hasComment(pending))
           out.endComments[path] = std::move(pending);
         advance();
         return;
@@ -452,6 +503,15 @@ private:
                     : " (did you mean '" + suggestion + "'?)"));
     }
 
+    if (!quotedKey && k == "import" && peek() == '"')
+      fail(kl, kc, "imports come first in a file, at the top level, before "
+                   "its other items");
+    if (topLevel && !quotedKey && syntax::collectionKey(k) && peek() != '=' &&
+        peek() != '{' && peek() != ':' && !braceOnNextLine())
+      fail("expected the name of the " + k + " after '" + k + "', found " +
+           here());
+    if (atEnd() || peek() == '\n')
+      braceOnNextLine(); // `key`, and its block's '{' on the next line
     Member m;
     m.key = k;
     m.line = kl;
@@ -473,9 +533,12 @@ private:
         codeBlock(m.value, mpath, m.value.line, m.value.col);
       } else {
         m.value.kind = Value::Kind::Object;
-        if (depth + 1 > kMaxDepth)
-          fail("nesting is too deep (more than " + std::to_string(kMaxDepth) +
-               " levels)");
+        if (depth + 1 > kMaxDepth) {
+          unsigned l = m.value.line, c = m.value.col;
+          skipBlock();
+          fail(l, c, "nesting is too deep (more than " +
+                         std::to_string(kMaxDepth) + " levels)");
+        }
         block(m.value, mpath, depth + 1);
       }
     } else if (peek() == ':') {
@@ -489,14 +552,32 @@ private:
     return mpath;
   }
 
-  /// Adds a member, refusing a key the object already has.
+  /// Adds a member, refusing a key the object already has (but the
+  /// entries of a collection may come in several pieces:
+  /// `population a {...}` and `populations { b {...} }`).
   void add(Value &obj, Member m, Comments &pending) {
-    for (const Member &other : obj.members)
-      if (other.key == m.key)
-        fail(m.line, m.col,
-             "duplicate key '" + m.key + "' (first at line " +
-                 std::to_string(other.line) + ", column " +
-                 std::to_string(other.col) + ")");
+    for (Member &other : obj.members) {
+      if (other.key != m.key)
+        continue;
+      if (&obj == &out.root && syntax::collectionKeyword(m.key) &&
+          other.value.isObject() && m.value.isObject()) {
+        for (Member &e : m.value.members) {
+          for (const Member &o : other.value.members)
+            if (o.key == e.key)
+              fail(e.line, e.col,
+                   std::string("duplicate ") +
+                       syntax::collectionKeyword(m.key) + " '" + e.key +
+                       "' (first at line " + std::to_string(o.line) +
+                       ", column " + std::to_string(o.col) + ")");
+          other.value.members.push_back(std::move(e));
+        }
+        return;
+      }
+      fail(m.line, m.col,
+           "duplicate key '" + m.key + "' (first at line " +
+               std::to_string(other.line) + ", column " +
+               std::to_string(other.col) + ")");
+    }
     if (!pending.before.empty())
       out.comments[m.value.path] = std::move(pending);
     obj.members.push_back(std::move(m));
@@ -509,7 +590,7 @@ private:
     unsigned nl, nc;
     std::string name = key(nl, nc);
     skipBlanks();
-    if (peek() != '{')
+    if (peek() != '{' && !braceOnNextLine())
       fail("expected '{' after " + keyword + " '" + name + "', found " +
            here());
     Member *coll = nullptr;
@@ -573,13 +654,10 @@ private:
       Comments pending;
       trivia(pending);
       if (atEnd())
-        fail(line, column(),
-             "unexpected end of file: expected '}' to close the block opened "
-             "at line " +
-                 std::to_string(openLine) + ", column " +
-                 std::to_string(openCol));
+        fail(openLine, openCol,
+             "this '{' is never closed: the file ends before its '}'");
       if (peek() == '}') {
-        if (!pending.before.empty())
+        if (hasComment(pending))
           out.endComments[path] = std::move(pending);
         advance();
         return;
@@ -619,8 +697,25 @@ private:
       return;
     }
     size_t start = pos;
-    while (!atEnd() && peek() != '\n' && peek() != '#' && peek() != '}')
+    // A '{' has no place in a line of code; its '}' is skipped with it, so
+    // that the block around the line stays whole.
+    size_t brace = std::string_view::npos;
+    int depth = 0;
+    while (!atEnd() && peek() != '\n' && peek() != '#' &&
+           (peek() != '}' || depth > 0)) {
+      if (peek() == '{') {
+        if (brace == std::string_view::npos)
+          brace = pos;
+        ++depth;
+      } else if (peek() == '}') {
+        --depth;
+      }
       advance();
+    }
+    if (brace != std::string_view::npos)
+      fail(v.line, columnOf(brace),
+           "unexpected '{' in a line of code (write the line in double "
+           "quotes if it must hold one)");
     size_t end = pos;
     while (end > start && (src[end - 1] == ' ' || src[end - 1] == '\t' ||
                            src[end - 1] == '\r'))
@@ -629,10 +724,6 @@ private:
     if (text.empty())
       fail(v.line, v.col,
            inBlock ? "expected a line of code" : "expected text after ':'");
-    if (text.find('{') != std::string_view::npos)
-      fail(v.line, columnOf(start + text.find('{')),
-           "unexpected '{' in a line of code (write the line in double "
-           "quotes if it must hold one)");
     if (!syntax::isPrintableUTF8(text))
       fail(v.line, v.col, "invalid UTF-8 or control character in a line of "
                           "code");
@@ -659,9 +750,9 @@ private:
         unsigned l = line, c = column();
         std::string text = comment();
         if (!into)
-          fail(l, c,
-               "a comment cannot stand inside a call's parentheses");
-        into->before.push_back(std::move(text));
+          report(l, c, "a comment cannot stand inside a call's parentheses");
+        else
+          into->before.push_back(std::move(text));
         continue;
       }
       return;
@@ -742,7 +833,7 @@ private:
       Comments pending;
       skipInside(&pending);
       if (peek() == ']') {
-        if (!pending.before.empty())
+        if (hasComment(pending))
           out.endComments[path] = std::move(pending);
         advance();
         return;
@@ -771,7 +862,7 @@ private:
       skipInside(&more);
       if (peek() != ']')
         fail("expected ',' or ']' after an array element, found " + here());
-      if (!more.before.empty())
+      if (hasComment(more))
         out.endComments[path] = std::move(more);
     }
   }
@@ -813,13 +904,19 @@ private:
           m.line = kl;
           m.col = kc;
           value(m.value, path + "/" + json::escapePointer(k), depth + 1);
-          std::string clash = positional.empty() ? "type" : name;
-          bool dup = k == clash;
+          bool dup = false;
           for (const Member &o : named)
             dup = dup || o.key == k;
           if (dup)
             fail(kl, kc, "argument '" + k + "' is given twice in the call of '" +
                              name + "'");
+          if (positional.empty() ? k == "type" : k == name)
+            fail(kl, kc,
+                 "argument '" + k + "' of the call of '" + name +
+                     "' clashes with the call itself: " + name +
+                     "(x, ...) means {\"" + name + "\": x, ...} and " + name +
+                     "(k = v, ...) means {\"type\": \"" + name +
+                     "\", \"k\": v, ...} (write the object in braces)");
           named.push_back(std::move(m));
           goto separator;
         }
@@ -954,6 +1051,15 @@ private:
         v.charCols.push_back(uc + unsigned(i));
       for (size_t i = 0; i < ul; ++i)
         advance();
+      size_t after = pos;
+      while (after < src.size() && (src[after] == ' ' || src[after] == '\t'))
+        ++after;
+      if (after < src.size() && src[after] == '=' &&
+          (after + 1 >= src.size() || src[after + 1] != '=') &&
+          syntax::isIdentifier(unit))
+        fail(line, uc,
+             "'" + unit + "' reads as the unit of " + text +
+                 ": a new line or ',' must separate two members");
       return;
     }
     pos = save;
@@ -1033,8 +1139,7 @@ void mergeCollection(std::vector<Member> &into, Member &from,
             ast::Loc{e.value.file ? *e.value.file : display, e.line, e.col,
                      ""},
             std::string("duplicate ") + syntax::collectionKeyword(from.key) +
-                " '" + e.key + "' (first " + locationText(o.value, display) +
-                ")",
+                " '" + e.key + "' (first " + locationText(o, display) + ")",
             ast::Severity::Error});
         ++s.errors;
         duplicate = true;
@@ -1126,10 +1231,19 @@ void expandImports(Document &doc, const std::string &display, Session &s) {
     bool imported = false;
     for (const Member &c : result)
       imported = imported || c.key == m.key;
-    if (imported && m.value.isObject())
-      mergeCollection(result, m, display, s);
-    else
+    if (!imported)
       result.push_back(std::move(m));
+    else if (m.value.isObject())
+      mergeCollection(result, m, display, s);
+    else {
+      s.diags.push_back(ast::Diagnostic{
+          ast::Loc{display, m.line, m.col, ""},
+          "'" + m.key + "' is " + m.value.kindName() +
+              " here, but the imported files define " + m.key +
+              ": it must be an object of them",
+          ast::Severity::Error});
+      ++s.errors;
+    }
   }
   doc.root.members = std::move(result);
   repath(doc.root, "");
@@ -1141,6 +1255,11 @@ void parseFile(std::string_view text, const std::string *file,
   try {
     r.document();
   } catch (const TooManyErrors &) {
+    s.diags.push_back(ast::Diagnostic{
+        ast::Loc{display, 0, 0, ""},
+        "stopped reading after " + std::to_string(s.options.maxErrors) +
+            " syntax errors",
+        ast::Severity::Warning});
     return;
   }
   if (s.options.expandImports)

@@ -44,10 +44,15 @@ inline const char *collectionKeyword(std::string_view key) {
 }
 
 /// Keys whose `key { ... }` block holds lines of code (one string each)
-/// rather than members, and whose `key: ...` is printed for one string.
+/// rather than members.
 inline bool isCodeKey(std::string_view key) {
-  return key == "equations" || key == "reset" || key == "threshold" ||
-         key == "on_pre" || key == "on_post" || key == "statements";
+  return key == "equations" || key == "reset" || key == "on_pre" ||
+         key == "on_post" || key == "statements";
+}
+
+/// Keys whose string value is printed as a line of code: `key: ...`.
+inline bool isRawKey(std::string_view key) {
+  return isCodeKey(key) || key == "threshold";
 }
 
 /// Value specifications printed as calls with a positional argument:
