@@ -29,6 +29,8 @@
 #include "mlir/Transforms/DialectConversion.h"
 #include "mlir/Target/LLVMIR/Export.h"
 #include "mlir/Transforms/Passes.h"
+#include "llvm/ADT/PostOrderIterator.h"
+#include "llvm/IR/CFG.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/MC/MCSubtargetInfo.h"
 #include "llvm/MC/TargetRegistry.h"
@@ -320,6 +322,22 @@ translateAndOptimize(ModuleOp module, llvm::LLVMContext &context,
   }
   llvmModule->setTargetTriple(tm.getTargetTriple().str());
   llvmModule->setDataLayout(tm.createDataLayout());
+  // MLIR 19's translation lays a function's blocks out in an order that
+  // changes from run to run (a switch's targets came out shuffled), and
+  // the optimizer and the code follow it: the same model gave different
+  // LLVM IR and objects. Blocks in reverse post-order, a function of the
+  // control flow alone, make the build reproducible.
+  for (llvm::Function &f : *llvmModule) {
+    if (f.isDeclaration())
+      continue;
+    llvm::BasicBlock *previous = nullptr;
+    for (llvm::BasicBlock *block :
+         llvm::ReversePostOrderTraversal<llvm::Function *>(&f)) {
+      if (previous)
+        block->moveAfter(previous);
+      previous = block;
+    }
+  }
   if (optLevel <= 0)
     return llvmModule;
 
