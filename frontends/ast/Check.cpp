@@ -1713,8 +1713,23 @@ void Checker::model(const Model &m) {
                           nm->name + "' (its inputs: " + join(nm->inputs) +
                           ")" + didYouMean(c.variable, nm->inputs));
     }
-    valueSpec(c.amplitude, "the amplitude of " + what, true, false, true, "pA");
-    drawRange(c.amplitude, "the amplitude of " + what, f32, "pA");
+    if (c.kind == CurrentInput::Kind::TimedArray) {
+      int64_t steps = 0;
+      const Loc &at = c.tableDtLoc.line ? c.tableDtLoc : c.loc;
+      if (!(c.tableDt > 0) || !std::isfinite(c.tableDt))
+        error(at, "the dt of " + what + " must be > 0, got " +
+                      quantity(c.tableDt, "ms"));
+      else if (m.simulation.dt > 0 &&
+               (!wholeSteps(c.tableDt, m.simulation.dt, steps) || steps < 1))
+        error(at, "the dt of " + what + " (" + quantity(c.tableDt, "ms") +
+                      ") is not a whole number of steps of dt = " +
+                      quantity(m.simulation.dt, "ms") +
+                      " (Brian2 warns that such time grids are not aligned)");
+    } else {
+      valueSpec(c.amplitude, "the amplitude of " + what, true, false, true,
+                "pA");
+      drawRange(c.amplitude, "the amplitude of " + what, f32, "pA");
+    }
     if (!(c.stddev >= 0) || !std::isfinite(c.stddev))
       error(c.stddevLoc.line ? c.stddevLoc : c.loc,
             "standard deviation of " + what + " must be >= 0, got " +

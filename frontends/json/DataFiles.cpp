@@ -31,8 +31,7 @@ namespace {
 
 class Validator {
 public:
-  Validator(const Model &m, std::vector<Diagnostic> &diags)
-      : m(m), diags(diags) {}
+  Validator(Model &m, std::vector<Diagnostic> &diags) : m(m), diags(diags) {}
 
   unsigned errors = 0;
 
@@ -51,8 +50,10 @@ public:
       if (s.kind == Source::Kind::SpikeArray)
         spikeArray(s);
     }
-    for (const CurrentInput &c : m.currents)
-      if (c.amplitude.kind == ValueSpec::Kind::File)
+    for (CurrentInput &c : m.currents)
+      if (c.kind == CurrentInput::Kind::TimedArray)
+        timedArray(c);
+      else if (c.amplitude.kind == ValueSpec::Kind::File)
         perNeuron(c.amplitude, m.sizeOf(c.target),
                   "amplitudes of current '" + c.name + "'", false);
     for (const Projection &p : m.projections)
@@ -61,7 +62,7 @@ public:
   }
 
 private:
-  const Model &m;
+  Model &m;
   std::vector<Diagnostic> &diags;
   std::map<std::string, std::pair<bool, snnrt::Table>> cache;
 
@@ -97,6 +98,61 @@ private:
     for (const std::string &c : t.columns)
       out += (out.empty() ? "\"" : ", \"") + c + "\"";
     return out;
+  }
+
+  /// The table of a timed-array current: its column (one value for every
+  /// neuron) or all its columns (one per neuron), finite values.
+  void timedArray(CurrentInput &c) {
+    const ValueSpec &spec = c.amplitude;
+    const std::string what = "table of current '" + c.name + "'";
+    const snnrt::Table *t = table(spec.file, spec.loc);
+    if (!t)
+      return;
+    int64_t size = m.sizeOf(c.target);
+    std::vector<size_t> used;
+    if (!spec.column.empty()) {
+      int col;
+      std::string why;
+      if (!snnrt::selectColumn(*t, spec.file, spec.column, col, why)) {
+        error(spec.loc, "the " + what + ": " + why);
+        return;
+      }
+      used.push_back(size_t(col));
+    } else {
+      for (size_t k = 0; k < t->data.size(); ++k)
+        used.push_back(k);
+      if (used.size() != 1 && int64_t(used.size()) != size) {
+        error(spec.loc,
+              spec.file + " has " + std::to_string(used.size()) +
+                  " columns, but the " + what +
+                  " needs one (the amplitude of every neuron) or one per "
+                  "neuron of '" +
+                  c.target + "' (" + std::to_string(size) +
+                  "); \"column\" picks one");
+        return;
+      }
+    }
+    if (t->rows() == 0) {
+      error(spec.loc, spec.file + " has no rows: the " + what +
+                          " needs at least one");
+      return;
+    }
+    for (size_t k : used) {
+      const std::vector<double> &col = t->data[k];
+      for (size_t r = 0; r < col.size(); ++r) {
+        double x = col[r] * spec.scale;
+        if (!std::isfinite(x) || !fitsState(x)) {
+          error(spec.loc, t->rowLocation(spec.file, r) + ": value " +
+                              formatNumber(x) + " of the " + what +
+                              (std::isfinite(x) ? " does not fit a float (the "
+                                                  "model is f32)"
+                                                : " is not finite"));
+          return;
+        }
+      }
+    }
+    c.rows = int64_t(t->rows());
+    c.columns = int64_t(used.size());
   }
 
   void perNeuron(const ValueSpec &spec, int64_t size, const std::string &what,
@@ -296,7 +352,7 @@ private:
 
 } // namespace
 
-bool validateDataFiles(const Model &model, std::vector<Diagnostic> &diags) {
+bool validateDataFiles(Model &model, std::vector<Diagnostic> &diags) {
   Validator v(model, diags);
   v.run();
   return v.errors == 0;
@@ -305,7 +361,7 @@ bool validateDataFiles(const Model &model, std::vector<Diagnostic> &diags) {
 #else // !SNN_HAVE_TABLE_IO
 
 // Without the runtime's reader, data files are only checked to be readable.
-bool validateDataFiles(const Model &model, std::vector<Diagnostic> &diags) {
+bool validateDataFiles(Model &model, std::vector<Diagnostic> &diags) {
   unsigned errors = 0;
   auto check = [&](const std::string &path, const Loc &loc) {
     std::ifstream in(path, std::ios::binary);
@@ -325,9 +381,18 @@ bool validateDataFiles(const Model &model, std::vector<Diagnostic> &diags) {
     if (s.kind == Source::Kind::SpikeArray)
       check(s.file, s.fileLoc);
   }
-  for (const CurrentInput &c : model.currents)
-    if (c.amplitude.kind == ValueSpec::Kind::File)
+  for (const CurrentInput &c : model.currents) {
+    if (c.kind == CurrentInput::Kind::TimedArray) {
+      diags.push_back(Diagnostic{c.loc,
+                                 "timed-array currents need the runtime's "
+                                 "table reader, which this snnc was built "
+                                 "without",
+                                 Severity::Error});
+      ++errors;
+    } else if (c.amplitude.kind == ValueSpec::Kind::File) {
       check(c.amplitude.file, c.amplitude.loc);
+    }
+  }
   for (const Projection &p : model.projections)
     if (p.connectivity.kind == Connectivity::Kind::List)
       check(p.connectivity.file, p.connectivity.fileLoc);

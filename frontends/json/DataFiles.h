@@ -19,9 +19,9 @@
 
 namespace snn::frontend {
 
-/// Appends diagnostics; returns true when it found no error.
-bool validateDataFiles(const ast::Model &model,
-                       std::vector<ast::Diagnostic> &diags);
+/// Appends diagnostics; returns true when it found no error. Records the
+/// shape of each timed-array current's table (CurrentInput::rows, columns).
+bool validateDataFiles(ast::Model &model, std::vector<ast::Diagnostic> &diags);
 
 } // namespace snn::frontend
 

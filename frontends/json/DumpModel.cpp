@@ -297,11 +297,17 @@ void dumpModel(const Model &m, std::ostream &os) {
 
   ojson currents = ojson::object();
   for (const CurrentInput &c : m.currents) {
-    ojson cj{
-        {"type", c.kind == CurrentInput::Kind::Noise ? "noise" : "constant"},
-        {"target", c.target},
-        {"variable", c.variable},
-        {"amplitude", valueSpec(c.amplitude)}};
+    const char *type = c.kind == CurrentInput::Kind::Noise ? "noise"
+                       : c.kind == CurrentInput::Kind::TimedArray
+                           ? "timed_array"
+                           : "constant";
+    ojson cj{{"type", type}, {"target", c.target}, {"variable", c.variable}};
+    if (c.kind == CurrentInput::Kind::TimedArray) {
+      cj["values"] = valueSpec(c.amplitude);
+      cj["dt"] = c.tableDt;
+    } else {
+      cj["amplitude"] = valueSpec(c.amplitude);
+    }
     if (c.kind == CurrentInput::Kind::Noise)
       cj["std"] = c.stddev;
     cj["start"] = c.start;

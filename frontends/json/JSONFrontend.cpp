@@ -186,7 +186,9 @@ private:
   std::optional<int64_t> integer(const Value &v, const std::string &what) {
     if (!v.isNumber()) {
       error(v, what + " must be an integer, got " + v.kindName() +
-                   (v.isString() ? " (write numbers without quotes)" : ""));
+                   (v.isString() && !dsl::isDSLPath(fileOf(v))
+                        ? " (write numbers without quotes)"
+                        : ""));
       return std::nullopt;
     }
     if (v.text.find_first_of(".eE") == std::string::npos) {
@@ -228,10 +230,19 @@ private:
     return out;
   }
 
-  std::string resolvePath(const std::string &p) const {
+  /// A data file's path: relative to the directory of the file that names
+  /// it (the model, or a library it imports).
+  std::string resolvePath(const std::string &p, const Value &at) const {
     fs::path path(p);
-    if (path.is_relative())
-      path = fs::path(dir) / path;
+    if (path.is_relative()) {
+      fs::path base = fs::path(dir);
+      if (at.file) {
+        std::error_code ec;
+        fs::path lib = fs::absolute(fs::path(*at.file), ec);
+        base = (ec ? fs::path(*at.file) : lib).parent_path();
+      }
+      path = base / path;
+    }
     return path.lexically_normal().string();
   }
 
@@ -472,7 +483,7 @@ private:
     auto path = name(*fileV, "the file of " + what);
     if (!path)
       return std::nullopt;
-    spec.file = resolvePath(*path);
+    spec.file = resolvePath(*path, *fileV);
     spec.loc = loc(*fileV);
     if (column) {
       if (column->isNumber()) {
@@ -902,7 +913,7 @@ void Converter::source(const Member &m, Source &out) {
     if (const Value *f = required(v, "file", "spike_array " + where)) {
       out.fileLoc = loc(*f);
       if (auto s = name(*f, "the file of " + where))
-        out.file = resolvePath(*s);
+        out.file = resolvePath(*s, *f);
     }
   } else if (t) {
     error(*type, "unknown source type '" + *t +
@@ -949,10 +960,37 @@ void Converter::current(const Member &m, CurrentInput &out) {
                             units::Current))
         out.stddev = q->value;
     }
+  } else if (t && *t == "timed_array") {
+    out.kind = CurrentInput::Kind::TimedArray;
+    const std::string what = "timed_array " + where;
+    checkKeys(v,
+              {"type", "target", "variable", "values", "dt", "start", "stop"},
+              what);
+    if (const Value *a = required(v, "values", what)) {
+      if (auto spec = valueSpec(*a, "the values of " + where, currentSpec)) {
+        if (spec->kind != ValueSpec::Kind::File)
+          error(*a, "the values of " + where +
+                        " are a table in a data file: {\"file\": "
+                        "\"drive.csv\"} (rows in time, one column or one "
+                        "per neuron)");
+        else if (!spec->index.empty())
+          error(spec->indexLoc, "the values of " + where +
+                                    " have no index column: row k holds the "
+                                    "amplitudes from t = k dt on");
+        else
+          out.amplitude = *spec;
+      }
+    }
+    if (const Value *d = required(v, "dt", what)) {
+      out.tableDtLoc = loc(*d);
+      if (auto q = quantity(*d, "the dt of " + where, units::Time))
+        out.tableDt = q->value;
+    }
   } else if (t) {
     error(*type, "unknown current type '" + *t +
-                     "' (expected \"constant\" or \"noise\")" +
-                     didYouMean(*t, {"constant", "noise"}));
+                     "' (expected \"constant\", \"noise\" or "
+                     "\"timed_array\")" +
+                     didYouMean(*t, {"constant", "noise", "timed_array"}));
   }
   requiredName(v, "target", where, "the target", out.targetLoc, out.target);
   requiredName(v, "variable", where, "the input variable", out.variableLoc,
@@ -1093,7 +1131,7 @@ void Converter::connectivity(const Value &v, const std::string &owner,
     if (const Value *f = needObject("file")) {
       out.fileLoc = loc(*f);
       if (auto s = name(*f, "the synapse list file"))
-        out.file = resolvePath(*s);
+        out.file = resolvePath(*s, *f);
     }
   } else {
     error(*type, "unknown connectivity type '" + *t + "'" +

@@ -15,6 +15,7 @@
 #include "llvm/ADT/StringSet.h"
 
 #include <algorithm>
+#include <cmath>
 #include <functional>
 
 using namespace mlir;
@@ -766,14 +767,26 @@ OwningOpRef<ModuleOp> Generator::run() {
           b.getStringAttr(s.file));
   }
 
-  for (const ast::CurrentInput &c : model.currents)
+  for (const ast::CurrentInput &c : model.currents) {
+    bool table = c.kind == ast::CurrentInput::Kind::TimedArray;
+    const char *kind = c.kind == ast::CurrentInput::Kind::Noise ? "noise"
+                       : table                                  ? "timed_array"
+                                                                : "constant";
+    // A row every `every` steps (the checker made it a whole number).
+    int64_t every =
+        table ? std::max<int64_t>(
+                    1, std::llround(c.tableDt / model.simulation.dt))
+              : 0;
     b.create<mlir::snn::CurrentOp>(
         loc(c.loc), b.getStringAttr(c.name),
         FlatSymbolRefAttr::get(&ctx, c.target), b.getStringAttr(c.variable),
-        b.getStringAttr(c.kind == ast::CurrentInput::Kind::Noise ? "noise"
-                                                                 : "constant"),
-        valueSpec(c.amplitude), b.getF64FloatAttr(c.stddev),
-        b.getF64FloatAttr(c.start), b.getF64FloatAttr(c.stop));
+        b.getStringAttr(kind), valueSpec(c.amplitude),
+        b.getF64FloatAttr(c.stddev), b.getF64FloatAttr(c.start),
+        b.getF64FloatAttr(c.stop),
+        table ? b.getI64IntegerAttr(c.rows) : IntegerAttr(),
+        table ? b.getI64IntegerAttr(c.columns) : IntegerAttr(),
+        table ? b.getI64IntegerAttr(every) : IntegerAttr());
+  }
 
   for (const ast::PoissonInput &pi : model.poissonInputs)
     b.create<mlir::snn::PoissonInputOp>(

@@ -583,9 +583,9 @@ void Parser::currents(const json &j, const std::string &path) {
     CurrentDesc c;
     c.name = reqStr(o, p, "name");
     c.kind = reqStr(o, p, "kind");
-    if (c.kind != "constant" && c.kind != "noise")
+    if (c.kind != "constant" && c.kind != "noise" && c.kind != "timed_array")
       fail(sub(p, "kind"), "unknown current kind \"" + c.kind +
-                               "\" (expected constant or noise)");
+                               "\" (expected constant, noise or timed_array)");
     c.population = reqStr(o, p, "population");
     c.populationIndex = d.findPopulation(c.population);
     if (c.populationIndex < 0)
@@ -599,7 +599,29 @@ void Parser::currents(const json &j, const std::string &path) {
     }
     c.amplitudeBuffer = bufferRef(o, p, "amplitude_buffer", false);
     int64_t size = d.populations[c.populationIndex].size;
-    if (c.amplitudeBuffer >= 0)
+    if (c.kind == "timed_array") {
+      const json *t = opt(o, "table");
+      if (!t)
+        fail(p, "a timed_array current needs \"table\"");
+      object(*t, sub(p, "table"));
+      c.rows = reqInt(*t, sub(p, "table"), "rows");
+      c.columns = reqInt(*t, sub(p, "table"), "columns");
+      c.every = reqInt(*t, sub(p, "table"), "every");
+      if (c.rows < 1 || c.every < 1 || (c.columns != 1 && c.columns != size))
+        fail(sub(p, "table"),
+             "a table needs rows >= 1, every >= 1 and 1 column or one per "
+             "neuron (" +
+                 std::to_string(size) + ")");
+      if (c.amplitude.kind != ValueSpec::Kind::File)
+        fail(sub(p, "amplitude"), "the table of a timed_array current is a "
+                                  "file");
+      if (c.amplitudeBuffer < 0)
+        fail(p, "a timed_array current needs \"amplitude_buffer\"");
+      checkBuffer(sub(p, "amplitude_buffer"), c.amplitudeBuffer,
+                  {ScalarType::F32, ScalarType::F64}, c.rows * c.columns);
+    } else if (opt(o, "table")) {
+      fail(sub(p, "table"), "only a timed_array current has a table");
+    } else if (c.amplitudeBuffer >= 0)
       checkBuffer(sub(p, "amplitude_buffer"), c.amplitudeBuffer,
                   {ScalarType::F32, ScalarType::F64}, size);
     else if (!c.amplitude.isConstant())

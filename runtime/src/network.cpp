@@ -195,6 +195,8 @@ private:
   /// Fills `buffer` with the `n` values of `spec` (constants, files), or
   /// queues its init kernel (uniform and normal values); `rate`: the values
   /// are a Poisson source's rates.
+  /// The table of a timed-array current, row-major.
+  void fillTable(const CurrentDesc &cur);
   void fillValues(int buffer, const ValueSpec &spec, int64_t n, bool rate,
                   const std::string &what);
   void checkFixedCount(int buffer, int64_t expected, const std::string &what);
@@ -722,6 +724,45 @@ void Builder::fillValues(int buffer, const ValueSpec &spec, int64_t n,
     store(t, base, i, values[i]);
 }
 
+void Builder::fillTable(const CurrentDesc &cur) {
+  const ValueSpec &spec = cur.amplitude;
+  std::string what = "current '" + cur.name + "', table", error;
+  Table t;
+  if (!readTable(spec.file, t, error))
+    fail(what + ": " + error);
+  // The compiler read the file and sized the table after it; it is read
+  // again now and may have changed since.
+  std::vector<int> cols;
+  if (!spec.column.empty()) {
+    int c;
+    if (!selectColumn(t, spec.file, spec.column, c, error))
+      fail(what + ": " + error);
+    cols.push_back(c);
+  } else {
+    for (size_t k = 0; k < t.data.size(); ++k)
+      cols.push_back(int(k));
+  }
+  if (int64_t(t.rows()) != cur.rows || int64_t(cols.size()) != cur.columns)
+    fail(what + ": " + spec.file + " has " + std::to_string(t.rows()) +
+         " rows of " + std::to_string(cols.size()) + " columns, but it had " +
+         std::to_string(cur.rows) + " of " + std::to_string(cur.columns) +
+         " when the model was compiled (compile it again)");
+  ScalarType type = d.buffers[cur.amplitudeBuffer].type;
+  uint8_t *base = net.arena.buffer<uint8_t>(cur.amplitudeBuffer);
+  for (size_t r = 0; r < t.rows(); ++r)
+    for (size_t k = 0; k < cols.size(); ++k) {
+      double x = t.data[size_t(cols[k])][r] * spec.scale;
+      if (!std::isfinite(x) ||
+          (type == ScalarType::F32 &&
+           std::fabs(x) > double(std::numeric_limits<float>::max())))
+        fail(what + ": " + t.rowLocation(spec.file, r) + ": value " +
+             formatNumber(x) +
+             (std::isfinite(x) ? " does not fit a float (the model is f32)"
+                               : " is not finite"));
+      store(type, base, int64_t(r) * cur.columns + int64_t(k), x);
+    }
+}
+
 void Builder::checkFixedCount(int buffer, int64_t expected,
                               const std::string &what) {
   const BufferDesc &b = d.buffers[buffer];
@@ -916,7 +957,9 @@ void Builder::build() {
   // 6. Currents.
   for (size_t c = 0; c < d.currents.size(); ++c) {
     const CurrentDesc &cur = d.currents[c];
-    if (cur.amplitudeBuffer >= 0)
+    if (cur.isTable())
+      fillTable(cur);
+    else if (cur.amplitudeBuffer >= 0)
       fillValues(cur.amplitudeBuffer, cur.amplitude,
                  d.populations[cur.populationIndex].size, false,
                  "current '" + cur.name + "', amplitude");

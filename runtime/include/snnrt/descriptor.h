@@ -117,13 +117,18 @@ struct PopulationDesc {
 
 struct CurrentDesc {
   std::string name;
-  std::string kind; ///< "constant" or "noise"
+  std::string kind; ///< "constant", "noise" or "timed_array"
   std::string population;
   int populationIndex = -1;
   std::string variable;
   ValueSpec amplitude;
   int amplitudeBuffer = -1;
   double std = 0, start = 0, stop = -1;
+  /// timed_array: the table in `amplitude` (a file), `rows` x `columns`
+  /// (1, or one per neuron), held row-major in the amplitude buffer; a row
+  /// every `every` steps (the generated code indexes it).
+  int64_t rows = 0, columns = 0, every = 0;
+  bool isTable() const { return rows > 0; }
 };
 
 struct ConnectivityDesc {

@@ -320,7 +320,7 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64
     snn.yield %v : f64
   }
   snn.population @p of @m size 10
-  // expected-error @+1 {{kind 'ramp' is neither 'constant' nor 'noise'}}
+  // expected-error @+1 {{kind 'ramp' is not 'constant', 'noise' or 'timed_array'}}
   snn.current @d into @p input "I" attributes {kind = "ramp", amplitude = 1.0 : f64}
 }
 
@@ -339,7 +339,7 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64
     snn.yield %v : f64
   }
   snn.population @p of @m size 10
-  // expected-error @+1 {{a constant current has no standard deviation}}
+  // expected-error @+1 {{only a noise current has a standard deviation}}
   snn.current @e into @p input "I" attributes {amplitude = 1.0 : f64, std = 1.0 : f64}
 }
 

@@ -392,6 +392,59 @@ TEST(Network, FileInitialValues) {
                      " has 3 rows, expected 4 (one per neuron)");
 }
 
+TEST(Network, TimedArrayTables) {
+  // A timed-array current's table, row-major in its amplitude buffer, the
+  // file's values times the unit's scale; read again at build time, so a
+  // file that changed shape since the compiler sized the table is refused.
+  TempDir dir;
+  writeText(dir / "each.csv", "a,b,c\n1,2,3\n4,5,6\n");
+  writeText(dir / "one.csv", "t,I\n0,0.5\n1,1.5\n2,2.5\n");
+  DescBuilder b;
+  b.neuron("n", 3, {{"v", constant(0)}});
+  int each = b.buffer("each.amplitude", "f64", 6);
+  int one = b.buffer("one.amplitude", "f32", 3);
+  auto current = [&](const char *name, const std::string &file,
+                     const char *column, double scale, int buffer,
+                     int64_t rows, int64_t columns) {
+    return json{{"name", name},
+                {"kind", "timed_array"},
+                {"population", "n"},
+                {"variable", "I"},
+                {"amplitude", {{"kind", "file"},
+                               {"file", file},
+                               {"column", column},
+                               {"scale", scale}}},
+                {"amplitude_buffer", buffer},
+                {"table", {{"rows", rows}, {"columns", columns}, {"every", 10}}}};
+  };
+  b.d["currents"].push_back(
+      current("each", dir / "each.csv", "", 1.0, each, 2, 3));
+  b.d["currents"].push_back(
+      current("one", dir / "one.csv", "I", 1000.0, one, 3, 1));
+  Network net;
+  std::string err;
+  ASSERT_TRUE(build(b.d, net, err)) << err;
+  const double *e = net.arena.buffer<double>(size_t(each));
+  EXPECT_EQ(std::vector<double>(e, e + 6),
+            (std::vector<double>{1, 2, 3, 4, 5, 6}));
+  const float *o = net.arena.buffer<float>(size_t(one));
+  EXPECT_EQ(std::vector<float>(o, o + 3),
+            (std::vector<float>{500, 1500, 2500}));
+
+  writeText(dir / "each.csv", "a,b,c\n1,2,3\n4,5,6\n7,8,9\n");
+  EXPECT_FALSE(build(b.d, net, err));
+  EXPECT_EQ(err, "current 'each', table: " + dir / "each.csv" +
+                     " has 3 rows of 3 columns, but it had 2 of 3 when the "
+                     "model was compiled (compile it again)");
+
+  // The descriptor's own checks: a table of 2 columns for 3 neurons.
+  b.d["currents"][0]["table"]["columns"] = 2;
+  Descriptor d;
+  EXPECT_FALSE(parseDescriptor(b.d.dump(), d, err));
+  EXPECT_NE(err.find("1 column or one per neuron (3)"), std::string::npos)
+      << err;
+}
+
 TEST(Network, RandomConnectivityWeightsAndDelays) {
   DescBuilder b;
   b.neuron("e", 400, {{"v", constant(0)}});

@@ -200,6 +200,10 @@ json::Object Describer::describe() {
           {"stop", current.getStop().convertToDouble()}};
       setIfPlanned(entry, "amplitude_buffer",
                    current.getSymName() + ".amplitude");
+      if (current.getRows())
+        entry["table"] = json::Object{{"rows", *current.getRows()},
+                                      {"columns", *current.getColumns()},
+                                      {"every", *current.getEvery()}};
       currents.push_back(std::move(entry));
     }
   }

@@ -61,7 +61,20 @@ Value NetworkLowering::inputValue(Population &pop, unsigned input, Value i) {
           loc, arith::CmpIPredicate::slt, step, i64(stepsOf(stop, dt)));
       active = b.create<arith::AndIOp>(loc, active, before);
     }
-    Value amplitude = elementValue(c.op.getAmplitude(), c.amplitude, i);
+    Value amplitude;
+    if (c.op.getRows()) {
+      // A timed array: row min(n / every, rows - 1), column i (or its only
+      // column).
+      Value row = b.create<arith::MinUIOp>(
+          loc, b.create<arith::DivUIOp>(loc, stepIndex, index(*c.op.getEvery())),
+          index(*c.op.getRows() - 1));
+      Value at = b.create<arith::MulIOp>(loc, row, index(*c.op.getColumns()));
+      if (*c.op.getColumns() != 1)
+        at = b.create<arith::AddIOp>(loc, at, i);
+      amplitude = load(c.amplitude, at);
+    } else {
+      amplitude = elementValue(c.op.getAmplitude(), c.amplitude, i);
+    }
     if (c.op.getKind() == "noise") {
       auto words = emitStepDraw(b, loc, seed, step, i, c.entity,
                                 RandomPurpose::NoiseCurrent);

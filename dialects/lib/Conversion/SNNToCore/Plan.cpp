@@ -118,7 +118,11 @@ void NetworkLowering::planBuffers() {
   for (auto op : network.getBody().getOps<CurrentOp>()) {
     Current c{op, static_cast<uint32_t>(currents.size())};
     Population *target = populationByName.lookup(op.getTarget());
-    if (!isa<FloatAttr>(op.getAmplitude()))
+    // A timed array's table, row-major; otherwise a value per neuron.
+    if (op.getRows())
+      c.amplitude = addBuffer((op.getSymName() + ".amplitude").str(),
+                              floatType, *op.getRows() * *op.getColumns());
+    else if (!isa<FloatAttr>(op.getAmplitude()))
       c.amplitude = addBuffer((op.getSymName() + ".amplitude").str(),
                               floatType, target->op.getSize());
     currents.push_back(c);

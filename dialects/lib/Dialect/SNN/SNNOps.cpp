@@ -457,17 +457,36 @@ LogicalResult SpikeSourceArrayOp::verify() {
 }
 
 LogicalResult CurrentOp::verify() {
-  if (getKind() != "constant" && getKind() != "noise")
+  if (getKind() != "constant" && getKind() != "noise" &&
+      getKind() != "timed_array")
     return emitOpError("kind '")
-           << getKind() << "' is neither 'constant' nor 'noise'";
+           << getKind()
+           << "' is not 'constant', 'noise' or 'timed_array'";
+  bool table = getKind() == "timed_array";
+  if (!table && (getRows() || getColumns() || getEvery()))
+    return emitOpError("only a timed_array current has rows, columns and "
+                       "every");
+  if (table) {
+    if (!isa<FileAttr>(getAmplitude()))
+      return emitOpError("the table of a timed_array current must be a "
+                         "#snn.file");
+    if (!getRows() || !getColumns() || !getEvery())
+      return emitOpError("a timed_array current needs rows, columns and "
+                         "every");
+    if (*getRows() < 1 || *getColumns() < 1 || *getEvery() < 1)
+      return emitOpError("rows, columns and every must be >= 1");
+    if (!cast<FileAttr>(getAmplitude()).getIndex().empty())
+      return emitOpError("the table of a timed_array current has no index "
+                         "column");
+  }
   if (!isValueSpec(getAmplitude()) || isa<FromListAttr>(getAmplitude()))
     return emitOpError("amplitude must be a constant, #snn.uniform, "
                        "#snn.normal or #snn.file");
   if (!(getStd().convertToDouble() >= 0.0))
     return emitOpError("standard deviation ")
            << formatDouble(getStd().convertToDouble()) << " must not be negative";
-  if (getKind() == "constant" && getStd().convertToDouble() != 0.0)
-    return emitOpError("a constant current has no standard deviation");
+  if (getKind() != "noise" && getStd().convertToDouble() != 0.0)
+    return emitOpError("only a noise current has a standard deviation");
   if (!(getStart().convertToDouble() >= 0.0))
     return emitOpError("start time ")
            << formatDouble(getStart().convertToDouble()) << " ms must not be negative";
@@ -493,6 +512,11 @@ LogicalResult CurrentOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
                                      "currents";
   if (getInput() == "t")
     return emitOpError("input 't' is the time: it takes no currents");
+  if (getColumns() && *getColumns() != 1 && *getColumns() != pop.getSize())
+    return emitOpError("a table of ")
+           << *getColumns() << " columns for population '" << getTarget()
+           << "' of " << pop.getSize()
+           << " neurons (one column, or one per neuron)";
   return success();
 }
 

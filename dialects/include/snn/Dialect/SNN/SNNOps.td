@@ -301,6 +301,18 @@ def SNN_CurrentOp : SNN_Op<"current", [
     `amplitude` (a FloatAttr or a value specification) to the `input` of every
     neuron of `target`. With `kind = "noise"` the amplitude is the mean and
     `std` the standard deviation of a normal draw made every step.
+
+    With `kind = "timed_array"` (Brian2's TimedArray) the amplitude is a
+    table (`#snn.file`) of `rows` x `columns` values, a row every `every`
+    steps: step n adds row min(n / every, rows - 1), its only column to
+    every neuron (`columns = 1`) or column i to neuron i (`columns` = the
+    target's size).
+
+    ```mlir
+    snn.current @drive into @exc input "I" attributes {
+      kind = "timed_array", amplitude = #snn.file<"/data/drive.csv">,
+      rows = 200 : i64, columns = 1 : i64, every = 10 : i64}
+    ```
   }];
   let arguments = (ins SymbolNameAttr:$sym_name, FlatSymbolRefAttr:$target,
                        StrAttr:$input,
@@ -308,7 +320,10 @@ def SNN_CurrentOp : SNN_Op<"current", [
                        AnyAttr:$amplitude,
                        DefaultValuedAttr<F64Attr, "0.0">:$std,
                        DefaultValuedAttr<F64Attr, "0.0">:$start,
-                       DefaultValuedAttr<F64Attr, "-1.0">:$stop);
+                       DefaultValuedAttr<F64Attr, "-1.0">:$stop,
+                       OptionalAttr<I64Attr>:$rows,
+                       OptionalAttr<I64Attr>:$columns,
+                       OptionalAttr<I64Attr>:$every);
   let assemblyFormat = "$sym_name `into` $target `input` $input attr-dict-with-keyword";
   let hasVerifier = 1;
 }

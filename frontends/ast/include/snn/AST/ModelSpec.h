@@ -294,17 +294,25 @@ struct Source {
 
 /// A current injected into an input of a neuron population.
 struct CurrentInput {
-  enum class Kind { Constant, Noise };
+  enum class Kind { Constant, Noise, TimedArray };
   std::string name;
   Kind kind = Kind::Constant;
   std::string target;   // population
   std::string variable; // one of the target model's inputs
-  ValueSpec amplitude;  // pA (Noise: the mean)
+  /// pA (Noise: the mean). TimedArray: the table (a File spec): row k holds
+  /// the amplitude from t = k * tableDt on (the last row after the end),
+  /// one column for every neuron or one column per neuron (Brian2's
+  /// TimedArray).
+  ValueSpec amplitude;
   double stddev = 0.0;  // pA, Noise only: redrawn every step
   double start = 0.0;   // ms
   double stop = -1.0;   // ms; < 0: until the end
+  double tableDt = 0.0; // ms, TimedArray: the time between rows
+  /// TimedArray: the table's shape, known once the data files are read
+  /// (validateDataFiles).
+  int64_t rows = 0, columns = 0;
   Loc loc;
-  Loc targetLoc, variableLoc, stddevLoc, startLoc, stopLoc;
+  Loc targetLoc, variableLoc, stddevLoc, startLoc, stopLoc, tableDtLoc;
 };
 
 /// Independent Poisson spike trains into a variable of every neuron of a
