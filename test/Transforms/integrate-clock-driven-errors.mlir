@@ -1,8 +1,9 @@
 // snn-integrate refuses clock-driven equations that have no exact solution
 // over a step when the method is "exact": one that reads a value that
-// changes during the run (a neuron's variable, another equation's
-// variable, a link), one that is not linear in its variable; and, with
-// any method, one that reads an event-driven variable.
+// changes during the run (a neuron's variable, a link), one that is not
+// linear in its variable, equations that read one another but not as a
+// linear system with coefficients made of parameters and numbers; and,
+// with any method, one that reads an event-driven variable.
 // RUN: snn-opt %s -split-input-file -snn-integrate -verify-diagnostics
 
 snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
@@ -54,5 +55,24 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64
   } on_pre {
   ^bb0(%w: f64, %a: f64, %u: f64, %tau: f64):
     snn.yield %w, %a, %u : f64, f64, f64
+  }
+}
+
+// -----
+
+// Coupled, but the coefficient of u in dz/dt is z / tau: not a constant.
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
+  snn.synapse_model @product attributes {variables = ["w", "u", "z"],
+      params = ["tau"], clock_driven = ["u", "z"], weight = "w"} clock {
+  ^bb0(%w: f64, %u: f64, %z: f64, %tau: f64):
+    %0 = arith.negf %u : f64
+    %1 = arith.divf %0, %tau : f64
+    %2 = arith.mulf %u, %z : f64
+    // expected-error @below {{synapse model 'product': the clock-driven equation of 'z' is not linear in 'u' with a coefficient made of parameters and numbers (the clock-driven equations read one another, and such a system is integrated exactly only as dx/dt = A x + b with A constant): give the synapse model "method": "euler"}}
+    %3 = arith.divf %2, %tau : f64
+    snn.yield %1, %3 : f64, f64
+  } on_pre {
+  ^bb0(%w: f64, %u: f64, %z: f64, %tau: f64):
+    snn.yield %w, %u, %z : f64, f64, f64
   }
 }

@@ -3,7 +3,8 @@
 // `clock_step` (the same arguments, yielding the values a step later).
 // "exact": each dX/dt = A X + B with A and B made of parameters, numbers
 // and the synapse's variables without equations, X exp(A dt) + B expm1(A
-// dt) / A; "euler": X + dt f. The event-driven equations beside them are
+// dt) / A; equations that read one another, one snn.linear_update of the
+// system; "euler": X + dt f. The event-driven equations beside them are
 // solved as before.
 // RUN: snn-opt %s -split-input-file -snn-integrate | FileCheck %s
 
@@ -62,5 +63,36 @@ snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64
   } on_pre {
   ^bb0(%w: f64, %u: f64, %v: f64, %tau: f64):
     snn.yield %w, %u : f64, f64
+  }
+}
+
+// -----
+
+// Equations that read one another: one snn.linear_update over (u, z), its
+// Jacobian made of the parameters (the propagator is computed once they
+// are known, when the projection is lowered), the affine terms the
+// right-hand sides at u = z = 0 (here the constant-over-step w0 / tau1).
+// CHECK-LABEL: snn.synapse_model @coupled
+// CHECK: clock_step {
+// CHECK-NEXT: ^bb0(%w: f64, %u: f64, %z: f64, %w0: f64, %tau1: f64, %tau2: f64):
+// CHECK: %[[A00:.*]] = arith.divf %{{.*}}, %tau1 : f64
+// CHECK: %[[A10:.*]] = arith.divf %{{.*}}, %tau2 : f64
+// CHECK: %[[A11:.*]] = arith.divf %{{.*}}, %tau2 : f64
+// CHECK: %[[B0:.*]] = arith.divf %w0, %tau1 : f64
+// CHECK: %[[U:.*]]:2 = snn.linear_update (%u, %z) affine (%[[B0]], %{{.*}}) jacobian [(0, 0): %[[A00]], (1, 0): %[[A10]], (1, 1): %[[A11]]] dt 0.1 : f64
+// CHECK-NEXT: snn.yield %[[U]]#0, %[[U]]#1 : f64, f64
+snn.network @n attributes {dt = 0.1 : f64, duration = 1.0 : f64, seed = 1 : ui64, precision = f64} {
+  snn.synapse_model @coupled attributes {variables = ["w", "u", "z"],
+      params = ["w0", "tau1", "tau2"], clock_driven = ["u", "z"],
+      weight = "w"} clock {
+  ^bb0(%w: f64, %u: f64, %z: f64, %w0: f64, %tau1: f64, %tau2: f64):
+    %0 = arith.subf %w0, %u : f64
+    %1 = arith.divf %0, %tau1 : f64
+    %2 = arith.subf %u, %z : f64
+    %3 = arith.divf %2, %tau2 : f64
+    snn.yield %1, %3 : f64, f64
+  } on_pre {
+  ^bb0(%w: f64, %u: f64, %z: f64, %w0: f64, %tau1: f64, %tau2: f64):
+    snn.yield %w, %u, %z : f64, f64, f64
   }
 }

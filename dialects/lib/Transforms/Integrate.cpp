@@ -488,8 +488,11 @@ static LogicalResult solveEventDriven(SynapseModelOp model) {
 /// its `clock` region becomes `clock_step` (same arguments, the values a
 /// step later). "exact": each equation dX/dt = A X + B with A and B made of
 /// parameters, numbers and the synapse's variables that have no equation
-/// (constant over a step), solved as the event-driven ones; "euler": X +
-/// dt f, every right-hand side at the values of the step's start.
+/// (constant over a step), solved as the event-driven ones, or, when the
+/// equations read one another, one snn.linear_update of the system (A made
+/// of parameters and numbers: its propagator is computed when the
+/// projection is lowered, with the parameters known); "euler": X + dt f,
+/// every right-hand side at the values of the step's start.
 static LogicalResult integrateClockDriven(SynapseModelOp model, double dt) {
   Block &ode = model.getClock().front();
   FloatType type = model.getFloatType();
@@ -558,7 +561,73 @@ static LogicalResult integrateClockDriven(SynapseModelOp model, double dt) {
       return nth(model.getLinks(), k);
     };
     BlockDependencies deps(*step);
-    for (auto [i, p] : llvm::enumerate(position)) {
+    // Equations that read one another's variables form a linear system
+    // dx/dt = A x + b, integrated as a neuron model's linear subsystem:
+    // an snn.linear_update whose propagator exp(A dt) is computed at
+    // compile time once the projection's parameters are known, so A must
+    // be made of parameters and numbers.
+    auto isClockDriven = [&](unsigned k) {
+      return llvm::is_contained(position, k);
+    };
+    bool coupled = false;
+    for (auto [i, p] : llvm::enumerate(position))
+      for (unsigned q : position)
+        if (q != p && deps.dependsOn(f[i], q))
+          coupled = true;
+    if (coupled) {
+      SmallVector<Value> jacobian, state;
+      SmallVector<int64_t> positions;
+      for (auto [i, p] : llvm::enumerate(position)) {
+        StringRef name =
+            cast<StringAttr>(model.getClockDriven()[i]).getValue();
+        state.push_back(args[p]);
+        for (unsigned k = 0; k < step->getNumArguments(); ++k)
+          if (!isClockDriven(k) && !constantOverStep(k) &&
+              deps.dependsOn(f[i], k))
+            return emitError(equationLoc(model, ode, i))
+                   << "synapse model '" << model.getSymName()
+                   << "': the clock-driven equation of '" << name
+                   << "' reads '" << argName(k)
+                   << "', which changes during the run, so it has no exact "
+                      "solution over a step: give the synapse model "
+                      "\"method\": \"euler\"";
+        for (auto [j, q] : llvm::enumerate(position)) {
+          if (!deps.dependsOn(f[i], q))
+            continue;
+          StringRef other =
+              cast<StringAttr>(model.getClockDriven()[j]).getValue();
+          Differentiator diff(fb, deps, step->getArgument(q));
+          Value a = diff.derivative(f[i]);
+          if (!a || !deps.dependsOnlyOn(a, paramBegin, step->getNumArguments()))
+            return emitError(equationLoc(model, ode, i))
+                   << "synapse model '" << model.getSymName()
+                   << "': the clock-driven equation of '" << name
+                   << "' is not linear in '" << other
+                   << "' with a coefficient made of parameters and numbers "
+                      "(the clock-driven equations read one another, and "
+                      "such a system is integrated exactly only as dx/dt = "
+                      "A x + b with A constant): give the synapse model "
+                      "\"method\": \"euler\"";
+          if (FoldingBuilder::isConstant(a, 0.0))
+            continue;
+          positions.push_back(static_cast<int64_t>(i));
+          positions.push_back(static_cast<int64_t>(j));
+          jacobian.push_back(a);
+        }
+      }
+      // b: the right-hand sides with the system's variables at 0.
+      SmallVector<Value> zeroed(args);
+      for (unsigned q : position)
+        zeroed[q] = fb.constant(0.0);
+      SmallVector<Value> affine = evaluateRhs(b, ode, zeroed);
+      auto op = b.create<LinearUpdateOp>(
+          equationLoc(model, ode, 0),
+          SmallVector<Type>(state.size(), type), state, affine, jacobian,
+          b.getF64FloatAttr(dt), b.getDenseI64ArrayAttr(positions));
+      llvm::append_range(next, op.getResults());
+    }
+    for (auto [i, p] : llvm::enumerate(coupled ? ArrayRef<unsigned>()
+                                               : ArrayRef(position))) {
       StringRef name = cast<StringAttr>(model.getClockDriven()[i]).getValue();
       for (unsigned k = 0; k < step->getNumArguments(); ++k)
         if (k != p && !constantOverStep(k) && deps.dependsOn(f[i], k))

@@ -94,11 +94,22 @@ LogicalResult NetworkLowering::simplify(func::FuncOp func) {
         break;
       }
       auto [pop, var] = name->rsplit('.');
+      // A synapse variable's buffer is "<projection>.var.<variable>".
+      if (pop.ends_with(".var"))
+        pop = pop.drop_back(4);
       population = pop.str();
       names.push_back(var.str());
     }
+    // A synapse model's clock-driven system holds synapse variables
+    // ("<projection>.<variable>").
+    bool projection = false;
+    for (auto p : network.getBody().getOps<ProjectionOp>())
+      projection = projection || p.getSymName() == population;
     std::string prefix =
-        names.empty() ? "" : "population '" + population + "': ";
+        names.empty() ? ""
+                      : std::string(projection ? "projection '"
+                                               : "population '") +
+                            population + "': ";
     FailureOr<Propagator> propagator = op.computeConstantPropagator(names);
     if (failed(propagator)) {
       op.emitOpError(prefix) << "Jacobian is not a compile-time constant; "
