@@ -246,10 +246,17 @@ int fmtMain(const std::vector<std::string> &args) {
     }
     if (formatted == text)
       continue;
+    // Written beside and renamed over the file: keep its permissions.
+    llvm::ErrorOr<llvm::sys::fs::perms> mode =
+        llvm::sys::fs::getPermissions(path);
     OutputFile out;
     if (!out.open(path, /*executable=*/false, {}, error) ||
-        !out.write(formatted, error))
+        !out.write(formatted, error)) {
       code = fail(error);
+      continue;
+    }
+    if (mode)
+      (void)llvm::sys::fs::setPermissions(path, *mode);
   }
   return code;
 }
