@@ -252,6 +252,8 @@ struct TempFile {
 std::vector<driver::InputFile> modelInputs(const snn::ast::Model &model) {
   std::vector<driver::InputFile> inputs = {
       {model.file, "the model file", ""}};
+  for (const std::string &lib : model.imports)
+    inputs.push_back({lib, "a file the model imports", ""});
   auto dataFile = [&](const std::string &path, const snn::ast::Loc &loc) {
     if (!path.empty())
       inputs.push_back({path, "a data file of the model,", loc.path});

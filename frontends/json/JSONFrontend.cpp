@@ -1560,6 +1560,7 @@ std::optional<Model> parseModelTextImpl(const std::string &text,
     std::optional<Model> m = c.model(root, abs, absPath.stem().string());
     if (!m)
       return std::nullopt;
+    m->imports.assign(doc.files.begin(), doc.files.end());
     if (!validateDataFiles(*m, diags))
       return std::nullopt;
     return m;

@@ -424,6 +424,9 @@ struct Simulation {
 struct Model {
   std::string name; // from "name", else the file stem
   std::string file; // absolute path of the model file
+  /// The libraries a .snn model imports (as the diagnostics name them):
+  /// inputs too, which an output must not replace.
+  std::vector<std::string> imports;
   Loc loc;          // the model as a whole (file as the user named it)
   Simulation simulation;
   std::vector<NeuronModel> models; // only those used, built-ins included
