@@ -1023,8 +1023,14 @@ private:
         ++end;
       json::Value tmp;
       json::ParseError err;
-      if (!json::parse(src.substr(pos, end - pos), tmp, err))
-        fail(l, c + err.col - 1, err.message);
+      if (!json::parse(src.substr(pos, end - pos), tmp, err)) {
+        // The DSL's numbers are JSON's: say so without naming JSON.
+        std::string message = err.message;
+        size_t at = message.find(" in JSON numbers");
+        if (at != std::string::npos)
+          message.erase(at + 3, 5); // "... in numbers"
+        fail(l, c + err.col - 1, message);
+      }
       fail(l, c, "invalid number");
     }
     std::string text(src.substr(pos, n));

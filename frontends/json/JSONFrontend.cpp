@@ -1356,7 +1356,10 @@ std::optional<Model> Converter::model(const Value &root,
   m.file = absFile;
   m.loc = loc(root);
   if (!root.isObject()) {
-    error(root, std::string("a model file must hold a JSON object, got ") +
+    error(root, std::string(dsl::isDSLPath(absFile)
+                                ? "a .snn file holds a model (an object, "
+                                  "not '= value'), got "
+                                : "a model file must hold a JSON object, got ") +
                     root.kindName());
     return std::nullopt;
   }
