@@ -195,10 +195,10 @@ private:
   /// Fills `buffer` with the `n` values of `spec` (constants, files), or
   /// queues its init kernel (uniform and normal values); `rate`: the values
   /// are a Poisson source's rates.
-  /// The table of a timed-array current, row-major.
-  void fillTable(const CurrentDesc &cur);
   void fillValues(int buffer, const ValueSpec &spec, int64_t n, bool rate,
                   const std::string &what);
+  /// The table of a timed-array current, row-major.
+  void fillTable(const CurrentDesc &cur);
   void checkFixedCount(int buffer, int64_t expected, const std::string &what);
   void checkMemory();
 };
