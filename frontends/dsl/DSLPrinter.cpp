@@ -152,16 +152,28 @@ private:
   }
   /// Whether any value strictly inside `path` has comments.
   bool commentsInside(const std::string &path) const {
+    // Blank lines alone do not count: a value printed on one line drops
+    // them, and reads back without them (the same layout again).
+    auto real = [](const Comments &c) {
+      if (!c.after.empty())
+        return true;
+      for (const std::string &line : c.before)
+        if (line != "\n")
+          return true;
+      return false;
+    };
     std::string prefix = path + "/";
     for (auto *map : {comments, endComments}) {
       if (!map)
         continue;
-      auto it = map->lower_bound(prefix);
-      if (it != map->end() && it->first.compare(0, prefix.size(), prefix) == 0)
-        return true;
+      for (auto it = map->lower_bound(prefix);
+           it != map->end() && it->first.compare(0, prefix.size(), prefix) == 0;
+           ++it)
+        if (real(it->second))
+          return true;
     }
     if (const Comments *c = findEnd(path))
-      return !c->before.empty();
+      return real(*c);
     return false;
   }
 

@@ -232,6 +232,11 @@ TEST(DSL, LayoutsThatReadTheSame) {
   EXPECT_TRUE(sameTree(expected, a.root)) << dsl::writeJSON(a.root);
   std::string once = dsl::print(read("record {\n\n}\n", nullptr, false));
   EXPECT_EQ(once, "record {}\n");
+  // A block that is a call but for a blank line in it (found by fuzzing:
+  // the first format kept the block, the second made it the call).
+  once = dsl::print(read("x {\n\n  type = t\n  p = 1\n}\n", nullptr, false));
+  EXPECT_EQ(once, "x = t(p = 1)\n");
+  EXPECT_EQ(dsl::print(read(once, nullptr, false)), once);
   // `threshold` is a line of code, never a block of lines.
   std::vector<ast::Diagnostic> errors;
   dsl::Document t = read("threshold { v > 1 }\n", &errors);
