@@ -151,17 +151,22 @@ private:
     return it == endComments->end() ? nullptr : &it->second;
   }
   /// Whether any value strictly inside `path` has comments.
-  bool commentsInside(const std::string &path) const {
-    // Blank lines alone do not count: a value printed on one line drops
-    // them, and reads back without them (the same layout again).
-    auto real = [](const Comments &c) {
-      if (!c.after.empty())
-        return true;
-      for (const std::string &line : c.before)
-        if (line != "\n")
-          return true;
+  /// Whether `c` holds a comment: blank lines alone do not count, since a
+  /// value printed on one line drops them and reads back without them (the
+  /// same layout again).
+  static bool real(const Comments *c) {
+    if (!c)
       return false;
-    };
+    if (!c->after.empty())
+      return true;
+    for (const std::string &line : c->before)
+      if (line != "\n")
+        return true;
+    return false;
+  }
+  static bool real(const Comments &c) { return real(&c); }
+
+  bool commentsInside(const std::string &path) const {
     std::string prefix = path + "/";
     for (auto *map : {comments, endComments}) {
       if (!map)
@@ -280,7 +285,7 @@ private:
 
   /// `{` members `}` (the key, or `keyword NAME`, already printed).
   void objectBlock(const Value &v, unsigned indent) {
-    if (v.members.empty() && !findEnd(v.path)) {
+    if (v.members.empty() && !real(findEnd(v.path))) {
       out += "{}";
       return;
     }
@@ -301,9 +306,9 @@ private:
     size_t used =
         out.size() - (lineStart == std::string::npos ? 0 : lineStart + 1);
     bool oneLine = v.items.size() == 1 && syntax::isRawText(v.items[0].text) &&
-                   !find(v.items[0].path) && !findEnd(v.path) &&
+                   !real(find(v.items[0].path)) && !real(findEnd(v.path)) &&
                    used + v.items[0].text.size() + 4 <= kWidth;
-    if (v.items.empty() && !findEnd(v.path)) {
+    if (v.items.empty() && !real(findEnd(v.path))) {
       out += "{}";
       return;
     }

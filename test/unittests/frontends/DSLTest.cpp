@@ -237,6 +237,9 @@ TEST(DSL, LayoutsThatReadTheSame) {
   once = dsl::print(read("x {\n\n  type = t\n  p = 1\n}\n", nullptr, false));
   EXPECT_EQ(once, "x = t(p = 1)\n");
   EXPECT_EQ(dsl::print(read(once, nullptr, false)), once);
+  // Blank lines before a code block's only line (found by fuzzing too).
+  once = dsl::print(read("reset {\n\n\nv = 0 }\n", nullptr, false));
+  EXPECT_EQ(once, "reset { v = 0 }\n");
   // `threshold` is a line of code, never a block of lines.
   std::vector<ast::Diagnostic> errors;
   dsl::Document t = read("threshold { v > 1 }\n", &errors);
