@@ -288,22 +288,8 @@ private:
       char c = peek();
       if (c == '\n' && depth <= 0)
         return;
-      if (c == '"') {
-        advance();
-        while (!atEnd() && peek() != '"' && peek() != '\n') {
-          if (peek() == '\\' && pos + 1 < src.size() && src[pos + 1] != '\n')
-            advance();
-          advance();
-        }
-        if (!atEnd() && peek() == '"')
-          advance();
+      if (skipStringOrComment())
         continue;
-      }
-      if (c == '#') {
-        while (!atEnd() && peek() != '\n')
-          advance();
-        continue;
-      }
       if (c == '{' || c == '[' || c == '(')
         ++depth;
       if (c == '}' || c == ']' || c == ')') {
@@ -318,28 +304,36 @@ private:
     }
   }
 
+  /// At a '"' or a '#': skips the string (to its closing quote or the end
+  /// of the line) or the comment, and says so; anything else stays.
+  bool skipStringOrComment() {
+    if (peek() == '"') {
+      advance();
+      while (!atEnd() && peek() != '"' && peek() != '\n') {
+        if (peek() == '\\' && pos + 1 < src.size() && src[pos + 1] != '\n')
+          advance();
+        advance();
+      }
+      if (!atEnd() && peek() == '"')
+        advance();
+      return true;
+    }
+    if (peek() == '#') {
+      while (!atEnd() && peek() != '\n')
+        advance();
+      return true;
+    }
+    return false;
+  }
+
   /// After a '{': skips to its matching '}' (strings and comments
   /// skipped whole).
   void skipBlock() {
     int depth = 1;
     while (!atEnd() && depth > 0) {
       char c = peek();
-      if (c == '"') {
-        advance();
-        while (!atEnd() && peek() != '"' && peek() != '\n') {
-          if (peek() == '\\' && pos + 1 < src.size() && src[pos + 1] != '\n')
-            advance();
-          advance();
-        }
-        if (!atEnd() && peek() == '"')
-          advance();
+      if (skipStringOrComment())
         continue;
-      }
-      if (c == '#') {
-        while (!atEnd() && peek() != '\n')
-          advance();
-        continue;
-      }
       if (c == '{')
         ++depth;
       else if (c == '}')

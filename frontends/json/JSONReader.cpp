@@ -46,6 +46,36 @@ const char *Value::kindName() const {
   return "a value";
 }
 
+bool sameDocument(const Value &a, const Value &b) {
+  if (a.kind != b.kind)
+    return false;
+  switch (a.kind) {
+  case Value::Kind::Null:
+    return true;
+  case Value::Kind::Bool:
+    return a.boolean == b.boolean;
+  case Value::Kind::Number:
+  case Value::Kind::String:
+    return a.text == b.text;
+  case Value::Kind::Array:
+    if (a.items.size() != b.items.size())
+      return false;
+    for (size_t i = 0; i < a.items.size(); ++i)
+      if (!sameDocument(a.items[i], b.items[i]))
+        return false;
+    return true;
+  case Value::Kind::Object:
+    if (a.members.size() != b.members.size())
+      return false;
+    for (size_t i = 0; i < a.members.size(); ++i)
+      if (a.members[i].key != b.members[i].key ||
+          !sameDocument(a.members[i].value, b.members[i].value))
+        return false;
+    return true;
+  }
+  return false;
+}
+
 std::string escapePointer(std::string_view key) {
   std::string out;
   for (char c : key) {

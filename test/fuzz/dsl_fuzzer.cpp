@@ -44,36 +44,6 @@ const char *kJSONPath = "/snn-fuzz-nonexistent/model.json";
   std::abort();
 }
 
-bool sameTree(const Value &a, const Value &b) {
-  if (a.kind != b.kind)
-    return false;
-  switch (a.kind) {
-  case Value::Kind::Null:
-    return true;
-  case Value::Kind::Bool:
-    return a.boolean == b.boolean;
-  case Value::Kind::Number:
-  case Value::Kind::String:
-    return a.text == b.text;
-  case Value::Kind::Array:
-    if (a.items.size() != b.items.size())
-      return false;
-    for (size_t i = 0; i < a.items.size(); ++i)
-      if (!sameTree(a.items[i], b.items[i]))
-        return false;
-    return true;
-  case Value::Kind::Object:
-    if (a.members.size() != b.members.size())
-      return false;
-    for (size_t i = 0; i < a.members.size(); ++i)
-      if (a.members[i].key != b.members[i].key ||
-          !sameTree(a.members[i].value, b.members[i].value))
-        return false;
-    return true;
-  }
-  return false;
-}
-
 void checkDocument(const std::string &text) {
   dsl::Document doc;
   std::vector<ast::Diagnostic> diags;
@@ -90,7 +60,7 @@ void checkDocument(const std::string &text) {
   if (!dsl::parse(formatted, kPath, again, againDiags, keep))
     fail("the formatted text is refused", text + "\n--- formatted ---\n" +
                                               formatted, againDiags);
-  if (!sameTree(doc.root, again.root))
+  if (!json::sameDocument(doc.root, again.root))
     fail("formatting changes the document", text + "\n--- formatted ---\n" +
                                                 formatted);
   if (dsl::print(again) != formatted)
@@ -102,13 +72,13 @@ void checkDocument(const std::string &text) {
   if (!json::parse(asJSON, fromJSON, err))
     fail(("the JSON written is refused: " + err.message).c_str(),
          text + "\n--- JSON ---\n" + asJSON);
-  if (!sameTree(doc.root, fromJSON))
+  if (!json::sameDocument(doc.root, fromJSON))
     fail("JSON changes the document", text + "\n--- JSON ---\n" + asJSON);
   std::string converted = dsl::print(fromJSON);
   dsl::Document back;
   std::vector<ast::Diagnostic> backDiags;
   if (!dsl::parse(converted, kPath, back, backDiags, keep) ||
-      !sameTree(back.root, fromJSON))
+      !json::sameDocument(back.root, fromJSON))
     fail("JSON -> .snn -> tree differs", asJSON + "\n--- .snn ---\n" +
                                              converted, backDiags);
 }

@@ -569,6 +569,22 @@ static LogicalResult integrateClockDriven(SynapseModelOp model, double dt) {
     auto isClockDriven = [&](unsigned k) {
       return llvm::is_contained(position, k);
     };
+    // Equation i may read the clock-driven variables (its own; the others
+    // only in a coupled system) and what is constant over a step.
+    auto readsOnlyConstants = [&](unsigned i) -> LogicalResult {
+      for (unsigned k = 0; k < step->getNumArguments(); ++k)
+        if (!isClockDriven(k) && !constantOverStep(k) &&
+            deps.dependsOn(f[i], k))
+          return emitError(equationLoc(model, ode, i))
+                 << "synapse model '" << model.getSymName()
+                 << "': the clock-driven equation of '"
+                 << cast<StringAttr>(model.getClockDriven()[i]).getValue()
+                 << "' reads '" << argName(k)
+                 << "', which changes during the run, so it has no exact "
+                    "solution over a step: give the synapse model "
+                    "\"method\": \"euler\"";
+      return success();
+    };
     bool coupled = false;
     for (auto [i, p] : llvm::enumerate(position))
       for (unsigned q : position)
@@ -581,16 +597,8 @@ static LogicalResult integrateClockDriven(SynapseModelOp model, double dt) {
         StringRef name =
             cast<StringAttr>(model.getClockDriven()[i]).getValue();
         state.push_back(args[p]);
-        for (unsigned k = 0; k < step->getNumArguments(); ++k)
-          if (!isClockDriven(k) && !constantOverStep(k) &&
-              deps.dependsOn(f[i], k))
-            return emitError(equationLoc(model, ode, i))
-                   << "synapse model '" << model.getSymName()
-                   << "': the clock-driven equation of '" << name
-                   << "' reads '" << argName(k)
-                   << "', which changes during the run, so it has no exact "
-                      "solution over a step: give the synapse model "
-                      "\"method\": \"euler\"";
+        if (failed(readsOnlyConstants(i)))
+          return failure();
         for (auto [j, q] : llvm::enumerate(position)) {
           if (!deps.dependsOn(f[i], q))
             continue;
@@ -629,15 +637,8 @@ static LogicalResult integrateClockDriven(SynapseModelOp model, double dt) {
     for (auto [i, p] : llvm::enumerate(coupled ? ArrayRef<unsigned>()
                                                : ArrayRef(position))) {
       StringRef name = cast<StringAttr>(model.getClockDriven()[i]).getValue();
-      for (unsigned k = 0; k < step->getNumArguments(); ++k)
-        if (k != p && !constantOverStep(k) && deps.dependsOn(f[i], k))
-          return emitError(equationLoc(model, ode, i))
-                 << "synapse model '" << model.getSymName()
-                 << "': the clock-driven equation of '" << name
-                 << "' reads '" << argName(k)
-                 << "', which changes during the run, so it has no exact "
-                    "solution over a step: give the synapse model "
-                    "\"method\": \"euler\"";
+      if (failed(readsOnlyConstants(i)))
+        return failure();
       Differentiator diff(fb, deps, step->getArgument(p));
       Value a = diff.derivative(f[i]);
       if (!a || deps.dependsOn(a, p))

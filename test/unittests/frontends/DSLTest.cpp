@@ -20,36 +20,6 @@ using json::Value;
 
 namespace {
 
-bool sameTree(const Value &a, const Value &b) {
-  if (a.kind != b.kind)
-    return false;
-  switch (a.kind) {
-  case Value::Kind::Null:
-    return true;
-  case Value::Kind::Bool:
-    return a.boolean == b.boolean;
-  case Value::Kind::Number:
-  case Value::Kind::String:
-    return a.text == b.text;
-  case Value::Kind::Array:
-    if (a.items.size() != b.items.size())
-      return false;
-    for (size_t i = 0; i < a.items.size(); ++i)
-      if (!sameTree(a.items[i], b.items[i]))
-        return false;
-    return true;
-  case Value::Kind::Object:
-    if (a.members.size() != b.members.size())
-      return false;
-    for (size_t i = 0; i < a.members.size(); ++i)
-      if (a.members[i].key != b.members[i].key ||
-          !sameTree(a.members[i].value, b.members[i].value))
-        return false;
-    return true;
-  }
-  return false;
-}
-
 dsl::Document read(const std::string &text,
                    std::vector<ast::Diagnostic> *errors = nullptr,
                    bool expand = true) {
@@ -80,10 +50,10 @@ void expectRoundTrip(const std::string &jsonText) {
   Value original = parseJSON(jsonText);
   std::string snn = dsl::print(original);
   dsl::Document doc = read(snn);
-  EXPECT_TRUE(sameTree(original, doc.root)) << "printed as:\n" << snn;
+  EXPECT_TRUE(json::sameDocument(original, doc.root)) << "printed as:\n" << snn;
   EXPECT_EQ(dsl::print(doc), snn) << "not canonical";
   Value back = parseJSON(dsl::writeJSON(doc.root));
-  EXPECT_TRUE(sameTree(original, back)) << dsl::writeJSON(doc.root);
+  EXPECT_TRUE(json::sameDocument(original, back)) << dsl::writeJSON(doc.root);
 }
 
 } // namespace
@@ -123,7 +93,7 @@ projection q {
         "connectivity": {"type": "fixed_probability", "p": 0.1,
                          "allow_self": false},
         "weight": "0.5 mV", "links": {"M": "dopamine.level"}}}})");
-  EXPECT_TRUE(sameTree(expected, doc.root)) << dsl::writeJSON(doc.root);
+  EXPECT_TRUE(json::sameDocument(expected, doc.root)) << dsl::writeJSON(doc.root);
 }
 
 TEST(DSL, PositionsPointIntoTheFile) {
@@ -229,7 +199,7 @@ TEST(DSL, LayoutsThatReadTheSame) {
                          "record {\n\n}\n");
   Value expected = parseJSON(R"({"populations": {"p": {"size": 1},
       "q": {"size": 2}, "r": {"size": 3}}, "record": {}})");
-  EXPECT_TRUE(sameTree(expected, a.root)) << dsl::writeJSON(a.root);
+  EXPECT_TRUE(json::sameDocument(expected, a.root)) << dsl::writeJSON(a.root);
   std::string once = dsl::print(read("record {\n\n}\n", nullptr, false));
   EXPECT_EQ(once, "record {}\n");
   // A block that is a call but for a blank line in it (found by fuzzing:

@@ -77,6 +77,11 @@ struct ParseError {
 /// order mark allowed). Returns false and fills `err` on a syntax error.
 bool parse(std::string_view text, Value &out, ParseError &err);
 
+/// Whether two documents hold the same JSON: the same kinds, keys in the
+/// same order, numbers as written, strings byte for byte (positions,
+/// pointers and files aside).
+bool sameDocument(const Value &a, const Value &b);
+
 /// Escapes a key for a JSON pointer ("~" -> "~0", "/" -> "~1").
 std::string escapePointer(std::string_view key);
 
