@@ -862,7 +862,13 @@ void Parser::projections(const json &j, const std::string &path) {
         if (pr.colPtr < 0)
           fail(sub(sp, "col_pre"), "needs the per-post index (\"col_ptr\", "
                                    "\"col_syn\")");
-        perSynapse(sub(sp, "col_pre"), pr.colPre, {ScalarType::I32});
+        perSynapse(sub(sp, "col_pre"), pr.colPre,
+                   {ScalarType::I32, ScalarType::U16});
+        if (d.buffers[size_t(pr.colPre)].type == ScalarType::U16 &&
+            npre > 65536)
+          fail(sub(sp, "col_pre"),
+               "u16 pre indices cannot hold the neurons of \"" + pr.pre +
+                   "\" (" + std::to_string(npre) + "; at most 65536)");
       }
     }
     d.projections.push_back(pr);

@@ -1241,14 +1241,20 @@ bool buildColumnIndices(Network &net, std::string &error) {
     for (int64_t j = 0; j < npost; ++j)
       colPtr[j + 1] += colPtr[j];
     std::vector<int64_t> fill(colPtr, colPtr + npost);
-    int32_t *colPre =
-        pr.colPre >= 0 ? net.arena.buffer<int32_t>(size_t(pr.colPre)) : nullptr;
+    // colPre: 16 bits (unsigned) when the compiler found the pre
+    // population small enough, else 32.
+    uint8_t *colPre =
+        pr.colPre >= 0 ? net.arena.buffer<uint8_t>(size_t(pr.colPre)) : nullptr;
+    bool narrowPre = colPre && net.desc.buffers[size_t(pr.colPre)].type ==
+                                   ScalarType::U16;
     for (int64_t i = 0; i < npre; ++i)
       for (int64_t k = rowPtr[i]; k < rowPtr[i + 1]; ++k) {
         int64_t at = fill[size_t(post(k))]++;
         colSyn[at] = int32_t(k);
-        if (colPre)
-          colPre[at] = int32_t(i);
+        if (narrowPre)
+          reinterpret_cast<uint16_t *>(colPre)[at] = uint16_t(i);
+        else if (colPre)
+          reinterpret_cast<int32_t *>(colPre)[at] = int32_t(i);
       }
   }
   return true;

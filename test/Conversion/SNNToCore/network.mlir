@@ -74,19 +74,32 @@ snn.network @small attributes {dt = 0.1 : f64, duration = 10.0 : f64, seed = 3 :
 // CHECK: arith.remui %{{.*}}, %[[SLOTS]] : index
 // CHECK: %[[PLO:.*]] = arith.minui %{{.*}}, %c100 : index
 // CHECK: %[[PHI:.*]] = arith.minui %{{.*}}, %c100 : index
-// Before a segment's spikes, a prefetch of each one's row pointer; at spike
-// s, of the start of the row of spike s + 4 (rows are scattered: their
+// Before a segment's spikes, a prefetch of each one's row pointer, then of
+// every line (32 u16 columns) of the first 4 rows, up to 32 lines; at spike
+// s, of the lines of the row of spike s + 4 (rows are scattered: their
 // first accesses miss the caches, and this way the misses overlap).
 // CHECK: scf.for %[[SEGMENT:.*]] = %c0 to %{{.*}} step %c1 {
 // CHECK:   scf.for %{{.*}} = %c0 to %[[N:.*]] step %c1 {
 // CHECK:     memref.prefetch %{{.*}}[%{{.*}}], read, locality<3>, data : memref<?xi64>
+// CHECK:   }
+// CHECK:   %[[FIRSTS:.*]] = arith.minui %[[N]], %c4 : index
+// CHECK:   scf.for %{{.*}} = %c0 to %[[FIRSTS]] step %c1 {
+// CHECK:     %[[B0:.*]] = arith.index_cast %{{.*}} : i64 to index
+// CHECK:     %[[E0:.*]] = arith.index_cast %{{.*}} : i64 to index
+// CHECK:     %[[CAP0:.*]] = arith.addi %[[B0]], %c1024 : index
+// CHECK:     %[[END0:.*]] = arith.minui %[[E0]], %[[CAP0]] : index
+// CHECK:     scf.for %[[L0:.*]] = %[[B0]] to %[[END0]] step %c32 {
+// CHECK-NEXT:  memref.prefetch %{{.*}}[%[[L0]]], read, locality<3>, data : memref<?xi16>
 // CHECK:   scf.for %[[S:.*]] = %c0 to %[[N]] step %c1 {
 // CHECK:     %[[AHEAD:.*]] = arith.addi %[[S]], %c4 : index
 // CHECK:     %[[IN:.*]] = arith.cmpi ult, %[[AHEAD]], %[[N]] : index
 // CHECK:     scf.if %[[IN]] {
-// CHECK:       %[[START:.*]] = memref.load %{{.*}} : memref<?xi64>
-// CHECK:       %[[STARTI:.*]] = arith.index_cast %[[START]] : i64 to index
-// CHECK:       memref.prefetch %{{.*}}[%[[STARTI]]], read, locality<3>, data : memref<?xi16>
+// CHECK:       %[[START:.*]] = arith.index_cast %{{.*}} : i64 to index
+// CHECK:       %[[STOP:.*]] = arith.index_cast %{{.*}} : i64 to index
+// CHECK:       %[[CAP:.*]] = arith.addi %[[START]], %c1024 : index
+// CHECK:       %[[END:.*]] = arith.minui %[[STOP]], %[[CAP]] : index
+// CHECK:       scf.for %[[L:.*]] = %[[START]] to %[[END]] step %c32 {
+// CHECK-NEXT:    memref.prefetch %{{.*}}[%[[L]]], read, locality<3>, data : memref<?xi16>
 // CHECK:     }
 // CHECK:     %[[ONE:.*]] = arith.cmpi eq, %{{.*}}, %c1 : index
 // CHECK:     %[[B:.*]]:2 = scf.if %[[ONE]] -> (index, index) {

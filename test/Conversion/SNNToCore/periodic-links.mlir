@@ -17,7 +17,7 @@
 // PLAN-NEXT: }
 // PLAN:      snn.buffer "da.level.linked" : f64 [2]
 // PLAN-NEXT: snn.buffer "n.level.linked" : f64 [8]
-// PLAN:      snn.buffer "p.col_pre" : i32 [synapses "p"]
+// PLAN:      snn.buffer "p.col_pre" : i16 [synapses "p"]
 // PLAN:      initial_copies = [{from = 5 : i64, to = 7 : i64}, {from = 2 : i64, to = 8 : i64}]
 
 // GPU:      snn.phase "periodic" {
@@ -37,8 +37,8 @@
 // CPU-NEXT:      %[[S:.*]] = memref.load %{{.*}}[%[[C]]] : memref<?xi32>
 // CPU-NEXT:      %[[SI:.*]] = arith.index_cast %[[S]] : i32 to index
 // CPU-NEXT:      %[[W:.*]] = memref.load %[[WV:.*]][%[[SI]]] : memref<?xf64>
-// CPU-NEXT:      %[[P:.*]] = memref.load %{{.*}}[%[[C]]] : memref<?xi32>
-// CPU-NEXT:      %[[PI:.*]] = arith.index_cast %[[P]] : i32 to index
+// CPU-NEXT:      %[[P:.*]] = memref.load %{{.*}}[%[[C]]] : memref<?xi16>
+// CPU-NEXT:      %[[PI:.*]] = arith.index_castui %[[P]] : i16 to index
 // CPU-NEXT:      %[[H:.*]] = arith.remui %[[STEP]], %c2 : index
 // CPU-NEXT:      %[[BASE:.*]] = arith.muli %[[H]], %c4 : index
 // CPU-NEXT:      %[[AT:.*]] = arith.addi %[[BASE]], %[[PI]] : index

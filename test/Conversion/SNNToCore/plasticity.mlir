@@ -11,6 +11,12 @@
 // RUN: snn-opt %s -snn-integrate -snn-select-storage -snn-schedule-step -snn-plan-buffers | FileCheck %s --check-prefix=PLAN
 // RUN: snn-opt %s -snn-integrate -snn-select-storage -snn-schedule-step -snn-plan-buffers -snn-describe | FileCheck %s --check-prefix=DESC
 // RUN: snn-opt %s -snn-integrate -snn-select-storage -snn-schedule-step -snn-plan-buffers -snn-describe -convert-snn-to-core | FileCheck %s --check-prefix=CPU
+// The column walk of on_post on the CPU asks for memory ahead: the lines
+// of col_syn (16 i32 entries each) of the first 4 spiking neurons'
+// columns before the loop over the spikes (after their column pointers),
+// and at each spike those of the column 4 spikes on; then the walk reads
+// col_syn.
+// RUN: snn-opt %s -snn-integrate -snn-select-storage -snn-schedule-step -snn-plan-buffers -snn-describe -convert-snn-to-core | FileCheck %s --check-prefix=POST
 // On the GPU (the rest in plasticity-gpu.mlir): on_post in a phase after
 // every on_pre, and the history's slots with one count each.
 // RUN: snn-opt %s -snn-integrate -snn-select-storage -snn-schedule-step=target=gpu -snn-plan-buffers=target=gpu -snn-describe | FileCheck %s --check-prefix=GPU
@@ -54,6 +60,17 @@
 // DESC-SAME: weight_buffer = 6 : i64
 // DESC: synapse = {col_ptr = 18 : i64, col_syn = 19 : i64, history = 20 : i64, lastupdate = 17 : i64, model = "stdp"
 // DESC: state = [{buffer = 22 : i64, every = 2 : i64, post = [1, 0], pre = [0, 1], projection = "s", source = 7 : i64, synapses = 21 : i64, variable = "apre"}]
+
+// POST-LABEL: func.func @snn_propagate
+// POST:        scf.for %[[L1:.*]] = %{{.*}} to %{{.*}} step %c16 {
+// POST-NEXT:     memref.prefetch %[[CS:.*]][%[[L1]]], read, locality<3>, data : memref<?xi32>
+// POST:      scf.for %[[S:.*]] = %c0 to %[[N:.*]] step %c1 {
+// POST-NEXT:   %[[AHEAD:.*]] = arith.addi %[[S]], %c4 : index
+// POST-NEXT:   arith.cmpi ult, %[[AHEAD]], %[[N]] : index
+// POST:          scf.for %[[L2:.*]] = %{{.*}} to %{{.*}} step %c16 {
+// POST-NEXT:       memref.prefetch %[[CS]][%[[L2]]], read, locality<3>, data : memref<?xi32>
+// POST:        scf.for %[[C:.*]] = %{{.*}} to %{{.*}} step %c1 {
+// POST-NEXT:     memref.load %[[CS]][%[[C]]] : memref<?xi32>
 
 // CPU-LABEL: func.func @snn_propagate
 // CPU-COUNT-9: math.exp

@@ -789,6 +789,43 @@ TEST(Network, SynapseModelBuffersAndPerPostIndex) {
             (std::vector<int32_t>{1, 3, 0, 2, 4}));
 }
 
+TEST(Network, PerPostIndexPreNeurons) {
+  // col_pre: the pre neuron of each entry of col_syn, 32 or 16 bits (the
+  // compiler's choice when the pre population fits); another type is
+  // refused.
+  for (const char *type : {"i32", "u16"}) {
+    TempDir dir;
+    Network net;
+    std::string err;
+    json j = plasticTiny(dir);
+    j["buffers"].push_back({{"id", 18},
+                            {"name", "p.col_pre"},
+                            {"type", type},
+                            {"count", {{"synapses", "p"}}}});
+    j["projections"][0]["synapse"]["col_pre"] = 18;
+    ASSERT_TRUE(build(j, net, err)) << type << ": " << err;
+    ASSERT_TRUE(buildColumnIndices(net, err)) << err;
+    // post 0 <- synapses 1, 3 (pre 0, 1); post 1 <- 0, 2, 4 (pre 0, 0, 1).
+    std::vector<int64_t> pre;
+    for (int k = 0; k < 5; ++k)
+      pre.push_back(std::string(type) == "u16"
+                        ? int64_t(net.arena.buffer<uint16_t>(18)[k])
+                        : int64_t(net.arena.buffer<int32_t>(18)[k]));
+    EXPECT_EQ(pre, (std::vector<int64_t>{0, 1, 0, 0, 1})) << type;
+  }
+  TempDir dir;
+  Network net;
+  std::string err;
+  json j = plasticTiny(dir);
+  j["buffers"].push_back({{"id", 18},
+                          {"name", "p.col_pre"},
+                          {"type", "f64"},
+                          {"count", {{"synapses", "p"}}}});
+  j["projections"][0]["synapse"]["col_pre"] = 18;
+  EXPECT_FALSE(build(j, net, err));
+  EXPECT_NE(err.find("col_pre"), std::string::npos) << err;
+}
+
 TEST(Network, InitialCopiesCopyTheInitialValues) {
   // "initial_copies": n.v (initial value 0.75) into a copy a link reads.
   TempDir dir;

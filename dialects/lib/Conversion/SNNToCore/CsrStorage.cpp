@@ -97,37 +97,27 @@ Value NetworkLowering::lowerBound(int buffer, Value begin, Value end,
   return loop.getResult(0);
 }
 
+void NetworkLowering::emitRowPrefetch(ProjectionInfo &info, Value source) {
+  auto [first, last] = rowBounds(info, source);
+  prefetchLines({info.col, info.weight, info.delay}, first, last);
+}
+
 void NetworkLowering::emitRowPrefetchesBefore(
     ProjectionInfo &info, Value numSpikes,
     llvm::function_ref<Value(Value)> sourceAt) {
   // Rows of spiking neurons are scattered over the synapse arrays: the
   // first access to each misses the caches, and with one row after another
-  // the misses would come one at a time. Ask for every row pointer first,
-  // all misses at once.
-  auto loop = b.create<scf::ForOp>(loc, index(0), numSpikes, index(1));
-  OpBuilder::InsertionGuard guard(b);
-  b.setInsertionPointToStart(loop.getBody());
-  prefetch(info.rowPtr, sourceAt(loop.getInductionVar()));
+  // the misses would come one at a time.
+  prefetchBeforeSpikes(info.rowPtr, numSpikes, sourceAt, [&](Value s) {
+    emitRowPrefetch(info, sourceAt(s));
+  });
 }
 
 void NetworkLowering::emitRowPrefetchAhead(
     ProjectionInfo &info, Value s, Value numSpikes,
     llvm::function_ref<Value(Value)> sourceAt) {
-  // The start of the row kRowsAhead spikes ahead (its pointer was asked for
-  // before the loop), so that it arrives while the rows before it are added.
-  constexpr int64_t kRowsAhead = 4;
-  Value ahead = b.create<arith::AddIOp>(loc, s, index(kRowsAhead));
-  auto ifOp = b.create<scf::IfOp>(
-      loc,
-      b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ult, ahead,
-                              numSpikes),
-      /*withElseRegion=*/false);
-  OpBuilder::InsertionGuard guard(b);
-  b.setInsertionPointToStart(ifOp.thenBlock());
-  Value first = toIndex(load(info.rowPtr, sourceAt(ahead)));
-  for (int buffer : {info.col, info.weight, info.delay})
-    if (buffer >= 0)
-      prefetch(buffer, first);
+  prefetchAhead(s, numSpikes,
+                [&](Value ahead) { emitRowPrefetch(info, sourceAt(ahead)); });
 }
 
 std::pair<Value, Value> NetworkLowering::rowBounds(ProjectionInfo &info,

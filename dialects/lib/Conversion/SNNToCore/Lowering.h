@@ -435,6 +435,8 @@ private:
   /// in the order of their pre neurons (the per-post index), after the post
   /// traces' change.
   void emitOnPostAt(ProjectionInfo &info, Value j);
+  /// Prefetches the lines of post neuron `j`'s column (col_syn, col_pre).
+  void emitColumnPrefetch(ProjectionInfo &info, Value j);
   /// snn.periodic_step: the `k`-th snn.periodic when it is due, over this
   /// thread's neurons (LoweringTarget::ownNeurons; a projection's: the
   /// synapses into them); returns its work (GPU threads it can use).
@@ -479,6 +481,20 @@ private:
   /// writes them from the plan: Describe.cpp).
   /// A read prefetch of `buffer[i]`.
   void prefetch(int buffer, Value i);
+  /// Read prefetches of every cache line of `[first, last)` (up to a
+  /// bound) in each of the buffers `which` (-1 entries skipped).
+  void prefetchLines(ArrayRef<int> which, Value first, Value last);
+  /// Before a loop over `numSpikes` spikes of neurons `neuronAt(s)`:
+  /// prefetches each neuron's entry of `pointers` (its row's or column's
+  /// start), then calls `whole(s)` (prefetching a row or column) for the
+  /// first kSpikesAhead spikes; prefetchAhead, in the loop at spike `s`,
+  /// calls it for spike s + kSpikesAhead.
+  static constexpr int64_t kSpikesAhead = 4;
+  void prefetchBeforeSpikes(int pointers, Value numSpikes,
+                            llvm::function_ref<Value(Value)> neuronAt,
+                            llvm::function_ref<void(Value)> whole);
+  void prefetchAhead(Value s, Value numSpikes,
+                     llvm::function_ref<void(Value)> whole);
 
   //===--------------------------------------------------------------------===//
   // Storage kinds: each in its file (CsrStorage.cpp, ProceduralStorage.cpp,
@@ -551,8 +567,10 @@ private:
                        Value lanes, SynapseFn onSynapse);
 
   /// CPU, stored rows: prefetches the row pointers of the `numSpikes`
-  /// spiking neurons `sourceAt(s)`; then, in the loop over them at spike
-  /// `s`, the start of the row some spikes ahead.
+  /// spiking neurons `sourceAt(s)` and the first rows; then, in the loop
+  /// over them at spike `s`, the row some spikes ahead (emitRowPrefetch:
+  /// the lines of one row).
+  void emitRowPrefetch(ProjectionInfo &info, Value source);
   void emitRowPrefetchesBefore(ProjectionInfo &info, Value numSpikes,
                                llvm::function_ref<Value(Value)> sourceAt);
   void emitRowPrefetchAhead(ProjectionInfo &info, Value s, Value numSpikes,

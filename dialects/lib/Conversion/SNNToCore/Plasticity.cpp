@@ -74,8 +74,12 @@ void NetworkLowering::planSynapseModel(ProjectionInfo &info, int64_t npost) {
     info.colPtr = addBuffer(name + ".col_ptr", b.getI64Type(), npost + 1);
     info.colSyn = addBuffer(name + ".col_syn", b.getI32Type(),
                             json::Object(perSynapse));
+    // Pre indices of 16 bits (read unsigned) when the pre population fits,
+    // as the rows' columns: the walk of a column streams them.
     if (op.getPreTraces() || !model.getPreReads().empty() || periodicPreReads)
-      info.colPre = addBuffer(name + ".col_pre", b.getI32Type(),
+      info.colPre = addBuffer(name + ".col_pre",
+                              npre <= kNarrowColumnLimit ? b.getI16Type()
+                                                         : b.getI32Type(),
                               json::Object(perSynapse));
   }
   if (!op.isImmediate())
@@ -196,7 +200,7 @@ int64_t NetworkLowering::emitPeriodic(int64_t k) {
   args.append(reads);
   // The presynaptic neuron's variables, as the previous step left them.
   if (!op.getPreReads().empty()) {
-    Value pre = toIndex(load(info.colPre, c));
+    Value pre = loadIndex(info.colPre, c);
     for (Attribute attr : op.getPreReads())
       args.push_back(copiedValue(info.op.getPre(),
                                  cast<StringAttr>(attr).getValue(), pre));
@@ -524,18 +528,36 @@ void NetworkLowering::emitDelayedPropagationCPU(ProjectionInfo &info) {
   arrivals(index(0), /*current=*/true, /*filter=*/true);
 }
 
+void NetworkLowering::emitColumnPrefetch(ProjectionInfo &info, Value j) {
+  Value first = toIndex(load(info.colPtr, j));
+  Value last = toIndex(
+      load(info.colPtr, b.create<arith::AddIOp>(loc, j, index(1))));
+  prefetchLines({info.colSyn, info.colPre}, first, last);
+}
+
 void NetworkLowering::emitPropagatePostCPU(ProjectionInfo &info) {
   loc = info.op.getLoc();
   Spiking &post = *info.post->spiking;
   // This thread's spikes of the post population (its share's, in order).
   Value numSpikes = toIndex(load(post.spikeCount, segmentCount(tid)));
   Value start = segmentStart(post, tid);
+  auto spikeAt = [&](Value s) {
+    return toIndex(
+        load(post.spikes, b.create<arith::AddIOp>(loc, start, s)));
+  };
+  // A column starts at a random place, as a row does
+  // (emitRowPrefetchesBefore).
+  prefetchBeforeSpikes(info.colPtr, numSpikes, spikeAt, [&](Value s) {
+    emitColumnPrefetch(info, spikeAt(s));
+  });
   auto spikes = b.create<scf::ForOp>(loc, index(0), numSpikes, index(1));
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(spikes.getBody());
-  emitOnPostAt(info, toIndex(load(post.spikes,
-                                  b.create<arith::AddIOp>(
-                                      loc, start, spikes.getInductionVar()))));
+  Value s = spikes.getInductionVar();
+  prefetchAhead(s, numSpikes, [&](Value ahead) {
+    emitColumnPrefetch(info, spikeAt(ahead));
+  });
+  emitOnPostAt(info, spikeAt(s));
 }
 
 void NetworkLowering::emitPropagatePostGPU(ProjectionInfo &info) {
@@ -568,7 +590,7 @@ void NetworkLowering::emitOnPostAt(ProjectionInfo &info, Value j) {
   b.setInsertionPointToStart(synapses.getBody());
   Value c = synapses.getInductionVar();
   Value k = toIndex(load(info.colSyn, c));
-  Value pre = info.colPre >= 0 ? toIndex(load(info.colPre, c)) : Value();
+  Value pre = info.colPre >= 0 ? loadIndex(info.colPre, c) : Value();
   emitSynapseEvent(info, info.synapse.getOnPost(), j, k, pre, postBefore);
 }
 
@@ -704,7 +726,7 @@ int64_t NetworkLowering::emitClockSynapses(ProjectionInfo &info) {
     args.push_back(buffer >= 0 ? load(buffer, k) : real(0.0));
   args.append(postValues);
   if (!info.preReads.empty()) {
-    Value pre = toIndex(load(info.colPre, c));
+    Value pre = loadIndex(info.colPre, c);
     for (int buffer : info.preReads)
       args.push_back(load(buffer, pre));
   }

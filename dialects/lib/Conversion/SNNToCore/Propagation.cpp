@@ -179,6 +179,64 @@ void NetworkLowering::prefetch(int buffer, Value i) {
                                /*isDataCache=*/true);
 }
 
+void NetworkLowering::prefetchLines(ArrayRef<int> which, Value first,
+                                    Value last) {
+  // A row or column starts at a random place, and its lines one after
+  // another would come one miss at a time (the hardware prefetcher needs a
+  // few to find the stream): ask for them all at once, up to kPrefetchLines
+  // of each array (past those, the hardware's stream has started).
+  constexpr int64_t kPrefetchLines = 32, kLineBytes = 64;
+  for (int buffer : which) {
+    if (buffer < 0)
+      continue;
+    int64_t perLine = std::max<int64_t>(
+        kLineBytes * 8 / buffers[size_t(buffer)].type.getIntOrFloatBitWidth(),
+        1);
+    Value end = b.create<arith::MinUIOp>(
+        loc, last,
+        b.create<arith::AddIOp>(loc, first, index(kPrefetchLines * perLine)));
+    auto lines = b.create<scf::ForOp>(loc, first, end, index(perLine));
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(lines.getBody());
+    prefetch(buffer, lines.getInductionVar());
+  }
+}
+
+void NetworkLowering::prefetchBeforeSpikes(
+    int pointers, Value numSpikes, llvm::function_ref<Value(Value)> neuronAt,
+    llvm::function_ref<void(Value)> whole) {
+  // Every spike's pointer first, all misses at once; then the whole of the
+  // first kSpikesAhead spikes' rows or columns.
+  {
+    auto loop = b.create<scf::ForOp>(loc, index(0), numSpikes, index(1));
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(loop.getBody());
+    prefetch(pointers, neuronAt(loop.getInductionVar()));
+  }
+  auto loop = b.create<scf::ForOp>(
+      loc, index(0),
+      b.create<arith::MinUIOp>(loc, numSpikes, index(kSpikesAhead)),
+      index(1));
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(loop.getBody());
+  whole(loop.getInductionVar());
+}
+
+void NetworkLowering::prefetchAhead(Value s, Value numSpikes,
+                                    llvm::function_ref<void(Value)> whole) {
+  // The spike kSpikesAhead on (its pointer was asked for before the loop),
+  // so that its lines arrive while the spikes before it are walked.
+  Value ahead = b.create<arith::AddIOp>(loc, s, index(kSpikesAhead));
+  auto ifOp = b.create<scf::IfOp>(
+      loc,
+      b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ult, ahead,
+                              numSpikes),
+      /*withElseRegion=*/false);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(ifOp.thenBlock());
+  whole(ahead);
+}
+
 Value NetworkLowering::ringBase(Ring &ring) {
   return slotBase(ringSlots(ring), ring.population->op.getSize(), index(0));
 }
