@@ -857,6 +857,13 @@ void Parser::projections(const json &j, const std::string &path) {
                     npost + 1);
         perSynapse(sub(sp, "col_syn"), pr.colSyn, {ScalarType::I32});
       }
+      pr.delaySyn = bufferRef(*sy, sp, "delay_syn", false);
+      if (pr.delaySyn >= 0) {
+        if (pr.delayBuffer < 0)
+          fail(sub(sp, "delay_syn"),
+               "orders the synapses by delay: it needs \"delay_buffer\"");
+        perSynapse(sub(sp, "delay_syn"), pr.delaySyn, {ScalarType::I32});
+      }
       pr.colPre = bufferRef(*sy, sp, "col_pre", false);
       if (pr.colPre >= 0) {
         if (pr.colPtr < 0)

@@ -16,6 +16,7 @@
 #include <cstring>
 #include <limits>
 #include <map>
+#include <numeric>
 #include <stdexcept>
 #include <unistd.h>
 
@@ -1219,6 +1220,29 @@ struct Columns {
 bool buildColumnIndices(Network &net, std::string &error) {
   const Descriptor &d = net.desc;
   for (const ProjectionDesc &pr : d.projections) {
+    if (pr.delaySyn >= 0) {
+      // Each row's positions by delay, stably: the generated walk of the
+      // spikes of d steps ago takes the stretch of delay d.
+      int64_t npre = d.populations[size_t(pr.preIndex)].size;
+      const int64_t *rowPtr = net.arena.buffer<int64_t>(size_t(pr.rowPtr));
+      if (rowPtr[npre] > int64_t(INT32_MAX)) {
+        error = "projection '" + pr.name + "': " +
+                std::to_string(rowPtr[npre]) +
+                " synapses with per-synapse delays and a synapse model; the "
+                "order by delay holds at most 2^31 - 1";
+        return false;
+      }
+      const int32_t *delay =
+          net.arena.buffer<int32_t>(size_t(pr.delayBuffer));
+      int32_t *order = net.arena.buffer<int32_t>(size_t(pr.delaySyn));
+      for (int64_t i = 0; i < npre; ++i) {
+        int32_t *first = order + rowPtr[i], *last = order + rowPtr[i + 1];
+        std::iota(first, last, int32_t(rowPtr[i]));
+        std::stable_sort(first, last, [&](int32_t a, int32_t b) {
+          return delay[a] < delay[b];
+        });
+      }
+    }
     if (pr.colPtr < 0)
       continue;
     int64_t npre = d.populations[size_t(pr.preIndex)].size;

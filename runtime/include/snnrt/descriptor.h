@@ -184,6 +184,9 @@ struct ProjectionDesc {
   /// With per-neuron pre traces read by on_post: the presynaptic neuron of
   /// each entry of colSyn.
   int colPre = -1;
+  /// With per-synapse delays (CPU): each row's positions ordered by delay,
+  /// stably (so by position within a delay), built at start-up.
+  int delaySyn = -1;
   /// With a delay that is not 0 steps: the presynaptic spikes of the last
   /// 1 + max delay steps ({"history": name} count: that many slots of
   /// historyCells() + pre size elements).

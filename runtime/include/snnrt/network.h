@@ -138,9 +138,10 @@ bool buildNetwork(const Descriptor &desc, uint64_t seed,
 /// on_post (`colPtr`, `colSyn`) from its rows in the arena: for post neuron
 /// j, colSyn[colPtr[j] .. colPtr[j + 1]) are its synapses (their positions
 /// in the rows) in row order, and colPre (when present) their presynaptic
-/// neurons. Runs once the rows are final (after the
-/// build kernels). False with `error` when a projection has too many
-/// synapses for the index's 32-bit entries.
+/// neurons; and each row's order by delay (`delaySyn`, when present: the
+/// row's positions sorted stably by their delays). Runs once the rows are
+/// final (after the build kernels). False with `error` when a projection
+/// has too many synapses for the indices' 32-bit entries.
 bool buildColumnIndices(Network &net, std::string &error);
 
 /// The synapses of each synapse recording (record.state with "projection"):

@@ -826,6 +826,49 @@ TEST(Network, PerPostIndexPreNeurons) {
   EXPECT_NE(err.find("col_pre"), std::string::npos) << err;
 }
 
+TEST(Network, DelayOrderOfTheRows) {
+  // delay_syn: each row's positions by delay in steps, ties in row order
+  // (the generated walk of the spikes of d steps ago takes one stretch).
+  auto order = [](const char *list) {
+    TempDir dir;
+    Network net;
+    std::string err;
+    json j = plasticTiny(dir);
+    if (list)
+      writeText(dir / "plastic.csv", list);
+    j["buffers"].push_back({{"id", 18},
+                            {"name", "p.delay_syn"},
+                            {"type", "i32"},
+                            {"count", {{"synapses", "p"}}}});
+    j["projections"][0]["synapse"]["delay_syn"] = 18;
+    EXPECT_TRUE(build(j, net, err)) << err;
+    EXPECT_TRUE(buildColumnIndices(net, err)) << err;
+    const int32_t *o = net.arena.buffer<int32_t>(18);
+    return std::vector<int32_t>(o, o + 5);
+  };
+  // Row 0: synapses 0, 1, 2 with 3, 0, 2 steps; row 1: 3, 4 with 5, 1.
+  EXPECT_EQ(order(nullptr), (std::vector<int32_t>{1, 2, 0, 4, 3}));
+  // Ties: row 0 with 2, 2, 0 steps; row 1 with 1, 1.
+  EXPECT_EQ(order("pre,post,weight,delay\n"
+                  "0,1,0.5,0.2\n"
+                  "1,0,0.25,0.1\n"
+                  "0,0,1.0,0.2\n"
+                  "1,1,2.0,0.1\n"
+                  "0,1,4.0,0.0\n"),
+            (std::vector<int32_t>{2, 0, 1, 3, 4}));
+  // It needs the delays (a constant delay has none).
+  TempDir dir;
+  Network net;
+  std::string err;
+  json j = plasticTiny(dir);
+  j["projections"][0]["delay"] = {{"kind", "constant"}, {"value", 0.3}};
+  j["projections"][0].erase("delay_buffer");
+  j["projections"][0]["synapse"]["delay_syn"] = 12;
+  EXPECT_FALSE(build(j, net, err));
+  EXPECT_EQ(err, "descriptor: projections[0].synapse.delay_syn: orders the "
+                 "synapses by delay: it needs \"delay_buffer\"");
+}
+
 TEST(Network, InitialCopiesCopyTheInitialValues) {
   // "initial_copies": n.v (initial value 0.75) into a copy a link reads.
   TempDir dir;

@@ -69,6 +69,12 @@ Value NetworkLowering::columnValue(ProjectionInfo &info, Value j) {
 
 Value NetworkLowering::lowerBound(int buffer, Value begin, Value end,
                                   Value key) {
+  return lowerBound([&](Value k) { return loadIndex(buffer, k); }, begin, end,
+                    key);
+}
+
+Value NetworkLowering::lowerBound(llvm::function_ref<Value(Value)> keyAt,
+                                  Value begin, Value end, Value key) {
   // while (lo < hi) { mid = (lo + hi) / 2; col[mid] < key ? lo = mid + 1
   //                                                       : hi = mid; }
   Type indexType = b.getIndexType();
@@ -85,7 +91,7 @@ Value NetworkLowering::lowerBound(int buffer, Value begin, Value end,
         Value mid = b.create<arith::ShRUIOp>(
             loc, b.create<arith::AddIOp>(loc, args[0], args[1]), index(1));
         Value below = b.create<arith::CmpIOp>(
-            loc, arith::CmpIPredicate::ult, loadIndex(buffer, mid), key);
+            loc, arith::CmpIPredicate::ult, keyAt(mid), key);
         b.create<scf::YieldOp>(
             loc,
             ValueRange{b.create<arith::SelectOp>(
@@ -131,6 +137,17 @@ void NetworkLowering::emitCsrRowCPU(
     ProjectionInfo &info, Value source, Value lo, Value hi,
     llvm::function_ref<void(Value, Value)> onSynapse) {
   auto [begin, end] = rowBounds(info, source);
+  emitCsrStretchCPU(info, begin, end, lo, hi, /*positions=*/-1, onSynapse);
+}
+
+void NetworkLowering::emitCsrStretchCPU(
+    ProjectionInfo &info, Value begin, Value end, Value lo, Value hi,
+    int positions, llvm::function_ref<void(Value, Value)> onSynapse) {
+  // Position m holds synapse k = m, or positions[m] (increasing within the
+  // stretch).
+  auto synapseAt = [&](Value m) {
+    return positions >= 0 ? toIndex(load(positions, m)) : m;
+  };
   // Rows sorted by post (every rule but synapse lists): this thread's
   // targets are one stretch of the row, found by binary search (the whole
   // row with one thread). Otherwise every synapse, filtered.
@@ -145,8 +162,9 @@ void NetworkLowering::emitCsrRowCPU(
     b.setInsertionPointToStart(bounds.thenBlock());
     b.create<scf::YieldOp>(loc, ValueRange{begin, end});
     b.setInsertionPointToStart(bounds.elseBlock());
-    Value first = lowerBound(info.col, begin, end, lo);
-    Value last = lowerBound(info.col, first, end, hi);
+    auto postAt = [&](Value m) { return loadIndex(info.col, synapseAt(m)); };
+    Value first = lowerBound(postAt, begin, end, lo);
+    Value last = lowerBound(postAt, first, end, hi);
     b.create<scf::YieldOp>(loc, ValueRange{first, last});
     begin = bounds.getResult(0);
     end = bounds.getResult(1);
@@ -154,7 +172,7 @@ void NetworkLowering::emitCsrRowCPU(
   OpBuilder::InsertionGuard guard(b);
   auto synapses = b.create<scf::ForOp>(loc, begin, end, index(1));
   b.setInsertionPointToStart(synapses.getBody());
-  Value k = synapses.getInductionVar();
+  Value k = synapseAt(synapses.getInductionVar());
   Value post = loadIndex(info.col, k);
   if (!sorted)
     ifInShare(post, lo, hi);

@@ -269,6 +269,7 @@ json::Object Describer::describe() {
       setIfPlanned(synapse, "col_ptr", name + ".col_ptr");
       setIfPlanned(synapse, "col_syn", name + ".col_syn");
       setIfPlanned(synapse, "col_pre", name + ".col_pre");
+      setIfPlanned(synapse, "delay_syn", name + ".delay_syn");
       entry["synapse"] = std::move(synapse);
     }
     if (op.hasRing()) {

@@ -532,6 +532,12 @@ private:
                     json::Array &writes);
   void emitCsrRowCPU(ProjectionInfo &info, Value source, Value lo, Value hi,
                      SynapseFn onSynapse);
+  /// The synapses at positions [begin, end) of the rows (synapse m, or
+  /// synapse positions[m] with a buffer `positions`: increasing within the
+  /// stretch) whose post is in [lo, hi): emitCsrRowCPU's walk of a row.
+  void emitCsrStretchCPU(ProjectionInfo &info, Value begin, Value end,
+                         Value lo, Value hi, int positions,
+                         SynapseFn onSynapse);
   void emitCsrRowGPU(ProjectionInfo &info, Value source, Value lane,
                      Value lanes, SynapseFn onSynapse);
   // procedural (ProceduralStorage.cpp)
@@ -601,6 +607,9 @@ private:
   /// The first k in [begin, end) with buffer[k] >= key (an integer buffer
   /// sorted in that range, read by loadIndex), or end.
   Value lowerBound(int buffer, Value begin, Value end, Value key);
+  /// The same with the value at position k given by `keyAt(k)`.
+  Value lowerBound(llvm::function_ref<Value(Value)> keyAt, Value begin,
+                   Value end, Value key);
   /// CPU: this step's slot of every ring into `pop` and its Poisson inputs,
   /// one loop.
   void emitDelivery(Population &pop);
@@ -833,6 +842,10 @@ private:
     /// pre traces, the pre neuron of each entry of the per-post index.
     SmallVector<int> preTrace, preBefore, postTrace;
     int colPre = -1;
+    /// CPU, per-synapse delays: the row's positions ordered by delay (the
+    /// runtime sorts each row stably by its delays at start-up), so that
+    /// the synapses a spike reaches d steps later are one stretch of it.
+    int delaySyn = -1;
     /// The copies (snapshots) of the presynaptic variables the statements
     /// read, in the model's pre_reads order.
     SmallVector<int> preReads;

@@ -85,6 +85,13 @@ void NetworkLowering::planSynapseModel(ProjectionInfo &info, int64_t npost) {
   if (!op.isImmediate())
     info.history = addBuffer(name + ".history", b.getI32Type(),
                              json::Object{{"history", name}});
+  // Per-synapse delays on the CPU: the walk of the spikes of d steps ago
+  // takes only the synapses of delay d, through the rows ordered by delay
+  // (emitDelayedPropagationCPU).
+  if (info.delay >= 0 && info.storage == StorageKind::csr &&
+      target->name() == "cpu")
+    info.delaySyn = addBuffer(name + ".delay_syn", b.getI32Type(),
+                              json::Object(perSynapse));
   for (Attribute attr : model.getPostReads())
     info.postReads.push_back(
         info.post->model.lookupVariable(cast<StringAttr>(attr).getValue()));
@@ -497,6 +504,24 @@ void NetworkLowering::emitDelayedPropagationCPU(ProjectionInfo &info) {
     b.setInsertionPointToStart(spikes.getBody());
     Value source = toIndex(load(
         list, b.create<arith::AddIOp>(loc, start, spikes.getInductionVar())));
+    auto onPre = [&](Value post, Value k) {
+      emitSynapseEvent(info, info.synapse.getOnPre(), post, k, source);
+    };
+    if (filter && info.delaySyn >= 0) {
+      // The stretch of the row's delay order that holds delay d (found by
+      // binary search), in row order within it: the synapses and the order
+      // of the filtered walk, without visiting the others.
+      auto [begin, end] = rowBounds(info, source);
+      auto delayAt = [&](Value m) {
+        return toIndex(load(info.delay, toIndex(load(info.delaySyn, m))));
+      };
+      Value first = lowerBound(delayAt, begin, end, d);
+      Value last = lowerBound(delayAt, first, end,
+                              b.create<arith::AddIOp>(loc, d, index(1)));
+      emitCsrStretchCPU(info, first, last, postLo, postHi, info.delaySyn,
+                        onPre);
+      return;
+    }
     emitStorageRowCPU(info, source, postLo, postHi, [&](Value post, Value k) {
       if (filter) {
         Value mine = b.create<arith::CmpIOp>(
@@ -504,7 +529,7 @@ void NetworkLowering::emitDelayedPropagationCPU(ProjectionInfo &info) {
         auto ifOp = b.create<scf::IfOp>(loc, mine, /*withElseRegion=*/false);
         b.setInsertionPointToStart(ifOp.thenBlock());
       }
-      emitSynapseEvent(info, info.synapse.getOnPre(), post, k, source);
+      onPre(post, k);
     });
   };
   if (auto delay = dyn_cast<FloatAttr>(op.getDelay())) {
