@@ -258,10 +258,14 @@ void Builder::checkMemory() {
         (drawn ? (hostArena ? columnBytes : 0.0) : 4 + columnBytes) +
         (held(pr.weightBuffer) ? weightBytes : 0) +
         (held(pr.delayBuffer) ? 4 : 0);
-    // A synapse model's variables, last events and per-post index.
+    // A synapse model's variables, last events, per-post index (with its
+    // pre neurons) and order by delay.
     for (const ProjectionDesc::SynapseVariable &v : pr.synapseVariables)
       perSynapse += held(v.buffer) ? weightBytes : 0;
-    perSynapse += (held(pr.lastUpdate) ? 8 : 0) + (held(pr.colSyn) ? 4 : 0);
+    perSynapse += (held(pr.lastUpdate) ? 8 : 0) + (held(pr.colSyn) ? 4 : 0) +
+                  (held(pr.delaySyn) ? 4 : 0);
+    if (held(pr.colPre))
+      perSynapse += double(scalarTypeSize(d.buffers[size_t(pr.colPre)].type));
     total += n * perSynapse;
     // The storage's other buffers (dense: the rows of bits), whatever the
     // synapse count.
