@@ -4,11 +4,14 @@
 // variable a link reads is reset in the delivery, not at its update (the
 // copy holds the values of the step before the reset, as on the CPU).
 // The bodies: periodic statements over a grid-stride loop when due; the
-// snapshot copy; the traces one step on for every neuron, each pre trace's
-// value also kept as its value before a spike; in the propagation, on_pre
-// at each synapse of the spike's row (lanes of a group sharing it), its
+// snapshot copy; the traces, held per epoch of 16 steps, advanced by an
+// epoch (a select: only in the step that ends one) for every neuron, each
+// pre trace's value this step (the held one advanced by (n + 1) mod 16
+// steps) kept as its value before a spike; in the propagation, on_pre at
+// each synapse of the spike's row (lanes of a group sharing it), its
 // addition to the post neuron atomic, then lane 0 changes the spiking
-// neuron's pre trace from the kept value; on_post a thread per post spike:
+// neuron's pre trace from the kept value and holds it advanced back by
+// (n + 1) mod 16 steps; on_post a thread per post spike:
 // the post trace's change once, then the column of the neuron (per-post
 // index), adding nothing to the post neuron here. A recording of a trace
 // of chosen synapses over time: sampled at the end of the step (its trace
@@ -50,12 +53,18 @@
 // GPU-NEXT:    %[[V:.*]] = memref.load %{{.*}}[%[[I]]] : memref<?xf64>
 // GPU-NEXT:    memref.store %[[V]], %{{.*}}[%[[I]]] : memref<?xf64>
 // GPU-LABEL: func.func private @snn_body_traces
-// GPU:       %[[DECAY:.*]] = arith.constant 0.99501247919268231 : f64
+// GPU:       %[[EPOCH:.*]] = arith.constant 0.92311634638663576 : f64
 // GPU:       scf.for %[[J:.*]] = %arg3 to %c8 step %arg4 {
 // GPU-NEXT:    %[[X:.*]] = memref.load %[[PRE:.*]][%[[J]]] : memref<?xf64>
-// GPU-NEXT:    %[[Y:.*]] = arith.mulf %[[X]], %[[DECAY]] : f64
+// GPU-NEXT:    %[[ON:.*]] = arith.mulf %[[X]], %[[EPOCH]] : f64
+// GPU-NEXT:    %[[N1:.*]] = arith.addi %{{.*}}, %c1 : index
+// GPU-NEXT:    %[[K:.*]] = arith.remui %[[N1]], %c16 : index
+// GPU-NEXT:    %[[DUE:.*]] = arith.cmpi eq, %[[K]], %c0 : index
+// GPU-NEXT:    %[[Y:.*]] = arith.select %[[DUE]], %[[ON]], %[[X]] : f64
 // GPU-NEXT:    memref.store %[[Y]], %[[PRE]][%[[J]]] : memref<?xf64>
-// GPU-NEXT:    memref.store %[[Y]], %[[BEFORE:.*]][%[[J]]] : memref<?xf64>
+// GPU:         %[[E:.*]] = math.exp
+// GPU-NEXT:    %[[V:.*]] = arith.mulf %[[Y]], %[[E]] : f64
+// GPU-NEXT:    memref.store %[[V]], %[[BEFORE:.*]][%[[J]]] : memref<?xf64>
 // GPU:       scf.for %{{.*}} = %arg3 to %c8 step %arg4 {
 // GPU-LABEL: func.func private @snn_body_propagate
 // GPU:       %[[LANE:.*]] = arith.remui %arg3, %{{.*}} : index
@@ -66,7 +75,9 @@
 // GPU-NEXT:    scf.if %[[LEAD]] {
 // GPU-NEXT:      %[[OLD:.*]] = memref.load %{{.*}} : memref<?xf64>
 // GPU-NEXT:      %[[NEW:.*]] = arith.addf %[[OLD]], %{{.*}} : f64
-// GPU-NEXT:      memref.store %[[NEW]]
+// GPU:           %[[BACK:.*]] = math.exp
+// GPU-NEXT:      %[[HELD:.*]] = arith.mulf %[[NEW]], %[[BACK]] : f64
+// GPU-NEXT:      memref.store %[[HELD]]
 // GPU-LABEL: func.func private @snn_body_post
 // GPU-NOT:   atomic_rmw
 // GPU:       scf.for %{{.*}} = %arg3 to %{{.*}} step %arg4 {

@@ -414,8 +414,25 @@ private:
   /// The traces `which` (a buffer per model variable, -1 for the others)
   /// of neuron `i` one step on (dt); also stored into `before` (the same
   /// shape) where given.
+  /// With ProjectionInfo::epochTraces: by `elapsed` instead, and with
+  /// `onlyWhenDue` only when traceEpochDue() holds (else the held values
+  /// stay); what `before` gets is then the value (traceValue).
   void advanceTracesAt(ProjectionInfo &info, ArrayRef<int> which, Value i,
-                       ArrayRef<int> before = {});
+                       ArrayRef<int> before = {}, Value elapsed = {},
+                       bool onlyWhenDue = false);
+  /// Whether this step ends an epoch of held traces: (n + 1) mod
+  /// kTraceEpoch = 0, n this step.
+  Value traceEpochDue();
+  /// Steps between two advances of held traces (ProjectionInfo::
+  /// epochTraces).
+  static constexpr int64_t kTraceEpoch = 16;
+  /// (n + 1) mod kTraceEpoch steps in ms (negated with `back`), n this
+  /// step.
+  Value traceEpochElapsed(bool back);
+  /// Trace `v`'s value this step from its held value, and the held value
+  /// of a value (identities without ProjectionInfo::epochTraces).
+  Value traceValue(ProjectionInfo &info, unsigned v, Value held);
+  Value traceHeld(ProjectionInfo &info, unsigned v, Value value);
   /// The pre traces of spiking neuron `i` changed by on_pre, from their
   /// values before the spike.
   /// With `keepBefore`, those values are the traces' now, and are kept
@@ -846,6 +863,13 @@ private:
     /// runtime sorts each row stably by its delays at start-up), so that
     /// the synapses a spike reaches d steps later are one stretch of it.
     int delaySyn = -1;
+    /// The per-neuron traces are held as their values at the last step n
+    /// with (n + 1) mod kTraceEpoch = 0 (snn.traces steps them on only
+    /// then, by kTraceEpoch steps): a trace's value at step n is the held
+    /// one advanced by (n + 1) mod kTraceEpoch steps (traceValue), and a
+    /// changed value is held advanced back as far (traceHeld). Set when
+    /// each trace's advance reads no other variable.
+    bool epochTraces = false;
     /// The copies (snapshots) of the presynaptic variables the statements
     /// read, in the model's pre_reads order.
     SmallVector<int> preReads;

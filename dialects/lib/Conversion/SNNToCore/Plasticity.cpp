@@ -18,7 +18,59 @@
 
 #include "Lowering.h"
 
+#include "mlir/Dialect/Math/IR/Math.h"
+
+#include <cmath>
+
 namespace mlir::snn::lowering {
+
+/// The value `model`'s advance region yields for the event-driven variable
+/// at position `p` when it is `x` (the others 0), with parameters `params`
+/// and `elapsed` ms; none when the region holds an operation this does not
+/// evaluate.
+static std::optional<double> evaluateAdvance(SynapseModelOp model, unsigned p,
+                                             double x, ArrayRef<double> params,
+                                             double elapsed) {
+  Block &block = model.getAdvance().front();
+  unsigned numEvent = model.getEventDriven().size();
+  llvm::DenseMap<Value, double> values;
+  for (BlockArgument arg : block.getArguments()) {
+    unsigned a = arg.getArgNumber();
+    values[arg] = a < numEvent                   ? (a == p ? x : 0.0)
+                  : a < numEvent + params.size() ? params[a - numEvent]
+                                                 : elapsed;
+  }
+  for (Operation &op : block.without_terminator()) {
+    if (op.getNumResults() != 1)
+      return std::nullopt;
+    auto in = [&](unsigned i) { return values.lookup(op.getOperand(i)); };
+    double r;
+    if (auto c = dyn_cast<arith::ConstantOp>(op)) {
+      auto f = dyn_cast<FloatAttr>(c.getValue());
+      if (!f)
+        return std::nullopt;
+      r = f.getValueAsDouble();
+    } else if (isa<arith::AddFOp>(op)) {
+      r = in(0) + in(1);
+    } else if (isa<arith::SubFOp>(op)) {
+      r = in(0) - in(1);
+    } else if (isa<arith::MulFOp>(op)) {
+      r = in(0) * in(1);
+    } else if (isa<arith::DivFOp>(op)) {
+      r = in(0) / in(1);
+    } else if (isa<arith::NegFOp>(op)) {
+      r = -in(0);
+    } else if (isa<math::ExpOp>(op)) {
+      r = std::exp(in(0));
+    } else if (isa<math::ExpM1Op>(op)) {
+      r = std::expm1(in(0));
+    } else {
+      return std::nullopt;
+    }
+    values[op.getResult(0)] = r;
+  }
+  return values.lookup(block.getTerminator()->getOperand(p));
+}
 
 void NetworkLowering::planSynapseModel(ProjectionInfo &info, int64_t npost) {
   ProjectionOp op = info.op;
@@ -62,6 +114,55 @@ void NetworkLowering::planSynapseModel(ProjectionInfo &info, int64_t npost) {
   if (perSynapseEvents)
     info.lastUpdate = addBuffer(name + ".lastupdate", b.getI64Type(),
                                 json::Object(perSynapse));
+  // Traces held per epoch (ProjectionInfo::epochTraces) when the advance
+  // of each reads only itself, the parameters and the elapsed time: then
+  // a trace can be advanced alone, by any number of steps, and back.
+  if (op.getPreTraces() || op.getPostTraces()) {
+    Block &advance = model.getAdvance().front();
+    unsigned numEvent = model.getEventDriven().size();
+    SmallVector<double> params;
+    for (Attribute attr : model.getParams())
+      params.push_back(cast<FloatAttr>(op.getSynapseParamsAttr().get(
+                                           cast<StringAttr>(attr).getValue()))
+                           .getValueAsDouble());
+    double epoch = double(kTraceEpoch) * network.getDt().convertToDouble();
+    // A held value is advanced back by up to an epoch: that must stay far
+    // from overflow (a trace decaying in much less than a step would not).
+    double limit = floatType.isF64() ? 1e200 : 1e20;
+    info.epochTraces = true;
+    for (auto [p, attr] : llvm::enumerate(model.getEventDriven())) {
+      StringRef var = cast<StringAttr>(attr).getValue();
+      if (!listed(op.getPreTracesAttr(), var) &&
+          !listed(op.getPostTracesAttr(), var))
+        continue;
+      std::optional<double> back = evaluateAdvance(model, p, 1.0, params,
+                                                   -epoch);
+      std::optional<double> on = evaluateAdvance(model, p, 1.0, params, epoch);
+      if (!back || !on || !std::isfinite(*back) || std::abs(*back) > limit ||
+          !std::isfinite(*on) || *on == 0.0) {
+        info.epochTraces = false;
+        break;
+      }
+      // The event-driven variables the yielded value depends on.
+      SmallVector<Value> work{advance.getTerminator()->getOperand(p)};
+      llvm::SmallPtrSet<Operation *, 16> seen;
+      while (!work.empty() && info.epochTraces) {
+        Value value = work.pop_back_val();
+        if (auto arg = dyn_cast<BlockArgument>(value)) {
+          if (arg.getOwner() == &advance && arg.getArgNumber() < numEvent &&
+              arg.getArgNumber() != p)
+            info.epochTraces = false;
+          continue;
+        }
+        Operation *def = value.getDefiningOp();
+        if (def && seen.insert(def).second) {
+          if (def->getNumRegions() != 0)
+            info.epochTraces = false; // keep to straight-line arithmetic
+          llvm::append_range(work, def->getOperands());
+        }
+      }
+    }
+  }
   // The per-post index: for on_post, and for periodic statements (a
   // thread's synapses are those into its share of the post population).
   bool periodic = false, periodicPreReads = false;
@@ -284,10 +385,12 @@ void NetworkLowering::emitSynapseEvent(ProjectionInfo &info,
     if (info.synapseVariables[v] >= 0)
       vars.push_back(load(info.synapseVariables[v], k));
     else if (info.preTrace[v] >= 0)
-      vars.push_back(
-          load(onPost ? info.preTrace[v] : info.preBefore[v], pre));
+      vars.push_back(onPost ? traceValue(info, v, load(info.preTrace[v], pre))
+                            : load(info.preBefore[v], pre));
     else
-      vars.push_back(onPost ? postBefore[v] : load(info.postTrace[v], post));
+      vars.push_back(onPost ? postBefore[v]
+                            : traceValue(info, v,
+                                         load(info.postTrace[v], post)));
   }
   SmallVector<Value> loaded(vars);
   // The per-synapse event-driven variables, advanced from the synapse's
@@ -336,22 +439,74 @@ void NetworkLowering::emitSynapseEvent(ProjectionInfo &info,
 
 void NetworkLowering::advanceTracesAt(ProjectionInfo &info,
                                       ArrayRef<int> which, Value i,
-                                      ArrayRef<int> before) {
+                                      ArrayRef<int> before, Value elapsed,
+                                      bool onlyWhenDue) {
   unsigned numVars = info.synapse.getNumVariables();
   SmallVector<Value> vars(numVars);
   for (unsigned v = 0; v < numVars; ++v)
     if (which[v] >= 0)
       vars[v] = load(which[v], i);
-  // One step of the event-driven solution for the traces in `which`.
-  advanceEventDriven(info, vars, real(network.getDt().convertToDouble()),
-                     [&](unsigned v) { return which[v] >= 0; });
+  SmallVector<Value> held(vars);
+  // One step (or an epoch) of the event-driven solution for the traces in
+  // `which`.
+  advanceEventDriven(
+      info, vars,
+      elapsed ? elapsed : real(network.getDt().convertToDouble()),
+      [&](unsigned v) { return which[v] >= 0; });
+  Value due = onlyWhenDue ? traceEpochDue() : Value();
   for (unsigned v = 0; v < numVars; ++v) {
     if (which[v] < 0)
       continue;
-    store(vars[v], which[v], i);
+    Value x = due ? b.create<arith::SelectOp>(loc, due, vars[v], held[v])
+                  : vars[v];
+    store(x, which[v], i);
     if (!before.empty())
-      store(vars[v], before[v], i);
+      store(traceValue(info, v, x), before[v], i);
   }
+}
+
+Value NetworkLowering::traceEpochDue() {
+  return b.create<arith::CmpIOp>(
+      loc, arith::CmpIPredicate::eq,
+      b.create<arith::RemUIOp>(
+          loc, b.create<arith::AddIOp>(loc, stepIndex, index(1)),
+          index(kTraceEpoch)),
+      index(0));
+}
+
+Value NetworkLowering::traceEpochElapsed(bool back) {
+  Value k = b.create<arith::RemUIOp>(
+      loc, b.create<arith::AddIOp>(loc, stepIndex, index(1)),
+      index(kTraceEpoch));
+  double dt = network.getDt().convertToDouble();
+  return b.create<arith::MulFOp>(
+      loc,
+      b.create<arith::SIToFPOp>(
+          loc, floatType,
+          b.create<arith::IndexCastOp>(loc, b.getI64Type(), k)),
+      real(back ? -dt : dt));
+}
+
+Value NetworkLowering::traceValue(ProjectionInfo &info, unsigned v,
+                                  Value held) {
+  if (!info.epochTraces)
+    return held;
+  SmallVector<Value> vars(info.synapse.getNumVariables(), real(0.0));
+  vars[v] = held;
+  advanceEventDriven(info, vars, traceEpochElapsed(/*back=*/false),
+                     [&](unsigned u) { return u == v; });
+  return vars[v];
+}
+
+Value NetworkLowering::traceHeld(ProjectionInfo &info, unsigned v,
+                                 Value value) {
+  if (!info.epochTraces)
+    return value;
+  SmallVector<Value> vars(info.synapse.getNumVariables(), real(0.0));
+  vars[v] = value;
+  advanceEventDriven(info, vars, traceEpochElapsed(/*back=*/true),
+                     [&](unsigned u) { return u == v; });
+  return vars[v];
 }
 
 void NetworkLowering::emitPreTraceChanges(ProjectionInfo &info, Value i,
@@ -360,15 +515,16 @@ void NetworkLowering::emitPreTraceChanges(ProjectionInfo &info, Value i,
   for (unsigned v = 0; v < numVars; ++v) {
     if (info.preTrace[v] < 0)
       continue;
+    // `before` holds the value (not the held one): it is read this step.
     Value x;
     if (keepBefore) {
-      x = load(info.preTrace[v], i);
+      x = traceValue(info, v, load(info.preTrace[v], i));
       store(x, info.preBefore[v], i);
     } else {
       x = load(info.preBefore[v], i);
     }
-    store(traceChange(info, info.synapse.getOnPre(), v, x), info.preTrace[v],
-          i);
+    store(traceHeld(info, v, traceChange(info, info.synapse.getOnPre(), v, x)),
+          info.preTrace[v], i);
   }
 }
 
@@ -381,11 +537,19 @@ void NetworkLowering::emitTracesCPU(ProjectionInfo &info) {
   auto stepOn = [&](ArrayRef<int> which, Value lo, Value hi) {
     if (!anyBuffer(which))
       return;
+    OpBuilder::InsertionGuard guard(b);
+    // Held traces: on by an epoch at its end only.
+    Value elapsed;
+    if (info.epochTraces) {
+      auto ifOp =
+          b.create<scf::IfOp>(loc, traceEpochDue(), /*withElseRegion=*/false);
+      b.setInsertionPointToStart(ifOp.thenBlock());
+      elapsed = real(double(kTraceEpoch) * network.getDt().convertToDouble());
+    }
     auto loop = b.create<scf::ForOp>(loc, lo, hi, index(1));
     markParallel(loop);
-    OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(loop.getBody());
-    advanceTracesAt(info, which, loop.getInductionVar());
+    advanceTracesAt(info, which, loop.getInductionVar(), {}, elapsed);
   };
   // Pre traces: one step on, then each spike of this step changes its
   // neuron's (keeping the value before, for on_pre). A thread's spikes are
@@ -426,16 +590,22 @@ void NetworkLowering::emitTracesGPU(ProjectionInfo &info) {
   // before this step's spike, which the propagation changes (a later
   // phase: the spike's thread there).
   Spiking &pre = *spikingByName.lookup(info.op.getPre());
+  // Held traces: on by an epoch where it ends (a select: the same values
+  // as the CPU's branch).
+  Value elapsed;
+  if (info.epochTraces)
+    elapsed = real(double(kTraceEpoch) * network.getDt().convertToDouble());
   if (anyBuffer(info.preTrace)) {
     OpBuilder::InsertionGuard guard(b);
     advanceTracesAt(info, info.preTrace,
                     gridLoop(index(pre.size)).getInductionVar(),
-                    info.preBefore);
+                    info.preBefore, elapsed, info.epochTraces);
   }
   if (anyBuffer(info.postTrace)) {
     OpBuilder::InsertionGuard guard(b);
     advanceTracesAt(info, info.postTrace,
-                    gridLoop(index(info.post->op.getSize())).getInductionVar());
+                    gridLoop(index(info.post->op.getSize())).getInductionVar(),
+                    {}, elapsed, info.epochTraces);
   }
 }
 
@@ -606,8 +776,10 @@ void NetworkLowering::emitOnPostAt(ProjectionInfo &info, Value j) {
   for (unsigned v = 0; v < numVars; ++v) {
     if (info.postTrace[v] < 0)
       continue;
-    postBefore[v] = load(info.postTrace[v], j);
-    store(traceChange(info, info.synapse.getOnPost(), v, postBefore[v]),
+    postBefore[v] = traceValue(info, v, load(info.postTrace[v], j));
+    store(traceHeld(info, v,
+                    traceChange(info, info.synapse.getOnPost(), v,
+                                postBefore[v])),
           info.postTrace[v], j);
   }
   // Each synapse into the spiking neuron, in the order of its pre neuron.
