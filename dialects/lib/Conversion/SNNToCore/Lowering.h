@@ -420,19 +420,25 @@ private:
   void advanceTracesAt(ProjectionInfo &info, ArrayRef<int> which, Value i,
                        ArrayRef<int> before = {}, Value elapsed = {},
                        bool onlyWhenDue = false);
-  /// Whether this step ends an epoch of held traces: (n + 1) mod
-  /// kTraceEpoch = 0, n this step.
+  /// (n + 1) mod kTraceEpoch (n this step): the steps since the held
+  /// traces' epoch began; 0 when this step ends one (traceEpochDue).
+  Value traceEpochStep();
   Value traceEpochDue();
   /// Steps between two advances of held traces (ProjectionInfo::
   /// epochTraces).
   static constexpr int64_t kTraceEpoch = 16;
-  /// (n + 1) mod kTraceEpoch steps in ms (negated with `back`), n this
-  /// step.
-  Value traceEpochElapsed(bool back);
+  /// Trace `v` at `x` advanced by traceEpochStep() steps, or back by as
+  /// many (`x` itself without ProjectionInfo::epochTraces).
+  Value advanceTraceInEpoch(ProjectionInfo &info, unsigned v, Value x,
+                            bool back);
   /// Trace `v`'s value this step from its held value, and the held value
-  /// of a value (identities without ProjectionInfo::epochTraces).
-  Value traceValue(ProjectionInfo &info, unsigned v, Value held);
-  Value traceHeld(ProjectionInfo &info, unsigned v, Value value);
+  /// of a value.
+  Value traceValue(ProjectionInfo &info, unsigned v, Value held) {
+    return advanceTraceInEpoch(info, v, held, /*back=*/false);
+  }
+  Value traceHeld(ProjectionInfo &info, unsigned v, Value value) {
+    return advanceTraceInEpoch(info, v, value, /*back=*/true);
+  }
   /// The pre traces of spiking neuron `i` changed by on_pre, from their
   /// values before the spike.
   /// With `keepBefore`, those values are the traces' now, and are kept

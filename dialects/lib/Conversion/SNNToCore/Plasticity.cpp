@@ -465,47 +465,32 @@ void NetworkLowering::advanceTracesAt(ProjectionInfo &info,
   }
 }
 
-Value NetworkLowering::traceEpochDue() {
-  return b.create<arith::CmpIOp>(
-      loc, arith::CmpIPredicate::eq,
-      b.create<arith::RemUIOp>(
-          loc, b.create<arith::AddIOp>(loc, stepIndex, index(1)),
-          index(kTraceEpoch)),
-      index(0));
-}
-
-Value NetworkLowering::traceEpochElapsed(bool back) {
-  Value k = b.create<arith::RemUIOp>(
+Value NetworkLowering::traceEpochStep() {
+  return b.create<arith::RemUIOp>(
       loc, b.create<arith::AddIOp>(loc, stepIndex, index(1)),
       index(kTraceEpoch));
+}
+
+Value NetworkLowering::traceEpochDue() {
+  return b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq,
+                                 traceEpochStep(), index(0));
+}
+
+Value NetworkLowering::advanceTraceInEpoch(ProjectionInfo &info, unsigned v,
+                                           Value x, bool back) {
+  if (!info.epochTraces)
+    return x;
+  // (n + 1) mod kTraceEpoch steps, in ms, on or back.
   double dt = network.getDt().convertToDouble();
-  return b.create<arith::MulFOp>(
+  Value elapsed = b.create<arith::MulFOp>(
       loc,
       b.create<arith::SIToFPOp>(
           loc, floatType,
-          b.create<arith::IndexCastOp>(loc, b.getI64Type(), k)),
+          b.create<arith::IndexCastOp>(loc, b.getI64Type(), traceEpochStep())),
       real(back ? -dt : dt));
-}
-
-Value NetworkLowering::traceValue(ProjectionInfo &info, unsigned v,
-                                  Value held) {
-  if (!info.epochTraces)
-    return held;
   SmallVector<Value> vars(info.synapse.getNumVariables(), real(0.0));
-  vars[v] = held;
-  advanceEventDriven(info, vars, traceEpochElapsed(/*back=*/false),
-                     [&](unsigned u) { return u == v; });
-  return vars[v];
-}
-
-Value NetworkLowering::traceHeld(ProjectionInfo &info, unsigned v,
-                                 Value value) {
-  if (!info.epochTraces)
-    return value;
-  SmallVector<Value> vars(info.synapse.getNumVariables(), real(0.0));
-  vars[v] = value;
-  advanceEventDriven(info, vars, traceEpochElapsed(/*back=*/true),
-                     [&](unsigned u) { return u == v; });
+  vars[v] = x;
+  advanceEventDriven(info, vars, elapsed, [&](unsigned u) { return u == v; });
   return vars[v];
 }
 
