@@ -874,7 +874,8 @@ private:
     /// then, by kTraceEpoch steps): a trace's value at step n is the held
     /// one advanced by (n + 1) mod kTraceEpoch steps (traceValue), and a
     /// changed value is held advanced back as far (traceHeld). Set when
-    /// each trace's advance reads no other variable.
+    /// each trace's advance reads no other variable and an epoch's advance
+    /// back stays far from overflow (planSynapseModel).
     bool epochTraces = false;
     /// The copies (snapshots) of the presynaptic variables the statements
     /// read, in the model's pre_reads order.
