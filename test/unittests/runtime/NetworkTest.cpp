@@ -789,6 +789,18 @@ TEST(Network, SynapseModelBuffersAndPerPostIndex) {
             (std::vector<int32_t>{1, 3, 0, 2, 4}));
 }
 
+/// plasticTiny with its synapse entry `key` naming a new per-synapse buffer
+/// (id 18, "p.<key>") of `type`.
+json plasticTinyWith(const TempDir &dir, const char *key, const char *type) {
+  json j = plasticTiny(dir);
+  j["buffers"].push_back({{"id", 18},
+                          {"name", std::string("p.") + key},
+                          {"type", type},
+                          {"count", {{"synapses", "p"}}}});
+  j["projections"][0]["synapse"][key] = 18;
+  return j;
+}
+
 TEST(Network, PerPostIndexPreNeurons) {
   // col_pre: the pre neuron of each entry of col_syn, 32 or 16 bits (the
   // compiler's choice when the pre population fits); another type is
@@ -797,12 +809,7 @@ TEST(Network, PerPostIndexPreNeurons) {
     TempDir dir;
     Network net;
     std::string err;
-    json j = plasticTiny(dir);
-    j["buffers"].push_back({{"id", 18},
-                            {"name", "p.col_pre"},
-                            {"type", type},
-                            {"count", {{"synapses", "p"}}}});
-    j["projections"][0]["synapse"]["col_pre"] = 18;
+    json j = plasticTinyWith(dir, "col_pre", type);
     ASSERT_TRUE(build(j, net, err)) << type << ": " << err;
     ASSERT_TRUE(buildColumnIndices(net, err)) << err;
     // post 0 <- synapses 1, 3 (pre 0, 1); post 1 <- 0, 2, 4 (pre 0, 0, 1).
@@ -816,12 +823,7 @@ TEST(Network, PerPostIndexPreNeurons) {
   TempDir dir;
   Network net;
   std::string err;
-  json j = plasticTiny(dir);
-  j["buffers"].push_back({{"id", 18},
-                          {"name", "p.col_pre"},
-                          {"type", "f64"},
-                          {"count", {{"synapses", "p"}}}});
-  j["projections"][0]["synapse"]["col_pre"] = 18;
+  json j = plasticTinyWith(dir, "col_pre", "f64");
   EXPECT_FALSE(build(j, net, err));
   EXPECT_NE(err.find("col_pre"), std::string::npos) << err;
 }
@@ -833,14 +835,9 @@ TEST(Network, DelayOrderOfTheRows) {
     TempDir dir;
     Network net;
     std::string err;
-    json j = plasticTiny(dir);
+    json j = plasticTinyWith(dir, "delay_syn", "i32");
     if (list)
       writeText(dir / "plastic.csv", list);
-    j["buffers"].push_back({{"id", 18},
-                            {"name", "p.delay_syn"},
-                            {"type", "i32"},
-                            {"count", {{"synapses", "p"}}}});
-    j["projections"][0]["synapse"]["delay_syn"] = 18;
     EXPECT_TRUE(build(j, net, err)) << err;
     EXPECT_TRUE(buildColumnIndices(net, err)) << err;
     const int32_t *o = net.arena.buffer<int32_t>(18);
